@@ -1,0 +1,76 @@
+"""The paper's symbols, shared by every module, and a LaTeX printer that writes them its way.
+
+Scalar symbols are plain SymPy symbols whose names print as the paper writes them (``ztilde``
+prints as ``\\tilde{z}``).  Matrix-level statements (θᵀQθ, JQ⁺Jᵀ) are written with matrix
+symbols of symbolic size P, so a claim's formula prints like the paper; :func:`explicit` turns
+the same object into explicit matrices of a chosen size for checking.
+
+>>> latex(sp.Eq(zdot, -eta * scalar(J * J.T) * z, evaluate=False))
+'\\\\dot{z} = - \\\\eta z J J^{T}'
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+eta = sp.Symbol("eta", positive=True)  #: step size / gradient-flow time scale
+E = sp.Symbol("E", real=True)  #: regression target
+t = sp.Symbol("t", real=True)  #: gradient-flow time
+z = sp.Symbol("z", real=True)  #: the model output, used as a state variable
+zt = sp.Symbol("ztilde", real=True)  #: z̃ = ηz
+Tt = sp.Symbol("Ttilde", nonnegative=True)  #: T̃ = η·JJᵀ, the η-normalised NTK
+omega = sp.Symbol("omega", positive=True)  #: |ω| in the symmetric case ω_1 = −ω, ω_2 = ω
+
+# Time derivatives and one-step images, as printed names.
+zdot, ztdot = sp.symbols("zdot ztildedot", real=True)
+
+# Matrix-level notation, of symbolic size P.
+P = sp.Symbol("P", integer=True, positive=True)
+Q = sp.MatrixSymbol("Q", P, P)
+Qplus = sp.MatrixSymbol("Q^{+}", P, P)
+theta = sp.MatrixSymbol("theta", P, 1)
+thetadot = sp.MatrixSymbol("thetadot", P, 1)
+J = sp.MatrixSymbol("J", 1, P)
+Jdot = sp.MatrixSymbol("Jdot", 1, P)
+gradL = sp.MatrixSymbol(r"\nabla_{\theta} L", P, 1)
+dz_dtheta = sp.MatrixSymbol(r"\frac{\partial z}{\partial \theta}", P, 1)
+
+
+def scalar(m: sp.MatrixExpr) -> sp.Expr:
+    """A 1×1 matrix expression used as a scalar (prints as the product itself)."""
+    return sp.Trace(m)
+
+
+def explicit(expr, values: dict) -> sp.Expr | sp.Matrix:
+    """Replace matrix symbols by explicit matrices (``values``) and evaluate.
+
+    A 1×1 result comes back as a scalar.
+    """
+    concrete = {k: sp.ImmutableMatrix(v) if isinstance(v, sp.MatrixBase) else v for k, v in values.items()}
+    out = sp.sympify(expr).xreplace(concrete).doit()
+    if isinstance(out, sp.MatrixBase):
+        out = sp.Matrix(out).applyfunc(sp.expand)
+        return out[0, 0] if out.shape == (1, 1) else out
+    return sp.expand(out)
+
+
+class Chain(sp.Basic):
+    """A chain of equalities a = b = c, as papers write them (printing only)."""
+
+
+def chain(*members) -> Chain:
+    return Chain(*(sp.sympify(m) for m in members))
+
+
+class _Printer(LatexPrinter):
+    def _print_Chain(self, expr):
+        return " = ".join(self._print(m) for m in expr.args)
+
+    def _print_Trace(self, expr):  # a 1×1 matrix written as a scalar
+        return self._print(expr.arg)
+
+
+def latex(expr) -> str:
+    """LaTeX for a claim's formula, in the paper's notation."""
+    return _Printer().doprint(expr)

@@ -1,0 +1,258 @@
+"""Exact checking, and the step-by-step record of a proof.
+
+An identity is *verified* when the difference of its two sides reduces to the zero rational
+function over ℚ (optionally modulo polynomial relations, for algebraic points such as orbit
+coordinates).  It is *refuted* only by an exact rational point at which the sides differ.
+Floating point never enters either decision.
+
+>>> x, y = sp.symbols("x y")
+>>> normal_form((x**2 - y**2) / (x - y) - x - y)
+0
+>>> p = Proof()
+>>> p.equal("difference of squares", (x - y) * (x + y), x**2 - y**2)
+>>> p.verdict
+'verified'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterator
+
+import sympy as sp
+
+Verdict = str  # "verified" | "refuted" | "inconclusive"
+
+
+class NotRational(ValueError):
+    """The expression is not a rational function over ℚ, so no exact normal form exists here."""
+
+
+class Disproved(AssertionError):
+    """An identity that was asserted is false; carries an exact counterexample."""
+
+    def __init__(self, text: str, point: dict, lhs, rhs):
+        self.text, self.point, self.lhs, self.rhs = text, point, lhs, rhs
+        super().__init__(f"{text}: fails at {format_point(point)} ({lhs} != {rhs})")
+
+
+def _root_symbols(expr: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
+    """s ↦ r² for every positive symbol s that appears under a square root."""
+    subs = {}
+    for p in expr.atoms(sp.Pow):
+        base, ex = p.base, p.exp
+        if isinstance(base, sp.Symbol) and ex.is_Rational and ex.q == 2 and base.is_positive:
+            subs[base] = sp.Symbol(f"sqrt_{base.name}", positive=True) ** 2
+    return subs
+
+
+def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
+    """Reduce ``expr`` to a canonical reduced fraction of polynomials over ℚ.
+
+    Square roots of positive symbols (η^{1/2}) are renamed first.  With ``modulo``, the
+    numerator is reduced by the Gröbner basis of those polynomials, so identities that hold on
+    an algebraic variety (a period-2 orbit, say) reduce to 0 there.
+    """
+    expr = sp.sympify(expr)
+    if expr.atoms(sp.Float):
+        raise NotRational("floating-point numbers are not evidence for an exact identity")
+    roots = _root_symbols(expr)
+    if roots:
+        expr = expr.subs(roots)
+        modulo = tuple(sp.sympify(m).subs(roots) for m in modulo)
+    num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    syms = sorted(expr.free_symbols | set().union(*(sp.sympify(m).free_symbols for m in modulo)), key=str)
+    for part in (num, den):
+        if syms and not part.is_polynomial(*syms):
+            raise NotRational(f"not a rational function of {syms}: {part}")
+        if not syms and not part.is_Rational:
+            raise NotRational(f"not a rational number: {part}")
+    num = sp.expand(num)
+    if modulo and num != 0:
+        basis = sp.groebner([sp.expand(sp.fraction(sp.together(m))[0]) for m in modulo], *syms, order="grevlex")
+        num = basis.reduce(num)[1]
+        if num == 0:
+            return sp.Integer(0)
+        return sp.cancel(num / den)
+    return num / sp.expand(den)
+
+
+# Small exact values tried, in order, when searching for a counterexample.
+_TRIAL = [Fraction(v) for v in ("1", "2", "1/2", "3", "-1", "-2", "3/2", "-1/3", "5", "2/7", "-5/2", "7")]
+
+
+def _allowed(sym: sp.Symbol, value: Fraction) -> bool:
+    if sym.is_positive and value <= 0:
+        return False
+    if sym.is_nonnegative and value < 0:
+        return False
+    if sym.is_nonzero and value == 0:
+        return False
+    if sym.is_integer and value.denominator != 1:
+        return False
+    return True
+
+
+def find_counterexample(expr, seed: int = 0, tries: int = 400) -> dict | None:
+    """A rational point (respecting symbol assumptions) where ``expr`` is defined and non-zero."""
+    expr = sp.sympify(expr)
+    syms = sorted(expr.free_symbols, key=str)
+    rng = random.Random(seed)
+    for k in range(tries):
+        point = {}
+        for i, s in enumerate(syms):
+            choices = [v for v in _TRIAL if _allowed(s, v)] or _TRIAL
+            point[s] = choices[(k + i) % len(choices)] if k < len(choices) else rng.choice(choices)
+        value = expr.xreplace({s: sp.Rational(v.numerator, v.denominator) for s, v in point.items()})
+        if value.has(sp.zoo, sp.nan, sp.oo) or not value.is_Rational:
+            continue
+        if value != 0:
+            return {s: sp.Rational(v.numerator, v.denominator) for s, v in point.items()}
+    return None
+
+
+def _entries(lhs, rhs, text: str) -> list[tuple[sp.Expr, sp.Expr]]:
+    """Pair up the entries of two scalars or two equally shaped matrices."""
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        lhs, rhs = sp.Matrix(lhs), sp.Matrix(rhs)
+        if lhs.shape != rhs.shape:
+            raise AssertionError(f"{text}: shapes differ ({lhs.shape} vs {rhs.shape})")
+        return [(sp.sympify(a), sp.sympify(b)) for a, b in zip(lhs, rhs)]
+    return [(sp.sympify(lhs), sp.sympify(rhs))]
+
+
+def format_point(point: dict) -> str:
+    return ", ".join(f"{s} = {v}" for s, v in sorted(point.items(), key=lambda kv: str(kv[0])))
+
+
+@dataclass
+class Step:
+    """One asserted step: what was shown, how, and the exact objects involved."""
+
+    text: str
+    kind: str  # "identity" | "counterexample" | "sign" | "fact" | "numerical" | "interval"
+    detail: str = ""
+    exprs: tuple = ()
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "kind": self.kind, "detail": self.detail}
+
+
+@dataclass
+class Correction:
+    """The statement that replaces a refuted one; its own steps must all verify."""
+
+    statement: str
+    formula: sp.Basic | None
+    steps: list[Step] = field(default_factory=list)
+
+
+@dataclass
+class Proof:
+    """Records the steps of one claim's check.  Every method asserts before it records."""
+
+    steps: list[Step] = field(default_factory=list)
+    formula: sp.Basic | None = None  #: the claim as stated, as a SymPy object (for LaTeX)
+    refutations: list[Step] = field(default_factory=list)
+    correction: Correction | None = None
+    basis: str = "exact"  #: weakest kind of evidence used: exact < interval < numerical
+    _sink: list[Step] | None = None
+
+    # -- what the claim says --------------------------------------------------------------
+    def states(self, formula: sp.Basic) -> sp.Basic:
+        """Record the claim's own formula (as printed, read charitably)."""
+        self.formula = formula
+        return formula
+
+    # -- exact steps ----------------------------------------------------------------------
+    def _record(self, step: Step) -> None:
+        (self._sink if self._sink is not None else self.steps).append(step)
+
+    @staticmethod
+    def _require_identity(text: str, lhs, rhs, modulo: tuple = ()) -> None:
+        for a, b in _entries(lhs, rhs, text):
+            residual = normal_form(a - b, modulo)
+            if residual != 0:
+                point = find_counterexample(residual) if not modulo else None
+                if point is None:
+                    raise AssertionError(f"{text}: residual {residual} does not reduce to 0")
+                raise Disproved(text, point, a.xreplace(point), b.xreplace(point))
+
+    def equal(self, text: str, lhs, rhs, modulo: tuple = ()) -> None:
+        """Assert lhs ≡ rhs exactly (rational-function normal form, optionally modulo relations)."""
+        self._require_identity(text, lhs, rhs, modulo)
+        how = "normal form of the difference is 0" + (" modulo the defining relations" if modulo else "")
+        self._record(Step(text, "identity", how, (lhs, rhs)))
+
+    def differ(self, text: str, lhs, rhs, at: dict | None = None) -> dict:
+        """Assert lhs ≢ rhs by an exact rational counterexample (searched for when not given)."""
+        pairs = _entries(lhs, rhs, text)
+        if at is None:  # search the first entry that is not identically equal
+            pairs = [(a, b) for a, b in pairs if normal_form(a - b) != 0][:1] or pairs[:1]
+        lhs, rhs = pairs[0]
+        point = at if at is not None else find_counterexample(normal_form(lhs - rhs))
+        if point is None:
+            raise AssertionError(f"{text}: no counterexample found")
+        if at is not None:  # the given point must separate some entry
+            lhs, rhs = next(((a, b) for a, b in pairs if a.xreplace(point) != b.xreplace(point)), pairs[0])
+        point = {k: v if isinstance(v, sp.Basic) else sp.Rational(v) for k, v in point.items()}
+        a, b = sp.expand(lhs.xreplace(point)), sp.expand(rhs.xreplace(point))
+        if not (a.is_Rational and b.is_Rational) or a == b:
+            raise AssertionError(f"{text}: {format_point(point)} is not a counterexample ({a} vs {b})")
+        step = Step(text, "counterexample", f"at {format_point(point)}: {a} ≠ {b}", (lhs, rhs))
+        self.refutations.append(step)
+        self._record(step)
+        return point
+
+    def positive(self, text: str, expr, witness, nonzero: tuple = ()) -> None:
+        """Assert expr > 0: expr ≡ witness exactly, and the witness is manifestly positive.
+
+        ``nonzero`` lists symbols assumed non-zero (real symbols otherwise carry their declared
+        assumptions); SymPy's assumption system must then deduce ``witness > 0``.
+        """
+        self._require_identity(f"{text} (witness)", expr, witness)
+        fresh = {s: sp.Symbol(s.name, real=True, nonzero=True) for s in nonzero}
+        if sp.sympify(witness).xreplace(fresh).is_positive is not True:
+            raise AssertionError(f"{text}: {witness} is not manifestly positive")
+        cond = f" for {', '.join(f'{s} ≠ 0' for s in nonzero)}" if nonzero else ""
+        self._record(Step(text, "sign", f"≡ {witness} > 0{cond}", (expr, witness)))
+
+    def fact(self, text: str, condition: bool, detail: str = "") -> None:
+        """Assert a decided fact (an exact comparison, a sympy result that is True)."""
+        if condition is not True and condition != sp.true:
+            raise AssertionError(f"{text}: does not hold ({detail or condition})")
+        self._record(Step(text, "fact", detail))
+
+    # -- weaker evidence ------------------------------------------------------------------
+    def numerical(self, text: str, digits: int, detail: str) -> None:
+        """Record high-precision numerical evidence; the claim's basis becomes 'numerical'."""
+        self.basis = "numerical"
+        self._record(Step(text, "numerical", f"{detail}; {digits} digits agree"))
+
+    def interval(self, text: str, detail: str) -> None:
+        """Record a computer-assisted (interval arithmetic) proof step."""
+        if self.basis == "exact":
+            self.basis = "interval"
+        self._record(Step(text, "interval", detail))
+
+    # -- corrections ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def corrected(self, statement: str, formula: sp.Basic | None = None) -> Iterator[Correction]:
+        """Steps recorded inside this block verify the corrected statement."""
+        self.correction = Correction(statement, formula)
+        self._sink = self.correction.steps
+        try:
+            yield self.correction
+        finally:
+            self._sink = None
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.refutations:
+            if self.correction is None or not self.correction.steps:
+                raise AssertionError("a refutation needs a corrected statement with verified steps")
+            return "refuted"
+        return "verified"

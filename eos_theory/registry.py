@@ -1,0 +1,222 @@
+"""The claim registry: every equation and statement of the paper, with how it is checked.
+
+A claim is declared next to its proof, in a script under ``proofs/`` (installed as
+``eos_theory.proofs``)::
+
+    @claim("gf-z", source=Source("2.1", "ż = -η(JJ )z"), statement="...", method="...")
+    def _(p: Proof):
+        p.states(sp.Eq(lhs, rhs))
+        p.equal("ż from the chain rule", derived, rhs)
+
+Running a claim gives a :class:`Result` whose verdict comes from the proof's record: every step
+asserted ⇒ ``verified``; an exact counterexample plus a verified correction ⇒ ``refuted``;
+anything that could not be decided ⇒ ``inconclusive``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .notation import latex
+from .proof import Disproved, Proof, format_point
+
+VERDICTS = ("verified", "refuted", "inconclusive")
+
+
+class UnknownClaim(KeyError):
+    def __str__(self) -> str:
+        return f"unknown claim id {self.args[0]!r} (known: {', '.join(self.args[1])})"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim comes from: a section of the seed text and the words printed there."""
+
+    section: str  #: "2.1", "abstract", or "derived" for results the project derives itself
+    quote: str | None = None
+
+    def to_json(self) -> dict:
+        return {"section": self.section, "quote": self.quote}
+
+    def __str__(self) -> str:
+        return self.section if self.quote is None else f"§{self.section}: “{self.quote}”"
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    source: Source
+    statement: str  #: in words, as the paper means it
+    method: str  #: how it is checked
+    check: Callable[[Proof], None]
+    expect: str = "verified"  #: the verdict the project has established for it
+    module: str = ""
+
+
+_REGISTRY: dict[str, Claim] = {}
+
+
+def claim(id: str, *, source: Source, statement: str, method: str, expect: str = "verified"):
+    """Register the decorated function as the proof of claim ``id``."""
+    if expect not in VERDICTS:
+        raise ValueError(f"expect must be one of {VERDICTS}")
+
+    def register(check: Callable[[Proof], None]) -> Callable[[Proof], None]:
+        if id in _REGISTRY and _REGISTRY[id].module != check.__module__:
+            raise ValueError(f"claim id {id!r} registered twice")
+        _REGISTRY[id] = Claim(id, source, statement, method, check, expect, check.__module__)
+        return check
+
+    return register
+
+
+def claims() -> list[Claim]:
+    """All registered claims, in the order of ``eos_theory.proofs.ORDER``."""
+    proofs = importlib.import_module("eos_theory.proofs")
+    for name in proofs.ORDER:
+        importlib.import_module(f"eos_theory.proofs.{name}")
+    return list(_REGISTRY.values())
+
+
+def get(claim_id: str) -> Claim:
+    known = claims()
+    for c in known:
+        if c.id == claim_id:
+            return c
+    raise UnknownClaim(claim_id, [c.id for c in known])
+
+
+@dataclass
+class Result:
+    claim: Claim
+    verdict: str
+    evidence: str
+    proof: Proof
+    seconds: float
+    error: str | None = None
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict == self.claim.expect
+
+    @property
+    def latex(self) -> str | None:
+        return None if self.proof.formula is None else latex(self.proof.formula)
+
+    def to_json(self) -> dict:
+        c, corr = self.claim, self.proof.correction
+        return {
+            "id": c.id,
+            "source": c.source.to_json(),
+            "statement": c.statement,
+            "latex": self.latex,
+            "method": c.method,
+            "verdict": self.verdict,
+            "expected": c.expect,
+            "basis": self.proof.basis,
+            "evidence": self.evidence,
+            "correction": None if self.verdict != "refuted" or corr is None else {
+                "statement": corr.statement,
+                "latex": None if corr.formula is None else latex(corr.formula),
+                "steps": [s.to_json() for s in corr.steps],
+            },
+            "steps": [s.to_json() for s in self.proof.steps],
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _evidence(p: Proof) -> str:
+    """A one-paragraph summary of the record: refutations first, then the rest by kind."""
+    parts = [f"{s.text}: {s.detail}" for s in p.refutations]
+    kinds: dict[str, int] = {}
+    for s in p.steps:
+        if s.kind != "counterexample":
+            kinds[s.kind] = kinds.get(s.kind, 0) + 1
+    names = {"identity": "exact identities", "sign": "exact sign arguments", "fact": "exact facts",
+             "numerical": "numerical checks", "interval": "interval proofs"}
+    if kinds:
+        parts.append(", ".join(f"{n} {names[k]}" for k, n in kinds.items()))
+    parts += [f"{s.text}: {s.detail}" for s in p.steps if s.kind in ("numerical", "interval")]
+    if p.correction is not None:
+        parts.append(f"correction verified by {len(p.correction.steps)} steps")
+    return "; ".join(parts)
+
+
+def run(c: Claim) -> Result:
+    """Run one claim's proof and decide its verdict."""
+    p = Proof()
+    start = time.perf_counter()
+    try:
+        c.check(p)
+        verdict, error = p.verdict, None
+        evidence = _evidence(p)
+    except Disproved as exc:  # an asserted identity is false: refuted, but with no correction
+        verdict, error = "refuted", str(exc)
+        evidence = f"{exc.text}: counterexample at {format_point(exc.point)}"
+    except Exception as exc:  # noqa: BLE001 - any failure leaves the claim undecided
+        verdict, error = "inconclusive", f"{type(exc).__name__}: {exc}"
+        evidence = error
+    return Result(c, verdict, evidence, p, time.perf_counter() - start, error)
+
+
+def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None) -> list[Result]:
+    results = []
+    for c in selected:
+        r = run(c)
+        results.append(r)
+        if progress is not None:
+            progress(r)
+    return results
+
+
+def report(results: list[Result]) -> dict:
+    counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
+    return {
+        "tool": "eos-theory",
+        "paper": "Second-order regression models exhibit progressive sharpening to the edge of stability",
+        "summary": {**counts, "total": len(results), "unexpected": [r.claim.id for r in results if not r.as_expected]},
+        "claims": [r.to_json() for r in results],
+    }
+
+
+def write_json_atomic(path: str | os.PathLike, data: dict) -> None:
+    """Write JSON to ``path`` via a temporary file in the same directory and an atomic rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def print_proof(module: str) -> None:
+    """Run the claims declared in ``module`` and print each step (for ``python -m`` on a proof)."""
+    for c in [c for c in _REGISTRY.values() if c.module == module]:
+        r = run(c)
+        print(f"{c.id}: {r.verdict} (expected {c.expect})  [{c.source}]")
+        print(f"  claim: {c.statement}")
+        if r.latex:
+            print(f"  latex: {r.latex}")
+        for s in r.proof.steps:
+            print(f"  - [{s.kind}] {s.text}: {s.detail}")
+        corr = r.proof.correction
+        if corr is not None:
+            print(f"  correction: {corr.statement}")
+            for s in corr.steps:
+                print(f"    - [{s.kind}] {s.text}: {s.detail}")
+        if r.error:
+            print(f"  error: {r.error}")
