@@ -1,0 +1,698 @@
+"""High-precision numerics for the quadratic model: exact, mpmath, interval and float64 sweeps.
+
+Four tiers, each with a stated precision:
+
+* :func:`gd_exact` — parameter-space gradient descent in exact rationals (``Fraction``); the
+  reference that derived maps are checked against.
+* :func:`gd_mp` — the same iteration in mpmath at a stated number of digits, inside a local
+  ``mp.workdps`` context; plain scalar loops so it runs as fast as hand-written mpmath.
+* :func:`krawczyk` and :func:`iv_bound` — interval arithmetic (``mpmath.iv``) for
+  computer-assisted proofs: existence and uniqueness of a zero in a box, and range enclosures.
+* :func:`sweep` — float64 GD vectorised across parameter values, for bifurcation diagrams only
+  (floats are never evidence for a symbolic claim).
+
+Inputs are validated up front; bad input raises :class:`~eos_theory.model.InputError` with a
+one-line message.  Numbers meant to be exact go through :func:`exact`.
+
+>>> p = Problem.diagonal([-1, 2], target=1, lr="1/10")
+>>> it = gd_exact(p, [1, 1], 2)
+>>> it[1]
+(Fraction(19, 20), Fraction(11, 10))
+>>> reduced(p, it[0])                    # (z̃, T̃) = (η z, η θᵀQ²θ)
+(Fraction(-1, 20), Fraction(1, 2))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+import math
+import numbers
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+import sympy as sp
+from mpmath import iv, mp, mpf
+from mpmath.libmp import from_rational, round_ceiling, round_floor, round_nearest
+
+from .model import InputError
+
+MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
+
+__all__ = [
+    "GDResult", "KrawczykResult", "MIN_DPS", "Problem", "agreeing_digits", "exact", "gd_exact",
+    "gd_mp", "iv_bound", "krawczyk", "reduced", "sweep", "to_mpf",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Validation and exact conversion
+# --------------------------------------------------------------------------------------------
+
+
+def _show(value, width: int = 40) -> str:
+    """A short one-line repr of a user value, for error messages."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def exact(value, name: str = "value") -> Fraction:
+    """Convert a user number to an exact ``Fraction``, or raise :class:`InputError`.
+
+    Accepted: int, Fraction (any ``numbers.Rational``), SymPy Rational, Decimal, decimal or
+    fraction strings ("1.05", "21/20", "1e-3"), and finite binary floats (float, numpy floats,
+    mpmath mpf), which convert exactly to the rational they represent.
+
+    >>> exact("1.05"), exact("21/20"), exact(0.5), exact(sp.Rational(-3, 4))
+    (Fraction(21, 20), Fraction(21, 20), Fraction(1, 2), Fraction(-3, 4))
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be a number, got {_show(value)}")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, sp.Basic):
+        if isinstance(value, sp.Rational):
+            return Fraction(int(value.p), int(value.q))
+        raise InputError(f"{name} must be an exact rational, got {_show(value)}")
+    if isinstance(value, numbers.Rational):  # int, numpy integers, other rationals
+        return Fraction(int(value.numerator), int(value.denominator))
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value):
+            raise InputError(f"{name} must be finite, got {value}")
+        return Fraction(float(value))
+    if isinstance(value, type(mpf(0))):
+        if not mp.isfinite(value):
+            raise InputError(f"{name} must be finite, got {value}")
+        man, exp = value.man_exp
+        return Fraction(man) * Fraction(2) ** exp
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise InputError(f"{name} must be finite, got {value}")
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise InputError(f"{name}: cannot read {_show(value)} as an exact number (use e.g. 1.05 or 21/20)") from None
+    raise InputError(f"{name} must be a number, got {_show(value)} of type {type(value).__name__}")
+
+
+def _positive(value, name: str) -> Fraction:
+    q = exact(value, name)
+    if q <= 0:
+        raise InputError(f"{name} must be > 0, got {q}")
+    return q
+
+
+def _count(value, name: str, least: int = 0) -> int:
+    """A non-negative (or >= least) Python int from an int-like value."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise InputError(f"{name} must be an integer, got {_show(value)}")
+    if value < least:
+        raise InputError(f"{name} must be >= {least}, got {value}")
+    return int(value)
+
+
+def _dps(value) -> int:
+    return _count(value, "dps", least=MIN_DPS)
+
+
+def _rows(Q) -> list[list]:
+    """Q as a list of rows, from a list of lists, a numpy array or a SymPy Matrix."""
+    if isinstance(Q, sp.MatrixBase):
+        return Q.tolist()
+    if isinstance(Q, np.ndarray):
+        if Q.ndim != 2:
+            raise InputError(f"Q must be a 2-D matrix, got an array with {Q.ndim} dimension(s)")
+        return Q.tolist()
+    if isinstance(Q, (str, bytes)) or not isinstance(Q, Sequence):
+        raise InputError(f"Q must be a matrix (list of rows, numpy array or SymPy Matrix), got {_show(Q)}")
+    rows = []
+    for i, row in enumerate(Q):
+        if isinstance(row, np.ndarray):
+            row = row.tolist()
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+            raise InputError(f"Q must be a list of rows; row {i} is {_show(row)}")
+        rows.append(list(row))
+    return rows
+
+
+def _matrix(Q) -> tuple[tuple[Fraction, ...], ...]:
+    rows = _rows(Q)
+    n = len(rows)
+    if n == 0 or any(len(r) != n for r in rows):
+        shape = f"{n}x{'/'.join(sorted({str(len(r)) for r in rows})) or 0}"
+        raise InputError(f"Q must be a non-empty square matrix, got shape {shape}")
+    M = tuple(tuple(exact(x, f"Q[{i}][{j}]") for j, x in enumerate(r)) for i, r in enumerate(rows))
+    for i in range(n):
+        for j in range(i):
+            if M[i][j] != M[j][i]:
+                raise InputError(f"Q must be symmetric: Q[{i}][{j}] = {M[i][j]} but Q[{j}][{i}] = {M[j][i]}")
+    return M
+
+
+def _vector(theta, P: int, name: str = "theta") -> tuple[Fraction, ...]:
+    if isinstance(theta, np.ndarray):
+        theta = theta.tolist()
+    if isinstance(theta, sp.MatrixBase):
+        theta = list(theta)
+    if isinstance(theta, (str, bytes)) or not isinstance(theta, Sequence):
+        raise InputError(f"{name} must be a sequence of {P} numbers, got {_show(theta)}")
+    if len(theta) != P:
+        raise InputError(f"{name} must have length {P} to match Q, got {len(theta)}")
+    return tuple(exact(x, f"{name}[{i}]") for i, x in enumerate(theta))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validated, exact GD problem: z = ½θᵀQθ − E, L = z²/2, step size η = ``lr``.
+
+    Build it with :meth:`create` or :meth:`diagonal`, which convert and validate user input.
+    """
+
+    Q: tuple[tuple[Fraction, ...], ...]
+    target: Fraction
+    lr: Fraction
+
+    def __post_init__(self):
+        ok = (
+            isinstance(self.Q, tuple) and self.Q and all(isinstance(r, tuple) and len(r) == len(self.Q) for r in self.Q)
+            and all(isinstance(x, Fraction) for r in self.Q for x in r)
+            and all(self.Q[i][j] == self.Q[j][i] for i in range(len(self.Q)) for j in range(i))
+            and isinstance(self.target, Fraction) and isinstance(self.lr, Fraction) and self.lr > 0
+        )
+        if not ok:
+            raise InputError("Problem fields must be exact; build it with Problem.create(Q, target, lr)")
+
+    @classmethod
+    def create(cls, Q, target, lr) -> Problem:
+        """Validate and convert: Q square symmetric with finite exact entries, target finite, lr > 0."""
+        return cls(_matrix(Q), exact(target, "target"), _positive(lr, "lr"))
+
+    @classmethod
+    def diagonal(cls, omegas, target, lr) -> Problem:
+        """The eigenbasis problem Q = diag(ω_1, …, ω_P)."""
+        if isinstance(omegas, np.ndarray):
+            omegas = omegas.tolist()
+        if isinstance(omegas, (str, bytes)) or not isinstance(omegas, Sequence) or len(omegas) == 0:
+            raise InputError(f"omegas must be a non-empty sequence of numbers, got {_show(omegas)}")
+        w = [exact(x, f"omegas[{i}]") for i, x in enumerate(omegas)]
+        zero = Fraction(0)
+        Q = tuple(tuple(w[i] if i == j else zero for j in range(len(w))) for i in range(len(w)))
+        return cls(Q, exact(target, "target"), _positive(lr, "lr"))
+
+    @property
+    def P(self) -> int:
+        return len(self.Q)
+
+    @property
+    def is_diagonal(self) -> bool:
+        return all(self.Q[i][j] == 0 for i in range(self.P) for j in range(self.P) if i != j)
+
+    def theta(self, theta0) -> tuple[Fraction, ...]:
+        """Validate a parameter vector for this problem (exact)."""
+        return _vector(theta0, self.P)
+
+
+# --------------------------------------------------------------------------------------------
+# Exact gradient descent
+# --------------------------------------------------------------------------------------------
+
+
+def gd_exact(problem: Problem, theta0, steps: int) -> list[tuple[Fraction, ...]]:
+    """Exact rational GD θ ← θ − η z Qθ, z = ½θᵀQθ − E; returns [θ_0, …, θ_steps].
+
+    Each step triples the degree, so the size of the numbers grows like 3^steps: keep steps small
+    (≲ 8).  This is the ground truth the derived maps and :func:`gd_mp` are checked against.
+    """
+    theta = problem.theta(theta0)
+    steps = _count(steps, "steps")
+    Q, E, eta = problem.Q, problem.target, problem.lr
+    out = [theta]
+    for _ in range(steps):
+        v = [sum(q * t for q, t in zip(row, theta)) for row in Q]
+        z = sum(t * vi for t, vi in zip(theta, v)) / 2 - E
+        c = eta * z
+        theta = tuple(t - c * vi for t, vi in zip(theta, v))
+        out.append(theta)
+    return out
+
+
+def reduced(problem: Problem, theta, dps: int | None = None):
+    """(z̃, T̃) = (η z, η θᵀQ²θ) at θ: exact Fractions, or mpf at ``dps`` digits if given.
+
+    T̃ is the η-normalised NTK η·JJᵀ with J = (Qθ)ᵀ; the edge of stability is T̃ = 2.
+    """
+    theta = problem.theta(theta)
+    if dps is None:
+        v = [sum(q * t for q, t in zip(row, theta)) for row in problem.Q]
+        z = sum(t * vi for t, vi in zip(theta, v)) / 2 - problem.target
+        return problem.lr * z, problem.lr * sum(vi * vi for vi in v)
+    with mp.workdps(_dps(dps)):
+        Q = [[to_mpf(q) for q in row] for row in problem.Q]
+        th = [to_mpf(t) for t in theta]
+        eta = to_mpf(problem.lr)
+        v = [mp.fdot(row, th) for row in Q]
+        z = mp.fdot(th, v) / 2 - to_mpf(problem.target)
+        return +(eta * z), +(eta * mp.fdot(v, v))
+
+
+# --------------------------------------------------------------------------------------------
+# mpmath gradient descent
+# --------------------------------------------------------------------------------------------
+
+
+def to_mpf(value) -> mpf:
+    """A value as an mpf, correctly rounded at the current mp precision (Fractions included)."""
+    if isinstance(value, type(mpf(0))):
+        return +value
+    q = exact(value)
+    return mp.make_mpf(from_rational(q.numerator, q.denominator, mp.prec, round_nearest))
+
+
+@dataclass(frozen=True)
+class GDResult:
+    """Outcome of :func:`gd_mp`.
+
+    ``theta`` is θ_steps.  With ``record``, ``zt[k]`` and ``Tt[k]`` are z̃ = ηz and T̃ = η·θᵀQ²θ
+    at θ_k for k = 0..steps (so ``steps + 1`` values each); otherwise they are ``None``.  Values
+    were computed at ``dps`` digits; print them inside ``mp.workdps(dps)`` to see every digit.
+    """
+
+    theta: tuple[mpf, ...]
+    dps: int
+    steps: int
+    zt: tuple[mpf, ...] | None = None
+    Tt: tuple[mpf, ...] | None = None
+
+
+def gd_mp(problem: Problem, theta0, steps: int, dps: int = 50, record: bool = False) -> GDResult:
+    """Parameter-space GD θ ← θ − η z Qθ at ``dps`` digits, in a local mpmath context.
+
+    Inputs are rounded once to ``dps`` digits; every operation then rounds to nearest at that
+    precision.  The hot loop is plain scalar mpf arithmetic (no SymPy, no ``mpmath.matrix``);
+    for diagonal Q it is θ_i ← θ_i − z̃ ω_i θ_i with z̃ = ηz.
+    """
+    theta = problem.theta(theta0)
+    steps = _count(steps, "steps")
+    dps = _dps(dps)
+    if not isinstance(record, bool):
+        raise InputError(f"record must be True or False, got {_show(record)}")
+    with mp.workdps(dps):
+        th = [to_mpf(t) for t in theta]
+        eta = to_mpf(problem.lr)
+        eta_E = to_mpf(problem.lr * problem.target)  # ηE rounded once
+        if problem.is_diagonal:
+            w = [to_mpf(problem.Q[i][i]) for i in range(problem.P)]
+            th, zts, Tts = _loop_diagonal(w, th, eta, eta_E, steps, record)
+        else:
+            Q = [[to_mpf(q) for q in row] for row in problem.Q]
+            th, zts, Tts = _loop_dense(Q, th, eta, eta_E, steps, record)
+    return GDResult(tuple(th), dps, steps, zts, Tts)
+
+
+def _loop_diagonal(w, th, eta, eta_E, steps, record):
+    """Diagonal Q: z̃ = Σ (ηω_i/2) θ_i² − ηE, then θ_i ← θ_i − z̃ ω_i θ_i."""
+    a = [eta * wi / 2 for wi in w]
+    if not record:
+        for _ in range(steps):
+            zt = -eta_E
+            for ai, ti in zip(a, th):
+                zt += ai * ti * ti
+            th = [ti - zt * wi * ti for wi, ti in zip(w, th)]
+        return th, None, None
+    g = [eta * wi * wi for wi in w]  # T̃ = Σ ηω_i² θ_i²
+    zts, Tts = [], []
+    for k in range(steps + 1):
+        zt = -eta_E
+        Tt = 0
+        for ai, gi, ti in zip(a, g, th):
+            sq = ti * ti
+            zt += ai * sq
+            Tt += gi * sq
+        zts.append(zt)
+        Tts.append(Tt)
+        if k < steps:
+            th = [ti - zt * wi * ti for wi, ti in zip(w, th)]
+    return th, tuple(zts), tuple(Tts)
+
+
+def _loop_dense(Q, th, eta, eta_E, steps, record):
+    """General symmetric Q: v = Qθ, z̃ = η(½θ·v) − ηE, T̃ = η v·v, θ ← θ − z̃ v."""
+    half_eta = eta / 2
+    zts, Tts = [], []
+    for k in range(steps + 1):
+        v = []
+        for row in Q:
+            s = 0
+            for q, t in zip(row, th):
+                s += q * t
+            v.append(s)
+        s = 0
+        for t, vi in zip(th, v):
+            s += t * vi
+        zt = half_eta * s - eta_E
+        if record:
+            s = 0
+            for vi in v:
+                s += vi * vi
+            zts.append(zt)
+            Tts.append(eta * s)
+        if k < steps:
+            th = [t - zt * vi for t, vi in zip(th, v)]
+    return th, (tuple(zts) if record else None), (tuple(Tts) if record else None)
+
+
+# --------------------------------------------------------------------------------------------
+# Agreement of two numbers
+# --------------------------------------------------------------------------------------------
+
+
+def agreeing_digits(a, b, dps: int | None = None) -> int:
+    """Agreeing significant decimal digits of a and b: the largest k ≤ cap with
+    |a − b| ≤ 10^(−k)·max(|a|, |b|); 0 if they differ in the first digit or either is not finite.
+
+    The cap is ``dps`` (default: the current ``mp.dps``), since no more digits than the working
+    precision can be claimed.  Values may be mpf, ints, floats, Fractions or exact strings.
+
+    >>> agreeing_digits(mpf("3.14159"), mpf("3.14160"))
+    5
+    >>> agreeing_digits(1, 2), agreeing_digits(0, "1e-30"), agreeing_digits("-1", "1")
+    (0, 0, 0)
+    >>> agreeing_digits(Fraction(1, 3), Fraction(1, 3), dps=40)
+    40
+    >>> with mp.workdps(50):                 # π = 3.14159265…, 22/7 = 3.142…, 355/113 = 3.1415929…
+    ...     agreeing_digits(+mp.pi, Fraction(22, 7)), agreeing_digits(+mp.pi, Fraction(355, 113))
+    (3, 7)
+
+    Being relative, the count can differ by one from the number of equal leading characters
+    (0.99999 and 1.00001 agree to 4 digits; 3.14159 and 3.14150 to 4 digits, not 5):
+
+    >>> agreeing_digits("0.99999", "1.00001"), agreeing_digits("3.14159", "3.14150")
+    (4, 4)
+    """
+    cap = mp.dps if dps is None else _dps(dps)
+    with mp.workprec(int(cap * 3.33) + 40):
+        x, y = _finite_mpf(a), _finite_mpf(b)
+        if x is None or y is None:
+            return 0
+        if x == y:
+            return cap
+        scale = max(abs(x), abs(y))
+        k = int(mp.floor(-mp.log10(abs(x - y) / scale)))
+    return max(0, min(cap, k))
+
+
+def _finite_mpf(value):
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        return None
+    if isinstance(value, type(mpf(0))) and not mp.isfinite(value):
+        return None
+    return to_mpf(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Interval arithmetic: Krawczyk operator and range enclosures
+# --------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def iv_workdps(dps: int) -> Iterator[None]:
+    """Local precision for both ``mpmath.iv`` and ``mp`` (iv has no workdps of its own)."""
+    old = iv.prec
+    iv.dps = dps
+    try:
+        with mp.workdps(dps):
+            yield
+    finally:
+        iv.prec = old
+
+
+def _lo(x) -> mpf:
+    return mp.make_mpf(x._mpi_[0])
+
+
+def _hi(x) -> mpf:
+    return mp.make_mpf(x._mpi_[1])
+
+
+def _enclose(q: Fraction):
+    """The tightest interval at the current iv precision containing the rational q."""
+    lo = mp.make_mpf(from_rational(q.numerator, q.denominator, iv.prec, round_floor))
+    hi = mp.make_mpf(from_rational(q.numerator, q.denominator, iv.prec, round_ceiling))
+    return iv.mpf([lo, hi])
+
+
+def _box(box) -> list:
+    """A box as a list of iv intervals: pairs (lo, hi) of exact numbers, or iv intervals.
+
+    A single pair of numbers is a 1-D box.  Endpoints are rounded outward, so the box used
+    contains the box given; the result reports the box actually used.
+    """
+    ivtype = type(iv.mpf(0))
+    if isinstance(box, ivtype):
+        box = [box]
+    if isinstance(box, (str, bytes)) or not isinstance(box, Sequence) or len(box) == 0:
+        raise InputError(f"box must be a non-empty list of (lo, hi) pairs, got {_show(box)}")
+    if len(box) == 2 and not any(isinstance(c, (Sequence, ivtype)) and not isinstance(c, str) for c in box):
+        box = [tuple(box)]
+    out = []
+    for i, c in enumerate(box):
+        if isinstance(c, ivtype):
+            lo, hi = _lo(c), _hi(c)
+            if not (mp.isfinite(lo) and mp.isfinite(hi)):
+                raise InputError(f"box[{i}] must be bounded, got {c}")
+            out.append(c)
+            continue
+        if isinstance(c, (str, bytes)) or not isinstance(c, Sequence) or len(c) != 2:
+            raise InputError(f"box[{i}] must be a pair (lo, hi), got {_show(c)}")
+        lo, hi = exact(c[0], f"box[{i}] lower end"), exact(c[1], f"box[{i}] upper end")
+        if lo > hi:
+            raise InputError(f"box[{i}] is empty: lower end {lo} > upper end {hi}")
+        out.append(iv.mpf([_lo(_enclose(lo)), _hi(_enclose(hi))]))
+    return out
+
+
+def _as_list(value, n: int, what: str) -> list:
+    if n == 1 and not isinstance(value, (Sequence, mp.matrix, iv.matrix)):
+        value = [value]
+    if isinstance(value, (mp.matrix, iv.matrix)):
+        value = [value[i] for i in range(value.rows * value.cols)]
+    value = list(value)
+    if len(value) != n:
+        raise InputError(f"{what} returned {len(value)} components, expected {n}")
+    return [iv.mpf(x) for x in value]
+
+
+def _as_matrix(value, n: int, what: str) -> list[list]:
+    if isinstance(value, (mp.matrix, iv.matrix)):
+        if (value.rows, value.cols) != (n, n):
+            raise InputError(f"{what} returned a {value.rows}x{value.cols} matrix, expected {n}x{n}")
+        return [[iv.mpf(value[i, j]) for j in range(n)] for i in range(n)]
+    if n == 1 and not isinstance(value, Sequence):
+        return [[iv.mpf(value)]]
+    rows = [row if isinstance(row, Sequence) else [row] for row in value]
+    if len(rows) != n or any(len(r) != n for r in rows):
+        raise InputError(f"{what} must return an {n}x{n} matrix")
+    return [[iv.mpf(x) for x in r] for r in rows]
+
+
+@dataclass(frozen=True)
+class KrawczykResult:
+    """Outcome of one Krawczyk test on ``box`` (tuples of iv intervals at ``dps`` digits).
+
+    ``status`` is ``"unique zero"`` (K ⊂ int box: exactly one zero in box, and it lies in
+    ``image``), ``"zero exists"`` (K ⊆ box), ``"no zero"`` (K ∩ box = ∅) or ``"undecided"``.
+    """
+
+    box: tuple
+    image: tuple
+    center: tuple
+    dps: int
+    status: str
+
+    @property
+    def exists(self) -> bool:
+        return self.status in ("unique zero", "zero exists")
+
+    @property
+    def unique(self) -> bool:
+        return self.status == "unique zero"
+
+    @property
+    def excluded(self) -> bool:
+        return self.status == "no zero"
+
+    def describe(self) -> str:
+        """One line for a proof record: the box, the image and what was proved."""
+        fmt = lambda xs: " x ".join(f"[{mp.nstr(_lo(x), 12)}, {mp.nstr(_hi(x), 12)}]" for x in xs)  # noqa: E731
+        return f"Krawczyk at {self.dps} digits: K({fmt(self.box)}) = {fmt(self.image)}: {self.status}"
+
+
+def krawczyk(F: Callable, DF: Callable, box, center=None, dps: int = 30) -> KrawczykResult:
+    """Apply the Krawczyk operator once to prove (or exclude) a zero of F: Rⁿ → Rⁿ in ``box``.
+
+    F(x) and DF(x) take a list of n ``mpmath.iv`` intervals and return n intervals and an n×n
+    matrix (nested lists or ``iv.matrix``) enclosing F and its Jacobian over x.  Constants in
+    them should be exact or intervals (``iv.mpf("0.1")``), never floats standing for decimals.
+
+    Theorem (Krawczyk 1969; Moore 1977; Rump 1983; Neumaier, *Interval Methods for Systems of
+    Equations*, 1990, §5.1).  Let F be C¹ on the box X, c ∈ X, Y any real n×n matrix, and A an
+    interval matrix containing F'(x) for all x ∈ X.  Let K(X) = c − Y·F(c) + (I − Y·A)(X − c).
+    Then (i) every zero of F in X lies in K(X), so K(X) ∩ X = ∅ proves there is none;
+    (ii) K(X) ⊆ X proves a zero exists in X (Brouwer); (iii) K(X) ⊆ int X proves the zero in X
+    is unique (and every matrix in A is nonsingular).  Here c is the midpoint of X unless given,
+    Y ≈ (mid A)⁻¹ computed in mp, and all of K is evaluated with outward rounding at ``dps``.
+    """
+    dps = _dps(dps)
+    with iv_workdps(dps):
+        X = _box(box)
+        n = len(X)
+        if center is None:
+            c = [(_lo(x) + _hi(x)) / 2 for x in X]
+        else:
+            c = [to_mpf(v) for v in _vector(center, n, "center")]
+        if any(not (_lo(x) <= ci <= _hi(x)) for x, ci in zip(X, c)):
+            raise InputError("center must lie in the box")
+        C = [iv.mpf(ci) for ci in c]  # thin intervals: c is exactly representable
+        Fc = _as_list(F(C), n, "F")
+        A = _as_matrix(DF(X), n, "DF")
+        mid = mp.matrix([[(_lo(a) + _hi(a)) / 2 for a in row] for row in A])
+        try:
+            Yp = mp.inverse(mid)
+        except ZeroDivisionError:
+            return KrawczykResult(tuple(X), tuple(X), tuple(c), dps, "undecided")
+        Y = [[iv.mpf(Yp[i, j]) for j in range(n)] for i in range(n)]
+        K = []
+        for i in range(n):
+            k = C[i] - sum((Y[i][j] * Fc[j] for j in range(n)), iv.mpf(0))
+            for m in range(n):
+                YA = sum((Y[i][j] * A[j][m] for j in range(n)), iv.mpf(0))
+                k += ((1 if i == m else 0) - YA) * (X[m] - C[m])
+            K.append(k)
+        if any(_hi(k) < _lo(x) or _lo(k) > _hi(x) for k, x in zip(K, X)):
+            status = "no zero"
+        elif all(_lo(x) < _lo(k) and _hi(k) < _hi(x) for k, x in zip(K, X)):
+            status = "unique zero"
+        elif all(_lo(x) <= _lo(k) and _hi(k) <= _hi(x) for k, x in zip(K, X)):
+            status = "zero exists"
+        else:
+            status = "undecided"
+    return KrawczykResult(tuple(X), tuple(K), tuple(c), dps, status)
+
+
+def iv_bound(f: Callable, box, splits: int = 1, dps: int = 30):
+    """Rigorous enclosure of the range of f over ``box`` (a list of (lo, hi) pairs).
+
+    f takes a list of iv intervals and returns one interval or a list of them.  Each coordinate
+    is cut into ``splits`` pieces and the hull of f over all sub-boxes is returned: by inclusion
+    isotonicity it contains f(x) for every x in the box (more splits, tighter bound).
+    """
+    dps = _dps(dps)
+    splits = _count(splits, "splits", least=1)
+    with iv_workdps(dps):
+        X = _box(box)
+        pieces = []
+        for x in X:
+            lo, hi = _lo(x), _hi(x)
+            cuts = [lo] + [lo + (hi - lo) * k / splits for k in range(1, splits)] + [hi]
+            pieces.append([iv.mpf([min(a, b), max(a, b)]) for a, b in zip(cuts, cuts[1:])])
+        lows = highs = None
+        single = None
+        for sub in _product(pieces):
+            value = f(list(sub))
+            if single is None:
+                single = not isinstance(value, (Sequence, iv.matrix, mp.matrix))
+            vals = [iv.mpf(value)] if single else _as_list(value, len(value) if isinstance(value, Sequence) else value.rows, "f")
+            if lows is None:
+                lows, highs = [_lo(v) for v in vals], [_hi(v) for v in vals]
+            else:
+                lows = [min(a, _lo(v)) for a, v in zip(lows, vals)]
+                highs = [max(b, _hi(v)) for b, v in zip(highs, vals)]
+        out = [iv.mpf([a, b]) for a, b in zip(lows, highs)]
+    return out[0] if single else out
+
+
+def _product(lists):
+    if not lists:
+        yield ()
+        return
+    for head in lists[0]:
+        for rest in _product(lists[1:]):
+            yield (head,) + rest
+
+
+# --------------------------------------------------------------------------------------------
+# float64 sweep for bifurcation diagrams
+# --------------------------------------------------------------------------------------------
+
+
+def sweep(omega1, omega2, target, lr, theta0, steps: int, tail: int) -> np.ndarray:
+    """η·NTK of the last ``tail`` iterates of diagonal-Q parameter-space GD, for many parameters.
+
+    omega1, omega2, target, lr and the two components of theta0 are scalars or arrays that
+    broadcast to a common shape S (one GD run per element, vectorised in float64).  Returns an
+    array of shape S + (tail,) holding T̃(θ_k) = η(ω_1²θ_1² + ω_2²θ_2²) for
+    k = steps − tail + 1, …, steps (the same values as ``gd_mp(..., record=True).Tt[-tail:]``).
+    Runs that diverge give inf or nan.  For plots only: floats are not evidence.
+
+    The arithmetic is gd_mp's diagonal loop operation for operation, so with dyadic inputs it
+    reproduces ``gd_mp(..., dps=15)`` (53-bit round-to-nearest) bit for bit.
+    """
+    steps = _count(steps, "steps")
+    tail = _count(tail, "tail", least=1)
+    if tail > steps + 1:
+        raise InputError(f"tail must be <= steps + 1 = {steps + 1}, got {tail}")
+    if isinstance(theta0, (str, bytes)) or not isinstance(theta0, (Sequence, np.ndarray)) or len(theta0) != 2:
+        raise InputError(f"theta0 must be a pair (theta_1, theta_2), got {_show(theta0)}")
+    names = ("omega1", "omega2", "target", "lr", "theta0[0]", "theta0[1]")
+    arrays = []
+    for name, value in zip(names, (omega1, omega2, target, lr, theta0[0], theta0[1])):
+        try:
+            a = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"{name} must be a number or numeric array, got {_show(value)}") from None
+        if not np.all(np.isfinite(a)):
+            raise InputError(f"{name} must be finite")
+        arrays.append(a)
+    if not np.all(arrays[3] > 0):
+        raise InputError("lr must be > 0")
+    try:
+        w1, w2, E, eta, t1, t2 = np.broadcast_arrays(*arrays)
+    except ValueError:
+        raise InputError("omega1, omega2, target, lr and theta0 do not broadcast to a common shape") from None
+    shape = w1.shape
+    w1, w2, E, eta = (np.ascontiguousarray(x, dtype=np.float64).ravel() for x in (w1, w2, E, eta))
+    t1, t2 = (np.array(x, dtype=np.float64).ravel() for x in (t1, t2))  # copies: updated in place
+    a1, a2, eE = eta * w1 / 2, eta * w2 / 2, eta * E  # z̃ = a1 θ1² + a2 θ2² − ηE
+    g1, g2 = eta * w1 * w1, eta * w2 * w2  # T̃ = g1 θ1² + g2 θ2²
+    out = np.empty((tail, w1.size))
+    zt, s, u = np.empty_like(w1), np.empty_like(w1), np.empty_like(w1)
+    first = steps + 1 - tail
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            if k >= first:
+                np.multiply(t1, t1, out=s)
+                np.multiply(g1, s, out=s)
+                np.multiply(t2, t2, out=u)
+                np.multiply(g2, u, out=u)
+                np.add(s, u, out=out[k - first])
+            if k == steps:
+                break
+            # z̃ = ((a1·θ1)·θ1 − ηE) + (a2·θ2)·θ2 ;  θ_i ← θ_i − (z̃·ω_i)·θ_i
+            # (the operations of gd_mp's diagonal loop, in the same order)
+            np.multiply(a1, t1, out=zt)
+            np.multiply(zt, t1, out=zt)
+            np.subtract(zt, eE, out=zt)
+            np.multiply(a2, t2, out=s)
+            np.multiply(s, t2, out=s)
+            np.add(zt, s, out=zt)
+            np.multiply(zt, w1, out=s)
+            np.multiply(s, t1, out=s)
+            np.subtract(t1, s, out=t1)
+            np.multiply(zt, w2, out=s)
+            np.multiply(s, t2, out=s)
+            np.subtract(t2, s, out=t2)
+    return out.T.reshape(shape + (tail,))
