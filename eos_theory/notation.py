@@ -24,6 +24,32 @@ omega = sp.Symbol("omega", positive=True)  #: |ω| in the symmetric case ω_1 = 
 
 # Time derivatives and one-step images, as printed names.
 zdot, ztdot = sp.symbols("zdot ztildedot", real=True)
+zt_next, Tt_next = sp.symbols("ztildeprime Ttildeprime", real=True)
+
+# Mode-level notation: J̃(ω_i) summed over i = 1..P.
+i = sp.Symbol("i", integer=True, positive=True)
+w_ = sp.IndexedBase("omega")
+Jw = sp.Function("Jtilde")  #: J̃(ω_i), the rescaled Jacobian projected on the i-th eigenvector
+
+
+def mode_sum(term) -> sp.Sum:
+    """Σ_{i=1}^{P} term, with term written in ω_i = ``w_[i]`` and J̃(ω_i) = ``Jw(w_[i])``."""
+    return sp.Sum(term, (i, 1, P))
+
+
+def d_dt(expr) -> sp.Derivative:
+    """An unevaluated time derivative, for printing a claim's left-hand side."""
+    return sp.Derivative(expr, t)
+
+
+def explicit_modes(expr, P_value: int, omega, Jt) -> sp.Expr:
+    """Expand mode sums for P = ``P_value`` and name the modes by the given symbols."""
+    out = sp.sympify(expr).xreplace({P: P_value}).doit()
+    subs = {}
+    for k in range(P_value):
+        subs[Jw(w_[k + 1])] = Jt[k]
+        subs[w_[k + 1]] = omega[k]
+    return sp.expand(out.xreplace(subs))
 
 # Matrix-level notation, of symbolic size P.
 P = sp.Symbol("P", integer=True, positive=True)
@@ -45,13 +71,14 @@ def scalar(m: sp.MatrixExpr) -> sp.Expr:
 def explicit(expr, values: dict) -> sp.Expr | sp.Matrix:
     """Replace matrix symbols by explicit matrices (``values``) and evaluate.
 
-    A 1×1 result comes back as a scalar.
+    A matrix expression stays a matrix (even when P = 1); a scalar one comes back as a scalar.
     """
+    expr = sp.sympify(expr)
     concrete = {k: sp.ImmutableMatrix(v) if isinstance(v, sp.MatrixBase) else v for k, v in values.items()}
-    out = sp.sympify(expr).xreplace(concrete).doit()
+    out = expr.xreplace(concrete).doit()
     if isinstance(out, sp.MatrixBase):
         out = sp.Matrix(out).applyfunc(sp.expand)
-        return out[0, 0] if out.shape == (1, 1) else out
+        return out if isinstance(expr, sp.MatrixExpr) or out.shape != (1, 1) else out[0, 0]
     return sp.expand(out)
 
 
@@ -64,6 +91,9 @@ def chain(*members) -> Chain:
 
 
 class _Printer(LatexPrinter):
+    def _print_Tuple(self, expr):  # several formulas of one claim
+        return r",\quad ".join(self._print(a) for a in expr.args)
+
     def _print_Chain(self, expr):
         return " = ".join(self._print(m) for m in expr.args)
 

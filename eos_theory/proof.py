@@ -63,7 +63,7 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     if roots:
         expr = expr.subs(roots)
         modulo = tuple(sp.sympify(m).subs(roots) for m in modulo)
-    num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    num, den = sp.fraction(sp.together(expr))
     syms = sorted(expr.free_symbols | set().union(*(sp.sympify(m).free_symbols for m in modulo)), key=str)
     for part in (num, den):
         if syms and not part.is_polynomial(*syms):
@@ -74,10 +74,9 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     if modulo and num != 0:
         basis = sp.groebner([sp.expand(sp.fraction(sp.together(m))[0]) for m in modulo], *syms, order="grevlex")
         num = basis.reduce(num)[1]
-        if num == 0:
-            return sp.Integer(0)
-        return sp.cancel(num / den)
-    return num / sp.expand(den)
+    if num == 0:  # the zero test needs no gcd: p/q ≡ 0 iff p expands to 0
+        return sp.Integer(0)
+    return sp.cancel(num / sp.expand(den))
 
 
 # Small exact values tried, in order, when searching for a counterexample.
@@ -115,7 +114,8 @@ def find_counterexample(expr, seed: int = 0, tries: int = 400) -> dict | None:
 
 
 def _entries(lhs, rhs, text: str) -> list[tuple[sp.Expr, sp.Expr]]:
-    """Pair up the entries of two scalars or two equally shaped matrices."""
+    """Pair up the entries of two scalars or two equally shaped matrices (1×1 counts as scalar)."""
+    lhs, rhs = (m[0, 0] if isinstance(m, sp.MatrixBase) and m.shape == (1, 1) else m for m in (lhs, rhs))
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         lhs, rhs = sp.Matrix(lhs), sp.Matrix(rhs)
         if lhs.shape != rhs.shape:
@@ -133,7 +133,7 @@ class Step:
     """One asserted step: what was shown, how, and the exact objects involved."""
 
     text: str
-    kind: str  # "identity" | "counterexample" | "sign" | "fact" | "numerical" | "interval"
+    kind: str  # "identity" | "counterexample" | "example" | "sign" | "fact" | "numerical" | "interval"
     detail: str = ""
     exprs: tuple = ()
 
@@ -162,10 +162,9 @@ class Proof:
     _sink: list[Step] | None = None
 
     # -- what the claim says --------------------------------------------------------------
-    def states(self, formula: sp.Basic) -> sp.Basic:
-        """Record the claim's own formula (as printed, read charitably)."""
-        self.formula = formula
-        return formula
+    def states(self, *formulas: sp.Basic) -> None:
+        """Record the claim's own formula(s), as printed (read charitably) or as derived."""
+        self.formula = formulas[0] if len(formulas) == 1 else sp.Tuple(*formulas)
 
     # -- exact steps ----------------------------------------------------------------------
     def _record(self, step: Step) -> None:
@@ -187,8 +186,12 @@ class Proof:
         how = "normal form of the difference is 0" + (" modulo the defining relations" if modulo else "")
         self._record(Step(text, "identity", how, (lhs, rhs)))
 
-    def differ(self, text: str, lhs, rhs, at: dict | None = None) -> dict:
-        """Assert lhs ≢ rhs by an exact rational counterexample (searched for when not given)."""
+    def differ(self, text: str, lhs, rhs, at: dict | None = None, refutes: bool = True) -> dict:
+        """Assert lhs ≢ rhs by an exact rational point where they differ (searched for when not given).
+
+        With ``refutes`` (the default) the point is a counterexample to the claim as stated;
+        otherwise it is an example inside a proof (two quantities that are not the same).
+        """
         pairs = _entries(lhs, rhs, text)
         if at is None:  # search the first entry that is not identically equal
             pairs = [(a, b) for a, b in pairs if normal_form(a - b) != 0][:1] or pairs[:1]
@@ -202,8 +205,9 @@ class Proof:
         a, b = sp.expand(lhs.xreplace(point)), sp.expand(rhs.xreplace(point))
         if not (a.is_Rational and b.is_Rational) or a == b:
             raise AssertionError(f"{text}: {format_point(point)} is not a counterexample ({a} vs {b})")
-        step = Step(text, "counterexample", f"at {format_point(point)}: {a} ≠ {b}", (lhs, rhs))
-        self.refutations.append(step)
+        step = Step(text, "counterexample" if refutes else "example", f"at {format_point(point)}: {a} ≠ {b}", (lhs, rhs))
+        if refutes:
+            self.refutations.append(step)
         self._record(step)
         return point
 

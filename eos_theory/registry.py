@@ -142,6 +142,7 @@ def _evidence(p: Proof) -> str:
         if s.kind != "counterexample":
             kinds[s.kind] = kinds.get(s.kind, 0) + 1
     names = {"identity": "exact identities", "sign": "exact sign arguments", "fact": "exact facts",
+             "example": "exact examples",
              "numerical": "numerical checks", "interval": "interval proofs"}
     if kinds:
         parts.append(", ".join(f"{n} {names[k]}" for k, n in kinds.items()))

@@ -10,7 +10,12 @@ then the results the project derives beyond the text (``DERIVED``).
 """
 
 PAPER = [
-    "gradient_flow",
+    "model_definition",  # abstract, §1, §2.1: the model, NTK vs Hessian, constant-NTK contrast
+    "gradient_flow",  # §2.1 eq. (1)-(2)
+    "target_identity",  # §2.1: E in terms of J, Q⁺, z
+    "eigenbasis",  # §2.1: rescaling, rotation, eigenbasis GF equations
+    "curvature",  # §2.1: sign of z, sharpening modes, the PS initialisation
+    "gradient_descent",  # §1, §2.2: GD counterparts, 2-D map, 2/η, oscillation, landscape
 ]
 
 DERIVED: list[str] = []

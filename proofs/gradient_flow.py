@@ -75,7 +75,8 @@ def gf_z(p: Proof) -> None:
     "gf-J",
     source=Source("2.1", "J = -2ηzQJ"),
     statement="Under gradient flow the Jacobian obeys J̇ = −2ηzQJᵀ.",
-    method="chain rule J̇ = θ̇ᵀ ∂²z/∂θ², exact identity; exact counterexample",
+    method="chain rule J̇ = θ̇ᵀ ∂²z/∂θ², exact identities (generic symmetric Q, P = 1, 2, 3); exact "
+    "counterexamples, against the model and against the paper's eigenbasis equation",
     expect="refuted",
 )
 def gf_J(p: Proof) -> None:
@@ -85,6 +86,12 @@ def gf_J(p: Proof) -> None:
         derived[m.P] = (sp.Matrix([m.along_flow(Ji) for Ji in m.jacobian]), values)
     flow, values = derived[1]
     p.differ("J̇ᵀ = −2ηzQJᵀ", flow, explicit(-2 * eta * z * Q * J.T, values))
+    # The paper's own eigenbasis equation dJ̃(ω_i)²/dt = −2z̃ω_iJ̃(ω_i)² contradicts the printed J̇:
+    # in the eigenbasis J̇(ω_i) = −2ηzω_iJ(ω_i) would give d(ηJ(ω_i)²)/dt = −4z̃ω_i·ηJ(ω_i)².
+    w1, J1 = sp.symbols("omega_1 J_1", real=True)
+    implied = eta * 2 * J1 * (-2 * eta * z * w1 * J1)
+    p.differ("the printed J̇ against the paper's eigenbasis equation for dJ̃(ω_i)²/dt",
+             implied, -2 * (eta * z) * w1 * (eta * J1**2))
     with p.corrected("J̇ᵀ = −ηzQJᵀ (so J̇(ω_i) = −ηzω_i J(ω_i), as the paper's own eigenbasis equation requires)",
                      sp.Eq(Jdot.T, -eta * z * Q * J.T, evaluate=False)):
         for P, (flow, values) in derived.items():

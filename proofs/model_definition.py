@@ -1,0 +1,86 @@
+"""Abstract, §1 and §2.1–2.2: the model, its Jacobian and NTK, the loss Hessian, and the
+contrast with models linear in θ."""
+
+import sympy as sp
+
+from eos_theory.model import linear, quadratic, symmetric_matrix
+from eos_theory.notation import E, J, Q, explicit, scalar, theta, z
+from eos_theory.proof import Proof
+from eos_theory.registry import Source, claim
+
+DIMENSIONS = (1, 2, 3)
+
+
+def _values(m, Qm):
+    return {Q: Qm, theta: sp.Matrix(m.theta), J: m.jacobian}
+
+
+@claim(
+    "model",
+    source=Source("2.1", "L(θ) = z 2 /2, where z a quadratic function ... z = 1 2 θ Qθ -E"),
+    statement="The model is z = ½θᵀQθ − E with Q symmetric and L = z²/2; its Jacobian is J = θᵀQ, "
+    "the gradient ∇θL = zJᵀ, and the curvature is the scalar NTK JJᵀ = θᵀQ²θ.",
+    method="derivatives taken by SymPy from z(θ), exact identities (generic symmetric Q, P = 1, 2, 3)",
+)
+def model(p: Proof) -> None:
+    p.states(sp.Eq(z, scalar(theta.T * Q * theta) / 2 - E))
+    for P in DIMENSIONS:
+        Qm = symmetric_matrix(P)
+        m = quadratic(Qm)
+        v = _values(m, Qm)
+        p.equal(f"P = {P}: J = ∂z/∂θ = θᵀQ", m.jacobian, explicit(theta.T * Q, v))
+        p.equal(f"P = {P}: ∇θL = zJᵀ", m.gradient, explicit(z * J.T, v))
+        p.equal(f"P = {P}: JJᵀ = θᵀQ²θ", m.ntk, explicit(theta.T * Q * Q * theta, v))
+        p.fact(f"P = {P}: the NTK is 1×1", (m.jacobian * m.jacobian.T).shape == (1, 1))
+
+
+@claim(
+    "ntk-hessian",
+    source=Source("2.2", "We define edge of stability with respect to the maximum eigenvalue of the NTK "
+                  "instead of the maximum loss Hessian eigenvalue"),
+    statement="The loss Hessian is H = JᵀJ + zQ. At a zero-loss minimum (z = 0) its spectrum is {JJᵀ, 0, …, 0}, "
+    "so its largest eigenvalue is the NTK; away from minima the two differ, by at most |z|·‖Q‖₂.",
+    method="exact identities for H and for the characteristic polynomial of JᵀJ (P = 1, 2, 3); "
+    "Weyl's inequality; exact rational example",
+)
+def ntk_hessian(p: Proof) -> None:
+    p.states(sp.Eq(sp.MatrixSymbol("H", *Q.shape), J.T * J + z * Q, evaluate=False))
+    lam = sp.Symbol("lambda")
+    for P in DIMENSIONS:
+        Qm = symmetric_matrix(P)
+        m = quadratic(Qm)
+        v = _values(m, Qm)
+        p.equal(f"P = {P}: ∂²L/∂θ² = JᵀJ + zQ", m.hessian, m.on_theta(explicit(J.T * J + z * Q, v)))
+        Jg = sp.Matrix(1, P, sp.symbols(f"j_1:{P + 1}", real=True))  # any row J
+        ntk = (Jg * Jg.T)[0, 0]
+        p.equal(f"P = {P}: det(λI − JᵀJ) = λ^(P−1)(λ − JJᵀ)",
+                (lam * sp.eye(P) - Jg.T * Jg).det(), lam ** (P - 1) * (lam - ntk))
+    p.fact("JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ",
+           sp.Add(*[s**2 for s in sp.symbols("j_1:4", real=True)]).is_nonnegative is True)
+    p.fact("away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂", True, "Weyl's inequality for symmetric matrices")
+    m = quadratic(sp.Matrix([[1]]))  # P = 1: λmax(H) is H itself
+    p.differ("away from minima λmax(H) ≠ JJᵀ (P = 1, Q = 1)", m.hessian[0, 0], m.ntk,
+             at={m.theta[0]: 1, E: 0}, refutes=False)
+
+
+@claim(
+    "constant-ntk",
+    source=Source("abstract", "These phenomena ... do not happen for models in the constant Neural Tangent Kernel "
+                  "(NTK) regime, for which the predictive function is approximately linear in the parameters"),
+    statement="For a model linear in θ the NTK is constant under gradient flow and gradient descent, so the "
+    "curvature cannot sharpen; for the quadratic model it is not constant.",
+    method="exact: d(JJᵀ)/dt and (JJᵀ)' − JJᵀ computed by SymPy for z = cᵀθ − E (P = 1, 2, 3)",
+)
+def constant_ntk(p: Proof) -> None:
+    for P in DIMENSIONS:
+        m = linear(P)
+        p.equal(f"P = {P}, linear model: d(JJᵀ)/dt = 0", m.along_flow(m.ntk), 0)
+        p.equal(f"P = {P}, linear model: (JJᵀ)' = JJᵀ after a GD step", m.after_step(m.ntk), m.ntk)
+    q = quadratic(sp.Matrix([[1]]))
+    p.differ("quadratic model, P = 1: d(JJᵀ)/dt ≠ 0", q.on_theta(q.along_flow(q.ntk)), 0, refutes=False)
+
+
+if __name__ == "__main__":
+    from eos_theory.registry import print_proof
+
+    print_proof(__name__)

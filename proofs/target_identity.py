@@ -1,0 +1,48 @@
+"""§2.1: the identity for the target E in terms of J, the pseudo-inverse Q⁺ and z."""
+
+import sympy as sp
+
+from eos_theory.model import eigenbasis, quadratic, symmetric_matrix
+from eos_theory.notation import E, J, Q, Qplus, explicit, scalar, theta, z
+from eos_theory.proof import Proof
+from eos_theory.registry import Source, claim
+
+
+def instances():
+    """Generic invertible symmetric Q (Q⁺ = Q⁻¹) for P = 1, 2, 3, and singular diagonal Q of each rank."""
+    for P in (1, 2, 3):
+        Qm = symmetric_matrix(P)
+        yield f"P = {P}, generic Q", quadratic(Qm), Qm, Qm.inv()
+    m, w = eigenbasis(3)
+    for rank in (1, 2):
+        Qm = sp.diag(*w[:rank], *[0] * (3 - rank))
+        yield f"P = 3, Q = diag of rank {rank}", quadratic(Qm), Qm, Qm.pinv()
+
+
+@claim(
+    "target-identity",
+    source=Source("2.1", "In these coordinates, we have E = JQ + J -2z"),
+    statement="The target satisfies E = JQ⁺Jᵀ − 2z.",
+    method="exact rational-function identities with Q⁺ = Q⁻¹ (generic Q) and the exact pseudo-inverse "
+    "(singular Q); exact counterexample",
+    expect="refuted",
+)
+def target_identity(p: Proof) -> None:
+    printed = scalar(J * Qplus * J.T) - 2 * z
+    p.states(sp.Eq(E, printed, evaluate=False))
+    label, m, Qm, Qp = next(instances())
+    values = {Q: Qm, Qplus: Qp, theta: sp.Matrix(m.theta), J: m.jacobian}
+    p.differ("E = JQ⁺Jᵀ − 2z", E, m.on_theta(explicit(printed, values)))
+    p.equal("as printed, the right side minus E is E itself (it holds only when E = 0)",
+            m.on_theta(explicit(printed, values)) - E, E)
+    corrected = scalar(J * Qplus * J.T) / 2 - z
+    with p.corrected("E = ½JQ⁺Jᵀ − z (equivalently 2E = JQ⁺Jᵀ − 2z)", sp.Eq(E, corrected, evaluate=False)):
+        for label, m, Qm, Qp in instances():
+            values = {Q: Qm, Qplus: Qp, theta: sp.Matrix(m.theta), J: m.jacobian}
+            p.equal(f"{label}: ½JQ⁺Jᵀ − z = E", m.on_theta(explicit(corrected, values)), E)
+
+
+if __name__ == "__main__":
+    from eos_theory.registry import print_proof
+
+    print_proof(__name__)
