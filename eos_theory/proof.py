@@ -125,7 +125,9 @@ def _entries(lhs, rhs, text: str) -> list[tuple[sp.Expr, sp.Expr]]:
 
 
 def format_point(point: dict) -> str:
-    return ", ".join(f"{s} = {v}" for s, v in sorted(point.items(), key=lambda kv: str(kv[0])))
+    """``θ₁ = 3, η = 2`` — symbols in the paper's letters, exact values."""
+    items = sorted(point.items(), key=lambda kv: str(kv[0]))
+    return ", ".join(f"{sp.pretty(s, use_unicode=True)} = {v}" for s, v in items)
 
 
 @dataclass

@@ -59,12 +59,17 @@ class Claim:
     check: Callable[[Proof], None]
     expect: str = "verified"  #: the verdict the project has established for it
     module: str = ""
+    title: str = ""  #: a few words for tables; defaults to the statement
+
+    @property
+    def short(self) -> str:
+        return self.title or self.statement
 
 
 _REGISTRY: dict[str, Claim] = {}
 
 
-def claim(id: str, *, source: Source, statement: str, method: str, expect: str = "verified"):
+def claim(id: str, *, source: Source, statement: str, method: str, expect: str = "verified", title: str = ""):
     """Register the decorated function as the proof of claim ``id``."""
     if expect not in VERDICTS:
         raise ValueError(f"expect must be one of {VERDICTS}")
@@ -72,7 +77,7 @@ def claim(id: str, *, source: Source, statement: str, method: str, expect: str =
     def register(check: Callable[[Proof], None]) -> Callable[[Proof], None]:
         if id in _REGISTRY and _REGISTRY[id].module != check.__module__:
             raise ValueError(f"claim id {id!r} registered twice")
-        _REGISTRY[id] = Claim(id, source, statement, method, check, expect, check.__module__)
+        _REGISTRY[id] = Claim(id, source, statement, method, check, expect, check.__module__, title)
         return check
 
     return register
@@ -98,10 +103,35 @@ def get(claim_id: str) -> Claim:
 class Result:
     claim: Claim
     verdict: str
-    evidence: str
+    evidence: str  #: the full record, one paragraph
     proof: Proof
     seconds: float
     error: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """Evidence in a few words, for tables."""
+        p = self.proof
+        if self.error:
+            return self.error.split(":")[0] if self.verdict == "inconclusive" else self.evidence
+        if p.refutations:
+            return f"counterexample {p.refutations[0].detail}"
+        counts = _kinds(p.steps)
+        text = ", ".join(f"{n} {_NAMES[k][n == 1]}" for k, n in counts.items())
+        decisive = [s.detail for s in p.steps if s.kind in ("numerical", "interval")]
+        return text + (f"; {decisive[0]}" if decisive else "")
+
+    @property
+    def checked_by(self) -> str:
+        """How the verdict was reached, from the kinds of steps recorded."""
+        kinds = set(_kinds(self.proof.steps))
+        labels = []
+        if self.proof.refutations:
+            labels.append("exact counterexample")
+        if kinds & {"identity", "sign", "fact", "example"}:
+            labels.append("exact")
+        labels += [k for k in ("interval", "numerical") if k in kinds]
+        return " + ".join(labels) or "-"
 
     @property
     def as_expected(self) -> bool:
@@ -134,21 +164,28 @@ class Result:
         }
 
 
-def _evidence(p: Proof) -> str:
-    """A one-paragraph summary of the record: refutations first, then the rest by kind."""
-    parts = [f"{s.text}: {s.detail}" for s in p.refutations]
-    kinds: dict[str, int] = {}
-    for s in p.steps:
+_NAMES = {  # kind: (plural, singular)
+    "identity": ("identities", "identity"), "sign": ("sign arguments", "sign argument"),
+    "fact": ("facts", "fact"), "example": ("examples", "example"),
+    "numerical": ("numerical checks", "numerical check"), "interval": ("interval proofs", "interval proof"),
+}
+
+
+def _kinds(steps) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s in steps:
         if s.kind != "counterexample":
-            kinds[s.kind] = kinds.get(s.kind, 0) + 1
-    names = {"identity": "exact identities", "sign": "exact sign arguments", "fact": "exact facts",
-             "example": "exact examples",
-             "numerical": "numerical checks", "interval": "interval proofs"}
-    if kinds:
-        parts.append(", ".join(f"{n} {names[k]}" for k, n in kinds.items()))
-    parts += [f"{s.text}: {s.detail}" for s in p.steps if s.kind in ("numerical", "interval")]
+            counts[s.kind] = counts.get(s.kind, 0) + 1
+    return counts
+
+
+def _evidence(p: Proof) -> str:
+    """The record in one paragraph: counterexamples, then each step's result."""
+    parts = [f"{s.text}: counterexample {s.detail}" for s in p.refutations]
+    parts += [f"{s.text}: {s.detail}" if s.detail else s.text for s in p.steps if s.kind != "counterexample"]
     if p.correction is not None:
-        parts.append(f"correction verified by {len(p.correction.steps)} steps")
+        parts.append(f"correction ({p.correction.statement}) verified: "
+                     + "; ".join(f"{s.text}: {s.detail}" for s in p.correction.steps))
     return "; ".join(parts)
 
 

@@ -11,6 +11,7 @@ from eos_theory.registry import Source, claim
 
 @claim(
     "z-sign",
+    title="z does not change sign under GF",
     source=Source("2.1", "The first equation implies that z does not change sign under GF dynamics."),
     statement="Under gradient flow z̃(t) = z̃(0)·exp(−∫₀ᵗ T̃(s) ds) with T̃ = Σᵢ J̃(ω_i)², so z never changes sign "
     "(and z = 0 is invariant).",
@@ -35,6 +36,7 @@ def z_sign(p: Proof) -> None:
 
 @claim(
     "mode-curvature",
+    title="ω_iz > 0 modes flatten, ω_iz < 0 modes sharpen",
     source=Source("2.1", "Modes with positive ω i z decrease the curvature, and those with negative ω i z increase "
                   "the curvature."),
     statement="The curvature T̃ = Σᵢ J̃(ω_i)² changes at the rate Σᵢ −2z̃ω_iJ̃(ω_i)²: a mode with J̃(ω_i) ≠ 0 lowers "
@@ -64,6 +66,7 @@ def _jt_dot(dyn):
 
 @claim(
     "ps-init",
+    title="ω₁ = −ω₂, J̃(ω₁) = J̃(ω₂) sharpens at all times",
     source=Source("2.1", "One such initialization for this quadratic regression model is ω 1 = -ω, ω 2 = ω, "
                   "J(ω 1 ) = J(ω 2 ). This initialization (and others) show progressive sharpening at all times."),
     statement="For ω_1 = −ω, ω_2 = ω and J̃(ω_1)² = J̃(ω_2)² at t = 0 (with z ≠ 0), gradient flow increases the "

@@ -15,6 +15,7 @@ Jt_row = sp.MatrixSymbol("Jtilde", *J.shape)
 
 @claim(
     "rescaling",
+    title="z̃ = ηz, J̃ = η^½J remove η from GF",
     source=Source("2.1", "we transform to z = ηz and J = η 1/2 J"),
     statement="With z̃ = ηz and J̃ = η^{1/2}J, gradient flow becomes free of η: dz̃/dt = −z̃(J̃J̃ᵀ) and "
     "dJ̃ᵀ/dt = −z̃QJ̃ᵀ.",
@@ -51,6 +52,7 @@ def _rotations():
 
 @claim(
     "rotation",
+    title="rotating to Q's eigenbasis preserves the dynamics",
     source=Source("2.1", "we rotate θ so that Q is diagonal. This is always possible since Q is symmetric. "
                   "Since the NTK is given by JJ , this rotation preserves the dynamics of the curvature."),
     statement="A symmetric Q is orthogonally diagonalisable, and for any orthogonal V the substitution θ = Vφ maps "
@@ -82,6 +84,7 @@ def rotation(p: Proof) -> None:
 
 @claim(
     "eigen-gf-z",
+    title="dz̃/dt = −z̃ Σ J̃(ω_i)²",
     source=Source("2.1", "dz dt = -z P i=1 J(ω i ) 2"),
     statement="In the eigenbasis, dz̃/dt = −z̃ Σᵢ J̃(ω_i)².",
     method="derived by SymPy (change of variables θ_i = J_i/ω_i, rescaling), compared exactly for P = 1..4; "
@@ -102,6 +105,7 @@ def eigen_gf_z(p: Proof) -> None:
 
 @claim(
     "eigen-gf-J",
+    title="dJ̃(ω_i)²/dt = −2z̃ω_i J̃(ω_i)²",
     source=Source("2.1", "d J(ω i ) 2 dt = -2zω i J(ω i ) 2"),
     statement="In the eigenbasis, dJ̃(ω_i)²/dt = −2z̃ω_i J̃(ω_i)² for every mode i.",
     method="derived by SymPy, compared exactly for P = 1..4; and against the chain rule in θ for P = 1, 2, 3",

@@ -14,6 +14,7 @@ from eos_theory.registry import Source, claim
 
 @claim(
     "gd-eigen",
+    title="GD: z̃' = z̃ − z̃ΣJ̃² + ½z̃²ΣωJ̃², J̃' = (1 − z̃ω)J̃",
     source=Source("derived"),
     statement="One GD step acts on the eigenbasis variables as z̃' = z̃ − z̃Σᵢ J̃(ω_i)² + ½z̃²Σᵢ ω_iJ̃(ω_i)² and "
     "J̃(ω_i)' = (1 − z̃ω_i)J̃(ω_i) (the discrete-time counterparts of the paper's GF equations).",
@@ -44,6 +45,7 @@ def _random_rational(rng: random.Random, positive: bool = False) -> sp.Rational:
 
 @claim(
     "gd-2d-map",
+    title="GD closes on (z̃, T̃) for P = 2",
     source=Source("derived"),
     statement="For P = 2, gradient descent closes on (z̃, T̃) with T̃ = η·JJᵀ as a polynomial map whose coefficients "
     "involve Q only through τ = tr Q and Δ = det Q, and the target only through ηE.",
@@ -87,6 +89,7 @@ def gd_2d_map(p: Proof) -> None:
 
 @claim(
     "gd-symmetric",
+    title="the 2-D map for ω₁ = −ω, ω₂ = ω",
     source=Source("derived"),
     statement="In the paper's symmetric case ω_1 = −ω, ω_2 = ω the 2-D map is z̃' = z̃ − z̃T̃ + ω²z̃²(z̃ + ηE), "
     "T̃' = T̃ − 4ω²z̃(z̃ + ηE) + ω²z̃²T̃.",
@@ -109,6 +112,7 @@ def gd_symmetric(p: Proof) -> None:
 
 @claim(
     "eos-threshold",
+    title="GD on a quadratic converges iff ηλ < 2",
     source=Source("1", "two divided by the learning rate, corresponding to the largest eigenvalue for which "
                   "gradient descent would converge in a quadratic potential"),
     statement="Gradient descent with step η on a quadratic potential ½λx² converges from every start iff 0 < ηλ < 2: "
@@ -128,6 +132,7 @@ def eos_threshold(p: Proof) -> None:
 
 @claim(
     "eos-ntk",
+    title="a minimum is stable iff η·NTK < 2",
     source=Source("2.2", "gradient descent (GD) trajectories where the maximum eigenvalue of the NTK, JJ , remains "
                   "close to the critical value 2/η"),
     statement="At a zero-loss minimum the GD Jacobian in θ is I − ηJᵀJ, with eigenvalues 1 (P − 1 times) and "
@@ -160,6 +165,7 @@ def eos_ntk(p: Proof) -> None:
 
 @claim(
     "oscillation",
+    title="GD oscillates around minima when η·NTK > 1",
     source=Source("2.2", "they rapidly and heavily oscillate around minima for large learning rates"),
     statement="Near a minimum, z̃ is multiplied by 1 − η·JJᵀ each step: for 1 < η·JJᵀ < 2 the output changes sign "
     "every step while it converges, and for η·JJᵀ > 2 the oscillation grows.",
@@ -179,6 +185,7 @@ def oscillation(p: Proof) -> None:
 
 @claim(
     "landscape",
+    title="L is a squared hyperbolic paraboloid",
     source=Source("2.2", "When Q has both positive and negative eigenvalues, the loss landscape is the square of a "
                   "hyperbolic parabaloid"),
     statement="For P = 2 and Q with eigenvalues of opposite signs, z(θ) + E = θ₁²/a² − θ₂²/b² in the eigenbasis "

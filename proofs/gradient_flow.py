@@ -30,6 +30,7 @@ def instances():
 
 @claim(
     "gf-theta",
+    title="θ̇ = −η∇L = ηz∂z/∂θ = (η/2)(θᵀQθ − E)Qθ",
     source=Source("2.1", "θ = -η∇ θ L = ηz ∂z ∂θ = η 2 θ Qθ -E Qθ"),
     statement="Gradient flow is θ̇ = −η∇θL = ηz ∂z/∂θ = (η/2)(θᵀQθ − E)Qθ.",
     method="exact polynomial identities in θ and a generic symmetric Q (P = 1, 2, 3); exact counterexample",
@@ -60,6 +61,7 @@ def gf_theta(p: Proof) -> None:
 
 @claim(
     "gf-z",
+    title="ż = −η(JJᵀ)z",
     source=Source("2.1", "ż = -η(JJ )z"),
     statement="Under gradient flow the output obeys ż = −η(JJᵀ)z.",
     method="chain rule ż = ∇z·θ̇, exact identity (generic symmetric Q, P = 1, 2, 3)",
@@ -73,6 +75,7 @@ def gf_z(p: Proof) -> None:
 
 @claim(
     "gf-J",
+    title="J̇ = −2ηzQJᵀ",
     source=Source("2.1", "J = -2ηzQJ"),
     statement="Under gradient flow the Jacobian obeys J̇ = −2ηzQJᵀ.",
     method="chain rule J̇ = θ̇ᵀ ∂²z/∂θ², exact identities (generic symmetric Q, P = 1, 2, 3); exact "

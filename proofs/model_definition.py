@@ -17,6 +17,7 @@ def _values(m, Qm):
 
 @claim(
     "model",
+    title="z = ½θᵀQθ − E, L = z²/2; J = θᵀQ, NTK = JJᵀ",
     source=Source("2.1", "L(θ) = z 2 /2, where z a quadratic function ... z = 1 2 θ Qθ -E"),
     statement="The model is z = ½θᵀQθ − E with Q symmetric and L = z²/2; its Jacobian is J = θᵀQ, "
     "the gradient ∇θL = zJᵀ, and the curvature is the scalar NTK JJᵀ = θᵀQ²θ.",
@@ -36,6 +37,7 @@ def model(p: Proof) -> None:
 
 @claim(
     "ntk-hessian",
+    title="largest Hessian eigenvalue = NTK at minima only",
     source=Source("2.2", "We define edge of stability with respect to the maximum eigenvalue of the NTK "
                   "instead of the maximum loss Hessian eigenvalue"),
     statement="The loss Hessian is H = JᵀJ + zQ. At a zero-loss minimum (z = 0) its spectrum is {JJᵀ, 0, …, 0}, "
@@ -65,6 +67,7 @@ def ntk_hessian(p: Proof) -> None:
 
 @claim(
     "constant-ntk",
+    title="linear models have a constant NTK",
     source=Source("abstract", "These phenomena ... do not happen for models in the constant Neural Tangent Kernel "
                   "(NTK) regime, for which the predictive function is approximately linear in the parameters"),
     statement="For a model linear in θ the NTK is constant under gradient flow and gradient descent, so the "

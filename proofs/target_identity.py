@@ -21,6 +21,7 @@ def instances():
 
 @claim(
     "target-identity",
+    title="E = JQ⁺Jᵀ − 2z",
     source=Source("2.1", "In these coordinates, we have E = JQ + J -2z"),
     statement="The target satisfies E = JQ⁺Jᵀ − 2z.",
     method="exact rational-function identities with Q⁺ = Q⁻¹ (generic Q) and the exact pseudo-inverse "

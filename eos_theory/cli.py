@@ -1,0 +1,186 @@
+"""The ``eos-theory`` command line.
+
+Every user error ends in one line on stderr and exit code 2; a run whose claims do not all come
+out as recorded ends with exit code 1 and names them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line."""
+
+
+def _console(stderr: bool = False):
+    """A rich console; when writing to a file or pipe, wide enough for the report table."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 140
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def _check_writable(path: str) -> Path:
+    """Fail before any work if a report could not be written to ``path``."""
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"--json {path}: is a directory")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--json {path}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise UsageError(f"--json {path}: not writable")
+    return p
+
+
+# -- verify -------------------------------------------------------------------------------
+
+_STYLE = {"verified": "green", "refuted": "yellow", "inconclusive": "red"}
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from . import registry
+
+    out = _check_writable(args.json) if args.json else None
+    if args.claim:
+        try:
+            selected = [registry.get(c) for c in args.claim]
+        except registry.UnknownClaim as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        selected = registry.claims()
+
+    results = _run_with_progress(registry, selected, quiet=args.quiet)
+    if not args.quiet:
+        _print_table(results)
+    data = registry.report(results)
+    if out is not None:
+        try:
+            registry.write_json_atomic(out, data)
+        except OSError as exc:
+            raise UsageError(f"--json {args.json}: {exc.strerror or exc}") from None
+
+    unexpected = [r for r in results if not r.as_expected]
+    err = _console(stderr=True)
+    if unexpected:
+        names = ", ".join(f"{r.claim.id} ({r.verdict}, expected {r.claim.expect})" for r in unexpected)
+        err.print(f"eos-theory: {len(unexpected)} claim(s) did not come out as recorded: {names}")
+        return EXIT_UNEXPECTED
+    s = data["summary"]
+    err.print(f"{s['total']} claims decided as recorded: {s['verified']} verified, {s['refuted']} refuted"
+              + (f" (report: {out})" if out else ""))
+    return EXIT_OK
+
+
+def _run_with_progress(registry, selected, quiet: bool):
+    if quiet:
+        return registry.run_all(selected)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("checking claims"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=len(selected))
+
+        def advance(result):
+            bar.update(task, advance=1, description=result.claim.id)
+
+        return registry.run_all(selected, progress=advance)
+
+
+def _print_table(results) -> None:
+    from rich.table import Table
+
+    table = Table(title="Claims of the paper, and results derived from it", title_justify="left")
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("§", no_wrap=True)
+    table.add_column("claim", overflow="fold", ratio=3)
+    table.add_column("checked by", overflow="fold", ratio=1)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("evidence", overflow="fold", ratio=3)
+    for r in results:
+        verdict = f"[{_STYLE[r.verdict]}]{r.verdict}[/]"
+        if not r.as_expected:
+            verdict += f"\n[red](expected {r.claim.expect})[/]"
+        table.add_row(r.claim.id, r.claim.source.section.replace("derived", "—"), r.claim.short,
+                      r.checked_by, verdict, r.summary)
+    console = _console()
+    console.print(table)
+    refuted = [r for r in results if r.verdict == "refuted" and r.proof.correction is not None]
+    if refuted:
+        console.print("[bold]Findings[/] (the printed statement is false; the correction is verified):")
+        for r in refuted:
+            console.print(f"  [yellow]{r.claim.id}[/] §{r.claim.source.section}: {r.claim.statement}\n"
+                          f"    counterexample {r.proof.refutations[0].detail}\n"
+                          f"    [bold]correct:[/] {r.proof.correction.statement}")
+
+
+# -- parser -------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eos-theory",
+        description="Check, symbolically and at high precision, the equations and claims of 'Second-order "
+        "regression models exhibit progressive sharpening to the edge of stability' (Agarwala, Pedregosa, "
+        "Pennington).",
+        epilog="Run 'eos-theory COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser(
+        "verify",
+        help="check every claim of the paper and print verdicts",
+        description="Run the claim registry: every equation and statement of the paper's text, and every result "
+        "derived from it, is checked by its proof script (exact identities over the rationals, exact "
+        "counterexamples, interval or high-precision evidence) and gets a verdict: verified, refuted (with an "
+        "exact counterexample and a verified correction) or inconclusive.",
+        epilog="Exit status: 0 when every claim comes out as recorded in the registry, 1 when some do not "
+        "(they are named), 2 for bad usage (unknown claim, unwritable report).",
+    )
+    v.add_argument("--claim", metavar="ID", action="append",
+                   help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids")
+    v.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH (atomically)")
+    v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
+    v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
+    v.set_defaults(func=cmd_verify)
+    return parser
+
+
+def cmd_list() -> int:
+    from . import registry
+
+    for c in registry.claims():
+        print(f"{c.id:18} {c.source.section:9} {c.statement}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        if args.command == "verify" and args.list:
+            return cmd_list()
+        return args.func(args)
+    except UsageError as exc:
+        print(f"eos-theory: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("eos-theory: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
