@@ -85,8 +85,8 @@ def exact(value, name: str = "value") -> Fraction:
     if isinstance(value, type(mpf(0))):
         if not mp.isfinite(value):
             raise InputError(f"{name} must be finite, got {value}")
-        man, exp = value.man_exp
-        return Fraction(man) * Fraction(2) ** exp
+        sign, man, exp, _ = value._mpf_
+        return (-1) ** sign * Fraction(man) * Fraction(2) ** exp
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
             raise InputError(f"{name} must be finite, got {value}")
@@ -320,7 +320,7 @@ def _loop_diagonal(w, th, eta, eta_E, steps, record):
         for _ in range(steps):
             zt = -eta_E
             for ai, ti in zip(a, th):
-                zt += ai * ti * ti
+                zt += ai * (ti * ti)
             th = [ti - zt * wi * ti for wi, ti in zip(w, th)]
         return th, None, None
     g = [eta * wi * wi for wi in w]  # T̃ = Σ ηω_i² θ_i²
@@ -681,13 +681,13 @@ def sweep(omega1, omega2, target, lr, theta0, steps: int, tail: int) -> np.ndarr
                 np.add(s, u, out=out[k - first])
             if k == steps:
                 break
-            # z̃ = ((a1·θ1)·θ1 − ηE) + (a2·θ2)·θ2 ;  θ_i ← θ_i − (z̃·ω_i)·θ_i
+            # z̃ = (a1·θ1² − ηE) + a2·θ2² ;  θ_i ← θ_i − (z̃·ω_i)·θ_i
             # (the operations of gd_mp's diagonal loop, in the same order)
-            np.multiply(a1, t1, out=zt)
-            np.multiply(zt, t1, out=zt)
+            np.multiply(t1, t1, out=zt)
+            np.multiply(a1, zt, out=zt)
             np.subtract(zt, eE, out=zt)
-            np.multiply(a2, t2, out=s)
-            np.multiply(s, t2, out=s)
+            np.multiply(t2, t2, out=s)
+            np.multiply(a2, s, out=s)
             np.add(zt, s, out=zt)
             np.multiply(zt, w1, out=s)
             np.multiply(s, t1, out=s)
