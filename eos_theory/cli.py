@@ -7,11 +7,13 @@ out as recorded ends with exit code 1 and names them.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
 from . import __version__
+from .model import InputError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
 
@@ -124,6 +126,66 @@ def _print_table(results) -> None:
                           f"    [bold]correct:[/] {r.proof.correction.statement}")
 
 
+# -- gd -----------------------------------------------------------------------------------
+
+def _parse_matrix(text: str) -> list[list[str]]:
+    """'1 2; 2 -1' (rows separated by ';', entries by spaces or commas) -> rows of strings."""
+    rows = [r.replace(",", " ").split() for r in text.split(";")]
+    if not any(rows):
+        raise UsageError("--Q: empty matrix")
+    return rows
+
+
+def cmd_gd(args: argparse.Namespace) -> int:
+    """Parameter-space GD at high precision, checked step by step against the derived 2-D map."""
+    from mpmath import mp
+
+    from .numerics import Problem, agreeing_digits, gd_mp, to_mpf
+
+    if (args.Q is None) == (args.omega is None):
+        raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
+    if args.Q is not None:
+        problem = Problem.create(_parse_matrix(args.Q), args.target, args.lr)
+    else:
+        problem = Problem.diagonal(args.omega, args.target, args.lr)
+    run = gd_mp(problem, args.theta, args.steps, dps=args.digits, record=True)
+
+    rows = []
+    with mp.workdps(args.digits):
+        reduced = None
+        if problem.P == 2:
+            from .maps import two_d_map
+
+            step = two_d_map().numeric
+            Q = [[to_mpf(q) for q in r] for r in problem.Q]
+            inv = (Q[0][0] + Q[1][1], Q[0][0] * Q[1][1] - Q[0][1] * Q[1][0], to_mpf(problem.target), to_mpf(problem.lr))
+            reduced = [(run.zt[0], run.Tt[0])]
+            for _ in range(args.steps):
+                reduced.append(step(*reduced[-1], *inv))
+        for k in range(args.steps + 1):
+            row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.show), "ntk": mp.nstr(run.Tt[k], args.show)}
+            if reduced is not None:
+                row["map_digits"] = min(agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else args.digits,
+                                        agreeing_digits(run.Tt[k], reduced[k][1]))
+            rows.append(row)
+
+    if args.json:
+        print(json.dumps({"P": problem.P, "digits": args.digits, "steps": rows}))
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(title=f"gradient descent in parameter space, P = {problem.P}, {args.digits} digits",
+                  title_justify="left")
+    for name in ("step", "z̃ = ηz", "η·NTK"):
+        table.add_column(name, justify="right")
+    if problem.P == 2:
+        table.add_column("digits agreeing with the 2-D map", justify="right")
+    for row in rows:
+        table.add_row(str(row["step"]), row["ztilde"], row["ntk"], *([str(row["map_digits"])] if problem.P == 2 else []))
+    _console().print(table)
+    return EXIT_OK
+
+
 # -- parser -------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,6 +215,26 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
     v.set_defaults(func=cmd_verify)
+
+    g = sub.add_parser(
+        "gd",
+        help="run gradient descent for your own Q, θ, E, η and check it against the derived 2-D map",
+        description="Run gradient descent θ ← θ − η z Qθ (z = ½θᵀQθ − E) in parameter space with mpmath at the "
+        "stated precision, and print z̃ = ηz and the η-normalised NTK η·θᵀQ²θ (edge of stability at 2) at each "
+        "step. For P = 2 each step is compared with the closed 2-D map derived by SymPy, as a number of agreeing "
+        "digits. Numbers are read exactly: decimals and fractions such as 1.05 or 21/20.",
+        epilog="Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
+    )
+    g.add_argument("--Q", metavar="ROWS", help="symmetric matrix, rows separated by ';': '1 1/2; 1/2 -1'")
+    g.add_argument("--omega", metavar="W", nargs="+", help="or: the eigenvalues of a diagonal Q")
+    g.add_argument("--theta", metavar="T", nargs="+", required=True, help="initial parameters θ_0 (one per row of Q)")
+    g.add_argument("--target", metavar="E", required=True, help="regression target E")
+    g.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
+    g.add_argument("--steps", type=int, default=10, help="number of GD steps (default 10)")
+    g.add_argument("--digits", type=int, default=50, help="working precision in decimal digits (default 50)")
+    g.add_argument("--show", type=int, default=20, help="significant digits printed (default 20)")
+    g.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    g.set_defaults(func=cmd_gd)
     return parser
 
 
@@ -174,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify" and args.list:
             return cmd_list()
         return args.func(args)
-    except UsageError as exc:
+    except (UsageError, InputError) as exc:
         print(f"eos-theory: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ Three reductions, each obtained mechanically from the parameter-space dynamics:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import sympy as sp
 
@@ -103,6 +103,11 @@ class TwoDMap:
         In this form it holds for any symmetric 2×2 Q, with no diagonalisation.
         """
         return tuple(_symmetrize(e, self.omega) for e in (self.next_zt, self.next_Tt))
+
+    @cached_property
+    def numeric(self):
+        """The invariant form as a plain function f(z̃, T̃, τ, Δ, E, η) -> (z̃', T̃') for mpmath or floats."""
+        return sp.lambdify((zt, Tt, tau, Delta, E, eta), self.invariant_form(), modules="mpmath")
 
     def symmetric(self) -> tuple[sp.Expr, sp.Expr]:
         """The paper's special case ω_1 = −ω, ω_2 = ω."""

@@ -203,6 +203,48 @@ def landscape(p: Proof) -> None:
     p.positive("det Q < 0: −det Q > 0", -sp.diag(w1, -n).det(), w1 * n)
 
 
+@claim(
+    "final-curvature",
+    title="the final curvature depends on initialisation and η",
+    source=Source("2.2", "This causes the final curvature to depend on both the initialization and learning rate."),
+    statement="For Q = diag(−1, 1), E = 1, gradient descent from two initialisations θ = (t, t) on the paper's "
+    "progressive-sharpening line, and with two step sizes, converges to zero-loss minima with different NTK values.",
+    method="parameter-space GD in mpmath at 50 digits; convergence certified by agreeing digits between steps "
+    "600 and 650; the limits compared digit by digit",
+)
+def final_curvature(p: Proof) -> None:
+    from mpmath import mp
+
+    from eos_theory.numerics import Problem, agreeing_digits, gd_mp
+
+    dps = 50
+    p.states(sp.Ne(sp.Symbol("NTK_infinity_A"), sp.Symbol("NTK_infinity_B")))
+    runs = {  # label: (η, t)
+        "η = 1/4, t = 1/2": (sp.Rational(1, 4), sp.Rational(1, 2)),
+        "η = 1/4, t = 1": (sp.Rational(1, 4), sp.Integer(1)),
+        "η = 1/8, t = 1": (sp.Rational(1, 8), sp.Integer(1)),
+    }
+    limits = {}
+    with mp.workdps(dps):
+        for label, (lr, t0) in runs.items():
+            problem = Problem.diagonal([-1, 1], target=1, lr=str(lr))
+            ends = [gd_mp(problem, [str(t0), str(t0)], n, dps=dps, record=True) for n in (600, 650)]
+            ntk = [r.Tt[-1] / mp.mpf(str(lr)) for r in ends]  # NTK = T̃/η
+            settled = agreeing_digits(ntk[0], ntk[1], dps=dps)
+            if settled < 40 or abs(ends[1].zt[-1]) > mp.mpf(10) ** -40:
+                raise AssertionError(f"{label}: not converged ({settled} digits settled)")
+            limits[label] = ntk[1]
+            p.numerical(f"{label}: GD converges to a minimum", settled,
+                        f"|z̃| < 1e-40 at step 650, NTK = {mp.nstr(ntk[1], 12)} (steps 600 and 650 agree)")
+        labels = list(limits)
+        for a, b in ((labels[0], labels[1]), (labels[1], labels[2])):
+            same = agreeing_digits(limits[a], limits[b], dps=dps)
+            if same > 5:
+                raise AssertionError(f"limits of {a} and {b} agree to {same} digits")
+            p.numerical(f"final NTK differs between '{a}' and '{b}'", same,
+                        f"{mp.nstr(limits[a], 12)} vs {mp.nstr(limits[b], 12)}, each settled to ≥ 40 digits")
+
+
 if __name__ == "__main__":
     from eos_theory.registry import print_proof
 
