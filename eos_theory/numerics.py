@@ -340,26 +340,20 @@ def _loop_diagonal(w, th, eta, eta_E, steps, record):
 
 
 def _loop_dense(Q, th, eta, eta_E, steps, record):
-    """General symmetric Q: v = Qθ, z̃ = η(½θ·v) − ηE, T̃ = η v·v, θ ← θ − z̃ v."""
+    """General symmetric Q: v = Qθ, z̃ = (η/2)·θ·v − ηE, T̃ = η v·v, θ ← θ − z̃ v.
+
+    Dot products use ``mp.fdot`` (one rounding per dot product): as fast as unrolled scalar code
+    for small P and slightly more accurate.
+    """
+    fdot = mp.fdot
     half_eta = eta / 2
     zts, Tts = [], []
     for k in range(steps + 1):
-        v = []
-        for row in Q:
-            s = 0
-            for q, t in zip(row, th):
-                s += q * t
-            v.append(s)
-        s = 0
-        for t, vi in zip(th, v):
-            s += t * vi
-        zt = half_eta * s - eta_E
+        v = [fdot(row, th) for row in Q]
+        zt = half_eta * fdot(th, v) - eta_E
         if record:
-            s = 0
-            for vi in v:
-                s += vi * vi
             zts.append(zt)
-            Tts.append(eta * s)
+            Tts.append(eta * fdot(v, v))
         if k < steps:
             th = [t - zt * vi for t, vi in zip(th, v)]
     return th, (tuple(zts) if record else None), (tuple(Tts) if record else None)
