@@ -469,13 +469,18 @@ def _box(box) -> list:
     return out
 
 
-def _as_list(value, n: int, what: str) -> list:
-    if n == 1 and not isinstance(value, (Sequence, mp.matrix, iv.matrix)):
+def _is_vector(value) -> bool:
+    return isinstance(value, (Sequence, mp.matrix, iv.matrix)) and not isinstance(value, str)
+
+
+def _as_list(value, n: int | None, what: str) -> list:
+    """A callable's result as a list of intervals (a bare interval counts as length 1)."""
+    if not _is_vector(value):
         value = [value]
     if isinstance(value, (mp.matrix, iv.matrix)):
         value = [value[i] for i in range(value.rows * value.cols)]
     value = list(value)
-    if len(value) != n:
+    if n is not None and len(value) != n:
         raise InputError(f"{what} returned {len(value)} components, expected {n}")
     return [iv.mpf(x) for x in value]
 
@@ -537,7 +542,7 @@ def krawczyk(F: Callable, DF: Callable, box, center=None, dps: int = 30) -> Kraw
     interval matrix containing F'(x) for all x ∈ X.  Let K(X) = c − Y·F(c) + (I − Y·A)(X − c).
     Then (i) every zero of F in X lies in K(X), so K(X) ∩ X = ∅ proves there is none;
     (ii) K(X) ⊆ X proves a zero exists in X (Brouwer); (iii) K(X) ⊆ int X proves the zero in X
-    is unique (and every matrix in A is nonsingular).  Here c is the midpoint of X unless given,
+    is unique.  Here c is the midpoint of X unless given,
     Y ≈ (mid A)⁻¹ computed in mp, and all of K is evaluated with outward rounding at ``dps``.
     """
     dps = _dps(dps)
@@ -594,12 +599,10 @@ def iv_bound(f: Callable, box, splits: int = 1, dps: int = 30):
             cuts = [lo] + [lo + (hi - lo) * k / splits for k in range(1, splits)] + [hi]
             pieces.append([iv.mpf([min(a, b), max(a, b)]) for a, b in zip(cuts, cuts[1:])])
         lows = highs = None
-        single = None
         for sub in _product(pieces):
             value = f(list(sub))
-            if single is None:
-                single = not isinstance(value, (Sequence, iv.matrix, mp.matrix))
-            vals = [iv.mpf(value)] if single else _as_list(value, len(value) if isinstance(value, Sequence) else value.rows, "f")
+            single = not _is_vector(value)
+            vals = _as_list(value, None if lows is None else len(lows), "f")
             if lows is None:
                 lows, highs = [_lo(v) for v in vals], [_hi(v) for v in vals]
             else:

@@ -466,3 +466,13 @@ def test_gd_mp_record_does_not_change_the_trajectory(omegas):
     a = gd_mp(p, ["0.75", "1"], 200, dps=20)
     b = gd_mp(p, ["0.75", "1"], 200, dps=20, record=True)
     assert a.theta == b.theta
+
+
+def test_module_doctests():
+    """The examples in eos_theory.numerics (agreeing_digits, exact, the module header) hold."""
+    import doctest
+
+    import eos_theory.numerics as numerics
+
+    result = doctest.testmod(numerics)
+    assert result.failed == 0 and result.attempted >= 10
