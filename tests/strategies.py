@@ -1,0 +1,178 @@
+"""Hypothesis strategies for eos_theory's tests, built the way hypothesis builds its own.
+
+Each strategy is small and named for what it draws; bigger ones are composed from smaller ones.
+Exact strategies draw :class:`fractions.Fraction` (never floats), so a test can compute its
+expected value with plain Python arithmetic, independently of SymPy.
+
+* :func:`rationals` – bounded numerators and denominators, optionally non-zero or positive;
+* :func:`vectors`, :func:`symmetric_matrices`, :func:`nonsymmetric_matrices`;
+* :func:`parameter_points` – a point (Q, θ, E, η) of the quadratic model, with η > 0;
+* :func:`eigenvalue_pairs` – (ω1, ω2) of mixed sign, equal sign, equal value, or with a zero;
+* :func:`reals` / :func:`signed_reals` – full-precision real numbers for mpmath checks;
+* :func:`polynomials` – SymPy polynomials with rational coefficients in given symbols.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+from hypothesis import strategies as st
+
+Vector = tuple[Fraction, ...]
+Matrix = tuple[Vector, ...]
+
+
+# -- exact scalars -----------------------------------------------------------------------------
+@st.composite
+def rationals(draw, max_numerator: int = 12, max_denominator: int = 7, *,
+              nonzero: bool = False, positive: bool = False) -> Fraction:
+    """p/q with |p| ≤ max_numerator and 1 ≤ q ≤ max_denominator (shrinks towards 0, then 1)."""
+    low = 1 if (nonzero or positive) else 0
+    p = draw(st.integers(low, max_numerator))
+    if not positive and draw(st.booleans()):
+        p = -p
+    q = draw(st.integers(1, max_denominator))
+    return Fraction(p, q)
+
+
+def nonzero_rationals(**kwargs) -> st.SearchStrategy[Fraction]:
+    return rationals(nonzero=True, **kwargs)
+
+
+def positive_rationals(**kwargs) -> st.SearchStrategy[Fraction]:
+    return rationals(positive=True, **kwargs)
+
+
+# -- exact vectors and matrices -------------------------------------------------------------------
+def vectors(P: int, elements: st.SearchStrategy[Fraction] | None = None) -> st.SearchStrategy[Vector]:
+    """A P-tuple of rationals."""
+    return st.tuples(*([rationals() if elements is None else elements] * P))
+
+
+@st.composite
+def symmetric_matrices(draw, P: int, elements: st.SearchStrategy[Fraction] | None = None) -> Matrix:
+    """A symmetric P×P matrix (tuple of rows) with independently drawn upper triangle."""
+    elements = rationals() if elements is None else elements
+    upper = {(i, j): draw(elements) for i in range(P) for j in range(i, P)}
+    return tuple(tuple(upper[min(i, j), max(i, j)] for j in range(P)) for i in range(P))
+
+
+@st.composite
+def diagonal_matrices(draw, P: int, elements: st.SearchStrategy[Fraction] | None = None) -> Matrix:
+    d = draw(vectors(P, elements))
+    return tuple(tuple(d[i] if i == j else Fraction(0) for j in range(P)) for i in range(P))
+
+
+@st.composite
+def nonsymmetric_matrices(draw, P: int, elements: st.SearchStrategy[Fraction] | None = None) -> Matrix:
+    """A square P×P matrix (P ≥ 2) with at least one entry Q[i][j] ≠ Q[j][i]."""
+    if P < 2:
+        raise ValueError("a 1×1 matrix is always symmetric")
+    elements = rationals() if elements is None else elements
+    rows = [list(r) for r in draw(symmetric_matrices(P, elements))]
+    i = draw(st.integers(0, P - 2))
+    j = draw(st.integers(i + 1, P - 1))
+    rows[i][j] = rows[j][i] + draw(nonzero_rationals())
+    return tuple(tuple(r) for r in rows)
+
+
+# -- points of the quadratic model --------------------------------------------------------------
+@dataclass(frozen=True)
+class Point:
+    """A point of the quadratic model z = ½θᵀQθ − E with step size η > 0."""
+
+    Q: Matrix
+    theta: Vector
+    E: Fraction
+    eta: Fraction
+
+    @property
+    def P(self) -> int:
+        return len(self.theta)
+
+
+@st.composite
+def parameter_points(draw, P: int, Q: st.SearchStrategy[Matrix] | None = None,
+                     eta: st.SearchStrategy[Fraction] | None = None) -> Point:
+    """(Q, θ, E, η): Q symmetric (or drawn from ``Q``), θ ∈ ℚ^P, E ∈ ℚ, η ∈ ℚ, η > 0."""
+    return Point(
+        Q=draw(Q if Q is not None else symmetric_matrices(P)),
+        theta=draw(vectors(P)),
+        E=draw(rationals()),
+        eta=draw(eta if eta is not None else positive_rationals(max_numerator=5, max_denominator=4)),
+    )
+
+
+# -- eigenvalue pairs ---------------------------------------------------------------------------
+@st.composite
+def mixed_sign_pairs(draw) -> tuple[Fraction, Fraction]:
+    """ω1, ω2 of opposite signs (either order): a saddle, the paper's hyperbolic paraboloid."""
+    a, b = draw(positive_rationals()), -draw(positive_rationals())
+    return (a, b) if draw(st.booleans()) else (b, a)
+
+
+@st.composite
+def same_sign_pairs(draw) -> tuple[Fraction, Fraction]:
+    """ω1, ω2 both positive or both negative."""
+    sign = -1 if draw(st.booleans()) else 1
+    return sign * draw(positive_rationals()), sign * draw(positive_rationals())
+
+
+def equal_pairs() -> st.SearchStrategy[tuple[Fraction, Fraction]]:
+    """ω1 = ω2 (a multiple of the identity; the mode amplitudes are not determined by (z̃, T̃))."""
+    return nonzero_rationals().map(lambda w: (w, w))
+
+
+@st.composite
+def singular_pairs(draw) -> tuple[Fraction, Fraction]:
+    """One eigenvalue zero (a singular Q)."""
+    w = draw(rationals())
+    return (Fraction(0), w) if draw(st.booleans()) else (w, Fraction(0))
+
+
+def eigenvalue_pairs(*, singular: bool = True) -> st.SearchStrategy[tuple[Fraction, Fraction]]:
+    """Any of the named kinds of eigenvalue pair."""
+    kinds = [mixed_sign_pairs(), same_sign_pairs(), equal_pairs()]
+    return st.one_of(*kinds, *([singular_pairs()] if singular else []))
+
+
+def distinct_nonzero_pairs() -> st.SearchStrategy[tuple[Fraction, Fraction]]:
+    """ω1 ≠ ω2, both non-zero: where the mode amplitudes are functions of (z̃, T̃)."""
+    return st.one_of(mixed_sign_pairs(), same_sign_pairs()).filter(lambda p: p[0] != p[1])
+
+
+# -- real numbers for mpmath ----------------------------------------------------------------------
+@st.composite
+def reals(draw, low: Fraction | int, high: Fraction | int, bits: int = 160) -> mpmath.mpf:
+    """An mpf in [low, high] with ``bits`` random significant bits (a generic real at 50 digits).
+
+    The value is the exact dyadic number n·2^-bits; it is built at a precision that holds it
+    exactly, so it is the same number whatever precision the test later works at.
+    """
+    low, high = Fraction(low), Fraction(high)
+    n = draw(st.integers(int(low * 2**bits), int(high * 2**bits)))
+    with mpmath.workprec(bits + abs(int(max(abs(low), abs(high)))).bit_length() + 8):
+        return mpmath.ldexp(mpmath.mpf(n), -bits)
+
+
+@st.composite
+def signed_reals(draw, low: Fraction | int, high: Fraction | int, bits: int = 160) -> mpmath.mpf:
+    """A real of either sign with magnitude in [low, high] (low > 0 keeps it away from 0)."""
+    x = draw(reals(low, high, bits))
+    return -x if draw(st.booleans()) else x
+
+
+# -- polynomials --------------------------------------------------------------------------------
+@st.composite
+def polynomials(draw, symbols, max_degree: int = 2, max_terms: int = 4, *, nonzero: bool = False,
+                coefficients: st.SearchStrategy[Fraction] | None = None):
+    """Σ c_m·m over distinct monomials m of degree ≤ max_degree in each symbol (SymPy expression)."""
+    import sympy as sp
+
+    monomial = st.tuples(*([st.integers(0, max_degree)] * len(symbols)))
+    coefficient = nonzero_rationals(max_numerator=5, max_denominator=3) if coefficients is None else coefficients
+    terms = draw(st.dictionaries(monomial, coefficient, min_size=1 if nonzero else 0, max_size=max_terms))
+    return sp.Add(*(sp.Rational(c.numerator, c.denominator) * sp.Mul(*(s**e for s, e in zip(symbols, exps)))
+                    for exps, c in terms.items()))
