@@ -33,6 +33,7 @@ from functools import cache
 
 import mpmath
 import sympy as sp
+from sympy.solvers.inequalities import solve_poly_inequality
 
 from .maps import Jt_modes, eigen_dynamics, two_d_map
 from .model import InputError, eigenbasis
@@ -76,16 +77,16 @@ def fixed_points() -> tuple[FixedPoint, ...]:
     m = two_d_map()
     w1, w2 = m.omega
     jac = sp.Matrix([m.next_zt, m.next_Tt]).jacobian([zt, Tt])
-    e1, e2 = (sp.factor(m.next_zt - zt), sp.factor(m.next_Tt - Tt))
-    r1, r2 = sp.cancel(e1 / zt), sp.cancel(e2 / zt)
-    if r1.has(zt**-1) or r2.has(zt**-1):
+    (r1, rem1), (r2, rem2) = (sp.div(sp.expand(e - v), zt, zt) for e, v in ((m.next_zt, zt), (m.next_Tt, Tt)))
+    if rem1 != 0 or rem2 != 0:
         raise ArithmeticError("z̃ does not divide the fixed-point equations")
     out = [FixedPoint("minima", {zt: sp.Integer(0)}, minimum_multipliers(),
                       "the zero-loss minima z̃ = 0, a line of fixed points")]
-    (T_of_z,) = sp.solve(r1, Tt)
-    for root in sp.solve(sp.numer(sp.together(r2.subs(Tt, T_of_z))), zt):
+    c1, c0 = sp.Poly(r1, Tt).all_coeffs()  # r1 is linear in T̃
+    T_of_z = -c0 / c1
+    for root in _linear_roots(sp.numer(sp.together(r2.subs(Tt, T_of_z))), zt):
         sol = {zt: root, Tt: sp.factor(T_of_z.subs(zt, root))}
-        mult = tuple(sp.factor(k) for k in jac.subs(sol).eigenvals(multiple=True))
+        mult = _linear_roots(jac.subs(sol).charpoly(_lam).as_expr(), _lam)
         if sp.expand(root + eta * E) == 0:
             out.append(FixedPoint("origin", sol, mult, "θ = 0 (J = 0): a critical point with loss E²/2"))
         else:
@@ -93,6 +94,23 @@ def fixed_points() -> tuple[FixedPoint, ...]:
             out.append(FixedPoint(f"flip_{i}", sol, mult,
                                   f"z̃ = 2/ω_{i} on axis {i}: the parameter-space 2-cycle θ ↦ −θ"))
     return tuple(sorted(out, key=lambda f: f.name))
+
+
+_lam = sp.Symbol("lambda")
+
+
+def _linear_roots(expr: sp.Expr, var: sp.Symbol) -> tuple[sp.Expr, ...]:
+    """The roots of a polynomial that factors into linear factors in ``var`` (with multiplicity)."""
+    _, facs = sp.factor_list(sp.expand(sp.numer(sp.together(expr))))
+    roots = []
+    for g, mult in facs:
+        if not g.has(var):
+            continue
+        if sp.degree(g, var) != 1:
+            raise ArithmeticError(f"{g} is not linear in {var}")
+        a, b = sp.Poly(g, var).all_coeffs()
+        roots += [sp.factor(-b / a)] * mult
+    return tuple(roots)
 
 
 @cache
@@ -109,7 +127,7 @@ def edge_of_stability() -> sp.Set:
     """The η·NTK values at which a minimum is linearly stable: |1 − T̃| < 1, i.e. (0, 2)."""
     transverse = minimum_multipliers()[1]
     T = sp.Symbol("T", real=True)
-    return sp.solve_univariate_inequality(sp.Abs(transverse.subs(Tt, T)) < 1, T, relational=False)
+    return _inside_unit(transverse.subs(Tt, T), T)
 
 
 @cache
@@ -235,34 +253,39 @@ class EOSOrbit:
     symmetric_window: sp.Set  #: the attracting window for ω_1 = −ω_2 (r = −1)
 
 
-def _real_set(cond, var) -> sp.Set:
-    return sp.solve_univariate_inequality(cond, var, relational=False)
+def _real_set(expr: sp.Expr, rel: str, var: sp.Symbol) -> sp.Set:
+    """{var ∈ ℝ : expr rel 0} for a polynomial expr, exactly (real-root isolation)."""
+    return sp.Union(*solve_poly_inequality(sp.Poly(sp.expand(expr), var), rel))
+
+
+def _inside_unit(expr: sp.Expr, var: sp.Symbol) -> sp.Set:
+    """{var ∈ ℝ : |expr| < 1} for a polynomial multiplier expr."""
+    return _real_set(expr - 1, "<", var) & _real_set(expr + 1, ">", var)
 
 
 @cache
 def eos_orbit() -> EOSOrbit:
     """Derive the EOS 2-cycle: points, η·NTK, mean, offset, existence, multipliers, window."""
     qy = period_two_factors()["eos"]
-    lo, hi = sorted(sp.solve(qy, y), key=lambda v: v.subs(eps, 2))
+    lo, hi = sorted(sp.roots(sp.Poly(qy, y)), key=lambda v: v.subs(eps, 2))
     T = axis_ntk()
     ntk = tuple(sp.expand(T.subs(y, v)) for v in (lo, hi))
-    mean = sp.simplify((ntk[0] + ntk[1]) / 2)
+    mean = sp.expand((ntk[0] + ntk[1]) / 2)
     disc = sp.factor(sp.discriminant(qy, y))
     # real points: disc ≥ 0; physical: both η·NTK ≥ 0 ⇔ their sum and product are ≥ 0 (Vieta).
     t_sum = sp.expand(ntk[0] + ntk[1])
-    t_prod = sp.expand(sp.resultant(qy, T.subs(y, y), y))  # q monic: Π T(y_k)
-    exists = (_real_set(disc >= 0, eps) & _real_set(t_sum >= 0, eps)
-              & _real_set(t_prod >= 0, eps))
+    t_prod = sp.expand(sp.resultant(qy, T, y))  # q monic: Π T(y_k)
+    exists = _real_set(disc, ">=", eps) & _real_set(t_sum, ">=", eps) & _real_set(t_prod, ">=", eps)
     f = axis_map()
     fr = axis_frame()
     along = sp.expand(sp.resultant(qy, sp.diff(f, y), y))  # Π f'(y_k) over the orbit
     across_factor = sp.diff(fr.q_next, q).subs(q, 0)  # ∂q'/∂q on the axis
     across_factor = sp.expand(across_factor.subs(p**2, 2 * (y + eps)))
     across = sp.factor(sp.resultant(qy, across_factor, y))
-    window = _real_set(sp.Abs(along) < 1, eps) & exists
+    window = _inside_unit(along, eps) & exists
     (boundary,) = sp.solve(across + 1, eps)
     sym_cross = across.subs(r, -1)
-    sym_window = window & _real_set(sp.Abs(sym_cross) < 1, eps)
+    sym_window = window & _inside_unit(sym_cross, eps)
     return EOSOrbit(qy, (lo, hi), ntk, mean, sp.expand(mean - 2), disc, exists, along, across,
                     window, sp.factor(boundary), sym_window)
 
@@ -362,11 +385,13 @@ def transverse_flip() -> TransverseFlip:
     alpha = at0(sp.diff(G1, wq))
     beta = at0(sp.diff(H, p))
     gamma = at0(sp.diff(H, wq))
-    c = sp.together(beta * alpha / (1 - lam) + gamma)
-    c = c.subs(p, sp.sqrt(2 * (y + eps)))  # p² = 2(y + ε) on the axis; c is even in p
+    # c = βα/(1 − λ) + γ; α, β are odd in p and γ, λ even, so numerator and denominator are
+    # polynomials in p² = 2(y + ε), the axis relation.
+    num = _in_y(sp.expand(beta * alpha + gamma * (1 - lam)))
+    den = _in_y(sp.expand(1 - lam))
     orbit = eos_orbit()
     at = orbit.across_boundary
-    c_lin = _reduce_mod_quadratic(c, y, orbit.relation, {eps: at})
+    c_lin = _reduce_mod_quadratic(num, den, y, orbit.relation, {eps: at})
     c0, c1 = c_lin.coeff(y, 0), c_lin.coeff(y, 1)
     rel = sp.Poly(orbit.relation, y)
     total, prod = (-rel.coeff_monomial(y)).subs(eps, at), rel.coeff_monomial(1).subs(eps, at)  # Vieta
@@ -375,18 +400,27 @@ def transverse_flip() -> TransverseFlip:
     return TransverseFlip(at, sp.factor(c0) + sp.factor(c1) * y, c_sum, c_prod)
 
 
-def _reduce_mod_quadratic(expr: sp.Expr, var: sp.Symbol, rel: sp.Expr, then: dict | None = None) -> sp.Expr:
-    """A rational function of ``var`` reduced modulo the monic quadratic ``rel``: c₀ + c₁·var.
+def _in_y(expr: sp.Expr) -> sp.Expr:
+    """An even polynomial in p rewritten in y through p² = 2(y + ε) (the axis relation)."""
+    poly = sp.Poly(expr, p)
+    out = 0
+    for (k,), coeff in poly.terms():
+        if k % 2:
+            raise ArithmeticError("expected an even function of p")
+        out += coeff * (2 * (y + eps)) ** (k // 2)
+    return sp.expand(out)
+
+
+def _reduce_mod_quadratic(num: sp.Expr, den: sp.Expr, var: sp.Symbol, rel: sp.Expr, then: dict) -> sp.Expr:
+    """num/den, polynomials in ``var``, reduced modulo the monic quadratic ``rel``: c₀ + c₁·var.
 
     ``then`` is a substitution applied to the coefficients after the polynomial remainders
     (cheaper than substituting into the unreduced expression).
     """
-    then = then or {}
-    num, den = sp.fraction(sp.together(expr))
     rel_p = sp.Poly(rel, var)
     if rel_p.degree() != 2 or rel_p.LC() != 1:
         raise ValueError("rel must be a monic quadratic")
-    lin = lambda e: sp.Poly(sp.expand(e), var).rem(rel_p)  # noqa: E731
+    lin = lambda e: sp.Poly(e, var).rem(rel_p)  # noqa: E731
     n, d = lin(num), lin(den)
     n0, n1, d0, d1 = (sp.factor(poly.coeff_monomial(m).subs(then)) for poly in (n, d) for m in (1, var))
     total, prod = (sp.factor(c.subs(then)) for c in (-rel_p.coeff_monomial(var), rel_p.coeff_monomial(1)))
@@ -394,7 +428,7 @@ def _reduce_mod_quadratic(expr: sp.Expr, var: sp.Symbol, rel: sp.Expr, then: dic
     norm = sp.factor(d0**2 + d0 * d1 * total + d1**2 * prod)
     # (n0 + n1 y)(d0 + d1 total − d1 y) with y² = total·y − prod
     c0 = n0 * (d0 + d1 * total) + n1 * d1 * prod
-    c1 = n1 * (d0 + d1 * total) - n0 * d1 - n1 * d1 * total
+    c1 = n1 * d0 - n0 * d1
     return sp.factor(sp.cancel(c0 / norm)) + sp.factor(sp.cancel(c1 / norm)) * var
 
 
