@@ -18,8 +18,10 @@ from functools import cache, cached_property
 
 import sympy as sp
 
-from .model import eigenbasis, omegas, quadratic, symmetric_matrix
+from .model import InputError, eigenbasis, omegas, quadratic, symmetric_matrix
 from .notation import E, Tt, eta, z, zt
+from .notation import E as _E
+from .notation import eta as _eta
 from .notation import omega as w
 
 tau = sp.Symbol("tau", real=True)  #: tr Q (P = 2)
@@ -114,19 +116,24 @@ class TwoDMap:
         w1, w2 = self.omega
         return tuple(sp.expand(e.subs({w1: -w, w2: w})) for e in (self.next_zt, self.next_Tt))
 
-    def __call__(self, zt_value, Tt_value, **params) -> tuple[sp.Expr, sp.Expr]:
-        """Apply the map at a point; ``params`` name omega_1, omega_2, E and eta."""
-        subs = {zt: zt_value, Tt: Tt_value, **{sp.Symbol(k): v for k, v in params.items()}}
-        subs = {_same_symbol(k, self): v for k, v in subs.items()}
+    def __call__(self, zt_value, Tt_value, *, omega_1, omega_2, E, eta) -> tuple[sp.Expr, sp.Expr]:
+        """Apply the map at a point: exact numbers (or SymPy expressions) in, exact values out."""
+        given = {"ztilde": zt_value, "Ttilde": Tt_value, "omega_1": omega_1, "omega_2": omega_2, "E": E, "eta": eta}
+        values = {}
+        for name, v in given.items():
+            try:
+                v = sp.sympify(v, strict=True)
+            except sp.SympifyError:
+                raise InputError(f"{name} must be a number or SymPy expression, got {v!r}") from None
+            if v.has(sp.nan, sp.oo, -sp.oo, sp.zoo) or v.atoms(sp.Float):
+                raise InputError(f"{name} must be finite and exact, got {v}")
+            values[name] = v
+        if values["eta"].is_positive is False or values["eta"].is_zero:
+            raise InputError(f"eta must be > 0, got {values['eta']}")
+        w1, w2 = self.omega
+        subs = {zt: values["ztilde"], Tt: values["Ttilde"], w1: values["omega_1"], w2: values["omega_2"],
+                _E: values["E"], _eta: values["eta"]}  # the parameters shadow the symbols E and eta
         return tuple(sp.expand(e.xreplace(subs)) for e in (self.next_zt, self.next_Tt))
-
-
-def _same_symbol(sym: sp.Symbol, m: TwoDMap) -> sp.Symbol:
-    """Map a plain Symbol('omega_1') to the assumption-carrying symbol used in the map."""
-    for s in m.next_zt.free_symbols | m.next_Tt.free_symbols:
-        if s.name == sym.name:
-            return s
-    return sym
 
 
 def _symmetrize(expr: sp.Expr, omega) -> sp.Expr:

@@ -107,7 +107,13 @@ class InputError(ValueError):
 
 def quadratic(Q: sp.Matrix, target: sp.Expr = E) -> Model:
     """The paper's second-order regression model z = ½θᵀQθ − E, L = z²/2 (§2.1)."""
-    Q = sp.Matrix(Q)
+    try:
+        Q = sp.Matrix(Q)
+    except (TypeError, ValueError, sp.SympifyError):
+        raise InputError(f"Q must be a square matrix (list of rows or SymPy Matrix), got {str(Q)[:40]!r}") from None
+    bad = [q for q in Q if q.has(sp.nan, sp.oo, -sp.oo, sp.zoo) or (q.is_number and not q.is_finite)]
+    if bad:
+        raise InputError(f"Q must have finite entries, got {bad[0]}")
     if Q.rows != Q.cols or Q.rows == 0:
         raise InputError(f"Q must be a non-empty square matrix, got shape {Q.rows}x{Q.cols}")
     if Q != Q.T:

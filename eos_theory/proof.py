@@ -31,6 +31,10 @@ class NotRational(ValueError):
     """The expression is not a rational function over ℚ, so no exact normal form exists here."""
 
 
+class CorrectionFailed(AssertionError):
+    """A step of a refuted claim's correction failed: the correction itself is not verified."""
+
+
 class Disproved(AssertionError):
     """An identity that was asserted is false; carries an exact counterexample."""
 
@@ -68,6 +72,8 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     for part in (num, den):
         if syms and not part.is_polynomial(*syms):
             raise NotRational(f"not a rational function of {syms}: {part}")
+        if syms and not sp.Poly(part, *syms).domain.is_QQ and not sp.Poly(part, *syms).domain.is_ZZ:
+            raise NotRational(f"coefficients are not rational: {part}")
         if not syms and not part.is_Rational:
             raise NotRational(f"not a rational number: {part}")
     num = sp.expand(num)
@@ -95,10 +101,14 @@ def _allowed(sym: sp.Symbol, value: Fraction) -> bool:
     return True
 
 
-def find_counterexample(expr, seed: int = 0, tries: int = 400) -> dict | None:
-    """A rational point (respecting symbol assumptions) where ``expr`` is defined and non-zero."""
+def find_counterexample(expr, seed: int = 0, tries: int = 400, symbols=()) -> dict | None:
+    """A rational point (respecting symbol assumptions) where ``expr`` is defined and non-zero.
+
+    The point gives a value to every free symbol of ``expr`` and to any extra ``symbols`` (the
+    symbols of the two sides of an identity, some of which may cancel in their difference).
+    """
     expr = sp.sympify(expr)
-    syms = sorted(expr.free_symbols, key=str)
+    syms = sorted(expr.free_symbols | set(symbols), key=str)
     rng = random.Random(seed)
     for k in range(tries):
         point = {}
@@ -177,7 +187,7 @@ class Proof:
         for a, b in _entries(lhs, rhs, text):
             residual = normal_form(a - b, modulo)
             if residual != 0:
-                point = find_counterexample(residual) if not modulo else None
+                point = find_counterexample(residual, symbols=a.free_symbols | b.free_symbols) if not modulo else None
                 if point is None:
                     raise AssertionError(f"{text}: residual {residual} does not reduce to 0")
                 raise Disproved(text, point, a.xreplace(point), b.xreplace(point))
@@ -198,7 +208,8 @@ class Proof:
         if at is None:  # search the first entry that is not identically equal
             pairs = [(a, b) for a, b in pairs if normal_form(a - b) != 0][:1] or pairs[:1]
         lhs, rhs = pairs[0]
-        point = at if at is not None else find_counterexample(normal_form(lhs - rhs))
+        point = at if at is not None else find_counterexample(normal_form(lhs - rhs),
+                                                               symbols=lhs.free_symbols | rhs.free_symbols)
         if point is None:
             raise AssertionError(f"{text}: no counterexample found")
         if at is not None:  # the given point must separate some entry
@@ -252,6 +263,8 @@ class Proof:
         self._sink = self.correction.steps
         try:
             yield self.correction
+        except AssertionError as exc:
+            raise CorrectionFailed(f"the correction is not verified: {exc}") from exc
         finally:
             self._sink = None
 

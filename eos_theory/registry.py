@@ -197,9 +197,9 @@ def run(c: Claim) -> Result:
         c.check(p)
         verdict, error = p.verdict, None
         evidence = _evidence(p)
-    except Disproved as exc:  # an asserted identity is false: refuted, but with no correction
-        verdict, error = "refuted", str(exc)
-        evidence = f"{exc.text}: counterexample at {format_point(exc.point)}"
+    except Disproved as exc:  # an asserted identity is false, and there is no verified correction
+        verdict, error = "inconclusive", f"disproved, with no verified correction: {exc}"
+        evidence = f"{exc.text}: counterexample at {format_point(exc.point)}; no verified correction"
     except Exception as exc:  # noqa: BLE001 - any failure leaves the claim undecided
         verdict, error = "inconclusive", f"{type(exc).__name__}: {exc}"
         evidence = error
@@ -229,11 +229,14 @@ def report(results: list[Result]) -> dict:
 def write_json_atomic(path: str | os.PathLike, data: dict) -> None:
     """Write JSON to ``path`` via a temporary file in the same directory and an atomic rename."""
     path = Path(path)
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"  # fails before any file exists
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

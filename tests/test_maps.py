@@ -448,8 +448,6 @@ def test_mpmath_comparison_detects_a_wrong_map():
 # -- bad input to the map's evaluation ------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="maps.TwoDMap.__call__ validates nothing: η ≤ 0, NaN/∞ and misspelled "
-                   "parameter names are accepted silently (issue 2 asks for a clear one-line error)")
 @pytest.mark.parametrize("kwargs", [
     dict(eta=0), dict(eta=-1), dict(eta=sp.oo), dict(E=sp.nan), dict(omega1=2),
 ], ids=["eta=0", "eta<0", "eta=oo", "E=nan", "misspelled"])

@@ -15,7 +15,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eos_theory.proof import Disproved, NotRational, Proof, find_counterexample, normal_form
+from eos_theory.proof import CorrectionFailed, Disproved, NotRational, Proof, find_counterexample, normal_form
 from eos_theory.registry import Claim, Source, run, write_json_atomic
 from strategies import nonzero_rationals, polynomials, rationals
 
@@ -99,8 +99,6 @@ def test_normal_form_rejects_non_rational(expr):
         normal_form(expr)
 
 
-@pytest.mark.xfail(strict=True, reason="proof.normal_form accepts polynomials whose coefficients are not in ℚ "
-                   "(π, √2, i): is_polynomial(*syms) allows any constant coefficient")
 @pytest.mark.parametrize("expr", [x + sp.pi, sp.sqrt(2) * x, sp.I * x, sp.E * x**2],
                          ids=["x+pi", "sqrt2*x", "I*x", "e*x^2"])
 def test_normal_form_rejects_irrational_coefficients(expr):
@@ -246,7 +244,7 @@ def test_differ_records_counterexample_and_refuted_needs_verified_correction():
 def test_correction_block_closes_even_when_a_step_fails():
     p = Proof()
     p.differ("x² = x", x**2, x)
-    with pytest.raises(Disproved):
+    with pytest.raises(CorrectionFailed):  # a false correction is reported as such, not as a disproof
         with p.corrected("wrong"):
             p.equal("wrong", x**2, x + 1)
     p.equal("after", x, x)
@@ -273,7 +271,7 @@ def test_differ_as_example_is_not_a_refutation():
 
 @st.composite
 def separable_pairs(draw):
-    """(f, f + d) with d ≢ 0 and f using only symbols of d (see the xfail test below for the rest)."""
+    """(f, f + d) with d ≢ 0 and f using only symbols of d (see the test below for the rest)."""
     d = draw(polynomials((pos, u), nonzero=True))
     syms = tuple(sorted(d.free_symbols, key=str))
     f = draw(polynomials(syms)) if syms else R(draw(rationals()))
@@ -290,17 +288,12 @@ def test_differ_point_separates(pair):
     assert fraction_value(d, point) != 0
 
 
-@pytest.mark.xfail(strict=True, reason="Proof.differ searches a point for the symbols of lhs − rhs only, then "
-                   "requires lhs and rhs to be numbers there: when the difference has fewer symbols than the sides "
-                   "(here a constant) it raises 'is not a counterexample' for a false identity (proof.py, differ)")
 @pytest.mark.parametrize("lhs, rhs", [(u, u + 1), (x + y, x + 2 * y)], ids=["constant-difference", "x-cancels"])
 def test_differ_when_the_difference_has_fewer_symbols(lhs, rhs):
     point = Proof().differ("not equal", lhs, rhs)
     assert fraction_value(lhs, point) != fraction_value(rhs, point)
 
 
-@pytest.mark.xfail(strict=True, reason="Proof.equal's Disproved names a point for the residual's symbols only, so "
-                   "its lhs/rhs are not numbers when a symbol cancels (evidence reads 'fails at y = 1 (x + 1 != x + 2)')")
 def test_disproved_sides_are_numbers_when_a_symbol_cancels():
     with pytest.raises(Disproved) as info:
         Proof().equal("x + y = x + 2y", x + y, x + 2 * y)
@@ -397,9 +390,6 @@ def _uncorrected_disproof(p):
     p.equal("(x + 1)² = x² + 1", (x + 1) ** 2, x**2 + 1)
 
 
-@pytest.mark.xfail(strict=True, reason="registry.run maps any Disproved to 'refuted' (registry.py, `except "
-                   "Disproved`), even when it is raised inside the correction block, i.e. the correction is false, "
-                   "or with no correction at all; issue 2: a refutation carries a verified correction")
 @pytest.mark.parametrize("check", [_false_correction, _uncorrected_disproof], ids=["false-correction", "no-correction"])
 def test_refuted_always_carries_a_verified_correction(check):
     r = run(_claim(check, expect="refuted"))
