@@ -14,6 +14,7 @@ Three reductions, each obtained mechanically from the parameter-space dynamics:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache, cached_property
 
 import sympy as sp
@@ -107,6 +108,18 @@ class TwoDMap:
         return tuple(_symmetrize(e, self.omega) for e in (self.next_zt, self.next_Tt))
 
     @cached_property
+    def exact(self):
+        """The invariant form as f(z̃, T̃, τ, Δ, E, η) -> (z̃', T̃') on Fractions, exactly (no SymPy per call)."""
+        args = (zt, Tt, tau, Delta, E, eta)
+        terms = [[(monom, Fraction(int(c.numerator), int(c.denominator)))
+                  for monom, c in sp.Poly(e, *args, domain=sp.QQ).terms()] for e in self.invariant_form()]
+
+        def f(*values):
+            return tuple(sum((c * _monomial(values, monom) for monom, c in poly), Fraction(0)) for poly in terms)
+
+        return f
+
+    @cached_property
     def numeric(self):
         """The invariant form as a plain function f(z̃, T̃, τ, Δ, E, η) -> (z̃', T̃') for mpmath or floats."""
         return sp.lambdify((zt, Tt, tau, Delta, E, eta), self.invariant_form(), modules="mpmath")
@@ -134,6 +147,14 @@ class TwoDMap:
         subs = {zt: values["ztilde"], Tt: values["Ttilde"], w1: values["omega_1"], w2: values["omega_2"],
                 _E: values["E"], _eta: values["eta"]}  # the parameters shadow the symbols E and eta
         return tuple(sp.expand(e.xreplace(subs)) for e in (self.next_zt, self.next_Tt))
+
+
+def _monomial(values, exponents) -> Fraction:
+    out = Fraction(1)
+    for v, k in zip(values, exponents):
+        if k:
+            out *= v**k
+    return out
 
 
 def _symmetrize(expr: sp.Expr, omega) -> sp.Expr:

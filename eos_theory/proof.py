@@ -56,9 +56,12 @@ def _root_symbols(expr: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
 def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     """Reduce ``expr`` to a canonical reduced fraction of polynomials over ℚ.
 
-    Square roots of positive symbols (η^{1/2}) are renamed first.  With ``modulo``, the
-    numerator is reduced by the Gröbner basis of those polynomials, so identities that hold on
-    an algebraic variety (a period-2 orbit, say) reduce to 0 there.
+    The expression is converted into SymPy's sparse rational-function field ℚ(symbols), whose
+    elements are kept as reduced fractions: equal rational functions get equal forms, and
+    anything that is not a rational function with rational coefficients is rejected.  Square
+    roots of positive symbols (η^{1/2}) are renamed first.  With ``modulo``, the numerator is
+    reduced by the Gröbner basis of those polynomials, so identities that hold on an algebraic
+    variety (a period-2 orbit, say) reduce to 0 there.
     """
     expr = sp.sympify(expr)
     if expr.atoms(sp.Float):
@@ -67,22 +70,21 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     if roots:
         expr = expr.subs(roots)
         modulo = tuple(sp.sympify(m).subs(roots) for m in modulo)
-    num, den = sp.fraction(sp.together(expr))
     syms = sorted(expr.free_symbols | set().union(*(sp.sympify(m).free_symbols for m in modulo)), key=str)
-    for part in (num, den):
-        if syms and not part.is_polynomial(*syms):
-            raise NotRational(f"not a rational function of {syms}: {part}")
-        if syms and not sp.Poly(part, *syms).domain.is_QQ and not sp.Poly(part, *syms).domain.is_ZZ:
-            raise NotRational(f"coefficients are not rational: {part}")
-        if not syms and not part.is_Rational:
-            raise NotRational(f"not a rational number: {part}")
-    num = sp.expand(num)
-    if modulo and num != 0:
-        basis = sp.groebner([sp.expand(sp.fraction(sp.together(m))[0]) for m in modulo], *syms, order="grevlex")
-        num = basis.reduce(num)[1]
-    if num == 0:  # the zero test needs no gcd: p/q ≡ 0 iff p expands to 0
-        return sp.Integer(0)
-    return sp.cancel(num / sp.expand(den))
+    if not syms:
+        if not expr.is_Rational:
+            raise NotRational(f"not a rational number: {expr}")
+        return expr
+    field = sp.field(syms, sp.QQ)[0]
+    try:
+        f = field.from_expr(expr)
+    except ValueError:
+        raise NotRational(f"not a rational function over ℚ of {syms}: {expr}") from None
+    if modulo and f != 0:
+        basis = sp.groebner([sp.fraction(sp.together(m))[0] for m in modulo], *syms, order="grevlex")
+        num = basis.reduce(f.numer.as_expr())[1]
+        return sp.Integer(0) if num == 0 else sp.cancel(num / f.denom.as_expr())
+    return f.as_expr()
 
 
 # Small exact values tried, in order, when searching for a counterexample.

@@ -37,17 +37,17 @@ def rescaling(p: Proof) -> None:
 
 
 def _rotations():
-    """Rational orthogonal matrices: the generic P = 2 rotation, and a fixed P = 3 one.
+    """Orthogonal matrices: the generic P = 2 rotation and a fixed rational P = 3 one.
 
-    Both are Cayley transforms (I − S)(I + S)⁻¹ of a skew matrix S; a generic skew S for P = 3
-    makes the identities rational functions too large to reduce quickly.
+    The P = 2 rotation [[a, −b], [b, a]] is polynomial, and identities are reduced modulo
+    a² + b² = 1.  The P = 3 one is the Cayley transform (I − S)(I + S)⁻¹ of a fixed rational skew
+    matrix S (a generic skew S makes the rational functions too large to reduce quickly).
     """
-    s = sp.Symbol("s", real=True)
-    S2 = sp.Matrix([[0, s], [-s, 0]])
-    S3 = sp.Matrix([[0, 1, sp.Rational(-1, 2)], [-1, 0, 2], [sp.Rational(1, 2), -2, 0]])
-    for label, S in (("P = 2, generic rotation", S2), ("P = 3, a fixed rotation", S3)):
-        I = sp.eye(S.rows)
-        yield label, ((I - S) * (I + S).inv()).applyfunc(sp.cancel)
+    a, b = sp.symbols("a b", real=True)
+    yield "P = 2, generic rotation", sp.Matrix([[a, -b], [b, a]]), (a**2 + b**2 - 1,)
+    S = sp.Matrix([[0, 1, sp.Rational(-1, 2)], [-1, 0, 2], [sp.Rational(1, 2), -2, 0]])
+    I = sp.eye(3)
+    yield "P = 3, a fixed rotation", (I - S) * (I + S).inv(), ()
 
 
 @claim(
@@ -58,23 +58,25 @@ def _rotations():
     statement="A symmetric Q is orthogonally diagonalisable, and for any orthogonal V the substitution θ = Vφ maps "
     "z, the NTK, gradient flow and gradient descent for Q to those for VᵀQV; so rotating to the eigenbasis "
     "leaves the dynamics of the curvature unchanged.",
-    method="exact identities for generic symmetric Q with the generic rational rotation (P = 2) and a fixed "
-    "rational rotation (P = 3); spectral theorem",
+    method="exact identities for generic symmetric Q with the generic rotation (P = 2, modulo a² + b² = 1) and a "
+    "fixed rational rotation (P = 3); spectral theorem",
 )
 def rotation(p: Proof) -> None:
     phi_ntk = scalar(J * J.T)
     p.states(sp.Eq(phi_ntk, scalar(sp.MatrixSymbol("theta", *J.T.shape).T * Q * Q * sp.MatrixSymbol("theta", *J.T.shape)), evaluate=False))
-    for P, (label, V) in zip((2, 3), _rotations()):
+    for label, V, orthogonal in _rotations():
+        P = V.rows
         Qm = symmetric_matrix(P)
-        p.equal(f"{label}: VᵀV = I", V.T * V, sp.eye(P))
-        m_theta, m_phi = quadratic(Qm), quadratic((V.T * Qm * V).applyfunc(sp.cancel))
+        p.equal(f"{label}: VᵀV = I", V.T * V, sp.eye(P), modulo=orthogonal)
+        m_theta, m_phi = quadratic(Qm), quadratic((V.T * Qm * V).applyfunc(sp.expand))
         to_phi = dict(zip(m_theta.theta, V * sp.Matrix(m_phi.theta)))  # θ = Vφ, φ named like θ in m_phi
         sub = lambda e: e.xreplace(to_phi)  # noqa: E731
-        p.equal(f"{label}: z(Vφ; Q) = z(φ; VᵀQV)", sub(m_theta.output), m_phi.output)
-        p.equal(f"{label}: NTK(Vφ; Q) = NTK(φ; VᵀQV)", sub(m_theta.ntk), m_phi.ntk)
+        p.equal(f"{label}: z(Vφ; Q) = z(φ; VᵀQV)", sub(m_theta.output), m_phi.output, modulo=orthogonal)
+        p.equal(f"{label}: NTK(Vφ; Q) = NTK(φ; VᵀQV)", sub(m_theta.ntk), m_phi.ntk, modulo=orthogonal)
         p.equal(f"{label}: Vᵀ·(gradient-flow field at Vφ) = field for VᵀQV at φ",
-                V.T * m_theta.flow_field().applyfunc(sub), m_phi.flow_field())
-        p.equal(f"{label}: Vᵀ·GD(Vφ) = GD for VᵀQV at φ", V.T * m_theta.gd_map.applyfunc(sub), m_phi.gd_map)
+                V.T * m_theta.flow_field().applyfunc(sub), m_phi.flow_field(), modulo=orthogonal)
+        p.equal(f"{label}: Vᵀ·GD(Vφ) = GD for VᵀQV at φ", V.T * m_theta.gd_map.applyfunc(sub), m_phi.gd_map,
+                modulo=orthogonal)
     q11, q12, q22 = symmetric_matrix(2)[0, 0], symmetric_matrix(2)[0, 1], symmetric_matrix(2)[1, 1]
     disc = sp.discriminant(symmetric_matrix(2).charpoly().as_expr(), sp.Symbol("lambda"))
     p.equal("P = 2: the characteristic polynomial's discriminant is (q11 − q22)² + 4q12²", disc, (q11 - q22) ** 2 + 4 * q12**2)

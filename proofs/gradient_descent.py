@@ -2,11 +2,13 @@
 (z̃, T̃), the 2/η threshold, oscillation around minima, and the shape of the loss landscape."""
 
 import random
+from fractions import Fraction
 
 import sympy as sp
 
 from eos_theory.maps import Delta, Jt_modes, eigen_dynamics, reduced_coordinates, tau, two_d_map
 from eos_theory.model import Model, eigenbasis, quadratic, symmetric_matrix
+from eos_theory.numerics import Problem, gd_exact, reduced
 from eos_theory.notation import E, J, Jw, Tt, Tt_next, eta, explicit_modes, i, mode_sum, omega, scalar, w_, z, zt, zt_next
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
@@ -38,11 +40,6 @@ def gd_eigen(p: Proof) -> None:
                 explicit_modes(rhs, P, w, Jt_modes(P)).xreplace(in_theta))
 
 
-def _random_rational(rng: random.Random, positive: bool = False) -> sp.Rational:
-    v = sp.Rational(rng.randint(1 if positive else -9, 9), rng.randint(1, 5))
-    return v if v != 0 else sp.Rational(1, 3)
-
-
 @claim(
     "gd-2d-map",
     title="GD closes on (z̃, T̃) for P = 2",
@@ -69,22 +66,23 @@ def gd_2d_map(p: Proof) -> None:
         sp.expand(e.subs(E, sp.Symbol("k") / eta)).free_symbols.isdisjoint({eta, E}) for e in (Fz, FT)))
     rng, checked = random.Random(20231004), 0
     for _ in range(24):
-        Qv = sp.Matrix([[_random_rational(rng), 0], [0, _random_rational(rng)]])
-        Qv[0, 1] = Qv[1, 0] = _random_rational(rng)
-        point = {E: _random_rational(rng), eta: _random_rational(rng, positive=True) / 4}
-        theta = [_random_rational(rng), _random_rational(rng)]
-        mq = quadratic(Qv)
-        zt_v, Tt_v = (e.xreplace(point) for e in reduced_coordinates(Qv, theta))
-        inv_v = {tau: Qv.trace(), Delta: Qv.det(), **point}
-        for _k in range(3):
-            step_v = mq.on_theta(mq.gd_map).xreplace({**point, **dict(zip(mq.theta, theta))})
-            theta = list(step_v)
-            zt_v, Tt_v = (e.xreplace({**inv_v, zt: zt_v, Tt: Tt_v}) for e in (Fz, FT))
-            direct = [e.xreplace(point) for e in reduced_coordinates(Qv, theta)]
-            if [zt_v, Tt_v] != direct:
-                raise AssertionError(f"2-D map and parameter-space GD differ at Q = {Qv.tolist()}, {point}")
+        q11, q12, q22 = (_random_rational(rng) for _ in range(3))
+        problem = Problem.create([[q11, q12], [q12, q22]], _random_rational(rng), _random_rational(rng, positive=True) / 4)
+        params = (q11 + q22, q11 * q22 - q12 * q12, problem.target, problem.lr)
+        thetas = gd_exact(problem, [_random_rational(rng), _random_rational(rng)], 3)
+        state = reduced(problem, thetas[0])
+        for theta in thetas[1:]:
+            state = F.exact(*state, *params)
+            if state != reduced(problem, theta):
+                raise AssertionError(f"2-D map and parameter-space GD differ for {problem}")
             checked += 1
-    p.fact(f"exact rational evaluation: {checked} steps from 24 random (Q, θ, E, η) agree exactly", True)
+    p.fact(f"exact rational evaluation: {checked} steps from 24 seeded random (Q, θ, E, η) agree exactly", True,
+           "parameter-space GD in Fractions (numerics.gd_exact) against the map's polynomial in Fractions")
+
+
+def _random_rational(rng: random.Random, positive: bool = False) -> Fraction:
+    v = Fraction(rng.randint(1 if positive else -9, 9), rng.randint(1, 5))
+    return v if v != 0 else Fraction(1, 3)
 
 
 @claim(
@@ -215,7 +213,7 @@ def landscape(p: Proof) -> None:
 def final_curvature(p: Proof) -> None:
     from mpmath import mp
 
-    from eos_theory.numerics import Problem, agreeing_digits, gd_mp
+    from eos_theory.numerics import agreeing_digits, gd_mp
 
     dps = 50
     p.states(sp.Ne(sp.Symbol("NTK_infinity_A"), sp.Symbol("NTK_infinity_B")))
