@@ -12,8 +12,6 @@ from eos_theory.notation import E, Tt, eta
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
-from .eos_support import equal_mod
-
 
 @claim(
     "eos2d-flip-birth",
@@ -58,13 +56,13 @@ def period_doubling(p: Proof) -> None:
     p.equal("speed d(7 − 4ε − 2ε²)/dε = −4 − 4ε = −4√5 at ε = √5 − 1", pdn.transversality, -4 * sp.sqrt(5))
     f = A.axis_map()
     for point in (1 - eps / 2, -eps / 2):
-        equal_mod(p, f"y = {point} is on the orbit: q(y) ≡ 0", orb.relation.subs(y, point), 0, (rel,))
+        p.equal(f"y = {point} is on the orbit: q(y) ≡ 0", orb.relation.subs(y, point), 0, modulo=(rel,))
     G = sp.expand(f.subs(y, f))
     Gs = sp.Poly(sp.expand(G.subs(y, 1 - eps / 2 + u)), u)
     a = [Gs.coeff_monomial(u**k) for k in range(4)]
-    equal_mod(p, "f∘f fixes y = 1 − ε/2", a[0], 1 - eps / 2, (rel,))
-    equal_mod(p, "(f∘f)' = −1 there", a[1], -1, (rel,))
-    equal_mod(p, "a₂² + a₃ ≡ 36 + 6ε", a[2] ** 2 + a[3], 36 + 6 * eps, (rel,))
+    p.equal("f∘f fixes y = 1 − ε/2", a[0], 1 - eps / 2, modulo=(rel,))
+    p.equal("(f∘f)' = −1 there", a[1], -1, modulo=(rel,))
+    p.equal("a₂² + a₃ ≡ 36 + 6ε", a[2] ** 2 + a[3], 36 + 6 * eps, modulo=(rel,))
     p.equal("36 + 6ε at ε = √5 − 1 is 30 + 6√5 (analysis.period_doubling)", pdn.coefficient,
             (36 + 6 * eps).subs(eps, pdn.at))
     p.fact("30 + 6√5 > 0: supercritical", (30 + 6 * sp.sqrt(5)).is_positive is True)

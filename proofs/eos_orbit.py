@@ -11,8 +11,6 @@ from eos_theory.notation import E, Tt, eta, zt
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
-from .eos_support import equal_mod
-
 d = sp.Symbol("d", nonnegative=True)  #: √((ε − 1)(ε + 3)), named so identities stay rational
 T_sym = sp.Symbol(r"\eta JJ^{T}")
 
@@ -97,8 +95,8 @@ def two_cycles_on_axes(p: Proof) -> None:
     p.equal("f∘f − id = product of the three factors", f.subs(y, f) - y, fac["fixed"] * fac["eos"] * fac["sign_flip"])
     p.equal("EOS factor: Π(1 − y_k) = Res(q, 1 − y) = 1, so θ returns after two steps",
             sp.resultant(fac["eos"], 1 - y, y), 1)
-    equal_mod(p, "quartic: (1 − y)(1 − f(y)) ≡ −1 on its roots, so θ ↦ −θ after two steps",
-              (1 - y) * (1 - f), -1, (quart,))
+    p.equal("quartic: (1 − y)(1 − f(y)) ≡ −1 on its roots, so θ ↦ −θ after two steps",
+            (1 - y) * (1 - f), -1, modulo=(quart,))
     p.equal("y = 2: (1 − y)² = 1 with f(2) = 2 (θ ↦ −θ each step)", f.subs(y, 2), 2)
     disc = sp.factor(sp.discriminant(quart, y))
     p.equal("discriminant of the quartic = 4(ε² + 2ε − 7)²(ε² + 2ε + 2)", disc,
@@ -125,15 +123,15 @@ def eos_orbit(p: Proof) -> None:
     p.equal("y₊ = (1 − ε + d)/2", hi, (1 - eps + d) / 2)
     p.equal("y₋ = (1 − ε − d)/2", lo, (1 - eps - d) / 2)
     for name, v in (("y₊", hi), ("y₋", lo)):
-        equal_mod(p, f"q({name}) = 0", qy.subs(y, v), 0, (rel,))
-    equal_mod(p, "f(y₊) = y₋", f.subs(y, hi), lo, (rel,))
-    equal_mod(p, "f(y₋) = y₊", f.subs(y, lo), hi, (rel,))
+        p.equal(f"q({name}) = 0", qy.subs(y, v), 0, modulo=(rel,))
+    p.equal("f(y₊) = y₋", f.subs(y, hi), lo, modulo=(rel,))
+    p.equal("f(y₋) = y₊", f.subs(y, lo), hi, modulo=(rel,))
     p.equal("η·NTK at y₊ is 1 + ε + d", t_hi, 1 + eps + d)
     p.equal("η·NTK at y₋ is 1 + ε − d", t_lo, 1 + eps - d)
     p.equal("cycle mean = 1 + ε", (t_hi + t_lo) / 2, 1 + eps)
     p.equal("analysis: mean 1 + ε, offset ε − 1", sp.Matrix([orb.mean_ntk, orb.offset]), sp.Matrix([1 + eps, eps - 1]))
     p.equal("discriminant (ε − 1)(ε + 3)", orb.discriminant, (eps - 1) * (eps + 3))
-    equal_mod(p, "product of the η·NTK values = 4", t_hi * t_lo, 4, (rel,))
+    p.equal("product of the η·NTK values = 4", t_hi * t_lo, 4, modulo=(rel,))
     p.fact("real iff ε ≤ −3 or ε ≥ 1; η·NTK ≥ 0 needs sum 2(1 + ε) ≥ 0: together ε ≥ 1",
            orb.exists == sp.Interval(1, sp.oo), f"{orb.exists}")
     p.equal("at ε = 1 the orbit collapses onto the minimum: q = y²", qy.subs(eps, 1), y**2)
@@ -165,9 +163,9 @@ def multipliers(p: Proof) -> None:
     y_a = sp.expand(eta * w1 * mdl.output.subs({th[0]: a, th[1]: 0}))
     rel = sp.expand(orb.relation.subs(y, y_a).subs(eps, eta * E * w1))
     concrete = {eps: eta * E * w1, r: w2 / w1}
-    equal_mod(p, "θ-space: ∂θ₁''/∂θ₁ = 7 − 4ε − 2ε² on the orbit", jac[0, 0], along.subs(concrete), (rel,))
-    equal_mod(p, "θ-space: ∂θ₂''/∂θ₂ = 1 − r(r − 1)(ε − 1) on the orbit", jac[1, 1],
-              across.subs(concrete, simultaneous=True), (rel,))
+    p.equal("θ-space: ∂θ₁''/∂θ₁ = 7 − 4ε − 2ε² on the orbit", jac[0, 0], along.subs(concrete), modulo=(rel,))
+    p.equal("θ-space: ∂θ₂''/∂θ₂ = 1 − r(r − 1)(ε − 1) on the orbit", jac[1, 1],
+            across.subs(concrete, simultaneous=True), modulo=(rel,))
     p.equal("θ-space: the off-diagonal entries vanish on the axis", sp.Matrix([jac[0, 1], jac[1, 0]]), sp.zeros(2, 1))
 
 
