@@ -186,6 +186,91 @@ def cmd_gd(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- orbit --------------------------------------------------------------------------------
+
+CONTROL_HELP = (
+    "e is the dimensionless control parameter e = min{ηEω_i : ηEω_i > 0}, half the smallest η·NTK over the "
+    "zero-loss minima: GD can settle at a stable minimum iff e ≤ 1 (η·NTK < 2 there), and for e > 1 the "
+    "period-2 orbit on that eigenvalue's axis is the candidate attractor, with cycle-mean η·NTK 1 + e."
+)
+
+
+def cmd_orbit(args: argparse.Namespace) -> int:
+    from . import analysis
+
+    omega1, omega2 = args.omega
+    st = analysis.setting(omega1, omega2, args.target, args.lr)
+    if st.E == 0:
+        raise UsageError("E = 0: the minimum θ = 0 has NTK 0 and there is no edge of stability to analyse")
+    if args.digits < 1:
+        raise UsageError(f"--digits must be a positive integer, got {args.digits}")
+    report = analysis.orbit_report(omega1, omega2, args.target, args.lr, digits=args.digits)
+    if args.check:
+        report["check"] = _check_orbit(st, analysis.orbit_closed_forms(omega1, omega2, args.target, args.lr),
+                                       args.digits)
+    if args.json:
+        print(json.dumps(report))
+        return EXIT_OK
+    _print_orbit(report, st)
+    return EXIT_OK
+
+
+def _check_orbit(st, cf: dict, digits: int) -> dict:
+    """Parameter-space GD from a point next to the predicted attractor, until it repeats; digits vs closed form."""
+    from mpmath import mp
+
+    from . import numerics
+
+    dps = max(50, digits + 20)
+    problem = numerics.Problem.diagonal([str(w) for w in st.omega], str(st.E), str(st.eta))
+    i = st.axis - 1
+    with mp.workdps(dps):
+        w_axis, eta_v = mp.mpf(str(st.omega[i])), mp.mpf(str(st.eta))
+        if cf["cycle"] is not None:
+            predicted = [mp.mpf(sp_n(t, dps)) for t in cf["cycle"]["ntk"]]
+            across = mp.mpf(10) ** -6  # a small push off the axis tests the transverse multiplier too
+        else:
+            predicted = [mp.mpf(sp_n(cf["min_ntk"], dps))] * 2
+            across = mp.mpf(0)  # on the axis the minimum is unique
+        along = mp.sqrt(predicted[0] / eta_v) / abs(w_axis) * (1 + mp.mpf(10) ** -3)
+        theta0 = [across * along] * 2
+        theta0[i] = along
+        end = numerics.settle(problem, theta0, dps=dps)
+        got = sorted(end.ntk)
+        agree = min(numerics.agreeing_digits(g, p, dps=dps) for g, p in zip(got, sorted(predicted)))
+        return {"steps": end.steps, "ntk": [mp.nstr(v, digits, strip_zeros=False) for v in end.ntk],
+                "digits_agree": int(min(agree, end.repeat_digits))}
+
+
+def sp_n(value, dps: int) -> str:
+    """An exact SymPy number as a decimal string with ``dps`` digits (for mpmath)."""
+    import sympy as sp
+
+    return str(sp.N(value, dps + 5))
+
+
+def _print_orbit(report: dict, st) -> None:
+    console = _console()
+    w1, w2 = st.omega
+    console.print(f"[bold]2-D model[/]  ω = ({w1}, {w2}), E = {st.E}, η = {st.eta}")
+    console.print(f"  control parameter e = {report['e']}   (edge of stability at e = 1)")
+    console.print(f"  smallest η·NTK over zero-loss minima = {report['min_ntk']}   (= 2e)")
+    console.print(f"  regime: [bold]{report['regime']}[/]")
+    c = report["cycle"]
+    if c is None:
+        console.print("  period-2 orbit: none (it is born at e = 1)")
+    else:
+        console.print(f"  period-2 orbit on the ω = {st.omega[st.axis - 1]} axis:")
+        console.print(f"    η·NTK at its two points = {c['ntk'][0]}, {c['ntk'][1]}")
+        console.print(f"    cycle mean η·NTK = {c['mean_ntk']}   EOS offset (mean − 2) = {c['offset']}")
+        console.print(f"    two-step multipliers in θ: along the axis {c['multipliers'][0]}, "
+                      f"across it {c['multipliers'][1]}")
+    chk = report["check"]
+    if chk is not None:
+        console.print(f"  check: parameter-space GD settled after {chk['steps']} steps at η·NTK = "
+                      f"{chk['ntk'][0]}, {chk['ntk'][1]}: [bold]{chk['digits_agree']}[/] digits agree with the closed form")
+
+
 # -- parser -------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,6 +320,30 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--show", type=int, default=20, help="significant digits printed (default 20)")
     g.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     g.set_defaults(func=cmd_gd)
+
+    o = sub.add_parser(
+        "orbit",
+        help="closed-form edge-of-stability analysis of the 2-D model (regime, period-2 orbit, EOS offset)",
+        description="For Q = diag(ω1, ω2), target E and step size η, print the regime of gradient descent and the "
+        "closed forms derived by SymPy: the control parameter, the smallest η·NTK over the zero-loss minima, and "
+        "the period-2 orbit (η·NTK at both points, the cycle mean and its offset from 2, and both multipliers of "
+        "the two-step map in parameter space). NTK values are η·JJᵀ, so the edge of stability is 2. "
+        + CONTROL_HELP + " Inputs are exact: 1.05 and 21/20 are the same number.",
+        epilog="Regimes: 'minimum' (GD can settle at a stable zero-loss minimum), 'period-2' (it settles on an "
+        "attracting 2-cycle), 'unstable' (neither). With --json, stdout is one JSON object "
+        '{"e", "regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", "multipliers"}, '
+        '"check": null | {"steps", "ntk", "digits_agree"}}. Example: eos-theory orbit --omega -1 1 --target 1 '
+        "--lr 1.1 --check",
+    )
+    o.add_argument("--omega", metavar="W", nargs=2, required=True, help="the two eigenvalues ω1 ω2 of Q")
+    o.add_argument("--target", metavar="E", required=True, help="regression target E (non-zero)")
+    o.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
+    o.add_argument("--digits", metavar="D", type=int, default=30, help="significant digits of every number (default 30)")
+    o.add_argument("--check", action="store_true",
+                   help="also run parameter-space GD at max(50, D + 20) digits from next to the predicted attractor "
+                   "and report how many digits of its η·NTK agree with the closed form")
+    o.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    o.set_defaults(func=cmd_orbit)
     return parser
 
 
