@@ -28,6 +28,11 @@ AGREE = 25  #: digits that must agree where an attractor is predicted
 SQRT5_M1 = (math.sqrt(5) - 1)  # only used to place test parameters, never as evidence
 
 
+def examples(n: int) -> int:
+    """n examples under the default (ci) profile, proportionally more under 'thorough'."""
+    return n * max(1, settings.default.max_examples // 40)
+
+
 # -- independent computations --------------------------------------------------------------------
 def gd_step_exact(w, E, eta, th):
     """One GD step θ_i ↦ (1 − ηz ω_i)θ_i in Fractions, z = ½Σω_iθ_i² − E."""
@@ -141,7 +146,7 @@ def steps_for(mu: float, digits: int = 45) -> int:
 
 
 # -- exact: rational EOS orbits ------------------------------------------------------------------
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(k=st.fractions(min_value=Fraction(3, 2), max_value=Fraction(9), max_denominator=6),
        s=nonzero, a=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(3), max_denominator=5),
        r=ratios, axis=st.sampled_from([0, 1]))
@@ -171,7 +176,7 @@ def test_rational_orbit_is_an_exact_two_cycle_of_parameter_space_gd(k, s, a, r, 
     assert [Fraction(str(m)) for m in cf["cycle"]["multipliers"]] == [along, across]
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(w=st.tuples(small, small), E=small, eta=st.fractions(min_value=Fraction(1, 8), max_value=Fraction(3),
                                                             max_denominator=8),
        u=st.fractions(min_value=Fraction(0), max_value=Fraction(5), max_denominator=7), idx=st.sampled_from([0, 1]))
@@ -215,7 +220,7 @@ def regime_by_hand(w, E, eta):
     return "period-2" if e * e + 2 * e - 4 < 0 and r * (r - 1) * (e - 1) < 2 else "unstable"
 
 
-@settings(max_examples=80)
+@settings(max_examples=examples(80))
 @given(w=st.tuples(small, small), E=small, eta=st.fractions(min_value=Fraction(1, 8), max_value=Fraction(4),
                                                             max_denominator=8))
 def test_classify_matches_the_theorem_on_all_inputs(w, E, eta):
@@ -229,7 +234,7 @@ def test_classify_matches_the_theorem_on_all_inputs(w, E, eta):
 
 
 # -- high precision: the orbit, from perturbed starts --------------------------------------------
-@settings(max_examples=12)
+@settings(max_examples=examples(12))
 @given(par=settings_for(Fraction(21, 20), Fraction(6, 5)))
 def test_gd_converges_to_the_predicted_orbit(par):
     w, E, eta, axis, r, e = par
@@ -273,7 +278,7 @@ def test_paper_initialisation_symmetric_case(lr, regime):
 
 
 # -- the regime matches GD -----------------------------------------------------------------------
-@settings(max_examples=12)
+@settings(max_examples=examples(12))
 @given(par=settings_for(Fraction(1, 10), Fraction(9, 10)),
        kick=st.fractions(min_value=Fraction(-1, 20), max_value=Fraction(1, 20), max_denominator=100))
 def test_minimum_regime_gd_settles_at_a_stable_minimum(par, kick):
@@ -294,7 +299,7 @@ def test_minimum_regime_gd_settles_at_a_stable_minimum(par, kick):
         assert 2 * mpf(e) - mpmath.mpf(10) ** -30 <= T < 2  # a minimum inside the stable interval
 
 
-@settings(max_examples=10)
+@settings(max_examples=examples(10))
 @given(par=st.one_of(settings_for(Fraction(63, 50), Fraction(19, 10)),  # beyond √5 − 1 along the axis
                      settings_for(Fraction(6, 5), Fraction(6, 5), far_ratios)))  # across: r(r − 1)/5 > 2
 def test_unstable_regime_gd_finds_neither_minimum_nor_two_cycle(par):
@@ -331,7 +336,7 @@ def test_degenerate_cases_are_classified_and_gd_agrees(w, E, eta, regime):
 
 
 # -- progressive sharpening in the symmetric case ------------------------------------------------
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(eps=st.fractions(min_value=Fraction(1, 10), max_value=Fraction(9, 10), max_denominator=20),
        c=st.fractions(min_value=Fraction(1, 20), max_value=Fraction(1, 2), max_denominator=20))
 def test_final_ntk_from_the_trajectory_and_bound(eps, c):
