@@ -55,6 +55,13 @@ class EigenDynamics:
     Jt_next: tuple[sp.Expr, ...]  #: J̃(ω_i) after one GD step
 
 
+def rescaled_in_theta(P: int) -> dict[sp.Symbol, sp.Expr]:
+    """z̃ = ηz(θ) and J̃(ω_i) = η^{1/2}ω_iθ_i written in the eigenbasis parameters θ: the map that
+    takes a statement in the rescaled variables back to parameter space, for checking."""
+    m, omega = eigenbasis(P)
+    return {zt: eta * m.output, **{Jt: sp.sqrt(eta) * wi * th for Jt, wi, th in zip(Jt_modes(P), omega, m.theta)}}
+
+
 def _to_modes(expr: sp.Expr, theta, omega, J) -> sp.Expr:
     """Change of variables θ_i = J_i/ω_i; every θ must disappear."""
     out = sp.expand(expr.subs({th: Ji / wi for th, Ji, wi in zip(theta, J, omega)}, simultaneous=True))
@@ -207,5 +214,5 @@ def generic_2x2() -> sp.Matrix:
 
 __all__ = [
     "Delta", "EigenDynamics", "J_modes", "Jt_modes", "Tt", "TwoDMap", "eigen_dynamics",
-    "generic_2x2", "omegas", "reduced_coordinates", "tau", "two_d_map", "w", "zt",
+    "generic_2x2", "omegas", "reduced_coordinates", "rescaled_in_theta", "tau", "two_d_map", "w", "zt",
 ]

@@ -3,7 +3,7 @@ gradient-flow equations in eigen-mode form."""
 
 import sympy as sp
 
-from eos_theory.maps import Jt_modes, eigen_dynamics
+from eos_theory.maps import Jt_modes, eigen_dynamics, rescaled_in_theta
 from eos_theory.model import eigenbasis, quadratic, symmetric_matrix
 from eos_theory.notation import J, Jw, Q, d_dt, eta, explicit, explicit_modes, i, mode_sum, scalar, w_, z, zt
 from eos_theory.proof import Proof
@@ -100,7 +100,7 @@ def eigen_gf_z(p: Proof) -> None:
         p.equal(f"P = {P}: derived dz̃/dt = printed", dyn.zt_dot, explicit_modes(rhs, P, dyn.omega, Jt_modes(P)))
     for P in DIMENSIONS:
         m, w = eigenbasis(P)
-        in_theta = {zt: eta * m.output, **{Jt: sp.sqrt(eta) * wi * th for Jt, wi, th in zip(Jt_modes(P), w, m.theta)}}
+        in_theta = rescaled_in_theta(P)
         p.equal(f"P = {P}: η·∇z·θ̇ in θ = printed, with z̃, J̃(ω_i) written in θ",
                 m.on_theta(eta * m.along_flow(m.output)), explicit_modes(rhs, P, w, Jt_modes(P)).xreplace(in_theta))
 
@@ -122,7 +122,7 @@ def eigen_gf_J(p: Proof) -> None:
                     explicit_modes(rhs.xreplace({i: k + 1}), P, dyn.omega, Jt_modes(P)))
     for P in DIMENSIONS:
         m, w = eigenbasis(P)
-        in_theta = {zt: eta * m.output, **{Jt: sp.sqrt(eta) * wi * th for Jt, wi, th in zip(Jt_modes(P), w, m.theta)}}
+        in_theta = rescaled_in_theta(P)
         for k in range(P):
             Jk_sq = eta * (w[k] * m.theta[k]) ** 2
             p.equal(f"P = {P}, mode {k + 1}: chain rule in θ = printed", m.on_theta(m.along_flow(Jk_sq)),

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from eos_theory.maps import Delta, Jt_modes, eigen_dynamics, reduced_coordinates, tau, two_d_map
+from eos_theory.maps import Delta, Jt_modes, eigen_dynamics, reduced_coordinates, rescaled_in_theta, tau, two_d_map
 from eos_theory.model import Model, eigenbasis, quadratic, symmetric_matrix
 from eos_theory.numerics import Problem, gd_exact, reduced
 from eos_theory.notation import E, J, Jw, Tt, Tt_next, eta, explicit_modes, i, mode_sum, omega, scalar, w_, z, zt, zt_next
@@ -34,7 +34,7 @@ def gd_eigen(p: Proof) -> None:
             p.equal(f"P = {P}, mode {k + 1}: J̃(ω_i)' = (1 − z̃ω_i)J̃(ω_i)", dyn.Jt_next[k], (1 - zt * dyn.omega[k]) * Jt[k])
     for P in (1, 2, 3):
         m, w = eigenbasis(P)
-        in_theta = {zt: eta * m.output, **{J: sp.sqrt(eta) * wk * th for J, wk, th in zip(Jt_modes(P), w, m.theta)}}
+        in_theta = rescaled_in_theta(P)
         after = m.on_theta(m.after_step(eta * m.output))
         p.equal(f"P = {P}: η·z(θ') = stated z̃' with z̃, J̃ written in θ", after,
                 explicit_modes(rhs, P, w, Jt_modes(P)).xreplace(in_theta))
