@@ -630,6 +630,29 @@ def orbit_closed_forms(omega1, omega2, target, lr) -> dict:
     return out
 
 
+def orbit_theta(omega1, omega2, target, lr) -> tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]:
+    """The two points of the EOS orbit in parameter space θ (exact), for starting GD or boxes.
+
+    On the axis of e, θ_axis = ±√(2(y + e)/(η ω_axis²)) at y = y₋, y₊; one GD step multiplies
+    θ_axis by 1 − y, which is negative on one of the two points, so the signs alternate.
+
+    >>> (_, a), (_, b) = orbit_theta(-1, 1, 1, 2)        # axis 2 (ω_2 = 1), e = 2
+    >>> step = lambda t: t - 2 * ((t**2) / 2 - 1) * t     # θ₂' = θ₂ − ηzω₂θ₂ on the axis
+    >>> sp.simplify(step(a) - b), sp.simplify(step(b) - a)
+    (0, 0)
+    """
+    st = setting(omega1, omega2, target, lr)
+    if st.e <= 1:
+        raise InputError(f"the EOS orbit exists only for e > 1 (here e = {st.e})")
+    orbit = eos_orbit()
+    wa = st.omega[st.axis - 1]
+    lo, hi = (v.subs(eps, st.e) for v in orbit.points)
+    a = sp.sqrt(2 * (lo + st.e) / (st.eta * wa**2))
+    b = sp.radsimp((1 - lo) * a)  # the image of (a, 0) under one step: θ' = (1 − y)θ
+    place = (lambda t: (t, sp.Integer(0))) if st.axis == 1 else (lambda t: (sp.Integer(0), t))
+    return place(a), place(b)
+
+
 def orbit_report(omega1, omega2, target, lr, digits: int = 30) -> dict:
     """The issue's JSON object for ``eos-theory orbit`` (with ``"check": None``).
 
@@ -658,6 +681,6 @@ __all__ = [
     "TransverseFlip", "axis_frame", "axis_map", "axis_ntk", "classify", "control_parameter",
     "decimal_string", "edge_of_stability", "eos_orbit", "eps", "exact", "fixed_points",
     "flip_normal_form", "min_ntk", "minima_amplitudes", "minima_vertices", "minimum_multipliers",
-    "ntk_gap_on_minima", "orbit_closed_forms", "orbit_report", "p", "period_doubling",
+    "ntk_gap_on_minima", "orbit_closed_forms", "orbit_report", "orbit_theta", "p", "period_doubling",
     "period_two_factors", "q", "r", "setting", "sharpening", "transverse_flip", "u", "x", "y",
 ]

@@ -439,3 +439,34 @@ def test_exact_accepts_decimals_and_fractions_exactly():
     assert A.exact("1.05") == A.exact("21/20") == sp.Rational(21, 20)
     assert A.exact(Fraction(-3, 7)) == sp.Rational(-3, 7)
     assert A.exact(" -2/4 ") == sp.Rational(-1, 2)
+
+
+@settings(max_examples=examples(25))
+@given(par=settings_for(Fraction(21, 20), Fraction(5, 2)))
+def test_orbit_theta_is_a_two_cycle_of_gd_at_high_precision(par):
+    w, E, eta, axis, r, e = par
+    p1, p2 = A.orbit_theta(*(sp.Rational(v.numerator, v.denominator) for v in (*w, E, eta)))
+    with mpmath.workdps(DPS):
+        a = tuple(mp_of(v) for v in p1)
+        b = tuple(mp_of(v) for v in p2)
+        (a1,) = gd_mp(w, E, eta, a, 1)
+        (b1,) = gd_mp(w, E, eta, b, 1)
+        agree = min(digits_agree(u, v) for u, v in zip((*a1, *b1), (*b, *a)) if u != 0 or v != 0)
+    assert agree >= DPS - 5
+
+
+@settings(max_examples=examples(40))
+@given(a=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
+       b=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
+       E=nonzero, eta=st.fractions(min_value=Fraction(1, 10), max_value=Fraction(2), max_denominator=10),
+       th=st.tuples(nonzero, nonzero))
+def test_gf_invariant_does_not_increase_on_steps_without_overshoot(a, b, E, eta, th):
+    """ω = (−a, b): I = J̃₁^{2b}J̃₂^{2a}; on a step with 1 − ω_i z̃ ≥ 0 for both i, I' ≤ I."""
+    w = (-a, b)
+    with mpmath.workdps(DPS):
+        th0 = tuple(mpf(t) for t in th)
+        zt, _ = reduced_mp(w, E, eta, th0)
+        assume(1 + mpf(a) * zt >= 0 and 1 - mpf(b) * zt >= 0)
+        (th1,) = gd_mp(w, E, eta, th0, 1)
+        logI = lambda t: (2 * mpf(b) * mpmath.log(abs(mpf(a) * t[0])) + 2 * mpf(a) * mpmath.log(abs(mpf(b) * t[1])))  # noqa: E731
+        assert logI(th1) <= logI(th0) + mpmath.mpf(10) ** -(DPS - 10)
