@@ -458,7 +458,7 @@ def test_orbit_theta_is_a_two_cycle_of_gd_at_high_precision(par):
 @settings(max_examples=examples(40))
 @given(a=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
        b=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
-       E=nonzero, eta=st.fractions(min_value=Fraction(1, 10), max_value=Fraction(2), max_denominator=10),
+       E=nonzero, eta=st.fractions(min_value=Fraction(1, 20), max_value=Fraction(1, 2), max_denominator=20),
        th=st.tuples(nonzero, nonzero))
 def test_gf_invariant_does_not_increase_on_steps_without_overshoot(a, b, E, eta, th):
     """ω = (−a, b): I = J̃₁^{2b}J̃₂^{2a}; on a step with 1 − ω_i z̃ ≥ 0 for both i, I' ≤ I."""
