@@ -69,6 +69,9 @@ def fixed_points(p: Proof) -> None:
     step = mdl.on_theta(mdl.gd_map) - sp.Matrix(mdl.theta)
     p.equal("θ' − θ = −ηz(θ)·(ω_1θ_1, ω_2θ_2) = −z̃·J", step,
             -eta * mdl.output * sp.Matrix([w * th for w, th in zip(omega, mdl.theta)]))
+    at_origin = (step + sp.Matrix(mdl.theta)).jacobian(mdl.theta).subs({th: 0 for th in mdl.theta})
+    p.equal("at θ = 0 the GD Jacobian is diag(1 + ηEω_1, 1 + ηEω_2)", at_origin,
+            sp.diag(1 + eta * E * omega[0], 1 + eta * E * omega[1]))
 
 
 @claim(
