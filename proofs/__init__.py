@@ -18,6 +18,6 @@ PAPER = [
     "gradient_descent",  # §1, §2.2: GD counterparts, 2-D map, 2/η, oscillation, landscape
 ]
 
-DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening"]
+DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics"]
 
 ORDER = PAPER + DERIVED
