@@ -26,15 +26,14 @@ y*(epsilon + y)*(y - 2) + y
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cache
 
 import mpmath
 import sympy as sp
 from sympy.solvers.inequalities import solve_poly_inequality
 
+from . import numerics
 from .maps import Jt_modes, eigen_dynamics, two_d_map
 from .model import InputError, eigenbasis
 from .notation import E, Tt, eta, zt
@@ -487,25 +486,16 @@ def sharpening() -> Sharpening:
 def exact(value, name: str = "value") -> sp.Rational:
     """An exact rational from an int, Fraction, SymPy Rational or a decimal/fraction string.
 
+    Binary floats are refused here (0.1 is not 1/10); :func:`eos_theory.numerics.exact` does the
+    parsing.
+
     >>> exact("1.05"), exact("21/20"), exact(3)
     (21/20, 21/20, 3)
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, float):
         raise InputError(f"{name} must be exact (int, fraction or decimal string), got {value!r}")
-    if isinstance(value, (numbers.Rational, Fraction)):
-        return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, sp.Basic) and value.is_Rational:
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if "/" in text:
-                a, b = text.split("/")
-                return sp.Rational(exact(a, name), exact(b, name))
-            return sp.Rational(Fraction(text))
-        except (ValueError, ZeroDivisionError, TypeError):
-            pass
-    raise InputError(f"{name} must be a rational number such as 3, 1.05 or 21/20, got {value!r}")
+    q = numerics.exact(value, name)
+    return sp.Rational(q.numerator, q.denominator)
 
 
 @dataclass(frozen=True)
