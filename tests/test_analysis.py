@@ -427,7 +427,7 @@ def test_orbit_report_regimes_and_null_cycle():
     ((1, 2, -1, 1), "no zero-loss minimum"),
     ((0, 0, 1, 1), "no zero-loss minimum"),
     ((-1, 1, 1.5, 1), "must be exact"),
-    ((-1, 1, "one", 1), "must be a rational number"),
+    ((-1, 1, "one", 1), "as an exact number"),
 ])
 def test_invalid_inputs_raise_one_line_input_errors(args, message):
     with pytest.raises(InputError, match=message) as info:
