@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -273,8 +274,19 @@ def _print_orbit(report: dict, st) -> None:
 
 # -- parser -------------------------------------------------------------------------------
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with exact negative numbers as values (``--target -1/2``) and one-line errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?$")
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="eos-theory",
         description="Check, symbolically and at high precision, the equations and claims of 'Second-order "
         "regression models exhibit progressive sharpening to the edge of stability' (Agarwala, Pedregosa, "
@@ -282,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'eos-theory COMMAND --help' for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     v = sub.add_parser(
         "verify",
