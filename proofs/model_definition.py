@@ -4,7 +4,7 @@ contrast with models linear in θ."""
 import sympy as sp
 
 from eos_theory.model import linear, quadratic, symmetric_matrix
-from eos_theory.notation import E, J, Q, explicit, scalar, theta, z
+from eos_theory.notation import E, J, Q, d_dt, explicit, scalar, theta, z
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
@@ -75,6 +75,7 @@ def ntk_hessian(p: Proof) -> None:
     method="exact: d(JJᵀ)/dt and (JJᵀ)' − JJᵀ computed by SymPy for z = cᵀθ − E (P = 1, 2, 3)",
 )
 def constant_ntk(p: Proof) -> None:
+    p.states(sp.Eq(d_dt(scalar(J * J.T)), 0))
     for P in DIMENSIONS:
         m = linear(P)
         p.equal(f"P = {P}, linear model: d(JJᵀ)/dt = 0", m.along_flow(m.ntk), 0)
