@@ -1,0 +1,447 @@
+"""LaTeX export: every emitted equation reads back as its SymPy source, and the document compiles.
+
+Round trip.  sympy's lark LaTeX parser reads a small dialect; the emitted LaTeX is brought into it
+by rewrites that keep the meaning and are spelled out in :func:`dialect`:
+
+* atoms: decorated symbols (z̃, θ̇, ω_i, J̃(ω_i)), matrix symbols and transposes, derivatives and
+  multi-character subscripts have no notation in the grammar.  Each atom's LaTeX is computed with
+  the same printer from the atom itself; where the parser reads that LaTeX as a single symbol it is
+  left in place and mapped back by name, otherwise it is replaced by a placeholder symbol;
+* ``\\left`` / ``\\right`` are dropped (sizing only; the grammar's \\left also lexes as ``\\le``);
+* a big operator's body extends to the end of its product term (the reading SymPy prints for and
+  papers use), made explicit with braces;
+* juxtaposition becomes an explicit ``\\cdot`` (the grammar reads implicit products only after a
+  single letter or a number).
+
+Relations, chains and conjunctions are split where the printer joins them; each side is parsed.
+Matrix formulas are compared as commutative products (the parser has no non-commutative
+symbols), so for them the round trip checks signs, coefficients, sums and grouping but not the
+order of matrix factors.  The one formula skipped is a set (an interval): the grammar has no
+interval notation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+
+import pytest
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+pytest.importorskip("lark", reason="the LaTeX round trip needs lark (pip install -e '.[test]')")
+from sympy.parsing.latex import parse_latex  # noqa: E402
+
+from eos_theory import latex as L  # noqa: E402
+from eos_theory import registry  # noqa: E402
+from eos_theory.notation import Chain  # noqa: E402
+from eos_theory.notation import latex as printed  # noqa: E402
+from eos_theory.proof import NotRational, normal_form  # noqa: E402
+
+SKIP_TYPES = (sp.Interval,)  # a set, not an equation: the grammar cannot write it
+
+
+@pytest.fixture(scope="module")
+def results():
+    return registry.run_all(registry.claims())
+
+
+@pytest.fixture(scope="module")
+def document(results):
+    return L.document(results)
+
+
+# -- reading emitted LaTeX back ------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def parse(s: str):
+    return parse_latex(s, backend="lark")
+
+
+@functools.lru_cache(maxsize=None)
+def parses_as_symbol(s: str) -> str | None:
+    """The parser's name for ``s`` when it reads it as one symbol, else None."""
+    try:
+        out = parse(s)
+    except Exception:  # noqa: BLE001 - the grammar rejects it: not a native symbol
+        return None
+    return str(out.name) if isinstance(out, sp.Symbol) else None
+
+
+def is_atom(e) -> bool:
+    if isinstance(e, sp.Transpose):
+        return isinstance(e.arg, sp.MatrixSymbol)
+    return isinstance(e, (sp.Symbol, sp.MatrixSymbol, sp.Indexed, AppliedUndef, sp.Derivative, sp.NumberSymbol))
+
+
+def atoms_of(expr) -> list:
+    found = []
+
+    def walk(e):
+        if isinstance(e, sp.MatrixBase):
+            for x in e:
+                walk(x)
+            return
+        if isinstance(e, sp.exp):
+            found.append(sp.E)  # exp(x) prints as e^{x}
+        if is_atom(e):
+            found.append(e)
+            if isinstance(e, (sp.Indexed, sp.Derivative, sp.Transpose)):
+                return  # printed as a whole; its parts do not appear on their own
+        for a in getattr(e, "args", ()):
+            if isinstance(a, sp.Basic):
+                walk(a)
+
+    walk(expr)
+    return list(dict.fromkeys(found))
+
+
+class Reader:
+    """Placeholders and name mappings for the atoms of one source formula."""
+
+    def __init__(self, source):
+        self.tokens: dict[str, str] = {}  # LaTeX to replace → replacement
+        self.back: dict[str, sp.Basic] = {}  # parsed symbol name → image of the atom
+        self.image_of: dict[sp.Basic, sp.Basic] = {}  # atom → commutative stand-in
+        by_tex: dict[str, sp.Basic] = {}
+        for k, a in enumerate(atoms_of(source)):
+            tex = printed(a)
+            if tex in by_tex and by_tex[tex] != a:
+                raise AssertionError(f"two different objects print as {tex!r}: {by_tex[tex]!r} and {a!r}")
+            by_tex[tex] = a
+            self.image_of[a] = a if isinstance(a, (sp.Symbol, sp.NumberSymbol)) else sp.Symbol(tex)
+            native = parses_as_symbol(tex)
+            if native is not None and not native.startswith("X_"):
+                self.back[native] = self.image_of[a]
+            else:
+                name = "X_{" + _letters(k) + "}"
+                self.tokens[tex] = name
+                self.back[name] = self.image_of[a]
+        # f(x)**n prints as f^{n}(x): register that spelling too
+        for p in sp.preorder_traversal(source) if isinstance(source, sp.Basic) else ():
+            if isinstance(p, sp.Pow) and p.base in self.image_of and printed(p.base) in self.tokens:
+                tex = printed(p)
+                if not tex.startswith(printed(p.base)):
+                    self.tokens[tex] = "{" + self.tokens[printed(p.base)] + "}^{" + printed(p.exp) + "}"
+
+    def image(self, e):
+        """The source with atoms replaced by their stand-ins and matrix algebra made commutative."""
+        if e in self.image_of:
+            return self.image_of[e]
+        if isinstance(e, sp.MatrixBase):
+            return sp.Matrix(e).applyfunc(self.image)
+        if isinstance(e, (sp.MatMul, sp.Mul)):
+            return sp.Mul(*[self.image(a) for a in e.args])
+        if isinstance(e, (sp.MatAdd, sp.Add)):
+            return sp.Add(*[self.image(a) for a in e.args])
+        if isinstance(e, (sp.MatPow, sp.Pow)):
+            return sp.Pow(self.image(e.args[0]), self.image(e.args[1]))
+        if isinstance(e, sp.Trace):
+            return self.image(e.arg)
+        if not e.args:
+            return e
+        return e.func(*[self.image(a) for a in e.args])
+
+    def read(self, tex: str):
+        """Parse one side and map the parsed symbols back."""
+        s = dialect(tex, self.tokens)
+        out = parse(s)
+        if isinstance(out, sp.MatrixBase):
+            return sp.Matrix(out).applyfunc(self._back)
+        if not isinstance(out, sp.Basic):
+            raise AssertionError(f"the parser could not decide how to read {s!r}: {out}")
+        return self._back(out)
+
+    def _back(self, e):
+        return e.xreplace({s: self.back.get(str(s.name), s) for s in e.atoms(sp.Symbol)})  # bound ones too
+
+
+def _letters(k: int) -> str:
+    out = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, 26)
+        out = "abcdefghijklmnopqrstuvwxyz"[r] + out
+    return out
+
+
+_OPS = r"cdot|times|pm|mp|neq|ne|leq|geq|le|ge|wedge|vee|quad|qquad|to|mapsto|in|equiv|limits|right|left|end|begin"
+_COMMAND_AT_END = re.compile(r"(?<!\\)\\([A-Za-z]+)$")
+_NOT_OPERANDS = set(_OPS.split("|")) | {"sum", "prod", "int", "frac", "sqrt", "min", "max"}
+_OPERAND_START = re.compile(r"^(?:[A-Za-z0-9({\[]|\\(?!(?:" + _OPS + r")(?![A-Za-z]))[A-Za-z]+)")
+_LIMITS = re.compile(r"\\(?:sum|prod|int)(?:\\limits)?(?:[_^](?:\{[^{}]*\}|\w))*$")
+_TERM_END = re.compile(r" [-+] | = | < | > |\\(?:neq|leq|geq|wedge|vee)\b|,|&|\\\\")
+
+
+def _ends_operand(left: str) -> bool:
+    command = _COMMAND_AT_END.search(left)
+    if command:
+        return command.group(1) not in _NOT_OPERANDS
+    return bool(left) and left[-1] in "})]'" or left[-1:].isalnum()
+
+
+def dialect(tex: str, tokens: dict[str, str]) -> str:
+    """Rewrite emitted LaTeX into the parser's dialect without changing what it says."""
+    alternatives = sorted(tokens, key=len, reverse=True)
+    pattern = "|".join([r"\\(?:begin|end)\{[a-z]+\}"] + [re.escape(a) for a in alternatives] + [r"\\[A-Za-z]+"])
+    s = re.sub(pattern, lambda m: tokens.get(m.group(), m.group()), tex)
+    s = re.sub(r"\\(?:left|right)(?![A-Za-z])", "", s)
+    s = _brace_big_operators(s)
+    out, last = [], 0
+    for m in re.finditer(r"\s+", s):
+        left, right = s[:m.start()], s[m.end():]
+        if _ends_operand(left) and _OPERAND_START.match(right) and not _LIMITS.search(left):
+            out.append(s[last:m.start()] + r" \cdot ")
+            last = m.end()
+    return "".join(out) + s[last:]
+
+
+def _brace_big_operators(s: str) -> str:
+    """{\\sum_{..}^{..} {body}}: the body runs to the end of its product term."""
+    m = re.search(r"\\(?:sum|prod)(?:[_^](?:\{[^{}]*\}|\w))*", s)
+    if not m:
+        return s
+    k = m.end()
+    while k < len(s) and s[k] == " ":
+        k += 1
+    start, depth = k, 0
+    while k < len(s):
+        if depth == 0 and (s[k] in "})]" or (k > start and _TERM_END.match(s, k))):
+            break
+        depth += (s[k] in "{([") - (s[k] in "})]")
+        k += 1
+    body = s[start:k].rstrip()
+    rest = s[start + len(body):]
+    return s[:m.start()] + "{" + m.group() + " {" + _brace_big_operators(body) + "}}" + _brace_big_operators(rest)
+
+
+def split_top(tex: str, sep: str) -> list[str]:
+    """Split at occurrences of ``sep`` outside every bracket."""
+    parts, depth, last, k = [], 0, 0, 0
+    while k < len(tex):
+        if depth == 0 and tex.startswith(sep, k):
+            parts.append(tex[last:k])
+            k += len(sep)
+            last = k
+            continue
+        depth += (tex[k] in "{([") - (tex[k] in "})]")
+        k += 1
+    return parts + [tex[last:]]
+
+
+def relation_symbol(cls) -> str:
+    """How the printer writes a relation of this class (learnt from the printer, not typed here)."""
+    a, b = sp.symbols("a b")
+    return printed(cls(a, b, evaluate=False)).split(" ")[1]
+
+
+def connective(cls) -> str:
+    """How the printer joins the conditions of an And / Or (learnt from the printer)."""
+    a, b = sp.symbols("a b")
+    return next(w for w in printed(cls(a < 1, b < 1)).split(" ") if w.startswith("\\"))
+
+
+def same(parsed, source) -> bool:
+    if isinstance(parsed, sp.MatrixBase) or isinstance(source, sp.MatrixBase):
+        return (isinstance(parsed, sp.MatrixBase) and isinstance(source, sp.MatrixBase)
+                and parsed.shape == source.shape and all(same(a, b) for a, b in zip(parsed, source)))
+    if parsed == source:
+        return True
+    try:
+        return normal_form(parsed - source) == 0
+    except (NotRational, TypeError):
+        return False
+
+
+def check(reader: Reader, obj, tex: str) -> None:
+    """Assert that ``tex`` reads back as ``obj``; raises AssertionError naming the part that does not."""
+    if isinstance(obj, Chain):
+        parts = split_top(tex, " = ")
+        assert len(parts) == len(obj.args), f"chain of {len(obj.args)} printed as {len(parts)} parts: {tex}"
+        for a, part in zip(obj.args, parts):
+            check(reader, a, part)
+        return
+    if isinstance(obj, (sp.And, sp.Or)):
+        parts = split_top(tex, " " + connective(type(obj)) + " ")
+        assert len(parts) == len(obj.args), f"{len(obj.args)} conditions printed as {len(parts)}: {tex}"
+        unmatched = list(obj.args)
+        for part in parts:
+            for a in unmatched:
+                try:
+                    check(reader, a, part)
+                except AssertionError:
+                    continue
+                unmatched.remove(a)
+                break
+            else:
+                raise AssertionError(f"{part!r} matches none of {unmatched}")
+        return
+    if isinstance(obj, sp.core.relational.Relational):
+        sym = " " + relation_symbol(type(obj)) + " "
+        parts = split_top(tex, sym)
+        assert len(parts) >= 2, f"no top-level {sym!r} in {tex}"
+        check(reader, obj.lhs, parts[0])
+        check(reader, obj.rhs, sym.join(parts[1:]))
+        return
+    got, want = reader.read(tex), reader.image(sp.sympify(obj))
+    assert same(got, want), f"{tex!r} reads back as {got}, not {want}"
+
+
+def round_trip(obj, tex: str) -> None:
+    check(Reader(obj), obj, tex)
+
+
+# -- the round trip -------------------------------------------------------------------------
+
+def emitted(results):
+    for r in results:
+        for where, obj, tex in L.equations(r):
+            yield f"{r.claim.id} {where}", obj, tex
+    for what, obj, tex in L.model_equations():
+        yield f"model: {what}", obj, tex
+
+
+def test_every_emitted_equation_reads_back_as_its_source(results, document):
+    failures, checked = [], set()
+    for where, obj, tex in emitted(results):
+        assert tex in document, f"{where}: {tex} is not in the document"
+        if isinstance(obj, SKIP_TYPES):
+            continue
+        try:
+            round_trip(obj, tex)
+            checked.add(where.rsplit(" ", 1)[0] if where.endswith(("formula", "correction")) else where)
+        except Exception as exc:  # noqa: BLE001 - collect all, report together
+            failures.append(f"{where}: {type(exc).__name__}: {exc}")
+    assert not failures, "\n".join(failures)
+    # every claim's own formula (and its correction's) was among those checked, unless it is a set
+    for r in results:
+        for f in (r.proof.formula, getattr(r.proof.correction, "formula", None)):
+            if f is not None and not isinstance(f, SKIP_TYPES):
+                assert r.claim.id in checked, f"{r.claim.id}: formula not checked"
+
+
+def test_formulas_of_refuted_claims_are_in_the_document_with_their_corrections(results, document):
+    refuted = [r for r in results if r.verdict == "refuted"]
+    assert refuted, "the paper has refuted claims; none came out refuted"
+    for r in refuted:
+        assert r.proof.correction is not None and r.proof.correction.formula is not None
+        for obj in (r.proof.formula, r.proof.correction.formula):
+            assert printed(obj) in document
+        assert f"\\begin{{erratum}}[\\texttt{{{r.claim.id}}}" in document
+
+
+# the round trip must notice a wrong printing: each of these is a real mistake a printer could make
+@pytest.mark.parametrize("make_wrong", [
+    lambda x, y: (x - y, x + y),  # a lost sign
+    lambda x, y: (x * y / 2, x * y * 2),  # numerator and denominator swapped
+    lambda x, y: (x * (y + 1), x * y + 1),  # lost parentheses
+    lambda x, y: (sp.Eq(x, y, evaluate=False), sp.Eq(y, x, evaluate=False)),  # sides exchanged
+])
+def test_round_trip_rejects_a_wrong_printing(make_wrong):
+    from eos_theory.notation import Tt, zt
+
+    source, wrong = make_wrong(zt, Tt)
+    round_trip(source, printed(source))
+    with pytest.raises(AssertionError):
+        round_trip(source, printed(wrong))
+
+
+def test_round_trip_reads_a_mode_sum_and_a_matrix_formula():
+    from eos_theory.notation import E, Jw, Q, eta, i, mode_sum, scalar, theta, w_, z, zt
+
+    sum_form = sp.Eq(zt, zt**2 * mode_sum(w_[i] * Jw(w_[i]) ** 2) / 2 - zt, evaluate=False)
+    round_trip(sum_form, printed(sum_form))
+    with pytest.raises(AssertionError):  # the ω_i moved out of the sum
+        round_trip(sum_form, printed(sp.Eq(zt, zt**2 * mode_sum(Jw(w_[i]) ** 2) / 2 - zt, evaluate=False)))
+    matrix_form = sp.Eq(z, eta * scalar(theta.T * Q * theta) / 2 - E, evaluate=False)
+    round_trip(matrix_form, printed(matrix_form))
+    with pytest.raises(AssertionError):
+        round_trip(matrix_form, printed(sp.Eq(z, eta * scalar(theta.T * Q * theta) - E, evaluate=False)))
+
+
+# -- prose ------------------------------------------------------------------------------------
+
+def test_prose_maps_the_papers_symbols_and_escapes_latex_specials():
+    assert L.prose("z̃ ≠ 0") == r"$\tilde{z}$ $\neq$ 0"
+    assert L.prose("θᵀQθ") == r"$\theta ^{T}Q\theta$"
+    assert L.prose("100% & $5 #1 a_b {x}") == r"100\% \& \$5 \#1 a\_b \{x\}"
+    assert L.prose("§2.1") == r"\S{}2.1"
+
+
+def test_every_claim_text_is_plain_ascii_latex_with_no_unmapped_character(results, document):
+    texts = []
+    for r in results:
+        c, p = r.claim, r.proof
+        texts += [c.statement, c.method, c.source.quote or "", r.evidence]
+        texts += [s.text for s in p.steps] + [s.detail for s in p.steps]
+        if p.correction is not None:
+            texts += [p.correction.statement] + [s.text for s in p.correction.steps]
+    missing = set().union(*(L.unmapped(t) for t in texts))
+    assert not missing, f"characters with no LaTeX mapping: {sorted(missing)}"
+    assert document.isascii()
+
+
+# -- environments and snippet -------------------------------------------------------------------
+
+def test_each_claim_gets_the_environment_its_verdict_calls_for(results, document):
+    for r in results:
+        env = L.environment_name(r)
+        if r.verdict == "refuted":
+            assert env == "erratum"
+        elif r.verdict == "verified":
+            assert env in ("theorem", "lemma")
+        else:
+            assert env == "remark"
+        assert f"\\begin{{{env}}}[\\texttt{{{r.claim.id}}}" in document
+        assert f"\\texttt{{{r.claim.id}}} & " in document  # its row in the verdict table
+
+
+def test_the_erratum_states_the_exact_counterexample(results):
+    r = next(r for r in results if r.claim.id == "gf-J")
+    snippet = L.snippet(r)
+    step = r.proof.refutations[0]
+    lhs, rhs = step.exprs
+    point = L.step_equations(step)[:-1]
+    values = {eq.lhs: eq.rhs for eq in point}
+    a, b = (sp.expand(sp.sympify(e).xreplace(values)) for e in (lhs, rhs))
+    assert a != b  # the values printed are a counterexample
+    assert printed(sp.Ne(a, b, evaluate=False)) in snippet
+    for eq in point:
+        assert printed(eq) in snippet
+
+
+def test_snippet_is_one_environment_with_its_proof_and_says_what_it_needs(results):
+    for r in results[:6]:
+        s = L.snippet(r)
+        env = L.environment_name(r)
+        assert s.count(f"\\begin{{{env}}}") == 1 and s.count(f"\\end{{{env}}}") == 1
+        assert s.count("\\begin{proof}") == s.count("\\end{proof}") >= 1
+        assert "\\documentclass" not in s
+        comment = "\n".join(line for line in s.splitlines() if line.startswith("%"))
+        assert "amsthm" in comment and f"\\newtheorem{{{env}}}" in comment
+
+
+# -- compiling -------------------------------------------------------------------------------------
+
+def _compile(tex: str, tmp_path) -> subprocess.CompletedProcess:
+    (tmp_path / "doc.tex").write_text(tex, encoding="ascii")
+    return subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None,
+                    reason="no LaTeX engine: install pdflatex (Debian: apt-get install texlive-latex-base "
+                           "texlive-latex-recommended) to compile the document")
+def test_document_compiles_with_pdflatex(document, tmp_path):
+    run = _compile(document, tmp_path)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert (tmp_path / "doc.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX engine (pdflatex) installed")
+def test_a_broken_document_does_not_compile(tmp_path):
+    # the compile test can fail: a formula with an unbalanced brace stops pdflatex
+    run = _compile("\\documentclass{article}\\begin{document}$\\frac{1}{2$\\end{document}\n", tmp_path)
+    assert run.returncode != 0
