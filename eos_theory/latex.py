@@ -167,6 +167,8 @@ def _math_chunk(s: str) -> str:
             continue
         if ch.isascii() and ch.isalpha():
             word = re.match(r"[A-Za-z]+", s[k:]).group()
+            if s[k + len(word):k + len(word) + 1] in _MATH_ACCENT:  # dJ̃: the accent belongs to the last letter
+                word = word[:-1]
             if word in _OPERATORS:
                 out.append(r"\operatorname{" + word + "}")
             elif word in _ACRONYMS or len(word) > 3:

@@ -366,6 +366,7 @@ def test_round_trip_reads_a_mode_sum_and_a_matrix_formula():
 def test_prose_maps_the_papers_symbols_and_escapes_latex_specials():
     assert L.prose("z̃ ≠ 0") == r"$\tilde{z}$ $\neq$ 0"
     assert L.prose("θᵀQθ") == r"$\theta ^{T}Q\theta$"
+    assert L.prose("dJ̃/dt") == r"$d\tilde{J}/dt$"  # the accent stays on its letter
     assert L.prose("100% & $5 #1 a_b {x}") == r"100\% \& \$5 \#1 a\_b \{x\}"
     assert L.prose("§2.1") == r"\S{}2.1"
 
