@@ -32,16 +32,16 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
-def _check_writable(path: str) -> Path:
-    """Fail before any work if a report could not be written to ``path``."""
+def _check_writable(path: str, flag: str = "--json") -> Path:
+    """Fail before any work if an output file could not be written to ``path``."""
     p = Path(path)
     if p.is_dir():
-        raise UsageError(f"--json {path}: is a directory")
+        raise UsageError(f"{flag} {path}: is a directory")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
-        raise UsageError(f"--json {path}: directory {parent} does not exist")
+        raise UsageError(f"{flag} {path}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise UsageError(f"--json {path}: not writable")
+        raise UsageError(f"{flag} {path}: not writable")
     return p
 
 
@@ -125,6 +125,44 @@ def _print_table(results) -> None:
             console.print(f"  [yellow]{r.claim.id}[/] §{r.claim.source.section}: {r.claim.statement}\n"
                           f"    counterexample {r.proof.refutations[0].detail}\n"
                           f"    [bold]correct:[/] {r.proof.correction.statement}")
+
+
+# -- latex --------------------------------------------------------------------------------
+
+def cmd_latex(args: argparse.Namespace) -> int:
+    from . import latex, registry
+
+    out = _check_writable(args.output, "-o") if args.output else None
+    if args.claim:
+        try:
+            text = latex.snippet(registry.run(registry.get(args.claim)))
+        except registry.UnknownClaim as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        results = _run_with_progress(registry, registry.claims(), quiet=out is None)
+        text = latex.document(results)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_text_atomic(out, text)
+        _console(stderr=True).print(f"wrote {out} ({len(text.splitlines())} lines); compile with: pdflatex {out.name}")
+    return EXIT_OK
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 # -- gd -----------------------------------------------------------------------------------
@@ -312,6 +350,20 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
     v.set_defaults(func=cmd_verify)
+
+    t = sub.add_parser(
+        "latex",
+        help="write the checked claims as a LaTeX document, or one claim as a snippet",
+        description="Write a standalone LaTeX document (article, amsmath, amsthm): the model and notation, every "
+        "claim as a theorem, lemma or erratum with its proof steps, the numerical and interval evidence, and a "
+        "table of verdicts. Equations are printed from the SymPy objects the checks used. With --claim, write "
+        "only that claim's environment, for pasting into a paper (its leading comment lists what to add to the "
+        "preamble).",
+        epilog="Examples: eos-theory latex -o report.tex && pdflatex report.tex;  eos-theory latex --claim gf-J",
+    )
+    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    t.add_argument("--claim", metavar="ID", help="write only this claim's snippet")
+    t.set_defaults(func=cmd_latex)
 
     g = sub.add_parser(
         "gd",

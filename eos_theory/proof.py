@@ -150,9 +150,13 @@ class Step:
     kind: str  # "identity" | "counterexample" | "example" | "sign" | "fact" | "numerical" | "interval"
     detail: str = ""
     exprs: tuple = ()
+    point: dict | None = None  #: the exact rational point of a counterexample or example
 
     def to_json(self) -> dict:
-        return {"text": self.text, "kind": self.kind, "detail": self.detail}
+        out = {"text": self.text, "kind": self.kind, "detail": self.detail}
+        if self.point is not None:
+            out["point"] = {str(k): str(v) for k, v in self.point.items()}
+        return out
 
 
 @dataclass
@@ -220,7 +224,8 @@ class Proof:
         a, b = sp.expand(lhs.xreplace(point)), sp.expand(rhs.xreplace(point))
         if not (a.is_Rational and b.is_Rational) or a == b:
             raise AssertionError(f"{text}: {format_point(point)} is not a counterexample ({a} vs {b})")
-        step = Step(text, "counterexample" if refutes else "example", f"at {format_point(point)}: {a} ≠ {b}", (lhs, rhs))
+        step = Step(text, "counterexample" if refutes else "example", f"at {format_point(point)}: {a} ≠ {b}", (lhs, rhs),
+                    point)
         if refutes:
             self.refutations.append(step)
         self._record(step)

@@ -12,6 +12,8 @@ from eos_theory.notation import E, Tt, eta
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
+_a2, _a3 = sp.symbols("a_2 a_3", real=True)  #: coefficients of the map f(u) = −u + a_2u² + a_3u³ at the flip
+
 
 @claim(
     "eos2d-flip-birth",
@@ -25,7 +27,7 @@ from eos_theory.registry import Source, claim
 def flip_birth(p: Proof) -> None:
     f = A.axis_map()
     nf = A.flip_normal_form()
-    p.states(sp.Eq(sp.Symbol("a_2^2 + a_3"), nf.coefficient))
+    p.states(sp.Eq(_a2**2 + _a3, nf.coefficient))
     p.equal("f'(0) = 1 − 2ε", sp.diff(f, y).subs(y, 0), 1 - 2 * eps)
     p.fact("f'(0) = −1 exactly at ε = 1", nf.at == 1 and sp.solve(1 - 2 * eps + 1, eps) == [1])
     p.equal("d f'(0)/dε = −2 ≠ 0 (transversal)", nf.transversality, -2)
@@ -50,7 +52,7 @@ def period_doubling(p: Proof) -> None:
     pdn = A.period_doubling()
     orb = A.eos_orbit()
     rel = eps**2 + 2 * eps - 4
-    p.states(sp.Eq(sp.Symbol("a_2^2 + a_3"), 30 + 6 * sp.sqrt(5)))
+    p.states(sp.Eq(_a2**2 + _a3, 30 + 6 * sp.sqrt(5)))
     p.fact("7 − 4ε − 2ε² = −1 ⟺ ε² + 2ε − 4 = 0; the root with ε ≥ 1 is √5 − 1",
            sp.expand((orb.along + 1) + 2 * rel) == 0 and pdn.at == sp.sqrt(5) - 1)
     p.equal("speed d(7 − 4ε − 2ε²)/dε = −4 − 4ε = −4√5 at ε = √5 − 1", pdn.transversality, -4 * sp.sqrt(5))
@@ -160,8 +162,7 @@ def _regime_by_theorem(ev: sp.Rational, rv: sp.Rational) -> str:
 )
 def regimes(p: Proof) -> None:
     ek = sp.Symbol("e")
-    p.states(sp.Eq(sp.Symbol(r"\mathrm{period}\text{-}2"),
-                   sp.And(sp.Lt(1, ek), sp.Lt(ek, sp.sqrt(5) - 1), sp.Lt(r * (r - 1) * (ek - 1), 2))))
+    p.states(sp.And(sp.Lt(1, ek), sp.Lt(ek, sp.sqrt(5) - 1), sp.Lt(r * (r - 1) * (ek - 1), 2)))
     orb = A.eos_orbit()
     flips = {f.name: f for f in A.fixed_points()}
     e1 = sp.Symbol("epsilon_1", real=True)

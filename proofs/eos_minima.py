@@ -84,7 +84,7 @@ def fixed_points(p: Proof) -> None:
 )
 def minimum_stability(p: Proof) -> None:
     m = two_d_map()
-    p.states(sp.Interval.open(0, 2))
+    p.states(sp.And(sp.Lt(0, Tt), sp.Lt(Tt, 2)))
     p.equal("∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", sp.diff(m.next_zt, zt).subs(zt, 0), 1 - Tt)
     p.equal("∂z̃'/∂T̃ at z̃ = 0 is 0 (the line is fixed)", sp.diff(m.next_zt, Tt).subs(zt, 0), 0)
     p.equal("T̃' = T̃ on z̃ = 0", m.next_Tt.subs(zt, 0), Tt)
@@ -104,7 +104,7 @@ def minimum_stability(p: Proof) -> None:
 )
 def min_ntk(p: Proof) -> None:
     ek = sp.Symbol("e")
-    p.states(sp.Eq(sp.Symbol(r"\min_{z=0} \eta JJ^{T}"), 2 * ek))
+    p.states(sp.Eq(sp.Symbol("Ttilde_min"), 2 * ek))
     for P in (2, 3):
         for k in range(P):
             gap, omega = A.ntk_gap_on_minima(P, k)

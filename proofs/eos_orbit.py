@@ -39,7 +39,7 @@ def _orbit_in_d():
 )
 def axis_map(p: Proof) -> None:
     f_stated = y + y * (y + eps) * (y - 2)
-    p.states(sp.Eq(sp.Symbol("y'"), f_stated))
+    p.states(sp.Eq(sp.Symbol("yprime"), f_stated))
     fr = A.axis_frame()
     p.equal("y = p²/2 + q²/(2r) − ε", fr.y, pp**2 / 2 + qq**2 / (2 * r) - eps)
     p.equal("p' = (1 − y)p", fr.p_next, (1 - fr.y) * pp)
@@ -117,8 +117,9 @@ def two_cycles_on_axes(p: Proof) -> None:
 def eos_orbit(p: Proof) -> None:
     orb = A.eos_orbit()
     (lo, hi), (t_lo, t_hi), rel = _orbit_in_d()
-    p.states(sp.Eq(T_sym, sp.Symbol(r"1 + \epsilon \pm \sqrt{(\epsilon - 1)(\epsilon + 3)}")),
-             sp.Eq(sp.Symbol(r"\overline{\eta JJ^{T}}") - 2, orb.offset))
+    root = sp.sqrt((eps - 1) * (eps + 3))
+    p.states(sp.Eq(sp.Symbol("Ttilde_-"), 1 + eps - root), sp.Eq(sp.Symbol("Ttilde_+"), 1 + eps + root),
+             sp.Eq(sp.Symbol("Ttilde_mean") - 2, orb.offset))
     f, qy = A.axis_map(), orb.relation
     p.equal("y₊ = (1 − ε + d)/2", hi, (1 - eps + d) / 2)
     p.equal("y₋ = (1 − ε − d)/2", lo, (1 - eps - d) / 2)
@@ -148,7 +149,7 @@ def eos_orbit(p: Proof) -> None:
 )
 def multipliers(p: Proof) -> None:
     along, across = 7 - 4 * eps - 2 * eps**2, 1 - r * (r - 1) * (eps - 1)
-    p.states(sp.Eq(sp.Symbol(r"\mu_{\parallel}"), along), sp.Eq(sp.Symbol(r"\mu_{\perp}"), across))
+    p.states(sp.Eq(sp.Symbol("mu_along"), along), sp.Eq(sp.Symbol("mu_across"), across))
     orb = A.eos_orbit()
     p.equal("Res(q, f') = f'(y₊)f'(y₋) = 7 − 4ε − 2ε²", orb.along, along)
     p.equal("Res(q, 1 − ry) = (1 − ry₊)(1 − ry₋) = 1 − r(r − 1)(ε − 1)", orb.across, across)

@@ -6,7 +6,7 @@ import sympy as sp
 from eos_theory import analysis as A
 from eos_theory.analysis import eps, x
 from eos_theory.maps import Jt_modes, eigen_dynamics, two_d_map
-from eos_theory.notation import E, Tt, eta, zt
+from eos_theory.notation import E, Tt, Tt_next, eta, zt
 from eos_theory.notation import omega as w
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
@@ -25,7 +25,7 @@ P = sp.Symbol("P", real=True)  #: J̃(ω_1)J̃(ω_2)
 )
 def product_law(p: Proof) -> None:
     sh = A.sharpening()
-    p.states(sp.Eq(sp.Symbol("P'"), (1 - x**2) * P))
+    p.states(sp.Eq(sp.Symbol("Pprime"), (1 - x**2) * P))
     dyn = eigen_dynamics(2)
     w1, w2 = dyn.omega
     sym = {w1: -w, w2: w}
@@ -49,7 +49,7 @@ def product_law(p: Proof) -> None:
 )
 def final_ntk(p: Proof) -> None:
     sh = A.sharpening()
-    T = sp.Symbol(r"\eta JJ^{T}_{\infty}")
+    T = sp.Symbol("Ttilde_infinity")  # η·NTK at convergence
     p.states(sp.Le(T, 2 * sp.sqrt(eps**2 + sp.Symbol("P_0") ** 2)))
     p.equal("analysis: T̃² = 4ε² + 4P² on the minima", sh.ntk_sq_at_minimum, 4 * eps**2 + 4 * P**2)
     # Directly: z̃ = (J̃₂² − J̃₁²)/(2ω) − ηE in the symmetric case, so z̃ = 0 ⇔ J̃₂² = J̃₁² + 2ε.
@@ -76,7 +76,7 @@ def final_ntk(p: Proof) -> None:
 )
 def sharpening_steps(p: Proof) -> None:
     sh = A.sharpening()
-    p.states(sp.Eq(sp.Symbol(r"\tilde{T}' - \tilde{T}"), x**2 * Tt - 4 * x * (x + eps)))
+    p.states(sp.Eq(Tt_next - Tt, x**2 * Tt - 4 * x * (x + eps)))
     Fz, FT = two_d_map().symmetric()
     on_x = {zt: x / w, E: eps / (eta * w)}
     p.equal("T̃' − T̃ from the symmetric 2-D map", (FT - Tt).subs(on_x), x**2 * Tt - 4 * x * (x + eps))
