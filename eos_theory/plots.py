@@ -1,0 +1,403 @@
+"""Figures for the 2-D edge of stability (matplotlib, drawn headless with the Agg canvas).
+
+Symmetric case ω₁ = −1, ω₂ = 1, E = 1 throughout, so the control parameter is e = ηEω₂ = η and
+η·NTK = T̃ (the edge of stability is 2).  One function per figure computes the data, draws it if
+given a path, and returns the data; :func:`draw_all` writes all four.  Figures are illustrations:
+the tests check their data against the closed forms of :mod:`eos_theory.analysis`.
+
+Matplotlib is imported only when a figure is drawn, through its object API (``Figure`` and an
+Agg canvas; no pyplot), so importing this module changes no global state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+from mpmath import mp, mpf
+
+from . import analysis
+from .model import InputError
+from .numerics import Problem, agreeing_digits, exact, gd_mp, settle, sweep, to_mpf
+
+OMEGA = (-1, 1)  #: the paper's symmetric case
+TARGET = 1
+FORMATS = ("png", "pdf")
+NAMES = ("fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape")
+WIDTH = 3.4  #: inches: one paper column
+
+__all__ = [
+    "BifurcationData", "LandscapeData", "PlanePanel", "ReducedPlaneData", "SharpeningData", "SpotCheck",
+    "draw_all", "fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape",
+]
+
+
+def _problem(lr) -> Problem:
+    return Problem.diagonal(OMEGA, TARGET, lr)
+
+
+def _mp(value, dps: int) -> mpf:
+    """An exact SymPy number as an mpf at ``dps`` digits (inside the caller's workdps)."""
+    return mp.mpf(sp.N(sp.sympify(value), dps + 10))
+
+
+def _cycle(lr, dps: int) -> tuple[tuple[mpf, mpf], mpf] | None:
+    """Closed-form (ascending η·NTK pair, mean) of the EOS orbit from analysis, or None if e ≤ 1."""
+    c = analysis.orbit_closed_forms(*OMEGA, TARGET, str(exact(lr, "lr")))["cycle"]
+    if c is None:
+        return None
+    lo, hi = (_mp(v, dps) for v in c["ntk"])
+    return (lo, hi), _mp(c["mean_ntk"], dps)
+
+
+# --------------------------------------------------------------------------------------------
+# Figure 1: progressive sharpening into the EOS orbit
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharpeningData:
+    """η·NTK per step of mpmath GD in θ from the paper's init θ₁ = θ₂ = t."""
+
+    lr: Fraction  #: η = e
+    t: Fraction
+    dps: int
+    ntk: tuple[mpf, ...]  #: T̃_0 … T̃_steps
+    zt: tuple[mpf, ...]  #: z̃_0 … z̃_steps
+    shown: int  #: steps drawn (0 … shown)
+    eos: int  #: the EOS line, 2
+    cycle: tuple[mpf, mpf]  #: closed-form η·NTK at the orbit, ascending
+    mean: mpf  #: closed-form cycle mean 1 + e
+    digits: int  #: agreeing digits of the last two T̃ (sorted) with ``cycle`` (the lesser of the two)
+
+
+def fig1_sharpening(path: Path | None = None, *, lr="11/10", t="1/100", steps: int = 500,
+                    dps: int = 50, shown: int = 40) -> SharpeningData:
+    """Figure 1; raises if the run does not reach the closed-form cycle to 25 digits."""
+    lr, t = exact(lr, "lr"), exact(t, "t")
+    if analysis.classify(*OMEGA, TARGET, str(lr)) != "period-2":
+        raise InputError(f"lr = {lr} is outside the period-2 window 1 < e < √5 − 1")
+    run = gd_mp(_problem(lr), [t, t], steps, dps=dps, record=True)
+    with mp.workdps(dps):
+        cycle, mean = _cycle(lr, dps)
+        last = sorted(run.Tt[-2:])
+        digits = min(agreeing_digits(a, b, dps=dps) for a, b in zip(last, cycle))
+    if digits < 25:
+        raise ArithmeticError(f"GD did not reach the EOS orbit in {steps} steps ({digits} digits agree)")
+    data = SharpeningData(lr, t, dps, run.Tt, run.zt, min(shown, steps), 2, cycle, mean, digits)
+    if path is not None:
+        _draw(_draw_sharpening, data, path, (WIDTH, 2.9))
+    return data
+
+
+def _draw_sharpening(fig, d: SharpeningData) -> None:
+    ax = fig.add_subplot()
+    k = np.arange(d.shown + 1)
+    T = np.array([float(v) for v in d.ntk[: d.shown + 1]])
+    e = float(d.lr)
+    ax.axhline(d.eos, color="k", ls="--", lw=0.9, label="EOS: 2")
+    ax.axhline(float(d.mean), color="tab:red", ls="-.", lw=0.9, label="cycle mean 1 + e")
+    for i, c in enumerate(d.cycle):
+        ax.axhline(float(c), color="tab:blue", ls=":", lw=1.1, label="1 + e ± √((e−1)(e+3))" if i == 0 else None)
+    ax.plot(k, T, "-o", color="0.25", lw=0.7, ms=2.2, label="GD in θ (mpmath)")
+    ax.set(xlabel="step", ylabel="η·NTK", xlim=(0, d.shown), ylim=(0, float(d.cycle[1]) + 0.45))
+    ax.set_title(f"Sharpening to the EOS: e = {e:g}, θ₁ = θ₂ = {float(d.t):g}")
+    ax.text(0.98, 0.04, f"steps {len(d.ntk) - 2}, {len(d.ntk) - 1}: the closed-form\ncycle to {d.digits} digits",
+            transform=ax.transAxes, va="bottom", ha="right")
+    fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=2.2, columnspacing=1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Figure 2: the reduced plane (z̃, η·NTK)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanePanel:
+    """GD trajectories in (z̃, T̃) at one η, with the closed-form landmarks."""
+
+    lr: Fraction
+    starts: tuple[tuple[Fraction, Fraction], ...]  #: θ₀ of each trajectory
+    trajectories: tuple[tuple[tuple[mpf, ...], tuple[mpf, ...]], ...]  #: (z̃_k, T̃_k) per start
+    stable: tuple[int, int]  #: the stable segment of the minima z̃ = 0: 0 < T̃ < 2
+    min_ntk: mpf  #: 2e: the least η·NTK on the (reachable) minima
+    orbit: tuple[tuple[mpf, mpf], tuple[mpf, mpf]] | None  #: (z̃, T̃) at the two orbit points
+
+
+@dataclass(frozen=True)
+class ReducedPlaneData:
+    panels: tuple[PlanePanel, ...]
+    dps: int
+
+
+FIG2_STARTS = {
+    "1/2": (("1/100", "1/100"), ("3/10", "19/10"), ("6/5", "6/5")),
+    "11/10": (("1/100", "1/100"), ("1", "1/5"), ("1/10", "17/10")),
+}
+
+
+def fig2_reduced_plane(path: Path | None = None, *, starts: dict | None = None, steps: int = 200,
+                       dps: int = 30) -> ReducedPlaneData:
+    """Figure 2: one panel per η (default e = 1/2, a minimum; e = 11/10, the EOS orbit)."""
+    panels = []
+    for lr, sts in (starts or FIG2_STARTS).items():
+        lr = exact(lr, "lr")
+        p = _problem(lr)
+        sts = tuple((exact(a, "theta1"), exact(b, "theta2")) for a, b in sts)
+        trajs = tuple((r.zt, r.Tt) for r in (gd_mp(p, s, steps, dps=dps, record=True) for s in sts))
+        cf = analysis.orbit_closed_forms(*OMEGA, TARGET, str(lr))
+        with mp.workdps(dps):
+            orbit = None
+            if cf["cycle"] is not None:
+                pts, ntk = cf["cycle"]["points"], cf["cycle"]["ntk"]  # y = ω₂z̃ = z̃ on axis 2
+                orbit = tuple((_mp(y, dps), _mp(T, dps)) for y, T in zip(pts, ntk))
+            panels.append(PlanePanel(lr, sts, trajs, (0, 2), _mp(cf["min_ntk"], dps), orbit))
+    data = ReducedPlaneData(tuple(panels), dps)
+    if path is not None:
+        _draw(_draw_plane, data, path, (WIDTH, 2.1 * len(panels) + 0.8))
+    return data
+
+
+def _draw_plane(fig, d: ReducedPlaneData) -> None:
+    axes = fig.subplots(len(d.panels), 1, squeeze=False)[:, 0]
+    for ax, pan, tag in zip(axes, d.panels, "abcdefgh"):
+        e = float(pan.lr)
+        zmin, zmax = -e - 0.7, 1.0
+        tmax = 4.2
+        zz = np.linspace(zmin, zmax, 200)
+        # reachable set: T̃ = A₁ + A₂ ≥ |A₂ − A₁| = 2|z̃ + e|
+        ax.fill_between(zz, 0, np.minimum(2 * np.abs(zz + e), tmax), color="0.88", lw=0,
+                        label="unreachable: η·NTK < 2|z̃ + e|")
+        ax.axvline(0, color="0.5", lw=0.8, label="minima z̃ = 0")
+        ax.plot([0, 0], pan.stable, color="tab:green", lw=3.5, solid_capstyle="butt",
+                label="stable: 0 < η·NTK < 2")
+        for i, (zt, Tt) in enumerate(pan.trajectories):
+            z = np.array([float(v) for v in zt])
+            T = np.array([float(v) for v in Tt])
+            ax.plot(z, T, "-o", lw=0.5, ms=1.8, alpha=0.85, color=f"C{i % 10}", zorder=3 if i == 0 else 2,
+                    label=("GD, paper's init" if i == 0 else "GD, other starts" if i == 1 else None))
+            ax.plot(z[:1], T[:1], "s", ms=3.5, color=f"C{i % 10}", mec="k", mew=0.4,
+                    label="start" if i == 0 else None)
+        if pan.orbit is not None:
+            oz = [float(a) for a, _ in pan.orbit]
+            oT = [float(b) for _, b in pan.orbit]
+            ax.plot(oz, oT, "*", ms=9, color="gold", mec="k", mew=0.6, zorder=5, label="period-2 orbit")
+        ax.set(xlim=(zmin, zmax), ylim=(0, tmax), ylabel="η·NTK")
+        ax.set_title(f"({tag}) e = {e:g}: " + ("GD settles on a stable minimum" if pan.orbit is None
+                                                else "no stable minimum; GD finds the 2-cycle"))
+    axes[-1].set_xlabel("z̃ = ηz")
+    handles = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=2, frameon=False,
+               handlelength=1.6, columnspacing=0.8)
+
+
+# --------------------------------------------------------------------------------------------
+# Figure 3: bifurcation diagram
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpotCheck:
+    """A 50-digit mpmath GD run at one e, from the same θ₀ as the sweep."""
+
+    lr: Fraction
+    ntk: tuple[mpf, ...]  #: the last ``period`` η·NTK values
+    period: int  #: 2 (via settle) or 4 (past the window)
+    repeat_digits: int  #: agreeing digits of T̃_k and T̃_{k+period}
+    steps: int
+
+
+@dataclass(frozen=True)
+class BifurcationData:
+    """Long-run η·NTK of float64 GD against e = η, with closed forms and mpmath spot checks."""
+
+    e: np.ndarray  #: shape (n,)
+    ntk: np.ndarray  #: shape (n, tail): the last ``tail`` η·NTK values per e
+    steps: int
+    t: float  #: θ₀ = (t, t)
+    window: tuple[sp.Expr, sp.Expr]  #: (1, √5 − 1), exact, from analysis
+    min_ntk: np.ndarray  #: 2e, nan outside e < 1
+    cycle: tuple[np.ndarray, np.ndarray]  #: the two cycle values, nan outside the window
+    mean: np.ndarray  #: 1 + e, nan outside the window
+    eos: int  #: 2
+    spots: tuple[SpotCheck, ...]
+    dps: int  #: digits of the spot checks
+
+
+def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 1.6), n: int = 1000, steps: int = 3000,
+                     tail: int = 64, t: float = 0.01, spots=("3/4", "21/20", "11/10", "6/5", "5/4"),
+                     dps: int = 50) -> BifurcationData:
+    """Figure 3: ``numerics.sweep`` over n values of e; spot checks at 50 digits (period 2 inside
+    the window, else 4)."""
+    e = np.linspace(float(e_range[0]), float(e_range[1]), int(n))
+    T = sweep(OMEGA[0], OMEGA[1], TARGET, e, (t, t), steps, tail)
+    orb = analysis.eos_orbit()
+    lo_w, hi_w = orb.symmetric_window.left, orb.symmetric_window.right
+    curves = [sp.lambdify(analysis.eps, v, "numpy") for v in (*orb.ntk, orb.mean_ntk)]
+    inside = (e > float(lo_w)) & (e < float(hi_w))
+    with np.errstate(invalid="ignore"):
+        lo, hi, mean = (np.where(inside, np.broadcast_to(f(e), e.shape), np.nan) for f in curves)
+    min_ntk = np.where(e < 1, 2 * e, np.nan)  # min η·NTK over the minima, 2e, where they attract
+    spot_data = tuple(_spot(s, t, dps) for s in spots)
+    data = BifurcationData(e, T, steps, t, (lo_w, hi_w), min_ntk, (lo, hi), mean, 2, spot_data, dps)
+    if path is not None:
+        _draw(_draw_bifurcation, data, path, (WIDTH, 3.3))
+    return data
+
+
+def _spot(lr, t: float, dps: int) -> SpotCheck:
+    lr = exact(lr, "lr")
+    p, t0 = _problem(lr), exact(t, "t")
+    if analysis.classify(*OMEGA, TARGET, str(lr)) != "unstable":
+        s = settle(p, [t0, t0], dps=dps)
+        return SpotCheck(lr, s.ntk, 2, s.repeat_digits, s.steps)
+    steps = 4000
+    r = gd_mp(p, [t0, t0], steps, dps=dps, record=True)
+    return SpotCheck(lr, r.Tt[-4:], 4, agreeing_digits(r.Tt[-1], r.Tt[-5], dps=dps), steps)
+
+
+def _draw_bifurcation(fig, d: BifurcationData) -> None:
+    ax = fig.add_subplot()
+    ee = np.repeat(d.e, d.ntk.shape[1])
+    ax.plot(ee, d.ntk.ravel(), ",", color="0.45", rasterized=True)
+    ax.plot([], [], "s", ms=3, color="0.45", label=f"float64 GD, last {d.ntk.shape[1]} steps")
+    ax.axhline(d.eos, color="k", ls="--", lw=0.8, label="EOS: η·NTK = 2")
+    ax.plot(d.e, d.min_ntk, color="tab:green", lw=1.2, label="min η·NTK = 2e")
+    ax.plot(d.e, d.cycle[0], color="tab:blue", lw=1.2, label="1 + e ± √((e−1)(e+3))")
+    ax.plot(d.e, d.cycle[1], color="tab:blue", lw=1.2)
+    ax.plot(d.e, d.mean, color="tab:red", ls="-.", lw=1.0, label="cycle mean 1 + e")
+    for x in d.window:
+        ax.axvline(float(x), color="0.3", ls=":", lw=0.8)
+    ymax = float(np.nanmax(np.where(np.isfinite(d.ntk), d.ntk, np.nan))) * 1.05
+    for x, lab in zip(d.window, ("e = 1", "√5 − 1")):
+        ax.text(float(x) - 0.005, 0.05, lab, rotation=90, va="bottom", ha="right")
+    se = [float(s.lr) for s in d.spots for _ in s.ntk]
+    sT = [float(v) for s in d.spots for v in s.ntk]
+    ax.plot(se, sT, "o", ms=4.5, mfc="none", mec="k", mew=0.8, label=f"mpmath GD, {d.dps} digits")
+    ax.set(xlabel="control parameter e = ηEω", ylabel="long-run η·NTK", xlim=(d.e[0], d.e[-1]), ylim=(0, ymax))
+    ax.set_title("Bifurcation diagram, ω₁ = −1, ω₂ = 1, E = 1")
+    fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=1.6, columnspacing=0.8)
+
+
+# --------------------------------------------------------------------------------------------
+# Figure 4: the loss landscape
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LandscapeData:
+    """L = z²/2 on a grid over (θ₁, θ₂), the zero-loss hyperbola and GD paths in θ."""
+
+    theta1: np.ndarray  #: shape (m,)
+    theta2: np.ndarray  #: shape (m,)
+    loss: np.ndarray  #: shape (m, m): loss[j, i] at (theta1[i], theta2[j])
+    hyperbola: tuple[np.ndarray, np.ndarray]  #: θ₁ and θ₂ > 0 on θ₂² − θ₁² = 2E (mirror: −θ₂)
+    paths: tuple[tuple[Fraction, tuple[tuple[mpf, mpf], ...]], ...]  #: (η, [θ_0, …, θ_steps])
+    orbit_lr: Fraction  #: the η whose EOS orbit is marked (the first path's η > 1, else 11/10)
+    orbit: tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]  #: that orbit in θ (exact)
+
+
+def fig4_landscape(path: Path | None = None, *, paths=(("11/10", ("1/100", "1/100")), ("1/2", ("6/5", "6/5"))),
+                   steps: int = 60, dps: int = 30, m: int = 301, lim: float = 2.2) -> LandscapeData:
+    """Figure 4: contours of log L with GD paths (default: the paper's init at e = 11/10, which
+    ends on the EOS orbit; and a start at e = 1/2 that settles on the hyperbola)."""
+    th = np.linspace(-lim, lim, m)
+    t1, t2 = np.meshgrid(th, th)
+    z = (OMEGA[0] * t1**2 + OMEGA[1] * t2**2) / 2 - TARGET
+    loss = z**2 / 2
+    h1 = np.linspace(-lim, lim, 201)
+    hyper = (h1, np.sqrt(2 * TARGET + h1**2))
+    out = []
+    for lr, start in paths:
+        lr = exact(lr, "lr")
+        p = _problem(lr)
+        with mp.workdps(dps):
+            pts = [tuple(to_mpf(exact(s, "theta")) for s in start)]
+            for _ in range(steps):
+                pts.append(gd_mp(p, pts[-1], 1, dps=dps).theta)
+        out.append((lr, tuple(pts)))
+    eos_lr = next((lr for lr, _ in out if lr > 1), Fraction(11, 10))
+    data = LandscapeData(th, th, loss, hyper, tuple(out), eos_lr,
+                         analysis.orbit_theta(*OMEGA, TARGET, str(eos_lr)))
+    if path is not None:
+        _draw(_draw_landscape, data, path, (WIDTH, 3.75))
+    return data
+
+
+def _draw_landscape(fig, d: LandscapeData) -> None:
+    from matplotlib import patheffects
+    from matplotlib.colors import LogNorm
+
+    ax = fig.add_subplot()
+    levels = np.logspace(-3, 1.5, 19)
+    cs = ax.contourf(d.theta1, d.theta2, np.clip(d.loss, levels[0], levels[-1]), levels=levels,
+                     norm=LogNorm(), cmap="viridis")
+    cs.set_rasterized(True)
+    cb = fig.colorbar(cs, ax=ax, pad=0.02, shrink=0.85)
+    cb.set_label("L = z²/2")
+    cb.set_ticks([1e-3, 1e-2, 1e-1, 1, 10])
+    h1, h2 = d.hyperbola
+    edge = [patheffects.withStroke(linewidth=2.2, foreground="k")]
+    ax.plot(h1, h2, color="w", lw=1.1, path_effects=edge, label="zero loss: θ₂² − θ₁² = 2E")
+    ax.plot(h1, -h2, color="w", lw=1.1, path_effects=edge)
+    colors = ("tab:red", "tab:orange", "tab:pink")
+    for (lr, pts), c in zip(d.paths, colors):
+        a = np.array([[float(x) for x in p] for p in pts])
+        kind = {"minimum": "converges", "period-2": "EOS 2-cycle"}.get(
+            analysis.classify(*OMEGA, TARGET, str(lr)), "no attractor")
+        ax.plot(a[:, 0], a[:, 1], "-o", color=c, lw=0.8, ms=2, label=f"GD, e = {float(lr):g} ({kind})")
+        ax.plot(a[:1, 0], a[:1, 1], "s", color=c, ms=4, mec="k", mew=0.5)
+    o = np.array([[float(sp.N(v)) for v in pt] for pt in d.orbit])
+    ax.plot(o[:, 0], o[:, 1], "*", ms=9, color="gold", mec="k", mew=0.6, zorder=5,
+            label=f"period-2 orbit, e = {float(d.orbit_lr):g} (closed form)")
+    ax.set(xlabel="θ₁  (ω₁ = −1)", ylabel="θ₂  (ω₂ = 1)", aspect="equal",
+           xlim=(d.theta1[0], d.theta1[-1]), ylim=(d.theta2[0], d.theta2[-1]))
+    ax.set_title("Loss L = z²/2, z = (θ₂² − θ₁²)/2 − E")
+    fig.legend(loc="outside lower center", ncol=1, frameon=False, handlelength=1.6)
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing
+# --------------------------------------------------------------------------------------------
+
+_RC = {
+    "font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "xtick.labelsize": 8, "ytick.labelsize": 8,
+    "legend.fontsize": 8, "axes.linewidth": 0.6, "lines.linewidth": 1.0, "savefig.dpi": 200,
+    "pdf.fonttype": 42, "svg.fonttype": "none",
+}
+
+
+def _draw(draw, data, path, size) -> None:
+    """Draw ``data`` on a fresh Agg-backed Figure (no pyplot) and save it; the format is the suffix."""
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise InputError(f"figure format must be one of {', '.join(FORMATS)}, got {path.suffix or 'none'!r}")
+    with mpl.rc_context(_RC):
+        fig = Figure(figsize=size, layout="constrained")
+        FigureCanvasAgg(fig)
+        draw(fig, data)
+        meta = {"CreationDate": None} if fmt == "pdf" else {"Software": None}
+        fig.savefig(path, format=fmt, metadata=meta)
+
+
+def draw_all(out_dir: Path, fmt: str = "png") -> list[Path]:
+    """Write the four figures into ``out_dir`` (created if needed) as ``fmt``; return their paths."""
+    if fmt not in FORMATS:
+        raise InputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{name}.{fmt}" for name in NAMES]
+    for fig, p in zip((fig1_sharpening, fig2_reduced_plane, fig3_bifurcation, fig4_landscape), paths):
+        fig(p)
+    return paths

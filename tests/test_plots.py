@@ -1,0 +1,331 @@
+"""Tests of eos_theory.plots: the files are written, and the data plotted agree with the closed forms.
+
+Pixels are not tested.  Every expected value is computed here from the formulas of docs/eos-2d.md
+(symmetric case ω₁ = −1, ω₂ = 1, E = 1, so e = η):
+
+* EOS orbit: η·NTK = 1 + e ± √((e − 1)(e + 3)), mean 1 + e, points z̃ = y± = (1 − e ± √(...))/2;
+* window 1 < e < √5 − 1; two-step multipliers μ∥ = 7 − 4e − 2e², μ⊥ = 3 − 2e;
+* least η·NTK on the minima 2e; from θ₁ = θ₂ = t a converged run ends in [2e, 2√(e² + P₀²)] with
+  P₀ = J̃(ω₁)J̃(ω₂) = −ηt²;
+* GD in θ: θᵢ' = (1 − ηzωᵢ)θᵢ with z = (θ₂² − θ₁²)/2 − 1; in (z̃, J̃ᵢ²): J̃ᵢ²' = (1 − z̃ωᵢ)²J̃ᵢ².
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+from mpmath import mp, mpf, sqrt
+
+from eos_theory import plots
+from eos_theory.model import InputError
+from eos_theory.numerics import agreeing_digits, sweep
+
+PNG = b"\x89PNG\r\n\x1a\n"
+PDF = b"%PDF-"
+
+
+def mpq(q) -> mpf:
+    q = Fraction(q)
+    return mpf(q.numerator) / q.denominator
+
+
+def cycle(e) -> tuple[mpf, mpf]:
+    """1 + e ∓ √((e − 1)(e + 3)) at the current mp precision."""
+    e = mpq(e) if not isinstance(e, mpf) else e
+    d = sqrt((e - 1) * (e + 3))
+    return 1 + e - d, 1 + e + d
+
+
+@pytest.fixture(scope="module")
+def fig1():
+    return plots.fig1_sharpening()
+
+
+@pytest.fixture(scope="module")
+def fig2():
+    return plots.fig2_reduced_plane()
+
+
+@pytest.fixture(scope="module")
+def fig3():
+    return plots.fig3_bifurcation()
+
+
+@pytest.fixture(scope="module")
+def fig4():
+    return plots.fig4_landscape()
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt, magic", [("png", PNG), ("pdf", PDF)])
+def test_draw_all_writes_four_files(tmp_path, fmt, magic):
+    out = tmp_path / "figs"
+    paths = plots.draw_all(out, fmt)
+    names = ["fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape"]
+    assert paths == [out / f"{n}.{fmt}" for n in names]
+    for p in paths:
+        data = p.read_bytes()
+        assert data.startswith(magic), p
+        assert len(data) > 5_000, p  # a drawn figure, not an empty canvas
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{fmt}" for n in names)
+
+
+def test_bad_format_is_refused(tmp_path):
+    with pytest.raises(InputError, match="format"):
+        plots.draw_all(tmp_path, "svg")
+    with pytest.raises(InputError, match="format"):
+        plots.fig4_landscape(tmp_path / "x.jpg", steps=1, m=5)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_global_matplotlib_state():
+    """Importing the module loads no matplotlib; drawing uses no pyplot and leaves rcParams alone."""
+    code = (
+        "import sys, tempfile, pathlib\n"
+        "import eos_theory.plots as p\n"
+        "assert 'matplotlib' not in sys.modules, 'imported at module import'\n"
+        "import matplotlib as mpl\n"
+        # raw values: reading rcParams['backend'] the normal way would itself import pyplot
+        "rc = lambda: {k: dict.__getitem__(mpl.rcParams, k) for k in mpl.rcParams}\n"
+        "before = rc()\n"
+        "p.fig4_landscape(pathlib.Path(tempfile.mkdtemp()) / 'f.png', steps=2, m=11)\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
+        "assert rc() == before, 'rcParams changed'\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 1: sharpening into the EOS orbit
+# ---------------------------------------------------------------------------------------------
+
+
+def test_fig1_reference_lines_are_the_closed_forms(fig1):
+    assert fig1.lr == Fraction(11, 10)
+    with mp.workdps(fig1.dps):
+        lo, hi = cycle(fig1.lr)
+        assert fig1.eos == 2
+        assert agreeing_digits(fig1.cycle[0], lo, dps=fig1.dps) >= fig1.dps - 2
+        assert agreeing_digits(fig1.cycle[1], hi, dps=fig1.dps) >= fig1.dps - 2
+        assert agreeing_digits(fig1.mean, 1 + mpq(fig1.lr), dps=fig1.dps) >= fig1.dps - 2
+
+
+def test_fig1_run_ends_on_the_cycle_to_25_digits(fig1):
+    with mp.workdps(fig1.dps):
+        lo, hi = cycle(fig1.lr)
+        a, b = sorted(fig1.ntk[-2:])
+        assert agreeing_digits(a, lo, dps=fig1.dps) >= 25
+        assert agreeing_digits(b, hi, dps=fig1.dps) >= 25
+        # the cycle mean is not the EOS: offset e − 1 = 1/10
+        assert abs((a + b) / 2 - 2 - mpf(1) / 10) < mpf(10) ** -25
+    assert fig1.digits >= 25
+
+
+def test_fig1_starts_at_the_paper_init_and_sharpens(fig1):
+    e, t = fig1.lr, fig1.t
+    with mp.workdps(fig1.dps):
+        T0 = mpq(e) * 2 * mpq(t) ** 2  # η(ω₁²t² + ω₂²t²)
+        assert agreeing_digits(fig1.ntk[0], T0, dps=fig1.dps) >= fig1.dps - 2
+        assert agreeing_digits(fig1.zt[0], -mpq(e), dps=fig1.dps) >= fig1.dps - 2  # x₀ = −ε
+        # first step: T̃₁ − T̃₀ = ε²T̃₀ exactly (x₀ = −ε in T̃' − T̃ = x²T̃ − 4x(x + ε))
+        assert agreeing_digits(fig1.ntk[1] - fig1.ntk[0], mpq(e) ** 2 * T0, dps=fig1.dps) >= fig1.dps - 6
+    T = [float(v) for v in fig1.ntk]
+    k = next(i for i, v in enumerate(T) if v > 2)  # progressive sharpening up to the EOS
+    assert 3 < k < fig1.shown
+    assert all(a < b for a, b in zip(T[:k], T[1 : k + 1]))
+
+
+def test_fig1_refuses_lr_outside_the_window():
+    with pytest.raises(InputError, match="window"):
+        plots.fig1_sharpening(lr="1/2", steps=10)
+    with pytest.raises(InputError, match="window"):
+        plots.fig1_sharpening(lr="5/4", steps=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 2: the reduced plane
+# ---------------------------------------------------------------------------------------------
+
+
+def reduced_step(z, T, e):
+    """One GD step in (z̃, T̃) via the mode amplitudes A₁ = J̃(ω₁)², A₂ = J̃(ω₂)²."""
+    A1, A2 = (T - 2 * (z + e)) / 2, (T + 2 * (z + e)) / 2  # T̃ = A₁ + A₂, z̃ = (A₂ − A₁)/2 − e
+    A1, A2 = (1 + z) ** 2 * A1, (1 - z) ** 2 * A2
+    return (A2 - A1) / 2 - e, A1 + A2
+
+
+def test_fig2_trajectories_are_gd_in_the_reduced_plane(fig2):
+    with mp.workdps(fig2.dps):
+        for pan in fig2.panels:
+            e = mpq(pan.lr)
+            for (t1, t2), (zs, Ts) in zip(pan.starts, pan.trajectories):
+                t1, t2 = mpq(t1), mpq(t2)
+                assert agreeing_digits(zs[0], e * ((t2**2 - t1**2) / 2 - 1), dps=fig2.dps) >= fig2.dps - 2
+                assert agreeing_digits(Ts[0], e * (t1**2 + t2**2), dps=fig2.dps) >= fig2.dps - 2
+                for k in range(40):
+                    z1, T1 = reduced_step(zs[k], Ts[k], e)
+                    assert abs(z1 - zs[k + 1]) < mpf(10) ** (-20) * (1 + abs(z1))
+                    assert abs(T1 - Ts[k + 1]) < mpf(10) ** (-20) * (1 + abs(T1))
+
+
+def test_fig2_landmarks_are_the_closed_forms(fig2):
+    lrs = [pan.lr for pan in fig2.panels]
+    assert lrs == [Fraction(1, 2), Fraction(11, 10)]
+    with mp.workdps(fig2.dps):
+        for pan in fig2.panels:
+            e = mpq(pan.lr)
+            assert pan.stable == (0, 2)
+            assert agreeing_digits(pan.min_ntk, 2 * e, dps=fig2.dps) >= fig2.dps - 2
+            if pan.lr < 1:
+                assert pan.orbit is None
+                continue
+            d = sqrt((e - 1) * (e + 3))
+            expected = (((1 - e - d) / 2, 1 + e - d), ((1 - e + d) / 2, 1 + e + d))
+            for (z, T), (z0, T0) in zip(pan.orbit, expected):
+                assert agreeing_digits(z, z0, dps=fig2.dps) >= fig2.dps - 2
+                assert agreeing_digits(T, T0, dps=fig2.dps) >= fig2.dps - 2
+
+
+def test_fig2_trajectories_end_where_the_theory_says(fig2):
+    with mp.workdps(fig2.dps):
+        for pan in fig2.panels:
+            e = mpq(pan.lr)
+            for zs, Ts in pan.trajectories:
+                if pan.lr < 1:  # a stable minimum: z̃ = 0, 2e ≤ η·NTK < 2
+                    assert abs(zs[-1]) < mpf(10) ** -20
+                    assert 2 * e * (1 - mpf(10) ** -20) <= Ts[-1] < 2
+                else:  # the EOS orbit
+                    lo, hi = cycle(e)
+                    a, b = sorted(Ts[-2:])
+                    assert agreeing_digits(a, lo, dps=fig2.dps) >= 20
+                    assert agreeing_digits(b, hi, dps=fig2.dps) >= 20
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 3: bifurcation diagram
+# ---------------------------------------------------------------------------------------------
+
+
+def test_fig3_overlays_are_the_closed_forms(fig3):
+    e = fig3.e
+    assert sp.simplify(fig3.window[0] - 1) == 0
+    assert sp.simplify(fig3.window[1] - (sp.sqrt(5) - 1)) == 0
+    assert fig3.eos == 2
+    inside = (e > 1) & (e < np.sqrt(5) - 1)
+    assert inside.sum() > 100
+    d = np.sqrt((e[inside] - 1) * (e[inside] + 3))
+    np.testing.assert_allclose(fig3.cycle[0][inside], 1 + e[inside] - d, rtol=1e-13)
+    np.testing.assert_allclose(fig3.cycle[1][inside], 1 + e[inside] + d, rtol=1e-13)
+    np.testing.assert_allclose(fig3.mean[inside], 1 + e[inside], rtol=1e-15)
+    for arr in (*fig3.cycle, fig3.mean):
+        assert np.all(np.isnan(arr[~inside]))
+    below = e < 1
+    np.testing.assert_allclose(fig3.min_ntk[below], 2 * e[below], rtol=1e-15)
+    assert np.all(np.isnan(fig3.min_ntk[~below]))
+
+
+def test_fig3_sweep_in_the_window_is_the_cycle(fig3):
+    """Where the two-step contraction ρ = max(|μ∥|, |μ⊥|) ≤ 0.9, float64 GD sits on the orbit up to
+    rounding: ≈ 20 roundings (u = 2⁻⁵³) of size ≤ |T̃| per two steps, damped by ρ, accumulate to at
+    most 20·u·|T̃|/(1 − ρ) ≈ 7e-13; the initial transient has decayed by ρ^((steps − tail)/2) ≈ 1e-67.
+    """
+    e, T = fig3.e, fig3.ntk
+    rho = np.maximum(np.abs(7 - 4 * e - 2 * e**2), np.abs(3 - 2 * e))
+    sel = (e > 1) & (e < np.sqrt(5) - 1) & (rho <= 0.9)
+    assert sel.sum() > 100
+    assert fig3.steps - T.shape[1] > 1000
+    for ev, row, r in zip(e[sel], T[sel], rho[sel]):
+        d = np.sqrt((ev - 1) * (ev + 3))
+        lo, hi = 1 + ev - d, 1 + ev + d
+        tol = 20 * 2.0**-53 * hi / (1 - r)
+        even, odd = row[0::2], row[1::2]
+        low, high = (even, odd) if even[0] < odd[0] else (odd, even)
+        assert np.all(np.abs(low - lo) <= tol), ev
+        assert np.all(np.abs(high - hi) <= tol), ev
+
+
+def test_fig3_sweep_below_the_window_is_a_minimum(fig3):
+    """From θ₁ = θ₂ = t, GD ends on a minimum with 2e ≤ η·NTK ≤ 2√(e² + P₀²), P₀ = −ηt² (e = η);
+    float64 margin 1e-13 relative (the minimum's multiplier is 1 − T̃ ∈ [−0.9, −0.2] for e ≤ 0.95)."""
+    e, T = fig3.e, fig3.ntk
+    sel = e <= 0.95
+    assert sel.sum() > 100
+    lo = 2 * e[sel]
+    hi = 2 * np.sqrt(e[sel] ** 2 + (e[sel] * fig3.t**2) ** 2)
+    assert np.all(T[sel] >= lo[:, None] * (1 - 1e-13))
+    assert np.all(T[sel] <= hi[:, None] * (1 + 1e-13))
+    assert np.all(np.ptp(T[sel], axis=1) <= 1e-13 * lo)
+
+
+def test_fig3_rows_are_sweeps_from_the_paper_init(fig3):
+    """The plotted rows are numerics.sweep from θ₁ = θ₂ = t (one GD run per e, bit for bit)."""
+    idx = [0, 250, 450, 600, len(fig3.e) - 1]
+    again = sweep(-1.0, 1.0, 1.0, fig3.e[idx], (fig3.t, fig3.t), fig3.steps, fig3.ntk.shape[1])
+    np.testing.assert_array_equal(fig3.ntk[idx], again)
+
+
+def test_fig3_spot_checks_at_50_digits(fig3):
+    assert fig3.dps >= 50
+    by_lr = {s.lr: s for s in fig3.spots}
+    assert set(by_lr) == {Fraction(3, 4), Fraction(21, 20), Fraction(11, 10), Fraction(6, 5), Fraction(5, 4)}
+    with mp.workdps(fig3.dps):
+        for lr in (Fraction(21, 20), Fraction(11, 10), Fraction(6, 5)):  # in the window
+            s = by_lr[lr]
+            assert s.period == 2 and s.repeat_digits >= 45
+            for v, w in zip(sorted(s.ntk), cycle(lr)):
+                assert agreeing_digits(v, w, dps=fig3.dps) >= 45
+        s = by_lr[Fraction(3, 4)]  # minimum regime
+        e, t = mpf(3) / 4, mpq(Fraction(fig3.t))
+        for v in s.ntk:
+            assert 2 * e * (1 - mpf(10) ** -45) <= v <= 2 * sqrt(e**2 + (e * t**2) ** 2) * (1 + mpf(10) ** -45)
+        s = by_lr[Fraction(5, 4)]  # past √5 − 1 ≈ 1.236: the 2-cycle has period-doubled
+        assert s.period == 4 and s.repeat_digits >= 40
+        assert abs(s.ntk[-1] - s.ntk[-3]) > mpf(1) / 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 4: the loss landscape
+# ---------------------------------------------------------------------------------------------
+
+
+def test_fig4_landscape_is_the_squared_hyperbolic_paraboloid(fig4):
+    t1, t2 = np.meshgrid(fig4.theta1, fig4.theta2)
+    z = (t2**2 - t1**2) / 2 - 1
+    np.testing.assert_allclose(fig4.loss, z**2 / 2, rtol=1e-12, atol=1e-15)
+    h1, h2 = fig4.hyperbola
+    np.testing.assert_allclose(h2**2 - h1**2, 2, rtol=1e-13)
+    assert np.all(h2 > 0)
+
+
+def test_fig4_paths_are_gd_and_end_as_predicted(fig4):
+    with mp.workdps(30):
+        for lr, pts in fig4.paths:
+            eta = mpq(lr)
+            for (a, b), (a1, b1) in zip(pts, pts[1:]):
+                z = (b**2 - a**2) / 2 - 1
+                assert abs((1 + eta * z) * a - a1) < mpf(10) ** -25 * (1 + abs(a1))
+                assert abs((1 - eta * z) * b - b1) < mpf(10) ** -25 * (1 + abs(b1))
+            a, b = pts[-1]
+            if lr < 1:  # a zero-loss minimum on the hyperbola
+                assert abs((b**2 - a**2) / 2 - 1) < mpf(10) ** -20
+            else:  # the EOS orbit on axis 2: θ₁ → 0, ηθ₂² = 1 + e ∓ √((e − 1)(e + 3))
+                lo, hi = cycle(lr)
+                assert abs(a) < mpf(10) ** -9
+                got = sorted(eta * p[1] ** 2 for p in pts[-2:])
+                assert abs(got[0] - lo) < mpf(10) ** -9 and abs(got[1] - hi) < mpf(10) ** -9
+    (lr, _), = [p for p in fig4.paths if p[0] > 1]
+    e = sp.Rational(lr.numerator, lr.denominator)
+    d = sp.sqrt((e - 1) * (e + 3))
+    marked = sorted((p[0] ** 2 + p[1] ** 2 for p in fig4.orbit), key=float)
+    assert [sp.simplify(m - v / e) for m, v in zip(marked, (1 + e - d, 1 + e + d))] == [0, 0]
+    assert all(p[0] == 0 for p in fig4.orbit)
