@@ -205,6 +205,32 @@ def test_orbit_answers_every_valid_input_with_the_schema(w1, w2, E, lr):
     assert code == 0
 
 
+# -- latex and plot -------------------------------------------------------------------------------
+
+
+def test_latex_snippet_and_unknown_claim(capsys):
+    code, out, err = run(capsys, "latex", "--claim", "gf-J")
+    assert code == 0 and "\\begin{erratum}" in out and "\\end{erratum}" in out
+    code, out, err = run(capsys, "latex", "--claim", "nope")
+    assert code == 2 and "unknown claim id" in one_line_error(err)
+
+
+def test_plot_writes_the_four_figures(capsys, tmp_path):
+    code, out, err = run(capsys, "plot", "--out", str(tmp_path / "figs"), "--format", "png")
+    assert code == 0
+    paths = out.split()
+    assert [os.path.basename(p) for p in paths] == [f"{n}.png" for n in (
+        "fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape")]
+    for p in paths:
+        with open(p, "rb") as fh:
+            assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_into_a_missing_parent_is_a_usage_error(capsys, tmp_path):
+    code, out, err = run(capsys, "plot", "--out", str(tmp_path / "a" / "b"))
+    assert code == 2 and "does not exist" in one_line_error(err)
+
+
 def test_console_script_never_shows_a_traceback(tmp_path):
     beside = os.path.join(os.path.dirname(sys.executable), "eos-theory")  # the venv running the tests
     exe = beside if os.path.exists(beside) else shutil.which("eos-theory") or pytest.skip("eos-theory not installed")
