@@ -103,13 +103,13 @@ def _run_with_progress(registry, selected, quiet: bool):
 def _print_table(results) -> None:
     from rich.table import Table
 
-    table = Table(title="Claims of the paper, and results derived from it", title_justify="left")
+    table = Table(title="Claims of the paper (§) and results derived from it (—)", title_justify="left", expand=True)
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("§", no_wrap=True)
-    table.add_column("claim", overflow="fold", ratio=3)
-    table.add_column("checked by", overflow="fold", ratio=1)
+    table.add_column("claim", ratio=4)
+    table.add_column("checked by", ratio=2, min_width=14)
     table.add_column("verdict", no_wrap=True)
-    table.add_column("evidence", overflow="fold", ratio=3)
+    table.add_column("evidence", ratio=4)
     for r in results:
         verdict = f"[{_STYLE[r.verdict]}]{r.verdict}[/]"
         if not r.as_expected:

@@ -117,17 +117,15 @@ class Result:
         if p.refutations:
             return f"counterexample {p.refutations[0].detail}"
         counts = _kinds(p.steps)
-        text = ", ".join(f"{n} {_NAMES[k][n == 1]}" for k, n in counts.items())
-        decisive = [s.detail for s in p.steps if s.kind in ("numerical", "interval")]
-        return text + (f"; {decisive[0]}" if decisive else "")
+        return ", ".join(f"{n} {_NAMES[k][n == 1]}" for k, n in counts.items())
 
     @property
     def checked_by(self) -> str:
         """How the verdict was reached, from the kinds of steps recorded."""
         kinds = set(_kinds(self.proof.steps))
-        labels = []
         if self.proof.refutations:
-            labels.append("exact counterexample")
+            return "counterexample"  # exact, and so is the verification of the correction
+        labels = []
         if kinds & {"identity", "sign", "fact", "example"}:
             labels.append("exact")
         labels += [k for k in ("interval", "numerical") if k in kinds]

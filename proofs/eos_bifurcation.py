@@ -17,6 +17,7 @@ _a2, _a3 = sp.symbols("a_2 a_3", real=True)  #: coefficients of the map f(u) = �
 
 @claim(
     "eos2d-flip-birth",
+    title="supercritical flip at e = 1",
     source=Source("derived"),
     statement="At ε = 1 the minimum y = 0 of the axis map has multiplier f'(0) = 1 − 2ε = −1 (crossing with speed −2); "
     "there f(y) = −y − y² + y³, whose normal-form coefficient a₂² + a₃ = 2 > 0 (f∘f(y) = y − 4y³ + …): the flip is "
@@ -42,6 +43,7 @@ def flip_birth(p: Proof) -> None:
 
 @claim(
     "eos2d-period-doubling",
+    title="supercritical period doubling at e = √5 − 1",
     source=Source("derived"),
     statement="Along the axis the EOS orbit loses stability at ε = √5 − 1, where its multiplier 7 − 4ε − 2ε² = −1 "
     "(speed −4√5); there its points are y = 1 − ε/2 and −ε/2, and the two-step map's normal-form coefficient is "
@@ -97,6 +99,7 @@ def _transverse_c_direct(rv: sp.Rational, ev: sp.Rational, yv: sp.Rational) -> s
 
 @claim(
     "eos2d-transverse-flip",
+    title="subcritical transverse flip",
     source=Source("derived"),
     statement="Across the axis the EOS orbit loses stability at ε = 1 + 2/(r(r − 1)), where its two-step multiplier "
     "across is −1. On the centre manifold the two-step map is q ↦ −q + c·q³ with "
@@ -150,6 +153,7 @@ def _regime_by_theorem(ev: sp.Rational, rv: sp.Rational) -> str:
 
 @claim(
     "eos2d-regimes",
+    title="regimes: minimum / period-2 / unstable",
     source=Source("derived"),
     statement="Let E ≠ 0 have a zero-loss minimum, e = min{ηEω_i > 0} on axis i and r = ω_j/ω_i (r ≤ 0 or r ≥ 1). "
     "GD can settle at a minimum iff e ≤ 1. For e > 1 no minimum is stable and the only candidate attracting "

@@ -20,6 +20,7 @@ def _charpoly_equal(p: Proof, text: str, jac: sp.Matrix, mults) -> None:
 
 @claim(
     "eos2d-fixed-points",
+    title="fixed points of the 2-D GD map",
     source=Source("derived"),
     statement="For generic ω_1 ≠ ω_2 the reduced GD map (z̃, T̃) ↦ (z̃', T̃') has exactly these fixed points: the line "
     "z̃ = 0 of zero-loss minima (multipliers 1 along it and 1 − T̃ across); θ = 0 at (z̃, T̃) = (−ηE, 0) (multipliers "
@@ -76,6 +77,7 @@ def fixed_points(p: Proof) -> None:
 
 @claim(
     "eos2d-minimum-stability",
+    title="minima are stable iff 0 < η·NTK < 2",
     source=Source("derived"),
     statement="On the line of minima the reduced map's Jacobian has eigenvalues 1 (along the line) and 1 − T̃, so a "
     "minimum is normally attracting iff 0 < T̃ = η·NTK < 2 and the edge of stability is η·NTK = 2; near it "
@@ -95,6 +97,7 @@ def minimum_stability(p: Proof) -> None:
 
 @claim(
     "eos2d-min-ntk",
+    title="least η·NTK over the minima is 2e",
     source=Source("derived"),
     statement="On the zero-loss minima (any P), η·NTK − 2ηEω_k = Σ_i ω_i(ω_i − ω_k)·ηθ_i². If ηEω_k is the least "
     "positive ηEω_i, every term is ≥ 0, so the least η·NTK over the minima is 2·min{ηEω_i : ηEω_i > 0}, attained "
@@ -144,6 +147,7 @@ def min_ntk(p: Proof) -> None:
 
 @claim(
     "eos2d-control-parameter",
+    title="control parameter e = min{ηEω_i > 0}",
     source=Source("derived"),
     statement="GD depends on (ω_1, ω_2, E, η) only through ε_i = ηEω_i (equivalently e and r). With the control "
     "parameter e = ½·min η·NTK over the zero-loss minima = min{ε_i > 0} (0 when E = 0), for E ≠ 0 a linearly stable "

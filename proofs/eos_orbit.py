@@ -30,6 +30,7 @@ def _orbit_in_d():
 
 @claim(
     "eos2d-axis-map",
+    title="on an eigen-axis: y ↦ y + y(y + ε)(y − 2)",
     source=Source("derived"),
     statement="With p, q = J̃(ω_i), J̃(ω_j), y = ω_i z̃, ε = ηEω_i and r = ω_j/ω_i, one GD step is p' = (1 − y)p, "
     "q' = (1 − ry)q with y = p²/2 + q²/(2r) − ε: free of η, E and the scale of Q. Each eigen-axis q = 0 is invariant, "
@@ -66,6 +67,7 @@ def axis_map(p: Proof) -> None:
 
 @claim(
     "eos2d-two-cycles-on-axes",
+    title="period-2 orbits lie on the eigen-axes",
     source=Source("derived"),
     statement="For ω_1 ≠ ω_2 (both ≠ 0) every period-2 orbit of GD in θ that is not a fixed point lies on an "
     "eigen-axis. On axis i, f∘f − id = (f − id)·(y² + (ε − 1)y + 1 − ε)·(y⁴ + (ε−3)y³ + (3−3ε)y² + (2ε−2)y + 2): "
@@ -107,6 +109,7 @@ def two_cycles_on_axes(p: Proof) -> None:
 
 @claim(
     "eos2d-eos-orbit",
+    title="EOS 2-cycle: mean η·NTK 1 + e, offset e − 1",
     source=Source("derived"),
     statement="The EOS 2-cycle on the axis of ε = ηEω_i is y± = [1 − ε ± √((ε−1)(ε+3))]/2; it exists (real, with "
     "η·NTK ≥ 0) iff ε ≥ 1, branching from the minimum y = 0 at ε = 1. Its η·NTK values are "
@@ -140,6 +143,7 @@ def eos_orbit(p: Proof) -> None:
 
 @claim(
     "eos2d-multipliers",
+    title="multipliers 7 − 4ε − 2ε², 1 − r(r − 1)(ε − 1)",
     source=Source("derived"),
     statement="At a point of the EOS orbit on axis i, the Jacobian of the two-step GD map in parameter space θ is "
     "diagonal with eigenvalues 7 − 4ε − 2ε² (along the axis) and 1 − r(r − 1)(ε − 1) (across, r = ω_j/ω_i); in the "
@@ -172,6 +176,7 @@ def multipliers(p: Proof) -> None:
 
 @claim(
     "eos2d-window",
+    title="the 2-cycle attracts for 1 < e < √5 − 1 (r = −1)",
     source=Source("derived"),
     statement="The EOS orbit attracts iff 1 < ε < √5 − 1 and r(r − 1)(ε − 1) < 2, i.e. for 1 < e < min(√5 − 1, "
     "1 + 2/(r(r − 1))) (r ≤ 0 or r ≥ 1 on the axis of e); so the cycle-mean η·NTK lies in (2, √5) and the EOS offset "

@@ -17,6 +17,7 @@ P = sp.Symbol("P", real=True)  #: J̃(ω_1)J̃(ω_2)
 
 @claim(
     "eos2d-product-law",
+    title="GD multiplies J̃(ω₁)J̃(ω₂) by 1 − x²",
     source=Source("derived"),
     statement="For ω_1 = −ω, ω_2 = ω one GD step multiplies P = J̃(ω_1)J̃(ω_2) by 1 − x² with x = ωz̃, so "
     "P_n = P_0·Π_{k<n}(1 − x_k²) exactly, and |P| does not increase while |x| ≤ √2. Gradient flow conserves "
@@ -41,6 +42,7 @@ def product_law(p: Proof) -> None:
 
 @claim(
     "eos2d-final-ntk",
+    title="final η·NTK from the trajectory, and its bound",
     source=Source("derived"),
     statement="For ω_1 = −ω, ω_2 = ω, on the zero-loss minima T̃² = 4ε² + 4P² (ε = ηEω, P = J̃(ω_1)J̃(ω_2)). So if GD "
     "converges to a minimum, its η·NTK is 2√(ε² + P_0²Π_n(1 − x_n²)²), computed from the trajectory; and if "
@@ -67,6 +69,7 @@ def final_ntk(p: Proof) -> None:
 
 @claim(
     "eos2d-sharpening-steps",
+    title="GD steps with −ε ≤ x < 0 sharpen",
     source=Source("derived"),
     statement="For ω_1 = −ω, ω_2 = ω, one GD step changes the η·NTK by T̃' − T̃ = x²T̃ − 4x(x + ε) (x = ωz̃, "
     "ε = ηEω). So every step with −ε ≤ x < 0 strictly raises it (progressive sharpening under GD). The paper's "
@@ -94,6 +97,7 @@ def sharpening_steps(p: Proof) -> None:
 
 @claim(
     "eos2d-gd-monotone",
+    title="a GF invariant is monotone under GD",
     source=Source("derived"),
     statement="For ω_1 = −a < 0 < ω_2 = b, I = J̃(ω_1)^{2b}J̃(ω_2)^{2a} (the gradient-flow invariant "
     "J̃(ω_1)^{2ω_2}J̃(ω_2)^{−2ω_1}) is multiplied by (1 + az̃)^{2b}(1 − bz̃)^{2a} ≤ 1 on every GD step on which no mode "
