@@ -107,7 +107,7 @@ def _print_table(results) -> None:
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("§", no_wrap=True)
     table.add_column("claim", ratio=4)
-    table.add_column("checked by", ratio=2, min_width=16)
+    table.add_column("checked by", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
     table.add_column("evidence", ratio=4)
     for r in results:
