@@ -22,6 +22,5 @@ def test_readme_example_claim_is_verified():
 def test_readme_quick_start_is_the_ci_command():
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     text = README.read_text(encoding="utf-8")
-    assert 'python3 -m pip install -e ".[test]" && eos-theory verify' in text
-    assert 'python -m pip install --quiet -e ".[test]" && eos-theory verify' in ci
-    assert "python3 -m pytest" in text and "python -m pytest" in ci
+    for command in ('python3 -m pip install -e ".[test]" && eos-theory verify', "python3 -m pytest"):
+        assert command in text and command in ci
