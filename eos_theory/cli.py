@@ -144,25 +144,9 @@ def cmd_latex(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text)
     else:
-        _write_text_atomic(out, text)
+        registry.write_text_atomic(out, text)
         _console(stderr=True).print(f"wrote {out} ({len(text.splitlines())} lines); compile with: pdflatex {out.name}")
     return EXIT_OK
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- plot ---------------------------------------------------------------------------------

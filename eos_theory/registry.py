@@ -225,9 +225,14 @@ def report(results: list[Result]) -> dict:
 
 
 def write_json_atomic(path: str | os.PathLike, data: dict) -> None:
-    """Write JSON to ``path`` via a temporary file in the same directory and an atomic rename."""
+    """Write JSON to ``path`` atomically; serialisation (no NaN allowed) happens before any file exists."""
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` via a temporary file in the same directory and an atomic rename: readers see the
+    old file or the whole new one, never a partial report."""
     path = Path(path)
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"  # fails before any file exists
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
