@@ -458,7 +458,7 @@ def _sentence(text: str) -> str:
 
 def _step_item(step: Step) -> str:
     tag = {"numerical": "Numerical.", "interval": "Interval proof.", "counterexample": "Counterexample.",
-           "example": "Example."}.get(step.kind)
+           "example": "Example.", "theorem": "Theorem used.", "inference": "Inference."}.get(step.kind)
     text = "\\item " + (f"\\emph{{{tag}}} " if tag else "") + _sentence(step.text)
     eqs = step_equations(step)
     if step.kind in ("counterexample", "example"):

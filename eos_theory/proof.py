@@ -147,7 +147,7 @@ class Step:
     """One asserted step: what was shown, how, and the exact objects involved."""
 
     text: str
-    kind: str  # "identity" | "counterexample" | "example" | "sign" | "fact" | "numerical" | "interval"
+    kind: str  # identity | counterexample | example | sign | fact | theorem | inference | numerical | interval
     detail: str = ""
     exprs: tuple = ()
     point: dict | None = None  #: the exact rational point of a counterexample or example
@@ -249,6 +249,18 @@ class Proof:
         if condition is not True and condition != sp.true:
             raise AssertionError(f"{text}: does not hold ({detail or condition})")
         self._record(Step(text, "fact", detail))
+
+    def cite(self, text: str, theorem: str) -> None:
+        """Record the use of a standard theorem (named, not re-proved here)."""
+        self._record(Step(text, "theorem", theorem))
+
+    def infer(self, text: str, from_: tuple[str, ...]) -> None:
+        """Record a logical step that combines earlier steps, named by their texts (which must exist)."""
+        known = {s.text for s in self.steps} | {s.text for s in (self._sink or [])}
+        missing = [t for t in from_ if t not in known]
+        if missing:
+            raise AssertionError(f"{text}: premises not established: {missing}")
+        self._record(Step(text, "inference", "from: " + "; ".join(from_)))
 
     # -- weaker evidence ------------------------------------------------------------------
     def numerical(self, text: str, digits: int, detail: str) -> None:

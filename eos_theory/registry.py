@@ -126,7 +126,7 @@ class Result:
         if self.proof.refutations:
             return "counterexample"  # exact, and so is the verification of the correction
         labels = []
-        if kinds & {"identity", "sign", "fact", "example"}:
+        if kinds & {"identity", "sign", "fact", "example", "theorem", "inference"}:
             labels.append("exact")
         labels += [k for k in ("interval", "numerical") if k in kinds]
         return " + ".join(labels) or "-"
@@ -165,6 +165,7 @@ class Result:
 _NAMES = {  # kind: (plural, singular)
     "identity": ("identities", "identity"), "sign": ("sign arguments", "sign argument"),
     "fact": ("facts", "fact"), "example": ("examples", "example"),
+    "theorem": ("cited theorems", "cited theorem"), "inference": ("inferences", "inference"),
     "numerical": ("numerical checks", "numerical check"), "interval": ("interval proofs", "interval proof"),
 }
 

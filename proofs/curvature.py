@@ -29,7 +29,7 @@ def z_sign(p: Proof) -> None:
     residual = sp.diff(solution, t) + T(t) * solution
     p.fact("z̃(0)·exp(−∫₀ᵗ T̃) solves dz̃/dt = −z̃ T̃ for any path T̃(t)", sp.expand(residual) == 0,
            "d/dt of the candidate plus T̃ times it expands to 0")
-    p.fact("the solution through z̃(0) is unique", True, "Picard–Lindelöf: the GF vector field is polynomial in θ")
+    p.cite("the solution through z̃(0) is unique", "Picard–Lindelöf: the GF vector field is polynomial in θ")
     p.fact("exp(−∫T̃) > 0, so sign z̃(t) = sign z̃(0) for all t", sp.exp(sp.Symbol("x", real=True)).is_positive,
            "the exponential of a real number is positive")
 

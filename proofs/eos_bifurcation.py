@@ -131,7 +131,8 @@ def transverse_flip(p: Proof) -> None:
     p.positive("2r² − 2r + 1 = 2(r − ½)² + ½ > 0", 2 * r**2 - 2 * r + 1, 2 * (r - half) ** 2 + half)
     p.positive("Πc > 0", ((r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1))).subs(r, 1 + v),
                v**6 / (4 * (2 * (v + half) ** 2 + half)), nonzero=(v,))
-    p.fact("two reals with negative sum and positive product are both negative: c < 0 at both orbit points", True)
+    p.infer("two reals with negative sum and positive product are both negative: c < 0 at both orbit points",
+            from_=("−Σc = v² > 0 (r = 1 + v, v ≠ 0)", "Πc > 0"))
     # Independent exact recomputation at rational orbits (2r² − 2r + 1 a square ⇒ rational points).
     for rv in (sp.Integer(4), sp.Integer(-3)):
         ev = tf.at.subs(r, rv)
@@ -184,7 +185,8 @@ def regimes(p: Proof) -> None:
     across_j = orb.across.subs({r: rp, eps: 1 + ej})
     p.equal("the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ", across_j - 1,
             rp * (1 - rp) * ej)
-    p.fact("so it is ≥ 1 there: the other axis's orbit never attracts", True, "r'(1 − r') ≥ 0, δ > 0")
+    p.infer("so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
+            from_=("the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ",))
     p.fact("the flip at e = 1 is supercritical (coefficient 2 > 0): 'minimum' at e = 1",
            A.flip_normal_form().coefficient > 0)
     p.fact("the transverse flip is subcritical for every r ≠ 1 (Σc < 0 < Πc): 'unstable' on the boundary",

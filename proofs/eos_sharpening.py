@@ -6,6 +6,7 @@ import sympy as sp
 from eos_theory import analysis as A
 from eos_theory.analysis import eps, x
 from eos_theory.maps import Jt_modes, eigen_dynamics, two_d_map
+from eos_theory.model import eigenbasis
 from eos_theory.notation import E, Tt, Tt_next, eta, zt
 from eos_theory.notation import omega as w
 from eos_theory.proof import Proof
@@ -91,8 +92,8 @@ def sharpening_steps(p: Proof) -> None:
     p.equal("first step: T̃' − T̃ = ε²T̃", sh.paper_first_step, eps**2 * Tt)
     p.equal("after it: x₁ = ωz̃' = −ε(1 − T̃₀)", (w * Fz).subs(zt, -eta * E).subs(E, eps / (eta * w)),
             -eps * (1 - Tt))
-    p.fact("for ε > 0 and 0 < T̃₀ < 1, x₁ ∈ (−ε, 0): the sharpening condition holds again", True,
-           "−ε(1 − T̃₀) lies strictly between −ε and 0")
+    p.infer("for ε > 0 and 0 < T̃₀ < 1, x₁ = −ε(1 − T̃₀) ∈ (−ε, 0): the sharpening condition holds again",
+            from_=("after it: x₁ = ωz̃' = −ε(1 − T̃₀)", "x = −v < 0, ε = v + δ ≥ v, T̃ > 0: T̃' − T̃ = v²T̃ + 4vδ > 0"))
 
 
 @claim(
@@ -118,8 +119,8 @@ def gd_monotone(p: Proof) -> None:
             sp.Matrix([1 - w1 * zt, 1 - w2 * zt]).subs({w1: -a, w2: b}), sp.Matrix([1 + a * zt, 1 - b * zt]))
     p.equal("weighted AM–GM with weights b/(a+b), a/(a+b): b(1 + az̃) + a(1 − bz̃) = a + b",
             b * (1 + a * zt) + a * (1 - b * zt), a + b)
-    p.fact("hence (1 + az̃)^{b/(a+b)}(1 − bz̃)^{a/(a+b)} ≤ 1 when both bases are ≥ 0 (weighted AM–GM)", True,
-           "u^λ v^{1−λ} ≤ λu + (1−λ)v for u, v ≥ 0, λ ∈ [0, 1]")
+    p.cite("hence (1 + az̃)^{b/(a+b)}(1 − bz̃)^{a/(a+b)} ≤ 1 when both bases are ≥ 0",
+           "weighted AM–GM: u^λ v^{1−λ} ≤ λu + (1−λ)v for u, v ≥ 0, λ ∈ [0, 1]")
     # On the minima (E > 0): z̃ = ½(−A₁/a + A₂/b) − ηE = 0 gives A₂ = b(2ηE + A₁/a).
     A1 = sp.Symbol("A_1", positive=True)
     Epos = sp.Symbol("E", positive=True)
@@ -131,8 +132,10 @@ def gd_monotone(p: Proof) -> None:
     p.positive("dT̃/dA₁ = 1 + b/a > 0 along the minima", sp.diff(A1 + A2_of, A1), 1 + b / a)
     p.positive("d ln I/dA₁ = b/A₁ + a·(dA₂/dA₁)/A₂ > 0 along the minima",
                sp.diff(b * sp.log(A1) + a * sp.log(A2_of), A1), b / A1 + a * (b / a) / A2_of)
-    p.fact("E < 0 is the mirror image (ω ↦ −ω, E ↦ −E leaves GD unchanged)", True,
-           "z ↦ −z and ηzω_i unchanged")
+    m, omega = eigenbasis(2)
+    step = m.on_theta(m.gd_map)
+    mirror = {**{wi: -wi for wi in omega}, E: -E}
+    p.equal("E < 0 is the mirror image: GD in θ is unchanged by ω ↦ −ω, E ↦ −E", step.xreplace(mirror), step)
 
 
 if __name__ == "__main__":

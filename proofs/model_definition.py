@@ -59,7 +59,7 @@ def ntk_hessian(p: Proof) -> None:
                 (lam * sp.eye(P) - Jg.T * Jg).det(), lam ** (P - 1) * (lam - ntk))
     p.fact("JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ",
            sp.Add(*[s**2 for s in sp.symbols("j_1:4", real=True)]).is_nonnegative is True)
-    p.fact("away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂", True, "Weyl's inequality for symmetric matrices")
+    p.cite("away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂", "Weyl's inequality for symmetric matrices")
     m = quadratic(sp.Matrix([[1]]))  # P = 1: λmax(H) is H itself
     p.differ("away from minima λmax(H) ≠ JJᵀ (P = 1, Q = 1)", m.hessian[0, 0], m.ntk,
              at={m.theta[0]: 1, E: 0}, refutes=False)

@@ -436,3 +436,22 @@ def test_write_json_atomic_missing_directory(tmp_path):
     with pytest.raises(OSError):
         write_json_atomic(tmp_path / "missing" / "report.json", {"a": 1})
     assert os.listdir(tmp_path) == []
+
+
+# -- cited theorems and inferences ----------------------------------------------------------------
+
+
+def test_infer_requires_its_premises_to_be_recorded():
+    p = Proof()
+    p.equal("x + x = 2x", x + x, 2 * x)
+    p.infer("so 2x − x = x", from_=("x + x = 2x",))
+    assert p.steps[-1].kind == "inference" and "x + x = 2x" in p.steps[-1].detail
+    with pytest.raises(AssertionError, match="premises not established"):
+        p.infer("unsupported", from_=("a step that was never recorded",))
+
+
+def test_cite_records_the_theorem_by_name():
+    p = Proof()
+    p.cite("|λmax(A + B) − λmax(A)| ≤ ‖B‖", "Weyl's inequality")
+    assert (p.steps[-1].kind, p.steps[-1].detail) == ("theorem", "Weyl's inequality")
+    assert p.verdict == "verified"
