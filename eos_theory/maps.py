@@ -19,7 +19,7 @@ from functools import cache, cached_property
 
 import sympy as sp
 
-from .model import InputError, eigenbasis, omegas, quadratic, symmetric_matrix
+from .model import InputError, eigenbasis, omegas, quadratic
 from .notation import E, Tt, eta, z, zt
 from .notation import E as _E
 from .notation import eta as _eta
@@ -207,12 +207,7 @@ def reduced_coordinates(Q: sp.Matrix, theta, target=E) -> tuple[sp.Expr, sp.Expr
     return sp.expand(eta * m.output.xreplace(sub)), sp.expand(eta * m.ntk.xreplace(sub))
 
 
-def generic_2x2() -> sp.Matrix:
-    """A generic symmetric 2×2 Q, for checks that avoid diagonalisation."""
-    return symmetric_matrix(2)
-
-
 __all__ = [
     "Delta", "EigenDynamics", "J_modes", "Jt_modes", "Tt", "TwoDMap", "eigen_dynamics",
-    "generic_2x2", "omegas", "reduced_coordinates", "rescaled_in_theta", "tau", "two_d_map", "w", "zt",
+    "omegas", "reduced_coordinates", "rescaled_in_theta", "tau", "two_d_map", "w", "zt",
 ]
