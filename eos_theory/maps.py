@@ -112,6 +112,10 @@ class TwoDMap:
 
         In this form it holds for any symmetric 2×2 Q, with no diagonalisation.
         """
+        return self._invariant
+
+    @cached_property
+    def _invariant(self) -> tuple[sp.Expr, sp.Expr]:
         return tuple(_symmetrize(e, self.omega) for e in (self.next_zt, self.next_Tt))
 
     @cached_property
