@@ -186,6 +186,8 @@ def cmd_gd(args: argparse.Namespace) -> int:
 
     if (args.Q is None) == (args.omega is None):
         raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
+    if args.digits < 15 or args.show < 1 or args.steps < 0:
+        raise UsageError("--digits must be >= 15, --show >= 1 and --steps >= 0")
     if args.Q is not None:
         problem = Problem.create(_parse_matrix(args.Q), args.target, args.lr)
     else:
