@@ -16,6 +16,7 @@ PAPER = [
     "eigenbasis",  # §2.1: rescaling, rotation, eigenbasis GF equations
     "curvature",  # §2.1: sign of z, sharpening modes, the PS initialisation
     "gradient_descent",  # §1, §2.2: GD counterparts, 2-D map, 2/η, oscillation, landscape
+    "headline",  # abstract: the 2-D result the text announces (derived in the eos_* scripts)
 ]
 
 DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics"]
