@@ -271,26 +271,19 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
     with mp.workdps(dps):
         w_axis, eta_v = mp.mpf(str(st.omega[i])), mp.mpf(str(st.eta))
         if cf["cycle"] is not None:
-            predicted = [mp.mpf(sp_n(t, dps)) for t in cf["cycle"]["ntk"]]
+            predicted = cf["cycle"]["ntk"]
             across = mp.mpf(10) ** -6  # a small push off the axis tests the transverse multiplier too
         else:
-            predicted = [mp.mpf(sp_n(cf["min_ntk"], dps))] * 2
+            predicted = [cf["min_ntk"]] * 2
             across = mp.mpf(0)  # on the axis the minimum is unique
-        along = mp.sqrt(predicted[0] / eta_v) / abs(w_axis) * (1 + mp.mpf(10) ** -3)
+        start_ntk = mp.mpf(str(min(predicted).evalf(dps + 10)))
+        along = mp.sqrt(start_ntk / eta_v) / abs(w_axis) * (1 + mp.mpf(10) ** -3)
         theta0 = [across * along] * 2
         theta0[i] = along
         end = numerics.settle(problem, theta0, dps=dps)
-        got = sorted(end.ntk)
-        agree = min(numerics.agreeing_digits(g, p, dps=dps) for g, p in zip(got, sorted(predicted)))
+        agree = numerics.cycle_digits(end.ntk, predicted, dps=dps)
         return {"steps": end.steps, "ntk": [mp.nstr(v, digits, strip_zeros=False) for v in end.ntk],
                 "digits_agree": int(min(agree, end.repeat_digits))}
-
-
-def sp_n(value, dps: int) -> str:
-    """An exact SymPy number as a decimal string with ``dps`` digits (for mpmath)."""
-    import sympy as sp
-
-    return str(sp.N(value, dps + 5))
 
 
 def _print_orbit(report: dict, st) -> None:

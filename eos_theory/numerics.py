@@ -42,7 +42,7 @@ from .model import InputError
 MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
 
 __all__ = [
-    "Settled", "settle",
+    "Settled", "cycle_digits", "settle",
     "GDResult", "KrawczykResult", "MIN_DPS", "Problem", "agreeing_digits", "exact", "gd_exact",
     "gd_mp", "iv_bound", "krawczyk", "reduced", "sweep", "to_mpf",
 ]
@@ -391,6 +391,21 @@ def settle(problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, ch
             best, stalled = (digits, 0) if digits > best else (best, stalled + 1)
             if digits >= dps - 3 or done >= max_steps or stalled >= 8:
                 return Settled(th, done, (b, c), digits, dps)
+
+
+def cycle_digits(values, predicted, dps: int | None = None) -> int:
+    """Agreeing digits of two η·NTK values with a predicted pair, order-free: the worse of the two.
+
+    ``predicted`` may hold exact SymPy numbers (evaluated here at the working precision) or mpf.
+
+    >>> with mp.workdps(30):
+    ...     cycle_digits([mp.sqrt(2), mpf(3)], [3, sp.sqrt(2)]), cycle_digits([mpf("1.4142"), mpf(3)], [3, sp.sqrt(2)])
+    (30, 4)
+    """
+    cap = mp.dps if dps is None else _dps(dps)
+    with mp.workdps(cap):
+        want = sorted(v if isinstance(v, type(mpf(0))) else mp.mpf(str(sp.N(v, cap + 10))) for v in predicted)
+        return min(agreeing_digits(a, b, dps=cap) for a, b in zip(sorted(values), want))
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import sympy as sp
 from mpmath import mp
 
 from eos_theory import analysis
-from eos_theory.numerics import Problem, agreeing_digits, settle
+from eos_theory.numerics import Problem, cycle_digits, settle
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
@@ -44,13 +44,12 @@ def gd_confirms(p: Proof) -> None:
     rng = random.Random(2210)
     with mp.workdps(DPS):
         for example in PERIOD_2:
-            cycle = sorted(mp.mpf(str(sp.N(v, DPS + 10))) for v in analysis.orbit_closed_forms(*example)["cycle"]["ntk"])
+            cycle = analysis.orbit_closed_forms(*example)["cycle"]["ntk"]
             problem = Problem.diagonal([str(w) for w in example[:2]], str(example[2]), str(example[3]))
             for start, theta0 in (("paper's start", _paper_start(*example[:2])),
                                   ("random start", _random_start(rng, *example[:2]))):
                 end = settle(problem, [str(t) for t in theta0], dps=DPS)
-                digits = min(min(agreeing_digits(g, c, dps=DPS) for g, c in zip(sorted(end.ntk), cycle)),
-                             end.repeat_digits)
+                digits = min(cycle_digits(end.ntk, cycle, dps=DPS), end.repeat_digits)
                 if digits < 30:
                     raise AssertionError(f"{example}, {start}: only {digits} digits agree with the 2-cycle")
                 p.numerical(f"{_label(example)}, {start}: settles on the EOS 2-cycle", digits,
