@@ -42,7 +42,7 @@ from .model import InputError
 MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
 
 __all__ = [
-    "Settled", "cycle_digits", "settle",
+    "Settled", "cycle_digits", "enclose", "settle",
     "GDResult", "KrawczykResult", "MIN_DPS", "Problem", "agreeing_digits", "exact", "gd_exact",
     "gd_mp", "iv_bound", "krawczyk", "reduced", "sweep", "to_mpf",
 ]
@@ -482,8 +482,9 @@ def _hi(x) -> mpf:
     return mp.make_mpf(x._mpi_[1])
 
 
-def _enclose(q: Fraction):
-    """The tightest interval at the current iv precision containing the rational q."""
+def enclose(value) -> iv.mpf:
+    """The tightest interval at the current iv precision containing an exact number (see :func:`exact`)."""
+    q = exact(value)
     lo = mp.make_mpf(from_rational(q.numerator, q.denominator, iv.prec, round_floor))
     hi = mp.make_mpf(from_rational(q.numerator, q.denominator, iv.prec, round_ceiling))
     return iv.mpf([lo, hi])
@@ -515,7 +516,7 @@ def _box(box) -> list:
         lo, hi = exact(c[0], f"box[{i}] lower end"), exact(c[1], f"box[{i}] upper end")
         if lo > hi:
             raise InputError(f"box[{i}] is empty: lower end {lo} > upper end {hi}")
-        out.append(iv.mpf([_lo(_enclose(lo)), _hi(_enclose(hi))]))
+        out.append(iv.mpf([_lo(enclose(lo)), _hi(enclose(hi))]))
     return out
 
 

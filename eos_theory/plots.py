@@ -21,7 +21,7 @@ from mpmath import mp, mpf
 
 from . import analysis
 from .model import InputError
-from .numerics import Problem, agreeing_digits, exact, gd_mp, settle, sweep, to_mpf
+from .numerics import Problem, agreeing_digits, cycle_digits, exact, gd_mp, settle, sweep, to_mpf
 
 OMEGA = (-1, 1)  #: the paper's symmetric case
 TARGET = 1
@@ -83,8 +83,7 @@ def fig1_sharpening(path: Path | None = None, *, lr="11/10", t="1/100", steps: i
     run = gd_mp(_problem(lr), [t, t], steps, dps=dps, record=True)
     with mp.workdps(dps):
         cycle, mean = _cycle(lr, dps)
-        last = sorted(run.Tt[-2:])
-        digits = min(agreeing_digits(a, b, dps=dps) for a, b in zip(last, cycle))
+        digits = cycle_digits(run.Tt[-2:], cycle, dps=dps)
     if digits < 25:
         raise ArithmeticError(f"GD did not reach the EOS orbit in {steps} steps ({digits} digits agree)")
     data = SharpeningData(lr, t, dps, run.Tt, run.zt, min(shown, steps), 2, cycle, mean, digits)

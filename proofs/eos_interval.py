@@ -15,7 +15,7 @@ from mpmath import iv, mp
 from eos_theory import analysis
 from eos_theory.model import eigenbasis
 from eos_theory.notation import E, eta
-from eos_theory.numerics import iv_workdps, krawczyk
+from eos_theory.numerics import enclose, iv_workdps, krawczyk
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
@@ -35,12 +35,6 @@ def _step_and_jacobian():
     return sp.lambdify(args, (list(step), step.jacobian(m.theta).tolist()), modules=[{"mpf": iv.mpf}, "mpmath"])
 
 
-def _enclose(q) -> iv.mpf:
-    """An exact rational as a (tight) interval at the current precision."""
-    q = Fraction(str(q))
-    return iv.mpf(q.numerator) / q.denominator
-
-
 def _matmul(A, B):
     return [[sum((A[i][k] * B[k][j] for k in range(2)), iv.mpf(0)) for j in range(2)] for i in range(2)]
 
@@ -51,7 +45,7 @@ def prove_orbit(omega1, omega2, target, lr) -> dict:
     f = _step_and_jacobian()
     (a1, a2), _ = analysis.orbit_theta(omega1, omega2, target, lr)
     with iv_workdps(DPS):
-        params = [_enclose(v) for v in (omega1, omega2, target, lr)]
+        params = [enclose(str(v)) for v in (omega1, omega2, target, lr)]
 
         def one(x):
             return f(*x, *params)
