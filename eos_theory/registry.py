@@ -112,8 +112,8 @@ class Result:
     def summary(self) -> str:
         """Evidence in a few words, for tables."""
         p = self.proof
-        if self.error:
-            return self.error.split(":")[0] if self.verdict == "inconclusive" else self.evidence
+        if self.error:  # every error leaves the claim inconclusive: name what failed
+            return self.error.split(":")[0]
         if p.refutations:
             return f"counterexample {p.refutations[0].detail}"
         counts = _kinds(p.steps)
