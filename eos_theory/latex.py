@@ -458,7 +458,7 @@ def _sentence(text: str) -> str:
 
 def _step_item(step: Step) -> str:
     tag = {"numerical": "Numerical.", "interval": "Interval proof.", "counterexample": "Counterexample.",
-           "example": "Example.", "theorem": "Theorem used.", "inference": "Inference."}.get(step.kind)
+           "example": "Example.", "citation": "Cited.", "premise": "Premise.", "inference": "Inference."}.get(step.kind)
     text = "\\item " + (f"\\emph{{{tag}}} " if tag else "") + _sentence(step.text)
     eqs = step_equations(step)
     if step.kind in ("counterexample", "example"):
@@ -471,6 +471,8 @@ def _step_item(step: Step) -> str:
     if step.kind == "identity":
         modulo = " modulo the defining relations" if "modulo" in step.detail else ""
         return text + f" (Exact: the normal form of the difference is $0${modulo}.)"
+    if step.kind == "premise":
+        return text + f" (Registered claim \\texttt{{{prose(step.detail)}}}, verified.)"
     if step.kind == "sign":
         cond = step.detail.partition(" for ")[2]
         return text + (" " + _sentence("For " + cond) if cond else "")

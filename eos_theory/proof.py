@@ -5,6 +5,11 @@ function over ℚ (optionally modulo polynomial relations, for algebraic points 
 coordinates).  It is *refuted* only by an exact rational point at which the sides differ.
 Floating point never enters either decision.
 
+Every step of a :class:`Proof` carries the check that established it: an identity, a sign
+witness, an exactly decided comparison or computed value, an interval or numerical certificate
+with its precision, another registered claim used as a premise, or a named citation of a
+published theorem.  There is no way to record a bare ``True``.
+
 >>> x, y = sp.symbols("x y")
 >>> normal_form((x**2 - y**2) / (x - y) - x - y)
 0
@@ -23,6 +28,8 @@ from fractions import Fraction
 from typing import Iterator
 
 import sympy as sp
+
+from .numerics import enclose, iv_workdps
 
 Verdict = str  # "verified" | "refuted" | "inconclusive"
 
@@ -66,6 +73,8 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     expr = sp.sympify(expr)
     if expr.atoms(sp.Float):
         raise NotRational("floating-point numbers are not evidence for an exact identity")
+    if not expr.is_commutative:  # ℚ(symbols) is commutative: AB − BA would wrongly reduce to 0
+        raise NotRational(f"not a commutative expression: {expr}")
     roots = _root_symbols(expr)
     if roots:
         expr = expr.subs(roots)
@@ -142,12 +151,108 @@ def format_point(point: dict) -> str:
     return ", ".join(f"{sp.pretty(s, use_unicode=True)} = {v}" for s, v in items)
 
 
+class Undecided(ValueError):
+    """An exact decision (a sign, an equality) could not be reached for these objects."""
+
+
+def exact_sign(value) -> int:
+    """The sign (−1, 0, 1) of a real algebraic number, decided exactly.
+
+    Rationals are compared directly.  Otherwise the minimal polynomial over ℚ (exact) tells
+    whether the number is 0; if it is not, an outward-rounded interval enclosure at rising
+    precision (:func:`eos_theory.numerics.enclose`) must eventually exclude 0, and then gives
+    the sign rigorously.
+
+    >>> exact_sign(sp.sqrt(5) - 1 - sp.Rational(6, 5)), exact_sign(sp.sqrt(8) - 2 * sp.sqrt(2))
+    (1, 0)
+    """
+    v = sp.sympify(value)
+    if v.is_Rational:
+        return int(v.p > 0) - int(v.p < 0)
+    if v.free_symbols or v.atoms(sp.Float) or not v.is_number:
+        raise Undecided(f"not an exact real number: {v}")
+    try:
+        if sp.minimal_polynomial(v, _X) == _X:
+            return 0
+    except (NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
+        raise Undecided(f"no exact zero test for {v}: {exc}") from None
+    for dps in (30, 60, 120, 240, 480, 960):
+        with iv_workdps(dps):
+            box = enclose(v)
+            if box.a > 0:
+                return 1
+            if box.b < 0:
+                return -1
+    raise Undecided(f"{v} is non-zero but its sign was not resolved at 960 digits")
+
+
+_X = sp.Dummy("x")
+
+
+def same(a, b) -> bool:
+    """Exact equality of two computed objects: numbers, rational functions, sets, booleans, sequences.
+
+    Real numbers compare by :func:`exact_sign` of their difference, rational functions by their
+    normal form over ℚ, intervals and unions of intervals by their end points and openness, and
+    sequences entry by entry.  Anything else must be structurally equal.
+
+    >>> same(sp.Interval.open(1, sp.sqrt(5) - 1), sp.Interval.open(1, (sp.sqrt(20) - 2) / 2))
+    True
+    >>> same([sp.Rational(1, 2), True], (0.5, True))       # a float is never an exact value
+    False
+    """
+    if isinstance(a, (bool, sp.logic.boolalg.BooleanAtom)) or isinstance(b, (bool, sp.logic.boolalg.BooleanAtom)):
+        return isinstance(a, (bool, sp.logic.boolalg.BooleanAtom)) and isinstance(
+            b, (bool, sp.logic.boolalg.BooleanAtom)) and bool(a) == bool(b)
+    if isinstance(a, float) or isinstance(b, float):
+        return False
+    if isinstance(a, (list, tuple, sp.Tuple)) and isinstance(b, (list, tuple, sp.Tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, sp.Set) or isinstance(b, sp.Set):
+        return _same_set(a, b)
+    if isinstance(a, (int, Fraction, sp.Expr)) and isinstance(b, (int, Fraction, sp.Expr)):
+        a, b = (sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.sympify(v) for v in (a, b))
+        d = a - b
+        if d.atoms(sp.Float):
+            return False
+        if d.is_number:
+            return exact_sign(d) == 0
+        try:
+            return normal_form(d) == 0
+        except NotRational:
+            return sp.expand(d) == 0
+    return a == b
+
+
+def _same_set(a, b) -> bool:
+    if not (isinstance(a, sp.Set) and isinstance(b, sp.Set)):
+        return False
+    if a == b:
+        return True
+    if isinstance(a, sp.Interval) and isinstance(b, sp.Interval):
+        ends = all(x == y if not (x.is_finite and y.is_finite) else same(x, y) for x, y in
+                   ((a.start, b.start), (a.end, b.end)))
+        return ends and (a.left_open, a.right_open) == (b.left_open, b.right_open)
+    if isinstance(a, sp.Union) and isinstance(b, sp.Union) and len(a.args) == len(b.args):
+        return all(_same_set(x, y) for x, y in zip(a.args, b.args))
+    if isinstance(a, sp.FiniteSet) and isinstance(b, sp.FiniteSet) and len(a) == len(b):
+        return all(any(same(x, y) for y in b) for x in a)
+    return False
+
+
+_OPS = {"<": lambda s: s < 0, "<=": lambda s: s <= 0, ">": lambda s: s > 0, ">=": lambda s: s >= 0,
+        "==": lambda s: s == 0, "!=": lambda s: s != 0}
+
+#: step kinds that establish a statement for every value of their free symbols (or of a box)
+UNIVERSAL = ("identity", "sign", "check", "inference", "citation", "premise", "interval")
+
+
 @dataclass
 class Step:
     """One asserted step: what was shown, how, and the exact objects involved."""
 
     text: str
-    kind: str  # identity | counterexample | example | sign | fact | theorem | inference | numerical | interval
+    kind: str  # identity | counterexample | example | sign | check | citation | premise | inference | numerical | interval
     detail: str = ""
     exprs: tuple = ()
     point: dict | None = None  #: the exact rational point of a counterexample or example
@@ -177,6 +282,7 @@ class Proof:
     refutations: list[Step] = field(default_factory=list)
     correction: Correction | None = None
     basis: str = "exact"  #: weakest kind of evidence used: exact < interval < numerical
+    coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  #: quantifier phrase → covering steps
     _sink: list[Step] | None = None
 
     # -- what the claim says --------------------------------------------------------------
@@ -244,15 +350,35 @@ class Proof:
         cond = f" for {', '.join(f'{s} ≠ 0' for s in nonzero)}" if nonzero else ""
         self._record(Step(text, "sign", f"≡ {witness} > 0{cond}", (expr, witness)))
 
-    def fact(self, text: str, condition: bool, detail: str = "") -> None:
-        """Assert a decided fact (an exact comparison, a sympy result that is True)."""
-        if condition is not True and condition != sp.true:
-            raise AssertionError(f"{text}: does not hold ({detail or condition})")
-        self._record(Step(text, "fact", detail))
+    def check(self, text: str, computed, expected, how: str = "") -> None:
+        """Assert that a computed object equals the expected one exactly (:func:`same`), and record both.
 
-    def cite(self, text: str, theorem: str) -> None:
-        """Record the use of a standard theorem (named, not re-proved here)."""
-        self._record(Step(text, "theorem", theorem))
+        ``computed`` is what a computation returned (a solution set, a root, a degree, a list of
+        mismatches that must be empty); ``how`` says what computed it.
+        """
+        if not same(computed, expected):
+            raise AssertionError(f"{text}: computed {_brief(computed)}, expected {_brief(expected)}")
+        detail = f"{how + ': ' if how else ''}computed {_brief(computed)}"
+        self._record(Step(text, "check", detail))
+
+    def compare(self, text: str, lhs, op: str, rhs) -> None:
+        """Assert ``lhs op rhs`` for exact real numbers, decided by :func:`exact_sign` of lhs − rhs."""
+        if op not in _OPS:
+            raise ValueError(f"op must be one of {tuple(_OPS)}")
+        lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+        if not _OPS[op](exact_sign(lhs - rhs)):
+            raise AssertionError(f"{text}: {lhs} {op} {rhs} is false")
+        self._record(Step(text, "check", f"{lhs} {op} {rhs}, decided exactly"))
+
+    def cite(self, text: str, theorem: str, reference: str) -> None:
+        """Use a published theorem, named with a reference, as a premise (not re-proved here)."""
+        if not theorem.strip() or not reference.strip():
+            raise ValueError("a citation names the theorem and where it is proved")
+        self._record(Step(text, "citation", f"{theorem} ({reference})"))
+
+    def uses(self, claim_id: str, text: str) -> None:
+        """Use another registered claim as a premise; the registry requires it to be verified."""
+        self._record(Step(text, "premise", claim_id))
 
     def infer(self, text: str, from_: tuple[str, ...]) -> None:
         """Record a logical step that combines earlier steps, named by their texts (which must exist)."""
@@ -262,11 +388,22 @@ class Proof:
             raise AssertionError(f"{text}: premises not established: {missing}")
         self._record(Step(text, "inference", "from: " + "; ".join(from_)))
 
+    def covers(self, phrase: str, *by: str) -> None:
+        """Declare which recorded steps cover a quantifier phrase of the claim's statement (see registry.audit)."""
+        if not by:
+            raise ValueError("name at least one step")
+        self.coverage[phrase] = tuple(by)
+
     # -- weaker evidence ------------------------------------------------------------------
-    def numerical(self, text: str, digits: int, detail: str) -> None:
-        """Record high-precision numerical evidence; the claim's basis becomes 'numerical'."""
+    def numerical(self, text: str, digits: int, detail: str, required: int) -> None:
+        """Record high-precision numerical evidence: ``digits`` agreeing digits, at least ``required``.
+
+        The claim's basis becomes 'numerical'.
+        """
+        if digits < required:
+            raise AssertionError(f"{text}: only {digits} digits agree, {required} required ({detail})")
         self.basis = "numerical"
-        self._record(Step(text, "numerical", f"{detail}; {digits} digits agree"))
+        self._record(Step(text, "numerical", f"{detail}; {digits} agreeing digits (≥ {required} required)"))
 
     def interval(self, text: str, detail: str) -> None:
         """Record a computer-assisted (interval arithmetic) proof step."""
@@ -288,9 +425,22 @@ class Proof:
             self._sink = None
 
     @property
+    def premises(self) -> list[str]:
+        """Ids of the registered claims this proof uses as premises."""
+        return [s.detail for s in (*self.steps, *(self.correction.steps if self.correction else ())) if s.kind == "premise"]
+
+    @property
     def verdict(self) -> Verdict:
+        if not self.steps:
+            raise AssertionError("no step was recorded: a claim needs evidence")
         if self.refutations:
             if self.correction is None or not self.correction.steps:
                 raise AssertionError("a refutation needs a corrected statement with verified steps")
             return "refuted"
         return "verified"
+
+
+def _brief(value, width: int = 80) -> str:
+    """A one-line, bounded rendering of a computed value for a step's detail."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

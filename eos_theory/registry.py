@@ -10,7 +10,10 @@ A claim is declared next to its proof, in a script under ``proofs/`` (installed 
 
 Running a claim gives a :class:`Result` whose verdict comes from the proof's record: every step
 asserted ⇒ ``verified``; an exact counterexample plus a verified correction ⇒ ``refuted``;
-anything that could not be decided ⇒ ``inconclusive``.
+anything that could not be decided ⇒ ``inconclusive``.  A claim is no stronger than its steps:
+a verified claim must also pass :func:`audit` (every quantifier of its statement covered by a
+step that covers it) and every claim it uses as a premise must be verified
+(:func:`check_premises`); otherwise it is inconclusive, and the report says why.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import contextlib
 import importlib
 import json
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .notation import latex
-from .proof import Disproved, Proof, format_point
+from .proof import UNIVERSAL, Disproved, Proof, format_point
 
 VERDICTS = ("verified", "refuted", "inconclusive")
 
@@ -126,9 +130,10 @@ class Result:
         if self.proof.refutations:
             return "counterexample"  # exact, and so is the verification of the correction
         labels = []
-        if kinds & {"identity", "sign", "fact", "example", "theorem", "inference"}:
+        if kinds & {"identity", "sign", "check", "example", "inference", "premise"}:
             labels.append("exact")
-        labels += [k for k in ("interval", "numerical") if k in kinds]
+        labels += [label for k, label in (("citation", "cited"), ("interval", "interval"),
+                                          ("numerical", "numerical")) if k in kinds]
         return " + ".join(labels) or "-"
 
     @property
@@ -164,8 +169,9 @@ class Result:
 
 _NAMES = {  # kind: (plural, singular)
     "identity": ("identities", "identity"), "sign": ("sign arguments", "sign argument"),
-    "fact": ("facts", "fact"), "example": ("examples", "example"),
-    "theorem": ("cited theorems", "cited theorem"), "inference": ("inferences", "inference"),
+    "check": ("exact checks", "exact check"), "example": ("examples", "example"),
+    "citation": ("cited theorems", "cited theorem"), "premise": ("premises", "premise"),
+    "inference": ("inferences", "inference"),
     "numerical": ("numerical checks", "numerical check"), "interval": ("interval proofs", "interval proof"),
 }
 
@@ -188,14 +194,55 @@ def _evidence(p: Proof) -> str:
     return "; ".join(parts)
 
 
+#: words of a statement that quantify, and so need a step that covers them (see :func:`audit`)
+QUANTIFIERS = re.compile(r"\b(for all|for every|for any|at all times|any|every|each|all|always|never|settles?|"
+                         r"settled|converges?|exactly these|only)\b", re.IGNORECASE)
+EXAMPLES_ONLY = "for the examples checked"
+
+
+def audit(c: Claim, p: Proof) -> list[str]:
+    """What a claim's statement asserts beyond its recorded steps, as one line per problem.
+
+    Each quantifier word of the statement (:data:`QUANTIFIERS`) must lie inside a phrase the proof
+    declared with ``p.covers(phrase, step, ...)``; the phrase must occur in the statement and its
+    steps must be recorded.  The steps must be of a kind that covers every case (identities, sign
+    arguments, exact checks, inferences, premises, citations, interval proofs) unless the statement
+    itself says "for the examples checked", when numerical steps may cover it.
+    """
+    problems = []
+    spans = []
+    steps = {s.text: s for s in (*p.steps, *(p.correction.steps if p.correction else ()))}
+    for phrase, by in p.coverage.items():
+        start = c.statement.find(phrase)
+        if start < 0:
+            problems.append(f"covered phrase {phrase!r} does not occur in the statement")
+            continue
+        spans.append((start, start + len(phrase)))
+        for text in by:
+            step = steps.get(text)
+            if step is None:
+                problems.append(f"{phrase!r}: no recorded step {text!r}")
+            elif step.kind not in UNIVERSAL and not (EXAMPLES_ONLY in c.statement and step.kind == "numerical"):
+                problems.append(f"{phrase!r}: step {text!r} is {step.kind} evidence, which does not cover it")
+    for m in QUANTIFIERS.finditer(c.statement):
+        if not any(a <= m.start() and m.end() <= b for a, b in spans):
+            problems.append(f"{m.group(0)!r} in “…{c.statement[max(0, m.start() - 30):m.end() + 30]}…” is covered "
+                            "by no step")
+    return problems
+
+
 def run(c: Claim) -> Result:
-    """Run one claim's proof and decide its verdict."""
+    """Run one claim's proof, decide its verdict and audit it (premises are checked by :func:`check_premises`)."""
     p = Proof()
     start = time.perf_counter()
     try:
         c.check(p)
         verdict, error = p.verdict, None
         evidence = _evidence(p)
+        problems = audit(c, p) if verdict == "verified" else []
+        if problems:
+            verdict, error = "inconclusive", "audit: " + "; ".join(problems)
+            evidence += "; " + error
     except Disproved as exc:  # an asserted identity is false, and there is no verified correction
         verdict, error = "inconclusive", f"disproved, with no verified correction: {exc}"
         evidence = f"{exc.text}: counterexample at {format_point(exc.point)}; no verified correction"
@@ -205,14 +252,43 @@ def run(c: Claim) -> Result:
     return Result(c, verdict, evidence, p, time.perf_counter() - start, error)
 
 
+def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] = run) -> list[Result]:
+    """Make every result whose proof uses a premise that is not verified inconclusive, naming it.
+
+    Premises that are not among ``results`` are run with ``run_claim`` (each once); a cycle of
+    premises is an error.
+    """
+    by_id = {r.claim.id: r for r in results}
+
+    def verdict_of(claim_id: str, chain: tuple[str, ...]) -> str:
+        if claim_id in chain:
+            raise ValueError(f"premises form a cycle: {' → '.join(chain + (claim_id,))}")
+        if claim_id not in by_id:
+            by_id[claim_id] = run_claim(get(claim_id))
+        r = by_id[claim_id]
+        if r.verdict == "verified" and any(verdict_of(d, chain + (claim_id,)) != "verified" for d in r.proof.premises):
+            return "inconclusive"
+        return r.verdict
+
+    out = []
+    for r in results:
+        bad = [d for d in r.proof.premises if verdict_of(d, (r.claim.id,)) != "verified"]
+        if bad and r.verdict != "inconclusive":
+            error = f"premise not verified: {', '.join(bad)}"
+            r = Result(r.claim, "inconclusive", f"{r.evidence}; {error}", r.proof, r.seconds, error)
+        out.append(r)
+    return out
+
+
 def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None) -> list[Result]:
+    """Run the claims, then hold each to its premises (:func:`check_premises`)."""
     results = []
     for c in selected:
         r = run(c)
         results.append(r)
         if progress is not None:
             progress(r)
-    return results
+    return check_premises(results)
 
 
 def report(results: list[Result]) -> dict:

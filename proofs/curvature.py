@@ -27,11 +27,17 @@ def z_sign(p: Proof) -> None:
         dyn = eigen_dynamics(P)
         p.equal(f"P = {P}: dz̃/dt = −z̃·T̃ with T̃ = Σ J̃(ω_i)²", dyn.zt_dot, -zt * sum(J**2 for J in Jt_modes(P)))
     residual = sp.diff(solution, t) + T(t) * solution
-    p.fact("z̃(0)·exp(−∫₀ᵗ T̃) solves dz̃/dt = −z̃ T̃ for any path T̃(t)", sp.expand(residual) == 0,
-           "d/dt of the candidate plus T̃ times it expands to 0")
-    p.cite("the solution through z̃(0) is unique", "Picard–Lindelöf: the GF vector field is polynomial in θ")
-    p.fact("exp(−∫T̃) > 0, so sign z̃(t) = sign z̃(0) for all t", sp.exp(sp.Symbol("x", real=True)).is_positive,
-           "the exponential of a real number is positive")
+    p.equal("z̃(0)·exp(−∫₀ᵗ T̃) solves dz̃/dt = −z̃ T̃ for any path T̃(t)", sp.expand(residual.doit()), 0)
+    p.cite("it is the only solution through z̃(0): the GF vector field is polynomial in θ, hence locally Lipschitz",
+           "Picard–Lindelöf theorem (existence and uniqueness for locally Lipschitz ODEs)",
+           "Hartman, Ordinary Differential Equations, 2nd ed. (2002), Theorem II.1.1")
+    xr = sp.Symbol("x", real=True)
+    p.positive("exp(−∫T̃) > 0 (the exponential of any real number is positive)", sp.exp(xr), sp.exp(xr))
+    p.infer("so sign z̃(t) = sign z̃(0) for all t: z never changes sign, and z = 0 is invariant",
+            ("z̃(0)·exp(−∫₀ᵗ T̃) solves dz̃/dt = −z̃ T̃ for any path T̃(t)",
+             "it is the only solution through z̃(0): the GF vector field is polynomial in θ, hence locally Lipschitz",
+             "exp(−∫T̃) > 0 (the exponential of any real number is positive)"))
+    p.covers("never changes sign", "so sign z̃(t) = sign z̃(0) for all t: z never changes sign, and z = 0 is invariant")
 
 
 @claim(
@@ -69,10 +75,11 @@ def _jt_dot(dyn):
     title="ω₁ = −ω₂, J̃(ω₁) = J̃(ω₂) sharpens at all times",
     source=Source("2.1", "One such initialization for this quadratic regression model is ω 1 = -ω, ω 2 = ω, "
                   "J(ω 1 ) = J(ω 2 ). This initialization (and others) show progressive sharpening at all times."),
-    statement="For ω_1 = −ω, ω_2 = ω and J̃(ω_1)² = J̃(ω_2)² at t = 0 (with z ≠ 0), gradient flow increases the "
-    "curvature T̃ at all times t > 0: dT̃/dt = 0 at t = 0, d²T̃/dt² > 0 there, and dT̃/dt > 0 for every t > 0.",
+    statement="For ω_1 = −ω, ω_2 = ω (ω > 0) and J̃(ω_1)² = J̃(ω_2)² ≠ 0 at t = 0 (with z ≠ 0), gradient flow "
+    "increases the curvature T̃ at all times t > 0: dT̃/dt = 0 at t = 0, d²T̃/dt² > 0 there, and dT̃/dt > 0 for "
+    "every t > 0.",
     method="exact: a conserved quantity J̃(ω_1)²J̃(ω_2)², identities for dT̃/dt and d(J̃(ω_2)² − J̃(ω_1)²)/dt, "
-    "exact sign arguments",
+    "exact sign arguments; the sign of z̃ along the flow from the claim z-sign",
 )
 def ps_init(p: Proof) -> None:
     dyn = eigen_dynamics(2)
@@ -87,19 +94,35 @@ def ps_init(p: Proof) -> None:
     a, b = J1**2, J2**2
     T = a + b
     p.states(sp.Gt(d_dt(Tt), 0))
-    p.equal("J̃(ω_1)²·J̃(ω_2)² is conserved", ddt(a * b), 0)
-    p.equal("d(J̃(ω_2)² − J̃(ω_1)²)/dt = −2ωz̃T̃", ddt(b - a), -2 * omega * zt * T)
+    conserved = "J̃(ω_1)²·J̃(ω_2)² is conserved"
+    p.equal(conserved, ddt(a * b), 0)
+    gap_rate = "d(J̃(ω_2)² − J̃(ω_1)²)/dt = −2ωz̃T̃"
+    p.equal(gap_rate, ddt(b - a), -2 * omega * zt * T)
     p.equal("dT̃/dt = −2ωz̃(J̃(ω_2)² − J̃(ω_1)²)", ddt(T), -2 * omega * zt * (b - a))
-    p.equal("at t = 0 (J̃(ω_1) = J̃(ω_2)) dT̃/dt = 0", ddt(T).subs(J2, J1), 0)
+    start = "at t = 0 (J̃(ω_1) = J̃(ω_2)) the gap J̃(ω_2)² − J̃(ω_1)² is 0"
+    p.equal(start, (b - a).subs(J2, J1), 0)
+    p.equal("at t = 0 dT̃/dt = 0", ddt(T).subs(J2, J1), 0)
     p.positive("at t = 0, d²T̃/dt² = 4ω²z̃²T̃ > 0", ddt(ddt(T)).subs(J2, J1), 4 * omega**2 * zt**2 * 2 * J1**2,
                nonzero=(zt, J1))
-    # For t > 0: b − a = −2ω∫₀ᵗ z̃T̃ ds =: −2ω·I, and z̃·I > 0 because z̃ keeps its sign (z-sign) and T̃ > 0.
+    # For t > 0: T̃(s) > 0 along the flow, z̃(s) keeps the sign of z̃(t), so I = ∫₀ᵗ z̃T̃ ds has that sign too.
+    square = "(a + b)² = (b − a)² + 4ab with a, b = J̃(ω_1)², J̃(ω_2)²"
+    p.equal(square, T**2, (b - a) ** 2 + 4 * a * b)
+    p.positive("T̃(0) = 2J̃(ω_1)² > 0", T.subs(J2, J1), 2 * J1**2, nonzero=(J1,))
+    positive_T = "T̃(s)² ≥ 4ab = 4a(0)b(0) = T̃(0)² > 0, so T̃(s) > 0 for every s"
+    p.infer(positive_T, (square, conserved, "T̃(0) = 2J̃(ω_1)² > 0"))
+    sign = "z̃(s) has the sign of z̃(t) ≠ 0 for every s ∈ [0, t]"
+    p.uses("z-sign", sign)
+    gap = "J̃(ω_2)² − J̃(ω_1)² = −2ω·I(t) with I(t) = ∫₀ᵗ z̃T̃ ds (fundamental theorem of calculus)"
+    p.infer(gap, (gap_rate, start))
+    K_positive = "K = z̃(t)·I(t) > 0 for t > 0: the integrand z̃(s)T̃(s) is non-zero with the sign of z̃(t)"
+    p.infer(K_positive, (sign, positive_T))
     I_, K = sp.Symbol("I", real=True), sp.Symbol("K", positive=True)
     rate = (-2 * omega * zt * (b - a)).subs(b, a - 2 * omega * I_)
-    p.positive("for t > 0, with K = z̃·∫₀ᵗ z̃T̃ ds > 0: dT̃/dt = 4ω²K > 0", rate.subs(I_, K / zt), 4 * omega**2 * K,
-               nonzero=(zt,))
-    p.equal("(a + b)² = (b − a)² + 4ab: T̃ ≥ 2(J̃(ω_1)²J̃(ω_2)²)^{1/2} = T̃(0), with equality only at t = 0",
-            T**2, (b - a) ** 2 + 4 * a * b)
+    growth = "for t > 0, dT̃/dt = −2ωz̃(−2ωI) = 4ω²K > 0"
+    p.positive(growth, rate.subs(I_, K / zt), 4 * omega**2 * K, nonzero=(zt,))
+    p.infer("so T̃ increases at every t > 0", (gap, K_positive, growth))
+    p.covers("at all times t > 0", "so T̃ increases at every t > 0")
+    p.covers("for every t > 0", "so T̃ increases at every t > 0")
 
 
 if __name__ == "__main__":

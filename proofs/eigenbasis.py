@@ -5,7 +5,7 @@ import sympy as sp
 
 from eos_theory.maps import Jt_modes, eigen_dynamics, rescaled_in_theta
 from eos_theory.model import eigenbasis, quadratic, symmetric_matrix
-from eos_theory.notation import J, Jw, Q, d_dt, eta, explicit, explicit_modes, i, mode_sum, scalar, w_, z, zt
+from eos_theory.notation import E, J, Jw, Q, d_dt, eta, explicit, explicit_modes, i, mode_sum, scalar, w_, z, zt
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
@@ -32,22 +32,57 @@ def rescaling(p: Proof) -> None:
         p.equal(f"P = {P}: dz̃/dt = −z̃ J̃J̃ᵀ", flow(zt_th), explicit(-zt * scalar(Jt_row * Jt_row.T), values).subs(zt, zt_th))
         p.equal(f"P = {P}: dJ̃ᵀ/dt = −z̃ QJ̃ᵀ", sp.Matrix([flow(f) for f in Jt_th]),
                 explicit(-zt * Q * Jt_row.T, values).subs(zt, zt_th))
-    p.fact("the right-hand sides, written in z̃, J̃ and Q, contain no η",
-           eta not in (-zt * Q * Jt_row.T).free_symbols | (-zt * scalar(Jt_row * Jt_row.T)).free_symbols)
+    p.check("the right-hand sides, written in z̃, J̃ and Q, contain no η",
+            eta in (-zt * Q * Jt_row.T).free_symbols | (-zt * scalar(Jt_row * Jt_row.T)).free_symbols, False,
+            "η among the free symbols of the right-hand sides")
 
 
 def _rotations():
-    """Orthogonal matrices: the generic P = 2 rotation and a fixed rational P = 3 one.
+    """Orthogonal matrices: every element of O(2) (rotations and reflections), and a fixed rational P = 3 one.
 
-    The P = 2 rotation [[a, −b], [b, a]] is polynomial, and identities are reduced modulo
-    a² + b² = 1.  The P = 3 one is the Cayley transform (I − S)(I + S)⁻¹ of a fixed rational skew
-    matrix S (a generic skew S makes the rational functions too large to reduce quickly).
+    The P = 2 matrices [[a, −b], [b, a]] (rotations) and [[a, b], [b, −a]] (reflections) are
+    polynomial, and identities are reduced modulo a² + b² = 1.  The P = 3 one is the Cayley
+    transform (I − S)(I + S)⁻¹ of a fixed rational skew matrix S.
     """
     a, b = sp.symbols("a b", real=True)
-    yield "P = 2, generic rotation", sp.Matrix([[a, -b], [b, a]]), (a**2 + b**2 - 1,)
+    yield "P = 2, every rotation", sp.Matrix([[a, -b], [b, a]]), (a**2 + b**2 - 1,)
+    yield "P = 2, every reflection", sp.Matrix([[a, b], [b, -a]]), (a**2 + b**2 - 1,)
     S = sp.Matrix([[0, 1, sp.Rational(-1, 2)], [-1, 0, 2], [sp.Rational(1, 2), -2, 0]])
     I = sp.eye(3)
     yield "P = 3, a fixed rotation", (I - S) * (I + S).inv(), ()
+
+
+def _any_dimension(p: Proof) -> list[str]:
+    """The rotation identities for every P and every orthogonal V, as words in non-commuting symbols.
+
+    V, Vᵀ, Q, φ, φᵀ are symbols of a free (non-commutative) algebra; z and η are scalars.  An
+    identity of words that holds after rewriting VVᵀ → 1 and VᵀV → 1 holds for matrices of every
+    size that satisfy those relations, i.e. for every orthogonal V.
+    """
+    V, Vt, Qn, phi, phit = sp.symbols("V V^T Q phi phi^T", commutative=False)
+    zs = sp.Symbol("z", real=True)
+
+    def orth(e):
+        e = sp.expand(e)
+        while True:
+            nxt = sp.expand(e.subs(V * Vt, 1).subs(Vt * V, 1))
+            if nxt == e:
+                return e
+            e = nxt
+
+    th, tht, Qphi = V * phi, phit * Vt, Vt * Qn * V
+    how = "words in V, Vᵀ, Q, φ rewritten with VVᵀ = VᵀV = I"
+    steps = [
+        ("any P, any orthogonal V: z(Vφ; Q) = z(φ; VᵀQV)", tht * Qn * th / 2 - E, phit * Qphi * phi / 2 - E),
+        ("any P, any orthogonal V: NTK(Vφ; Q) = θᵀQ²θ = NTK(φ; VᵀQV)", tht * Qn * Qn * th, phit * Qphi * Qphi * phi),
+        ("any P, any orthogonal V: Vᵀ·(−ηzQθ) = −ηz(VᵀQV)φ (gradient flow)", Vt * (-eta * zs * Qn * th),
+         -eta * zs * Qphi * phi),
+        ("any P, any orthogonal V: Vᵀ·(θ − ηzQθ) = φ − ηz(VᵀQV)φ (gradient descent)",
+         Vt * (th - eta * zs * Qn * th), phi - eta * zs * Qphi * phi),
+    ]
+    for text, lhs, rhs in steps:
+        p.check(text, orth(lhs - rhs), 0, how)
+    return [text for text, _, _ in steps]
 
 
 @claim(
@@ -55,15 +90,17 @@ def _rotations():
     title="rotating to Q's eigenbasis preserves the dynamics",
     source=Source("2.1", "we rotate θ so that Q is diagonal. This is always possible since Q is symmetric. "
                   "Since the NTK is given by JJ , this rotation preserves the dynamics of the curvature."),
-    statement="A symmetric Q is orthogonally diagonalisable, and for any orthogonal V the substitution θ = Vφ maps "
-    "z, the NTK, gradient flow and gradient descent for Q to those for VᵀQV; so rotating to the eigenbasis "
-    "leaves the dynamics of the curvature unchanged.",
-    method="exact identities for generic symmetric Q with the generic rotation (P = 2, modulo a² + b² = 1) and a "
-    "fixed rational rotation (P = 3); spectral theorem",
+    statement="A symmetric Q is orthogonally diagonalisable, and for any orthogonal V (of any size P) the "
+    "substitution θ = Vφ maps z, the NTK, gradient flow and gradient descent for Q to those for VᵀQV; so rotating "
+    "to the eigenbasis leaves the dynamics of the curvature unchanged.",
+    method="exact identities of words in V, Vᵀ, Q, φ modulo VVᵀ = VᵀV = I (every P, every orthogonal V); exact "
+    "identities for a generic symmetric Q with every element of O(2) (modulo a² + b² = 1) and a fixed rational "
+    "P = 3 rotation; the spectral theorem, cited",
 )
 def rotation(p: Proof) -> None:
     phi_ntk = scalar(J * J.T)
     p.states(sp.Eq(phi_ntk, scalar(sp.MatrixSymbol("theta", *J.T.shape).T * Q * Q * sp.MatrixSymbol("theta", *J.T.shape)), evaluate=False))
+    general = _any_dimension(p)
     for label, V, orthogonal in _rotations():
         P = V.rows
         Qm = symmetric_matrix(P)
@@ -79,9 +116,12 @@ def rotation(p: Proof) -> None:
                 modulo=orthogonal)
     q11, q12, q22 = symmetric_matrix(2)[0, 0], symmetric_matrix(2)[0, 1], symmetric_matrix(2)[1, 1]
     disc = sp.discriminant(symmetric_matrix(2).charpoly().as_expr(), sp.Symbol("lambda"))
-    p.equal("P = 2: the characteristic polynomial's discriminant is (q11 − q22)² + 4q12²", disc, (q11 - q22) ** 2 + 4 * q12**2)
-    p.fact("so both eigenvalues are real; in general Q = VΛVᵀ with V orthogonal", ((q11 - q22) ** 2 + 4 * q12**2).is_nonnegative,
-           "spectral theorem for real symmetric matrices")
+    p.equal("P = 2: the characteristic polynomial's discriminant is (q11 − q22)² + 4q12² ≥ 0, so both eigenvalues "
+            "are real", disc, (q11 - q22) ** 2 + 4 * q12**2)
+    p.cite("every real symmetric Q is Q = VΛVᵀ with V orthogonal and Λ real diagonal",
+           "the spectral theorem for real symmetric matrices",
+           "Horn & Johnson, Matrix Analysis, 2nd ed. (2013), Theorem 4.1.5")
+    p.covers("for any orthogonal V (of any size P)", *general)
 
 
 @claim(
@@ -127,6 +167,14 @@ def eigen_gf_J(p: Proof) -> None:
             Jk_sq = eta * (w[k] * m.theta[k]) ** 2
             p.equal(f"P = {P}, mode {k + 1}: chain rule in θ = printed", m.on_theta(m.along_flow(Jk_sq)),
                     explicit_modes(rhs.xreplace({i: k + 1}), P, w, Jt_modes(P)).xreplace(in_theta))
+    # Any P, any mode i: the other modes enter z only through R = ½Σ_{j≠i} ω_jθ_j², which is free of θ_i.
+    th_i, w_i, R = sp.Symbol("theta_i", real=True), sp.Symbol("omega_i", real=True), sp.Symbol("R", real=True)
+    z_i = w_i * th_i**2 / 2 + R - E
+    thdot_i = -eta * z_i * sp.diff(z_i, th_i)  # θ̇_i = −η z ∂z/∂θ_i
+    general = "any P, any mode i (the others in R = ½Σ_{j≠i} ω_jθ_j², free of θ_i): chain rule in θ = printed"
+    p.equal(general, sp.diff(eta * (w_i * th_i) ** 2, th_i) * thdot_i,
+            rhs.xreplace({i: 1}).subs({w_[1]: w_i, Jw(w_[1]): sp.sqrt(eta) * w_i * th_i, zt: eta * z_i}))
+    p.covers("for every mode i", general)
 
 
 if __name__ == "__main__":

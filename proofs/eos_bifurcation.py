@@ -30,7 +30,8 @@ def flip_birth(p: Proof) -> None:
     nf = A.flip_normal_form()
     p.states(sp.Eq(_a2**2 + _a3, nf.coefficient))
     p.equal("f'(0) = 1 − 2ε", sp.diff(f, y).subs(y, 0), 1 - 2 * eps)
-    p.fact("f'(0) = −1 exactly at ε = 1", nf.at == 1 and sp.solve(1 - 2 * eps + 1, eps) == [1])
+    p.check("f'(0) = −1 exactly at ε = 1", [nf.at, sp.solve(1 - 2 * eps + 1, eps)], [1, [1]],
+            "analysis.flip_normal_form().at, and 1 − 2ε = −1 solved")
     p.equal("d f'(0)/dε = −2 ≠ 0 (transversal)", nf.transversality, -2)
     p.equal("f at ε = 1 is −y − y² + y³", f.subs(eps, 1), -y - y**2 + y**3)
     p.equal("a₂² + a₃ = (−1)² + 1 = 2", nf.coefficient, 2)
@@ -47,16 +48,20 @@ def flip_birth(p: Proof) -> None:
     source=Source("derived"),
     statement="Along the axis the EOS orbit loses stability at ε = √5 − 1, where its multiplier 7 − 4ε − 2ε² = −1 "
     "(speed −4√5); there its points are y = 1 − ε/2 and −ε/2, and the two-step map's normal-form coefficient is "
-    "30 + 6√5 > 0: a supercritical period doubling, after which GD settles on a 4-cycle (in y and in θ).",
-    method="exact arithmetic in ℚ(ε) modulo ε² + 2ε − 4; Taylor coefficients of f∘f at the orbit point",
+    "30 + 6√5 > 0: a supercritical period doubling of the axis map, so for ε slightly above √5 − 1 an attracting "
+    "4-cycle of y is born next to the orbit, attracting within the axis. (Whether it attracts GD in the plane depends "
+    "on the transverse direction and is not part of this claim: for r(r − 1) > 4 + 2√5 the orbit is transversally "
+    "unstable before this point.)",
+    method="exact arithmetic in ℚ(ε) modulo ε² + 2ε − 4; Taylor coefficients of f∘f at the orbit point; the flip "
+    "bifurcation theorem, cited",
 )
 def period_doubling(p: Proof) -> None:
     pdn = A.period_doubling()
     orb = A.eos_orbit()
     rel = eps**2 + 2 * eps - 4
     p.states(sp.Eq(_a2**2 + _a3, 30 + 6 * sp.sqrt(5)))
-    p.fact("7 − 4ε − 2ε² = −1 ⟺ ε² + 2ε − 4 = 0; the root with ε ≥ 1 is √5 − 1",
-           sp.expand((orb.along + 1) + 2 * rel) == 0 and pdn.at == sp.sqrt(5) - 1)
+    p.equal("7 − 4ε − 2ε² = −1 ⟺ ε² + 2ε − 4 = 0", orb.along + 1, -2 * rel)
+    p.check("the root with ε ≥ 1 is √5 − 1", pdn.at, sp.sqrt(5) - 1, "analysis.period_doubling().at")
     p.equal("speed d(7 − 4ε − 2ε²)/dε = −4 − 4ε = −4√5 at ε = √5 − 1", pdn.transversality, -4 * sp.sqrt(5))
     f = A.axis_map()
     for point in (1 - eps / 2, -eps / 2):
@@ -69,7 +74,11 @@ def period_doubling(p: Proof) -> None:
     p.equal("a₂² + a₃ ≡ 36 + 6ε", a[2] ** 2 + a[3], 36 + 6 * eps, modulo=(rel,))
     p.equal("36 + 6ε at ε = √5 − 1 is 30 + 6√5 (analysis.period_doubling)", pdn.coefficient,
             (36 + 6 * eps).subs(eps, pdn.at))
-    p.fact("30 + 6√5 > 0: supercritical", (30 + 6 * sp.sqrt(5)).is_positive is True)
+    p.compare("30 + 6√5 > 0: supercritical", 30 + 6 * sp.sqrt(5), ">", 0)
+    p.cite("a flip with non-zero crossing speed and positive normal-form coefficient a₂² + a₃ gives, on the side "
+           "where the orbit is unstable, a unique attracting period-2 orbit of the two-step map nearby",
+           "the flip (period-doubling) bifurcation theorem", "Kuznetsov, Elements of Applied Bifurcation Theory, "
+           "3rd ed. (2004), Theorem 4.3")
 
 
 def _transverse_c_direct(rv: sp.Rational, ev: sp.Rational, yv: sp.Rational) -> sp.Rational:
@@ -131,8 +140,9 @@ def transverse_flip(p: Proof) -> None:
     p.positive("2r² − 2r + 1 = 2(r − ½)² + ½ > 0", 2 * r**2 - 2 * r + 1, 2 * (r - half) ** 2 + half)
     p.positive("Πc > 0", ((r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1))).subs(r, 1 + v),
                v**6 / (4 * (2 * (v + half) ** 2 + half)), nonzero=(v,))
-    p.infer("two reals with negative sum and positive product are both negative: c < 0 at both orbit points",
-            from_=("−Σc = v² > 0 (r = 1 + v, v ≠ 0)", "Πc > 0"))
+    both = "two reals with negative sum and positive product are both negative: c < 0 at both orbit points"
+    p.infer(both, from_=("−Σc = v² > 0 (r = 1 + v, v ≠ 0)", "Πc > 0"))
+    p.covers("for every r ≠ 1", both)
     # Independent exact recomputation at rational orbits (2r² − 2r + 1 a square ⇒ rational points).
     for rv in (sp.Integer(4), sp.Integer(-3)):
         ev = tf.at.subs(r, rv)
@@ -157,10 +167,12 @@ def _regime_by_theorem(ev: sp.Rational, rv: sp.Rational) -> str:
     title="regimes: minimum / period-2 / unstable",
     source=Source("derived"),
     statement="Let E ≠ 0 have a zero-loss minimum, e = min{ηEω_i > 0} on axis i and r = ω_j/ω_i (r ≤ 0 or r ≥ 1). "
-    "GD can settle at a minimum iff e ≤ 1. For e > 1 no minimum is stable and the only candidate attracting "
-    "period-2 orbit of GD in θ is the EOS orbit on axis i: it attracts iff 1 < e < √5 − 1 and r(r − 1)(e − 1) < 2 "
-    "(for r ∈ {0, 1}, i.e. ω_j = 0 or ω_1 = ω_2, the orbits form a family with transverse multiplier 1); otherwise "
-    "GD is 'unstable' (period-4, chaos or divergence).",
+    "A zero-loss minimum is stable (linearly for e < 1; at e = 1 through the supercritical flip) iff e ≤ 1. For "
+    "e > 1 no minimum is stable and the EOS orbit on axis i is the only period-2 orbit of GD in θ that can attract: "
+    "it is linearly attracting iff 1 < e < √5 − 1 and r(r − 1)(e − 1) < 2 (for r ∈ {0, 1}, i.e. ω_j = 0 or "
+    "ω_1 = ω_2, the orbits form a family with transverse multiplier 1). Otherwise the regime is labelled 'unstable': "
+    "no minimum and no period-2 orbit attracts. What GD does there (longer cycles, chaos, escape) is not decided by "
+    "this claim.",
     method="combines the derived claims: minima (eos2d-control-parameter), orbits on axes (eos2d-two-cycles-on-axes), "
     "multipliers of every candidate, flip criticality at e = 1 and subcriticality at the transverse boundary; "
     "analysis.classify checked against the statement on an exact grid",
@@ -172,9 +184,12 @@ def regimes(p: Proof) -> None:
     flips = {f.name: f for f in A.fixed_points()}
     e1 = sp.Symbol("epsilon_1", real=True)
     w1 = sp.Symbol("omega_1", real=True)
-    p.fact("the flip point on axis 1 (θ ↦ −θ) has reduced multiplier 5 + 2ε_1 along the axis",
-           any(sp.expand(m - 5 - 2 * eta * E * w1) == 0 for m in flips["flip_1"].multipliers),
-           f"{flips['flip_1'].multipliers}")
+    p.uses("eos2d-two-cycles-on-axes", "every period-2 orbit of GD in θ that is not a fixed point lies on an "
+           "eigen-axis, as the EOS orbit or as the flip point θ ↦ −θ (the quartic's cycles have period 4 in θ)")
+    p.uses("eos2d-control-parameter", "for e > 1 every minimum is unstable")
+    p.check("the flip point on axis 1 (θ ↦ −θ) has reduced multiplier 5 + 2ε_1 along the axis",
+            [sp.expand(m - 5 - 2 * eta * E * w1) == 0 for m in flips["flip_1"].multipliers].count(True) >= 1, True,
+            f"analysis.fixed_points() multipliers {flips['flip_1'].multipliers}")
     p.equal("its η·NTK is 4 + 2ε_1 = 2(ε_1 + 2)", flips["flip_1"].point[Tt], 2 * (eta * E * w1 + 2))
     dlt = sp.Symbol("delta", nonnegative=True)
     p.equal("η·NTK ≥ 0 means ε_1 = −2 + δ, δ ≥ 0, and then 5 + 2ε_1 = 1 + 2δ ≥ 1: never attracting",
@@ -187,10 +202,13 @@ def regimes(p: Proof) -> None:
             rp * (1 - rp) * ej)
     p.infer("so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
             from_=("the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ",))
-    p.fact("the flip at e = 1 is supercritical (coefficient 2 > 0): 'minimum' at e = 1",
-           A.flip_normal_form().coefficient > 0)
-    p.fact("the transverse flip is subcritical for every r ≠ 1 (Σc < 0 < Πc): 'unstable' on the boundary",
-           sp.expand(A.transverse_flip().c_sum + (r - 1) ** 2) == 0)
+    p.uses("eos2d-flip-birth", "the flip at e = 1 is supercritical (coefficient 2 > 0): 'minimum' at e = 1")
+    p.uses("eos2d-transverse-flip", "the transverse flip is subcritical for every r ≠ 1: 'unstable' on the boundary")
+    p.uses("eos2d-window", "the EOS orbit is linearly attracting iff 1 < e < √5 − 1 and r(r − 1)(e − 1) < 2")
+    p.covers("the only period-2 orbit", "every period-2 orbit of GD in θ that is not a fixed point lies on an "
+             "eigen-axis, as the EOS orbit or as the flip point θ ↦ −θ (the quartic's cycles have period 4 in θ)",
+             "so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
+             "η·NTK ≥ 0 means ε_1 = −2 + δ, δ ≥ 0, and then 5 + 2ε_1 = 1 + 2δ ≥ 1: never attracting")
     grid_e = [sp.Rational(k, 20) for k in (4, 19, 20, 21, 22, 24, 25, 30, 40)] + [sp.Rational(11, 10)]
     grid_r = [sp.Integer(-1), sp.Integer(-4), sp.Integer(5), sp.Rational(3, 2), sp.Integer(0), sp.Integer(1)]
     mismatches = []
@@ -199,8 +217,8 @@ def regimes(p: Proof) -> None:
         got = A.classify(1, rv, ev, 1)
         if got != _regime_by_theorem(ev, rv):
             mismatches.append((ev, rv, got))
-    p.fact(f"analysis.classify agrees with the statement on {len(grid_e) * len(grid_r)} exact (e, r), including the "
-           "boundaries e = 1 and r(r − 1)(e − 1) = 2", not mismatches, f"mismatches {mismatches}")
+    p.check(f"analysis.classify agrees with the statement on {len(grid_e) * len(grid_r)} exact (e, r), including the "
+            "boundaries e = 1 and r(r − 1)(e − 1) = 2", mismatches, [], "the (e, r, label) where they differ")
 
 
 if __name__ == "__main__":

@@ -91,8 +91,8 @@ def interval_orbit(p: Proof) -> None:
     p.states(sp.Lt(sp.Function("rho")(sp.Symbol("D_{GD^2}")), 1))
     for example in EXAMPLES:
         label = "(ω1, ω2, E, η) = ({}, {}, {}, {})".format(*example)
-        p.fact(f"{label} is in the attracting window", analysis.classify(*example) == "period-2",
-               f"e = {analysis.control_parameter(*example)}")
+        p.check(f"{label} is in the attracting window", analysis.classify(*example), "period-2",
+                f"analysis.classify, e = {analysis.control_parameter(*example)}")
         out = prove_orbit(*example)
         k = out["krawczyk"]
         if not k.unique:

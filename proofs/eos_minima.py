@@ -45,26 +45,32 @@ def fixed_points(p: Proof) -> None:
     (R1, _), (R2, _) = (sp.div(sp.expand(e - v), zt, zt) for e, v in ((m.next_zt, zt), (m.next_Tt, Tt)))
     p.equal("z̃' − z̃ = z̃·R₁ with R₁ polynomial", m.next_zt - zt, zt * R1)
     p.equal("T̃' − T̃ = z̃·R₂ with R₂ polynomial", m.next_Tt - Tt, zt * R2)
-    p.fact("R₁, R₂ are polynomials (z̃ divides both)", R1.is_polynomial(zt, Tt) and R2.is_polynomial(zt, Tt))
+    p.check("R₁, R₂ are polynomials (z̃ divides both)", [R1.is_polynomial(zt, Tt), R2.is_polynomial(zt, Tt)],
+            [True, True], "is_polynomial in (z̃, T̃)")
     _charpoly_equal(p, "on z̃ = 0 the Jacobian has multipliers 1 and 1 − T̃", jac.subs(zt, 0), [1, 1 - Tt])
     # Off the line: R₁ is linear in T̃; eliminating T̃ from R₂ leaves a product of linear factors.
-    p.fact("R₁ is linear in T̃", sp.degree(R1, Tt) == 1)
+    p.check("R₁ is linear in T̃", sp.degree(R1, Tt), 1, "degree in T̃")
     c1, c0 = sp.Poly(R1, Tt).all_coeffs()
     T_of_z = -c0 / c1
     elim = sp.numer(sp.together(R2.subs(Tt, T_of_z)))
     roots = w1 * w2 * (zt + eta * E) * (w1 * zt - 2) * (w2 * zt - 2)
     ratio = sp.cancel(elim / roots)
-    p.fact("off the line (generic: (ω₁+ω₂)z̃ ≠ 2), eliminating T̃ leaves a constant times "
-           "ω₁ω₂(z̃ + ηE)(ω₁z̃ − 2)(ω₂z̃ − 2)", ratio.is_Rational and ratio != 0, f"constant {ratio}")
+    p.check("off the line (generic: (ω₁+ω₂)z̃ ≠ 2), eliminating T̃ leaves a non-zero rational constant times "
+            "ω₁ω₂(z̃ + ηE)(ω₁z̃ − 2)(ω₂z̃ − 2)", [ratio.is_Rational, ratio == 0], [True, False],
+            f"eliminant / product = {ratio}")
     p.equal("the eliminant equals that product", elim, ratio * roots)
     derived = {f.name: f for f in A.fixed_points()}
-    p.fact("analysis.fixed_points() lists the line and exactly these three points",
-           set(derived) == {"minima", *stated}, f"{sorted(derived)}")
+    p.check("analysis.fixed_points() lists the line and exactly these three points", sorted(derived),
+            sorted({"minima", *stated}), "names of the derived fixed points")
+    p.infer("so the fixed points are exactly the line z̃ = 0 and these three points",
+            ("z̃' − z̃ = z̃·R₁ with R₁ polynomial", "R₁ is linear in T̃", "the eliminant equals that product"))
+    p.covers("exactly these fixed points", "so the fixed points are exactly the line z̃ = 0 and these three points")
     for name, (point, mults) in stated.items():
         p.equal(f"{name}: a fixed point of the map", F.subs(point), sp.Matrix([point[zt], point[Tt]]))
         p.equal(f"{name}: the derived point is the stated one", sp.Matrix([derived[name].point[k] for k in (zt, Tt)]),
                 sp.Matrix([point[zt], point[Tt]]))
         _charpoly_equal(p, f"{name}: multipliers {mults}", jac.subs(point), mults)
+    p.covers("on each axis i", "flip_1: a fixed point of the map", "flip_2: a fixed point of the map")
     # Parameter space: θ_i' − θ_i = −ηz ω_i θ_i, so a fixed point has z = 0 or every ω_iθ_i = 0.
     mdl, omega = eigenbasis(2)
     step = mdl.on_theta(mdl.gd_map) - sp.Matrix(mdl.theta)
@@ -90,9 +96,8 @@ def minimum_stability(p: Proof) -> None:
     p.equal("∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", sp.diff(m.next_zt, zt).subs(zt, 0), 1 - Tt)
     p.equal("∂z̃'/∂T̃ at z̃ = 0 is 0 (the line is fixed)", sp.diff(m.next_zt, Tt).subs(zt, 0), 0)
     p.equal("T̃' = T̃ on z̃ = 0", m.next_Tt.subs(zt, 0), Tt)
-    p.fact("analysis.minimum_multipliers() = (1, 1 − T̃)", A.minimum_multipliers() == (1, 1 - Tt))
-    region = A.edge_of_stability()
-    p.fact("|1 − T̃| < 1 ⟺ 0 < T̃ < 2", region == sp.Interval.open(0, 2), f"solution set {region}")
+    p.check("analysis.minimum_multipliers() = (1, 1 − T̃)", A.minimum_multipliers(), (1, 1 - Tt))
+    p.check("|1 − T̃| < 1 ⟺ 0 < T̃ < 2", A.edge_of_stability(), sp.Interval.open(0, 2), "analysis.edge_of_stability")
 
 
 @claim(
@@ -114,6 +119,10 @@ def min_ntk(p: Proof) -> None:
             mdl, _ = eigenbasis(P)
             stated = sum(omega[i] * (omega[i] - omega[k]) * eta * th**2 for i, th in enumerate(mdl.theta))
             p.equal(f"P = {P}, k = {k + 1}: η·NTK − 2ω_k(z̃ + ηE) = Σ ω_i(ω_i − ω_k)ηθ_i²", gap, stated)
+    # Any P: η·NTK = Σ ηω_i²θ_i² and z̃ + ηE = Σ ηω_iθ_i²/2 are sums over modes, so the identity holds term by term.
+    w_i, w_k, th_i = sp.symbols("omega_i omega_k theta_i", real=True)
+    term = "any P: term i of η·NTK − 2ω_k(z̃ + ηE) is ω_i(ω_i − ω_k)ηθ_i²"
+    p.equal(term, eta * w_i**2 * th_i**2 - 2 * w_k * (eta * w_i * th_i**2 / 2), w_i * (w_i - w_k) * eta * th_i**2)
     a, b, wk = sp.Symbol("a", positive=True), sp.Symbol("b", positive=True), sp.Symbol("omega_k", real=True)
     pos_k, neg_k = sp.Symbol("omega_k", positive=True), sp.Symbol("omega_k", negative=True)
     coeff = lambda wi, wkk: wi * (wi - wkk)  # noqa: E731
@@ -123,7 +132,13 @@ def min_ntk(p: Proof) -> None:
     # E < 0: ω_k < 0 is the one with least positive ηEω_k, so no ω_i lies in (ω_k, 0).
     p.positive("E < 0, ω_i = a > 0: ω_i(ω_i − ω_k) > 0", coeff(a, neg_k), a * (a - neg_k))
     p.positive("E < 0, ω_i = ω_k − b: ω_i(ω_i − ω_k) > 0", coeff(neg_k - b, neg_k), b * (b - neg_k))
-    p.fact("ω_i = 0 or ω_i = ω_k give a zero coefficient", coeff(0, wk) == 0 and sp.expand(coeff(wk, wk)) == 0)
+    p.check("ω_i = 0 or ω_i = ω_k give a zero coefficient", [coeff(0, wk), coeff(wk, wk)], [0, 0])
+    every = "so every term is ≥ 0 (the four sign cases and the zero cases exhaust the ω_i)"
+    p.infer(every, ("E > 0, ω_i = −a < 0: ω_i(ω_i − ω_k) > 0", "E > 0, ω_i = ω_k + b: ω_i(ω_i − ω_k) > 0",
+                    "E < 0, ω_i = a > 0: ω_i(ω_i − ω_k) > 0", "E < 0, ω_i = ω_k − b: ω_i(ω_i − ω_k) > 0",
+                    "ω_i = 0 or ω_i = ω_k give a zero coefficient"))
+    p.covers("(any P)", term)
+    p.covers("every term is ≥ 0", every)
     # Attained: on axis k, ηθ_k² = 2ηE/ω_k gives z̃ = 0 and η·NTK = 2ηEω_k.
     mdl, omega = eigenbasis(2)
     vertex = {mdl.theta[0]: sp.sqrt(2 * E / omega[0]), mdl.theta[1]: 0}
@@ -138,11 +153,11 @@ def min_ntk(p: Proof) -> None:
     th1, th2 = mdl.theta
     p.positive("if every Eω_i ≤ 0 (Eω_i = −c_i), then −2E·z = 2E² + Σ c_iθ_i² > 0: z ≠ 0 everywhere",
                no_min, 2 * Enz**2 + c1 * th1**2 + c2 * th2**2, nonzero=(Enz,))
-    p.fact("E = 0: θ = 0 is a zero-loss minimum with NTK 0",
-           mdl.output.subs({E: 0, th1: 0, th2: 0}) == 0 and mdl.ntk.subs({th1: 0, th2: 0}) == 0)
+    p.check("E = 0: θ = 0 is a zero-loss minimum with NTK 0",
+            [mdl.output.subs({E: 0, th1: 0, th2: 0}), mdl.ntk.subs({th1: 0, th2: 0})], [0, 0], "z and NTK at θ = 0")
     checks = [((-1, 2, 1, "1/4"), 1), ((3, 2, 1, "1/4"), 1), ((1, -1, 0, 1), 0), ((-3, 2, -1, "1/3"), 2)]
-    p.fact("analysis.min_ntk agrees with 2·min{ηEω_i > 0} on exact examples",
-           all(A.min_ntk(*args) == want for args, want in checks), f"{checks}")
+    p.check("analysis.min_ntk agrees with 2·min{ηEω_i > 0} on exact examples (worked by hand)",
+            [A.min_ntk(*args) for args, _ in checks], [want for _, want in checks], f"min_ntk at {[a for a, _ in checks]}")
 
 
 @claim(
@@ -161,14 +176,18 @@ def control_parameter(p: Proof) -> None:
     p.states(sp.Lt(ek, 1))
     fr = A.axis_frame()
     free = fr.p_next.free_symbols | fr.q_next.free_symbols | fr.y.free_symbols
-    p.fact("the axis-frame map (p, q) ↦ (p', q') involves only ε = ηEω_1 and r = ω_2/ω_1",
-           free <= {A.p, A.q, A.eps, A.r}, f"free symbols {sorted(map(str, free))}")
+    p.check("the axis-frame map (p, q) ↦ (p', q') involves only ε = ηEω_1 and r = ω_2/ω_1",
+            sorted(map(str, free - {A.p, A.q})), sorted(map(str, (A.eps, A.r))), "its parameters (free symbols but p, q)")
+    p.covers("only through ε_i = ηEω_i", "the axis-frame map (p, q) ↦ (p', q') involves only ε = ηEω_1 and r = ω_2/ω_1")
     vertex = A.minimum_multipliers()[1].subs(Tt, 2 * ek)
     p.equal("at the least-NTK minimum (T̃ = 2e) the transverse multiplier is 1 − 2e", vertex, 1 - 2 * ek)
     stable = sp.solve_univariate_inequality(sp.Abs(vertex) < 1, ek, relational=False)
-    p.fact("|1 − 2e| < 1 ⟺ 0 < e < 1 (e > 0 when E ≠ 0)", stable == sp.Interval.open(0, 1), f"{stable}")
-    p.fact("for e ≥ 1 every minimum has η·NTK ≥ 2e ≥ 2, outside the stable interval (0, 2)",
-           sp.Interval(2, sp.oo).intersect(A.edge_of_stability()) == sp.EmptySet)
+    p.check("|1 − 2e| < 1 ⟺ 0 < e < 1 (e > 0 when E ≠ 0)", stable, sp.Interval.open(0, 1), "solve_univariate_inequality")
+    p.uses("eos2d-min-ntk", "every zero-loss minimum has η·NTK ≥ 2e")
+    p.uses("eos2d-minimum-stability", "a minimum is linearly stable iff 0 < η·NTK < 2")
+    outside = "for e ≥ 1 every minimum has η·NTK ≥ 2e ≥ 2, outside the stable interval (0, 2)"
+    p.check(outside, sp.Interval(2, sp.oo).intersect(A.edge_of_stability()), sp.EmptySet, "[2, ∞) ∩ stable interval")
+    p.covers("every minimum", outside, "every zero-loss minimum has η·NTK ≥ 2e")
 
 
 if __name__ == "__main__":

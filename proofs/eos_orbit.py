@@ -54,6 +54,7 @@ def axis_map(p: Proof) -> None:
     p.equal("θ-space GD: η^{1/2}ω_2θ_2' = q'", sp.sqrt(eta) * w2 * step[1], fr.q_next.subs(frame, simultaneous=True))
     p.equal("y = ω_1·ηz(θ)", fr.y.subs(frame, simultaneous=True), w1 * eta * mdl.output)
     p.equal("the axis q = 0 is invariant: q' = 0 there", fr.q_next.subs(qq, 0), 0)
+    p.covers("Each eigen-axis q = 0 is invariant", "the axis q = 0 is invariant: q' = 0 there")  # the frame of any axis i
     p.equal("η·NTK on the axis: p² = 2(y + ε)", A.axis_ntk(), 2 * (y + eps))
     p.equal("analysis.axis_map() = y + y(y + ε)(y − 2)", A.axis_map(), f_stated)
     # Against the reduced 2-D map: on axis 1, T̃ = J̃(ω_1)² = 2ω_1(z̃ + ηE), and ω_1z̃' = f(ω_1z̃).
@@ -73,9 +74,10 @@ def axis_map(p: Proof) -> None:
     "eigen-axis. On axis i, f∘f − id = (f − id)·(y² + (ε − 1)y + 1 − ε)·(y⁴ + (ε−3)y³ + (3−3ε)y² + (2ε−2)y + 2): "
     "the fixed points y = 0 (minimum), −ε (θ = 0) and 2 (θ ↦ −θ); the EOS 2-cycle, on which (1 − y₁)(1 − y₂) = 1 so "
     "θ returns after two steps; and 2-cycles of y with (1 − y₁)(1 − y₂) = −1, which are 4-cycles θ → θ' → −θ → −θ' "
-    "(real for ε ≥ 2√2 − 1).",
+    "(for ε > −1 real exactly when ε ≥ 2√2 − 1).",
     method="exact identity for the two-step factor in θ; a Gröbner basis shows z̃₁ = z̃₂ = 0; exact factorisation "
-    "over ℚ(ε); Vieta via resultants and a reduction modulo the quartic; exact discriminant",
+    "over ℚ(ε); Vieta via resultants and a reduction modulo the quartic; exact discriminant, its real zeros, and "
+    "exact real-root counts (Sturm) on each side",
 )
 def two_cycles_on_axes(p: Proof) -> None:
     a, b = sp.symbols("a b", real=True)  # z̃ at the two points of the orbit
@@ -86,8 +88,10 @@ def two_cycles_on_axes(p: Proof) -> None:
     p.equal("(1 − ωa)(1 − ωb) − 1 = ω(ωab − a − b)", (1 - w * a) * (1 - w * b) - 1, w * (w * a * b - a - b))
     w1, w2 = sp.symbols("omega_1 omega_2", real=True)
     G = sp.groebner([w1 * a * b - a - b, w2 * a * b - a - b, (w1 - w2) * t - 1], t, w1, w2, a, b, order="lex")
-    p.fact("with ω_1 ≠ ω_2 (t = 1/(ω_1 − ω_2)), both θ_i ≠ 0 forces z̃ = 0 at both points: the Gröbner basis "
-           "contains a + b and b², so b = 0 and a = 0", (a + b) in G.exprs and b**2 in G.exprs, f"basis {G.exprs}")
+    off_axes = ("with ω_1 ≠ ω_2 (t = 1/(ω_1 − ω_2)), both θ_i ≠ 0 forces z̃ = 0 at both points: the Gröbner basis "
+                "contains a + b and b², so b = 0 and a = 0")
+    p.check(off_axes, [(a + b) in G.exprs, b**2 in G.exprs], [True, True], f"lex Gröbner basis {G.exprs}")
+    p.covers("every period-2 orbit", off_axes, "(1 − ωa)(1 − ωb) − 1 = ω(ωab − a − b)")
     fac = A.period_two_factors()
     f = A.axis_map()
     quart = y**4 + (eps - 3) * y**3 + (3 - 3 * eps) * y**2 + (2 * eps - 2) * y + 2
@@ -103,8 +107,27 @@ def two_cycles_on_axes(p: Proof) -> None:
     disc = sp.factor(sp.discriminant(quart, y))
     p.equal("discriminant of the quartic = 4(ε² + 2ε − 7)²(ε² + 2ε + 2)", disc,
             4 * (eps**2 + 2 * eps - 7) ** 2 * (eps**2 + 2 * eps + 2))
-    p.fact("its real roots appear at ε² + 2ε − 7 = 0, ε = 2√2 − 1 (for ε > −1)",
-           sp.solve(eps**2 + 2 * eps - 7, eps) == [-1 + 2 * sp.sqrt(2), -2 * sp.sqrt(2) - 1])
+    zeros = sp.solveset(disc, eps, sp.Interval.open(-1, sp.oo))
+    p.check("for ε > −1 the discriminant vanishes only at ε = 2√2 − 1", zeros, sp.FiniteSet(2 * sp.sqrt(2) - 1),
+            "solveset over (−1, ∞)")
+    counts = [sp.Poly(quart.subs(eps, v), y).count_roots() for v in (0, 2)]
+    p.check("real roots of the quartic (Sturm count): none at ε = 0, four at ε = 2", counts, [0, 4], "Poly.count_roots")
+    c = 2 * sp.sqrt(2) - 1
+    double = y**2 + (sp.sqrt(2) - 2) * y - sp.sqrt(2)
+    p.check("at ε = 2√2 − 1 the quartic is (y² + (√2 − 2)y − √2)²", sp.expand(quart.subs(eps, c) - double**2), 0,
+            "expanded difference")
+    p.compare("whose discriminant (√2 − 2)² + 4√2 = 6 is > 0: two real double roots", (sp.sqrt(2) - 2) ** 2 + 4 * sp.sqrt(2),
+              ">", 0)
+    p.cite("the number of real roots of a monic real polynomial whose coefficients vary continuously can change only "
+           "where its discriminant vanishes", "continuity of the roots in the coefficients; non-real roots come in "
+           "conjugate pairs, which can reach the real line only as a multiple root", "Marden, Geometry of Polynomials, "
+           "AMS Math. Surveys 3 (1966), §1")
+    real = "so for ε > −1 the quartic has real roots exactly when ε ≥ 2√2 − 1"
+    p.infer(real, ("for ε > −1 the discriminant vanishes only at ε = 2√2 − 1",
+                   "real roots of the quartic (Sturm count): none at ε = 0, four at ε = 2",
+                   "whose discriminant (√2 − 2)² + 4√2 = 6 is > 0: two real double roots",
+                   "the number of real roots of a monic real polynomial whose coefficients vary continuously can change "
+                   "only where its discriminant vanishes"))
 
 
 @claim(
@@ -136,8 +159,8 @@ def eos_orbit(p: Proof) -> None:
     p.equal("analysis: mean 1 + ε, offset ε − 1", sp.Matrix([orb.mean_ntk, orb.offset]), sp.Matrix([1 + eps, eps - 1]))
     p.equal("discriminant (ε − 1)(ε + 3)", orb.discriminant, (eps - 1) * (eps + 3))
     p.equal("product of the η·NTK values = 4", t_hi * t_lo, 4, modulo=(rel,))
-    p.fact("real iff ε ≤ −3 or ε ≥ 1; η·NTK ≥ 0 needs sum 2(1 + ε) ≥ 0: together ε ≥ 1",
-           orb.exists == sp.Interval(1, sp.oo), f"{orb.exists}")
+    p.check("real iff ε ≤ −3 or ε ≥ 1; η·NTK ≥ 0 needs sum 2(1 + ε) ≥ 0: together ε ≥ 1", orb.exists,
+            sp.Interval(1, sp.oo), "analysis.eos_orbit().exists")
     p.equal("at ε = 1 the orbit collapses onto the minimum: q = y²", qy.subs(eps, 1), y**2)
 
 
@@ -178,7 +201,8 @@ def multipliers(p: Proof) -> None:
     "eos2d-window",
     title="the 2-cycle attracts for 1 < e < √5 − 1 (r = −1)",
     source=Source("derived"),
-    statement="The EOS orbit attracts iff 1 < ε < √5 − 1 and r(r − 1)(ε − 1) < 2, i.e. for 1 < e < min(√5 − 1, "
+    statement="The EOS orbit is linearly attracting (both two-step multipliers in (−1, 1)) iff 1 < ε < √5 − 1 and "
+    "r(r − 1)(ε − 1) < 2, i.e. for 1 < e < min(√5 − 1, "
     "1 + 2/(r(r − 1))) (r ≤ 0 or r ≥ 1 on the axis of e); so the cycle-mean η·NTK lies in (2, √5) and the EOS offset "
     "in (0, √5 − 2). In the symmetric case (r = −1) the window is 1 < e < √5 − 1. It loses stability along the axis "
     "at ε = √5 − 1 and across it at ε = 1 + 2/(r(r − 1)); the latter comes first iff r(r − 1) > 4 + 2√5.",
@@ -189,22 +213,22 @@ def window(p: Proof) -> None:
     orb = A.eos_orbit()
     ek = sp.Symbol("e")
     p.states(sp.And(sp.Lt(1, ek), sp.Lt(ek, sp.Min(sp.sqrt(5) - 1, 1 + 2 / (r * (r - 1))))))
-    p.fact("|7 − 4ε − 2ε²| < 1 and ε ≥ 1 ⟺ 1 < ε < √5 − 1", orb.along_window == sp.Interval.open(1, sp.sqrt(5) - 1),
-           f"{orb.along_window}")
+    p.check("|7 − 4ε − 2ε²| < 1 and ε ≥ 1 ⟺ 1 < ε < √5 − 1", orb.along_window, sp.Interval.open(1, sp.sqrt(5) - 1),
+            "analysis.eos_orbit().along_window")
     p.equal("1 − across = r(r − 1)(ε − 1)", 1 - orb.across, r * (r - 1) * (eps - 1))
     p.equal("across + 1 = 2 − r(r − 1)(ε − 1)", orb.across + 1, 2 - r * (r - 1) * (eps - 1))
     p.equal("across = −1 at ε = 1 + 2/(r(r − 1))", orb.across_boundary, 1 + 2 / (r * (r - 1)))
     # On the axis of e = the least positive ε, r ∉ (0, 1): ε_j = rε_i would be a smaller positive value.
     rr = sp.Symbol("r", positive=True)
-    p.fact("0 < r < 1 would give 0 < rε < ε: excluded, so r(r − 1) ≥ 0 on the axis of e",
-           sp.solve_univariate_inequality(rr * (rr - 1) < 0, rr, relational=False) == sp.Interval.open(0, 1))
-    p.fact("symmetric case: |3 − 2ε| < 1 ⟺ 1 < ε < 2, which contains the along window",
-           orb.symmetric_window == sp.Interval.open(1, sp.sqrt(5) - 1), f"{orb.symmetric_window}")
+    p.check("0 < r < 1 would give 0 < rε < ε: excluded, so r(r − 1) ≥ 0 on the axis of e",
+            sp.solve_univariate_inequality(rr * (rr - 1) < 0, rr, relational=False), sp.Interval.open(0, 1),
+            "where r(r − 1) < 0")
+    p.check("symmetric case: |3 − 2ε| < 1 ⟺ 1 < ε < 2, which contains the along window", orb.symmetric_window,
+            sp.Interval.open(1, sp.sqrt(5) - 1), "analysis.eos_orbit().symmetric_window")
     k = sp.Symbol("k", positive=True)  # k = r(r − 1)
     first = sp.solve_univariate_inequality(1 + 2 / k < sp.sqrt(5) - 1, k, relational=False) & sp.Interval.open(0, sp.oo)
-    p.fact("for k = r(r − 1) > 0: 1 + 2/k < √5 − 1 ⟺ k > 2/(√5 − 2) = 4 + 2√5",
-           isinstance(first, sp.Interval) and first.left_open and first.right == sp.oo
-           and sp.radsimp(first.left - 4 - 2 * sp.sqrt(5)) == 0, f"{first}")
+    p.check("for k = r(r − 1) > 0: 1 + 2/k < √5 − 1 ⟺ k > 2/(√5 − 2) = 4 + 2√5", first,
+            sp.Interval.open(4 + 2 * sp.sqrt(5), sp.oo), "solve_univariate_inequality")
     p.equal("mean η·NTK at the window ends: 1 + 1 = 2 and 1 + (√5 − 1) = √5",
             sp.Matrix([orb.mean_ntk.subs(eps, 1), orb.mean_ntk.subs(eps, sp.sqrt(5) - 1)]), sp.Matrix([2, sp.sqrt(5)]))
 

@@ -32,7 +32,7 @@ def model(p: Proof) -> None:
         p.equal(f"P = {P}: J = ∂z/∂θ = θᵀQ", m.jacobian, explicit(theta.T * Q, v))
         p.equal(f"P = {P}: ∇θL = zJᵀ", m.gradient, explicit(z * J.T, v))
         p.equal(f"P = {P}: JJᵀ = θᵀQ²θ", m.ntk, explicit(theta.T * Q * Q * theta, v))
-        p.fact(f"P = {P}: the NTK is 1×1", (m.jacobian * m.jacobian.T).shape == (1, 1))
+        p.check(f"P = {P}: the NTK is 1×1", (m.jacobian * m.jacobian.T).shape, (1, 1), "shape of JJᵀ")
 
 
 @claim(
@@ -57,9 +57,12 @@ def ntk_hessian(p: Proof) -> None:
         ntk = (Jg * Jg.T)[0, 0]
         p.equal(f"P = {P}: det(λI − JᵀJ) = λ^(P−1)(λ − JJᵀ)",
                 (lam * sp.eye(P) - Jg.T * Jg).det(), lam ** (P - 1) * (lam - ntk))
-    p.fact("JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ",
-           sp.Add(*[s**2 for s in sp.symbols("j_1:4", real=True)]).is_nonnegative is True)
-    p.cite("away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂", "Weyl's inequality for symmetric matrices")
+    j = sp.symbols("j_1:4", real=True)
+    p.check("JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ",
+            sp.Add(*[s**2 for s in j]).is_nonnegative, True, "SymPy's assumptions: a sum of squares of reals")
+    p.cite("away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂",
+           "Weyl's inequality |λ_k(A + B) − λ_k(A)| ≤ ‖B‖₂ for symmetric A, B",
+           "Horn & Johnson, Matrix Analysis, 2nd ed. (2013), Theorem 4.3.1")
     m = quadratic(sp.Matrix([[1]]))  # P = 1: λmax(H) is H itself
     p.differ("away from minima λmax(H) ≠ JJᵀ (P = 1, Q = 1)", m.hessian[0, 0], m.ntk,
              at={m.theta[0]: 1, E: 0}, refutes=False)

@@ -15,8 +15,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eos_theory.proof import CorrectionFailed, Disproved, NotRational, Proof, find_counterexample, normal_form
-from eos_theory.registry import Claim, Source, run, write_json_atomic
+from eos_theory.proof import (CorrectionFailed, Disproved, NotRational, Proof, Undecided, exact_sign,
+                              find_counterexample, normal_form, same)
+from eos_theory.registry import Claim, Source, check_premises, run, write_json_atomic
 from strategies import nonzero_rationals, polynomials, rationals
 
 x, y, u = sp.symbols("x y u", real=True)
@@ -450,8 +451,177 @@ def test_infer_requires_its_premises_to_be_recorded():
         p.infer("unsupported", from_=("a step that was never recorded",))
 
 
-def test_cite_records_the_theorem_by_name():
+def test_cite_needs_the_theorem_and_a_reference():
     p = Proof()
-    p.cite("|λmax(A + B) − λmax(A)| ≤ ‖B‖", "Weyl's inequality")
-    assert (p.steps[-1].kind, p.steps[-1].detail) == ("theorem", "Weyl's inequality")
+    p.cite("|λmax(A + B) − λmax(A)| ≤ ‖B‖", "Weyl's inequality", "Horn & Johnson, Theorem 4.3.1")
+    assert (p.steps[-1].kind, p.steps[-1].detail) == ("citation", "Weyl's inequality (Horn & Johnson, Theorem 4.3.1)")
     assert p.verdict == "verified"
+    with pytest.raises(ValueError):
+        p.cite("unsupported", "Weyl's inequality", " ")
+    with pytest.raises(TypeError):
+        p.cite("unsupported", "Weyl's inequality")  # a citation without a reference cannot be written
+
+
+def test_a_bare_true_cannot_be_recorded():
+    p = Proof()
+    assert not hasattr(p, "fact")
+    with pytest.raises(AssertionError, match="no step"):
+        p.verdict
+
+
+# -- exact decisions: exact_sign, same, check, compare --------------------------------------------
+
+
+@pytest.mark.parametrize("value, sign", [
+    (sp.Rational(-3, 7), -1), (0, 0), (sp.sqrt(5) - 1 - sp.Rational(5, 4), -1),  # √5 − 1 = 1.236… < 1.25
+    (sp.sqrt(5) - 1 - sp.Rational(6, 5), 1), (sp.sqrt(2) + sp.sqrt(3) - sp.sqrt(5 + 2 * sp.sqrt(6)), 0),
+    (30 + 6 * sp.sqrt(5), 1), (sp.Rational(99, 70) - sp.sqrt(2), 1),  # 99/70 = 1.414285… > √2 = 1.414213…
+])
+def test_exact_sign_of_algebraic_numbers(value, sign):
+    assert exact_sign(value) == sign
+
+
+def test_exact_sign_resolves_a_gap_far_below_double_precision():
+    tiny = sp.Rational(1, 10**40)
+    assert exact_sign(sp.sqrt(2) - sp.sqrt(2 - tiny)) == 1  # (√2 − √(2 − t)) ≈ t/(2√2) = 3.5e-41
+    assert exact_sign(sp.sqrt(2 - tiny) - sp.sqrt(2)) == -1
+
+
+@pytest.mark.parametrize("value", [sp.Symbol("x"), sp.Float(0.5), sp.sqrt(2) * 1.0])
+def test_exact_sign_refuses_what_is_not_an_exact_number(value):
+    with pytest.raises(Undecided):
+        exact_sign(value)
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    (sp.Interval.open(1, sp.sqrt(5) - 1), sp.Interval.open(1, (sp.sqrt(20) - 2) / 2), True),
+    (sp.Interval.open(1, sp.sqrt(5) - 1), sp.Interval(1, sp.sqrt(5) - 1), False),  # openness matters
+    (sp.Interval.open(0, 2), sp.Interval.open(0, sp.Rational(199, 100)), False),
+    ((x + 1) ** 2, x**2 + 2 * x + 1, True), ((x + 1) ** 2, x**2 + 1, False),
+    ([1, sp.Rational(1, 2)], (1, Fraction(1, 2)), True), ([1, 2], [1, 2, 3], False),
+    (sp.Rational(1, 2), 0.5, False), (True, sp.true, True), (True, 1, False), ("minimum", "minimum", True),
+    (sp.FiniteSet(sp.sqrt(8)), sp.FiniteSet(2 * sp.sqrt(2)), True),
+])
+def test_same_decides_equality_exactly(a, b, expected):
+    assert same(a, b) is expected
+    assert same(b, a) is expected
+
+
+def test_normal_form_refuses_non_commuting_symbols():
+    A, B = sp.symbols("A B", commutative=False)
+    with pytest.raises(NotRational):
+        normal_form(A * B - B * A)  # would be 0 if A, B were treated as commuting
+    assert not same(A * B, B * A)
+
+
+def test_check_records_the_computed_value_and_refuses_a_mismatch():
+    p = Proof()
+    p.check("|1 − s| < 1 ⟺ 0 < s < 2", sp.solve_univariate_inequality(sp.Abs(1 - x) < 1, x, relational=False),
+            sp.Interval.open(0, 2), "solve_univariate_inequality")
+    assert p.steps[-1].kind == "check" and "Interval.open(0, 2)" in p.steps[-1].detail
+    with pytest.raises(AssertionError, match="computed 1, expected 2"):
+        p.check("degree", sp.degree(x**2 - x, x) - 1, 2)
+
+
+def test_compare_decides_inequalities_of_algebraic_numbers():
+    p = Proof()
+    p.compare("√5 − 1 < 5/4", sp.sqrt(5) - 1, "<", sp.Rational(5, 4))
+    p.compare("√8 = 2√2", sp.sqrt(8), "==", 2 * sp.sqrt(2))
+    with pytest.raises(AssertionError, match="is false"):
+        p.compare("√2 > 99/70", sp.sqrt(2), ">", sp.Rational(99, 70))
+    with pytest.raises(ValueError):
+        p.compare("bad op", 1, "=<", 2)
+
+
+def test_numerical_evidence_must_reach_the_required_digits():
+    p = Proof()
+    p.numerical("GD settles", 31, "after 100 steps", required=30)
+    assert p.basis == "numerical" and "31 agreeing digits (≥ 30 required)" in p.steps[-1].detail
+    with pytest.raises(AssertionError, match="only 29 digits"):
+        p.numerical("GD settles", 29, "after 100 steps", required=30)
+
+
+# -- the audit: every quantifier of a statement is covered ----------------------------------------
+
+
+def _claim_with(statement, check, id="test-claim", expect="verified"):
+    return Claim(id, Source("derived"), statement, "a method", check, expect, __name__)
+
+
+def test_audit_flags_an_uncovered_quantifier():
+    r = run(_claim_with("For all x, (x + 1)² = x² + 2x + 1.", lambda p: p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)))
+    assert r.verdict == "inconclusive" and "'For all' in" in r.error
+
+
+def test_audit_accepts_a_covered_quantifier():
+    def check(p):
+        p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+        p.covers("For all x", "square")
+
+    assert run(_claim_with("For all x, (x + 1)² = x² + 2x + 1.", check)).verdict == "verified"
+
+
+@pytest.mark.parametrize("statement, covers, problem", [
+    ("For all x, x = x.", ("For every x", "square"), "does not occur in the statement"),
+    ("For all x, x = x.", ("For all x", "no such step"), "no recorded step"),
+    ("GD settles on the cycle.", ("settles", "run"), "numerical evidence, which does not cover it"),
+])
+def test_audit_rejects_bad_coverage(statement, covers, problem):
+    def check(p):
+        p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+        p.numerical("run", 40, "60-digit GD", required=30)
+        p.covers(*covers)
+
+    r = run(_claim_with(statement, check))
+    assert r.verdict == "inconclusive" and problem in r.error
+
+
+def test_numerical_steps_cover_a_quantifier_only_for_the_examples_checked():
+    def check(p):
+        p.numerical("run", 40, "60-digit GD", required=30)
+        p.covers("settles", "run")
+
+    assert run(_claim_with("GD settles on the cycle (for the examples checked).", check)).verdict == "verified"
+
+
+def test_every_registered_quantified_claim_would_fail_without_its_coverage():
+    """Gutting a proof to its first step is caught for every claim whose statement quantifies."""
+    from eos_theory import registry
+
+    for c in registry.claims():
+        quantified = bool(registry.QUANTIFIERS.search(c.statement))
+        p = Proof()
+        p.equal("a trivial step", x, x)
+        assert bool(registry.audit(c, p)) is quantified, c.id
+
+
+# -- premises: a claim used as a premise must be verified -----------------------------------------
+
+
+def test_premises_must_be_verified():
+    good = _claim_with("x = x.", lambda p: p.equal("x = x", x, x), id="good")
+    bad = _claim_with("x = x + 1.", lambda p: p.equal("x = x + 1", x, x + 1), id="bad")
+
+    def uses(dep):
+        def check(p):
+            p.uses(dep, f"{dep} holds")
+            p.equal("x = x", x, x)
+        return check
+
+    results = [run(c) for c in (good, bad, _claim_with("uses good.", uses("good"), id="a"),
+                                _claim_with("uses bad.", uses("bad"), id="b"))]
+    out = {r.claim.id: r for r in check_premises(results)}
+    assert out["a"].verdict == "verified"
+    assert out["b"].verdict == "inconclusive" and out["b"].error == "premise not verified: bad"
+
+
+def test_premise_cycles_are_an_error():
+    def uses(dep):
+        def check(p):
+            p.uses(dep, f"{dep} holds")
+        return check
+
+    a, b = _claim_with("a.", uses("b"), id="a"), _claim_with("b.", uses("a"), id="b")
+    with pytest.raises(ValueError, match="cycle"):
+        check_premises([run(a), run(b)])
+
