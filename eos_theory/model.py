@@ -135,3 +135,48 @@ def linear(P: int) -> Model:
     c = sp.symbols(f"c_1:{P + 1}", real=True)
     theta = thetas(P)
     return Model(theta=theta, output=sum(ci * th for ci, th in zip(c, theta)) - E, name="linear")
+
+
+@dataclass(frozen=True)
+class AnySize:
+    """The quadratic model for every number of parameters P at once: matrix expressions in the
+    P×P MatrixSymbol Q (symmetric, as the rewriting rule ``Qᵀ → Q`` in :attr:`rules`) and the
+    P×1 MatrixSymbol θ, of symbolic size.  Derivatives are SymPy's matrix calculus, so an
+    identity shown here (``Proof.equal_any_size``) holds for every P, not only for the sizes tried.
+    The output keeps its value as the scalar symbol z, as :class:`Model` does.
+    """
+
+    Q: sp.MatrixSymbol
+    theta: sp.MatrixSymbol
+    grad_z: sp.MatrixExpr  #: ∇z = ∂z/∂θ (P×1)
+    hess_z: sp.MatrixExpr  #: ∂²z/∂θ² (P×P)
+    rules: dict
+
+    @property
+    def jacobian(self) -> sp.MatrixExpr:
+        """J = (∇z)ᵀ, a 1×P row."""
+        return self.grad_z.T
+
+    @property
+    def flow_field(self) -> sp.MatrixExpr:
+        """θ̇ = −η∇L = −ηz∇z."""
+        return -eta * z * self.grad_z
+
+    @property
+    def gd_map(self) -> sp.MatrixExpr:
+        """θ' = θ − ηz∇z."""
+        return self.theta - eta * z * self.grad_z
+
+
+def quadratic_any_size() -> AnySize:
+    """z = ½θᵀQθ − E for a symbolic P, with ∇z and ∂²z/∂θ² derived by SymPy's matrix calculus.
+
+    >>> m = quadratic_any_size()
+    >>> m.grad_z, m.hess_z
+    ((1/2)*Q*theta + (1/2)*Q.T*theta, (1/2)*Q + (1/2)*Q.T)
+    """
+    from .notation import Q, theta
+
+    half = theta.T * Q * theta / 2  # the θ-dependent part of z (a 1×1 matrix expression)
+    grad = sp.diff(half, theta)
+    return AnySize(Q, theta, grad, sp.diff(grad, theta), {(Q.T,): (Q,)})

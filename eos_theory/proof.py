@@ -240,6 +240,78 @@ def _same_set(a, b) -> bool:
     return False
 
 
+def canonical_words(expr, rules: dict) -> sp.Basic:
+    """A matrix expression as a sum of scalar × word terms, with the ``rules`` applied; 0 if it cancels.
+
+    Products are distributed over sums by hand (matrices never commute here), transposes are
+    pushed onto the symbols, and each word is rewritten with the ``rules`` (a tuple of factors ↦
+    the tuple that replaces it wherever it occurs consecutively) until none applies.  Equal words
+    are then collected, so an identity reduces to 0.
+
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> A, B = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("B", n, n)
+    >>> canonical_words((A + B) * (A - B) - A**2 + B**2, {})
+    -A*B + B*A
+    >>> canonical_words((A * B).T - B * A, {(A.T,): (A,), (B.T,): (B,)})
+    0
+    """
+    collected: dict[tuple, sp.Expr] = {}
+    for coeff, word in _terms(sp.sympify(expr).doit()):
+        word = _rewrite(word, rules)
+        collected[word] = collected.get(word, 0) + coeff
+    out = [sp.expand(c) * sp.MatMul(*w) if w else sp.expand(c) for w, c in collected.items() if sp.expand(c) != 0]
+    return sp.Add(*out) if out else sp.Integer(0)
+
+
+def _terms(e) -> list[tuple[sp.Expr, tuple]]:
+    """e as a list of (scalar coefficient, tuple of matrix factors), products distributed over sums."""
+    if isinstance(e, (sp.MatAdd, sp.Add)):
+        return [t for a in e.args for t in _terms(a)]
+    if isinstance(e, sp.MatPow) and e.exp.is_Integer and e.exp > 0:
+        return _terms(sp.MatMul(*[e.base] * int(e.exp), evaluate=False))
+    if isinstance(e, sp.MatMul):
+        out = [(sp.Integer(1), ())]
+        for f in e.args:
+            if not isinstance(f, sp.MatrixExpr):
+                out = [(c * f, w) for c, w in out]
+                continue
+            out = [(c * c2, w + w2) for c, w in out for c2, w2 in _terms(f)]
+        return out
+    if isinstance(e, sp.Transpose) and not isinstance(e.arg, sp.MatrixSymbol):
+        pushed = e.doit()  # (AB)ᵀ = BᵀAᵀ, (A + B)ᵀ = Aᵀ + Bᵀ
+        if pushed == e:
+            raise ValueError(f"cannot push the transpose into {e}")
+        return _terms(pushed)
+    if isinstance(e, sp.ZeroMatrix):
+        return []
+    if isinstance(e, sp.Identity):
+        return [(sp.Integer(1), ())]
+    if isinstance(e, sp.MatrixExpr):
+        return [(sp.Integer(1), (e,))]
+    return [(e, ())]  # a scalar
+
+
+def _rewrite(word: tuple, rules: dict) -> tuple:
+    """Apply the rules to a word until none applies."""
+    factors = list(word)
+    changed = True
+    while changed:
+        changed = False
+        for pattern, replacement in rules.items():
+            k = len(pattern)
+            for i in range(len(factors) - k + 1):
+                if tuple(factors[i:i + k]) == tuple(pattern):
+                    factors[i:i + k] = list(replacement)
+                    changed = True
+                    break
+    return tuple(factors)
+
+
+def _word(factors: tuple) -> str:
+    """A product of matrix symbols in the paper's notation (``Q.T`` as Qᵀ; the empty product is I)."""
+    return "".join(str(f).replace(".T", "ᵀ") for f in factors) or "I"
+
+
 _OPS = {"<": lambda s: s < 0, "<=": lambda s: s <= 0, ">": lambda s: s > 0, ">=": lambda s: s >= 0,
         "==": lambda s: s == 0, "!=": lambda s: s != 0}
 
@@ -303,6 +375,19 @@ class Proof:
                 if point is None:
                     raise AssertionError(f"{text}: residual {residual} does not reduce to 0")
                 raise Disproved(text, point, a.xreplace(point), b.xreplace(point))
+
+    def equal_any_size(self, text: str, lhs, rhs, rules: dict | None = None) -> None:
+        """Assert lhs ≡ rhs for matrices of every size: matrix expressions in MatrixSymbols of symbolic size.
+
+        Both sides are canonicalised (:func:`canonical_words`) with the ``rules``, which rewrite
+        products of matrices (``{(Q.T,): (Q,)}`` says Q is symmetric; ``{(Q, Qp, Q): (Q,)}`` says
+        QQ⁺Q = Q); the difference must become the zero matrix.  Scalars commute, matrices do not.
+        """
+        residual = canonical_words(lhs - rhs, rules or {})
+        if not (residual == 0 or isinstance(residual, sp.ZeroMatrix)):
+            raise AssertionError(f"{text}: the words do not cancel: {residual}")
+        self._record(Step(text, "identity", "matrix words of symbolic size cancel" + (
+            f" using {', '.join(f'{_word(a)} = {_word(b)}' for a, b in rules.items())}" if rules else ""), (lhs, rhs)))
 
     def equal(self, text: str, lhs, rhs, modulo: tuple = ()) -> None:
         """Assert lhs ≡ rhs exactly (rational-function normal form, optionally modulo relations)."""

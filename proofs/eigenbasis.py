@@ -4,7 +4,7 @@ gradient-flow equations in eigen-mode form."""
 import sympy as sp
 
 from eos_theory.maps import Jt_modes, eigen_dynamics, rescaled_in_theta
-from eos_theory.model import eigenbasis, quadratic, symmetric_matrix
+from eos_theory.model import eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.notation import E, J, Jw, Q, d_dt, eta, explicit, explicit_modes, i, mode_sum, scalar, w_, z, zt
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
@@ -19,10 +19,17 @@ Jt_row = sp.MatrixSymbol("Jtilde", *J.shape)
     source=Source("2.1", "we transform to z = ηz and J = η 1/2 J"),
     statement="With z̃ = ηz and J̃ = η^{1/2}J, gradient flow becomes free of η: dz̃/dt = −z̃(J̃J̃ᵀ) and "
     "dJ̃ᵀ/dt = −z̃QJ̃ᵀ.",
-    method="chain rule in θ, exact identities with η^{1/2} (generic symmetric Q, P = 1, 2, 3)",
+    method="chain rule in θ: matrix calculus for a symbolic P (every P), and exact identities with η^{1/2} for a "
+    "generic symmetric Q with P = 1, 2, 3",
 )
 def rescaling(p: Proof) -> None:
     p.states(sp.Eq(d_dt(zt), -zt * scalar(Jt_row * Jt_row.T), evaluate=False))
+    a = quadratic_any_size()
+    Jt_any = sp.sqrt(eta) * a.jacobian
+    p.equal_any_size("any P: dz̃/dt = η∇zᵀθ̇ = −z̃J̃J̃ᵀ (z̃ = ηz, J̃ = η^{1/2}J)", eta * a.grad_z.T * a.flow_field,
+                     -(eta * z) * Jt_any * Jt_any.T, a.rules)
+    p.equal_any_size("any P: dJ̃ᵀ/dt = η^{1/2}(∂²z/∂θ²)θ̇ = −z̃QJ̃ᵀ", sp.sqrt(eta) * a.hess_z * a.flow_field,
+                     -(eta * z) * a.Q * Jt_any.T, a.rules)
     for P in DIMENSIONS:
         Qm = symmetric_matrix(P)
         m = quadratic(Qm)
@@ -53,35 +60,23 @@ def _rotations():
 
 
 def _any_dimension(p: Proof) -> list[str]:
-    """The rotation identities for every P and every orthogonal V, as words in non-commuting symbols.
-
-    V, Vᵀ, Q, φ, φᵀ are symbols of a free (non-commutative) algebra; z and η are scalars.  An
-    identity of words that holds after rewriting VVᵀ → 1 and VᵀV → 1 holds for matrices of every
-    size that satisfy those relations, i.e. for every orthogonal V.
-    """
-    V, Vt, Qn, phi, phit = sp.symbols("V V^T Q phi phi^T", commutative=False)
-    zs = sp.Symbol("z", real=True)
-
-    def orth(e):
-        e = sp.expand(e)
-        while True:
-            nxt = sp.expand(e.subs(V * Vt, 1).subs(Vt * V, 1))
-            if nxt == e:
-                return e
-            e = nxt
-
-    th, tht, Qphi = V * phi, phit * Vt, Vt * Qn * V
-    how = "words in V, Vᵀ, Q, φ rewritten with VVᵀ = VᵀV = I"
+    """The rotation identities for every P and every orthogonal V: matrix words of symbolic size,
+    with V orthogonal as the rewriting rules VVᵀ → I, VᵀV → I (and Q symmetric)."""
+    a = quadratic_any_size()
+    V = sp.MatrixSymbol("V", *a.Q.shape)
+    phi = sp.MatrixSymbol("phi", *a.theta.shape)
+    rules = {**a.rules, (V, V.T): (), (V.T, V): ()}
+    th, Qphi = V * phi, V.T * a.Q * V
     steps = [
-        ("any P, any orthogonal V: z(Vφ; Q) = z(φ; VᵀQV)", tht * Qn * th / 2 - E, phit * Qphi * phi / 2 - E),
-        ("any P, any orthogonal V: NTK(Vφ; Q) = θᵀQ²θ = NTK(φ; VᵀQV)", tht * Qn * Qn * th, phit * Qphi * Qphi * phi),
-        ("any P, any orthogonal V: Vᵀ·(−ηzQθ) = −ηz(VᵀQV)φ (gradient flow)", Vt * (-eta * zs * Qn * th),
-         -eta * zs * Qphi * phi),
+        ("any P, any orthogonal V: z(Vφ; Q) = z(φ; VᵀQV)", th.T * a.Q * th / 2, phi.T * Qphi * phi / 2),
+        ("any P, any orthogonal V: NTK(Vφ; Q) = θᵀQ²θ = NTK(φ; VᵀQV)", th.T * a.Q * a.Q * th, phi.T * Qphi * Qphi * phi),
+        ("any P, any orthogonal V: Vᵀ·(−ηzQθ) = −ηz(VᵀQV)φ (gradient flow)", V.T * (-eta * z * a.Q * th),
+         -eta * z * Qphi * phi),
         ("any P, any orthogonal V: Vᵀ·(θ − ηzQθ) = φ − ηz(VᵀQV)φ (gradient descent)",
-         Vt * (th - eta * zs * Qn * th), phi - eta * zs * Qphi * phi),
+         V.T * (th - eta * z * a.Q * th), phi - eta * z * Qphi * phi),
     ]
     for text, lhs, rhs in steps:
-        p.check(text, orth(lhs - rhs), 0, how)
+        p.equal_any_size(text, lhs, rhs, rules)
     return [text for text, _, _ in steps]
 
 
@@ -93,7 +88,7 @@ def _any_dimension(p: Proof) -> list[str]:
     statement="A symmetric Q is orthogonally diagonalisable, and for any orthogonal V (of any size P) the "
     "substitution θ = Vφ maps z, the NTK, gradient flow and gradient descent for Q to those for VᵀQV; so rotating "
     "to the eigenbasis leaves the dynamics of the curvature unchanged.",
-    method="exact identities of words in V, Vᵀ, Q, φ modulo VVᵀ = VᵀV = I (every P, every orthogonal V); exact "
+    method="matrix words of symbolic size in V, Vᵀ, Q, φ with VVᵀ = VᵀV = I (every P, every orthogonal V); exact "
     "identities for a generic symmetric Q with every element of O(2) (modulo a² + b² = 1) and a fixed rational "
     "P = 3 rotation; the spectral theorem, cited",
 )

@@ -6,7 +6,7 @@ Q (independent symbolic entries) in every dimension P = 1, 2, 3.
 
 import sympy as sp
 
-from eos_theory.model import quadratic, symmetric_matrix
+from eos_theory.model import quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.notation import E, J, chain, Jdot, Q, dz_dtheta, eta, explicit, gradL, scalar, theta, thetadot, z, zdot
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
@@ -33,7 +33,8 @@ def instances():
     title="θ̇ = −η∇L = ηz∂z/∂θ = (η/2)(θᵀQθ − E)Qθ",
     source=Source("2.1", "θ = -η∇ θ L = ηz ∂z ∂θ = η 2 θ Qθ -E Qθ"),
     statement="Gradient flow is θ̇ = −η∇θL = ηz ∂z/∂θ = (η/2)(θᵀQθ − E)Qθ.",
-    method="exact polynomial identities in θ and a generic symmetric Q (P = 1, 2, 3); exact counterexample",
+    method="exact polynomial identities in θ and a generic symmetric Q (P = 1, 2, 3); matrix calculus for a "
+    "symbolic P; exact counterexample",
     expect="refuted",
 )
 def gf_theta(p: Proof) -> None:
@@ -52,6 +53,9 @@ def gf_theta(p: Proof) -> None:
         "θ̇ = −η∇θL = −ηz ∂z/∂θ = −η(½θᵀQθ − E)Qθ",
         chain(thetadot, -eta * gradL, -eta * z * dz_dtheta, corrected),
     ):
+        a = quadratic_any_size()
+        p.equal_any_size("any P: −η∇θL = −ηz∇z = −ηzQθ, with z = ½θᵀQθ − E", a.flow_field, -eta * z * Q * theta,
+                         a.rules)
         for m, values in instances():
             P = m.P
             p.equal(f"P = {P}: −η∇θL = −ηz ∂z/∂θ", explicit(-eta * gradL, values), explicit(-eta * z * dz_dtheta, values))
@@ -64,11 +68,15 @@ def gf_theta(p: Proof) -> None:
     title="ż = −η(JJᵀ)z",
     source=Source("2.1", "ż = -η(JJ )z"),
     statement="Under gradient flow the output obeys ż = −η(JJᵀ)z.",
-    method="chain rule ż = ∇z·θ̇, exact identity (generic symmetric Q, P = 1, 2, 3)",
+    method="chain rule ż = ∇z·θ̇: matrix calculus for a symbolic P (every P), and exact identities for a generic "
+    "symmetric Q with P = 1, 2, 3",
 )
 def gf_z(p: Proof) -> None:
     rhs = -eta * scalar(J * J.T) * z
     p.states(sp.Eq(zdot, rhs, evaluate=False))
+    a = quadratic_any_size()
+    p.equal_any_size("any P: ∇zᵀθ̇ = −η(JJᵀ)z", a.grad_z.T * a.flow_field, -eta * a.jacobian * a.jacobian.T * z,
+                     a.rules)
     for m, values in instances():
         p.equal(f"P = {m.P}: ∇z·θ̇ = −η(JJᵀ)z", m.along_flow(m.output), explicit(rhs, values))
 
@@ -78,8 +86,8 @@ def gf_z(p: Proof) -> None:
     title="J̇ = −2ηzQJᵀ",
     source=Source("2.1", "J = -2ηzQJ"),
     statement="Under gradient flow the Jacobian obeys J̇ = −2ηzQJᵀ.",
-    method="chain rule J̇ = θ̇ᵀ ∂²z/∂θ², exact identities (generic symmetric Q, P = 1, 2, 3); exact "
-    "counterexamples, against the model and against the paper's eigenbasis equation",
+    method="chain rule J̇ = θ̇ᵀ ∂²z/∂θ², exact identities (generic symmetric Q, P = 1, 2, 3; matrix calculus for a "
+    "symbolic P); exact counterexamples, against the model and against the paper's eigenbasis equation",
     expect="refuted",
 )
 def gf_J(p: Proof) -> None:
@@ -97,6 +105,9 @@ def gf_J(p: Proof) -> None:
              implied, -2 * (eta * z) * w1 * (eta * J1**2))
     with p.corrected("J̇ᵀ = −ηzQJᵀ (so J̇(ω_i) = −ηzω_i J(ω_i), as the paper's own eigenbasis equation requires)",
                      sp.Eq(Jdot.T, -eta * z * Q * J.T, evaluate=False)):
+        a = quadratic_any_size()
+        p.equal_any_size("any P: J̇ᵀ = (∂²z/∂θ²)θ̇ = −ηzQJᵀ", a.hess_z * a.flow_field, -eta * z * Q * a.jacobian.T,
+                         a.rules)
         for P, (flow, values) in derived.items():
             p.equal(f"P = {P}: θ̇ᵀ∂²z/∂θ² = −ηzQJᵀ", flow, explicit(-eta * z * Q * J.T, values))
 

@@ -3,7 +3,7 @@ contrast with models linear in θ."""
 
 import sympy as sp
 
-from eos_theory.model import linear, quadratic, symmetric_matrix
+from eos_theory.model import linear, quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.notation import E, J, Q, d_dt, explicit, scalar, theta, z
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
@@ -21,10 +21,16 @@ def _values(m, Qm):
     source=Source("2.1", "L(θ) = z 2 /2, where z a quadratic function ... z = 1 2 θ Qθ -E"),
     statement="The model is z = ½θᵀQθ − E with Q symmetric and L = z²/2; its Jacobian is J = θᵀQ, "
     "the gradient ∇θL = zJᵀ, and the curvature is the scalar NTK JJᵀ = θᵀQ²θ.",
-    method="derivatives taken by SymPy from z(θ), exact identities (generic symmetric Q, P = 1, 2, 3)",
+    method="derivatives taken by SymPy from z(θ): matrix calculus for a symbolic P (every P), and exact identities "
+    "for a generic symmetric Q with P = 1, 2, 3",
 )
 def model(p: Proof) -> None:
     p.states(sp.Eq(z, scalar(theta.T * Q * theta) / 2 - E))
+    a = quadratic_any_size()
+    J_any = theta.T * Q
+    p.equal_any_size("any P: J = ∂z/∂θ = θᵀQ", a.jacobian, J_any, a.rules)
+    p.equal_any_size("any P: ∇θL = L'(z)∇z = zJᵀ", z * a.grad_z, z * J_any.T, a.rules)
+    p.equal_any_size("any P: JJᵀ = θᵀQ²θ", a.jacobian * a.jacobian.T, theta.T * Q * Q * theta, a.rules)
     for P in DIMENSIONS:
         Qm = symmetric_matrix(P)
         m = quadratic(Qm)

@@ -2,7 +2,7 @@
 
 import sympy as sp
 
-from eos_theory.model import eigenbasis, quadratic, symmetric_matrix
+from eos_theory.model import eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.notation import E, J, Q, Qplus, explicit, scalar, theta, z
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
@@ -25,7 +25,7 @@ def instances():
     source=Source("2.1", "In these coordinates, we have E = JQ + J -2z"),
     statement="The target satisfies E = JQ⁺Jᵀ − 2z.",
     method="exact rational-function identities with Q⁺ = Q⁻¹ (generic Q) and the exact pseudo-inverse "
-    "(singular Q); exact counterexample",
+    "(singular Q); matrix words for a symbolic P with QQ⁺Q = Q; exact counterexample",
     expect="refuted",
 )
 def target_identity(p: Proof) -> None:
@@ -38,6 +38,11 @@ def target_identity(p: Proof) -> None:
             m.on_theta(explicit(printed, values)) - E, E)
     corrected = scalar(J * Qplus * J.T) / 2 - z
     with p.corrected("E = ½JQ⁺Jᵀ − z (equivalently 2E = JQ⁺Jᵀ − 2z)", sp.Eq(E, corrected, evaluate=False)):
+        a = quadratic_any_size()
+        p.cite("the Moore–Penrose pseudo-inverse satisfies QQ⁺Q = Q", "the first Penrose equation",
+               "Penrose, A generalized inverse for matrices, Proc. Cambridge Philos. Soc. 51 (1955), 406–413")
+        p.equal_any_size("any P, any symmetric Q: ½JQ⁺Jᵀ = ½θᵀQQ⁺Qθ = ½θᵀQθ = z + E", a.jacobian * Qplus * a.jacobian.T / 2,
+                         theta.T * Q * theta / 2, {**a.rules, (Q, Qplus, Q): (Q,)})
         for label, m, Qm, Qp in instances():
             values = {Q: Qm, Qplus: Qp, theta: sp.Matrix(m.theta), J: m.jacobian}
             p.equal(f"{label}: ½JQ⁺Jᵀ − z = E", m.on_theta(explicit(corrected, values)), E)

@@ -15,7 +15,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eos_theory.proof import (CorrectionFailed, Disproved, NotRational, Proof, Undecided, exact_sign,
+from eos_theory.proof import (CorrectionFailed, Disproved, NotRational, Proof, Undecided, canonical_words, exact_sign,
                               find_counterexample, normal_form, same)
 from eos_theory.registry import Claim, Source, check_premises, run, write_json_atomic
 from strategies import nonzero_rationals, polynomials, rationals
@@ -625,3 +625,45 @@ def test_premise_cycles_are_an_error():
     with pytest.raises(ValueError, match="cycle"):
         check_premises([run(a), run(b)])
 
+
+
+# -- identities for every matrix size -------------------------------------------------------------
+
+n_ = sp.Symbol("n", integer=True, positive=True)
+A_, B_, S_ = (sp.MatrixSymbol(name, n_, n_) for name in "ABS")
+v_ = sp.MatrixSymbol("v", n_, 1)
+
+
+def test_equal_any_size_never_lets_matrices_commute():
+    p = Proof()
+    p.equal_any_size("(A + B)² = A² + AB + BA + B²", (A_ + B_) ** 2, A_**2 + A_ * B_ + B_ * A_ + B_**2)
+    with pytest.raises(AssertionError, match="do not cancel"):
+        p.equal_any_size("(A + B)² = A² + 2AB + B²", (A_ + B_) ** 2, A_**2 + 2 * A_ * B_ + B_**2)
+    assert [s.kind for s in p.steps] == ["identity"]
+
+
+def test_equal_any_size_uses_only_the_rules_given():
+    p = Proof()
+    with pytest.raises(AssertionError):  # vᵀSᵀv = vᵀSv needs S symmetric
+        p.equal_any_size("vᵀSᵀv = vᵀSv", v_.T * S_.T * v_, v_.T * S_ * v_)
+    p.equal_any_size("vᵀSᵀv = vᵀSv for symmetric S", v_.T * S_.T * v_, v_.T * S_ * v_, {(S_.T,): (S_,)})
+    p.equal_any_size("with ABA = A: ABAv + (ABA)(ABA)v = Av + A²v", A_ * B_ * A_ * v_ + A_ * B_ * A_ * A_ * B_ * A_ * v_,
+                     A_ * v_ + A_**2 * v_, {(A_, B_, A_): (A_,)})
+    assert "Sᵀ = S" in p.steps[0].detail and "ABA = A" in p.steps[1].detail
+
+
+def test_canonical_words_push_transposes_onto_symbols():
+    assert canonical_words((A_ * B_ * v_).T - v_.T * B_.T * A_.T, {}) == 0
+    assert canonical_words(((A_ + B_) * v_).T - v_.T * A_.T, {}) == v_.T * B_.T
+
+
+def test_any_size_model_derivatives_are_the_textbook_ones():
+    """∂(½θᵀQθ)/∂θ = ½(Q + Qᵀ)θ and ∂²/∂θ² = ½(Q + Qᵀ) for any square Q (worked by hand)."""
+    from eos_theory.model import quadratic_any_size
+
+    m = quadratic_any_size()
+    p = Proof()
+    p.equal_any_size("∇z", m.grad_z, (m.Q + m.Q.T) * m.theta / 2)
+    p.equal_any_size("∇²z", m.hess_z, (m.Q + m.Q.T) / 2)
+    with pytest.raises(AssertionError):
+        p.equal_any_size("∇z = Qθ without symmetry", m.grad_z, m.Q * m.theta)
