@@ -368,7 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--claim", metavar="ID", action="append",
                    help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids")
-    v.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH (atomically)")
+    v.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH (atomically; a symlink is written "
+                   "through, a device or FIFO is refused)")
     v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
     v.set_defaults(func=cmd_verify)
@@ -383,7 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
         "preamble).",
         epilog="Examples: eos-theory latex -o report.tex && pdflatex report.tex;  eos-theory latex --claim gf-J",
     )
-    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically; a symlink is written through, a device or FIFO "
+                   "is refused) instead of standard output")
     t.add_argument("--claim", metavar="ID", help="write only this claim's snippet")
     t.set_defaults(func=cmd_latex)
 
@@ -398,7 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paraboloid) with GD paths. Sized for a paper's column.",
         epilog="Example: eos-theory plot --out figures --format pdf",
     )
-    pl.add_argument("--out", metavar="DIR", default="figures", help="output directory (default: ./figures)")
+    pl.add_argument("--out", metavar="DIR", default="figures", help="output directory, created if its parent exists (default: ./figures); each "
+                    "figure is written atomically")
     pl.add_argument("--format", choices=("png", "pdf"), default="png", help="file format (default png)")
     pl.set_defaults(func=cmd_plot)
 
@@ -432,8 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the period-2 orbit (η·NTK at both points, the cycle mean and its offset from 2, and both multipliers of "
         "the two-step map in parameter space). NTK values are η·JJᵀ, so the edge of stability is 2. "
         + CONTROL_HELP + " Inputs are exact: 1.05 and 21/20 are the same number.",
-        epilog="Regimes: 'minimum' (GD can settle at a stable zero-loss minimum), 'period-2' (it settles on an "
-        "attracting 2-cycle), 'unstable' (neither). With --json, stdout is one JSON object "
+        epilog="Regimes: 'minimum' (GD can settle at a stable zero-loss minimum), 'period-2' (the 2-cycle "
+        "attracts: GD started near it settles on it), 'unstable' (neither; past the window come period doubling, "
+        "chaos and, for e > 2, divergence: docs/eos-2d.md §5a). With --json, stdout is one JSON object "
         '{"e", "regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", "multipliers"}, '
         '"check": null | {"steps", "ntk", "digits_agree"}}. Example: eos-theory orbit --omega -1 1 --target 1 '
         "--lr 1.1 --check",
