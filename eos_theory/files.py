@@ -6,7 +6,8 @@ flushed to disk and renamed over the target, so a reader sees the old file or th
 never a partial file, and nothing is left behind on failure.  A symlink is written *through*
 (its target gets the new content and the link stays a link); an existing target that is not a
 regular file (a device such as /dev/full, a FIFO, a socket, a directory) is refused with
-:class:`NotRegularFile`, since a rename would silently replace it.  Failures are ``OSError``\\ s
+:class:`NotRegularFile`, since a rename would silently replace it.  (A rename also gives a
+hard-linked file a new inode: its other names keep the old content.)  Failures are ``OSError``\\ s
 with a readable ``strerror``, for one-line error messages.
 
 >>> import tempfile, pathlib
@@ -16,6 +17,7 @@ with a readable ``strerror``, for one-line error messages.
 >>> (d / "link.txt").symlink_to(d / "a.txt"); write_text_atomic(d / "link.txt", "new\\n")
 >>> (d / "link.txt").is_symlink(), (d / "a.txt").read_text(), sorted(p.name for p in d.iterdir())
 (True, 'new\\n', ['a.txt', 'link.txt'])
+>>> import shutil; shutil.rmtree(d)
 """
 
 from __future__ import annotations
