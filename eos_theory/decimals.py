@@ -55,7 +55,8 @@ def check_digits(digits, name: str = "digits") -> int:
 
 
 def decimal_string(value, digits: int = 30) -> str:
-    """``value`` (exact) with ``digits`` certified significant digits; see the module docstring."""
+    """``value`` (exact: rationals, +, ×, integer powers, square roots) with ``digits`` certified significant
+    digits; see the module docstring.  Raises :class:`Uncertified` rather than print an unproved digit."""
     digits = check_digits(digits)
     value = sp.sympify(value)
     if not value.is_real and value.is_real is not None:
@@ -139,14 +140,16 @@ def _render(d: decimal.Decimal, digits: int, is_exact: bool) -> str:
 def _certified(value: sp.Expr, digits: int) -> str | None:
     """Raise the interval precision until the enclosure rounds to one string; None at the cap."""
     size = sum(int(a.p).bit_length() + int(a.q).bit_length() for a in value.atoms(sp.Rational))
-    cap = 4 * (size + int(digits * 3.33)) + 512  # bits; covers the cancellation a ± b√c can suffer
+    # bits: the digits asked for, plus the cancellation a ± b√c can suffer (|a² − b²c| ≥ 1/denominators,
+    # so about 2·size bits at most), with a factor 2 to spare
+    cap = 4 * (size + int(digits * 3.33)) + 512
     dps = digits + 10
     while True:
         with iv_workdps(dps):
             try:
                 box = _enclose(value)
                 lo, hi = mp.make_mpf(box._mpi_[0]), mp.make_mpf(box._mpi_[1])
-            except (ArithmeticError, ValueError):  # e.g. √ of an enclosure reaching below 0
+            except (ValueError, ZeroDivisionError):  # e.g. √ of an enclosure reaching below 0: refine
                 lo = hi = None
         if lo is not None and mp.isfinite(lo) and mp.isfinite(hi) and (lo > 0 or hi < 0):
             a, b = (_render(_round(exact(v), digits)[0], digits, False) for v in (lo, hi))
@@ -161,10 +164,6 @@ def _enclose(e: sp.Expr):
     """An ``mpmath.iv`` interval containing the exact value of ``e`` at the current iv precision."""
     if e.is_Rational:
         return enclose(exact(e))
-    if e is sp.pi:
-        return +iv.pi
-    if e is sp.E:
-        return +iv.e
     if e.is_Add:
         return sum((_enclose(a) for a in e.args[1:]), _enclose(e.args[0]))
     if e.is_Mul:
