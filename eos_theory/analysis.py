@@ -29,11 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import mpmath
 import sympy as sp
 from sympy.solvers.inequalities import solve_poly_inequality
 
 from . import numerics
+from .decimals import check_digits, decimal_string
 from .maps import Jt_modes, eigen_dynamics, two_d_map
 from .model import InputError, eigenbasis
 from .notation import E, Tt, eta, zt
@@ -587,21 +587,6 @@ def classify(omega1, omega2, target, lr) -> str:
     return "unstable"
 
 
-def decimal_string(value, digits: int = 30) -> str:
-    """``value`` (exact SymPy) as a decimal string with ``digits`` significant digits.
-
-    >>> decimal_string(sp.sqrt(2), 10), decimal_string(sp.Rational(1, 8), 5), decimal_string(0, 3)
-    ('1.414213562', '0.12500', '0')
-    """
-    value = sp.sympify(value)
-    if value == 0:
-        return "0"
-    with mpmath.workdps(digits + 15):
-        v = mpmath.mpf(sp.N(value, digits + 15))
-        text = mpmath.nstr(v, digits, strip_zeros=False, min_fixed=-5, max_fixed=digits)
-    return text.rstrip(".") if text.endswith(".") else text
-
-
 def orbit_closed_forms(omega1, omega2, target, lr) -> dict:
     """The exact closed-form quantities for concrete parameters (SymPy numbers)."""
     st = setting(omega1, omega2, target, lr)
@@ -649,12 +634,14 @@ def orbit_report(omega1, omega2, target, lr, digits: int = 30) -> dict:
     ``cycle`` is given whenever the EOS orbit exists (e > 1), attracting or not; its ``ntk`` is
     ascending and ``multipliers`` is [along the axis, across it] for the two-step map in θ.
 
+    Every number is printed by :func:`eos_theory.decimals.decimal_string`: certified digits, and
+    a value that ``digits`` digits hold exactly is printed exactly (1.1, not 1.10000).
+
     >>> rep = orbit_report(-1, 1, 1, "11/10", digits=6)
-    >>> rep["e"], rep["regime"], rep["cycle"]["mean_ntk"], rep["cycle"]["offset"]
-    ('1.10000', 'period-2', '2.10000', '0.100000')
+    >>> rep["e"], rep["regime"], rep["cycle"]["ntk"], rep["cycle"]["offset"]
+    ('1.1', 'period-2', ['1.45969', '2.74031'], '0.1')
     """
-    if not isinstance(digits, int) or digits < 1:
-        raise InputError(f"digits must be a positive integer, got {digits!r}")
+    digits = check_digits(digits)
     cf = orbit_closed_forms(omega1, omega2, target, lr)
     fmt = lambda v: decimal_string(v, digits)  # noqa: E731
     cycle = None
@@ -669,7 +656,7 @@ def orbit_report(omega1, omega2, target, lr, digits: int = 30) -> dict:
 __all__ = [
     "AxisFrame", "EOSOrbit", "FixedPoint", "FlipNormalForm", "REGIMES", "Setting", "Sharpening",
     "TransverseFlip", "axis_frame", "axis_map", "axis_ntk", "classify", "control_parameter",
-    "decimal_string", "edge_of_stability", "eos_orbit", "eps", "exact", "fixed_points",
+    "edge_of_stability", "eos_orbit", "eps", "exact", "fixed_points",
     "flip_normal_form", "min_ntk", "minima_amplitudes", "minima_vertices", "minimum_multipliers",
     "ntk_gap_on_minima", "orbit_closed_forms", "orbit_report", "orbit_theta", "p", "period_doubling",
     "period_two_factors", "q", "r", "setting", "sharpening", "transverse_flip", "u", "x", "y",

@@ -32,17 +32,20 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
+def _output_error(flag: str, path, exc: OSError) -> UsageError:
+    """One line for any failure to write an output: the flag, the path and the reason."""
+    return UsageError(f"{flag} {path}: {exc.strerror or exc}")
+
+
 def _check_writable(path: str, flag: str = "--json") -> Path:
     """Fail before any work if an output file could not be written to ``path``."""
-    p = Path(path)
-    if p.is_dir():
-        raise UsageError(f"{flag} {path}: is a directory")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"{flag} {path}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise UsageError(f"{flag} {path}: not writable")
-    return p
+    from .files import check_writable
+
+    try:
+        check_writable(path)
+    except OSError as exc:
+        raise _output_error(flag, path, exc) from None
+    return Path(path)
 
 
 # -- verify -------------------------------------------------------------------------------
@@ -52,6 +55,7 @@ _STYLE = {"verified": "green", "refuted": "yellow", "inconclusive": "red"}
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from . import registry
+    from .files import write_json_atomic
 
     out = _check_writable(args.json) if args.json else None
     if args.claim:
@@ -68,9 +72,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     data = registry.report(results)
     if out is not None:
         try:
-            registry.write_json_atomic(out, data)
+            write_json_atomic(out, data)
         except OSError as exc:
-            raise UsageError(f"--json {args.json}: {exc.strerror or exc}") from None
+            raise _output_error("--json", args.json, exc) from None
 
     unexpected = [r for r in results if not r.as_expected]
     err = _console(stderr=True)
@@ -131,6 +135,7 @@ def _print_table(results) -> None:
 
 def cmd_latex(args: argparse.Namespace) -> int:
     from . import latex, registry
+    from .files import write_text_atomic
 
     out = _check_writable(args.output, "-o") if args.output else None
     if args.claim:
@@ -144,7 +149,10 @@ def cmd_latex(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text)
     else:
-        registry.write_text_atomic(out, text)
+        try:
+            write_text_atomic(out, text)
+        except OSError as exc:
+            raise _output_error("-o", args.output, exc) from None
         _console(stderr=True).print(f"wrote {out} ({len(text.splitlines())} lines); compile with: pdflatex {out.name}")
     return EXIT_OK
 
@@ -160,9 +168,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
     if not out.exists() and not out.parent.is_dir():
         raise UsageError(f"--out {args.out}: directory {out.parent} does not exist")
     try:
-        paths = plots.draw_all(out, args.format)
-    except PermissionError as exc:
-        raise UsageError(f"--out {args.out}: {exc.strerror}") from None
+        out.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: cannot create the directory: {exc.strerror or exc}") from None
+    try:
+        paths = plots.draw_all(out, args.format)  # checks every target before drawing
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else args.out
+        raise _output_error("--out", where, exc) from None
     for path in paths:
         print(path)
     return EXIT_OK
@@ -182,12 +195,18 @@ def cmd_gd(args: argparse.Namespace) -> int:
     """Parameter-space GD at high precision, checked step by step against the derived 2-D map."""
     from mpmath import mp
 
-    from .numerics import Problem, agreeing_digits, gd_mp, to_mpf
+    from .decimals import MAX_DIGITS, MIN_DIGITS
+    from .numerics import MIN_DPS, Problem, agreeing_digits, gd_mp, to_mpf
 
     if (args.Q is None) == (args.omega is None):
         raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
-    if args.digits < 15 or args.show < 1 or args.steps < 0:
-        raise UsageError("--digits must be >= 15, --show >= 1 and --steps >= 0")
+    if not MIN_DPS <= args.digits <= MAX_DIGITS:
+        raise UsageError(f"--digits (working precision) must be from {MIN_DPS} to {MAX_DIGITS}, got {args.digits}")
+    if not MIN_DIGITS <= args.show <= args.digits:
+        raise UsageError(f"--show must be from {MIN_DIGITS} to --digits ({args.digits}): no more digits than are "
+                         f"computed, got {args.show}")
+    if args.steps < 0:
+        raise UsageError(f"--steps must be >= 0, got {args.steps}")
     if args.Q is not None:
         problem = Problem.create(_parse_matrix(args.Q), args.target, args.lr)
     else:
@@ -241,14 +260,17 @@ CONTROL_HELP = (
 
 def cmd_orbit(args: argparse.Namespace) -> int:
     from . import analysis
+    from .decimals import Uncertified, check_digits
 
+    check_digits(args.digits, "--digits")
     omega1, omega2 = args.omega
     st = analysis.setting(omega1, omega2, args.target, args.lr)
     if st.E == 0:
         raise UsageError("E = 0: the minimum θ = 0 has NTK 0 and there is no edge of stability to analyse")
-    if args.digits < 1:
-        raise UsageError(f"--digits must be a positive integer, got {args.digits}")
-    report = analysis.orbit_report(omega1, omega2, args.target, args.lr, digits=args.digits)
+    try:
+        report = analysis.orbit_report(omega1, omega2, args.target, args.lr, digits=args.digits)
+    except Uncertified as exc:
+        raise UsageError(str(exc)) from None
     if args.check:
         report["check"] = _check_orbit(st, analysis.orbit_closed_forms(omega1, omega2, args.target, args.lr),
                                        args.digits)
@@ -287,9 +309,11 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
 
 
 def _print_orbit(report: dict, st) -> None:
+    from .decimals import exact_string
+
     console = _console()
-    w1, w2 = st.omega
-    console.print(f"[bold]2-D model[/]  ω = ({w1}, {w2}), E = {st.E}, η = {st.eta}")
+    w1, w2, E, eta = (exact_string(v) for v in (*st.omega, st.E, st.eta))  # the inputs, exactly
+    console.print(f"[bold]2-D model[/]  ω = ({w1}, {w2}), E = {E}, η = {eta}")
     console.print(f"  control parameter e = {report['e']}   (edge of stability at e = 1)")
     console.print(f"  smallest η·NTK over zero-loss minima = {report['min_ntk']}   (= 2e)")
     console.print(f"  regime: [bold]{report['regime']}[/]")
@@ -297,7 +321,7 @@ def _print_orbit(report: dict, st) -> None:
     if c is None:
         console.print("  period-2 orbit: none (it is born at e = 1)")
     else:
-        console.print(f"  period-2 orbit on the ω = {st.omega[st.axis - 1]} axis:")
+        console.print(f"  period-2 orbit on the ω = {exact_string(st.omega[st.axis - 1])} axis:")
         console.print(f"    η·NTK at its two points = {c['ntk'][0]}, {c['ntk'][1]}")
         console.print(f"    cycle mean η·NTK = {c['mean_ntk']}   EOS offset (mean − 2) = {c['offset']}")
         console.print(f"    two-step multipliers in θ: along the axis {c['multipliers'][0]}, "
@@ -344,7 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--claim", metavar="ID", action="append",
                    help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids")
-    v.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH (atomically)")
+    v.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH (atomically; a symlink is written "
+                   "through, a device or FIFO is refused)")
     v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
     v.set_defaults(func=cmd_verify)
@@ -359,7 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
         "preamble).",
         epilog="Examples: eos-theory latex -o report.tex && pdflatex report.tex;  eos-theory latex --claim gf-J",
     )
-    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically; a symlink is written through, a device or FIFO "
+                   "is refused) instead of standard output")
     t.add_argument("--claim", metavar="ID", help="write only this claim's snippet")
     t.set_defaults(func=cmd_latex)
 
@@ -374,7 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paraboloid) with GD paths. Sized for a paper's column.",
         epilog="Example: eos-theory plot --out figures --format pdf",
     )
-    pl.add_argument("--out", metavar="DIR", default="figures", help="output directory (default: ./figures)")
+    pl.add_argument("--out", metavar="DIR", default="figures", help="output directory, created if its parent exists (default: ./figures); each "
+                    "figure is written atomically")
     pl.add_argument("--format", choices=("png", "pdf"), default="png", help="file format (default png)")
     pl.set_defaults(func=cmd_plot)
 
@@ -393,8 +420,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--target", metavar="E", required=True, help="regression target E")
     g.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
     g.add_argument("--steps", type=int, default=10, help="number of GD steps (default 10)")
-    g.add_argument("--digits", type=int, default=50, help="working precision in decimal digits (default 50)")
-    g.add_argument("--show", type=int, default=20, help="significant digits printed (default 20)")
+    g.add_argument("--digits", type=int, default=50,
+                   help="working precision in decimal digits, from 15 to 1000 (default 50)")
+    g.add_argument("--show", type=int, default=20,
+                   help="significant digits printed, from 2 to the working precision (default 20)")
     g.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     g.set_defaults(func=cmd_gd)
 
@@ -406,8 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the period-2 orbit (η·NTK at both points, the cycle mean and its offset from 2, and both multipliers of "
         "the two-step map in parameter space). NTK values are η·JJᵀ, so the edge of stability is 2. "
         + CONTROL_HELP + " Inputs are exact: 1.05 and 21/20 are the same number.",
-        epilog="Regimes: 'minimum' (GD can settle at a stable zero-loss minimum), 'period-2' (it settles on an "
-        "attracting 2-cycle), 'unstable' (neither). With --json, stdout is one JSON object "
+        epilog="Regimes: 'minimum' (GD can settle at a stable zero-loss minimum), 'period-2' (the 2-cycle "
+        "attracts: GD started near it settles on it), 'unstable' (neither; past the window come period doubling, "
+        "chaos and, for e > 2, divergence: docs/eos-2d.md §5a). With --json, stdout is one JSON object "
         '{"e", "regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", "multipliers"}, '
         '"check": null | {"steps", "ntk", "digits_agree"}}. Example: eos-theory orbit --omega -1 1 --target 1 '
         "--lr 1.1 --check",
@@ -415,7 +445,10 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--omega", metavar="W", nargs=2, required=True, help="the two eigenvalues ω1 ω2 of Q")
     o.add_argument("--target", metavar="E", required=True, help="regression target E (non-zero)")
     o.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
-    o.add_argument("--digits", metavar="D", type=int, default=30, help="significant digits of every number (default 30)")
+    o.add_argument("--digits", metavar="D", type=int, default=30,
+                   help="significant digits of every number, from 2 to 1000 (default 30). Each digit is certified "
+                   "(exact rounding, or interval arithmetic for square roots); a value shown with fewer than D "
+                   "digits, or as an integer, is exact; any other is rounded to nearest and shows all D digits")
     o.add_argument("--check", action="store_true",
                    help="also run parameter-space GD at max(50, D + 20) digits from next to the predicted attractor "
                    "and report how many digits of its η·NTK agree with the closed form")

@@ -42,7 +42,7 @@ from .model import InputError
 MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
 
 __all__ = [
-    "Settled", "cycle_digits", "enclose", "settle",
+    "Settled", "Undecided", "cycle_digits", "enclose", "exact_sign", "settle",
     "GDResult", "KrawczykResult", "MIN_DPS", "Problem", "agreeing_digits", "exact", "gd_exact",
     "gd_mp", "iv_bound", "krawczyk", "reduced", "sweep", "to_mpf",
 ]
@@ -537,6 +537,44 @@ def _enclose_expr(expr: sp.Basic) -> iv.mpf:
             base = iv.exp(iv.log(base) / d)
         return base**n if n >= 0 else 1 / base ** (-n)
     raise InputError(f"cannot enclose {_show(expr)}: {type(expr).__name__} is not supported")
+
+
+class Undecided(ValueError):
+    """An exact decision (a sign, an equality) could not be reached for these objects."""
+
+
+def exact_sign(value) -> int:
+    """The sign (−1, 0, 1) of a real algebraic number, decided exactly.
+
+    Rationals are compared directly.  Otherwise the minimal polynomial over ℚ (exact) tells
+    whether the number is 0; if it is not, an outward-rounded interval enclosure at rising
+    precision (:func:`enclose`) must eventually exclude 0, and then gives
+    the sign rigorously.
+
+    >>> exact_sign(sp.sqrt(5) - 1 - sp.Rational(6, 5)), exact_sign(sp.sqrt(8) - 2 * sp.sqrt(2))
+    (1, 0)
+    """
+    v = sp.sympify(value)
+    if v.is_Rational:
+        return int(v.p > 0) - int(v.p < 0)
+    if v.free_symbols or v.atoms(sp.Float) or not v.is_number:
+        raise Undecided(f"not an exact real number: {v}")
+    try:
+        if sp.minimal_polynomial(v, _X) == _X:
+            return 0
+    except (NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
+        raise Undecided(f"no exact zero test for {v}: {exc}") from None
+    for dps in (30, 60, 120, 240, 480, 960):
+        with iv_workdps(dps):
+            box = enclose(v)
+            if box.a > 0:
+                return 1
+            if box.b < 0:
+                return -1
+    raise Undecided(f"{v} is non-zero but its sign was not resolved at 960 digits")
+
+
+_X = sp.Dummy("x")
 
 
 def _box(box) -> list:

@@ -11,6 +11,7 @@ Agg canvas; no pyplot), so importing this module changes no global state.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +21,7 @@ import sympy as sp
 from mpmath import mp, mpf
 
 from . import analysis
+from .files import check_writable, write_bytes_atomic
 from .model import InputError
 from .numerics import Problem, agreeing_digits, cycle_digits, exact, gd_mp, settle, sweep, to_mpf
 
@@ -387,16 +389,24 @@ def _draw(draw, data, path, size) -> None:
         FigureCanvasAgg(fig)
         draw(fig, data)
         meta = {"CreationDate": None} if fmt == "pdf" else {"Software": None}
-        fig.savefig(path, format=fmt, metadata=meta)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, metadata=meta)
+    write_bytes_atomic(path, buffer.getvalue())  # the one writer: atomic, through symlinks, never a device
 
 
 def draw_all(out_dir: Path, fmt: str = "png") -> list[Path]:
-    """Write the four figures into ``out_dir`` (created if needed) as ``fmt``; return their paths."""
+    """Write the four figures into ``out_dir`` (created if needed) as ``fmt``; return their paths.
+
+    Every target is checked (:func:`eos_theory.files.check_writable`) before any figure is drawn;
+    an ``OSError`` says why one could not be written.
+    """
     if fmt not in FORMATS:
         raise InputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{name}.{fmt}" for name in NAMES]
+    for p in paths:
+        check_writable(p)
     for fig, p in zip((fig1_sharpening, fig2_reduced_plane, fig3_bifurcation, fig4_landscape), paths):
         fig(p)
     return paths

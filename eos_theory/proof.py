@@ -29,7 +29,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from .numerics import enclose, iv_workdps
+from .numerics import Undecided, exact_sign  # noqa: F401  (Undecided: re-exported for callers of same)
 
 Verdict = str  # "verified" | "refuted" | "inconclusive"
 
@@ -149,44 +149,6 @@ def format_point(point: dict) -> str:
     """``θ₁ = 3, η = 2`` — symbols in the paper's letters, exact values."""
     items = sorted(point.items(), key=lambda kv: str(kv[0]))
     return ", ".join(f"{sp.pretty(s, use_unicode=True)} = {v}" for s, v in items)
-
-
-class Undecided(ValueError):
-    """An exact decision (a sign, an equality) could not be reached for these objects."""
-
-
-def exact_sign(value) -> int:
-    """The sign (−1, 0, 1) of a real algebraic number, decided exactly.
-
-    Rationals are compared directly.  Otherwise the minimal polynomial over ℚ (exact) tells
-    whether the number is 0; if it is not, an outward-rounded interval enclosure at rising
-    precision (:func:`eos_theory.numerics.enclose`) must eventually exclude 0, and then gives
-    the sign rigorously.
-
-    >>> exact_sign(sp.sqrt(5) - 1 - sp.Rational(6, 5)), exact_sign(sp.sqrt(8) - 2 * sp.sqrt(2))
-    (1, 0)
-    """
-    v = sp.sympify(value)
-    if v.is_Rational:
-        return int(v.p > 0) - int(v.p < 0)
-    if v.free_symbols or v.atoms(sp.Float) or not v.is_number:
-        raise Undecided(f"not an exact real number: {v}")
-    try:
-        if sp.minimal_polynomial(v, _X) == _X:
-            return 0
-    except (NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
-        raise Undecided(f"no exact zero test for {v}: {exc}") from None
-    for dps in (30, 60, 120, 240, 480, 960):
-        with iv_workdps(dps):
-            box = enclose(v)
-            if box.a > 0:
-                return 1
-            if box.b < 0:
-                return -1
-    raise Undecided(f"{v} is non-zero but its sign was not resolved at 960 digits")
-
-
-_X = sp.Dummy("x")
 
 
 def same(a, b) -> bool:

@@ -18,15 +18,10 @@ step that covers it) and every claim it uses as a premise must be verified
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import json
-import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterable
 
 from .notation import latex
@@ -299,29 +294,6 @@ def report(results: list[Result]) -> dict:
         "summary": {**counts, "total": len(results), "unexpected": [r.claim.id for r in results if not r.as_expected]},
         "claims": [r.to_json() for r in results],
     }
-
-
-def write_json_atomic(path: str | os.PathLike, data: dict) -> None:
-    """Write JSON to ``path`` atomically; serialisation (no NaN allowed) happens before any file exists."""
-    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` via a temporary file in the same directory and an atomic rename: readers see the
-    old file or the whole new one, never a partial report."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def print_proof(module: str) -> None:

@@ -1,5 +1,5 @@
-"""The exact machinery: normal forms, counterexample search, the Proof record, the registry's verdicts,
-and the atomic report writer.
+"""The exact machinery: normal forms, counterexample search, exact decisions, the Proof record, and the
+registry's verdicts, audit and premises.
 
 Expected values are worked out by hand (in comments) or computed independently with Fractions.
 """
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from eos_theory.proof import (CorrectionFailed, Disproved, NotRational, Proof, Undecided, canonical_words, exact_sign,
                               find_counterexample, normal_form, same)
-from eos_theory.registry import Claim, Source, check_premises, run, write_json_atomic
+from eos_theory.registry import Claim, Source, check_premises, run
 from strategies import nonzero_rationals, polynomials, rationals
 
 x, y, u = sp.symbols("x y u", real=True)
@@ -398,45 +398,6 @@ def test_refuted_always_carries_a_verified_correction(check):
         correction = r.to_json()["correction"]
         assert correction is not None and correction["steps"], "refuted without a verified correction"
     assert not (r.verdict == "refuted" and r.error), f"refuted although a step failed: {r.error}"
-
-
-# -- write_json_atomic ----------------------------------------------------------------------------
-
-
-def test_write_json_atomic_round_trip(tmp_path):
-    path = tmp_path / "report.json"
-    data = {"claims": [{"id": "a", "verdict": "verified"}], "text": "ż = −η(JJᵀ)z"}
-    write_json_atomic(path, data)
-    assert json.loads(path.read_text(encoding="utf-8")) == data
-    write_json_atomic(path, {"claims": []})
-    assert json.loads(path.read_text(encoding="utf-8")) == {"claims": []}
-    assert os.listdir(tmp_path) == ["report.json"]
-
-
-@pytest.mark.parametrize("bad", [object(), {1, 2}, sp.Symbol("x")], ids=["object", "set", "sympy"])
-def test_write_json_atomic_keeps_old_file_when_serialisation_fails(tmp_path, bad):
-    path = tmp_path / "report.json"
-    write_json_atomic(path, {"old": True})
-    before = path.read_bytes()
-    # a large serialisable prefix first, so that a non-atomic writer would leave a partial file
-    data = {"claims": [{"id": str(i), "evidence": "e" * 100} for i in range(500)], "z_bad": bad}
-    with pytest.raises(TypeError):
-        write_json_atomic(path, data)
-    assert path.read_bytes() == before
-    assert os.listdir(tmp_path) == ["report.json"], "a temporary file was left behind"
-
-
-def test_write_json_atomic_new_path_leaves_nothing_on_failure(tmp_path):
-    path = tmp_path / "new.json"
-    with pytest.raises(TypeError):
-        write_json_atomic(path, {"x": object()})
-    assert os.listdir(tmp_path) == []
-
-
-def test_write_json_atomic_missing_directory(tmp_path):
-    with pytest.raises(OSError):
-        write_json_atomic(tmp_path / "missing" / "report.json", {"a": 1})
-    assert os.listdir(tmp_path) == []
 
 
 # -- cited theorems and inferences ----------------------------------------------------------------
