@@ -69,9 +69,10 @@ def eigenvalue_bounds(Q: Sequence[Sequence[Fraction]], rel_width: int = 20) -> l
 class Certificate:
     """The escape regions available for one problem (computed once, exactly).
 
-    ``lemma`` is the claim id; ``thresholds`` = (Z₊, Z₋): the regions z̃ ≥ Z₊ and z̃ ≤ −Z₋ of the
-    separated lemma (None where it does not apply), or (50/w_lo, 50/w_lo)-style prefilters for the
-    symmetric one; ``trigger`` is a |z̃| below which no region can contain θ, to skip the test.
+    ``lemma`` is the claim id.  Separated lemma: ``thresholds`` = (Z₊, Z₋), the regions z̃ ≥ Z₊ and
+    z̃ ≤ −Z₋ (None where a side does not apply).  Symmetric lemma: ``thresholds`` = (None, None) and
+    w², a lower bound of w instead.  ``trigger`` is a |z̃| below which no region can contain θ, so
+    callers can skip the test.
     """
 
     problem: Problem
@@ -147,18 +148,26 @@ def _sqrt_lower(q: Fraction, bits: int = 96) -> Fraction:
     return Fraction(math.isqrt(q.numerator * scale // q.denominator), 1 << bits)
 
 
-def certificate(problem: Problem) -> Certificate | None:
+def certificate(problem: Problem, theta0=None) -> Certificate | None:
     """The escape regions proven for this problem, or None if neither lemma applies.
 
     The separated lemma needs a positive eigenvalue larger than every |negative| one (or the
-    mirror); the symmetric lemma covers P = 2 with tr Q = 0 and det Q < 0.
+    mirror); the symmetric lemma covers P = 2 with tr Q = 0 and det Q < 0.  For a diagonal Q and a
+    start ``theta0``, eigenvalues whose component of θ₀ is exactly 0 are left out: that component
+    stays 0 under GD, so they play no part (claim escape-separated).
     """
     Q, eta_E = problem.Q, problem.lr * problem.target
-    if problem.P == 2 and Q[0][0] + Q[1][1] == 0 and Q[0][0] * Q[1][1] - Q[0][1] ** 2 < 0:
+    keep = range(problem.P)
+    if theta0 is not None and problem.is_diagonal:
+        keep = [i for i, t in enumerate(problem.theta(theta0)) if t != 0]
+    if len(keep) == problem.P and problem.P == 2 and Q[0][0] + Q[1][1] == 0 and Q[0][0] * Q[1][1] - Q[0][1] ** 2 < 0:
         w2 = -(Q[0][0] * Q[1][1] - Q[0][1] ** 2)
         w_lo = _sqrt_lower(w2)
         return Certificate(problem, SYMMETRIC, (None, None), 50 / (w_lo + 1), w2, w_lo)
-    bounds = eigenvalue_bounds(Q)
+    if len(keep) == problem.P:
+        bounds = eigenvalue_bounds(Q)
+    else:
+        bounds = sorted({(Q[i][i], Q[i][i]) for i in keep})
     pos = [(lo, hi) for lo, hi in bounds if lo > 0]
     neg = [(lo, hi) for lo, hi in bounds if hi < 0]
     up = down = None

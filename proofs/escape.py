@@ -68,7 +68,8 @@ def _per_mode(p: Proof) -> tuple[str, str, str]:
     title="escape: z̃ ≥ Z doubles z̃ when the spectrum is separated",
     source=Source("derived"),
     statement="Any P, any symmetric Q with eigenvalues ω_i, any E and η > 0. Let m > 0 and M ≥ 0 with m ≤ ω for "
-    "every eigenvalue ω > 0 and |ω| ≤ M for every eigenvalue ω < 0, and let Z > 0 with Z·m ≥ 3, Z·(m − M) ≥ 2 "
+    "every eigenvalue ω > 0 and |ω| ≤ M for every eigenvalue ω < 0 (eigenvalues whose eigen-component of θ is 0 "
+    "may be left out: that component stays 0), and let Z > 0 with Z·m ≥ 3, Z·(m − M) ≥ 2 "
     "and Z ≥ −2ηE. If a GD iterate has z̃ = ηz ≥ Z, the next one has z̃' > 2z̃: the region z̃ ≥ Z is never left, "
     "z̃_k ≥ 2^k·Z, and the loss z²/2 grows without bound. Mirror: if instead m ≤ |ω| for every eigenvalue ω < 0, "
     "ω ≤ M for every eigenvalue ω > 0, and Z ≥ 2ηE (same conditions otherwise), then z̃ ≤ −Z gives z̃' < 2z̃.",
@@ -113,8 +114,10 @@ def separated(p: Proof) -> None:
     b_bounded = ("every eigenvalue ω < 0 has (1 − z̃ω)² ≤ g² (z̃b + h ≥ 0 times a positive factor); "
                  "so B' ≤ g²B (−v_i ≥ 0 there)")
     p.infer(b_bounded, (*neg, hyp[1], step))
+    absent = "a mode with θ_i = 0 (in the eigenbasis) has v_i = 0 and keeps v_i' = 0: it adds nothing to A, B, A', B'"
+    p.infer(absent, (step,))
     combined = "z̃' + ηE = A' − B' ≥ g²(A − B) = g²(z̃ + ηE) (modes with ω_i = 0 have v_i = 0)"
-    p.infer(combined, (a_grows, b_bounded, sums))
+    p.infer(combined, (a_grows, b_bounded, sums, absent))
 
     # Doubling: z̃' − 2z̃ ≥ g²(z̃ + ηE) − ηE − 2z̃ = (g² − 1)(z̃ + ηE) − z̃ > 0.
     g, s = 2 + c, ztp * (half + t)
