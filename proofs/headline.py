@@ -6,7 +6,8 @@ from mpmath import mp
 from eos_theory import analysis as A
 from eos_theory.analysis import eps, r
 from eos_theory.notation import Tt, Tt_next
-from eos_theory.numerics import Problem, cycle_digits, settle
+from eos_theory.dynamics import cycle_digits, outcome
+from eos_theory.numerics import Problem
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
@@ -42,8 +43,10 @@ def headline(p: Proof) -> None:
            offsets == sp.Interval.open(0, sp.sqrt(5) - 2), f"{offsets}")
     dps, example = 60, (-1, 1, 1, "11/10")
     with mp.workdps(dps):
-        end = settle(Problem.diagonal(example[:2], example[2], example[3]), ["1/100", "1/100"], dps=dps)
-        digits = min(cycle_digits(end.ntk, A.orbit_closed_forms(*example)["cycle"]["ntk"], dps=dps), end.repeat_digits)
+        end = outcome(Problem.diagonal(example[:2], example[2], example[3]), ["1/100", "1/100"], dps=dps)
+        if not (end.settled and end.period == 2):
+            raise AssertionError(f"GD from the paper's initialisation: {end.status} ({end.reason})")
+        digits = min(cycle_digits(end.ntk, A.orbit_closed_forms(*example)["cycle"]["ntk"], dps=dps), end.digits)
     if digits < 30:
         raise AssertionError(f"GD from the paper's initialisation: only {digits} digits agree with the cycle")
     p.numerical("e = 11/10, θ1 = θ2 = 1/100 (the paper's initialisation): GD in θ settles on the cycle with mean 2.1",
