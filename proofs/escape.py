@@ -15,7 +15,7 @@ expressions, so that the witness is a sum of positive constants and products of 
 import sympy as sp
 
 from eos_theory.model import quadratic
-from eos_theory.notation import E, eta, z, zt
+from eos_theory.notation import E, eta, z, zt, zt_next
 from eos_theory.notation import omega as w
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
@@ -82,7 +82,7 @@ def separated(p: Proof) -> None:
     M = sp.Symbol("M", nonnegative=True)
     a, b, c, h, t, dz = sp.symbols("a b c h t d_z", nonnegative=True)
     ztp = sp.Symbol("ztilde", positive=True)  # z̃ ≥ Z > 0
-    p.states(sp.Implies(sp.Ge(zt, Z), sp.Gt(sp.Symbol("ztildeprime"), 2 * zt)))
+    p.states(sp.Gt(zt_next, 2 * zt))  # on the region z̃ ≥ Z
     step, sums, mirror = _per_mode(p)
 
     # The hypotheses at the current iterate, z̃ = Z + d_z (d_z ≥ 0), as slack variables c, h, t ≥ 0.
@@ -150,7 +150,7 @@ def _symmetric_model():
     "invariant under GD and x' > 2x on it, so z̃_k ≥ 2^k·z̃_0 → ∞ and the loss grows without bound. Mirror: "
     "R₋(S) = {−x ≥ 50S, −x ≥ 2ε, π(20S − x) ≤ −(S² − 1)σ²x} is invariant with x' < 2x.",
     method="exact: the one-step maps of x, σ, π derived from the model; each inequality an exact identity in slack "
-    "variables with a manifestly positive witness; the mirror by the symmetry θ_1 ↔ θ_2, E ↦ −E; spectral theorem",
+    "variables with a manifestly positive witness; the mirror by exchanging θ_1 and θ_2 with E ↦ −E; spectral theorem",
 )
 def symmetric(p: Proof) -> None:
     m, step, u_plus, u_minus, x_of, eps_of = _symmetric_model()
@@ -161,7 +161,7 @@ def symmetric(p: Proof) -> None:
     eps_, s, dl = sp.Symbol("epsilon", real=True), sp.Symbol("s", positive=True), sp.Symbol("delta", nonnegative=True)
     sig = sp.Symbol("sigma", positive=True)
     q, k, t, r_ = sp.symbols("q k t r", nonnegative=True)
-    p.states(sp.Implies(sp.Symbol("R_+(S)"), sp.Gt(sp.Symbol("xprime"), 2 * x)))
+    p.states(sp.Gt(sp.Symbol("xprime"), 2 * x))  # on the region R₊(S)
 
     # One step, derived from the model's GD map in θ.
     p.equal("u₊' = (1 − x)²u₊ and u₋' = (1 + x)²u₋", sp.Matrix([after(u_plus), after(u_minus)]),
@@ -226,9 +226,9 @@ def symmetric(p: Proof) -> None:
                  "z̃ = x/w → ∞ and z²/2 → ∞")
     p.infer(invariant, (doubled, ratio[1], *absorb, member))
 
-    # Mirror: θ_1 ↔ θ_2 with E ↦ −E maps GD to GD and (x, ε, σ, π) to (−x, −ε, −σ, π).
+    # Mirror: exchange θ_1 and θ_2, E ↦ −E; maps GD to GD and (x, ε, σ, π) to (−x, −ε, −σ, π).
     swap = {th1: th2, th2: th1}
-    mirror = "θ_1 ↔ θ_2, E ↦ −E commutes with GD and negates z (so x, ε, σ) while fixing T̃ and π"
+    mirror = "exchanging θ_1 and θ_2 with E ↦ −E commutes with GD and negates z (so x, ε, σ) while fixing T̃ and π"
     p.equal(mirror, sp.Matrix([*step.xreplace(swap).subs(E, -E), m.output.xreplace(swap).subs(E, -E),
                                m.ntk.xreplace(swap)]),
             sp.Matrix([step[1], step[0], -m.output, m.ntk]))
