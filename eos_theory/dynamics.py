@@ -166,15 +166,15 @@ def _enclosed_orbit(problem: Problem, theta0, steps: int, dps: int):
             v = [sum((q * t for q, t in zip(row, box)), iv.mpf(0)) for row in Q]
             zt = eta * (sum((t * vi for t, vi in zip(box, v)), iv.mpf(0)) / 2 - E)
             box = [t - zt * vi for t, vi in zip(box, v)]
-            if k % _CHECK_EVERY == 0 and any(_wide(x) for x in box):
+            if k % _CHECK_EVERY == 0 and _wide(box):
                 return None
         return box
 
 
-def _wide(x) -> bool:
-    """An interval wider than 2^−20 of its magnitude: too loose to be worth continuing."""
-    lo, hi = mp.make_mpf(x._mpi_[0]), mp.make_mpf(x._mpi_[1])
-    return hi - lo > max(abs(lo), abs(hi)) * mpf(2) ** -20
+def _wide(box) -> bool:
+    """A box with a side wider than 2^−20 of its largest coordinate: too loose to be worth continuing."""
+    ends = [(mp.make_mpf(x._mpi_[0]), mp.make_mpf(x._mpi_[1])) for x in box]
+    return max(hi - lo for lo, hi in ends) > max(max(abs(lo), abs(hi)) for lo, hi in ends) * mpf(2) ** -20
 
 
 # --------------------------------------------------------------------------------------------

@@ -110,13 +110,14 @@ class Certificate:
         for side, x_over_w, tail in ((+1, zt, zt + 2 * eta_E), (-1, -zt, -zt - 2 * eta_E)):
             if not (_lo(x_over_w) > 0 and _lo(tail) >= 0 and _lo(s0_sq) > 0):  # x > 0, x ≥ −2ε (mirrored)
                 continue
-            delta = max(_hi(p0), 0) / _lo(s0_sq)  # an upper bound of δ = π/σ² (rounding here only picks S)
-            start = int(mp.ceil(mp.sqrt(1 + 2 * delta)))  # S² − 1 ≥ 2δ, enough when x ≥ 50S
-            for S in (start, start + 1):
-                if _lo(w_lo * x_over_w) < 50 * S:
-                    continue
+            # R₊(S) needs S² − 1 > δ = π/σ² and x ≥ 50S: try the integers in between (rounding here only
+            # picks the candidates; the test below is rigorous).
+            delta = max(_hi(p0), 0) / _lo(s0_sq)
+            first = max(1, int(mp.floor(mp.sqrt(1 + delta))))
+            last = min(int(mp.floor(_lo(w_lo * x_over_w) / 50)), first + 64)
+            for S in range(first, last + 1):
                 K = (S * S - 1) * s0_sq - p0  # π(x + 20S) ≤ (S² − 1)σ²x ⇔ 20S·p0 ≤ w·(x/w)·K
-                if _lo(K) >= 0 and _lo(w_lo * x_over_w * K - 20 * S * p0) >= 0:
+                if _lo(w_lo * x_over_w) >= 50 * S and _lo(K) >= 0 and _lo(w_lo * x_over_w * K - 20 * S * p0) >= 0:
                     name, sign = ("R₊", "") if side > 0 else ("R₋", "−")
                     return f"{name}({S}): {sign}x = {sign}wz̃ ≥ {50 * S} (claim {SYMMETRIC})"
         return None

@@ -116,6 +116,9 @@ def test_no_command_prints_help_and_fails(capsys):
     (["--omega", "1", "-1", "--theta", "1"], "length 2"),
     (["--omega", "1", "-1", "--target", "nan"], "exact number"),
     (["--omega", "1", "-1", "--Q", "1 0; 0 1"], "either"),
+    (["--omega", "1", "-1", "--max-seconds", "0"], "--max-seconds > 0"),
+    (["--omega", "1", "-1", "--max-seconds", "nan"], "--max-seconds > 0"),
+    (["--omega", "1", "-1", "--max-seconds", "inf"], "max_seconds must be a positive number"),
 ])
 def test_gd_bad_input(capsys, argv, fragment):
     base = {"--theta": ["1", "1"], "--target": ["1"], "--lr": ["1/4"]}
