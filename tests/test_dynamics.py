@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
-from mpmath import iv, mp, mpf
+from mpmath import mp, mpf
 
 from eos_theory import analysis, escape
 from eos_theory.dynamics import (
