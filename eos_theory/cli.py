@@ -196,7 +196,8 @@ def cmd_gd(args: argparse.Namespace) -> int:
     from mpmath import mp
 
     from .decimals import MAX_DIGITS, MIN_DIGITS
-    from .numerics import MIN_DPS, Problem, agreeing_digits, gd_mp, to_mpf
+    from .dynamics import trajectory
+    from .numerics import MIN_DPS, Problem, agreeing_digits, to_mpf
 
     if (args.Q is None) == (args.omega is None):
         raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
@@ -207,11 +208,13 @@ def cmd_gd(args: argparse.Namespace) -> int:
                          f"computed, got {args.show}")
     if args.steps < 0:
         raise UsageError(f"--steps must be >= 0, got {args.steps}")
+    if not args.max_seconds > 0:
+        raise UsageError(f"--max-seconds must be > 0, got {args.max_seconds}")
     if args.Q is not None:
         problem = Problem.create(_parse_matrix(args.Q), args.target, args.lr)
     else:
         problem = Problem.diagonal(args.omega, args.target, args.lr)
-    run = gd_mp(problem, args.theta, args.steps, dps=args.digits, record=True)
+    run = trajectory(problem, args.theta, args.steps, dps=args.digits, max_seconds=args.max_seconds)
 
     rows = []
     with mp.workdps(args.digits):
@@ -222,18 +225,20 @@ def cmd_gd(args: argparse.Namespace) -> int:
             step = two_d_map().numeric
             Q = [[to_mpf(q) for q in r] for r in problem.Q]
             inv = (Q[0][0] + Q[1][1], Q[0][0] * Q[1][1] - Q[0][1] * Q[1][0], to_mpf(problem.target), to_mpf(problem.lr))
-            reduced = [(run.zt[0], run.Tt[0])]
-            for _ in range(args.steps):
+            reduced = [(run.zt[0], run.ntk[0])]
+            for _ in range(run.steps):
                 reduced.append(step(*reduced[-1], *inv))
-        for k in range(args.steps + 1):
-            row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.show), "ntk": mp.nstr(run.Tt[k], args.show)}
+        for k in range(run.steps + 1):
+            row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.show), "ntk": mp.nstr(run.ntk[k], args.show)}
             if reduced is not None:
                 row["map_digits"] = min(agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else args.digits,
-                                        agreeing_digits(run.Tt[k], reduced[k][1]))
+                                        agreeing_digits(run.ntk[k], reduced[k][1]))
             rows.append(row)
+    stopped = None if run.stopped is None else {"step": run.stopped.step, "status": run.stopped.status,
+                                                "reason": run.stopped.reason}
 
     if args.json:
-        print(json.dumps({"P": problem.P, "digits": args.digits, "steps": rows}))
+        print(json.dumps({"P": problem.P, "digits": args.digits, "steps": rows, "stopped": stopped}))
         return EXIT_OK
     from rich.table import Table
 
@@ -245,7 +250,11 @@ def cmd_gd(args: argparse.Namespace) -> int:
         table.add_column("digits agreeing with the 2-D map", justify="right")
     for row in rows:
         table.add_row(str(row["step"]), row["ztilde"], row["ntk"], *([str(row["map_digits"])] if problem.P == 2 else []))
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    if stopped is not None:
+        head = "GD diverged" if stopped["status"] == "diverged" else "stopped (not converged)"
+        console.print(f"{head}: {stopped['reason']}")  # the reason names the step
     return EXIT_OK
 
 
@@ -282,10 +291,11 @@ def cmd_orbit(args: argparse.Namespace) -> int:
 
 
 def _check_orbit(st, cf: dict, digits: int) -> dict:
-    """Parameter-space GD from a point next to the predicted attractor, until it repeats; digits vs closed form."""
+    """Parameter-space GD from a point next to the predicted attractor, until it settles, provably
+    diverges or runs out of budget; digits vs the closed form only when it settled with the predicted period."""
     from mpmath import mp
 
-    from . import numerics
+    from . import dynamics, numerics
 
     dps = max(50, digits + 20)
     problem = numerics.Problem.diagonal([str(w) for w in st.omega], str(st.E), str(st.eta))
@@ -293,19 +303,22 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
     with mp.workdps(dps):
         w_axis, eta_v = mp.mpf(str(st.omega[i])), mp.mpf(str(st.eta))
         if cf["cycle"] is not None:
-            predicted = cf["cycle"]["ntk"]
+            predicted, period = cf["cycle"]["ntk"], 2  # the EOS orbit: period 2 in θ (analysis.orbit_theta)
             across = mp.mpf(10) ** -6  # a small push off the axis tests the transverse multiplier too
         else:
-            predicted = [cf["min_ntk"]] * 2
+            predicted, period = [cf["min_ntk"]], 1  # a zero-loss minimum: a fixed point
             across = mp.mpf(0)  # on the axis the minimum is unique
         start_ntk = mp.mpf(str(min(predicted).evalf(dps + 10)))
         along = mp.sqrt(start_ntk / eta_v) / abs(w_axis) * (1 + mp.mpf(10) ** -3)
         theta0 = [across * along] * 2
         theta0[i] = along
-        end = numerics.settle(problem, theta0, dps=dps)
-        agree = numerics.cycle_digits(end.ntk, predicted, dps=dps)
+        end = dynamics.outcome(problem, theta0, dps=dps)
+        agree = None
+        if end.settled and end.period == period:
+            agree = int(min(dynamics.cycle_digits(end.ntk, predicted, dps=dps), end.digits))
         return {"steps": end.steps, "ntk": [mp.nstr(v, digits, strip_zeros=False) for v in end.ntk],
-                "digits_agree": int(min(agree, end.repeat_digits))}
+                "digits_agree": agree, "status": end.status, "period": end.period, "predicted_period": period,
+                "reason": end.reason}
 
 
 def _print_orbit(report: dict, st) -> None:
@@ -328,8 +341,19 @@ def _print_orbit(report: dict, st) -> None:
                       f"across it {c['multipliers'][1]}")
     chk = report["check"]
     if chk is not None:
-        console.print(f"  check: parameter-space GD settled after {chk['steps']} steps at η·NTK = "
-                      f"{chk['ntk'][0]}, {chk['ntk'][1]}: [bold]{chk['digits_agree']}[/] digits agree with the closed form")
+        console.print(f"  check: {_describe_check(chk)}")
+
+
+def _describe_check(chk: dict) -> str:
+    """One honest line for orbit --check: 'settled' only for a run that settled."""
+    ntk = ", ".join(chk["ntk"])
+    if chk["status"] in ("converged", "periodic"):
+        what = "a fixed point" if chk["period"] == 1 else f"a period-{chk['period']} orbit in θ"
+        head = f"parameter-space GD settled on {what} after {chk['steps']} steps, η·NTK = {ntk}"
+        if chk["digits_agree"] is not None:
+            return f"{head}: [bold]{chk['digits_agree']}[/] digits agree with the closed form"
+        return f"{head}; the closed form predicts period {chk['predicted_period']}, so no digits are compared ({chk['reason']})"
+    return f"parameter-space GD [bold]{chk['status']}[/]: {chk['reason']}"  # the reason names the step
 
 
 # -- parser -------------------------------------------------------------------------------
@@ -411,7 +435,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run gradient descent θ ← θ − η z Qθ (z = ½θᵀQθ − E) in parameter space with mpmath at the "
         "stated precision, and print z̃ = ηz and the η-normalised NTK η·θᵀQ²θ (edge of stability at 2) at each "
         "step. For P = 2 each step is compared with the closed 2-D map derived by SymPy, as a number of agreeing "
-        "digits. Numbers are read exactly: decimals and fractions such as 1.05 or 21/20.",
+        "digits. Numbers are read exactly: decimals and fractions such as 1.05 or 21/20. The run stops early, and says "
+        "why, when an iterate enters a proven escape region (GD diverges), when |z̃| or |θ| passes 2^(2^62) outside "
+        "every such region, or when --max-seconds is spent; with --json, \"stopped\" is then {\"step\", \"status\", "
+        "\"reason\"} (otherwise null).",
         epilog="Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
     )
     g.add_argument("--Q", metavar="ROWS", help="symmetric matrix, rows separated by ';': '1 1/2; 1/2 -1'")
@@ -424,6 +451,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="working precision in decimal digits, from 15 to 1000 (default 50)")
     g.add_argument("--show", type=int, default=20,
                    help="significant digits printed, from 2 to the working precision (default 20)")
+    g.add_argument("--max-seconds", type=float, default=60.0,
+                   help="wall-clock budget in seconds (default 60); the run stops early, and says so, when it is spent")
     g.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     g.set_defaults(func=cmd_gd)
 
@@ -439,8 +468,10 @@ def build_parser() -> argparse.ArgumentParser:
         "attracts: GD started near it settles on it), 'unstable' (neither; past the window come period doubling, "
         "chaos and, for e > 2, divergence: docs/eos-2d.md §5a). With --json, stdout is one JSON object "
         '{"e", "regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", "multipliers"}, '
-        '"check": null | {"steps", "ntk", "digits_agree"}}. Example: eos-theory orbit --omega -1 1 --target 1 '
-        "--lr 1.1 --check",
+        '"check": null | {"steps", "ntk", "digits_agree", "status", "period", "predicted_period", "reason"}}: status is '
+        "converged, periodic, diverged (a proven escape region was entered) or not converged (a budget ran out), and "
+        "digits_agree is null unless GD settled with the predicted period. Example: eos-theory orbit --omega -1 1 "
+        "--target 1 --lr 1.1 --check",
     )
     o.add_argument("--omega", metavar="W", nargs=2, required=True, help="the two eigenvalues ω1 ω2 of Q")
     o.add_argument("--target", metavar="E", required=True, help="regression target E (non-zero)")
@@ -451,7 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "digits, or as an integer, is exact; any other is rounded to nearest and shows all D digits")
     o.add_argument("--check", action="store_true",
                    help="also run parameter-space GD at max(50, D + 20) digits from next to the predicted attractor "
-                   "and report how many digits of its η·NTK agree with the closed form")
+                   "(at most 200000 steps and 20 s) and report what it did: settled (and how many digits of its η·NTK "
+                   "agree with the closed form), diverged (with the escape certificate) or not converged")
     o.add_argument("--json", action="store_true", help="print exactly one JSON object")
     o.set_defaults(func=cmd_orbit)
     return parser

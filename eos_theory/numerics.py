@@ -42,7 +42,7 @@ from .model import InputError
 MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
 
 __all__ = [
-    "Settled", "Undecided", "cycle_digits", "enclose", "exact_sign", "settle",
+    "Undecided", "enclose", "exact_sign",
     "GDResult", "KrawczykResult", "MIN_DPS", "Problem", "agreeing_digits", "exact", "gd_exact",
     "gd_mp", "iv_bound", "krawczyk", "reduced", "sweep", "to_mpf",
 ]
@@ -358,55 +358,6 @@ def _loop_dense(Q, th, eta, eta_E, steps, record):
         if k < steps:
             th = [t - zt * vi for t, vi in zip(th, v)]
     return th, (tuple(zts) if record else None), (tuple(Tts) if record else None)
-
-
-@dataclass(frozen=True)
-class Settled:
-    """Outcome of :func:`settle`: where GD ended and how well its η·NTK repeats."""
-
-    theta: tuple[mpf, ...]
-    steps: int  #: GD steps taken
-    ntk: tuple[mpf, mpf]  #: η·NTK at the last two iterates
-    repeat_digits: int  #: agreeing digits of η·NTK two steps apart (period 2, or 1 if it is constant)
-    dps: int
-
-
-def settle(problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, chunk: int = 256) -> Settled:
-    """Run GD until η·NTK repeats every two steps to the working precision, or ``max_steps``.
-
-    Settling onto a minimum or a period-2 orbit both show as T̃_k = T̃_{k+2}; the count of
-    agreeing digits between them is the convergence certificate that callers report.
-    """
-    theta = problem.theta(theta0)
-    dps, max_steps, chunk = _dps(dps), _count(max_steps, "max_steps", least=2), _count(chunk, "chunk", least=2)
-    th, done, best, stalled = theta, 0, -1, 0
-    with mp.workdps(dps):
-        while True:
-            run = gd_mp(problem, th, max(2, min(chunk, max_steps - done)), dps=dps, record=True)
-            th, done = run.theta, done + run.steps
-            a, b, c = run.Tt[-3:]
-            if not (mp.isfinite(a) and mp.isfinite(c)):
-                return Settled(th, done, (b, c), 0, dps)
-            digits = agreeing_digits(a, c, dps=dps)
-            best, stalled = (digits, 0) if digits > best else (best, stalled + 1)
-            if digits >= dps - 3 or done >= max_steps or stalled >= 8:
-                return Settled(th, done, (b, c), digits, dps)
-
-
-def cycle_digits(values, predicted, dps: int | None = None) -> int:
-    """Agreeing digits of two η·NTK values with a predicted pair, order-free: the worse of the two.
-
-    ``predicted`` may hold exact SymPy numbers (evaluated here at the working precision) or mpf.
-    (1.4142 vs √2 = 1.41421356…: relative error 9.6e-6, so 5 digits.)
-
-    >>> with mp.workdps(30):
-    ...     cycle_digits([mp.sqrt(2), mpf(3)], [3, sp.sqrt(2)]), cycle_digits([mpf("1.4142"), mpf(3)], [3, sp.sqrt(2)])
-    (30, 5)
-    """
-    cap = mp.dps if dps is None else _dps(dps)
-    with mp.workdps(cap):
-        want = sorted(v if isinstance(v, type(mpf(0))) else mp.mpf(str(sp.N(v, cap + 10))) for v in predicted)
-        return min(agreeing_digits(a, b, dps=cap) for a, b in zip(sorted(values), want))
 
 
 # --------------------------------------------------------------------------------------------

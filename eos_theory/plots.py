@@ -23,7 +23,8 @@ from mpmath import mp, mpf
 from . import analysis
 from .files import check_writable, write_bytes_atomic
 from .model import InputError
-from .numerics import Problem, agreeing_digits, cycle_digits, exact, gd_mp, settle, sweep, to_mpf
+from .dynamics import cycle_digits, outcome, trajectory
+from .numerics import Problem, exact, gd_mp, sweep
 
 OMEGA = (-1, 1)  #: the paper's symmetric case
 TARGET = 1
@@ -209,8 +210,8 @@ class SpotCheck:
 
     lr: Fraction
     ntk: tuple[mpf, ...]  #: the last ``period`` η·NTK values
-    period: int  #: 2 (via settle) or 4 (past the window)
-    repeat_digits: int  #: agreeing digits of T̃_k and T̃_{k+period}
+    period: int  #: in θ, as found by dynamics.outcome: 1 (a minimum), 2 (in the window) or 4 (past it)
+    repeat_digits: int  #: agreeing digits of θ_k and θ_{k−period}
     steps: int
 
 
@@ -234,8 +235,8 @@ class BifurcationData:
 def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 1.6), n: int = 1000, steps: int = 3000,
                      tail: int = 64, t: float = 0.01, spots=("3/4", "21/20", "11/10", "6/5", "5/4"),
                      dps: int = 50) -> BifurcationData:
-    """Figure 3: ``numerics.sweep`` over n values of e; spot checks at 50 digits (period 2 inside
-    the window, else 4)."""
+    """Figure 3: ``numerics.sweep`` over n values of e; spot checks at 50 digits (bounded runs that
+    must settle: on a minimum, on the 2-cycle inside the window, on a 4-cycle just past it)."""
     e = np.linspace(float(e_range[0]), float(e_range[1]), int(n))
     T = sweep(OMEGA[0], OMEGA[1], TARGET, e, (t, t), steps, tail)
     orb = analysis.eos_orbit()
@@ -253,14 +254,12 @@ def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 1.6), n: int = 1
 
 
 def _spot(lr, t: float, dps: int) -> SpotCheck:
+    """One bounded 50-digit run (dynamics.outcome); raises unless it settled."""
     lr = exact(lr, "lr")
-    p, t0 = _problem(lr), exact(t, "t")
-    if analysis.classify(*OMEGA, TARGET, str(lr)) != "unstable":
-        s = settle(p, [t0, t0], dps=dps)
-        return SpotCheck(lr, s.ntk, 2, s.repeat_digits, s.steps)
-    steps = 4000
-    r = gd_mp(p, [t0, t0], steps, dps=dps, record=True)
-    return SpotCheck(lr, r.Tt[-4:], 4, agreeing_digits(r.Tt[-1], r.Tt[-5], dps=dps), steps)
+    end = outcome(_problem(lr), [exact(t, "t")] * 2, dps=dps)
+    if not end.settled:
+        raise ArithmeticError(f"spot check at e = {lr}: GD {end.status} ({end.reason})")
+    return SpotCheck(lr, end.ntk, end.period, end.digits, end.steps)
 
 
 def _draw_bifurcation(fig, d: BifurcationData) -> None:
@@ -317,12 +316,10 @@ def fig4_landscape(path: Path | None = None, *, paths=(("11/10", ("1/100", "1/10
     out = []
     for lr, start in paths:
         lr = exact(lr, "lr")
-        p = _problem(lr)
-        with mp.workdps(dps):
-            pts = [tuple(to_mpf(exact(s, "theta")) for s in start)]
-            for _ in range(steps):
-                pts.append(gd_mp(p, pts[-1], 1, dps=dps).theta)
-        out.append((lr, tuple(pts)))
+        run = trajectory(_problem(lr), [exact(s, "theta") for s in start], steps, dps=dps)
+        if run.stopped is not None:
+            raise ArithmeticError(f"GD path at η = {lr} stopped: {run.stopped.reason}")
+        out.append((lr, run.thetas))
     eos_lr = next((lr for lr, _ in out if lr > 1), Fraction(11, 10))
     data = LandscapeData(th, th, loss, hyper, tuple(out), eos_lr,
                          analysis.orbit_theta(*OMEGA, TARGET, str(eos_lr)))

@@ -19,6 +19,7 @@ PAPER = [
     "headline",  # abstract: the 2-D result the text announces (derived in the eos_* scripts)
 ]
 
-DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics"]
+DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics",
+                      "escape"]
 
 ORDER = PAPER + DERIVED

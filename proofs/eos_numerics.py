@@ -7,7 +7,8 @@ import sympy as sp
 from mpmath import mp
 
 from eos_theory import analysis
-from eos_theory.numerics import Problem, cycle_digits, settle
+from eos_theory.dynamics import cycle_digits, outcome
+from eos_theory.numerics import Problem
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
@@ -51,20 +52,22 @@ def gd_confirms(p: Proof) -> None:
             problem = Problem.diagonal([str(w) for w in example[:2]], str(example[2]), str(example[3]))
             for start, theta0 in (("paper's start", _paper_start(*example[:2])),
                                   ("random start", _random_start(rng, *example[:2]))):
-                end = settle(problem, [str(t) for t in theta0], dps=DPS)
-                digits = min(cycle_digits(end.ntk, cycle, dps=DPS), end.repeat_digits)
+                end = outcome(problem, [str(t) for t in theta0], dps=DPS)
+                if not (end.settled and end.period == 2):
+                    raise AssertionError(f"{example}, {start}: GD {end.status} ({end.reason})")
+                digits = min(cycle_digits(end.ntk, cycle, dps=DPS), end.digits)
                 p.numerical(f"{_label(example)}, {start}: settles on the EOS 2-cycle", digits,
                             f"after {end.steps} steps", required=30)
                 settled.append(f"{_label(example)}, {start}: settles on the EOS 2-cycle")
         for example in MINIMUM:
             e = analysis.control_parameter(*example)
             problem = Problem.diagonal([str(w) for w in example[:2]], str(example[2]), str(example[3]))
-            end = settle(problem, [str(t) for t in _paper_start(*example[:2])], dps=DPS)
+            end = outcome(problem, [str(t) for t in _paper_start(*example[:2])], dps=DPS)
             ntk = end.ntk[-1]
-            if not (2 * mp.mpf(e.p) / e.q <= ntk < 2):
-                raise AssertionError(f"{example}: GD did not settle on a stable minimum (η·NTK = {ntk})")
+            if not (end.settled and end.period == 1) or not (2 * mp.mpf(e.p) / e.q <= ntk < 2):
+                raise AssertionError(f"{example}: GD did not settle on a stable minimum ({end.reason}, η·NTK = {ntk})")
             p.numerical(f"{_label(example)}, paper's start: settles on a minimum, 2e ≤ η·NTK < 2",
-                        end.repeat_digits, f"η·NTK = {mp.nstr(ntk, 15)} after {end.steps} steps, e = {e}", required=30)
+                        end.digits, f"η·NTK = {mp.nstr(ntk, 15)} after {end.steps} steps, e = {e}", required=30)
             settled.append(f"{_label(example)}, paper's start: settles on a minimum, 2e ≤ η·NTK < 2")
     p.covers("settles", *settled)
 

@@ -6,7 +6,8 @@ from mpmath import mp
 from eos_theory import analysis as A
 from eos_theory.analysis import eps, r
 from eos_theory.notation import Tt, Tt_next
-from eos_theory.numerics import Problem, cycle_digits, settle
+from eos_theory.dynamics import cycle_digits, outcome
+from eos_theory.numerics import Problem
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 
@@ -47,9 +48,11 @@ def headline(p: Proof) -> None:
     for lr in ("11/10", "6/5"):
         example = (-1, 1, 1, lr)
         with mp.workdps(dps):
-            end = settle(Problem.diagonal(example[:2], example[2], example[3]), ["1/100", "1/100"], dps=dps)
+            end = outcome(Problem.diagonal(example[:2], example[2], example[3]), ["1/100", "1/100"], dps=dps)
+            if not (end.settled and end.period == 2):
+                raise AssertionError(f"GD from the paper's initialisation at e = {lr}: {end.status} ({end.reason})")
             cycle = A.orbit_closed_forms(*example)["cycle"]
-            digits = min(cycle_digits(end.ntk, cycle["ntk"], dps=dps), end.repeat_digits)
+            digits = min(cycle_digits(end.ntk, cycle["ntk"], dps=dps), end.digits)
         text = f"e = {lr}, θ1 = θ2 = 1/100 (the paper's initialisation): GD in θ settles on the cycle with mean {1 + sp.Rational(lr)}"
         p.numerical(text, digits, f"after {end.steps} steps", required=30)
         runs.append(text)

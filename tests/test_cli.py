@@ -116,6 +116,9 @@ def test_no_command_prints_help_and_fails(capsys):
     (["--omega", "1", "-1", "--theta", "1"], "length 2"),
     (["--omega", "1", "-1", "--target", "nan"], "exact number"),
     (["--omega", "1", "-1", "--Q", "1 0; 0 1"], "either"),
+    (["--omega", "1", "-1", "--max-seconds", "0"], "--max-seconds must be > 0"),
+    (["--omega", "1", "-1", "--max-seconds", "nan"], "--max-seconds must be > 0"),
+    (["--omega", "1", "-1", "--max-seconds", "inf"], "max_seconds must be a positive number"),
 ])
 def test_gd_bad_input(capsys, argv, fragment):
     base = {"--theta": ["1", "1"], "--target": ["1"], "--lr": ["1/4"]}
@@ -169,7 +172,64 @@ def test_orbit_json_for_the_paper_example(capsys):
     assert [float(v) for v in data["cycle"]["multipliers"]] == pytest.approx([7 - 4 * e - 2 * e * e, 3 - 2 * e],
                                                                              rel=1e-13)
     assert all(len(v.replace("-", "").replace(".", "").lstrip("0")) >= 30 for v in data["cycle"]["ntk"])
-    assert data["check"]["digits_agree"] >= 25 and data["check"]["steps"] > 0
+    check = data["check"]
+    assert set(check) == {"steps", "ntk", "digits_agree", "status", "period", "predicted_period", "reason"}
+    assert check["status"] == "periodic" and check["period"] == check["predicted_period"] == 2
+    # 50 digits: θ repeats to ≥ 40 (dynamics.required_digits); η·NTK is quadratic in θ and the orbit
+    # contracts by 0.8 per two steps, which costs at most 2 of those digits.
+    assert check["digits_agree"] >= 38 and check["steps"] > 0 and len(check["ntk"]) == 2
+    assert sorted(float(v) for v in check["ntk"]) == pytest.approx([1 + e - root, 1 + e + root], rel=1e-14)
+
+
+REPRODUCERS = (("-1", "3", "0.5", "1.5"), ("-1", "1", "1", "2.1"), ("1", "4", "1", "1.2"))
+
+
+@pytest.mark.parametrize("w1, w2, E, lr", REPRODUCERS)
+def test_orbit_check_reports_divergence_with_its_certificate(capsys, w1, w2, E, lr):
+    """Issue 8 reproducers: these ran for minutes and past 1 GB; GD from next to the (unstable) orbit diverges."""
+    data = orbit_json(capsys, "--omega", w1, w2, "--target", E, "--lr", lr, "--check")
+    check = data["check"]
+    assert check["status"] == "diverged" and check["period"] is None and check["digits_agree"] is None
+    assert "escape region" in check["reason"] and "(claim escape-" in check["reason"]
+    code, out, err = run(capsys, "orbit", "--omega", w1, w2, "--target", E, "--lr", lr, "--check")
+    assert code == 0 and "diverged" in out and "settled" not in out
+
+
+def test_orbit_check_with_another_period_compares_no_digits(capsys):
+    # e = 5/4 > √5 − 1: GD settles on a period-4 orbit in θ, not on the predicted 2-cycle.
+    data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "5/4", "--check")
+    check = data["check"]
+    assert check["status"] == "periodic" and check["period"] == 4 and check["predicted_period"] == 2
+    assert check["digits_agree"] is None and len(check["ntk"]) == 4
+    code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "5/4", "--check")
+    assert "period-4" in out and "predicts period 2" in out and "digits agree" not in out
+
+
+def test_orbit_check_line_never_says_settled_for_an_unsettled_run():
+    for status in ("not converged", "diverged"):
+        line = cli._describe_check({"status": status, "period": None, "predicted_period": 2, "steps": 7,
+                                    "ntk": ["1.0"], "digits_agree": None, "reason": "why"})
+        assert "settled" not in line and status in line and "why" in line
+
+
+def test_gd_stops_at_the_escape_region(capsys):
+    """Issue 8 reproducer: 1000 steps took 45 s and 100000 steps 2.9 GB; GD enters z̃ ≥ 1 at step 3."""
+    argv = ("gd", "--omega", "-1", "3", "--theta", "1", "1", "--target", "0.5", "--lr", "1.5", "--steps", "100000")
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0
+    data = json.loads(out)
+    # By hand: z̃_0 = 1.5·((−1 + 3)/2 − 0.5) = 0.75 < 1 = max(3/3, 2/(3 − 1), −2·0.75).
+    assert data["steps"][0]["ztilde"] == "0.75" and len(data["steps"]) == 4
+    assert data["stopped"]["step"] == 3 and data["stopped"]["status"] == "diverged"
+    assert "z̃ ≥ 1 (claim escape-separated)" in data["stopped"]["reason"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and "GD diverged" in out
+
+
+def test_gd_runs_to_the_end_without_stopping(capsys):
+    code, out, err = run(capsys, "gd", "--omega", "-1", "1", "--theta", "1/10", "1/10", "--target", "1", "--lr", "1/2",
+                         "--steps", "5", "--json")
+    assert code == 0 and json.loads(out)["stopped"] is None
 
 
 def test_orbit_exact_inputs_decimal_and_fraction_agree(capsys):
