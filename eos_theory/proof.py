@@ -60,6 +60,14 @@ def _root_symbols(expr: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
     return subs
 
 
+def _has_float(*exprs) -> bool:
+    """Whether a floating-point number occurs in any of the expressions.
+
+    Checked on each side, never on a difference: SymPy evaluates 0.1 − 1/10 to an exact 0.
+    """
+    return any(e.atoms(sp.Float) for e in exprs)
+
+
 def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     """Reduce ``expr`` to a canonical reduced fraction of polynomials over ℚ.
 
@@ -70,16 +78,16 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     reduced by the Gröbner basis of those polynomials, so identities that hold on an algebraic
     variety (a period-2 orbit, say) reduce to 0 there.
     """
-    expr = sp.sympify(expr)
-    if expr.atoms(sp.Float):
+    expr, modulo = sp.sympify(expr), tuple(sp.sympify(m) for m in modulo)
+    if _has_float(expr, *modulo):
         raise NotRational("floating-point numbers are not evidence for an exact identity")
     if not expr.is_commutative:  # ℚ(symbols) is commutative: AB − BA would wrongly reduce to 0
         raise NotRational(f"not a commutative expression: {expr}")
     roots = _root_symbols(expr)
     if roots:
         expr = expr.subs(roots)
-        modulo = tuple(sp.sympify(m).subs(roots) for m in modulo)
-    syms = sorted(expr.free_symbols | set().union(*(sp.sympify(m).free_symbols for m in modulo)), key=str)
+        modulo = tuple(m.subs(roots) for m in modulo)
+    syms = sorted(expr.free_symbols | set().union(*(m.free_symbols for m in modulo)), key=str)
     if not syms:
         if not expr.is_Rational:
             raise NotRational(f"not a rational number: {expr}")
@@ -174,9 +182,9 @@ def same(a, b) -> bool:
         return _same_set(a, b)
     if isinstance(a, (int, Fraction, sp.Expr)) and isinstance(b, (int, Fraction, sp.Expr)):
         a, b = (sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.sympify(v) for v in (a, b))
-        d = a - b
-        if d.atoms(sp.Float):
+        if _has_float(a, b):
             return False
+        d = a - b
         if d.is_number:
             return exact_sign(d) == 0
         try:
@@ -197,8 +205,8 @@ def _same_set(a, b) -> bool:
         return ends and (a.left_open, a.right_open) == (b.left_open, b.right_open)
     if isinstance(a, sp.Union) and isinstance(b, sp.Union) and len(a.args) == len(b.args):
         return all(_same_set(x, y) for x, y in zip(a.args, b.args))
-    if isinstance(a, sp.FiniteSet) and isinstance(b, sp.FiniteSet) and len(a) == len(b):
-        return all(any(same(x, y) for y in b) for x in a)
+    if isinstance(a, sp.FiniteSet) and isinstance(b, sp.FiniteSet):  # as sets: {3, (1 + √2)² − 2√2} = {3} ≠ {3, 5}
+        return all(any(same(x, y) for y in b) for x in a) and all(any(same(x, y) for x in a) for y in b)
     return False
 
 
@@ -331,6 +339,8 @@ class Proof:
     @staticmethod
     def _require_identity(text: str, lhs, rhs, modulo: tuple = ()) -> None:
         for a, b in _entries(lhs, rhs, text):
+            if _has_float(a, b):
+                raise NotRational(f"{text}: floating-point numbers are not evidence for an exact identity")
             residual = normal_form(a - b, modulo)
             if residual != 0:
                 point = find_counterexample(residual, symbols=a.free_symbols | b.free_symbols) if not modulo else None
@@ -413,6 +423,8 @@ class Proof:
         if op not in _OPS:
             raise ValueError(f"op must be one of {tuple(_OPS)}")
         lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+        if _has_float(lhs, rhs):
+            raise Undecided(f"{text}: a floating-point number is not an exact real number")
         if not _OPS[op](exact_sign(lhs - rhs)):
             raise AssertionError(f"{text}: {lhs} {op} {rhs} is false")
         self._record(Step(text, "check", f"{lhs} {op} {rhs}, decided exactly"))

@@ -628,3 +628,46 @@ def test_any_size_model_derivatives_are_the_textbook_ones():
     p.equal_any_size("∇²z", m.hess_z, (m.Q + m.Q.T) / 2)
     with pytest.raises(AssertionError):
         p.equal_any_size("∇z = Qθ without symmetry", m.grad_z, m.Q * m.theta)
+
+
+# -- floats are never evidence, not even when they cancel (found by mutation testing) -------------
+
+# SymPy evaluates 0.1 − 1/10 (the float 0.1 against the rational 1/10) to an exact 0, so a check
+# on the difference alone would accept the float.
+FLOAT_TENTH = sp.Float("0.1")
+
+
+def test_floats_that_cancel_are_not_an_identity():
+    assert (FLOAT_TENTH - sp.Rational(1, 10)).atoms(sp.Float) == set()  # the trap: the difference is an exact 0
+    p = Proof()
+    with pytest.raises(NotRational, match="floating-point"):
+        p.equal("x + 0.1 = x + 1/10", x + FLOAT_TENTH, x + sp.Rational(1, 10))
+    with pytest.raises(NotRational, match="floating-point"):
+        p.equal("matrix", sp.Matrix([x, FLOAT_TENTH]), sp.Matrix([x, sp.Rational(1, 10)]))
+    with pytest.raises(NotRational, match="floating-point"):
+        p.positive("x² + 0.1 > 0", x**2 + FLOAT_TENTH, x**2 + sp.Rational(1, 10))
+    with pytest.raises(Undecided, match="floating-point"):
+        p.compare("0.1 = 1/10", FLOAT_TENTH, "==", sp.Rational(1, 10))
+    with pytest.raises(AssertionError):
+        p.check("0.1 = 1/10", FLOAT_TENTH, sp.Rational(1, 10))
+    assert p.steps == []
+    assert not same(x + FLOAT_TENTH, x + sp.Rational(1, 10)) and not same(FLOAT_TENTH, Fraction(1, 10))
+
+
+def test_a_float_relation_is_not_evidence():
+    with pytest.raises(NotRational, match="floating-point"):
+        normal_form(x**2 - 2, modulo=(x**2 - sp.Float(2),))
+
+
+# -- finite sets compare as sets -------------------------------------------------------------------
+
+THREE = (1 + sp.sqrt(2)) ** 2 - 2 * sp.sqrt(2)  # = 3, but not written as 3, so {3, THREE} has two elements
+
+
+def test_finite_sets_compare_as_sets():
+    assert len(sp.FiniteSet(3, THREE)) == 2
+    assert not same(sp.FiniteSet(3, THREE), sp.FiniteSet(3, 5))  # {3} ≠ {3, 5}
+    assert not same(sp.FiniteSet(3, 5), sp.FiniteSet(3, THREE))
+    assert same(sp.FiniteSet(3, THREE), sp.FiniteSet(3))  # both are {3}
+    assert same(sp.FiniteSet(THREE, 5), sp.FiniteSet(5, 3 + 0 * x))
+    assert not same(sp.FiniteSet(1, 2), sp.FiniteSet(1))
