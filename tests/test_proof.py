@@ -671,3 +671,272 @@ def test_finite_sets_compare_as_sets():
     assert same(sp.FiniteSet(3, THREE), sp.FiniteSet(3))  # both are {3}
     assert same(sp.FiniteSet(THREE, 5), sp.FiniteSet(5, 3 + 0 * x))
     assert not same(sp.FiniteSet(1, 2), sp.FiniteSet(1))
+
+
+# -- what each step records (the evidence the report shows); found missing by mutation testing ---
+
+from eos_theory.proof import Step, _allowed, _brief, format_point  # noqa: E402
+
+nA, nB, nS = (sp.MatrixSymbol(name, n_, n_) for name in "ABS")
+
+
+def test_each_method_records_its_exact_step():
+    p = Proof()
+    p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+    p.equal("on x² = 2", x**3, 2 * x, modulo=(x**2 - 2,))
+    p.positive("(x + 1)² + 1 > 0", x**2 + 2 * x + 2, (x + 1) ** 2 + 1)
+    p.positive("ηx²y² > 0", eta * x**2 * y**2, eta * x**2 * y**2, nonzero=(x, y))
+    p.check("degree", sp.degree(x**3 + x, x), 3, "sp.degree")
+    p.check("no mismatches", [], [])
+    p.compare("√2 > 7/5", sp.sqrt(2), ">", sp.Rational(7, 5))
+    p.cite("Weyl", "Weyl's inequality", "Horn & Johnson, Theorem 4.3.1")
+    p.uses("z-sign", "z̃ keeps its sign")
+    p.infer("so", from_=("square", "degree"))
+    p.numerical("run", 30, "60-digit GD", required=30)  # exactly the required count is enough
+    p.interval("box", "Krawczyk at 30 digits")
+    assert p.steps == [
+        Step("square", "identity", "normal form of the difference is 0", ((x + 1) ** 2, x**2 + 2 * x + 1)),
+        Step("on x² = 2", "identity", "normal form of the difference is 0 modulo the defining relations", (x**3, 2 * x)),
+        Step("(x + 1)² + 1 > 0", "sign", "≡ (x + 1)**2 + 1 > 0", (x**2 + 2 * x + 2, (x + 1) ** 2 + 1)),
+        Step("ηx²y² > 0", "sign", "≡ eta*x**2*y**2 > 0 for x ≠ 0, y ≠ 0", (eta * x**2 * y**2, eta * x**2 * y**2)),
+        Step("degree", "check", "sp.degree: computed 3"),
+        Step("no mismatches", "check", "computed []"),
+        Step("√2 > 7/5", "check", "sqrt(2) > 7/5, decided exactly"),
+        Step("Weyl", "citation", "Weyl's inequality (Horn & Johnson, Theorem 4.3.1)"),
+        Step("z̃ keeps its sign", "premise", "z-sign"),
+        Step("so", "inference", "from: square; degree"),
+        Step("run", "numerical", "60-digit GD; 30 agreeing digits (≥ 30 required)"),
+        Step("box", "interval", "Krawczyk at 30 digits"),
+    ]
+    assert p.premises == ["z-sign"] and p.basis == "numerical"
+
+
+def test_equal_any_size_records_its_rules():
+    p = Proof()
+    p.equal_any_size("(A + B)A = A² + BA", (nA + nB) * nA, nA**2 + nB * nA)
+    p.equal_any_size("vᵀSᵀv = vᵀSv", v_.T * nS.T * v_, v_.T * nS * v_, {(nS.T,): (nS,)})
+    p.equal_any_size("with AB = I", nA * nB * nS + nS.T, 2 * nS, {(nS.T,): (nS,), (nA, nB): ()})
+    assert p.steps == [
+        Step("(A + B)A = A² + BA", "identity", "matrix words of symbolic size cancel", ((nA + nB) * nA, nA**2 + nB * nA)),
+        Step("vᵀSᵀv = vᵀSv", "identity", "matrix words of symbolic size cancel using Sᵀ = S",
+             (v_.T * nS.T * v_, v_.T * nS * v_)),
+        Step("with AB = I", "identity", "matrix words of symbolic size cancel using Sᵀ = S, AB = I",
+             (nA * nB * nS + nS.T, 2 * nS)),
+    ]
+
+
+def test_differ_records_the_point_and_both_values():
+    p = Proof()
+    # the first entries agree as functions; the second differ by 1 everywhere, first tried at y = 1
+    assert p.differ("second entry", sp.Matrix([x, y]), sp.Matrix([x, y + 1])) == {y: 1}
+    # at a given point: the first entries agree there (1 = 1), the second do not (0 vs 1)
+    p.differ("at a point", sp.Matrix([x, y]), sp.Matrix([x, y + x]), at={x: 1, y: 0}, refutes=False)
+    # a given point may be a Fraction; it is recorded as an exact SymPy rational
+    point = p.differ("x² = x", x**2, x, at={x: Fraction(1, 2)})
+    assert point == {x: sp.Rational(1, 2)} and isinstance(point[x], sp.Rational)
+    # a symbol that cancels in the difference still gets a value, so both sides are numbers: 1 vs 2
+    p.differ("cancels", (x + 1) ** 2 - x**2 - 2 * x, 2)
+    assert p.steps == [
+        Step("second entry", "counterexample", "at y = 1: 1 ≠ 2", (y, y + 1), {y: 1}),
+        Step("at a point", "example", "at x = 1, y = 0: 0 ≠ 1", (y, y + x), {x: 1, y: 0}),
+        Step("x² = x", "counterexample", "at x = 1/2: 1/4 ≠ 1/2", (x**2, x), {x: sp.Rational(1, 2)}),
+        Step("cancels", "counterexample", "at x = 1: 1 ≠ 2", ((x + 1) ** 2 - x**2 - 2 * x, 2), {x: 1}),
+    ]
+    assert [s.text for s in p.refutations] == ["second entry", "x² = x", "cancels"]
+
+
+def test_differ_needs_exact_rational_values():
+    with pytest.raises(AssertionError, match=r"^√p vs 1: p = 2 is not a counterexample \(sqrt\(2\) vs 1\)$"):
+        Proof().differ("√p vs 1", sp.sqrt(pos), 1, at={pos: 2})
+    with pytest.raises(AssertionError, match="^true identity: no counterexample found$"):
+        Proof().differ("true identity", (x + 1) ** 2, x**2 + 2 * x + 1)
+    with pytest.raises(AssertionError, match=r"^shapes: shapes differ \(\(2, 1\) vs \(1, 2\)\)$"):
+        Proof().differ("shapes", sp.Matrix([x, y]), sp.Matrix([[x, y]]))
+
+
+def test_step_to_json():
+    assert Step("t", "identity", "d", (x, x)).to_json() == {"text": "t", "kind": "identity", "detail": "d"}
+    assert Step("t", "counterexample", "d", (), {x: sp.Rational(1, 2), eta: 3}).to_json() == {
+        "text": "t", "kind": "counterexample", "detail": "d", "point": {"x": "1/2", "eta": "3"}}
+
+
+def test_format_point_uses_the_paper_letters_in_name_order():
+    theta1 = sp.Symbol("theta_1")
+    # sorted by name: eta < theta_1 < x < y (by value the order would be θ₁, x, η, y)
+    assert format_point({y: 3, x: sp.Rational(1, 2), eta: 2, theta1: 1}) == "η = 2, θ₁ = 1, x = 1/2, y = 3"
+
+
+# -- the messages that end up in the report -------------------------------------------------------
+
+
+def test_failures_say_what_failed():
+    with pytest.raises(Disproved) as info:
+        Proof().equal("binomial", (x + 1) ** 2, x**2 + 1)
+    # (x + 1)² − (x² + 1) = 2x, non-zero at the first value tried, x = 1, where the sides are 4 and 2
+    assert str(info.value) == "binomial: fails at x = 1 (4 != 2)" and info.value.text == "binomial"
+    with pytest.raises(AssertionError) as info:  # off the curve x² = 2 there is no counterexample to give
+        Proof().equal("not on x² = 2", x**3, 3 * x, modulo=(x**2 - 2,))
+    assert type(info.value) is AssertionError and str(info.value) == "not on x² = 2: residual -x does not reduce to 0"
+    with pytest.raises(AssertionError, match=r"^shapes: shapes differ \(\(2, 1\) vs \(1, 2\)\)$"):
+        Proof().equal("shapes", sp.Matrix([x, y]), sp.Matrix([[x, y]]))
+    with pytest.raises(Disproved, match=r"^t \(witness\): "):
+        Proof().positive("t", x**2 - 2 * x, (x - 1) ** 2 + 1)
+    with pytest.raises(AssertionError, match=r"^t: x\*\*2 is not manifestly positive$"):
+        Proof().positive("t", x**2, x**2)
+    with pytest.raises(ValueError) as info:
+        Proof().compare("bad op", 1, "=<", 2)
+    assert str(info.value) == "op must be one of ('<', '<=', '>', '>=', '==', '!=')"
+    with pytest.raises(ValueError) as info:
+        Proof().cite("unsupported", "Weyl's inequality", " ")
+    assert str(info.value) == "a citation names the theorem and where it is proved"
+    with pytest.raises(ValueError) as info:
+        Proof().covers("for all x")
+    assert str(info.value) == "name at least one step"
+
+
+def test_normal_form_says_why_it_refuses():
+    A, B = sp.symbols("A B", commutative=False)
+    for expr, message in [
+        (x + sp.Float("0.5"), "floating-point numbers are not evidence for an exact identity"),
+        (A * B - B * A, "not a commutative expression: A*B - B*A"),
+        (sp.sqrt(2), "not a rational number: sqrt(2)"),
+        (sp.sin(x), "not a rational function over ℚ of [x]: sin(x)"),
+    ]:
+        with pytest.raises(NotRational) as info:
+            normal_form(expr)
+        assert str(info.value) == message
+
+
+def test_normal_form_modulo_a_relation_with_a_square_root():
+    # on the curve √p·x = 1: x·(√p·x − 1) ≡ 0, and √p·x² ≡ x
+    assert normal_form(sp.sqrt(pos) * x**2 - x, modulo=(sp.sqrt(pos) * x - 1,)) == 0
+    assert normal_form(sp.sqrt(pos) * x**2, modulo=(sp.sqrt(pos) * x - 1,)) == x
+
+
+def test_a_one_by_one_matrix_is_a_scalar():
+    theta = sp.Matrix([x, y])
+    p = Proof()
+    p.equal("θᵀθ = x² + y²", theta.T * theta, x**2 + y**2)
+    p.equal("[x + 1] = x + 1", x + 1, sp.Matrix([[x + 1]]))
+    assert [s.kind for s in p.steps] == ["identity", "identity"]
+    with pytest.raises(Disproved):
+        Proof().equal("θᵀθ = x²", theta.T * theta, x**2)
+
+
+def test_identity_exprs_keep_both_sides_even_when_a_symbol_cancels():
+    with pytest.raises(Disproved) as info:  # residual −1: the point still gives x a value, so the sides are 1 and 2
+        Proof().equal("t", (x + 1) ** 2 - x**2 - 2 * x, 2)
+    assert (info.value.point, info.value.lhs, info.value.rhs) == ({x: 1}, 1, 2)
+
+
+# -- the counterexample search --------------------------------------------------------------------
+
+
+def test_allowed_values_follow_the_assumptions():
+    q = sp.Symbol("q", nonnegative=True)
+    cases = [(pos, 0, False), (pos, -1, False), (pos, Fraction(1, 2), True),
+             (q, 0, True), (q, -1, False), (q, Fraction(1, 2), True),
+             (nz, 0, False), (nz, 1, True), (nz, -1, True),
+             (k_int, Fraction(1, 2), False), (k_int, -2, True), (k_int, 0, True),
+             (x, 0, True), (x, Fraction(-5, 2), True)]
+    assert [(s, v, _allowed(s, Fraction(v))) for s, v, _ in cases] == cases
+
+
+def test_find_counterexample_tries_small_values_in_order():
+    # the values are tried 1, 2, 1/2, 3, ...: x − 1 vanishes at 1; (x − 1)(x − 2) at 1 and 2
+    assert find_counterexample(x - 1) == {x: 2}
+    assert find_counterexample((x - 1) * (x - 2)) == {x: sp.Rational(1, 2)}
+    assert find_counterexample(1 / (x - 1)) == {x: 2}  # x = 1 is a pole: skipped, not the end of the search
+
+
+def test_find_counterexample_returns_only_points_with_an_exact_rational_value():
+    # √p − 1 is 0 at p = 1 and irrational at every other value tried: no exact counterexample
+    assert find_counterexample(sp.sqrt(pos) - 1) is None
+
+
+def test_find_counterexample_searches_past_the_trial_pairs_reproducibly():
+    """A polynomial that vanishes at each pair (x, y) of the first round of trials, and nowhere else."""
+    trials = [sp.Rational(v) for v in ("1", "2", "1/2", "3", "-1", "-2", "3/2", "-1/3", "5", "2/7", "-5/2", "7")]
+    pairs = [(trials[k], trials[(k + 1) % 12]) for k in range(12)]  # x = value k, y = value k + 1
+    expr = sp.Mul(*[(x - a) ** 2 + (y - b) ** 2 for a, b in pairs])
+    point = find_counterexample(expr)
+    assert point is not None and (point[x], point[y]) not in pairs
+    assert fraction_value(expr, point) != 0
+    assert find_counterexample(expr) == point  # seeded: the same point every time
+
+
+# -- same: sets, sequences and mixed types --------------------------------------------------------
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    (sp.Interval.open(THREE, sp.oo), sp.Interval.open(3, sp.oo), True),
+    (sp.Interval(-sp.oo, THREE), sp.Interval(-sp.oo, 3), True),
+    (sp.Interval(THREE, sp.oo), sp.Interval(3, 5), False),
+    (sp.Interval(-sp.oo, 3), sp.Interval(3, sp.oo), False),
+    (sp.Union(sp.Interval(0, 1), sp.Interval(2, THREE)), sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), True),
+    (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), sp.Union(sp.Interval(0, 1), sp.Interval(2, 4)), False),
+    (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)),
+     sp.Union(sp.Interval(0, 1), sp.Interval(2, 3), sp.Interval(4, 5)), False),
+    (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), sp.FiniteSet(sp.Interval(0, 1), sp.Interval(2, 3)), False),
+    (sp.FiniteSet(THREE, sp.sqrt(2)), sp.FiniteSet(sp.sqrt(2), 3), True),
+    (sp.Interval(0, 1), sp.FiniteSet(0, 1), False),
+    (sp.FiniteSet(1), 1, False), (sp.FiniteSet(1), [1], False), ([1], 1, False), ("x", x, False),
+    (sp.sin(x) * (x + 1), sp.sin(x) * x + sp.sin(x), True), (sp.sin(x), sp.sin(x) + 1, False),
+])
+def test_same_on_sets_sequences_and_mixed_types(a, b, expected):
+    assert same(a, b) is expected
+    assert same(b, a) is expected
+
+
+# -- canonical words: scalar factors and the empty word -------------------------------------------
+
+
+def test_canonical_words_keep_scalar_factors():
+    assert canonical_words(3 * nA * nB - 3 * nB * nA, {}) == 3 * nA * nB - 3 * nB * nA
+    assert canonical_words(nA * (2 * nB + nA) - 2 * nA * nB - nA**2, {}) == 0
+    # AB = I rewrites AB to the empty word (the identity), which collects with I: AB + I = 2I, printed as 2
+    assert canonical_words(nA * nB + sp.Identity(n_), {(nA, nB): ()}) == 2
+
+
+def test_brief_is_one_bounded_line():
+    assert _brief("a\n   b") == "a b"
+    assert _brief("a" * 80) == "a" * 80  # 80 characters fit
+    assert _brief("a" * 81) == "a" * 79 + "…"  # 81 do not: 79 and an ellipsis
+
+
+def test_a_float_on_either_side_is_refused():
+    p = Proof()
+    with pytest.raises(NotRational, match="floating-point"):
+        p.equal("x + 1/10 = x + 0.1", x + sp.Rational(1, 10), x + FLOAT_TENTH)
+    with pytest.raises(Undecided, match="floating-point"):
+        p.compare("1/10 = 0.1", sp.Rational(1, 10), "==", FLOAT_TENTH)
+    assert not same(sp.Rational(1, 10), FLOAT_TENTH) and p.steps == []
+
+
+def test_basis_is_the_weakest_evidence_used():
+    p = Proof()
+    p.equal("x = x", x, x)
+    assert p.basis == "exact"
+    p.interval("box", "Krawczyk at 30 digits")
+    assert p.basis == "interval"
+    p.numerical("run", 40, "60-digit GD", required=30)
+    p.interval("another box", "Krawczyk at 30 digits")
+    assert p.basis == "numerical"  # an interval step after a numerical one does not strengthen the claim
+
+
+def test_states_records_the_formula():
+    p = Proof()
+    p.states(sp.Eq(x, y))
+    assert p.formula == sp.Eq(x, y)
+    p.states(sp.Eq(x, y), x > 0)
+    assert p.formula == sp.Tuple(sp.Eq(x, y), x > 0)
+
+
+def test_format_point_keeps_the_paper_letters_when_unicode_printing_is_off():
+    from sympy.printing.pretty.pretty import pretty_use_unicode
+
+    before = pretty_use_unicode(False)
+    try:
+        assert format_point({eta: 2}) == "η = 2"
+    finally:
+        pretty_use_unicode(before)
