@@ -76,7 +76,7 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     anything that is not a rational function with rational coefficients is rejected.  Square
     roots of positive symbols (η^{1/2}) are renamed first.  With ``modulo``, the numerator is
     reduced by the Gröbner basis of those polynomials, so identities that hold on an algebraic
-    variety (a period-2 orbit, say) reduce to 0 there.
+    variety (a period-2 orbit, say) reduce to 0 there; relations that no point satisfies are refused.
     """
     expr, modulo = sp.sympify(expr), tuple(sp.sympify(m) for m in modulo)
     if _has_float(expr, *modulo):
@@ -97,10 +97,13 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
         f = field.from_expr(expr)
     except ValueError:
         raise NotRational(f"not a rational function over ℚ of {syms}: {expr}") from None
-    if modulo and f != 0:
+    if modulo:
         basis = sp.groebner([sp.fraction(sp.together(m))[0] for m in modulo], *syms, order="grevlex")
-        num = basis.reduce(f.numer.as_expr())[1]
-        return sp.Integer(0) if num == 0 else sp.cancel(num / f.denom.as_expr())
+        if basis.exprs == [1]:  # no point satisfies them: every identity would hold vacuously
+            raise ValueError(f"the relations {list(modulo)} are inconsistent (1 is in their ideal)")
+        if f != 0:
+            num = basis.reduce(f.numer.as_expr())[1]
+            return sp.Integer(0) if num == 0 else sp.cancel(num / f.denom.as_expr())
     return f.as_expr()
 
 

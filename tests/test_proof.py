@@ -940,3 +940,13 @@ def test_format_point_keeps_the_paper_letters_when_unicode_printing_is_off():
         assert format_point({eta: 2}) == "η = 2"
     finally:
         pretty_use_unicode(before)
+
+
+def test_inconsistent_relations_are_refused():
+    """x = 0 and x = 1 hold nowhere: modulo them every identity, even 1 = 0, would reduce to 0."""
+    for expr in (sp.Integer(1), x, sp.Integer(0)):
+        with pytest.raises(ValueError, match="inconsistent"):
+            normal_form(expr, modulo=(x, x - 1))
+    with pytest.raises(ValueError, match="inconsistent"):
+        Proof().equal("1 = 0 on x = 0, x = 1", 1, 0, modulo=(x, x - 1))
+
