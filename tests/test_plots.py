@@ -23,7 +23,7 @@ from mpmath import mp, mpf, sqrt
 
 from eos_theory import plots
 from eos_theory.model import InputError
-from eos_theory.numerics import agreeing_digits, sweep
+from eos_theory.numerics import Problem, agreeing_digits, exact, gd_mp
 
 PNG = b"\x89PNG\r\n\x1a\n"
 PDF = b"%PDF-"
@@ -267,11 +267,22 @@ def test_fig3_sweep_below_the_window_is_a_minimum(fig3):
     assert np.all(np.ptp(T[sel], axis=1) <= 1e-13 * lo)
 
 
-def test_fig3_rows_are_sweeps_from_the_paper_init(fig3):
-    """The plotted rows are numerics.sweep from θ₁ = θ₂ = t (one GD run per e, bit for bit)."""
-    idx = [0, 250, 450, 600, len(fig3.e) - 1]
-    again = sweep(-1.0, 1.0, 1.0, fig3.e[idx], (fig3.t, fig3.t), fig3.steps, fig3.ntk.shape[1])
-    np.testing.assert_array_equal(fig3.ntk[idx], again)
+def test_fig3_rows_are_gd_from_the_paper_init_bit_for_bit(fig3):
+    """Each plotted row is float64 GD from θ₁ = θ₂ = t at e = η: an independent 53-bit run
+    (numerics.gd_mp at 15 digits, round to nearest, scalar mpmath code) gives the same bits.
+
+    Every input is a float, hence dyadic and exact in both; the two implementations perform the
+    same roundings, so equality is exact, not a tolerance.  Rows from each regime of the diagram:
+    minimum, both sides of e = 1, the window, past its end (period 4) and the chaotic end.
+    """
+    rows = [0, 250, 399, 400, 450, 600, 635, 700, len(fig3.e) - 1]
+    assert fig3.e[399] < 1 < fig3.e[400] and fig3.e[635] < np.sqrt(5) - 1 < fig3.e[700]
+    tail = fig3.ntk.shape[1]
+    t0 = exact(fig3.t)
+    for i in rows:
+        problem = Problem.diagonal([-1, 1], 1, exact(float(fig3.e[i])))
+        ref = gd_mp(problem, [t0, t0], fig3.steps, dps=15, record=True).Tt[-tail:]
+        assert [float(v) for v in ref] == fig3.ntk[i].tolist(), f"row {i}, e = {fig3.e[i]}"
 
 
 def test_fig3_spot_checks_at_50_digits(fig3):
