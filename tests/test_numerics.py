@@ -23,8 +23,9 @@ from eos_theory.notation import E, eta, z
 from eos_theory.numerics import (
     Problem, agreeing_digits, exact, gd_exact, gd_mp, iv_bound, krawczyk, reduced, sweep,
 )
+from strategies import examples
 
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------------------------------------
 # Validation: every bad input is an InputError with a one-line message naming the problem
