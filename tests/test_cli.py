@@ -4,19 +4,24 @@ Most tests call ``cli.main`` in-process (fast); one runs the installed console s
 that users never see a traceback.
 """
 
+import contextlib
+import io
 import json
 import math
 import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 
+import mpmath
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from eos_theory import cli
+from strategies import examples
 
 REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evidence", "correction"}
 
@@ -192,17 +197,74 @@ def test_orbit_bad_input(capsys, argv, fragment):
 
 
 rationals = st.fractions(min_value=-4, max_value=4, max_denominator=12)
+SCHEMA_DIGITS = 12
 
 
-@settings(max_examples=25)
+def regime_by_hand(e: Fraction, r: Fraction) -> str:
+    """docs/eos-2d.md §6: minimum iff e ≤ 1; period-2 iff 1 < e < √5 − 1 (e² + 2e − 4 < 0, exact)
+    and r(r − 1)(e − 1) < 2; otherwise unstable (the boundary r(r − 1)(e − 1) = 2 included)."""
+    if e <= 1:
+        return "minimum"
+    return "period-2" if e * e + 2 * e - 4 < 0 and r * (r - 1) * (e - 1) < 2 else "unstable"
+
+
+def assert_rounded(text: str, value, digits: int = SCHEMA_DIGITS) -> None:
+    """``text`` is ``value`` rounded to ``digits`` significant digits: exactly that many digits, and
+    off by at most half a unit in the last one (the value itself is exact, or an mpf at 50 digits,
+    whose own error 10^-48 relative is far below that half unit)."""
+    d = Decimal(text)
+    if value == 0:
+        assert text == "0"
+        return
+    sign, mantissa, exponent = d.as_tuple()
+    assert len(mantissa) == digits, f"{text}: {len(mantissa)} significant digits, not {digits}"
+    with mpmath.workdps(50):
+        err = abs(mpmath.mpf(text) - (value if isinstance(value, mpmath.mpf) else mpq(value)))
+        assert err <= mpmath.mpf(10) ** exponent / 2 * (1 + mpmath.mpf(10) ** -40), f"{text} is not {value}"
+
+
+def mpq(q: Fraction):
+    return mpmath.mpf(q.numerator) / q.denominator
+
+
+@settings(max_examples=examples(25))
 @given(rationals, rationals, rationals.filter(lambda v: v != 0), st.fractions(min_value=Fraction(1, 20), max_value=3,
                                                                              max_denominator=20))
-def test_orbit_answers_every_valid_input_with_the_schema(w1, w2, E, lr):
-    if not (E * w1 > 0 or E * w2 > 0):
-        return  # no zero-loss minimum: a usage error, tested above
-    code = cli.main(["orbit", "--omega", str(w1), str(w2), "--target", str(E), "--lr", str(lr), "--json",
-                     "--digits", "12"])
+def test_orbit_json_is_the_documented_object_with_the_closed_forms(w1, w2, E, lr):
+    """`orbit --json` (no --check) for any valid input: one JSON object whose keys, types and values
+    match the closed forms of docs/eos-2d.md, computed here in Fractions and 50-digit mpmath."""
+    eps = [lr * E * w1, lr * E * w2]
+    assume(any(v > 0 for v in eps))  # otherwise a usage error, tested above
+    e, axis = min((v, i) for i, v in enumerate(eps) if v > 0)
+    r = (w2, w1)[axis] / (w1, w2)[axis]  # ω_other / ω_axis
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(["orbit", "--omega", str(w1), str(w2), "--target", str(E), "--lr", str(lr), "--json",
+                         "--digits", str(SCHEMA_DIGITS)])
     assert code == 0
+    assert len(out.getvalue().splitlines()) == 1
+    data = json.loads(out.getvalue())
+    assert set(data) == {"e", "regime", "min_ntk", "cycle", "check"}
+    assert data["check"] is None  # only --check fills it
+    assert all(isinstance(data[k], str) for k in ("e", "regime", "min_ntk"))
+    assert data["regime"] == regime_by_hand(e, r)
+    assert_rounded(data["e"], e)
+    assert_rounded(data["min_ntk"], 2 * e)
+    cycle = data["cycle"]
+    if e <= 1:
+        assert cycle is None  # the orbit is born at e = 1
+        return
+    assert set(cycle) == {"ntk", "mean_ntk", "offset", "multipliers"}
+    assert all(isinstance(v, str) for v in (*cycle["ntk"], cycle["mean_ntk"], cycle["offset"], *cycle["multipliers"]))
+    assert len(cycle["ntk"]) == len(cycle["multipliers"]) == 2
+    with mpmath.workdps(50):
+        root = mpmath.sqrt(mpq((e - 1) * (e + 3)))
+        assert_rounded(cycle["ntk"][0], mpq(1 + e) - root)
+        assert_rounded(cycle["ntk"][1], mpq(1 + e) + root)
+    assert_rounded(cycle["mean_ntk"], 1 + e)
+    assert_rounded(cycle["offset"], e - 1)
+    assert_rounded(cycle["multipliers"][0], 7 - 4 * e - 2 * e * e)  # along the axis
+    assert_rounded(cycle["multipliers"][1], 1 - r * (r - 1) * (e - 1))  # across it
 
 
 # -- latex and plot -------------------------------------------------------------------------------
