@@ -160,43 +160,6 @@ def orbit_json(capsys, *args):
     return json.loads(out)
 
 
-def test_orbit_json_for_the_paper_example(capsys):
-    data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--check")
-    assert set(data) == {"e", "regime", "min_ntk", "cycle", "check"}
-    assert data["regime"] == "period-2"
-    # By hand (docs/eos-2d.md): e = ηEω = 1.1, cycle η·NTK = 1 + e ± √((e−1)(e+3)), mean 1 + e,
-    # multipliers 7 − 4e − 2e² and 3 − 2e.
-    e = 1.1
-    root = math.sqrt((e - 1) * (e + 3))
-    assert float(data["e"]) == pytest.approx(e, rel=1e-15)
-    assert [float(v) for v in data["cycle"]["ntk"]] == pytest.approx([1 + e - root, 1 + e + root], rel=1e-14)
-    assert float(data["cycle"]["offset"]) == pytest.approx(e - 1, rel=1e-13)
-    assert [float(v) for v in data["cycle"]["multipliers"]] == pytest.approx([7 - 4 * e - 2 * e * e, 3 - 2 * e],
-                                                                             rel=1e-13)
-    assert all(len(v.replace("-", "").replace(".", "").lstrip("0")) >= 30 for v in data["cycle"]["ntk"])
-    assert data["check"]["digits_agree"] >= 25 and data["check"]["steps"] > 0
-
-
-def test_orbit_exact_inputs_decimal_and_fraction_agree(capsys):
-    a = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.05")
-    b = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "21/20")
-    assert a == b
-
-
-@pytest.mark.parametrize("argv, fragment", [
-    (["--omega", "-1", "1", "--target", "0", "--lr", "1"], "E = 0"),
-    (["--omega", "1", "2", "--target", "-1", "--lr", "1"], "no zero-loss minimum"),
-    (["--omega", "-1", "1", "--target", "1", "--lr", "0"], "lr"),
-    (["--omega", "-1", "x", "--target", "1", "--lr", "1"], "omega2"),
-    (["--omega", "-1", "1", "--target", "1", "--lr", "1", "--digits", "0"], "digits"),
-])
-def test_orbit_bad_input(capsys, argv, fragment):
-    code, out, err = run(capsys, "orbit", *argv)
-    assert code == 2
-    assert fragment in one_line_error(err)
-
-
-rationals = st.fractions(min_value=-4, max_value=4, max_denominator=12)
 SCHEMA_DIGITS = 12
 
 
@@ -227,6 +190,62 @@ def mpq(q: Fraction):
     return mpmath.mpf(q.numerator) / q.denominator
 
 
+def test_orbit_json_for_the_paper_example(capsys):
+    data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--check")
+    assert set(data) == {"e", "regime", "min_ntk", "cycle", "check"}
+    assert data["regime"] == "period-2"
+    # By hand (docs/eos-2d.md): e = ηEω = 1.1, cycle η·NTK = 1 + e ± √((e−1)(e+3)), mean 1 + e,
+    # multipliers 7 − 4e − 2e² and 3 − 2e.
+    e = 1.1
+    root = math.sqrt((e - 1) * (e + 3))
+    assert float(data["e"]) == pytest.approx(e, rel=1e-15)
+    assert [float(v) for v in data["cycle"]["ntk"]] == pytest.approx([1 + e - root, 1 + e + root], rel=1e-14)
+    assert float(data["cycle"]["offset"]) == pytest.approx(e - 1, rel=1e-13)
+    assert [float(v) for v in data["cycle"]["multipliers"]] == pytest.approx([7 - 4 * e - 2 * e * e, 3 - 2 * e],
+                                                                             rel=1e-13)
+    assert all(len(v.replace("-", "").replace(".", "").lstrip("0")) >= 30 for v in data["cycle"]["ntk"])
+    assert data["check"]["digits_agree"] >= 25 and data["check"]["steps"] > 0
+
+
+def test_orbit_json_for_the_paper_example_to_every_digit_printed(capsys):
+    """ω = (−1, 1), E = 1, η = 1.1 (e = 11/10) at the default 30 digits: each number is the closed
+    form of docs/eos-2d.md rounded to 30 significant digits (checked exactly, to half a unit in the
+    last digit), not merely close to a float."""
+    data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.1")
+    assert data["regime"] == "period-2" and data["check"] is None
+    e = Fraction(11, 10)
+    assert_rounded(data["e"], e, 30)
+    assert_rounded(data["min_ntk"], 2 * e, 30)
+    with mpmath.workdps(50):
+        root = mpmath.sqrt(mpq((e - 1) * (e + 3)))  # √0.41
+        assert_rounded(data["cycle"]["ntk"][0], mpq(1 + e) - root, 30)
+        assert_rounded(data["cycle"]["ntk"][1], mpq(1 + e) + root, 30)
+    assert_rounded(data["cycle"]["mean_ntk"], 1 + e, 30)
+    assert_rounded(data["cycle"]["offset"], e - 1, 30)
+    assert_rounded(data["cycle"]["multipliers"][0], 7 - 4 * e - 2 * e * e, 30)  # 7 − 4.4 − 2.42 = 0.18
+    assert_rounded(data["cycle"]["multipliers"][1], 3 - 2 * e, 30)  # r = −1
+
+
+def test_orbit_exact_inputs_decimal_and_fraction_agree(capsys):
+    a = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.05")
+    b = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "21/20")
+    assert a == b
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--omega", "-1", "1", "--target", "0", "--lr", "1"], "E = 0"),
+    (["--omega", "1", "2", "--target", "-1", "--lr", "1"], "no zero-loss minimum"),
+    (["--omega", "-1", "1", "--target", "1", "--lr", "0"], "lr"),
+    (["--omega", "-1", "x", "--target", "1", "--lr", "1"], "omega2"),
+    (["--omega", "-1", "1", "--target", "1", "--lr", "1", "--digits", "0"], "digits"),
+])
+def test_orbit_bad_input(capsys, argv, fragment):
+    code, out, err = run(capsys, "orbit", *argv)
+    assert code == 2
+    assert fragment in one_line_error(err)
+
+
+rationals = st.fractions(min_value=-4, max_value=4, max_denominator=12)
 @settings(max_examples=examples(25))
 @given(rationals, rationals, rationals.filter(lambda v: v != 0), st.fractions(min_value=Fraction(1, 20), max_value=3,
                                                                              max_denominator=20))
