@@ -28,6 +28,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # pytest runs with --import-mode=importlib, which does not put tests/ on sys.path; the test
@@ -47,3 +48,12 @@ settings.register_profile(
 settings.register_profile("ci", settings.get_profile("explore"), derandomize=True, database=None)
 settings.register_profile("thorough", settings.get_profile("explore"), max_examples=400)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "explore"))
+
+
+@pytest.fixture(scope="session")
+def registry_results():
+    """Every registered claim, run once per test session (a few seconds) and shared by the test
+    modules that read the results; they must not modify them."""
+    from eos_theory import registry
+
+    return registry.run_all(registry.claims())

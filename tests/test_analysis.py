@@ -464,8 +464,10 @@ def test_final_ntk_from_the_trajectory_and_bound(eps, c):
         P0 = mpf(c) ** 2  # J̃₁J̃₂
         prod, max_x = mpmath.mpf(1), mpmath.mpf(0)
         a, b = th
+        em, half_em = mpf(eta), mpf(eta) / 2
         for n in range(3000):
-            zt, T = reduced_mp(w, E, eta, (a, b))
+            if n < 2:
+                zt, T = reduced_mp(w, E, eta, (a, b))
             if n == 0:  # x₀ = ωz̃ = −ε: θ₁² = θ₂² exactly, so only a few roundings of size ε
                 assert abs(zt + mpf(eps)) < mpmath.mpf(10) ** -PRECISION_DIGITS
                 T0 = T
@@ -473,11 +475,10 @@ def test_final_ntk_from_the_trajectory_and_bound(eps, c):
                 # T̃₁ − T̃₀ cancels: ~15 roundings of T̃₁ ≤ 2T̃₀ against ε²T̃₀ ≥ T̃₀/100 give a relative
                 # error ≤ 15·10^-DPS·200 = 3·10^-(DPS-3): DPS − 4 digits
                 assert digits_agree(T - T0, mpf(eps) ** 2 * T0) >= DPS - 4
-            x = zt  # ω = 1
+            x = half_em * (b * b - a * a) - em  # x = ωz̃ = η((θ₂² − θ₁²)/2 − E) with ω = 1, E = 1
             prod *= 1 - x * x
             max_x = max(max_x, abs(x))
-            z = zt / mpf(eta)
-            a, b = a - mpf(eta) * z * (-1) * a, b - mpf(eta) * z * b
+            a, b = a * (1 + x), b * (1 - x)  # θ_i ← (1 − ηzω_i)θ_i, ω = (−1, 1)
         zt, T = reduced_mp(w, E, eta, (a, b))
         # a minimum with η·NTK ∈ [2ε, 2√(ε² + 1/16)] ⊂ [0.2, 1.87]: one-step contraction ≤ 0.87, so
         # 3000 steps leave only rounding (PRECISION_DIGITS)
