@@ -362,8 +362,9 @@ def test_fig3_spot_checks_at_50_digits(fig3):
     by_lr = {s.lr: s for s in fig3.spots}
     assert set(by_lr) == {Fraction(3, 4), Fraction(21, 20), Fraction(11, 10), Fraction(6, 5), Fraction(5, 4)}
     # Each run contracts far beyond the working precision (two-step multipliers ≤ 0.68 in the window,
-    # (1 − T̃)² ≤ 1/4 at the minimum, and the 4-cycle born at √5 − 1 about 0.75 per four steps over
-    # 4000 steps), so what is left is rounding: rounding_digits(dps).
+    # (1 − T̃)² ≤ 1/4 at the minimum; at e = 5/4, μ∥ = −9/8, the 4-cycle born in the flip attracts
+    # with multiplier ≈ 1 − 4·(1/8) = 1/2 per four steps, over 4000 steps), so what is left is
+    # rounding: rounding_digits(dps).
     digits = rounding_digits(fig3.dps)
     with mp.workdps(fig3.dps):
         for lr in (Fraction(21, 20), Fraction(11, 10), Fraction(6, 5)):  # in the window
