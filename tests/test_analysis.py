@@ -33,7 +33,6 @@ DPS = 60  #: working precision of the mpmath GD
 # 15·10^-DPS/(1 − μ) ≤ 1.5·10^-(DPS-2) relative, and η·NTK, quadratic in θ, doubles that:
 # 3·10^-(DPS-2), i.e. at least DPS − 3 agreeing digits once the contraction has outrun the start.
 PRECISION_DIGITS = DPS - 3
-SQRT5_M1 = (math.sqrt(5) - 1)  # only used to place test parameters, never as evidence
 
 
 # -- independent computations --------------------------------------------------------------------

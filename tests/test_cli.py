@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from eos_theory import cli
@@ -173,8 +173,9 @@ def regime_by_hand(e: Fraction, r: Fraction) -> str:
 
 def assert_rounded(text: str, value, digits: int = SCHEMA_DIGITS) -> None:
     """``text`` is ``value`` rounded to ``digits`` significant digits: exactly that many digits, and
-    off by at most half a unit in the last one (the value itself is exact, or an mpf at 50 digits,
-    whose own error 10^-48 relative is far below that half unit)."""
+    off by at most half a unit in the last one (ties included: an exact value can end in a 5 just
+    past the last digit).  The comparison runs at 50 digits, where the text and the value are each
+    within 10^-49 relative of themselves: that much is allowed on top of the half unit."""
     d = Decimal(text)
     if value == 0:
         assert text == "0"
@@ -182,8 +183,9 @@ def assert_rounded(text: str, value, digits: int = SCHEMA_DIGITS) -> None:
     sign, mantissa, exponent = d.as_tuple()
     assert len(mantissa) == digits, f"{text}: {len(mantissa)} significant digits, not {digits}"
     with mpmath.workdps(50):
-        err = abs(mpmath.mpf(text) - (value if isinstance(value, mpmath.mpf) else mpq(value)))
-        assert err <= mpmath.mpf(10) ** exponent / 2 * (1 + mpmath.mpf(10) ** -40), f"{text} is not {value}"
+        v = value if isinstance(value, mpmath.mpf) else mpq(value)
+        err = abs(mpmath.mpf(text) - v)
+        assert err <= mpmath.mpf(10) ** exponent / 2 + 2 * mpmath.mpf(10) ** -49 * abs(v), f"{text} is not {value}"
 
 
 def mpq(q: Fraction):
@@ -249,6 +251,8 @@ rationals = st.fractions(min_value=-4, max_value=4, max_denominator=12)
 @settings(max_examples=examples(25))
 @given(rationals, rationals, rationals.filter(lambda v: v != 0), st.fractions(min_value=Fraction(1, 20), max_value=3,
                                                                              max_denominator=20))
+# found by exploration: the along multiplier is exactly −16.44519453125, a tie at 12 digits
+@example(Fraction(0), Fraction(37, 10), Fraction(37, 10), Fraction(3, 16))
 def test_orbit_json_is_the_documented_object_with_the_closed_forms(w1, w2, E, lr):
     """`orbit --json` (no --check) for any valid input: one JSON object whose keys, types and values
     match the closed forms of docs/eos-2d.md, computed here in Fractions and 50-digit mpmath."""
