@@ -103,8 +103,20 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
             raise ValueError(f"the relations {list(modulo)} are inconsistent (1 is in their ideal)")
         if f != 0:
             num = basis.reduce(f.numer.as_expr())[1]
-            return sp.Integer(0) if num == 0 else sp.cancel(num / f.denom.as_expr())
-    return f.as_expr()
+            f = field.from_expr(num) / f.denom
+    return _monic(f)
+
+
+def _monic(f) -> sp.Expr:
+    """A field element as an expression with a monic denominator: one form for each rational function.
+
+    (SymPy's fraction field keeps whatever sign its arithmetic left on the denominator, so 1/(1 − y)
+    and (1/2)/(1/2 − y/2) would otherwise print as 1/(1 − y) and −1/(y − 1).)
+    """
+    num, den = f.numer, f.denom
+    lc = den.LC
+    num, den = num.quo_ground(lc), den.quo_ground(lc)
+    return num.as_expr() if den == 1 else num.as_expr() / den.as_expr()
 
 
 # Small exact values tried, in order, when searching for a counterexample.

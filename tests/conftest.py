@@ -1,12 +1,25 @@
-"""Shared test configuration: the hypothesis profile and access to ``tests/strategies.py``.
+"""Shared test configuration: the hypothesis profiles and access to ``tests/strategies.py``.
 
-Profiles
---------
-``ci`` (the default): ``derandomize=True`` so every run draws the same examples (a failure seen once
-is seen again), no deadline (SymPy's first call of a derivation is slow and would trip it), no
-example database, and a modest number of examples so the suite stays fast.
-``thorough``: the same, but many more examples and randomised; select it with
-``HYPOTHESIS_PROFILE=thorough`` when hunting for counterexamples.
+Profiles (select with ``HYPOTHESIS_PROFILE=NAME``)
+--------------------------------------------------
+``explore`` (the default): every run draws **new** random examples, 40 per property unless a
+test asks for another count through :func:`strategies.examples`; no deadline (SymPy's first call
+of a derivation is slow and would trip it).
+``ci``: the same counts, derandomised: every run draws the same fixed sample (for bisecting).
+``thorough``: random, ten times the examples; use it when hunting for counterexamples.
+
+Every property is exact or has a tolerance derived from the precision it uses, so a failure on
+a rare draw is a bug to fix, never noise to retry.
+
+Replaying a failure
+-------------------
+Hypothesis prints the shrunk *falsifying example* (the arguments: paste them into an
+``@example(...)`` decorator to keep it as a regression test) and a
+``@reproduce_failure("<version>", b"<blob>")`` line: add that decorator to the test to replay the
+exact draw.  Failing examples are also saved in the local example database (``.hypothesis/``,
+git-ignored) and replayed first on the next run.  To make a whole run repeatable, fix its randomness with
+``python -m pytest --hypothesis-seed=N`` (any integer; hypothesis also prints such a seed when a
+failure cannot be replayed from the database).
 """
 
 from __future__ import annotations
@@ -15,6 +28,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # pytest runs with --import-mode=importlib, which does not put tests/ on sys.path; the test
@@ -24,20 +38,22 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 settings.register_profile(
-    "ci",
+    "explore",
     deadline=None,
-    derandomize=True,
-    database=None,
+    derandomize=False,
     max_examples=40,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile(
-    "thorough",
-    deadline=None,
-    derandomize=False,
-    max_examples=500,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.register_profile("ci", settings.get_profile("explore"), derandomize=True, database=None)
+settings.register_profile("thorough", settings.get_profile("explore"), max_examples=400)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "explore"))
+
+
+@pytest.fixture(scope="session")
+def registry_results():
+    """Every registered claim, run once per test session (a few seconds) and shared by the test
+    modules that read the results; they must not modify them."""
+    from eos_theory import registry
+
+    return registry.run_all(registry.claims())

@@ -9,7 +9,8 @@ expected value with plain Python arithmetic, independently of SymPy.
 * :func:`parameter_points` – a point (Q, θ, E, η) of the quadratic model, with η > 0;
 * :func:`eigenvalue_pairs` – (ω1, ω2) of mixed sign, equal sign, equal value, or with a zero;
 * :func:`reals` / :func:`signed_reals` – full-precision real numbers for mpmath checks;
-* :func:`polynomials` – SymPy polynomials with rational coefficients in given symbols.
+* :func:`polynomials` – SymPy polynomials with rational coefficients in given symbols;
+* :func:`examples` – how many examples a property runs under the active profile.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
+from hypothesis import settings
 from hypothesis import strategies as st
+
+
+def examples(n: int) -> int:
+    """n examples under the default profile (40 per property), proportionally more or fewer under
+    another (``thorough`` runs ten times as many): for properties that set their own count."""
+    return max(1, n * settings.default.max_examples // 40)
 
 Vector = tuple[Fraction, ...]
 Matrix = tuple[Vector, ...]

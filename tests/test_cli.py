@@ -4,19 +4,24 @@ Most tests call ``cli.main`` in-process (fast); one runs the installed console s
 that users never see a traceback.
 """
 
+import contextlib
+import io
 import json
 import math
 import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 
+import mpmath
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from eos_theory import cli
+from strategies import examples
 
 REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evidence", "correction"}
 
@@ -87,7 +92,7 @@ def test_a_claim_that_does_not_come_out_as_recorded_fails_the_run(capsys, monkey
     monkeypatch.setitem(registry._REGISTRY, "gf-z", type(c)(**{**c.__dict__, "expect": "refuted"}))
     code, out, err = run(capsys, "verify", "--claim", "gf-z", "--quiet")
     assert code == 1
-    assert "gf-z (verified, expected refuted)" in err
+    assert "gf-z (verified, expected refuted)" in " ".join(err.split())  # rich may wrap the line
 
 
 def test_list_names_every_claim(capsys):
@@ -156,6 +161,47 @@ def orbit_json(capsys, *args):
     assert code == 0, err
     assert len(out.strip().splitlines()) == 1
     return json.loads(out)
+
+
+SCHEMA_DIGITS = 12
+
+
+def regime_by_hand(e: Fraction, r: Fraction) -> str:
+    """docs/eos-2d.md §6: minimum iff e ≤ 1; period-2 iff 1 < e < √5 − 1 (e² + 2e − 4 < 0, exact)
+    and r(r − 1)(e − 1) < 2; otherwise unstable (the boundary r(r − 1)(e − 1) = 2 included)."""
+    if e <= 1:
+        return "minimum"
+    return "period-2" if e * e + 2 * e - 4 < 0 and r * (r - 1) * (e - 1) < 2 else "unstable"
+
+
+def assert_rounded(text: str, value, digits: int = SCHEMA_DIGITS) -> None:
+    """``text`` is ``value`` to ``digits`` significant digits, as decimals.py documents: a value that
+    fewer digits hold exactly (a rational ``value`` equal to the text) is printed exactly, unpadded;
+    any other shows exactly ``digits`` digits, off by at most half a unit in the last one (ties
+    included: an exact value can end in a 5 just past the last digit).  The comparison runs at 50
+    digits, where the text and the value are each within 10^-49 relative of themselves: that much is
+    allowed on top of the half unit."""
+    d = Decimal(text)
+    if value == 0:
+        assert text == "0"
+        return
+    sign, mantissa, exponent = d.as_tuple()
+    if len(mantissa) < digits:  # printed as exact: it must be the value itself
+        if isinstance(value, Fraction):
+            assert Fraction(d) == value, f"{text} is printed as exact but the value is {value}"
+        else:  # an irrational-looking closed form that is rational here, e.g. √23.04 = 4.8; known to 50 digits
+            with mpmath.workdps(50):
+                assert abs(mpmath.mpf(text) - value) <= 2 * mpmath.mpf(10) ** -49 * abs(value), f"{text} is not {value}"
+        return
+    assert len(mantissa) == digits, f"{text}: {len(mantissa)} significant digits, not {digits}"
+    with mpmath.workdps(50):
+        v = value if isinstance(value, mpmath.mpf) else mpq(value)
+        err = abs(mpmath.mpf(text) - v)
+        assert err <= mpmath.mpf(10) ** exponent / 2 + 2 * mpmath.mpf(10) ** -49 * abs(v), f"{text} is not {value}"
+
+
+def mpq(q: Fraction):
+    return mpmath.mpf(q.numerator) / q.denominator
 
 
 def test_orbit_json_for_the_paper_example(capsys):
@@ -232,6 +278,25 @@ def test_gd_runs_to_the_end_without_stopping(capsys):
     assert code == 0 and json.loads(out)["stopped"] is None
 
 
+def test_orbit_json_for_the_paper_example_to_every_digit_printed(capsys):
+    """ω = (−1, 1), E = 1, η = 1.1 (e = 11/10) at the default 30 digits: each number is the closed
+    form of docs/eos-2d.md rounded to 30 significant digits (checked exactly, to half a unit in the
+    last digit), not merely close to a float."""
+    data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.1")
+    assert data["regime"] == "period-2" and data["check"] is None
+    e = Fraction(11, 10)
+    assert_rounded(data["e"], e, 30)
+    assert_rounded(data["min_ntk"], 2 * e, 30)
+    with mpmath.workdps(50):
+        root = mpmath.sqrt(mpq((e - 1) * (e + 3)))  # √0.41
+        assert_rounded(data["cycle"]["ntk"][0], mpq(1 + e) - root, 30)
+        assert_rounded(data["cycle"]["ntk"][1], mpq(1 + e) + root, 30)
+    assert_rounded(data["cycle"]["mean_ntk"], 1 + e, 30)
+    assert_rounded(data["cycle"]["offset"], e - 1, 30)
+    assert_rounded(data["cycle"]["multipliers"][0], 7 - 4 * e - 2 * e * e, 30)  # 7 − 4.4 − 2.42 = 0.18
+    assert_rounded(data["cycle"]["multipliers"][1], 3 - 2 * e, 30)  # r = −1
+
+
 def test_orbit_exact_inputs_decimal_and_fraction_agree(capsys):
     a = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.05")
     b = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "21/20")
@@ -252,17 +317,46 @@ def test_orbit_bad_input(capsys, argv, fragment):
 
 
 rationals = st.fractions(min_value=-4, max_value=4, max_denominator=12)
-
-
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(rationals, rationals, rationals.filter(lambda v: v != 0), st.fractions(min_value=Fraction(1, 20), max_value=3,
                                                                              max_denominator=20))
-def test_orbit_answers_every_valid_input_with_the_schema(w1, w2, E, lr):
-    if not (E * w1 > 0 or E * w2 > 0):
-        return  # no zero-loss minimum: a usage error, tested above
-    code = cli.main(["orbit", "--omega", str(w1), str(w2), "--target", str(E), "--lr", str(lr), "--json",
-                     "--digits", "12"])
+# found by exploration: the along multiplier is exactly −16.44519453125, a tie at 12 digits
+@example(Fraction(0), Fraction(37, 10), Fraction(37, 10), Fraction(3, 16))
+def test_orbit_json_is_the_documented_object_with_the_closed_forms(w1, w2, E, lr):
+    """`orbit --json` (no --check) for any valid input: one JSON object whose keys, types and values
+    match the closed forms of docs/eos-2d.md, computed here in Fractions and 50-digit mpmath."""
+    eps = [lr * E * w1, lr * E * w2]
+    assume(any(v > 0 for v in eps))  # otherwise a usage error, tested above
+    e, axis = min((v, i) for i, v in enumerate(eps) if v > 0)
+    r = (w2, w1)[axis] / (w1, w2)[axis]  # ω_other / ω_axis
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(["orbit", "--omega", str(w1), str(w2), "--target", str(E), "--lr", str(lr), "--json",
+                         "--digits", str(SCHEMA_DIGITS)])
     assert code == 0
+    assert len(out.getvalue().splitlines()) == 1
+    data = json.loads(out.getvalue())
+    assert set(data) == {"e", "regime", "min_ntk", "cycle", "check"}
+    assert data["check"] is None  # only --check fills it
+    assert all(isinstance(data[k], str) for k in ("e", "regime", "min_ntk"))
+    assert data["regime"] == regime_by_hand(e, r)
+    assert_rounded(data["e"], e)
+    assert_rounded(data["min_ntk"], 2 * e)
+    cycle = data["cycle"]
+    if e <= 1:
+        assert cycle is None  # the orbit is born at e = 1
+        return
+    assert set(cycle) == {"ntk", "mean_ntk", "offset", "multipliers"}
+    assert all(isinstance(v, str) for v in (*cycle["ntk"], cycle["mean_ntk"], cycle["offset"], *cycle["multipliers"]))
+    assert len(cycle["ntk"]) == len(cycle["multipliers"]) == 2
+    with mpmath.workdps(50):
+        root = mpmath.sqrt(mpq((e - 1) * (e + 3)))
+        assert_rounded(cycle["ntk"][0], mpq(1 + e) - root)
+        assert_rounded(cycle["ntk"][1], mpq(1 + e) + root)
+    assert_rounded(cycle["mean_ntk"], 1 + e)
+    assert_rounded(cycle["offset"], e - 1)
+    assert_rounded(cycle["multipliers"][0], 7 - 4 * e - 2 * e * e)  # along the axis
+    assert_rounded(cycle["multipliers"][1], 1 - r * (r - 1) * (e - 1))  # across it
 
 
 # -- latex and plot -------------------------------------------------------------------------------
@@ -276,14 +370,17 @@ def test_latex_snippet_and_unknown_claim(capsys):
 
 
 def test_plot_writes_the_four_figures(capsys, tmp_path):
-    code, out, err = run(capsys, "plot", "--out", str(tmp_path / "figs"), "--format", "png")
+    """As PDF (tests/test_plots.py draws the PNGs): four drawn files and nothing else."""
+    code, out, err = run(capsys, "plot", "--out", str(tmp_path / "figs"), "--format", "pdf")
     assert code == 0
     paths = out.split()
-    assert [os.path.basename(p) for p in paths] == [f"{n}.png" for n in (
-        "fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape")]
+    names = [f"{n}.pdf" for n in ("fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape")]
+    assert [os.path.basename(p) for p in paths] == names
     for p in paths:
         with open(p, "rb") as fh:
-            assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+            data = fh.read()
+        assert data.startswith(b"%PDF-") and len(data) > 5_000  # a drawn figure, not an empty page
+    assert sorted(os.listdir(tmp_path / "figs")) == sorted(names)
 
 
 def test_plot_into_a_missing_parent_is_a_usage_error(capsys, tmp_path):

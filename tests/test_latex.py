@@ -35,7 +35,6 @@ pytest.importorskip("lark", reason="the LaTeX round trip needs lark (pip install
 from sympy.parsing.latex import parse_latex  # noqa: E402
 
 from eos_theory import latex as L  # noqa: E402
-from eos_theory import registry  # noqa: E402
 from eos_theory.notation import Chain  # noqa: E402
 from eos_theory.notation import latex as printed  # noqa: E402
 from eos_theory.proof import NotRational, normal_form  # noqa: E402
@@ -44,8 +43,8 @@ SKIP_TYPES = (sp.Interval,)  # a set, not an equation: the grammar cannot write 
 
 
 @pytest.fixture(scope="module")
-def results():
-    return registry.run_all(registry.claims())
+def results(registry_results):
+    return registry_results
 
 
 @pytest.fixture(scope="module")

@@ -86,6 +86,12 @@ def test_normal_form_identifies_rewritings(a, b):
     assert normal_form(a - b) == 0
 
 
+def test_normal_form_fixes_the_sign_of_the_denominator():
+    """Found by random exploration: 1/(1 − y) and (1/2)/(1/2 − y/2) are one function and need one form."""
+    assert normal_form(1 / (1 - y)) == normal_form(sp.Rational(1, 2) / (sp.Rational(1, 2) - y / 2))
+    assert normal_form(1 / (1 - y)) == normal_form(-1 / (y - 1))
+
+
 def test_normal_form_separates_different_functions():
     assert normal_form((x + 1) ** 2 - (x**2 + 1)) != 0
     assert normal_form(sp.sqrt(eta) - eta) != 0
