@@ -36,6 +36,7 @@ import numpy as np
 import sympy as sp
 from mpmath import iv, mp, mpf
 from mpmath.libmp import from_rational, round_ceiling, round_floor, round_nearest
+from sympy.polys.polyerrors import NotAlgebraic
 
 from .model import InputError
 
@@ -513,7 +514,7 @@ def exact_sign(value) -> int:
     try:
         if sp.minimal_polynomial(v, _X) == _X:
             return 0
-    except (NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
+    except (NotAlgebraic, NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
         raise Undecided(f"no exact zero test for {v}: {exc}") from None
     for dps in (30, 60, 120, 240, 480, 960):
         with iv_workdps(dps):

@@ -523,3 +523,108 @@ def test_module_doctests():
 
     result = doctest.testmod(numerics)
     assert result.failed == 0 and result.attempted >= 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Exactness helpers: to_mpf, enclose, exact_sign, and exact()'s messages (found missing by mutation testing)
+# ---------------------------------------------------------------------------------------------
+
+from eos_theory.numerics import Undecided, enclose, exact_sign, iv_workdps, to_mpf  # noqa: E402
+
+THIRDS_AND_TENTHS = [Fraction(s) for s in ("1/3", "-1/3", "2/3", "-2/3", "1/10", "-1/10", "7/10", "-7/10")]
+
+
+@pytest.mark.parametrize("q", THIRDS_AND_TENTHS, ids=str)
+def test_to_mpf_rounds_to_nearest(q):
+    # Python's int / int is correctly rounded to the nearest double, so at 53 bits both must agree
+    with mp.workprec(53):
+        assert to_mpf(q) == mpf(q.numerator / q.denominator)
+
+
+def _ends(box) -> tuple[Fraction, Fraction]:
+    """The exact end points of an iv interval (mp.make_mpf keeps every bit; mpf() would round them)."""
+    return exact(mp.make_mpf(box._mpi_[0])), exact(mp.make_mpf(box._mpi_[1]))
+
+
+@pytest.mark.parametrize("q", THIRDS_AND_TENTHS, ids=str)
+def test_enclose_contains_a_rational_strictly_and_tightly(q):
+    with iv_workdps(30):
+        box = enclose(q)
+    lo, hi = _ends(box)
+    assert lo < q < hi  # none of these is a binary fraction, so the ends differ from q
+    assert hi - lo <= abs(q) * Fraction(1, 2**95)  # 30 digits: about 103 bits, ends one unit apart
+
+
+def _contains(box, value) -> bool:
+    """Whether an iv interval contains an exact rational, compared exactly."""
+    lo, hi = _ends(box)
+    return lo <= Fraction(value) <= hi
+
+
+# (expression, exact polynomial relation P with P(value) = 0 as a function of an iv interval, value's sign)
+ENCLOSED = {
+    "2√3": (2 * sp.sqrt(3), lambda b: b * b - 12, 1),
+    "1/√2": (1 / sp.sqrt(2), lambda b: 2 * b * b - 1, 1),
+    "√2 − 7/5": (sp.sqrt(2) - sp.Rational(7, 5), lambda b: (b + iv.mpf(7) / 5) ** 2 - 2, 1),
+    "∛2": (sp.cbrt(2), lambda b: b**3 - 2, 1),
+    "3^(2/3)": (sp.Integer(3) ** sp.Rational(2, 3), lambda b: b**3 - 9, 1),
+    "2^(-2/3)": (sp.Pow(2, sp.Rational(-2, 3), evaluate=False), lambda b: 4 * b**3 - 1, 1),
+    "(√2 − 1)^(1/3)": (sp.Pow(sp.sqrt(2) - 1, sp.Rational(1, 3), evaluate=False),
+                       lambda b: (b**3 + 1) ** 2 - 2, 1),
+    "|1 − √2|": (sp.Abs(1 - sp.sqrt(2), evaluate=False), lambda b: (b + 1) ** 2 - 2, 1),
+    "exp(log 3)": (sp.exp(sp.log(3), evaluate=False), lambda b: b - 3, 1),
+    "log(exp 2)": (sp.log(sp.exp(2), evaluate=False), lambda b: b - 2, 1),
+}
+
+
+@pytest.mark.parametrize("name", ENCLOSED)
+def test_enclose_expressions_contain_their_value(name):
+    """P(box) ∋ 0 for the exact relation P(value) = 0 (a box that misses the value gives P ∌ 0 here)."""
+    expr, relation, sign = ENCLOSED[name]
+    with iv_workdps(30):
+        box = enclose(expr)
+        assert _contains(relation(box), 0)
+        assert box.delta < mpf(10) ** -25 * max(abs(mpf(box.a)), 1)
+    assert (box.a > 0) if sign > 0 else (box.b < 0)
+
+
+@pytest.mark.parametrize("expr, message", [
+    (sp.sqrt(2) * sp.Float("0.5"), "cannot enclose 0.5*sqrt(2): not an exact real number"),
+    (sp.Symbol("x") + 1, "cannot enclose x + 1: not an exact real number"),
+    (sp.Pow(-1, sp.Rational(1, 3), evaluate=False),
+     "cannot enclose (-1)**(1/3): root of a number not known to be positive"),
+    (sp.sin(1), "cannot enclose sin(1): sin is not supported"),
+])
+def test_enclose_refuses_what_it_cannot_enclose_rigorously(expr, message):
+    with pytest.raises(InputError) as info:
+        enclose(expr)
+    assert str(info.value) == message
+
+
+def test_exact_sign_says_why_it_cannot_decide():
+    with pytest.raises(Undecided) as info:
+        exact_sign(sp.Symbol("x"))
+    assert str(info.value) == "not an exact real number: x"
+    with pytest.raises(Undecided, match=r"^no exact zero test for -3 \+ pi: "):  # π is transcendental
+        exact_sign(sp.pi - 3)
+    # √2 − √(2 − 10^-2000) ≈ 3.5·10^-2001 is not 0 (its minimal polynomial is not x), but no enclosure up
+    # to 960 digits separates it from 0: the sign is refused, not guessed
+    v = sp.sqrt(2) - sp.sqrt(2 - sp.Rational(1, 10**2000))
+    with pytest.raises(Undecided) as info:
+        exact_sign(v)
+    assert str(info.value).endswith("is non-zero but its sign was not resolved at 960 digits")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("abc", "value: cannot read 'abc' as an exact number (use e.g. 1.05 or 21/20)"),
+    (True, "value must be a number, got True"),
+    (sp.sqrt(2), "value must be an exact rational, got sqrt(2)"),
+    (float("inf"), "value must be finite, got inf"),
+    (mpf("nan"), "value must be finite, got nan"),
+    (decimal.Decimal("NaN"), "value must be finite, got NaN"),
+    ([1], "value must be a number, got [1] of type list"),
+])
+def test_exact_messages_name_the_value(value, message):
+    with pytest.raises(InputError) as info:
+        exact(value)
+    assert str(info.value) == message
