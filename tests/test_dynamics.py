@@ -8,6 +8,7 @@ Expected values come from closed forms (eos_theory.analysis), from exact rationa
 from __future__ import annotations
 
 import random
+import re
 from fractions import Fraction
 
 import pytest
@@ -19,7 +20,7 @@ from eos_theory.dynamics import (
     GUARD_BITS, STATUSES, cycle_digits, outcome, required_digits, trajectory,
 )
 from eos_theory.model import InputError
-from eos_theory.numerics import Problem, exact, gd_exact, gd_mp
+from eos_theory.numerics import Problem, agreeing_digits, exact, gd_exact, gd_mp, to_mpf
 
 F = Fraction
 DPS = 50
@@ -357,3 +358,140 @@ def test_module_doctests():
 
     assert doctest.testmod(dynamics).failed == 0
     assert doctest.testmod(escape).failed == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Repeat detection, directly on hand-made histories (found missing by mutation testing)
+# ---------------------------------------------------------------------------------------------
+
+from eos_theory.dynamics import _best, _digits, _gap, _period  # noqa: E402
+
+
+def test_digits_of_a_relative_gap():
+    with mp.workdps(30):
+        assert _digits(mpf(0), 30) == 30  # an exact repeat: every digit of the precision
+        assert _digits(mpf("3e-8"), 30) == 7  # −log₁₀(3·10⁻⁸) = 7.52…
+        assert _digits(mpf("0.5"), 30) == 0 and _digits(mpf(3), 30) == 0  # not even the first digit
+        assert _digits(mpf("1e-45"), 30) == 30  # capped at the precision
+
+
+def test_gap_is_relative_to_the_larger_iterate_or_the_floor():
+    with mp.workdps(30):
+        new, old = (mpf(1), mpf(0)), (mpf(3), mpf(-1))  # |θ_k − θ_{k−1}|∞ = 2
+        assert _gap([old, new], 1, mpf(0)) == mpf(2) / 3  # scale |old|∞ = 3
+        assert _gap([new, old], 1, mpf(0)) == mpf(2) / 3  # scale |new|∞ = 3
+        assert _gap([old, new], 1, mpf(8)) == mpf(2) / 8  # scale the floor 8
+        assert _gap([(mpf(1), mpf(0)), (mpf(-1), mpf(0))], 1, mpf(0)) == 2  # scale exactly 1
+        zero = (mpf(0), mpf(0))
+        assert _gap([zero, zero], 1, mpf(0)) == 0  # 0 against 0 with no floor: an exact repeat
+        # N counts back from the newest iterate
+        assert _gap([new, old, new], 2, mpf(0)) == 0 and _gap([new, old, new], 1, mpf(0)) == mpf(2) / 3
+
+
+def test_period_is_the_least_repeat_within_the_tolerance():
+    with mp.workdps(30):
+        a, b = (mpf(3),), (mpf(4),)
+        # |3 − 4| = 1 = (1/4)·max(3, 4): exactly at the tolerance counts as a repeat
+        assert _period([b, a], mpf(0), mpf(1) / 4) == 1
+        assert _period([a, b], mpf(0), mpf(1) / 4) == 1  # the scale is the larger of the two, either way
+        assert _period([a, b], mpf(0), mpf(1) / 5) is None
+        assert _period([a, b], mpf(20), mpf(1) / 5) == 1  # 1 ≤ (1/5)·20 with the floor
+        # the least N: θ repeats every 2 steps (and so every 4), not every step
+        c = (mpf(-3),)
+        assert _period([a, c, a, c, a], mpf(0), mpf(10) ** -20) == 2
+
+
+def test_best_period_may_be_one():
+    with mp.workdps(30):
+        hist = [(mpf(8),), (mpf(4),), (mpf(3),), (mpf("2.875"),)]  # gaps: N = 1: 1/24, N = 2: 9/32, N = 3: 41/64
+        N, gap = _best(hist, mpf(0))
+        assert N == 1 and gap == mpf("0.125") / 3
+
+
+# ---------------------------------------------------------------------------------------------
+# outcome: budgets, arguments and what the reason says (found missing by mutation testing)
+# ---------------------------------------------------------------------------------------------
+
+HALF = Problem.diagonal([-1, 1], 1, "1/2")  # e = 1/2: converges to a zero-loss minimum
+
+
+def test_defaults_and_the_exact_reason_of_a_minimum():
+    end = outcome(HALF, ["1/10", "1/10"])
+    assert end.dps == DPS == 50  # the default precision
+    assert re.fullmatch(r"θ repeats every step to \d+ digits: a zero-loss minimum", end.reason), end.reason
+
+
+def test_a_fixed_point_that_is_not_a_minimum_names_its_z():
+    # Q = diag(4, 8) > 0 and E = −1/3: z ≥ 1/3 everywhere, GD contracts θ to 0 (factors about 2/3, 1/3),
+    # where z̃ = η(0 − E) = 1/12 = 0.0833333…, shown to 5 significant digits
+    end = outcome(Problem.diagonal([4, 8], "-1/3", "1/4"), ["1/10", "1/10"], dps=30)
+    assert end.status == "converged"
+    assert end.reason.endswith(": a fixed point with z̃ = 0.083333 ≠ 0 (Qθ = 0)"), end.reason
+
+
+def test_periodic_reason_names_the_period_and_the_search_bound():
+    end = outcome(Problem.diagonal([-1, 1], 1, "11/10"), ["1/100", "1/100"], dps=30, max_period=2)
+    assert end.status == "periodic" and end.period == 2
+    assert re.fullmatch(r"θ repeats every 2 steps to \d+ digits \(no shorter period up to 2\)", end.reason), end.reason
+
+
+def test_max_period_bounds_the_periods_searched():
+    # e = 5/4: period 4 in θ (test_periodic_with_period_four_past_the_window); with periods up to 3 only,
+    # the run must not call it settled
+    p = Problem.diagonal([-1, 1], 1, "5/4")
+    end = outcome(p, ["1/100", "1/100"], dps=30, max_steps=3000, max_period=3)
+    assert end.status == "not converged" and end.period is None
+    # a fixed point is found with max_period = 1
+    assert outcome(HALF, ["1/10", "1/10"], dps=30, max_period=1).status == "converged"
+
+
+def test_the_step_budget_is_exact():
+    p = Problem.diagonal([-1, 1], 1, 1)  # e = 1: far from settled within a few steps
+    for n in (1, 5):
+        end = outcome(p, ["1/100", "1/100"], dps=30, max_steps=n)
+        assert end.status == "not converged" and end.steps == n
+        assert end.theta == gd_mp(p, ["1/100", "1/100"], n, dps=30).theta
+
+
+def test_not_converged_reports_the_best_period_and_its_ntk_values():
+    p = Problem.diagonal([-1, 1], 1, 1)
+    end = outcome(p, ["1/100", "1/100"], dps=30, max_steps=500)
+    N = int(re.search(r"θ repeats best with period (\d+), to only \d+ digits", end.reason).group(1))
+    assert len(end.ntk) == N
+    # the last value is η·NTK = η·θᵀQ²θ = η(θ₁² + θ₂²) at the last iterate (ω = ∓1), computed here
+    with mp.workdps(30):
+        assert agreeing_digits(end.ntk[-1], exact(p.lr) * sum(exact(t) ** 2 for t in end.theta), dps=30) >= 28
+
+
+def test_a_run_settled_when_the_budget_ends_is_settled():
+    """If θ already repeats to the required digits when the step budget ends, the run is settled."""
+    full = outcome(HALF, ["1/10", "1/10"], dps=30)
+    short = outcome(HALF, ["1/10", "1/10"], dps=30, max_steps=full.steps - 1)
+    assert short.status == "converged" and short.steps == full.steps - 1 and short.digits >= required_digits(30)
+
+
+def test_the_guard_stops_at_the_first_iterate_past_it():
+    p = Problem.diagonal([3, "-27/10", "3/5"], "17/10", "13/10")  # as in test_magnitude_guard_without_an_escape_lemma
+    theta0 = ["-27/10", "-8/5", "-14/5"]
+    end = outcome(p, theta0, dps=30)
+    assert re.fullmatch(r"\|z̃\| or \|θ\| passed 2\^\(2\^62\) at step \d+ outside every proven escape region; no "
+                        r"escape lemma covers this spectrum: divergence is likely but not proved", end.reason), end.reason
+    before = gd_mp(p, theta0, end.steps - 1, dps=30).theta
+    guard = mpf(2) ** GUARD_BITS
+    with mp.workdps(30):
+        def zt(th):  # z̃ = η(½θᵀQθ − E), for the diagonal Q, computed here
+            return to_mpf(p.lr) * (sum(to_mpf(p.Q[i][i]) * th[i] ** 2 for i in range(3)) / 2 - to_mpf(p.target))
+
+        assert abs(zt(before)) < guard and max(abs(t) for t in before) < guard
+        assert abs(zt(end.theta)) >= guard or max(abs(t) for t in end.theta) >= guard
+
+
+def test_bad_budgets_name_the_argument():
+    for kwargs, message in [({"max_steps": 0}, "max_steps must be >= 1, got 0"),
+                            ({"max_period": 0}, "max_period must be >= 1, got 0")]:
+        with pytest.raises(InputError) as info:
+            outcome(HALF, [0, 0], **kwargs)
+        assert str(info.value) == message
+    with pytest.raises(InputError) as info:
+        outcome([[1]], [0])
+    assert str(info.value) == "problem must be a Problem (build it with Problem.create), got [[1]]"
