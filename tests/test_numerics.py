@@ -628,3 +628,17 @@ def test_exact_messages_name_the_value(value, message):
     with pytest.raises(InputError) as info:
         exact(value)
     assert str(info.value) == message
+
+
+def test_enclose_an_integer_power_of_a_negative_number():
+    # (1 − √2)³ = 7 − 5√2 = −0.0710…: an integer power needs no positive base
+    with iv_workdps(30):
+        box = enclose(sp.Pow(1 - sp.sqrt(2), 3, evaluate=False))
+        assert _contains((box - 7) ** 2 - 50, 0) and box.b < 0
+        assert box.delta < mpf(10) ** -25
+
+
+def test_exact_sign_refuses_a_float_as_not_exact():
+    with pytest.raises(Undecided) as info:
+        exact_sign(sp.sqrt(2) * sp.Float(1))
+    assert str(info.value) == "not an exact real number: 1.0*sqrt(2)"
