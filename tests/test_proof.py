@@ -964,3 +964,159 @@ def test_inconsistent_relations_are_refused():
 def test_normal_form_keeps_the_value_of_a_fraction(expr, at_3):
     """The value at x = 3, worked by hand: 4/2, 1/6, 8/2, −1/2."""
     assert normal_form(expr).xreplace({x: 3}) == at_3
+
+
+# -- the registry's record of a run: evidence, audit messages, premises, summary, report ----------
+# (found missing by mutation testing; expected strings worked out by hand from the steps recorded)
+
+from eos_theory import registry as _registry  # noqa: E402
+
+
+def _square_and_box(p):
+    p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+    p.interval("box", "")
+
+
+def _refuted_with_two_step_correction(p):
+    p.differ("x² = x", x**2, x)  # x² − x: 0 at x = 1, 2 at x = 2
+    with p.corrected("x² = x·x"):
+        p.equal("x² = x·x", x**2, x * x)
+        p.equal("x·x = x²", x * x, x**2)
+
+
+def test_run_evidence_is_every_step_in_order():
+    r = run(_claim(_square_and_box))
+    assert r.verdict == "verified" and r.evidence == "square: normal form of the difference is 0; box"
+    assert 0 <= r.seconds < 60
+    r = run(_claim(_refuted_with_two_step_correction, expect="refuted"))
+    assert r.verdict == "refuted" and r.evidence == (
+        "x² = x: counterexample at x = 2: 4 ≠ 2; correction (x² = x·x) verified: x² = x·x: normal form of the "
+        "difference is 0; x·x = x²: normal form of the difference is 0")
+
+
+def test_run_says_why_a_claim_is_inconclusive():
+    r = run(_claim(_uncorrected_disproof, expect="refuted"))  # (x + 1)² − (x² + 1) = 2x: x = 1 gives 4 vs 2
+    assert r.verdict == "inconclusive"
+    assert r.error == "disproved, with no verified correction: (x + 1)² = x² + 1: fails at x = 1 (4 != 2)"
+    assert r.evidence == "(x + 1)² = x² + 1: counterexample at x = 1; no verified correction"
+
+    def boom(p):
+        raise ZeroDivisionError("boom")
+
+    r = run(_claim(boom))
+    assert (r.verdict, r.error, r.evidence) == ("inconclusive", "ZeroDivisionError: boom", "ZeroDivisionError: boom")
+    r = run(_claim_with("For all x and every y, x = x.", lambda p: p.equal("x = x", x, x)))
+    problem = "{!r} in “…For all x and every y, x = x.…” is covered by no step"
+    assert r.error == "audit: " + problem.format("For all") + "; " + problem.format("every")
+    assert r.evidence == "x = x: normal form of the difference is 0; " + r.error
+
+
+def test_a_refuted_claim_is_not_audited():
+    """Its statement is false anyway; the audit is for what a verified claim asserts."""
+    assert run(_claim_with("For all x, x² = x.", _refuted_with_two_step_correction, expect="refuted")).verdict == "refuted"
+
+
+def test_audit_quotes_30_characters_either_side():
+    statement = "012345678 " * 4 + "every" + " abcdefghi" * 4  # "every" starts at 40
+    c = _claim_with(statement, lambda p: None)
+    assert _registry.audit(c, Proof()) == [
+        "'every' in “…" + "012345678 " * 3 + "every" + " abcdefghi" * 3 + "…” is covered by no step"]
+
+
+def test_audit_a_covered_phrase_covers_only_itself():
+    c = _claim_with("For all x, x = x, and every y is y.", lambda p: None)
+    p = Proof()
+    p.equal("x = x", x, x)
+    p.covers("For every x", "x = x")  # not in the statement: reported, and the next phrase is still read
+    p.covers("For all x", "x = x")
+    assert _registry.audit(c, p) == ["covered phrase 'For every x' does not occur in the statement",
+                                     "'every' in “…For all x, x = x, and every y is y.…” is covered by no step"]
+
+
+def test_audit_counts_the_steps_of_a_correction():
+    c = _claim_with("For all x, x² = x·x.", lambda p: None)
+    p = Proof()
+    _refuted_with_two_step_correction(p)
+    p.covers("For all x", "x² = x·x")
+    assert _registry.audit(c, p) == []
+
+
+def _uses(*deps):
+    def check(p):
+        for dep in deps:
+            p.uses(dep, f"{dep} holds")
+        p.equal("x = x", x, x)
+    return check
+
+
+def test_premises_are_checked_through_a_chain():
+    good_c, bad_c = _claim_with("c.", _uses(), id="c"), _claim_with("c.", lambda p: p.equal("x = x + 1", x, x + 1), id="c")
+    b, a = _claim_with("b.", _uses("c"), id="b"), _claim_with("a.", _uses("b"), id="a")
+    out = {r.claim.id: r for r in check_premises([run(a), run(b), run(good_c)])}
+    assert [out[i].verdict for i in "abc"] == ["verified"] * 3
+    results = [run(a), run(b), run(bad_c)]
+    out = {r.claim.id: r for r in check_premises(results)}
+    assert [out[i].verdict for i in "abc"] == ["inconclusive"] * 3
+    assert out["a"].error == "premise not verified: b" and out["b"].error == "premise not verified: c"
+    # the rest of the record is kept, with the reason added to the evidence
+    assert out["a"].evidence == results[0].evidence + "; premise not verified: b"
+    assert out["a"].proof is results[0].proof and out["a"].seconds == results[0].seconds
+
+
+def test_premise_errors_name_every_bad_premise_and_keep_an_earlier_error():
+    bad1 = _claim_with("1.", lambda p: p.equal("x = x + 1", x, x + 1), id="bad1")
+    bad2 = _claim_with("2.", lambda p: p.equal("x = x + 2", x, x + 2), id="bad2")
+
+    def broken(p):
+        p.uses("bad1", "bad1 holds")
+        raise RuntimeError("broken")
+
+    out = check_premises([run(c) for c in (bad1, bad2, _claim_with("u.", _uses("bad1", "bad2"), id="u"),
+                                         _claim_with("w.", broken, id="w"))])
+    assert out[2].error == "premise not verified: bad1, bad2"
+    assert out[3].error == "RuntimeError: broken"  # already inconclusive for its own reason
+
+
+def test_premise_cycle_message_names_the_cycle():
+    a, b = _claim_with("a.", _uses("b"), id="a"), _claim_with("b.", _uses("a"), id="b")
+    with pytest.raises(ValueError) as info:
+        check_premises([run(a), run(b)])
+    assert str(info.value) == "premises form a cycle: a → b → a"
+
+
+def test_premises_outside_the_results_are_run_once():
+    calls = []
+
+    def run_claim(c):
+        calls.append(c.id)
+        return run(c)
+
+    user = _claim_with("uses z-sign.", _uses("z-sign"), id="user")
+    (r,) = check_premises([run(user)], run_claim=run_claim)
+    assert calls == ["z-sign"] and r.verdict == "verified"
+
+
+def test_summary_checked_by_and_report():
+    def mixed(p):
+        p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+        p.check("one", 1, 1)
+        p.check("two", 2, 2)
+        p.differ("x² and x differ", x**2, x, refutes=False)
+        p.cite("Weyl", "Weyl's inequality", "Horn & Johnson, Theorem 4.3.1")
+        p.interval("box", "Krawczyk")
+        p.numerical("run", 40, "GD", required=30)
+
+    verified = run(_claim_with("x = x.", mixed, id="v"))
+    assert verified.summary == ("1 identity, 2 exact checks, 1 example, 1 cited theorem, 1 interval proof, "
+                                "1 numerical check")
+    assert verified.checked_by == "exact + cited + interval + numerical"
+    refuted = run(_claim_with("x² = x.", _refuted_with_two_step_correction, id="r", expect="refuted"))
+    assert refuted.summary == "counterexample at x = 2: 4 ≠ 2" and refuted.checked_by == "counterexample"
+    audit = run(_claim_with("For all x, x = x.", lambda p: p.equal("x = x", x, x), id="i"))
+    assert audit.summary == "audit"
+    cited = run(_claim_with("Weyl.", lambda p: p.cite("Weyl", "Weyl's inequality", "Horn & Johnson"), id="c"))
+    assert cited.summary == "1 cited theorem" and cited.checked_by == "cited"
+    report = _registry.report([verified, refuted, audit])
+    assert report["tool"] == "eos-theory" and report["paper"].startswith("Second-order regression models")
+    assert report["summary"] == {"verified": 1, "refuted": 1, "inconclusive": 1, "total": 3, "unexpected": ["i"]}
+    assert [c["id"] for c in report["claims"]] == ["v", "r", "i"]
