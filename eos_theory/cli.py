@@ -50,9 +50,13 @@ def _check_writable(path: str, flag: str = "--json") -> Path:
 _STYLE = {"verified": "green", "refuted": "yellow", "inconclusive": "red"}
 
 
+DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, so only a hang reaches it
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from . import registry
 
+    jobs, timeout = _jobs_and_timeout(args)
     out = _check_writable(args.json) if args.json else None
     if args.claim:
         try:
@@ -62,7 +66,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         selected = registry.claims()
 
-    results = _run_with_progress(registry, selected, quiet=args.quiet)
+    results = _run_with_progress(registry, selected, quiet=args.quiet, jobs=jobs, timeout=timeout)
     if not args.quiet:
         _print_table(results)
     data = registry.report(results)
@@ -84,20 +88,43 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_with_progress(registry, selected, quiet: bool):
+def _jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
+    """-j (default: every core this process may use) and --timeout, read as exact numbers and checked."""
+    from .executor import MAX_TIMEOUT, cores
+    from .numerics import exact
+
+    try:
+        jobs = cores() if args.jobs is None else int(args.jobs)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise UsageError(f"-j must be a positive whole number of worker processes, got {args.jobs!r}")
+    timeout = exact(args.timeout, "--timeout")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must be > 0 and at most {MAX_TIMEOUT} seconds, got {args.timeout}")
+    return jobs, float(timeout)
+
+
+def _run_with_progress(registry, selected, quiet: bool, jobs: int | None = None,
+                       timeout: float | None = DEFAULT_TIMEOUT):
+    """Run the claims (``jobs`` None: on every core), with a progress bar that advances per claim."""
+    from .executor import cores
+
+    jobs = cores() if jobs is None else jobs
     if quiet:
-        return registry.run_all(selected)
+        return registry.run_all(selected, jobs=jobs, timeout=timeout)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("checking claims"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
-    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+    # auto_refresh=False: no refresh thread, so the worker processes are forked from a single thread
+    with Progress(*columns, console=_console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("", total=len(selected))
 
         def advance(result):
-            bar.update(task, advance=1, description=result.claim.id)
+            bar.update(task, advance=1, description=result.claim.id, refresh=True)
 
-        return registry.run_all(selected, progress=advance)
+        return registry.run_all(selected, progress=advance, jobs=jobs, timeout=timeout)
 
 
 def _print_table(results) -> None:
@@ -347,6 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH (atomically)")
     v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
+    v.add_argument("-j", "--jobs", metavar="N",
+                   help="check N claims at a time in worker processes (default: every core this process may "
+                   "use; 1 runs them one by one in this process); the verdicts do not depend on N")
+    v.add_argument("--timeout", metavar="SECONDS", default=str(DEFAULT_TIMEOUT),
+                   help=f"time limit per claim (default {DEFAULT_TIMEOUT}; the slowest claim takes about 1 s): a "
+                   "claim still running then is stopped and reported inconclusive with the reason, and the others "
+                   "still run")
     v.set_defaults(func=cmd_verify)
 
     t = sub.add_parser(

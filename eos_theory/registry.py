@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import executor
 from .notation import latex
 from .proof import Disproved, Proof, format_point
 
@@ -205,14 +206,41 @@ def run(c: Claim) -> Result:
     return Result(c, verdict, evidence, p, time.perf_counter() - start, error)
 
 
-def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None) -> list[Result]:
-    results = []
-    for c in selected:
-        r = run(c)
-        results.append(r)
+def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None, jobs: int = 1,
+            timeout: float | None = None) -> list[Result]:
+    """Run registered claims ``jobs`` at a time (1: in this process) through :mod:`.executor`, each within
+    ``timeout`` seconds (None: no limit).  A claim past its limit, or whose worker fails, is inconclusive
+    with the reason and the others still run; results come in the order given and, but for the times,
+    are the same for any ``jobs``.  ``progress`` gets each result as it is decided."""
+    selected = list(selected)
+    results: list[Result] = [None] * len(selected)  # type: ignore[list-item]
+
+    def done(i: int, outcome: executor.Outcome) -> None:
+        c = selected[i]
+        if outcome.error is None:
+            results[i] = Result(c, *outcome.value)
+        else:  # the claim's proof never reported: the executor says why (time limit, worker died, ...)
+            results[i] = Result(c, "inconclusive", outcome.error, Proof(), outcome.seconds, outcome.error)
         if progress is not None:
-            progress(r)
+            progress(results[i])
+
+    executor.run(_run_shipped, [(c.module, c.id) for c in selected], backend=executor.local(jobs),
+                 timeout=timeout, groups=[c.module for c in selected], progress=done)
     return results
+
+
+def _run_shipped(name: tuple[str, str]) -> tuple:
+    """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id)``.
+
+    A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
+    result travels back without its Claim, which the caller already holds.  Claims of one proof
+    script share the script's derivations, so ``run_all`` groups them by module.
+    """
+    module, claim_id = name
+    if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it
+        importlib.import_module(module)
+    r = run(_REGISTRY[claim_id])
+    return r.verdict, r.evidence, r.proof, r.seconds, r.error
 
 
 def report(results: list[Result]) -> dict:

@@ -1,0 +1,172 @@
+"""The executor: order, time limits, captured failures, clean shutdown, same results for any backend.
+
+Tasks are plain ``(kind, argument)`` items for the module-level :func:`task`, as the executor
+requires.  A task that must be stopped writes its process id to a file first, so the test can
+check afterwards that no such process is left.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from eos_theory import executor
+from eos_theory.executor import Outcome, Processes, Serial
+
+GENEROUS = 30.0  # seconds: an upper bound for runs whose tasks are stopped after 1 s
+
+
+def task(spec):
+    kind, arg = spec
+    if kind == "value":
+        return arg
+    if kind == "sleep":  # arg = (pid file, seconds): announce this process, then hang
+        Path(arg[0]).write_text(str(os.getpid()))
+        time.sleep(arg[1])
+        return "woke up"
+    if kind == "swallow":  # a task that tries to swallow every ordinary exception while it hangs
+        try:
+            time.sleep(arg)
+        except Exception:  # noqa: BLE001
+            return "swallowed"
+        return "woke up"
+    if kind == "raise":
+        raise ValueError(arg)
+    if kind == "exit":
+        os._exit(arg)
+    if kind == "unpicklable":
+        return lambda: arg
+    if kind == "pid":
+        return os.getpid()
+    raise AssertionError(kind)
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.fixture(params=["serial", "processes"])
+def backend(request):
+    return Serial() if request.param == "serial" else Processes(2)
+
+
+def test_outcomes_come_in_submission_order_and_progress_sees_each_task_once(backend):
+    items = [("value", k) for k in range(12)]
+    seen = []
+    outcomes = executor.run(task, items, backend=backend, timeout=GENEROUS,
+                            progress=lambda i, o: seen.append((i, o.value)))
+    assert [o.value for o in outcomes] == list(range(12))
+    assert all(o.error is None and not o.timed_out for o in outcomes)
+    assert sorted(seen) == [(k, k) for k in range(12)]
+
+
+def test_an_exception_is_the_tasks_outcome_and_the_others_still_run(backend):
+    outcomes = executor.run(task, [("value", 1), ("raise", "bad input"), ("value", 3)], backend=backend)
+    assert [o.value for o in outcomes] == [1, None, 3]
+    assert outcomes[1].error == "ValueError: bad input" and not outcomes[1].timed_out
+
+
+def test_a_task_past_its_limit_is_stopped_and_does_not_block_the_others(backend, tmp_path):
+    pidfile = tmp_path / "pid"
+    items = [("value", 0), ("sleep", (str(pidfile), 600)), ("value", 2), ("value", 3)]
+    start = time.monotonic()
+    outcomes = executor.run(task, items, backend=backend, timeout=1)
+    assert time.monotonic() - start < GENEROUS
+    assert [o.value for o in outcomes] == [0, None, 2, 3]
+    assert outcomes[1].timed_out and outcomes[1].error == "time limit of 1 s exceeded"
+    assert outcomes[1].seconds >= 1
+
+
+def test_a_killed_worker_is_replaced_and_no_process_is_left(tmp_path):
+    pidfile = tmp_path / "pid"
+    items = [("sleep", (str(pidfile), 600)), ("pid", None), ("pid", None)]
+    outcomes = executor.run(task, items, backend=Processes(1), timeout=0.5)
+    assert outcomes[0].error == "time limit of 0.5 s exceeded"
+    hung, *others = [int(pidfile.read_text())] + [o.value for o in outcomes[1:]]
+    assert hung not in others  # the remaining tasks ran in a fresh worker
+    assert all(gone(pid) for pid in [hung, *others])
+    assert multiprocessing.active_children() == []
+
+
+def test_the_time_limit_cannot_be_swallowed_by_the_task(backend):
+    outcomes = executor.run(task, [("swallow", 600)], backend=backend, timeout=0.5)
+    assert outcomes[0].timed_out and outcomes[0].value is None
+
+
+def test_serial_time_limit_leaves_the_alarm_as_it_found_it():
+    before = signal.getsignal(signal.SIGALRM)
+    executor.run(task, [("swallow", 600), ("value", 1)], backend=Serial(), timeout=0.5)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_keyboard_interrupt_stops_every_worker(tmp_path):
+    pidfile = tmp_path / "pid"
+
+    def interrupt(i, outcome):
+        while not pidfile.exists():  # the other worker is now inside its hanging task
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    items = [("sleep", (str(pidfile), 600)), ("value", 1)]
+    with pytest.raises(KeyboardInterrupt):
+        executor.run(task, items, backend=Processes(2), groups=["a", "b"], progress=interrupt)
+    assert gone(int(pidfile.read_text()))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_dying_worker_or_an_unpicklable_result_is_that_tasks_error_only():
+    items = [("exit", 3), ("value", 1), ("unpicklable", 0), ("value", 2)]
+    outcomes = executor.run(task, items, backend=Processes(2), timeout=GENEROUS)
+    assert outcomes[0].error == "worker process died (exit code 3)"
+    assert outcomes[2].error.startswith("result could not be sent back: ")
+    assert [outcomes[1].value, outcomes[3].value] == [1, 2]
+
+
+def test_results_do_not_depend_on_the_backend():
+    items = [("value", k) if k % 3 else ("raise", str(k)) for k in range(9)]
+
+    def view(outcomes):
+        return [(o.value, o.error, o.timed_out) for o in outcomes]
+
+    serial = view(executor.run(task, items))
+    assert serial == view(executor.run(task, items, backend=Processes(2), groups=[k % 2 for k in range(9)]))
+    assert serial == view(executor.run(task, items, backend=Processes(5)))
+
+
+def test_pending_order_prefers_the_workers_group_then_an_untouched_group_then_steals():
+    pending = executor._Pending(["a", "a", "a", "b", "c", "c"])
+    assert pending.take(None) == 0  # first task of the first group
+    assert pending.take(None) == 3  # a second worker starts another group
+    assert pending.take("a") == 1  # the first worker continues its group
+    assert pending.take("b") == 4  # b is used up: start untouched c
+    assert pending.take("b") == 2  # nothing untouched: steal the last task of the largest group (a: [2], c: [5])
+    assert pending.take("c") == 5
+    assert not pending
+
+
+@pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1}, {"timeout": 10**7}, {"groups": ["a"]}])
+def test_bad_arguments_are_rejected(kwargs):
+    with pytest.raises(ValueError):
+        executor.run(task, [("value", 1), ("value", 2)], **kwargs)
+
+
+def test_local_backend_and_cores():
+    assert isinstance(executor.local(1), Serial)
+    assert isinstance(executor.local(3), Processes) and executor.local(3).jobs == 3
+    assert executor.cores() >= 1
+    with pytest.raises(ValueError):
+        Processes(0)
+
+
+def test_outcome_defaults_mean_success():
+    assert Outcome(value=1).error is None and not Outcome().timed_out
