@@ -16,10 +16,12 @@ it can travel to another process or machine; where tasks run is a *backend*:
 Design notes.  One pipe per worker rather than a shared queue: killing a worker can then never
 leave a lock held in shared state.  Workers are forked on Linux: they start in milliseconds with the
 parent's imports (SymPy, the registry) and caches, and only items and results are pickled; other
-platforms spawn (fresh interpreters: ``fn`` must be importable).  Tasks with the same *group* key go
-preferably to the worker that ran that group before, whose ``@cache``'d derivations are warm.  A
-task's result must not depend on which worker ran it, or when: that is the caller's side of the
-contract that makes results identical for any number of jobs.
+platforms spawn (fresh interpreters: ``fn`` must be importable).  Callers order the items so that
+neighbours share work (the claims of one proof script use the same ``@cache``'d derivations), and
+each worker takes a contiguous run of them; a worker that runs out takes the back half of the
+longest run left, so a slow or hung task holds up nothing but itself.  A task's result must not
+depend on which worker ran it, or when: that is the caller's side of the contract that makes
+results identical for any number of jobs.
 
 >>> [o.value for o in run(abs, [-2, 3, -5])]
 [2, 3, 5]
@@ -38,7 +40,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any, Callable, Hashable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 MAX_TIMEOUT = 10**6  #: the longest time limit in seconds (11.6 days); for none at all, pass None
 _POLL = 3600.0  #: the longest single wait for a worker (the OS rejects very long waits)
@@ -58,20 +60,16 @@ Done = Callable[[int, Outcome], None]
 
 
 class Backend(Protocol):
-    def execute(self, fn: Callable, items: Sequence, groups: Sequence[Hashable], timeout: float | None,
-                done: Done) -> None:
+    def execute(self, fn: Callable, items: Sequence, timeout: float | None, done: Done) -> None:
         """Run ``fn(items[i])`` for every i and call ``done(i, outcome)`` once per task, in this process."""
 
 
 def run(fn: Callable, items: Sequence, *, backend: Backend | None = None, timeout: float | None = None,
-        groups: Sequence[Hashable] | None = None, progress: Done | None = None) -> list[Outcome]:
+        progress: Done | None = None) -> list[Outcome]:
     """``fn`` applied to each item on ``backend`` (default :class:`Serial`), each call limited to
-    ``timeout`` seconds; outcomes in the order of ``items``.  ``progress(i, outcome)`` is called as
-    each task finishes; ``groups`` (one hashable key per item) keeps tasks that share caches together."""
+    ``timeout`` seconds; outcomes in the order of ``items``.  ``progress(i, outcome)`` is called
+    (in this process) as each task finishes."""
     items = list(items)
-    groups = list(range(len(items))) if groups is None else list(groups)
-    if len(groups) != len(items):
-        raise ValueError(f"{len(groups)} group keys for {len(items)} items")
     if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
         raise ValueError(f"timeout must be in (0, {MAX_TIMEOUT}] seconds or None, got {timeout}")
     outcomes: list[Outcome | None] = [None] * len(items)
@@ -81,7 +79,7 @@ def run(fn: Callable, items: Sequence, *, backend: Backend | None = None, timeou
         if progress is not None:
             progress(i, outcome)
 
-    (backend or Serial()).execute(fn, items, groups, timeout, done)
+    (backend or Serial()).execute(fn, items, timeout, done)
     return outcomes
 
 
@@ -122,7 +120,7 @@ class _TimeLimit(BaseException):
 class Serial:
     """Run the tasks here, in order."""
 
-    def execute(self, fn, items, groups, timeout, done) -> None:
+    def execute(self, fn, items, timeout, done) -> None:
         for i, item in enumerate(items):
             done(i, self._limited(fn, item, timeout))
 
@@ -177,13 +175,13 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, fn), daemon=True, name="eos-theory worker")
         self.process.start()
         child.close()
-        self.group: Hashable | None = None  #: of the last task given: its caches are warm here
+        self.run: deque[int] = deque()  #: the tasks this worker is to do next, in order
         self.task: int | None = None  #: the index of the running task
         self.started = 0.0
 
-    def give(self, index: int, item, group: Hashable) -> None:
+    def give(self, index: int, item) -> None:
         self.conn.send(item)
-        self.task, self.group, self.started = index, group, time.perf_counter()
+        self.task, self.started = index, time.perf_counter()
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -200,30 +198,31 @@ class _Worker:
         self.kill()
 
 
-class _Pending:
-    """Which task a worker takes next: the next of the group it last ran; else the first task of a
-    group nobody has started; else (stealing) the last task of the group with the most left."""
+class _Runs:
+    """The pending tasks as contiguous runs of indices: at first ``parts`` equal runs, no worker's yet;
+    a worker with none takes an unheld run, else the back half of the longest run (work stealing)."""
 
-    def __init__(self, groups: Sequence[Hashable]):
-        self.queues: dict[Hashable, deque[int]] = {}
-        for i, g in enumerate(groups):
-            self.queues.setdefault(g, deque()).append(i)
-        self.started: set[Hashable] = set()
+    def __init__(self, n: int, parts: int):
+        self.runs = [deque(range(k * n // parts, (k + 1) * n // parts)) for k in range(parts)]
+        self.unheld = list(self.runs)
 
     def __bool__(self) -> bool:
-        return any(self.queues.values())
+        return any(self.runs)
 
-    def take(self, last: Hashable | None) -> int:
-        if self.queues.get(last):
-            return self.queues[last].popleft()
-        for g, q in self.queues.items():
-            if q and g not in self.started:
-                self.started.add(g)
-                return q.popleft()
-        return max(self.queues.values(), key=len).pop()
+    def take(self) -> deque[int]:
+        while self.unheld:
+            run = self.unheld.pop(0)
+            if run:
+                return run
+        longest = max(self.runs, key=len)
+        stolen = deque(longest.pop() for _ in range((len(longest) + 1) // 2))
+        stolen.reverse()
+        self.runs = [r for r in self.runs if r] + [stolen]
+        return stolen
 
-    def put_back(self, index: int, group: Hashable) -> None:
-        self.queues[group].appendleft(index)
+    def release(self, run: deque[int]) -> None:
+        """The worker holding ``run`` is gone: the next worker without a run takes it over."""
+        self.unheld.append(run)
 
 
 def _start_method() -> str:
@@ -245,11 +244,11 @@ class Processes:
         self.jobs = jobs
         self.context = multiprocessing.get_context(start_method or _start_method())
 
-    def execute(self, fn, items, groups, timeout, done) -> None:
-        pending, workers = _Pending(groups), []
+    def execute(self, fn, items, timeout, done) -> None:
+        pending, workers = _Runs(len(items), min(self.jobs, len(items)) or 1), []
         try:
             while pending or any(w.task is not None for w in workers):
-                self._dispatch(fn, items, groups, pending, workers)
+                self._dispatch(fn, items, pending, workers)
                 busy = [w for w in workers if w.task is not None]
                 left = _POLL if timeout is None else min(w.started + timeout for w in busy) - time.perf_counter()
                 ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
@@ -266,6 +265,7 @@ class Processes:
                         index, w.task = w.task, None
                         if not w.process.is_alive():
                             workers.remove(w)
+                            pending.release(w.run)
                         done(index, outcome)
         except BaseException:  # KeyboardInterrupt included: no worker outlives the run
             for w in workers:
@@ -274,19 +274,24 @@ class Processes:
         for w in workers:
             w.stop()
 
-    def _dispatch(self, fn, items, groups, pending: _Pending, workers: list[_Worker]) -> None:
-        """Give every idle worker a task, starting workers (up to ``jobs``) while tasks remain."""
+    def _dispatch(self, fn, items, pending: _Runs, workers: list[_Worker]) -> None:
+        """Give every idle worker its next task, starting workers (up to ``jobs``) while tasks remain."""
         idle = [w for w in workers if w.task is None]
         while pending and (idle or len(workers) < self.jobs):
-            w = idle.pop() if idle else _Worker(self.context, fn)
-            if w not in workers:
+            if idle:
+                w = idle.pop()
+            else:
+                w = _Worker(self.context, fn)
                 workers.append(w)
-            i = pending.take(w.group)
+            if not w.run:
+                w.run = pending.take()
+            i = w.run.popleft()
             try:
-                w.give(i, items[i], groups[i])
+                w.give(i, items[i])
             except OSError:  # the worker died while idle: the task never started
-                pending.put_back(i, groups[i])
+                w.run.appendleft(i)
                 workers.remove(w)
+                pending.release(w.run)
                 w.kill()
 
     @staticmethod

@@ -211,7 +211,9 @@ def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None
     """Run registered claims ``jobs`` at a time (1: in this process) through :mod:`.executor`, each within
     ``timeout`` seconds (None: no limit).  A claim past its limit, or whose worker fails, is inconclusive
     with the reason and the others still run; results come in the order given and, but for the times,
-    are the same for any ``jobs``.  ``progress`` gets each result as it is decided."""
+    are the same for any ``jobs``.  ``progress`` gets each result as it is decided.  Neighbouring
+    claims share derivations (the report's order follows the proof scripts), and the executor keeps
+    neighbours in one worker: keep ``selected`` in that order."""
     selected = list(selected)
     results: list[Result] = [None] * len(selected)  # type: ignore[list-item]
 
@@ -225,7 +227,7 @@ def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None
             progress(results[i])
 
     executor.run(_run_shipped, [(c.module, c.id) for c in selected], backend=executor.local(jobs),
-                 timeout=timeout, groups=[c.module for c in selected], progress=done)
+                 timeout=timeout, progress=done)
     return results
 
 
@@ -233,8 +235,7 @@ def _run_shipped(name: tuple[str, str]) -> tuple:
     """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id)``.
 
     A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
-    result travels back without its Claim, which the caller already holds.  Claims of one proof
-    script share the script's derivations, so ``run_all`` groups them by module.
+    result travels back without its Claim, which the caller already holds.
     """
     module, claim_id = name
     if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it

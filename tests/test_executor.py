@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,7 @@ def test_keyboard_interrupt_stops_every_worker(tmp_path):
 
     items = [("sleep", (str(pidfile), 600)), ("value", 1)]
     with pytest.raises(KeyboardInterrupt):
-        executor.run(task, items, backend=Processes(2), groups=["a", "b"], progress=interrupt)
+        executor.run(task, items, backend=Processes(2), progress=interrupt)
     assert gone(int(pidfile.read_text()))
     assert multiprocessing.active_children() == []
 
@@ -139,22 +140,23 @@ def test_results_do_not_depend_on_the_backend():
         return [(o.value, o.error, o.timed_out) for o in outcomes]
 
     serial = view(executor.run(task, items))
-    assert serial == view(executor.run(task, items, backend=Processes(2), groups=[k % 2 for k in range(9)]))
+    assert serial == view(executor.run(task, items, backend=Processes(2)))
     assert serial == view(executor.run(task, items, backend=Processes(5)))
 
 
-def test_pending_order_prefers_the_workers_group_then_an_untouched_group_then_steals():
-    pending = executor._Pending(["a", "a", "a", "b", "c", "c"])
-    assert pending.take(None) == 0  # first task of the first group
-    assert pending.take(None) == 3  # a second worker starts another group
-    assert pending.take("a") == 1  # the first worker continues its group
-    assert pending.take("b") == 4  # b is used up: start untouched c
-    assert pending.take("b") == 2  # nothing untouched: steal the last task of the largest group (a: [2], c: [5])
-    assert pending.take("c") == 5
-    assert not pending
+def test_each_worker_takes_a_contiguous_run_and_an_idle_one_takes_the_back_half_of_the_longest():
+    runs = executor._Runs(10, 2)
+    first, second = runs.take(), runs.take()
+    assert (list(first), list(second)) == ([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])
+    first.popleft(), second.clear()
+    third = runs.take()  # nothing unheld: steal from the longest run, its back half
+    assert (list(first), list(third)) == ([1, 2], [3, 4])
+    runs.release(first)  # first's worker died: its run is taken over before anything is stolen
+    assert runs.take() is first
+    assert executor._Runs(7, 3).runs == [deque([0, 1]), deque([2, 3]), deque([4, 5, 6])]
 
 
-@pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1}, {"timeout": 10**7}, {"groups": ["a"]}])
+@pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1}, {"timeout": 10**7}])
 def test_bad_arguments_are_rejected(kwargs):
     with pytest.raises(ValueError):
         executor.run(task, [("value", 1), ("value", 2)], **kwargs)
