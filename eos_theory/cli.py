@@ -367,7 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
         "counterexamples, interval or high-precision evidence) and gets a verdict: verified, refuted (with an "
         "exact counterexample and a verified correction) or inconclusive.",
         epilog="Exit status: 0 when every claim comes out as recorded in the registry, 1 when some do not "
-        "(they are named), 2 for bad usage (unknown claim, unwritable report).",
+        "(they are named; a claim stopped by the time limit is inconclusive, so it counts), 2 for bad usage "
+        "(unknown claim, unwritable report, bad -j or --timeout). Ctrl-C stops every worker process.",
     )
     v.add_argument("--claim", metavar="ID", action="append",
                    help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids")

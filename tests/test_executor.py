@@ -156,6 +156,14 @@ def test_each_worker_takes_a_contiguous_run_and_an_idle_one_takes_the_back_half_
     assert executor._Runs(7, 3).runs == [deque([0, 1]), deque([2, 3]), deque([4, 5, 6])]
 
 
+def test_spawned_workers_get_everything_pickled():
+    # spawn (the start method off Linux) shares nothing with this process: the function travels by
+    # name and each item and outcome is pickled, as it will be for a remote backend
+    outcomes = executor.run(int, ["7", "x", "-3"], backend=Processes(2, start_method="spawn"), timeout=GENEROUS)
+    assert [o.value for o in outcomes] == [7, None, -3]
+    assert outcomes[1].error == "ValueError: invalid literal for int() with base 10: 'x'"
+
+
 @pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1}, {"timeout": 10**7}])
 def test_bad_arguments_are_rejected(kwargs):
     with pytest.raises(ValueError):
