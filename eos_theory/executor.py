@@ -233,9 +233,10 @@ def _start_method() -> str:
 class Processes:
     """Run the tasks in ``jobs`` local worker processes, killing any that overrun the time limit.
 
-    Fork with no other thread holding a lock: callers start workers before any helper thread, or
-    keep those threads away from locks a worker uses (the CLI's progress bar refreshes from its
-    main thread for this reason).
+    A task's time counts from when it is handed to a worker (for a fresh spawned worker, that
+    includes the worker's start-up).  Fork with no other thread holding a lock: callers start no
+    helper threads that a worker could need (the CLI's progress bar refreshes from its main thread
+    for this reason).
     """
 
     def __init__(self, jobs: int, start_method: str | None = None):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import executor
+from . import executor, transport
 from .notation import latex
 from .proof import Disproved, Proof, format_point
 
@@ -220,7 +220,7 @@ def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None
     def done(i: int, outcome: executor.Outcome) -> None:
         c = selected[i]
         if outcome.error is None:
-            results[i] = Result(c, *outcome.value)
+            results[i] = Result(c, *transport.loads(outcome.value))
         else:  # the claim's proof never reported: the executor says why (time limit, worker died, ...)
             results[i] = Result(c, "inconclusive", outcome.error, Proof(), outcome.seconds, outcome.error)
         if progress is not None:
@@ -235,13 +235,15 @@ def _run_shipped(name: tuple[str, str]) -> tuple:
     """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id)``.
 
     A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
-    result travels back without its Claim, which the caller already holds.
+    result travels back without its Claim, which the caller already holds, and with its SymPy
+    objects exactly as built (:mod:`.transport`), in-process too, so that any ``jobs`` gives the
+    same results.
     """
     module, claim_id = name
     if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it
         importlib.import_module(module)
     r = run(_REGISTRY[claim_id])
-    return r.verdict, r.evidence, r.proof, r.seconds, r.error
+    return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error))
 
 
 def report(results: list[Result]) -> dict:
