@@ -136,8 +136,8 @@ class Serial:
         start = time.perf_counter()
         previous = signal.signal(signal.SIGALRM, ring)
         try:
-            try:
-                signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:  # it rings again every 0.1 s, in case the task swallows a ring (a bare except, a __del__)
+                signal.setitimer(signal.ITIMER_REAL, timeout, 0.1)
                 return _call(fn, item)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -148,9 +148,15 @@ class Serial:
 
 # -- in local worker processes --------------------------------------------------------------------
 
-def _serve(conn, fn: Callable) -> None:
+def _serve(conn, fn: Callable, parent: int) -> None:
     """A worker's life: receive an item, send back its outcome, until told to stop or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops every worker
+    if sys.platform.startswith("linux"):  # if the parent dies, even by SIGKILL, the kernel kills this worker
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # prctl(PR_SET_PDEATHSIG, SIGKILL)
+        if os.getppid() != parent:
+            return  # the parent died before that took effect
     while True:
         try:
             item = conn.recv()
@@ -172,7 +178,8 @@ def _serve(conn, fn: Callable) -> None:
 class _Worker:
     def __init__(self, context, fn: Callable):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, fn), daemon=True, name="eos-theory worker")
+        self.process = context.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True,
+                                       name="eos-theory worker")
         self.process.start()
         child.close()
         self.run: deque[int] = deque()  #: the tasks this worker is to do next, in order

@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections import deque
 from pathlib import Path
@@ -30,11 +32,13 @@ def task(spec):
         Path(arg[0]).write_text(str(os.getpid()))
         time.sleep(arg[1])
         return "woke up"
-    if kind == "swallow":  # a task that tries to swallow every ordinary exception while it hangs
+    if kind == "swallow":  # a task that tries to swallow what stops it while it hangs
         try:
             time.sleep(arg)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - an ordinary exception handler
             return "swallowed"
+        except BaseException:  # even the time limit, once (as a bare except would)
+            time.sleep(arg)
         return "woke up"
     if kind == "raise":
         raise ValueError(arg)
@@ -48,11 +52,15 @@ def task(spec):
 
 
 def gone(pid: int) -> bool:
+    """No such process, or only its exit status is left (a zombie waiting to be reaped)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
 
 
 @pytest.fixture(params=["serial", "processes"])
@@ -78,7 +86,7 @@ def test_an_exception_is_the_tasks_outcome_and_the_others_still_run(backend):
 
 def test_a_task_past_its_limit_is_stopped_and_does_not_block_the_others(backend, tmp_path):
     pidfile = tmp_path / "pid"
-    items = [("value", 0), ("sleep", (str(pidfile), 600)), ("value", 2), ("value", 3)]
+    items = [("value", 0), ("sleep", (str(pidfile), 60)), ("value", 2), ("value", 3)]
     start = time.monotonic()
     outcomes = executor.run(task, items, backend=backend, timeout=1)
     assert time.monotonic() - start < GENEROUS
@@ -89,7 +97,7 @@ def test_a_task_past_its_limit_is_stopped_and_does_not_block_the_others(backend,
 
 def test_a_killed_worker_is_replaced_and_no_process_is_left(tmp_path):
     pidfile = tmp_path / "pid"
-    items = [("sleep", (str(pidfile), 600)), ("pid", None), ("pid", None)]
+    items = [("sleep", (str(pidfile), 60)), ("pid", None), ("pid", None)]
     outcomes = executor.run(task, items, backend=Processes(1), timeout=0.5)
     assert outcomes[0].error == "time limit of 0.5 s exceeded"
     hung, *others = [int(pidfile.read_text())] + [o.value for o in outcomes[1:]]
@@ -99,13 +107,13 @@ def test_a_killed_worker_is_replaced_and_no_process_is_left(tmp_path):
 
 
 def test_the_time_limit_cannot_be_swallowed_by_the_task(backend):
-    outcomes = executor.run(task, [("swallow", 600)], backend=backend, timeout=0.5)
+    outcomes = executor.run(task, [("swallow", 60)], backend=backend, timeout=0.5)
     assert outcomes[0].timed_out and outcomes[0].value is None
 
 
 def test_serial_time_limit_leaves_the_alarm_as_it_found_it():
     before = signal.getsignal(signal.SIGALRM)
-    executor.run(task, [("swallow", 600), ("value", 1)], backend=Serial(), timeout=0.5)
+    executor.run(task, [("swallow", 60), ("value", 1)], backend=Serial(), timeout=0.5)
     assert signal.getsignal(signal.SIGALRM) is before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
@@ -118,7 +126,7 @@ def test_keyboard_interrupt_stops_every_worker(tmp_path):
             time.sleep(0.01)
         raise KeyboardInterrupt
 
-    items = [("sleep", (str(pidfile), 600)), ("value", 1)]
+    items = [("sleep", (str(pidfile), 60)), ("value", 1)]
     with pytest.raises(KeyboardInterrupt):
         executor.run(task, items, backend=Processes(2), progress=interrupt)
     assert gone(int(pidfile.read_text()))
@@ -195,3 +203,25 @@ def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs()
     assert [(r.claim.id, r.verdict, r.evidence) for r in parallel] == [(r.claim.id, r.verdict, r.evidence) for r in serial]
     assert without_times(parallel) == without_times(serial)  # steps, corrections, LaTeX of each formula
     assert latex.document(parallel) == latex.document(serial)  # every SymPy object printed as it was built
+
+
+def test_workers_do_not_outlive_a_parent_killed_outright(tmp_path):
+    # SIGKILL leaves the parent no chance to clean up: the workers must go by themselves
+    pidfile = tmp_path / "pid"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from test_executor import task; "
+            "from eos_theory import executor; "
+            "executor.run(task, [('sleep', (sys.argv[2], 60)), ('value', 1)], backend=executor.Processes(2))")
+    parent = subprocess.Popen([sys.executable, "-c", code, str(Path(__file__).parent), str(pidfile)])
+    try:
+        deadline = time.monotonic() + GENEROUS
+        while not pidfile.exists() or not pidfile.read_text():
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.05)
+        worker = int(pidfile.read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + GENEROUS
+    while not gone(worker):  # the worker is killed by the kernel and then reaped by init
+        assert time.monotonic() < deadline, "the worker outlived its parent"
+        time.sleep(0.05)
