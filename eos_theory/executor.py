@@ -130,20 +130,26 @@ class Serial:
         if timeout is None or not alarm_free or threading.current_thread() is not threading.main_thread():
             return _call(fn, item)  # no limit: no alarm here, or someone else's alarm is set
 
-        def ring(signum, frame):
-            raise _TimeLimit
+        armed = [True]
 
-        start = time.perf_counter()
+        def ring(signum, frame):
+            if armed[0]:
+                raise _TimeLimit
+
+        start, timed_out = time.perf_counter(), False
         previous = signal.signal(signal.SIGALRM, ring)
-        try:
-            try:  # it rings again every 0.1 s, in case the task swallows a ring (a bare except, a __del__)
-                signal.setitimer(signal.ITIMER_REAL, timeout, 0.1)
-                return _call(fn, item)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
-        except _TimeLimit:  # also when it rang during the clean-up: the task used up its time
+        try:  # it rings again every 0.1 s, in case the task swallows a ring (a bare except, a __del__)
+            signal.setitimer(signal.ITIMER_REAL, timeout, 0.1)
+            outcome = _call(fn, item)
+        except _TimeLimit:
+            timed_out = True
+        finally:  # disarm before any call: a Python signal handler runs only at calls and loop jumps
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        if timed_out:
             return Outcome(error=time_limit_error(timeout), seconds=time.perf_counter() - start, timed_out=True)
+        return outcome
 
 
 # -- in local worker processes --------------------------------------------------------------------
