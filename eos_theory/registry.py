@@ -231,7 +231,7 @@ def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None
     return results
 
 
-def _run_shipped(name: tuple[str, str]) -> tuple:
+def _run_shipped(name: tuple[str, str]) -> bytes:
     """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id)``.
 
     A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
@@ -242,6 +242,8 @@ def _run_shipped(name: tuple[str, str]) -> tuple:
     module, claim_id = name
     if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it
         importlib.import_module(module)
+    if claim_id not in _REGISTRY:
+        raise LookupError(f"claim {claim_id!r} is not registered in {module} (run_all runs claims by id)")
     r = run(_REGISTRY[claim_id])
     return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error))
 
