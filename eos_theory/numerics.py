@@ -28,6 +28,7 @@ import contextlib
 import decimal
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Iterator, Sequence
@@ -40,6 +41,8 @@ from mpmath.libmp import from_rational, round_ceiling, round_floor, round_neares
 from .model import InputError
 
 MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
+MAX_EXPONENT = 10_000  #: the largest decimal exponent read from a string: 1e10000 is exact, 1e999999999 would hang
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
 __all__ = [
     "Undecided", "enclose", "exact_sign",
@@ -93,6 +96,9 @@ def exact(value, name: str = "value") -> Fraction:
             raise InputError(f"{name} must be finite, got {value}")
         return Fraction(value)
     if isinstance(value, str):
+        power = _EXPONENT.search(value)
+        if power and abs(int(power.group(1))) > MAX_EXPONENT:  # 1e999999999 would build a billion-digit integer
+            raise InputError(f"{name}: exponent of {_show(value)} is beyond ±{MAX_EXPONENT}")
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
