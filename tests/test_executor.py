@@ -193,13 +193,14 @@ def test_outcome_defaults_mean_success():
 # -- the registry through the executor ------------------------------------------------------------
 
 
-def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(monkeypatch):
+def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(monkeypatch, registry_results):
+    """Also the registry's run-to-run stability: the serial run of this session against fresh interpreters."""
     from eos_theory import latex, registry
 
     def without_times(results):
         return [{k: v for k, v in c.items() if k != "seconds"} for c in registry.report(results)["claims"]]
 
-    serial = registry.run_all(registry.claims(), jobs=1)
+    serial = registry_results  # jobs=1, in this process
     # spawned workers: fresh interpreters, so cold caches and other string hashes than this process's
     # (forked workers would inherit the caches this test process has warmed)
     monkeypatch.setattr(executor, "local", lambda jobs: Processes(jobs, start_method="spawn"))
