@@ -21,24 +21,11 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from clitools import one_line_error, run
 from eos_theory import cli
 from strategies import examples
 
 REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evidence", "correction"}
-
-
-def run(capsys, *argv):
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(err: str) -> str:
-    lines = [l for l in err.splitlines() if l.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("eos-theory: error: ")
-    assert "Traceback" not in err
-    return lines[0]
 
 
 # -- verify ---------------------------------------------------------------------------------------

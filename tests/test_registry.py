@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from eos_theory import registry
 
 
 @pytest.fixture(scope="module")
