@@ -53,10 +53,14 @@ def _check_writable(path: str, flag: str = "--json") -> Path:
 _STYLE = {"verified": "green", "refuted": "yellow", "inconclusive": "red"}
 
 
+DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, so only a hang reaches it
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from . import registry
     from .files import write_json_atomic
 
+    jobs, timeout = _jobs_and_timeout(args)
     out = _check_writable(args.json) if args.json else None
     if args.claim:
         try:
@@ -66,7 +70,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         selected = registry.claims()
 
-    results = _run_with_progress(registry, selected, quiet=args.quiet)
+    results = _run_with_progress(registry, selected, quiet=args.quiet, jobs=jobs, timeout=timeout)
     if not args.quiet:
         _print_table(results)
     data = registry.report(results)
@@ -88,20 +92,43 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_with_progress(registry, selected, quiet: bool):
+def _jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
+    """-j (default: every core this process may use) and --timeout, read as exact numbers and checked."""
+    from .executor import MAX_TIMEOUT, cores
+    from .numerics import exact
+
+    try:
+        jobs = cores() if args.jobs is None else int(args.jobs)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise UsageError(f"-j must be a positive whole number of worker processes, got {args.jobs!r}")
+    timeout = exact(args.timeout, "--timeout")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must be > 0 and at most {MAX_TIMEOUT} seconds, got {args.timeout}")
+    return jobs, float(timeout)
+
+
+def _run_with_progress(registry, selected, quiet: bool, jobs: int | None = None,
+                       timeout: float | None = DEFAULT_TIMEOUT):
+    """Run the claims (``jobs`` None: on every core), with a progress bar that advances per claim."""
+    from .executor import cores
+
+    jobs = cores() if jobs is None else jobs
     if quiet:
-        return registry.run_all(selected)
+        return registry.run_all(selected, jobs=jobs, timeout=timeout)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("checking claims"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
-    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+    # auto_refresh=False: no refresh thread, so the worker processes are forked from a single thread
+    with Progress(*columns, console=_console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("", total=len(selected))
 
         def advance(result):
-            bar.update(task, advance=1, description=result.claim.id)
+            bar.update(task, advance=1, description=result.claim.id, refresh=True)
 
-        return registry.run_all(selected, progress=advance)
+        return registry.run_all(selected, progress=advance, jobs=jobs, timeout=timeout)
 
 
 def _print_table(results) -> None:
@@ -388,7 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
         "counterexamples, interval or high-precision evidence) and gets a verdict: verified, refuted (with an "
         "exact counterexample and a verified correction) or inconclusive.",
         epilog="Exit status: 0 when every claim comes out as recorded in the registry, 1 when some do not "
-        "(they are named), 2 for bad usage (unknown claim, unwritable report).",
+        "(they are named; a claim stopped by the time limit is inconclusive, so it counts), 2 for bad usage "
+        "(unknown claim, unwritable report, bad -j or --timeout). Ctrl-C stops every worker process.",
     )
     v.add_argument("--claim", metavar="ID", action="append",
                    help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids")
@@ -396,6 +424,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "through, a device or FIFO is refused)")
     v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
+    v.add_argument("-j", "--jobs", metavar="N",
+                   help="check N claims at a time in worker processes (default: every core this process may "
+                   "use; 1 runs them one by one in this process); the verdicts do not depend on N")
+    v.add_argument("--timeout", metavar="SECONDS", default=str(DEFAULT_TIMEOUT),
+                   help=f"time limit per claim (default {DEFAULT_TIMEOUT}; the slowest claim takes about 1 s): a "
+                   "claim still running then is stopped and reported inconclusive with the reason, and the others "
+                   "still run")
     v.set_defaults(func=cmd_verify)
 
     t = sub.add_parser(

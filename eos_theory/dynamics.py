@@ -32,7 +32,7 @@ from mpmath import iv, mp, mpf
 
 from . import escape
 from .model import InputError
-from .numerics import MIN_DPS, Problem, _count, _dps, _show, agreeing_digits, enclose, iv_workdps, to_mpf
+from .numerics import MIN_DPS, Problem, check_count, check_dps, show_value, agreeing_digits, enclose, iv_workdps, to_mpf
 
 __all__ = ["GUARD_BITS", "Outcome", "STATUSES", "Stop", "Trajectory", "cycle_digits", "outcome",
            "required_digits", "trajectory"]
@@ -53,7 +53,7 @@ def required_digits(dps: int) -> int:
     >>> required_digits(50), required_digits(15)
     (40, 5)
     """
-    return _dps(dps) - 10
+    return check_dps(dps) - 10
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class _Step:
 
 def _seconds(value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise InputError(f"max_seconds must be a positive number, got {_show(value)}")
+        raise InputError(f"max_seconds must be a positive number, got {show_value(value)}")
     return float(value)
 
 
@@ -233,10 +233,10 @@ def outcome(problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, m
     precision allows.  Budgets: ``max_steps`` GD steps and ``max_seconds`` of wall-clock time.
     """
     if not isinstance(problem, Problem):
-        raise InputError(f"problem must be a Problem (build it with Problem.create), got {_show(problem)}")
+        raise InputError(f"problem must be a Problem (build it with Problem.create), got {show_value(problem)}")
     theta = problem.theta(theta0)
-    dps, max_steps = _dps(dps), _count(max_steps, "max_steps", least=1)
-    max_period, max_seconds = _count(max_period, "max_period", least=1), _seconds(max_seconds)
+    dps, max_steps = check_dps(dps), check_count(max_steps, "max_steps", least=1)
+    max_period, max_seconds = check_count(max_period, "max_period", least=1), _seconds(max_seconds)
     need = required_digits(dps)
     cert = escape.certificate(problem, theta)
     deadline = time.monotonic() + max_seconds
@@ -311,9 +311,9 @@ def trajectory(problem: Problem, theta0, steps: int, dps: int = 50, max_seconds:
     """z̃ and η·NTK at each of θ_0 … θ_steps, stopping early (``stopped``) when an iterate lies in a
     proven escape region, passes the magnitude guard, or the time budget runs out."""
     if not isinstance(problem, Problem):
-        raise InputError(f"problem must be a Problem (build it with Problem.create), got {_show(problem)}")
+        raise InputError(f"problem must be a Problem (build it with Problem.create), got {show_value(problem)}")
     theta = problem.theta(theta0)
-    dps, steps, max_seconds = _dps(dps), _count(steps, "steps"), _seconds(max_seconds)
+    dps, steps, max_seconds = check_dps(dps), check_count(steps, "steps"), _seconds(max_seconds)
     cert = escape.certificate(problem, theta)
     deadline = time.monotonic() + max_seconds
     with mp.workdps(dps):
@@ -360,7 +360,7 @@ def cycle_digits(values, predicted, dps: int | None = None) -> int:
     ...     cycle_digits([mp.sqrt(2), mpf(3)], [3, sp.sqrt(2)]), cycle_digits([mpf("1.4142"), mpf(3)], [3, sp.sqrt(2)])
     (30, 5)
     """
-    cap = mp.dps if dps is None else _dps(dps)
+    cap = mp.dps if dps is None else check_dps(dps)
     with mp.workdps(cap):
         want = sorted(v if isinstance(v, type(mpf(0))) else mp.mpf(str(sp.N(v, cap + 10))) for v in predicted)
         return min(agreeing_digits(a, b, dps=cap) for a, b in zip(sorted(values), want))

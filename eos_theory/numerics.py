@@ -28,6 +28,7 @@ import contextlib
 import decimal
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Iterator, Sequence
@@ -41,9 +42,11 @@ from sympy.polys.polyerrors import NotAlgebraic
 from .model import InputError
 
 MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
+MAX_EXPONENT = 10_000  #: the largest decimal exponent read from a string: 1e10000 is exact, 1e999999999 would hang
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
 __all__ = [
-    "Undecided", "enclose", "exact_sign",
+    "Undecided", "check_count", "check_dps", "enclose", "exact_sign", "show_value",
     "GDResult", "KrawczykResult", "MIN_DPS", "Problem", "agreeing_digits", "exact", "gd_exact",
     "gd_mp", "iv_bound", "krawczyk", "reduced", "sweep", "to_mpf",
 ]
@@ -54,7 +57,7 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
-def _show(value, width: int = 40) -> str:
+def show_value(value, width: int = 40) -> str:
     """A short one-line repr of a user value, for error messages."""
     text = " ".join(repr(value).split())
     return text if len(text) <= width else text[: width - 3] + "..."
@@ -71,13 +74,13 @@ def exact(value, name: str = "value") -> Fraction:
     (Fraction(21, 20), Fraction(21, 20), Fraction(1, 2), Fraction(-3, 4))
     """
     if isinstance(value, (bool, np.bool_)):
-        raise InputError(f"{name} must be a number, got {_show(value)}")
+        raise InputError(f"{name} must be a number, got {show_value(value)}")
     if isinstance(value, Fraction):
         return value
     if isinstance(value, sp.Basic):
         if isinstance(value, sp.Rational):
             return Fraction(int(value.p), int(value.q))
-        raise InputError(f"{name} must be an exact rational, got {_show(value)}")
+        raise InputError(f"{name} must be an exact rational, got {show_value(value)}")
     if isinstance(value, numbers.Rational):  # int, numpy integers, other rationals
         return Fraction(int(value.numerator), int(value.denominator))
     if isinstance(value, (float, np.floating)):
@@ -94,11 +97,14 @@ def exact(value, name: str = "value") -> Fraction:
             raise InputError(f"{name} must be finite, got {value}")
         return Fraction(value)
     if isinstance(value, str):
+        power = _EXPONENT.search(value)
+        if power and abs(int(power.group(1))) > MAX_EXPONENT:  # 1e999999999 would build a billion-digit integer
+            raise InputError(f"{name}: exponent of {show_value(value)} is beyond ±{MAX_EXPONENT}")
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
-            raise InputError(f"{name}: cannot read {_show(value)} as an exact number (use e.g. 1.05 or 21/20)") from None
-    raise InputError(f"{name} must be a number, got {_show(value)} of type {type(value).__name__}")
+            raise InputError(f"{name}: cannot read {show_value(value)} as an exact number (use e.g. 1.05 or 21/20)") from None
+    raise InputError(f"{name} must be a number, got {show_value(value)} of type {type(value).__name__}")
 
 
 def _positive(value, name: str) -> Fraction:
@@ -108,17 +114,18 @@ def _positive(value, name: str) -> Fraction:
     return q
 
 
-def _count(value, name: str, least: int = 0) -> int:
+def check_count(value, name: str, least: int = 0) -> int:
     """A non-negative (or >= least) Python int from an int-like value."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise InputError(f"{name} must be an integer, got {_show(value)}")
+        raise InputError(f"{name} must be an integer, got {show_value(value)}")
     if value < least:
         raise InputError(f"{name} must be >= {least}, got {value}")
     return int(value)
 
 
-def _dps(value) -> int:
-    return _count(value, "dps", least=MIN_DPS)
+def check_dps(value) -> int:
+    """A working precision in decimal digits: an int ≥ MIN_DPS, or InputError."""
+    return check_count(value, "dps", least=MIN_DPS)
 
 
 def _rows(Q) -> list[list]:
@@ -130,13 +137,13 @@ def _rows(Q) -> list[list]:
             raise InputError(f"Q must be a 2-D matrix, got an array with {Q.ndim} dimension(s)")
         return Q.tolist()
     if isinstance(Q, (str, bytes)) or not isinstance(Q, Sequence):
-        raise InputError(f"Q must be a matrix (list of rows, numpy array or SymPy Matrix), got {_show(Q)}")
+        raise InputError(f"Q must be a matrix (list of rows, numpy array or SymPy Matrix), got {show_value(Q)}")
     rows = []
     for i, row in enumerate(Q):
         if isinstance(row, np.ndarray):
             row = row.tolist()
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise InputError(f"Q must be a list of rows; row {i} is {_show(row)}")
+            raise InputError(f"Q must be a list of rows; row {i} is {show_value(row)}")
         rows.append(list(row))
     return rows
 
@@ -161,7 +168,7 @@ def _vector(theta, P: int, name: str = "theta") -> tuple[Fraction, ...]:
     if isinstance(theta, sp.MatrixBase):
         theta = list(theta)
     if isinstance(theta, (str, bytes)) or not isinstance(theta, Sequence):
-        raise InputError(f"{name} must be a sequence of {P} numbers, got {_show(theta)}")
+        raise InputError(f"{name} must be a sequence of {P} numbers, got {show_value(theta)}")
     if len(theta) != P:
         raise InputError(f"{name} must have length {P} to match Q, got {len(theta)}")
     return tuple(exact(x, f"{name}[{i}]") for i, x in enumerate(theta))
@@ -199,7 +206,7 @@ class Problem:
         if isinstance(omegas, np.ndarray):
             omegas = omegas.tolist()
         if isinstance(omegas, (str, bytes)) or not isinstance(omegas, Sequence) or len(omegas) == 0:
-            raise InputError(f"omegas must be a non-empty sequence of numbers, got {_show(omegas)}")
+            raise InputError(f"omegas must be a non-empty sequence of numbers, got {show_value(omegas)}")
         w = [exact(x, f"omegas[{i}]") for i, x in enumerate(omegas)]
         zero = Fraction(0)
         Q = tuple(tuple(w[i] if i == j else zero for j in range(len(w))) for i in range(len(w)))
@@ -230,7 +237,7 @@ def gd_exact(problem: Problem, theta0, steps: int) -> list[tuple[Fraction, ...]]
     (≲ 8).  This is the ground truth the derived maps and :func:`gd_mp` are checked against.
     """
     theta = problem.theta(theta0)
-    steps = _count(steps, "steps")
+    steps = check_count(steps, "steps")
     Q, E, eta = problem.Q, problem.target, problem.lr
     out = [theta]
     for _ in range(steps):
@@ -252,7 +259,7 @@ def reduced(problem: Problem, theta, dps: int | None = None):
         v = [sum(q * t for q, t in zip(row, theta)) for row in problem.Q]
         z = sum(t * vi for t, vi in zip(theta, v)) / 2 - problem.target
         return problem.lr * z, problem.lr * sum(vi * vi for vi in v)
-    with mp.workdps(_dps(dps)):
+    with mp.workdps(check_dps(dps)):
         Q = [[to_mpf(q) for q in row] for row in problem.Q]
         th = [to_mpf(t) for t in theta]
         eta = to_mpf(problem.lr)
@@ -298,10 +305,10 @@ def gd_mp(problem: Problem, theta0, steps: int, dps: int = 50, record: bool = Fa
     for diagonal Q it is θ_i ← θ_i − z̃ ω_i θ_i with z̃ = ηz.
     """
     theta = problem.theta(theta0)
-    steps = _count(steps, "steps")
-    dps = _dps(dps)
+    steps = check_count(steps, "steps")
+    dps = check_dps(dps)
     if not isinstance(record, bool):
-        raise InputError(f"record must be True or False, got {_show(record)}")
+        raise InputError(f"record must be True or False, got {show_value(record)}")
     with mp.workdps(dps):
         th = [to_mpf(t) for t in theta]
         eta = to_mpf(problem.lr)
@@ -389,7 +396,7 @@ def agreeing_digits(a, b, dps: int | None = None) -> int:
     >>> agreeing_digits("0.99999", "1.00001"), agreeing_digits("3.14159", "3.14150")
     (4, 4)
     """
-    cap = mp.dps if dps is None else _dps(dps)
+    cap = mp.dps if dps is None else check_dps(dps)
     with mp.workprec(int(cap * 3.33) + 40):
         x, y = _finite_mpf(a), _finite_mpf(b)
         if x is None or y is None:
@@ -458,7 +465,7 @@ def enclose(value) -> iv.mpf:
 def _enclose_expr(expr: sp.Basic) -> iv.mpf:
     """Interval evaluation of a real SymPy number, node by node (see :func:`enclose`)."""
     if expr.free_symbols or expr.atoms(sp.Float) or not expr.is_number:
-        raise InputError(f"cannot enclose {_show(expr)}: not an exact real number")
+        raise InputError(f"cannot enclose {show_value(expr)}: not an exact real number")
     if isinstance(expr, sp.Rational):
         return enclose(Fraction(int(expr.p), int(expr.q)))
     if expr is sp.pi:
@@ -485,10 +492,10 @@ def _enclose_expr(expr: sp.Basic) -> iv.mpf:
             base = iv.sqrt(base)
         elif d != 1:
             if not base.a > 0:
-                raise InputError(f"cannot enclose {_show(expr)}: root of a number not known to be positive")
+                raise InputError(f"cannot enclose {show_value(expr)}: root of a number not known to be positive")
             base = iv.exp(iv.log(base) / d)
         return base**n if n >= 0 else 1 / base ** (-n)
-    raise InputError(f"cannot enclose {_show(expr)}: {type(expr).__name__} is not supported")
+    raise InputError(f"cannot enclose {show_value(expr)}: {type(expr).__name__} is not supported")
 
 
 class Undecided(ValueError):
@@ -539,7 +546,7 @@ def _box(box) -> list:
     if isinstance(box, ivtype):
         box = [box]
     if isinstance(box, (str, bytes)) or not isinstance(box, Sequence) or len(box) == 0:
-        raise InputError(f"box must be a non-empty list of (lo, hi) pairs, got {_show(box)}")
+        raise InputError(f"box must be a non-empty list of (lo, hi) pairs, got {show_value(box)}")
     if len(box) == 2 and not any(isinstance(c, (Sequence, ivtype)) and not isinstance(c, str) for c in box):
         box = [tuple(box)]
     out = []
@@ -551,7 +558,7 @@ def _box(box) -> list:
             out.append(c)
             continue
         if isinstance(c, (str, bytes)) or not isinstance(c, Sequence) or len(c) != 2:
-            raise InputError(f"box[{i}] must be a pair (lo, hi), got {_show(c)}")
+            raise InputError(f"box[{i}] must be a pair (lo, hi), got {show_value(c)}")
         lo, hi = exact(c[0], f"box[{i}] lower end"), exact(c[1], f"box[{i}] upper end")
         if lo > hi:
             raise InputError(f"box[{i}] is empty: lower end {lo} > upper end {hi}")
@@ -635,7 +642,7 @@ def krawczyk(F: Callable, DF: Callable, box, center=None, dps: int = 30) -> Kraw
     is unique.  Here c is the midpoint of X unless given,
     Y ≈ (mid A)⁻¹ computed in mp, and all of K is evaluated with outward rounding at ``dps``.
     """
-    dps = _dps(dps)
+    dps = check_dps(dps)
     with iv_workdps(dps):
         X = _box(box)
         n = len(X)
@@ -679,8 +686,8 @@ def iv_bound(f: Callable, box, splits: int = 1, dps: int = 30):
     is cut into ``splits`` pieces and the hull of f over all sub-boxes is returned: by inclusion
     isotonicity it contains f(x) for every x in the box (more splits, tighter bound).
     """
-    dps = _dps(dps)
-    splits = _count(splits, "splits", least=1)
+    dps = check_dps(dps)
+    splits = check_count(splits, "splits", least=1)
     with iv_workdps(dps):
         X = _box(box)
         pieces = []
@@ -728,19 +735,19 @@ def sweep(omega1, omega2, target, lr, theta0, steps: int, tail: int) -> np.ndarr
     The arithmetic is gd_mp's diagonal loop operation for operation, so with dyadic inputs it
     reproduces ``gd_mp(..., dps=15)`` (53-bit round-to-nearest) bit for bit.
     """
-    steps = _count(steps, "steps")
-    tail = _count(tail, "tail", least=1)
+    steps = check_count(steps, "steps")
+    tail = check_count(tail, "tail", least=1)
     if tail > steps + 1:
         raise InputError(f"tail must be <= steps + 1 = {steps + 1}, got {tail}")
     if isinstance(theta0, (str, bytes)) or not isinstance(theta0, (Sequence, np.ndarray)) or len(theta0) != 2:
-        raise InputError(f"theta0 must be a pair (theta_1, theta_2), got {_show(theta0)}")
+        raise InputError(f"theta0 must be a pair (theta_1, theta_2), got {show_value(theta0)}")
     names = ("omega1", "omega2", "target", "lr", "theta0[0]", "theta0[1]")
     arrays = []
     for name, value in zip(names, (omega1, omega2, target, lr, theta0[0], theta0[1])):
         try:
             a = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
-            raise InputError(f"{name} must be a number or numeric array, got {_show(value)}") from None
+            raise InputError(f"{name} must be a number or numeric array, got {show_value(value)}") from None
         if not np.all(np.isfinite(a)):
             raise InputError(f"{name} must be finite")
         arrays.append(a)

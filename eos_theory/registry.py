@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from . import executor, transport
 from .notation import latex
 from .proof import UNIVERSAL, Disproved, Proof, format_point
 
@@ -275,15 +276,46 @@ def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] =
     return out
 
 
-def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None) -> list[Result]:
-    """Run the claims, then hold each to its premises (:func:`check_premises`)."""
-    results = []
-    for c in selected:
-        r = run(c)
-        results.append(r)
+def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None, jobs: int = 1,
+            timeout: float | None = None) -> list[Result]:
+    """Run registered claims ``jobs`` at a time (1: in this process) through :mod:`.executor`, each within
+    ``timeout`` seconds (None: no limit).  A claim past its limit, or whose worker fails, is inconclusive
+    with the reason and the others still run; results come in the order given and, but for the times,
+    are the same for any ``jobs``.  ``progress`` gets each result as it is decided.  Neighbouring
+    claims share derivations (the report's order follows the proof scripts), and the executor keeps
+    neighbours in one worker: keep ``selected`` in that order."""
+    selected = list(selected)
+    results: list[Result] = [None] * len(selected)  # type: ignore[list-item]
+
+    def done(i: int, outcome: executor.Outcome) -> None:
+        c = selected[i]
+        if outcome.error is None:
+            results[i] = Result(c, *transport.loads(outcome.value))
+        else:  # the claim's proof never reported: the executor says why (time limit, worker died, ...)
+            results[i] = Result(c, "inconclusive", outcome.error, Proof(), outcome.seconds, outcome.error)
         if progress is not None:
-            progress(r)
+            progress(results[i])
+
+    executor.run(_run_shipped, [(c.module, c.id) for c in selected], backend=executor.local(jobs),
+                 timeout=timeout, progress=done)
     return check_premises(results)
+
+
+def _run_shipped(name: tuple[str, str]) -> bytes:
+    """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id)``.
+
+    A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
+    result travels back without its Claim, which the caller already holds, and with its SymPy
+    objects exactly as built (:mod:`.transport`), in-process too, so that any ``jobs`` gives the
+    same results.
+    """
+    module, claim_id = name
+    if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it
+        importlib.import_module(module)
+    if claim_id not in _REGISTRY:
+        raise LookupError(f"claim {claim_id!r} is not registered in {module} (run_all runs claims by id)")
+    r = run(_REGISTRY[claim_id])
+    return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error))
 
 
 def report(results: list[Result]) -> dict:

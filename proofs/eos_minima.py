@@ -4,7 +4,7 @@ control parameter e = min{ηEω_i > 0}."""
 import sympy as sp
 
 from eos_theory import analysis as A
-from eos_theory.maps import eigen_dynamics, two_d_map
+from eos_theory.maps import two_d_map
 from eos_theory.model import eigenbasis
 from eos_theory.notation import E, Tt, eta, zt
 from eos_theory.proof import Proof

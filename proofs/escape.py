@@ -164,7 +164,7 @@ def symmetric(p: Proof) -> None:
     after = lambda e: e.subs({th1: step[0], th2: step[1]}, simultaneous=True)  # noqa: E731
     x, S = sp.Symbol("x", positive=True), sp.Symbol("S", positive=True)
     up, um = sp.symbols("u_+ u_-", nonnegative=True)
-    eps_, s, dl = sp.Symbol("epsilon", real=True), sp.Symbol("s", positive=True), sp.Symbol("delta", nonnegative=True)
+    s, dl = sp.Symbol("s", positive=True), sp.Symbol("delta", nonnegative=True)
     sig = sp.Symbol("sigma", positive=True)
     q, k, t, r_ = sp.symbols("q k t r", nonnegative=True)
     p.states(sp.Gt(sp.Symbol("xprime"), 2 * x))  # on the region R₊(S)

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from fractions import Fraction
 
@@ -20,24 +21,11 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from clitools import one_line_error, run
 from eos_theory import cli
 from strategies import examples
 
 REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evidence", "correction"}
-
-
-def run(capsys, *argv):
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(err: str) -> str:
-    lines = [l for l in err.splitlines() if l.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("eos-theory: error: ")
-    assert "Traceback" not in err
-    return lines[0]
 
 
 # -- verify ---------------------------------------------------------------------------------------
@@ -93,6 +81,42 @@ def test_a_claim_that_does_not_come_out_as_recorded_fails_the_run(capsys, monkey
     code, out, err = run(capsys, "verify", "--claim", "gf-z", "--quiet")
     assert code == 1
     assert "gf-z (verified, expected refuted)" in " ".join(err.split())  # rich may wrap the line
+
+
+def _hangs(p) -> None:
+    time.sleep(60)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_claim_past_the_time_limit_is_inconclusive_and_the_others_are_decided(capsys, monkeypatch, tmp_path, jobs):
+    from eos_theory import registry
+
+    hung = registry.Claim("test-hangs", registry.Source("derived"), "a claim whose proof hangs", "sleeping", _hangs)
+    monkeypatch.setitem(registry._REGISTRY, hung.id, hung)
+    path = tmp_path / "r.json"
+    start = time.monotonic()
+    code, out, err = run(capsys, "verify", "--claim", "test-hangs", "--claim", "gf-z", "-j", jobs,
+                         "--timeout", "1", "--json", str(path), "--quiet")
+    assert time.monotonic() - start < 60  # generous: the hanging claim is stopped after 1 s
+    assert code == 1 and "test-hangs (inconclusive, expected verified)" in err
+    first, second = json.loads(path.read_text(encoding="utf-8"))["claims"]
+    assert (first["id"], first["verdict"], first["error"]) == ("test-hangs", "inconclusive", "time limit of 1 s exceeded")
+    assert (second["id"], second["verdict"], second["error"]) == ("gf-z", "verified", None)
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["-j", "0"], "-j must be a positive whole number"),
+    (["-j", "two"], "-j must be a positive whole number"),
+    (["-j", "1.5"], "-j must be a positive whole number"),
+    (["--timeout", "0"], "--timeout must be > 0"),
+    (["--timeout", "-3"], "--timeout must be > 0"),
+    (["--timeout", "10000001"], "at most"),
+    (["--timeout", "soon"], "--timeout: cannot read"),
+])
+def test_verify_bad_jobs_or_timeout(capsys, argv, fragment):
+    code, out, err = run(capsys, "verify", "--claim", "gf-z", *argv)
+    assert code == 2 and out == ""
+    assert fragment in one_line_error(err)
 
 
 def test_list_names_every_claim(capsys):

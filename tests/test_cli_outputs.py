@@ -14,21 +14,9 @@ from fractions import Fraction
 
 import pytest
 
-from eos_theory import cli, files
+from clitools import one_line_error, run
+from eos_theory import files
 from eos_theory.decimals import MAX_DIGITS
-
-
-def run(capsys, *argv):
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(err: str) -> str:
-    lines = [l for l in err.splitlines() if l.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("eos-theory: error: ") and "Traceback" not in err
-    return lines[0]
 
 
 def rounding_of(s: str, digits: int, lo: Fraction, hi: Fraction) -> bool:

@@ -156,6 +156,16 @@ def test_exact_reads_scientific_decimal_strings(m, k):
     assert exact(f"{m}e{k}") == expected
 
 
+@pytest.mark.parametrize("text", ["1e999999999", "1E-10001", "-3.5e+20000", "2 e 99999"])
+def test_exact_refuses_exponents_that_would_build_huge_integers(text):
+    with pytest.raises(InputError, match="exponent"):
+        exact(text)
+
+
+def test_exact_reads_the_largest_allowed_exponent_exactly():
+    assert exact("1e10000") == Fraction(10**10000) and exact("-2.5e-10000") == Fraction(-25, 10**10001)
+
+
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_exact_floats_are_exact(x):
     q = exact(x)

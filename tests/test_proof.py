@@ -6,8 +6,6 @@ Expected values are worked out by hand (in comments) or computed independently w
 
 from __future__ import annotations
 
-import json
-import os
 from fractions import Fraction
 
 import pytest

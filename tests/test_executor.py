@@ -1,0 +1,232 @@
+"""The executor: order, time limits, captured failures, clean shutdown, same results for any backend.
+
+Tasks are plain ``(kind, argument)`` items for the module-level :func:`task`, as the executor
+requires.  A task that must be stopped writes its process id to a file first, so the test can
+check afterwards that no such process is left.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import deque
+from pathlib import Path
+
+import pytest
+
+from eos_theory import executor
+from eos_theory.executor import Outcome, Processes, Serial
+
+GENEROUS = 30.0  # seconds: an upper bound for runs whose tasks are stopped after 1 s
+
+
+def task(spec):
+    kind, arg = spec
+    if kind == "value":
+        return arg
+    if kind == "sleep":  # arg = (pid file, seconds): announce this process, then hang
+        Path(arg[0]).write_text(str(os.getpid()))
+        time.sleep(arg[1])
+        return "woke up"
+    if kind == "swallow":  # a task that tries to swallow what stops it while it hangs
+        try:
+            time.sleep(arg)
+        except Exception:  # noqa: BLE001 - an ordinary exception handler
+            return "swallowed"
+        except BaseException:  # even the time limit, once (as a bare except would)
+            time.sleep(arg)
+        return "woke up"
+    if kind == "raise":
+        raise ValueError(arg)
+    if kind == "exit":
+        os._exit(arg)
+    if kind == "unpicklable":
+        return lambda: arg
+    if kind == "pid":
+        return os.getpid()
+    raise AssertionError(kind)
+
+
+def gone(pid: int) -> bool:
+    """No such process, or only its exit status is left (a zombie waiting to be reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["serial", "processes"])
+def backend(request):
+    return Serial() if request.param == "serial" else Processes(2)
+
+
+def test_outcomes_come_in_submission_order_and_progress_sees_each_task_once(backend):
+    items = [("value", k) for k in range(12)]
+    seen = []
+    outcomes = executor.run(task, items, backend=backend, timeout=GENEROUS,
+                            progress=lambda i, o: seen.append((i, o.value)))
+    assert [o.value for o in outcomes] == list(range(12))
+    assert all(o.error is None and not o.timed_out for o in outcomes)
+    assert sorted(seen) == [(k, k) for k in range(12)]
+
+
+def test_an_exception_is_the_tasks_outcome_and_the_others_still_run(backend):
+    outcomes = executor.run(task, [("value", 1), ("raise", "bad input"), ("value", 3)], backend=backend)
+    assert [o.value for o in outcomes] == [1, None, 3]
+    assert outcomes[1].error == "ValueError: bad input" and not outcomes[1].timed_out
+
+
+def test_a_task_past_its_limit_is_stopped_and_does_not_block_the_others(backend, tmp_path):
+    pidfile = tmp_path / "pid"
+    items = [("value", 0), ("sleep", (str(pidfile), 60)), ("value", 2), ("value", 3)]
+    start = time.monotonic()
+    outcomes = executor.run(task, items, backend=backend, timeout=1)
+    assert time.monotonic() - start < GENEROUS
+    assert [o.value for o in outcomes] == [0, None, 2, 3]
+    assert outcomes[1].timed_out and outcomes[1].error == "time limit of 1 s exceeded"
+    assert outcomes[1].seconds >= 1
+
+
+def test_a_killed_worker_is_replaced_and_no_process_is_left(tmp_path):
+    pidfile = tmp_path / "pid"
+    items = [("sleep", (str(pidfile), 60)), ("pid", None), ("pid", None)]
+    outcomes = executor.run(task, items, backend=Processes(1), timeout=0.5)
+    assert outcomes[0].error == "time limit of 0.5 s exceeded"
+    hung, *others = [int(pidfile.read_text())] + [o.value for o in outcomes[1:]]
+    assert hung not in others  # the remaining tasks ran in a fresh worker
+    assert all(gone(pid) for pid in [hung, *others])
+    assert multiprocessing.active_children() == []
+
+
+def test_the_time_limit_cannot_be_swallowed_by_the_task(backend):
+    outcomes = executor.run(task, [("swallow", 60)], backend=backend, timeout=0.5)
+    assert outcomes[0].timed_out and outcomes[0].value is None
+
+
+def test_serial_time_limit_leaves_the_alarm_as_it_found_it():
+    before = signal.getsignal(signal.SIGALRM)
+    executor.run(task, [("swallow", 60), ("value", 1)], backend=Serial(), timeout=0.5)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_keyboard_interrupt_stops_every_worker(tmp_path):
+    pidfile = tmp_path / "pid"
+
+    def interrupt(i, outcome):
+        while not pidfile.exists():  # the other worker is now inside its hanging task
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    items = [("sleep", (str(pidfile), 60)), ("value", 1)]
+    with pytest.raises(KeyboardInterrupt):
+        executor.run(task, items, backend=Processes(2), progress=interrupt)
+    assert gone(int(pidfile.read_text()))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_dying_worker_or_an_unpicklable_result_is_that_tasks_error_only():
+    items = [("exit", 3), ("value", 1), ("unpicklable", 0), ("value", 2)]
+    outcomes = executor.run(task, items, backend=Processes(2), timeout=GENEROUS)
+    assert outcomes[0].error == "worker process died (exit code 3)"
+    assert outcomes[2].error.startswith("result could not be sent back: ")
+    assert [outcomes[1].value, outcomes[3].value] == [1, 2]
+
+
+def test_results_do_not_depend_on_the_backend():
+    items = [("value", k) if k % 3 else ("raise", str(k)) for k in range(9)]
+
+    def view(outcomes):
+        return [(o.value, o.error, o.timed_out) for o in outcomes]
+
+    serial = view(executor.run(task, items))
+    assert serial == view(executor.run(task, items, backend=Processes(2)))
+    assert serial == view(executor.run(task, items, backend=Processes(5)))
+
+
+def test_each_worker_takes_a_contiguous_run_and_an_idle_one_takes_the_back_half_of_the_longest():
+    runs = executor._Runs(10, 2)
+    first, second = runs.take(), runs.take()
+    assert (list(first), list(second)) == ([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])
+    first.popleft(), second.clear()
+    third = runs.take()  # nothing unheld: steal from the longest run, its back half
+    assert (list(first), list(third)) == ([1, 2], [3, 4])
+    runs.release(first)  # first's worker died: its run is taken over before anything is stolen
+    assert runs.take() is first
+    assert executor._Runs(7, 3).runs == [deque([0, 1]), deque([2, 3]), deque([4, 5, 6])]
+
+
+def test_spawned_workers_get_everything_pickled():
+    # spawn (the start method off Linux) shares nothing with this process: the function travels by
+    # name and each item and outcome is pickled, as it will be for a remote backend
+    outcomes = executor.run(int, ["7", "x", "-3"], backend=Processes(2, start_method="spawn"), timeout=GENEROUS)
+    assert [o.value for o in outcomes] == [7, None, -3]
+    assert outcomes[1].error == "ValueError: invalid literal for int() with base 10: 'x'"
+
+
+@pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1}, {"timeout": 10**7}])
+def test_bad_arguments_are_rejected(kwargs):
+    with pytest.raises(ValueError):
+        executor.run(task, [("value", 1), ("value", 2)], **kwargs)
+
+
+def test_local_backend_and_cores():
+    assert isinstance(executor.local(1), Serial)
+    assert isinstance(executor.local(3), Processes) and executor.local(3).jobs == 3
+    assert executor.cores() >= 1
+    with pytest.raises(ValueError):
+        Processes(0)
+
+
+def test_outcome_defaults_mean_success():
+    assert Outcome(value=1).error is None and not Outcome().timed_out
+
+
+# -- the registry through the executor ------------------------------------------------------------
+
+
+def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(monkeypatch, registry_results):
+    """Also the registry's run-to-run stability: the serial run of this session against fresh interpreters."""
+    from eos_theory import latex, registry
+
+    def without_times(results):
+        return [{k: v for k, v in c.items() if k != "seconds"} for c in registry.report(results)["claims"]]
+
+    serial = registry_results  # jobs=1, in this process
+    # spawned workers: fresh interpreters, so cold caches and other string hashes than this process's
+    # (forked workers would inherit the caches this test process has warmed)
+    monkeypatch.setattr(executor, "local", lambda jobs: Processes(jobs, start_method="spawn"))
+    parallel = registry.run_all(registry.claims(), jobs=2)
+    assert [(r.claim.id, r.verdict, r.evidence) for r in parallel] == [(r.claim.id, r.verdict, r.evidence) for r in serial]
+    assert without_times(parallel) == without_times(serial)  # steps, corrections, LaTeX of each formula
+    assert latex.document(parallel) == latex.document(serial)  # every SymPy object printed as it was built
+
+
+def test_workers_do_not_outlive_a_parent_killed_outright(tmp_path):
+    # SIGKILL leaves the parent no chance to clean up: the workers must go by themselves
+    pidfile = tmp_path / "pid"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from test_executor import task; "
+            "from eos_theory import executor; "
+            "executor.run(task, [('sleep', (sys.argv[2], 60)), ('value', 1)], backend=executor.Processes(2))")
+    parent = subprocess.Popen([sys.executable, "-c", code, str(Path(__file__).parent), str(pidfile)])
+    try:
+        deadline = time.monotonic() + GENEROUS
+        while not pidfile.exists() or not pidfile.read_text():
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.05)
+        worker = int(pidfile.read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + GENEROUS
+    while not gone(worker):  # the worker is killed by the kernel and then reaped by init
+        assert time.monotonic() < deadline, "the worker outlived its parent"
+        time.sleep(0.05)
