@@ -573,15 +573,15 @@ def _contains(box, value) -> bool:
 
 # (expression, exact polynomial relation P with P(value) = 0 as a function of an iv interval, value's sign)
 ENCLOSED = {
-    "2√3": (2 * sp.sqrt(3), lambda b: b * b - 12, 1),
-    "1/√2": (1 / sp.sqrt(2), lambda b: 2 * b * b - 1, 1),
-    "√2 − 7/5": (sp.sqrt(2) - sp.Rational(7, 5), lambda b: (b + iv.mpf(7) / 5) ** 2 - 2, 1),
-    "∛2": (sp.cbrt(2), lambda b: b**3 - 2, 1),
+    "2 sqrt 3": (2 * sp.sqrt(3), lambda b: b * b - 12, 1),
+    "1/sqrt 2": (1 / sp.sqrt(2), lambda b: 2 * b * b - 1, 1),
+    "sqrt 2 - 7/5": (sp.sqrt(2) - sp.Rational(7, 5), lambda b: (b + iv.mpf(7) / 5) ** 2 - 2, 1),
+    "cbrt 2": (sp.cbrt(2), lambda b: b**3 - 2, 1),
     "3^(2/3)": (sp.Integer(3) ** sp.Rational(2, 3), lambda b: b**3 - 9, 1),
     "2^(-2/3)": (sp.Pow(2, sp.Rational(-2, 3), evaluate=False), lambda b: 4 * b**3 - 1, 1),
-    "(√2 − 1)^(1/3)": (sp.Pow(sp.sqrt(2) - 1, sp.Rational(1, 3), evaluate=False),
+    "(sqrt 2 - 1)^(1/3)": (sp.Pow(sp.sqrt(2) - 1, sp.Rational(1, 3), evaluate=False),
                        lambda b: (b**3 + 1) ** 2 - 2, 1),
-    "|1 − √2|": (sp.Abs(1 - sp.sqrt(2), evaluate=False), lambda b: (b + 1) ** 2 - 2, 1),
+    "|1 - sqrt 2|": (sp.Abs(1 - sp.sqrt(2), evaluate=False), lambda b: (b + 1) ** 2 - 2, 1),
     "exp(log 3)": (sp.exp(sp.log(3), evaluate=False), lambda b: b - 3, 1),
     "log(exp 2)": (sp.log(sp.exp(2), evaluate=False), lambda b: b - 2, 1),
 }
