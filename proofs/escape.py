@@ -73,7 +73,7 @@ def _per_mode(p: Proof) -> tuple[str, str, str]:
     "z̃_k ≥ 2^k·Z, and the loss z²/2 grows without bound. Mirror: if instead m ≤ |ω| for every eigenvalue ω < 0, "
     "ω ≤ M for every eigenvalue ω > 0, and Z ≥ 2ηE (same conditions otherwise), then z̃ ≤ −Z gives z̃' < 2z̃.",
     method="exact: per-mode identities v_i' = (1 − z̃ω_i)²v_i for symbolic P; each inequality an exact identity "
-    "in slack variables with a manifestly positive witness; spectral theorem",
+    "in slack variables with a manifestly positive witness; the eigenbasis from the claim rotation",
 )
 def separated(p: Proof) -> None:
     Z = sp.Symbol("Z", positive=True)
@@ -156,7 +156,8 @@ def _symmetric_model():
     "invariant under GD and x' > 2x on it, so z̃_k ≥ 2^k·z̃_0 → ∞ and the loss grows without bound. Mirror: "
     "R₋(S) = {−x ≥ 50S, −x ≥ 2ε, π(20S − x) ≤ −(S² − 1)σ²x} is invariant with x' < 2x.",
     method="exact: the one-step maps of x, σ, π derived from the model; each inequality an exact identity in slack "
-    "variables with a manifestly positive witness; the mirror by exchanging θ_1 and θ_2 with E ↦ −E; spectral theorem",
+    "variables with a manifestly positive witness; the mirror by exchanging θ_1 and θ_2 with E ↦ −E; the eigenbasis "
+    "from the claim rotation",
 )
 def symmetric(p: Proof) -> None:
     m, step, u_plus, u_minus, x_of, eps_of = _symmetric_model()
