@@ -457,7 +457,8 @@ def _sentence(text: str) -> str:
 
 
 def _step_item(step: Step) -> str:
-    tag = {"numerical": "Numerical.", "interval": "Interval proof.", "counterexample": "Counterexample.",
+    tag = {"numerical": "Numerical.", "statistical": "Statistical.", "interval": "Interval proof.",
+           "counterexample": "Counterexample.",
            "example": "Example.", "citation": "Cited.", "premise": "Premise.", "inference": "Inference."}.get(step.kind)
     text = "\\item " + (f"\\emph{{{tag}}} " if tag else "") + _sentence(step.text)
     eqs = step_equations(step)
@@ -490,6 +491,7 @@ def _basis_note(result) -> str:
     if result.verdict != "verified":
         return ""
     return {"numerical": " The verdict rests on high-precision numerical evidence.",
+            "statistical": " The verdict rests on statistical estimates with confidence intervals.",
             "interval": " The verdict rests on interval arithmetic (a computer-assisted proof)."}.get(result.proof.basis, "")
 
 
@@ -585,16 +587,17 @@ def _evidence_section(results) -> str:
     for r in results:
         p = r.proof
         steps = [s for s in list(p.steps) + (list(p.correction.steps) if p.correction else [])
-                 if s.kind in ("numerical", "interval")]
+                 if s.kind in ("numerical", "statistical", "interval")]
         if steps:
-            items = "\n".join(f"\\item \\emph{{{'numerical' if s.kind == 'numerical' else 'interval'}:}} "
+            items = "\n".join(f"\\item \\emph{{{s.kind}:}} "
                               f"{prose(s.text)}: {prose(s.detail)}." for s in steps)
             parts.append(f"\\paragraph{{\\texttt{{{r.claim.id}}} (\\ref{{{label(r)}}}).}}\n"
                          f"\\begin{{itemize}}\n{items}\n\\end{{itemize}}")
     body = "\n".join(parts) if parts else "Every verdict rests on exact computation; no numerical or interval evidence was used."
     return ("\\section{Numerical and interval evidence}\n"
             "Exact steps decide most claims.  The following steps instead use high-precision floating point "
-            "(certified by agreeing digits) or interval arithmetic (a computer-assisted proof).\n\n" + body + "\n")
+            "(certified by agreeing digits), interval arithmetic (a computer-assisted proof), or statistics of "
+            "independent runs (an estimate with a confidence interval).\n\n" + body + "\n")
 
 
 def document(results, title: str | None = None) -> str:

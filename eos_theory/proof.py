@@ -22,6 +22,7 @@ published theorem.  There is no way to record a bare ``True``.
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -309,7 +310,7 @@ class Step:
     """One asserted step: what was shown, how, and the exact objects involved."""
 
     text: str
-    kind: str  # identity | counterexample | example | sign | check | citation | premise | inference | numerical | interval
+    kind: str  # identity | counterexample | example | sign | check | citation | premise | inference | numerical | interval | statistical
     detail: str = ""
     exprs: tuple = ()
     point: dict | None = None  #: the exact rational point of a counterexample or example
@@ -338,7 +339,7 @@ class Proof:
     formula: sp.Basic | None = None  #: the claim as stated, as a SymPy object (for LaTeX)
     refutations: list[Step] = field(default_factory=list)
     correction: Correction | None = None
-    basis: str = "exact"  #: weakest kind of evidence used: exact < interval < numerical
+    basis: str = "exact"  #: weakest kind of evidence used: exact < interval < numerical < statistical
     coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  #: quantifier phrase → covering steps
     _sink: list[Step] | None = None
 
@@ -476,8 +477,35 @@ class Proof:
         """
         if digits < required:
             raise AssertionError(f"{text}: only {digits} digits agree, {required} required ({detail})")
-        self.basis = "numerical"
+        if self.basis in ("exact", "interval"):  # never stronger than a statistical step already recorded
+            self.basis = "numerical"
         self._record(Step(text, "numerical", f"{detail}; {digits} agreeing digits (≥ {required} required)"))
+
+    def statistical(self, text: str, estimate, ci: tuple, level: float, detail: str,
+                    inside: tuple = (None, None)) -> None:
+        """Record a statistical estimate with its confidence interval ``ci`` = (low, high) at ``level``.
+
+        What is asserted: low ≤ estimate ≤ high, all finite, 0 < level < 1, and the whole interval
+        lies strictly inside ``inside`` = (a, b) (None: unbounded on that side), e.g. (0, None) for
+        "λ > 0 at this level".  ``detail`` states the sample (runs, steps, transient, precision).
+        The claim's basis becomes 'statistical', the weakest kind of evidence.
+        """
+        values = [float(v) for v in (estimate, *ci)]
+        if len(ci) != 2 or not all(math.isfinite(v) for v in values):
+            raise AssertionError(f"{text}: an estimate and a confidence interval (low, high) of finite numbers needed")
+        est, lo, hi = values
+        if not lo <= est <= hi:
+            raise AssertionError(f"{text}: the estimate {est:.6g} is not inside its interval [{lo:.6g}, {hi:.6g}]")
+        if isinstance(level, bool) or not 0 < level < 1:
+            raise AssertionError(f"{text}: the confidence level must lie in (0, 1), got {level}")
+        a, b = inside
+        if (a is not None and not lo > a) or (b is not None and not hi < b):
+            side = " and ".join(s for s in (a is not None and f"> {a}", b is not None and f"< {b}") if s)
+            raise AssertionError(f"{text}: the interval [{lo:.6g}, {hi:.6g}] is not entirely {side} ({detail})")
+        self.basis = "statistical"
+        within = " and ".join(s for s in (a is not None and f"> {a}", b is not None and f"< {b}") if s)
+        self._record(Step(text, "statistical", f"{detail}; estimate {est:.6g}, {level:.0%} confidence interval "
+                          f"[{lo:.6g}, {hi:.6g}]" + (f", entirely {within}" if within else "")))
 
     def interval(self, text: str, detail: str) -> None:
         """Record a computer-assisted (interval arithmetic) proof step."""

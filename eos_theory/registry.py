@@ -129,7 +129,7 @@ class Result:
         if kinds & {"identity", "sign", "check", "example", "inference", "premise"}:
             labels.append("exact")
         labels += [label for k, label in (("citation", "cited"), ("interval", "interval"),
-                                          ("numerical", "numerical")) if k in kinds]
+                                          ("numerical", "numerical"), ("statistical", "statistical")) if k in kinds]
         return " + ".join(labels) or "-"
 
     @property
@@ -169,6 +169,7 @@ _NAMES = {  # kind: (plural, singular)
     "citation": ("cited theorems", "cited theorem"), "premise": ("premises", "premise"),
     "inference": ("inferences", "inference"),
     "numerical": ("numerical checks", "numerical check"), "interval": ("interval proofs", "interval proof"),
+    "statistical": ("statistical estimates", "statistical estimate"),
 }
 
 
@@ -194,6 +195,7 @@ def _evidence(p: Proof) -> str:
 QUANTIFIERS = re.compile(r"\b(for all|for every|for any|at all times|any|every|each|all|always|never|settles?|"
                          r"settled|converges?|exactly these|only)\b", re.IGNORECASE)
 EXAMPLES_ONLY = "for the examples checked"
+SAMPLED = ("numerical", "statistical")  #: step kinds that cover a quantifier only "for the examples checked"
 
 
 def audit(c: Claim, p: Proof) -> list[str]:
@@ -203,7 +205,7 @@ def audit(c: Claim, p: Proof) -> list[str]:
     declared with ``p.covers(phrase, step, ...)``; the phrase must occur in the statement and its
     steps must be recorded.  The steps must be of a kind that covers every case (identities, sign
     arguments, exact checks, inferences, premises, citations, interval proofs) unless the statement
-    itself says "for the examples checked", when numerical steps may cover it.
+    itself says "for the examples checked", when numerical and statistical steps may cover it.
     """
     problems = []
     spans = []
@@ -218,7 +220,7 @@ def audit(c: Claim, p: Proof) -> list[str]:
             step = steps.get(text)
             if step is None:
                 problems.append(f"{phrase!r}: no recorded step {text!r}")
-            elif step.kind not in UNIVERSAL and not (EXAMPLES_ONLY in c.statement and step.kind == "numerical"):
+            elif step.kind not in UNIVERSAL and not (EXAMPLES_ONLY in c.statement and step.kind in SAMPLED):
                 problems.append(f"{phrase!r}: step {text!r} is {step.kind} evidence, which does not cover it")
     for m in QUANTIFIERS.finditer(c.statement):
         if not any(a <= m.start() and m.end() <= b for a, b in spans):

@@ -928,6 +928,74 @@ def test_basis_is_the_weakest_evidence_used():
     assert p.basis == "numerical"  # an interval step after a numerical one does not strengthen the claim
 
 
+
+# -- statistical steps --------------------------------------------------------------------------------
+
+
+def test_statistical_records_the_estimate_its_interval_and_what_it_lies_in():
+    p = Proof()
+    p.statistical("λ > 0", 0.342, (0.340, 0.344), 0.95, "8 runs of 20000 steps", inside=(0, None))
+    step = p.steps[-1]
+    assert step.kind == "statistical" and p.basis == "statistical"
+    assert step.detail == ("8 runs of 20000 steps; estimate 0.342, 95% confidence interval [0.34, 0.344], "
+                           "entirely > 0")
+    p.statistical("mean", 2.4757, (2.4746, 2.4768), 0.9, "runs")  # nothing asserted beyond the interval itself
+    assert p.steps[-1].detail == "runs; estimate 2.4757, 90% confidence interval [2.4746, 2.4768]"
+
+
+@pytest.mark.parametrize("estimate, ci, level, inside, message", [
+    (0.5, (0.6, 0.7), 0.95, (None, None), "not inside its interval"),
+    (0.5, (0.4, 0.45), 0.95, (None, None), "not inside its interval"),
+    (0.5, (0.4, float("nan")), 0.95, (None, None), "finite numbers"),
+    (0.5, (0.4, 0.6, 0.7), 0.95, (None, None), "finite numbers"),
+    (0.5, (0.4, 0.6), 1.0, (None, None), "confidence level"),
+    (0.5, (0.4, 0.6), 0, (None, None), "confidence level"),
+    (0.5, (0.4, 0.6), True, (None, None), "confidence level"),
+    (0.5, (-0.1, 0.6), 0.95, (0, None), "not entirely > 0"),
+    (0.5, (0.0, 0.6), 0.95, (0, None), "not entirely > 0"),  # strictly inside: touching the bound is not enough
+    (0.5, (0.4, 0.6), 0.95, (None, 0.6), "not entirely < 0.6"),
+    (0.5, (0.4, 0.6), 0.95, (0.45, 0.55), "not entirely > 0.45 and < 0.55"),
+])
+def test_statistical_refuses_what_the_interval_does_not_show(estimate, ci, level, inside, message):
+    p = Proof()
+    with pytest.raises(AssertionError, match=message):
+        p.statistical("s", estimate, ci, level, "runs", inside=inside)
+    assert p.steps == [] and p.basis == "exact"
+
+
+def test_statistical_is_the_weakest_basis_whatever_comes_after():
+    p = Proof()
+    p.statistical("s", 1.0, (0.9, 1.1), 0.95, "runs")
+    p.numerical("run", 40, "60-digit GD", required=30)
+    p.interval("box", "Krawczyk at 30 digits")
+    assert p.basis == "statistical"
+    q = Proof()
+    q.numerical("run", 40, "60-digit GD", required=30)
+    q.statistical("s", 1.0, (0.9, 1.1), 0.95, "runs")
+    assert q.basis == "statistical"
+
+
+def test_statistical_steps_cover_a_quantifier_only_for_the_examples_checked():
+    def check(p):
+        p.statistical("runs", 0.3, (0.2, 0.4), 0.95, "8 runs", inside=(0, None))
+        p.covers("every run", "runs")
+
+    assert run(_claim_with("λ > 0 in every run (for the examples checked).", check)).verdict == "verified"
+    r = run(_claim_with("λ > 0 in every run.", check))
+    assert r.verdict == "inconclusive" and "statistical evidence, which does not cover it" in r.error
+
+
+def test_checked_by_and_summary_name_statistical_steps():
+    def mixed(p):
+        p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+        p.statistical("s", 1.0, (0.9, 1.1), 0.95, "runs")
+        p.statistical("t", 1.0, (0.9, 1.1), 0.95, "runs")
+
+    r = run(_claim_with("x = x.", mixed, id="s"))
+    assert r.checked_by == "exact + statistical" and r.summary == "1 identity, 2 statistical estimates"
+    assert r.to_json()["basis"] == "statistical"
+
+
 def test_states_records_the_formula():
     p = Proof()
     p.states(sp.Eq(x, y))
