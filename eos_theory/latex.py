@@ -58,7 +58,7 @@ _MATH = {
     "⇔": r"\Leftrightarrow", "⟹": r"\Longrightarrow", "⟺": r"\iff", "ℚ": r"\mathbb{Q}", "ℝ": r"\mathbb{R}",
     "ℕ": r"\mathbb{N}", "ℤ": r"\mathbb{Z}", "ℂ": r"\mathbb{C}", "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}",
     "…": r"\ldots", "⋯": r"\cdots", "∀": r"\forall", "∃": r"\exists", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee",
-    "⟨": r"\langle", "⟩": r"\rangle", "′": "'", "″": "''",
+    "⟨": r"\langle", "⟩": r"\rangle", "′": "'", "″": "''", "‴": "'''", "⊥": r"\perp",
 }
 _SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵗ", "0123456789+-=()niTt"))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ᵢⱼₖₙₜₘₚ", "0123456789+-=()ijkntmp"))
