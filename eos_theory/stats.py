@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass
@@ -86,12 +87,17 @@ def t_quantile(p: float, dof: int) -> float:
     """Student's t quantile with ``dof`` degrees of freedom, 1/2 ≤ p < 1.
 
     From the distribution function F(t) = 1 − ½·I_{ν/(ν+t²)}(ν/2, ½) (I the regularised incomplete
-    beta function), solved for F(t) = p by bisection at 30 digits.
+    beta function), solved for F(t) = p by bisection at 30 digits (cached: a run asks for few).
     """
     p = _level(p)
     dof = check_count(dof, "degrees of freedom", least=1)
     if p < 0.5:
         raise InputError(f"t_quantile takes p >= 1/2 (use symmetry below), got {p}")
+    return _t_quantile(p, dof)
+
+
+@functools.lru_cache(maxsize=256)
+def _t_quantile(p: float, dof: int) -> float:
     if p == 0.5:
         return 0.0
     with mp.workdps(_DPS):
@@ -106,12 +112,16 @@ def t_quantile(p: float, dof: int) -> float:
         return float(_bisect(cdf_minus_p, mp.mpf(0), hi))
 
 
-def beta_quantile(p: float, a, b) -> float:
-    """The p-quantile of the Beta(a, b) distribution (a, b > 0), by bisection at 30 digits."""
-    p = _level(p)
+def beta_quantile(p: float, a: int, b: int) -> float:
+    """The p-quantile of the Beta(a, b) distribution (integers a, b ≥ 1), by bisection at 30 digits."""
+    return _beta_quantile(_level(p), check_count(a, "a", least=1), check_count(b, "b", least=1))
+
+
+@functools.lru_cache(maxsize=1024)
+def _beta_quantile(p: float, a: int, b: int) -> float:
     with mp.workdps(_DPS):
-        a, b, target = mp.mpf(a), mp.mpf(b), mp.mpf(p)
-        return float(_bisect(lambda x: mp.betainc(a, b, 0, x, regularized=True) - target, mp.mpf(0), mp.mpf(1)))
+        A, B, target = mp.mpf(a), mp.mpf(b), mp.mpf(p)
+        return float(_bisect(lambda x: mp.betainc(A, B, 0, x, regularized=True) - target, mp.mpf(0), mp.mpf(1)))
 
 
 def mean_interval(samples: Sequence[float], level: float = 0.95, what: str = "independent runs") -> Estimate:
