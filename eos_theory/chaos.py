@@ -58,7 +58,7 @@ from .stats import Estimate, mean_interval, proportion_interval
 
 __all__ = [
     "Attractor", "AxisAttractor", "AxisRuns", "Cycle", "FAMILIES", "LABELS", "PlaneRuns", "attractor",
-    "axis_attractor", "axis_map", "axis_runs", "axis_slope", "certify_cycle", "critical_point",
+    "axis_attractor", "axis_map", "axis_runs", "axis_slope", "certify_cycle", "critical_point", "describe_family",
     "find_cycle", "plane_runs", "plane_starts", "transverse_factor",
 ]
 
@@ -323,8 +323,8 @@ def find_cycle(eps, r=None, steps: int = 50_000, max_period: int = 64, dps: int 
     of period ≤ max_period was found this way (not that there is none).
     """
     eps, r = _eps(eps), _r(r)
-    steps = check_count(steps, "steps", least=max_period + 1)
     max_period = check_count(max_period, "max_period", least=1)
+    steps = check_count(steps, "steps", least=max_period + 1)
     tries = check_count(tries, "tries", least=1)
     deadline = time.monotonic() + _seconds(max_seconds)
     hist, _ = _critical_orbit(eps, steps, max_period + 1, deadline)
@@ -446,8 +446,8 @@ def axis_runs(eps, r=None, runs: int = 8, steps: int = 20_000, transient: int = 
     level, seconds = _level(level), _seconds(max_seconds)
     jobs = check_count(jobs, "jobs", least=1)
     starts = _axis_starts(eps, runs, seed)
-    tasks = [(float(eps), None if r is None else float(r), tuple(starts[i:i + CHUNK]), transient, steps, eps > 2, seconds)
-             for i in range(0, runs, CHUNK)]
+    rf = None if r is None else float(r)
+    tasks = [(float(eps), rf, tuple(starts[i:i + CHUNK]), transient, steps, eps > 2, seconds) for i in range(0, runs, CHUNK)]
     outcomes = executor.run(_walk, tasks, backend=executor.local(min(jobs, len(tasks))))
     L, M, X, alive, escaped_at, projected, stopped = [], [], [], [], [], 0, None
     for o in outcomes:
@@ -812,7 +812,7 @@ def attractor(omega1, omega2, target, lr, *, seed: int = 0, runs: int = 8, steps
             lyap, lyap_ci = _mid(c.lyapunov), c.lyapunov
             trans, trans_ci = _mid(c.transverse_lyapunov), c.transverse_lyapunov
             how.append(f"axis: {ax.reason}; mean η·NTK, λ and λ⊥ are interval enclosures at {c.dps} digits")
-            if c.transversally_stable is False or (c.transverse and min(map(abs, c.transverse)) > 1):
+            if c.transversally_stable is False:
                 how.append("the cycle is transversally unstable (|Π(1 − r·y)| > 1 proved)")
         elif ax.kind == "chaotic":
             st = ax.runs

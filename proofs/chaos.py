@@ -6,7 +6,6 @@ Krawczyk), and one statistical claim (chaos at e = 7/5 and 3/2: λ, λ⊥ and th
 confidence intervals, and where GD goes from stated starts).  Code: :mod:`eos_theory.chaos`.
 """
 
-import math
 
 import sympy as sp
 
@@ -71,12 +70,13 @@ def one_attractor(p_: Proof) -> None:
     p_.equal(schwarz, d3 / d1 - sp.Rational(3, 2) * (d2 / d1) ** 2, (2 * d1 * d3 - 3 * d2**2) / (2 * d1**2))
     num = sp.expand(-(2 * d1 * d3 - 3 * d2**2)).subs(y, 1 + a)
     shifted = num.subs(eps, sp.solve(sp.Eq(b, a + 2 * (1 + eps) / 3), eps)[0])
-    negative = "with y = 1 + a, a ≠ 0, and b = y − c: −(2f′f‴ − 3f″²) = 9(a + b)² + 18a² + 18b² > 0, so Sf < 0 off y = 1"
+    negative = ("with y = 1 + a, a ≠ 0, and b = y − c: −(2f′f‴ − 3f″²) = 9(a + b)² + 18a² + 18b² > 0, "
+                "so Sf < 0 off y = 1")
     p_.positive(negative, shifted, 9 * (a + b) ** 2 + 18 * a**2 + 18 * b**2, nonzero=(a,))
     singer = ("Singer's theorem: for a C³ map of a compact interval into itself with negative Schwarzian derivative, "
               "the immediate basin of every attracting periodic orbit contains a critical point or an end point")
     p_.cite(singer, "Singer's theorem", "D. Singer, Stable orbits and bifurcations of maps of the interval, SIAM J. "
-            "Appl. Math. 35 (1978) 260-267; de Melo and van Strien, One-Dimensional Dynamics (1993), Thm. II.6.1")
+            "Appl. Math. 35 (1978) 260-267; de Melo and van Strien, One-Dimensional Dynamics (1993), ch. II")
     last = ("the end points and 1 lie on or land on repelling fixed points, so lie in no basin: every attracting "
             "cycle's basin contains c, which lies in one basin only: at most one attracting cycle, and c's orbit "
             "tends to it")
@@ -182,7 +182,8 @@ def flip_window(p_: Proof) -> None:
     born = "at ε = 2√2 − 1, d = 0 and μ = 8 − (ε² + 2ε) = 1"
     p_.check(born, sp.simplify((8 - eps**2 - 2 * eps).subs(eps, 2 * sp.sqrt(2) - 1)), 1, "substitution")
     ends = "μ = −1 at ε* = (√(13 + 3√41) − 2)/2 (exact)"
-    p_.check(ends, mu_closed.subs(d, sp.sqrt(eps**2 + 2 * eps - 7)).subs(eps, eps_star), -1, "exact_sign of the difference")
+    p_.check(ends, mu_closed.subs(d, sp.sqrt(eps**2 + 2 * eps - 7)).subs(eps, eps_star), -1,
+             "exact_sign of the difference")
     p_.compare("ε* > 2√2 − 1", eps_star, ">", 2 * sp.sqrt(2) - 1)
     window = "so |μ| < 1 exactly for 2√2 − 1 < ε < ε* (μ continuous, strictly decreasing from 1)"
     p_.infer(window, (down, born, ends, "ε* > 2√2 − 1"))
@@ -319,19 +320,20 @@ def crisis_exponents(p_: Proof) -> None:
     p_.states(sp.Eq(sp.Symbol("lambda"), sp.log(3)), sp.Eq(sp.Symbol("NTK_mean"), 4))
     conj = "f(2cos φ) = 2cos 3φ at ε = 2 (cos 3φ = 4c³ − 3c, c = cos φ)"
     p_.equal(conj, f2.subs(y, 2 * cs), 2 * (4 * cs**3 - 3 * cs))
-    p_.check("cos 3φ = 4cos³φ − 3cos φ", sp.expand(sp.expand_trig(sp.cos(3 * phi)) - (4 * sp.cos(phi) ** 3 - 3 * sp.cos(phi))),
-             0, "expand_trig")
+    cos3 = sp.expand(sp.expand_trig(sp.cos(3 * phi)) - (4 * sp.cos(phi) ** 3 - 3 * sp.cos(phi)))
+    p_.check("cos 3φ = 4cos³φ − 3cos φ", cos3, 0, "expand_trig")
     slope = "f′(2cos φ)·sin φ = 3 sin 3φ (sin 3φ = s(4c² − 1), with s² + c² = 1)"
     p_.equal(slope, sp.diff(f2, y).subs(y, 2 * cs) * sn, 3 * sn * (4 * cs**2 - 1), modulo=circle)
-    p_.check("sin 3φ = sin φ(4cos²φ − 1)", sp.simplify(sp.expand_trig(sp.sin(3 * phi)) - sp.sin(phi) * (4 * sp.cos(phi) ** 2 - 1)),
-             0, "expand_trig")
+    sin3 = sp.simplify(sp.expand_trig(sp.sin(3 * phi)) - sp.sin(phi) * (4 * sp.cos(phi) ** 2 - 1))
+    p_.check("sin 3φ = sin φ(4cos²φ − 1)", sin3, 0, "expand_trig")
     mean_y = "(1/π)∫₀^π 2cos φ dφ = 0, so the mean of η·NTK = 2(y + 2) is 4"
     p_.check(mean_y, sp.integrate(2 * sp.cos(phi), (phi, 0, sp.pi)) / sp.pi, 0, "sympy.integrate")
     ergodic = ("Lebesgue measure on the circle is invariant and ergodic for φ ↦ 3φ (mod 2π), and by Birkhoff's "
                "theorem time averages equal space averages for almost every start; y = 2cos φ carries it to the "
                "density 1/(π√(4 − y²)) on [−2, 2]")
     p_.cite(ergodic, "ergodicity of expanding circle maps; Birkhoff's ergodic theorem",
-            "Walters, An Introduction to Ergodic Theory (1982), Thm. 1.14 and §1.6; Katok and Hasselblatt (1995), Prop. 4.2.2")
+            "Walters, An Introduction to Ergodic Theory, GTM 79 (1982), ch. 1 (ergodicity of z ↦ z^k; "
+            "Birkhoff's theorem, Thm. 1.14)")
     lyap = "λ = ln 3 + avg ln|sin 3φ| − avg ln|sin φ| = ln 3 (the two averages agree: the measure is invariant)"
     p_.infer(lyap, (slope, ergodic))
     jensen = ("Jensen's formula: (1/2π)∫ ln|g(e^{iφ})| dφ = ln|a| + Σ ln max(1, |z_k|) for g = a·Π(z − z_k)")

@@ -30,7 +30,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mpmath import iv, mp
+from mpmath import mp
 
 from eos_theory import analysis, chaos, stats
 from eos_theory.dynamics import outcome, trajectory
@@ -67,7 +67,8 @@ def test_the_typed_axis_map_is_the_derived_one(yv, ev, rv):
     # q'/q on the axis, from the derived frame, at the p with p²/2 − ε = y (p² = 2(y + ε))
     fr = analysis.axis_frame()
     ratio = sp.expand(sp.cancel(fr.q_next / q)).subs(q, 0)
-    value = sp.expand(ratio).subs(p**2, 2 * (sp.Rational(yv) + sp.Rational(ev))).subs({eps: sp.Rational(ev), r: sp.Rational(rv)})
+    value = sp.expand(ratio).subs(p**2, 2 * (sp.Rational(yv) + sp.Rational(ev)))
+    value = value.subs({eps: sp.Rational(ev), r: sp.Rational(rv)})
     assert not value.free_symbols and chaos.transverse_factor(yv, rv) == value
 
 
