@@ -18,8 +18,8 @@ and η·NTK = p² + q².  On the axis (q = 0) y ↦ f(y) = y + y(y + ε)(y − 2
   ``runs`` independent runs from seeded uniform starts y₀ ∈ (−ε, 2): ``transient`` steps are
   discarded, the next ``steps`` averaged; each run's averages are i.i.d. (functions of i.i.d.
   starts), so Student t intervals over the runs are confidence intervals for their expectation.
-  Arithmetic is float64 on p (no cancellation near the origin θ = 0, where y + ε is tiny), which is
-  fast enough for 10⁵–10⁷ steps.  A computed chaotic orbit leaves the exact orbit of its start
+  Arithmetic is float64 on p (no cancellation near the origin θ = 0, where y + ε is tiny), with ε
+  rounded to the nearest double, which is fast enough for 10⁵–10⁷ steps.  A computed chaotic orbit leaves the exact orbit of its start
   within a few dozen steps, and no shadowing theorem is proved for this map, so the intervals are
   statements about computed orbits; at ε = 2, where λ = ln 3 and the mean η·NTK = 4 are known
   exactly, the estimator recovers them (tests/test_chaos.py).
@@ -58,7 +58,7 @@ from .stats import Estimate, mean_interval, proportion_interval
 
 __all__ = [
     "Attractor", "AxisAttractor", "AxisRuns", "Cycle", "FAMILIES", "LABELS", "PlaneRuns", "attractor",
-    "axis_attractor", "axis_map", "axis_runs", "axis_slope", "certify_cycle", "critical_point", "describe_family",
+    "axis_attractor", "axis_map", "axis_starts", "axis_runs", "axis_slope", "certify_cycle", "critical_point", "describe_family",
     "find_cycle", "plane_runs", "plane_starts", "transverse_factor",
 ]
 
@@ -421,8 +421,10 @@ def _walk(task) -> dict:
             "alive": alive.tolist(), "escaped_at": escaped_at.tolist(), "projected": projected, "stopped": None}
 
 
-def _axis_starts(eps: Fraction, runs: int, seed: int) -> list[float]:
-    """p₀ = √(2(y₀ + ε)) with y₀ uniform on (−ε, 2): the i-th start depends on (seed, i) only."""
+def axis_starts(eps, runs: int, seed: int = 0) -> list[float]:
+    """The starts of :func:`axis_runs`: p₀ = √(2(y₀ + ε)) with y₀ uniform on (−ε, 2), each a double taken
+    as the exact start; the i-th depends on (seed, i) only."""
+    eps, runs, seed = _eps(eps), check_count(runs, "runs"), check_count(seed, "seed")
     rng = random.Random(f"axis:{seed}")
     e = float(eps)
     out = []
@@ -445,7 +447,7 @@ def axis_runs(eps, r=None, runs: int = 8, steps: int = 20_000, transient: int = 
     seed = check_count(seed, "seed")
     level, seconds = _level(level), _seconds(max_seconds)
     jobs = check_count(jobs, "jobs", least=1)
-    starts = _axis_starts(eps, runs, seed)
+    starts = axis_starts(eps, runs, seed)
     rf = None if r is None else float(r)
     tasks = [(float(eps), rf, tuple(starts[i:i + CHUNK]), transient, steps, eps > 2, seconds) for i in range(0, runs, CHUNK)]
     outcomes = executor.run(_walk, tasks, backend=executor.local(min(jobs, len(tasks))))
@@ -545,15 +547,15 @@ def plane_starts(problem: Problem, family: str, count: int, seed: int = 0) -> li
 
     "paper": the paper's small initialisation J̃(ω₁) = ±J̃(ω₂), i.e. |ω_i|θ_i = t (θ₁ = θ₂ = t
     when |ω₁| = |ω₂| = 1), t uniform on [1/1000, 1/10].  "ball": (|ω₁|θ₁, |ω₂|θ₂) uniform in the
-    disc of radius 1/10 around 0.  Both keep η·NTK₀ ≤ 2η/100.
+    disc of radius 1/10 around 0.  Where ω_i = 0, |ω_i| is replaced by 1.
     """
     if family not in FAMILIES:
         raise InputError(f"family must be one of {FAMILIES}, got {show_value(family)}")
     count = check_count(count, "count")
     seed = check_count(seed, "seed")
-    w = [abs(float(problem.Q[i][i])) for i in range(2)]
-    if problem.P != 2 or not problem.is_diagonal or 0 in w:
-        raise InputError("plane starts need a diagonal 2x2 Q with non-zero eigenvalues")
+    if problem.P != 2 or not problem.is_diagonal:
+        raise InputError("plane starts need a diagonal 2x2 Q")
+    w = [abs(float(problem.Q[i][i])) or 1.0 for i in range(2)]
     rng = random.Random(f"{family}:{seed}")
     out = []
     lo, hi = float(PAPER_T[0]), float(PAPER_T[1])
@@ -584,7 +586,9 @@ class PlaneRuns:
     Fates: "escaped" (an iterate lay in a proven escape region), "unbounded" (|z̃| passed 1e100 or
     overflowed outside every proven region: divergence likely, not proved), "minimum" (|ω_axis z̃| ≤
     1e-9 on the last two iterates), "axis" / "other axis" (the other mode's |J̃| ≤ 1e-12·√(η·NTK)),
-    "elsewhere" (none of these: still moving off the axes when the steps ran out).
+    "elsewhere" (none of these: still moving off the axes when the steps ran out).  When r = 0 or
+    r = 1 the transverse factor 1 − r·y is 1 (a frozen mode, or GD along rays) and y follows the
+    axis map whatever q is, so every bounded start not at a minimum counts as "axis".
     """
 
     families: tuple[tuple[str, int], ...]  #: (family, count) in the order drawn
@@ -594,6 +598,7 @@ class PlaneRuns:
     escape: Estimate  #: fraction escaped, Clopper–Pearson
     escape_steps: tuple[int, ...]  #: the step at which each escaped start entered an escape region
     stopped: str | None
+    per_start: tuple[str, ...] = ()  #: each start's fate, in the order drawn (:func:`plane_starts`)
 
     @property
     def count(self) -> int:
@@ -610,7 +615,7 @@ class PlaneRuns:
 
 def _plane_chunk(task) -> dict:
     """One chunk of plane runs (module level, for the executor)."""
-    problem, axis, thetas, steps, seconds = task
+    problem, axis, thetas, steps, seconds, neutral = task
     deadline = time.monotonic() + seconds
     cert = escape.certificate(problem)
     trigger = float(cert.trigger) if cert is not None else math.inf
@@ -649,7 +654,7 @@ def _plane_chunk(task) -> dict:
         y_last = abs(zt[i] * (w_axis if w_axis is not None else 1.0))
         if y_last <= MIN_TOL and abs(prev_y[i]) <= MIN_TOL:
             fate[i] = "minimum"
-        elif axis and (J2[i] if axis == 1 else J1[i]) <= AXIS_TOL**2 * ntk[i]:
+        elif axis and (neutral or (J2[i] if axis == 1 else J1[i]) <= AXIS_TOL**2 * ntk[i]):
             fate[i] = "axis"
         elif axis and (J1[i] if axis == 1 else J2[i]) <= AXIS_TOL**2 * ntk[i]:
             fate[i] = "other axis"
@@ -669,8 +674,9 @@ def plane_runs(problem: Problem, *, families=(("paper", 32), ("ball", 32)), step
     jobs = check_count(jobs, "jobs", least=1)
     fams = tuple((f, check_count(n, f"count of {f}", least=1)) for f, n in families)
     thetas = [t for f, n in fams for t in plane_starts(problem, f, n, seed)]
-    axis = _axis_of(problem)[1]
-    tasks = [(problem, axis, thetas[i:i + CHUNK], steps, seconds) for i in range(0, len(thetas), CHUNK)]
+    _, axis, r = _axis_of(problem)
+    neutral = r in (0, 1)
+    tasks = [(problem, axis, thetas[i:i + CHUNK], steps, seconds, neutral) for i in range(0, len(thetas), CHUNK)]
     outcomes = executor.run(_plane_chunk, tasks, backend=executor.local(min(jobs, len(tasks))))
     fate, when = [], []
     for o in outcomes:
@@ -681,7 +687,8 @@ def plane_runs(problem: Problem, *, families=(("paper", 32), ("ball", 32)), step
         when += o.value["when"]
     counts = {k: fate.count(k) for k in FATES}
     esc = proportion_interval(counts["escaped"], len(thetas), level)
-    return PlaneRuns(fams, seed, steps, counts, esc, tuple(w for f, w in zip(fate, when) if f == "escaped"), None)
+    return PlaneRuns(fams, seed, steps, counts, esc, tuple(w for f, w in zip(fate, when) if f == "escaped"), None,
+                     tuple(fate))
 
 
 # --------------------------------------------------------------------------------------------

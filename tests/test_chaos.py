@@ -245,7 +245,7 @@ def test_past_the_crisis_every_axis_run_escapes_and_each_escape_is_certified():
     # each start, taken exactly, escapes in exact arithmetic: an interval iteration written here
     with iv_workdps(200):
         E = enclose(e)
-        for p0 in chaos._axis_starts(e, 16, 0):
+        for p0 in chaos.axis_starts(e, 16, 0):
             Y = enclose(F(p0)) ** 2 / 2 - E
             for _ in range(200):
                 if Y.a > 2:
@@ -275,8 +275,8 @@ def test_the_other_axis_fate_is_confirmed_by_60_digit_gd():
     # has its own bounded attractor; some small starts go there
     problem = Problem.diagonal([2, 3], 1, "3/5")
     starts = chaos.plane_starts(problem, "paper", 16, 0)
-    res = chaos._plane_chunk((problem, 1, starts, 4_000, 30.0))
-    i = res["fate"].index("other axis")
+    pl = chaos.plane_runs(problem, families=(("paper", 16),), steps=4_000)
+    i = pl.per_start.index("other axis")
     tr = trajectory(problem, [F(t) for t in starts[i]], 4_000, dps=60)
     assert tr.stopped is None and abs(tr.thetas[-1][0]) < 1e-50 and abs(tr.thetas[-1][1]) > 0.1
 
@@ -302,6 +302,15 @@ def test_attractor_labels(omegas, target, lr, label, period):
     data = json.loads(json.dumps(a.to_json()))  # plain JSON: no NaN or infinity
     assert {"period", "mean_ntk", "mean_ntk_ci", "lyapunov", "transverse_lyapunov", "escape_fraction"} <= set(data)
     assert data["label"] in chaos.LABELS or re.fullmatch(r"period-\d+", data["label"])
+
+
+@pytest.mark.parametrize("omegas, lr", [((1, 1), "11/10"), ((0, 1), "11/10"), ((3, 3), "1/4")])
+def test_degenerate_r_0_and_1_take_the_label_of_the_axis_map(omegas, lr):
+    # r = 1: GD moves along rays; r = 0: the other mode is frozen; either way y follows the axis map
+    a = chaos.attractor(*omegas, 1, lr)
+    e = F(lr) * max(omegas)
+    assert a.r in (0, 1) and a.label == ("period-2" if e > 1 else "minimum")
+    assert a.transverse_lyapunov is None or abs(a.transverse_lyapunov) < 1e-12
 
 
 def test_attractor_numbers_in_the_window_and_in_chaos():
