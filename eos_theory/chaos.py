@@ -69,7 +69,7 @@ BALL_RADIUS = Fraction(1, 10)  #: the small ball: (|ω_1|θ_1, |ω_2|θ_2) unifo
 CHUNK = 16  #: runs per task handed to the executor (fixed, so results do not depend on the number of jobs)
 NEAR = 1e-6  #: a float critical orbit that returns this close after N steps makes N a candidate period
 AXIS_TOL = 1e-12  #: a plane run has reached the axis once |q| ≤ AXIS_TOL·√(η·NTK)
-MIN_TOL = 1e-9  #: ... a minimum once |y| = |ω_axis z̃| ≤ MIN_TOL on its last two iterates
+MIN_TOL = 1e-9  #: ... a minimum once |z̃| ≤ MIN_TOL·(|ηE| + Σ η|ω_i|θ_i²/2) on its last two iterates
 BLOWUP = 1e100  #: |z̃| beyond which a float plane run outside every proven escape region is stopped
 
 
@@ -584,8 +584,8 @@ class PlaneRuns:
     """Where float64 GD in θ went from each start of stated families, after at most ``steps`` steps.
 
     Fates: "escaped" (an iterate lay in a proven escape region), "unbounded" (|z̃| passed 1e100 or
-    overflowed outside every proven region: divergence likely, not proved), "minimum" (|ω_axis z̃| ≤
-    1e-9 on the last two iterates), "axis" / "other axis" (the other mode's |J̃| ≤ 1e-12·√(η·NTK)),
+    overflowed outside every proven region: divergence likely, not proved), "minimum" (z̃ ≤ 1e-9
+    times the sum of the sizes of its terms ηE and ηω_iθ_i²/2, on the last two iterates), "axis" / "other axis" (the other mode's |J̃| ≤ 1e-12·√(η·NTK)),
     "elsewhere" (none of these: still moving off the axes when the steps ran out).  When r = 0 or
     r = 1 the transverse factor 1 − r·y is 1 (a frozen mode, or GD along rays) and y follows the
     axis map whatever q is, so every bounded start not at a minimum counts as "axis".
@@ -628,8 +628,7 @@ def _plane_chunk(task) -> dict:
     fate = [""] * n
     when = [-1] * n
     alive = np.ones(n, dtype=bool)
-    prev_y = np.full(n, np.inf)
-    w_axis = (w1, w2)[axis - 1] if axis else None
+    prev_rel = np.full(n, np.inf)  # |z̃| relative to the size of its terms, one step back
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
             zt = -eta_E + a1 * (t1 * t1) + a2 * (t2 * t2)
@@ -642,17 +641,17 @@ def _plane_chunk(task) -> dict:
                     fate[i], when[i], alive[i] = "unbounded", k, False
             if k == steps or not alive.any():
                 break
-            y_now = zt * (w_axis if w_axis is not None else 1.0)
-            prev_y = np.where(alive, y_now, prev_y)
+            rel = np.abs(zt) / (abs(eta_E) + abs(a1) * (t1 * t1) + abs(a2) * (t2 * t2))
+            prev_rel = np.where(alive, rel, prev_rel)
             t1, t2 = np.where(alive, t1 - zt * w1 * t1, 0.0), np.where(alive, t2 - zt * w2 * t2, 0.0)
             if k % 256 == 0 and time.monotonic() > deadline:
                 return {"stopped": f"time limit {seconds:g} s reached after {k} steps"}
         zt = -eta_E + a1 * (t1 * t1) + a2 * (t2 * t2)
+        rel = np.abs(zt) / (abs(eta_E) + abs(a1) * (t1 * t1) + abs(a2) * (t2 * t2))
         J1, J2 = eta * (w1 * t1) ** 2, eta * (w2 * t2) ** 2  # J̃_i² = η ω_i² θ_i²
         ntk = J1 + J2
     for i in np.flatnonzero(alive):
-        y_last = abs(zt[i] * (w_axis if w_axis is not None else 1.0))
-        if y_last <= MIN_TOL and abs(prev_y[i]) <= MIN_TOL:
+        if rel[i] <= MIN_TOL and prev_rel[i] <= MIN_TOL:
             fate[i] = "minimum"
         elif axis and (neutral or (J2[i] if axis == 1 else J1[i]) <= AXIS_TOL**2 * ntk[i]):
             fate[i] = "axis"

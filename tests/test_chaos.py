@@ -295,6 +295,7 @@ def test_the_other_axis_fate_is_confirmed_by_60_digit_gd():
     ((-1, 1), 1, "21/10", "divergent", None),
     ((1, 4), 1, "6/5", "divergent", None),  # past the transverse bound 7/6: GD leaves the axis
     ((1, 4), 1, "1/2", "split", 1),  # minima, and the chaotic attractor of the other axis (ε₂ = 2)
+    ((-1, 1), 1, "1e-300", "not converged", 1),  # e ≤ 1, but with this step GD has not reached a minimum
 ])
 def test_attractor_labels(omegas, target, lr, label, period):
     a = chaos.attractor(*omegas, target, lr)
