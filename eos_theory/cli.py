@@ -307,11 +307,23 @@ def cmd_orbit(args: argparse.Namespace) -> int:
         report = analysis.orbit_report(omega1, omega2, args.target, args.lr, digits=args.digits)
     except Uncertified as exc:
         raise UsageError(str(exc)) from None
+    report["closed_form_regime"] = report["regime"]
+    if args.attractor:
+        from . import chaos
+
+        found = chaos.attractor(omega1, omega2, args.target, args.lr, seed=args.seed)
+        report["attractor"] = found.to_json()
+        # what GD does; closed_form_regime is what the closed forms decide, and stands when the bounded
+        # simulation could not decide (e.g. η so small that GD has not converged within the budget)
+        if not (found.label == "not converged" and report["closed_form_regime"] in ("minimum", "period-2")):
+            report["regime"] = found.label
+    else:
+        report["attractor"] = None
     if args.check:
         report["check"] = _check_orbit(st, analysis.orbit_closed_forms(omega1, omega2, args.target, args.lr),
                                        args.digits)
     if args.json:
-        print(json.dumps(report))
+        print(json.dumps(report, allow_nan=False))
         return EXIT_OK
     _print_orbit(report, st)
     return EXIT_OK
@@ -356,7 +368,9 @@ def _print_orbit(report: dict, st) -> None:
     console.print(f"[bold]2-D model[/]  ω = ({w1}, {w2}), E = {E}, η = {eta}")
     console.print(f"  control parameter e = {report['e']}   (edge of stability at e = 1)")
     console.print(f"  smallest η·NTK over zero-loss minima = {report['min_ntk']}   (= 2e)")
-    console.print(f"  regime: [bold]{report['regime']}[/]")
+    console.print(f"  regime: [bold]{report['regime']}[/]" + (
+        f"   (closed forms alone: {report['closed_form_regime']})" if report["regime"] != report["closed_form_regime"]
+        else ""))
     c = report["cycle"]
     if c is None:
         console.print("  period-2 orbit: none (it is born at e = 1)")
@@ -366,6 +380,16 @@ def _print_orbit(report: dict, st) -> None:
         console.print(f"    cycle mean η·NTK = {c['mean_ntk']}   EOS offset (mean − 2) = {c['offset']}")
         console.print(f"    two-step multipliers in θ: along the axis {c['multipliers'][0]}, "
                       f"across it {c['multipliers'][1]}")
+    a = report["attractor"]
+    if a is not None:
+        console.print(f"  attractor: [bold]{a['label']}[/]" + ("" if a["period"] is None else f", period {a['period']} in θ"))
+        for name, key, ci in (("time-averaged η·NTK", "mean_ntk", "mean_ntk_ci"), ("Lyapunov exponent", "lyapunov",
+                              "lyapunov_ci"), ("transverse Lyapunov exponent", "transverse_lyapunov",
+                              "transverse_lyapunov_ci"), ("fraction of starts that escape", "escape_fraction", "escape_ci")):
+            if a[key] is not None:
+                rng = "" if a[ci] is None else f"  [{a[ci][0]:.6g}, {a[ci][1]:.6g}]"
+                console.print(f"    {name} = {a[key]:.6g}{rng}")
+        console.print(f"    how: {a['how']} (intervals at {a['level']:.0%})")
     chk = report["check"]
     if chk is not None:
         console.print(f"  check: {_describe_check(chk)}")
@@ -499,14 +523,20 @@ def build_parser() -> argparse.ArgumentParser:
         "the period-2 orbit (η·NTK at both points, the cycle mean and its offset from 2, and both multipliers of "
         "the two-step map in parameter space). NTK values are η·JJᵀ, so the edge of stability is 2. "
         + CONTROL_HELP + " Inputs are exact: 1.05 and 21/20 are the same number.",
-        epilog="Regimes: 'minimum' (GD can settle at a stable zero-loss minimum), 'period-2' (the 2-cycle "
-        "attracts: GD started near it settles on it), 'unstable' (neither; past the window come period doubling, "
-        "chaos and, for e > 2, divergence: docs/eos-2d.md §5a). With --json, stdout is one JSON object "
-        '{"e", "regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", "multipliers"}, '
-        '"check": null | {"steps", "ntk", "digits_agree", "status", "period", "predicted_period", "reason"}}: status is '
-        "converged, periodic, diverged (a proven escape region was entered) or not converged (a budget ran out), and "
-        "digits_agree is null unless GD settled with the predicted period. Example: eos-theory orbit --omega -1 1 "
-        "--target 1 --lr 1.1 --check",
+        epilog="Regimes (the 'regime' key): 'minimum' (GD settles at a stable zero-loss minimum), 'period-2', "
+        "'period-N' (N = 4, 6, 8, …: the attracting period in θ), 'chaotic' (bounded, Lyapunov exponent > 0 at 95%), "
+        "'divergent' (every simulated start escaped into a proven escape region), 'split' (starts split between "
+        "attractors; see the escape fraction), 'not converged'. 'closed_form_regime' is what the closed forms alone "
+        "decide (minimum, period-2, or unstable: neither attracts); past the window the label comes from the "
+        "attractor search (cycles proved by interval arithmetic, chaos and escape measured over seeded float64 runs, "
+        "with confidence intervals), and 'how' in the attractor says which. With --json, stdout is one JSON object "
+        '{"e", "regime", "closed_form_regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", '
+        '"multipliers"}, "attractor": null | {"label", "period", "mean_ntk", "mean_ntk_ci", "lyapunov", '
+        '"lyapunov_ci", "transverse_lyapunov", "transverse_lyapunov_ci", "escape_fraction", "escape_ci", "level", '
+        '"how"}, "check": null | {"steps", "ntk", "digits_agree", "status", "period", "predicted_period", "reason"}}: '
+        "check's status is converged, periodic, diverged (a proven escape region was entered) or not converged (a "
+        "budget ran out), and digits_agree is null unless GD settled with the predicted period. Example: eos-theory "
+        "orbit --omega -1 1 --target 1 --lr 1.4",
     )
     o.add_argument("--omega", metavar="W", nargs=2, required=True, help="the two eigenvalues ω1 ω2 of Q")
     o.add_argument("--target", metavar="E", required=True, help="regression target E (non-zero)")
@@ -519,6 +549,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also run parameter-space GD at max(50, D + 20) digits from next to the predicted attractor "
                    "(at most 200000 steps and 20 s) and report what it did: settled (and how many digits of its η·NTK "
                    "agree with the closed form), diverged (with the escape certificate) or not converged")
+    o.add_argument("--no-attractor", dest="attractor", action="store_false",
+                   help="only the closed forms: skip the bounded simulation that finds the attractor (period, "
+                   "time-averaged η·NTK, Lyapunov exponents, escape fraction)")
+    o.add_argument("--seed", metavar="S", type=int, default=0,
+                   help="seed of the simulated starts and runs (default 0): the same seed gives the same numbers")
     o.add_argument("--json", action="store_true", help="print exactly one JSON object")
     o.set_defaults(func=cmd_orbit)
     return parser

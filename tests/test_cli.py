@@ -228,10 +228,14 @@ def mpq(q: Fraction):
     return mpmath.mpf(q.numerator) / q.denominator
 
 
+ORBIT_KEYS = {"e", "regime", "closed_form_regime", "min_ntk", "cycle", "attractor", "check"}
+
+
 def test_orbit_json_for_the_paper_example(capsys):
     data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--check")
-    assert set(data) == {"e", "regime", "min_ntk", "cycle", "check"}
-    assert data["regime"] == "period-2"
+    assert set(data) == ORBIT_KEYS
+    assert data["regime"] == data["closed_form_regime"] == "period-2"
+    assert data["attractor"]["period"] == 2 and data["attractor"]["escape_fraction"] == 0
     # By hand (docs/eos-2d.md): e = ηEω = 1.1, cycle η·NTK = 1 + e ± √((e−1)(e+3)), mean 1 + e,
     # multipliers 7 − 4e − 2e² and 3 − 2e.
     e = 1.1
@@ -356,12 +360,12 @@ def test_orbit_json_is_the_documented_object_with_the_closed_forms(w1, w2, E, lr
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = cli.main(["orbit", "--omega", str(w1), str(w2), "--target", str(E), "--lr", str(lr), "--json",
-                         "--digits", str(SCHEMA_DIGITS)])
+                         "--digits", str(SCHEMA_DIGITS), "--no-attractor"])
     assert code == 0
     assert len(out.getvalue().splitlines()) == 1
     data = json.loads(out.getvalue())
-    assert set(data) == {"e", "regime", "min_ntk", "cycle", "check"}
-    assert data["check"] is None  # only --check fills it
+    assert set(data) == ORBIT_KEYS
+    assert data["check"] is None and data["attractor"] is None  # only --check fills check; --no-attractor
     assert all(isinstance(data[k], str) for k in ("e", "regime", "min_ntk"))
     assert data["regime"] == regime_by_hand(e, r)
     assert_rounded(data["e"], e)
@@ -423,3 +427,39 @@ def test_console_script_never_shows_a_traceback(tmp_path):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__]))
+
+
+# -- orbit: the attractor past the window (issue 7) -----------------------------------------------
+
+ATTRACTOR_KEYS = {"label", "period", "mean_ntk", "mean_ntk_ci", "lyapunov", "lyapunov_ci", "transverse_lyapunov",
+                  "transverse_lyapunov_ci", "escape_fraction", "escape_ci", "level", "how"}
+
+
+@pytest.mark.parametrize("lr, regime, period", [
+    ("5/4", "period-4", 4),  # √5 − 1 < 1.25 < 1.288… (the 4-cycle's doubling, docs/eos-2d.md §5a): period 4
+    ("17/10", "period-6", 6),  # the period-3 window of the axis map; Π(1 − y_k) < 0, so θ returns after 6
+    ("7/5", "chaotic", None),  # past the accumulation point ≈ 1.3023 and in no window: λ > 0
+    ("21/10", "divergent", None),  # past the crisis at e = 2: the axis interval has a hole, starts escape
+])
+def test_orbit_names_what_gd_does_past_the_window(capsys, lr, regime, period):
+    data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", lr)
+    assert data["closed_form_regime"] == "unstable"  # the closed forms alone cannot say more
+    a = data["attractor"]
+    assert set(a) == ATTRACTOR_KEYS
+    assert data["regime"] == a["label"] == regime and a["period"] == period
+    if regime == "chaotic":
+        assert a["lyapunov_ci"][0] > 0  # positive at the stated level
+        lo, hi = a["mean_ntk_ci"]
+        assert lo <= a["mean_ntk"] <= hi and 2.3 < lo < hi < 2.6  # the EOS offset of a chaotic attractor
+    if regime == "divergent":
+        assert a["escape_fraction"] == 1 and a["escape_ci"][1] == 1
+    if period is not None:
+        assert a["lyapunov"] < 0 and a["escape_fraction"] == 0
+
+
+def test_orbit_attractor_is_reproducible_and_seeded(capsys):
+    args = ("--omega", "-1", "1", "--target", "1", "--lr", "7/5")
+    first, again = orbit_json(capsys, *args), orbit_json(capsys, *args)
+    assert first == again
+    other = orbit_json(capsys, *args, "--seed", "1")
+    assert other["attractor"]["label"] == "chaotic" and other["attractor"]["mean_ntk"] != first["attractor"]["mean_ntk"]

@@ -49,7 +49,7 @@ def cycle_enclosure(e: Fraction, k: int = 2000) -> list[tuple[Fraction, Fraction
 @pytest.mark.parametrize("digits", [2, 30])
 def test_orbit_at_huge_eta_prints_correct_digits(capsys, k, digits):
     code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", f"1e{k}",
-                         "--digits", str(digits), "--json")
+                         "--digits", str(digits), "--json", "--no-attractor")
     assert code == 0, err
     data = json.loads(out)
     e = Fraction(10) ** k
@@ -63,7 +63,7 @@ def test_orbit_at_huge_eta_prints_correct_digits(capsys, k, digits):
 
 
 def test_orbit_human_output_at_huge_eta_has_no_negative_ntk(capsys):
-    code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1e300")
+    code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1e300", "--no-attractor")
     assert code == 0, err
     line = next(l for l in out.splitlines() if "two points" in l)
     small, large = (v.strip() for v in line.split("=", 1)[1].split(","))
@@ -75,7 +75,7 @@ def test_orbit_at_tiny_eta_prints_correct_digits(capsys):
     # η = 1.1·10^-300, ω = (−1, 10^300), E = 1: e = 11/10 on the axis of ω₂, r = −10^-300, and the across
     # multiplier 1 − r(r − 1)(e − 1) = 1 − 10^-301 − 10^-601: rounds to 1 (not the exact integer 1)
     code, out, err = run(capsys, "orbit", "--omega", "-1", "1e300", "--target", "1", "--lr", "1.1e-300",
-                         "--json", "--digits", "30")
+                         "--json", "--digits", "30", "--no-attractor")
     assert code == 0, err
     data = json.loads(out)
     r, e = Fraction(-1, 10**300), Fraction(11, 10)
@@ -89,13 +89,13 @@ def test_orbit_at_tiny_eta_prints_correct_digits(capsys):
 
 def test_small_digit_counts_never_print_a_rounded_value_as_an_integer(capsys):
     data = json.loads(run(capsys, "orbit", "--omega", "-1", "1", "--target", "1.1", "--lr", "1",
-                          "--digits", "2", "--json")[1])
+                          "--digits", "2", "--json", "--no-attractor")[1])
     assert data["e"] == "1.1" and data["min_ntk"] == "2.2"  # exact: printed exactly (main: "e = 1" at --digits 1)
     data = json.loads(run(capsys, "orbit", "--omega", "-1", "1", "--target", "1.01", "--lr", "1",
-                          "--digits", "2", "--json")[1])
+                          "--digits", "2", "--json", "--no-attractor")[1])
     assert data["e"] == "1.0"  # rounded: all D digits and a point; the exact 1 prints as "1"
     data = json.loads(run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1",
-                          "--digits", "2", "--json")[1])
+                          "--digits", "2", "--json", "--no-attractor")[1])
     assert data["e"] == "1" and data["cycle"] is None
 
 
@@ -119,7 +119,7 @@ def test_digit_caps_are_one_line_errors(capsys, argv):
 
 def test_the_cap_itself_is_accepted(capsys):
     code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1",
-                         "--digits", str(MAX_DIGITS), "--json")
+                         "--digits", str(MAX_DIGITS), "--json", "--no-attractor")
     assert code == 0, err
     small = json.loads(out)["cycle"]["ntk"][0]
     assert rounding_of(small, MAX_DIGITS, *cycle_interval_11_10())
