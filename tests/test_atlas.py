@@ -225,6 +225,18 @@ def test_labels_and_categories_of_hand_made_runs():
                       "unbounded", "not converged", "period-8"]
 
 
+def test_a_period_holds_over_the_whole_window_not_only_at_its_end():
+    k = np.arange(192.0)
+    cycle3 = np.stack([1 + (k % 3), 0.5 * np.ones_like(k)])  # period 3 exactly
+    glitch = np.ones((2, 192))
+    glitch[0, 10] = 1.5  # constant but for one early iterate: the last pairs repeat for every N
+    mixed = np.stack([k % 2, k % 4])  # θ₁ has period 2, θ₂ period 4
+    drift = np.stack([1 + 1e-10 * k, np.zeros_like(k)])  # 1e-10 a step, under the 1.9e-9 per pair: period 1
+    hist = np.stack([cycle3, glitch, mixed, drift], axis=-1).transpose(1, 0, 2)  # (iterates, 2, runs)
+    assert atlas._periods(hist, np.ones(4, dtype=bool), 64).tolist() == [3, 0, 4, 1]
+    assert atlas._periods(hist, np.array([True, False, True, False]), 64).tolist() == [3, 0, 4, 0]
+
+
 def test_the_closed_form_boundaries():
     b = atlas.boundaries()
     r = analysis.r
