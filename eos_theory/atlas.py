@@ -34,7 +34,8 @@ Work is split into chunks of grid rows (one r per row) that run through :func:`e
 locally or on Dask.  The chunks depend only on the grid, never on the backend or the number of jobs,
 and the arithmetic is IEEE float64 additions, multiplications, comparisons and power-of-two scalings
 (the Lyapunov sum is kept as a binary exponent; one ``math.log`` per run at the end), so the results are
-identical bit for bit, seed for seed, wherever the chunks ran.
+identical bit for bit, seed for seed, wherever the chunks ran (across machines: given the same NumPy,
+whose random streams are fixed per version, and the same libm for that one logarithm).
 
 >>> a = compute(("1/2", "2.3"), (-1, -1), (4, 1), steps=2000)   # r = −1: the paper's symmetric case
 >>> a.e.tolist(), a.labels()[0, :, 0].tolist()   # 1.7: a periodic window (period 3 in y) inside the chaos
@@ -79,7 +80,8 @@ REPEAT_TOL = float(np.finfo(np.float64).eps) * 2.0**23
 GUARD = 1e100  #: |z̃| at which a run outside every escape region stops as "unbounded" (a step from here cubes it to ~1e300)
 AXIS_ESCAPE = 2  #: on the axis, y > 2 escapes (docs/eos-2d.md §5a: f(y) − 2 − (5 + 2ε)(y − 2) = (y − 2)²(y + 2 + ε))
 CHUNK_RUNS = 4096  #: about this many runs per chunk (whole rows): numpy's per-call cost stays small
-MAX_RUNS = 4_000_000  #: grid cells × starts, at most (memory: about 0.5 kB per run in a chunk)
+MAX_RUNS = 4_000_000  #: grid cells × starts, at most (the results take about 50 bytes a run)
+MAX_ROW_RUNS = 32_768  #: runs in one grid row (values of e × starts), at most: a running chunk takes 3 kB a run
 E_MAX, R_MAX = 10, 100  #: the largest |e| and |r| accepted
 MAX_STEPS = 10**7
 _RENORMALISE = 16  #: steps between power-of-two rescalings of the tangent vector
@@ -518,6 +520,9 @@ def plan(e_range, r_range, shape: tuple[int, int], steps: int = 10_000, start: S
     runs = len(e) * len(r) * max(1, start.count)
     if runs > MAX_RUNS:
         raise InputError(f"{runs} runs (grid cells × starts) is more than the {MAX_RUNS} allowed")
+    if len(e) * max(1, start.count) > MAX_ROW_RUNS:
+        raise InputError(f"a grid row holds {len(e) * max(1, start.count)} runs (values of e × starts), more than "
+                         f"the {MAX_ROW_RUNS} allowed")
     if isinstance(lyapunov_min, bool) or not isinstance(lyapunov_min, (int, float)) or not 0 <= lyapunov_min < math.inf:
         raise InputError(f"lyapunov_min must be a finite number >= 0, got {lyapunov_min!r}")
     tasks = tuple(chunks(e, r, steps, start, max_period, float(lyapunov_min)))

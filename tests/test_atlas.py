@@ -256,6 +256,7 @@ def test_the_closed_form_boundaries():
     ({"steps": 383}, "steps must be at least 384"),
     ({"steps": 10**8}, "steps must be at most"),
     ({"shape": (2001, 2001)}, "more than the 4000000 allowed"),
+    ({"shape": (1000, 3), "start": atlas.Start(count=33)}, "a grid row holds 33000 runs"),
     ({"lyapunov_min": float("nan")}, "lyapunov_min must be a finite number >= 0"),
 ])
 def test_bad_requests_are_input_errors_before_anything_runs(kwargs, message):
