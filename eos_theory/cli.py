@@ -405,12 +405,13 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         jobs = 0
     if jobs < 1:
         raise UsageError(f"-j must be a positive whole number of worker processes, got {args.jobs!r}")
+    start = atlas.Start(count=args.starts, seed=args.seed)
+    work = atlas.plan(args.e_range, args.r_range, (n_e, n_r), steps=args.steps, start=start)  # checked before any run
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {args.out}: not a directory")
     if not out.exists() and not out.parent.is_dir():
         raise UsageError(f"--out {args.out}: directory {out.parent} does not exist")
-    start = atlas.Start(count=args.starts, seed=args.seed)
     try:
         out.mkdir(exist_ok=True)
     except OSError as exc:
@@ -418,7 +419,6 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     data_path, figure_path = out / "atlas.npz", out / f"atlas.{args.format}"
     for path in (data_path, figure_path):
         _check_writable(str(path), "--out")
-    work = atlas.plan(args.e_range, args.r_range, (n_e, n_r), steps=args.steps, start=start)  # checked before any run
     if args.scheduler is not None:
         backend = executor.Dask(args.scheduler, connect_timeout=executor.CONNECT_TIMEOUT)
     else:
@@ -627,7 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--grid", metavar=("N", "M"), nargs=2, default=["200", "200"],
                    help="N values of e by M values of r (default 200 200; one value needs equal range ends)")
     a.add_argument("--e-range", metavar=("LO", "HI"), nargs=2, default=["0.5", "2.5"],
-                   help=f"the e values, 0 < LO < HI <= {10} (default 0.5 2.5; exact: 1.05 or 21/20)")
+                   help="the e values, 0 < LO < HI <= 10 (default 0.5 2.5; exact: 1.05 or 21/20)")
     a.add_argument("--r-range", metavar=("LO", "HI"), nargs=2, default=["-4", "4"],
                    help="the r values, -100 <= LO < HI <= 100 (default -4 4)")
     a.add_argument("--steps", metavar="S", type=int, default=10_000,

@@ -379,8 +379,9 @@ def test_cli_human_summary(capsys, tmp_path):
     (["-j", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not both"),
 ])
 def test_cli_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
-    code, _, err = run(capsys, "atlas", "--grid", "4", "3", "--steps", "400", "--out", str(tmp_path), *argv)
+    code, _, err = run(capsys, "atlas", "--grid", "4", "3", "--steps", "400", "--out", str(tmp_path / "o"), *argv)
     assert code == 2 and message in one_line_error(err)
+    assert not (tmp_path / "o").exists()  # refused before anything was created
 
 
 def test_cli_unwritable_output_is_one_line_and_exit_2(capsys, tmp_path):
