@@ -10,8 +10,11 @@ it can travel to another process or machine; where tasks run is a *backend*:
 * :class:`Processes` — ``jobs`` local worker processes, one pipe each.  A task past its limit is
   killed with its worker (a running task cannot be cancelled any other way), and a fresh worker
   takes over the remaining tasks.
-* A Dask backend (``--scheduler ADDR``) will be a third class with the same ``execute`` method:
-  ``Client.submit(fn, item)`` per task, ``as_completed`` with the same deadlines, ``done`` per task.
+* :class:`Dask` — the workers of a ``dask.distributed`` cluster (``--scheduler ADDR``): one
+  ``Client.submit`` per task while a worker thread is free, each task's deadline counted from its
+  submission; a task past its limit is cancelled and killed with its worker, as with
+  :class:`Processes` (the worker's nanny starts a fresh one).  The client is closed afterwards.
+  Needs the optional ``distributed`` package (``pip install 'eos-theory[dask]'``).
 
 Design notes.  One pipe per worker rather than a shared queue: killing a worker can then never
 leave a lock held in shared state.  Workers are forked on Linux: they start in milliseconds with the
@@ -31,8 +34,11 @@ results identical for any number of jobs.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
+import pickle
+import queue
 import signal
 import sys
 import threading
@@ -43,6 +49,7 @@ from multiprocessing.connection import wait
 from typing import Any, Callable, Protocol, Sequence
 
 MAX_TIMEOUT = 10**6  #: the longest time limit in seconds (11.6 days); for none at all, pass None
+CONNECT_TIMEOUT = 10.0  #: seconds to reach a Dask scheduler and find a worker there before giving up
 _POLL = 3600.0  #: the longest single wait for a worker (the OS rejects very long waits)
 
 
@@ -57,6 +64,10 @@ class Outcome:
 
 
 Done = Callable[[int, Outcome], None]
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot run anything: its package is missing, or its cluster cannot be reached."""
 
 
 class Backend(Protocol):
@@ -318,3 +329,179 @@ class Processes:
         w.kill()
         return Outcome(error=f"worker process died (exit code {w.process.exitcode})",
                        seconds=time.perf_counter() - w.started)
+
+
+# -- on a Dask cluster ----------------------------------------------------------------------------
+
+def _remote(fn: Callable, item) -> bytes:
+    """``fn(item)`` on a Dask worker, its outcome pickled there as a local worker pickles it for its pipe,
+    so a value that cannot be pickled is this task's error (as with :class:`Processes`), not the cluster's."""
+    outcome = _call(fn, item)
+    try:
+        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - an unpicklable value is this task's error
+        return pickle.dumps(Outcome(error=f"result could not be sent back: {type(exc).__name__}: {exc}",
+                                    seconds=outcome.seconds))
+
+
+def _exit_worker() -> None:
+    """Run on a Dask worker by ``Client.run``: end its process now, whatever its threads are doing."""
+    os._exit(70)  # EX_SOFTWARE
+
+
+async def _identify(address: str, timeout: float):
+    """The reply of whatever listens at ``address`` to a Dask ``identity`` request."""
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=timeout)
+    try:
+        await comm.write({"op": "identity"})
+        return await asyncio.wait_for(comm.read(), timeout)
+    finally:
+        await comm.close()
+
+
+class Dask:
+    """Run the tasks on the workers of the ``dask.distributed`` scheduler at ``address``.
+
+    The scheduler is first asked who it is, on a connection of our own, within ``connect_timeout``
+    seconds: a failed ``Client(address)`` would leave an object whose finaliser prints a traceback
+    at exit.  Then one ``Client.submit`` per task while a worker thread is free (so a task starts
+    when it is submitted, and its time counts from then, as in :class:`Processes`), ``done`` per task
+    as its future completes (``Future.add_done_callback``; ``as_completed`` has no per-wait time
+    limit, which the deadlines need).  A task past its limit is cancelled and the worker running it
+    killed at once (a running Python thread cannot be stopped any other way; ``restart_workers``
+    would first wait seconds for it to finish); its nanny starts a fresh worker, and without a
+    nanny the tasks continue on the others.  The function and items travel by (cloud)pickle, so
+    ``fn`` must be importable on the workers.
+    """
+
+    def __init__(self, address: str, connect_timeout: float = CONNECT_TIMEOUT):
+        if not isinstance(address, str) or not address.strip():
+            raise ValueError(f"the scheduler address must be a non-empty string such as tcp://host:8786, got {address!r}")
+        if not 0 < connect_timeout <= MAX_TIMEOUT:
+            raise ValueError(f"connect_timeout must be in (0, {MAX_TIMEOUT}] seconds, got {connect_timeout}")
+        self.address, self.connect_timeout = address.strip(), float(connect_timeout)
+
+    def connect(self):
+        """A ``distributed.Client`` of the scheduler, once it has a worker; :class:`BackendError` if that
+        takes longer than ``connect_timeout`` (twice, at most: the scheduler, then a worker)."""
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BackendError("the Dask backend needs the 'distributed' package: "
+                               "pip install 'eos-theory[dask]'") from None
+        wait = f"within {self.connect_timeout:g} s"
+        answer: list = []
+
+        def ask() -> None:  # in a thread of its own: this thread may already run an event loop (Jupyter)
+            try:
+                answer.append(asyncio.run(_identify(self.address, self.connect_timeout)))
+            except BaseException as exc:  # noqa: BLE001 - reported below, in the caller's thread
+                answer.append(exc)
+
+        asker = threading.Thread(target=ask, name="eos-theory dask probe", daemon=True)
+        asker.start()
+        asker.join(2 * self.connect_timeout + 1)  # connect, then read: each bounded by connect_timeout
+        reply = answer[0] if answer else TimeoutError("no answer")
+        if isinstance(reply, BaseException):
+            raise BackendError(f"no Dask scheduler answered at {self.address} {wait} "
+                               f"({type(reply).__name__}: {reply})")
+        if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+            raise BackendError(f"{self.address} answered, but not as a Dask scheduler")
+        try:
+            client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
+        except Exception as exc:  # noqa: BLE001 - e.g. the scheduler went away since it answered
+            raise BackendError(f"cannot connect a client to the Dask scheduler at {self.address}: "
+                               f"{type(exc).__name__}: {exc}") from None
+        try:
+            client.wait_for_workers(1, timeout=self.connect_timeout)
+        except Exception:  # noqa: BLE001 - a TimeoutError, by its documentation
+            self._close(client)
+            raise BackendError(f"the Dask scheduler at {self.address} has no worker {wait}") from None
+        return client
+
+    def execute(self, fn, items, timeout, done) -> None:
+        client = self.connect()
+        try:
+            self._execute(client, fn, items, timeout, done)
+        finally:
+            self._close(client)
+
+    def _execute(self, client, fn, items, timeout, done) -> None:
+        finished: queue.SimpleQueue = queue.SimpleQueue()  # futures, put there by their done-callbacks
+        pending, running = deque(range(len(items))), {}  # running: key -> (future, index, submitted at)
+        try:
+            while pending or running:
+                free = self._threads(client) - len(running)
+                if free <= 0 and not running:
+                    self._starved(client, items, pending, done)
+                    continue
+                while pending and free > 0:
+                    i = pending.popleft()
+                    future = client.submit(_remote, fn, items[i], pure=False)
+                    running[future.key] = (future, i, time.perf_counter())
+                    future.add_done_callback(finished.put)
+                    free -= 1
+                left = _POLL if timeout is None else min(t + timeout for _, _, t in running.values()) - time.perf_counter()
+                ready = []
+                try:
+                    ready.append(finished.get(timeout=min(max(left, 0), _POLL)))
+                    while True:  # everything that finished meanwhile, before any deadline is judged
+                        ready.append(finished.get_nowait())
+                except queue.Empty:
+                    pass
+                for future in ready:
+                    if future.key in running:  # else it was stopped by its deadline: reported already
+                        _, i, started = running.pop(future.key)
+                        done(i, self._outcome(future, started))
+                if timeout is not None:
+                    for key, (future, i, started) in list(running.items()):
+                        spent = time.perf_counter() - started
+                        if spent >= timeout:
+                            del running[key]
+                            self._stop(client, future)
+                            done(i, Outcome(error=time_limit_error(timeout), seconds=spent, timed_out=True))
+        except BaseException:  # KeyboardInterrupt included: nothing of ours keeps running on the cluster
+            client.cancel([f for f, _, _ in running.values()], force=True)
+            raise
+
+    def _starved(self, client, items, pending: deque, done) -> None:
+        """No worker thread at all (workers restarting or gone): wait for one, else fail the rest."""
+        try:
+            client.wait_for_workers(1, timeout=self.connect_timeout)
+        except Exception:  # noqa: BLE001 - a TimeoutError
+            while pending:
+                done(pending.popleft(), Outcome(error=f"no Dask worker left at {self.address} to run this task"))
+
+    @staticmethod
+    def _threads(client) -> int:
+        return sum(client.nthreads().values())
+
+    @staticmethod
+    def _outcome(future, started: float) -> Outcome:
+        try:
+            return pickle.loads(future.result())
+        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - _remote raises nothing: the cluster lost it
+            return Outcome(error=f"the Dask cluster lost this task: {type(exc).__name__}: {exc}",
+                           seconds=time.perf_counter() - started)
+
+    @staticmethod
+    def _stop(client, future) -> None:
+        """Cancel an overdue task and kill the worker that runs it (its nanny starts a fresh one)."""
+        try:
+            holders = [w for w, keys in client.processing().items() if future.key in keys]
+        except Exception:  # noqa: BLE001 - the worker may be gone already
+            holders = []
+        client.cancel([future], force=True)
+        if holders:
+            try:
+                client.run(_exit_worker, workers=holders)
+            except Exception:  # noqa: BLE001 - the connection drops as the worker dies: expected
+                pass
+
+    def _close(self, client) -> None:
+        try:
+            client.close(timeout=self.connect_timeout)
+        except Exception:  # noqa: BLE001 - the results are in; a scheduler that vanished cannot spoil them
+            pass

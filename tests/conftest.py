@@ -57,3 +57,16 @@ def registry_results():
     from eos_theory import registry
 
     return registry.run_all(registry.claims())
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A Dask LocalCluster for the Dask backend: 2 worker processes (with nannies), 1 thread each, its
+    dashboard on a free port (":0"; None would mean the default 8787, which another session may hold).
+
+    Module-scoped, and its tests come last in their modules: the cluster's scheduler runs in threads
+    of this process, and the local backend forks worker processes, which must not happen while
+    other threads may hold locks.  Skipped only when dask.distributed cannot be imported."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0") as cluster:
+        yield cluster

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -230,3 +231,84 @@ def test_workers_do_not_outlive_a_parent_killed_outright(tmp_path):
     while not gone(worker):  # the worker is killed by the kernel and then reaped by init
         assert time.monotonic() < deadline, "the worker outlived its parent"
         time.sleep(0.05)
+
+
+# -- the Dask backend, against a LocalCluster ---------------------------------------------------
+# Dask workers import the task function by name, so these tasks are builtins and library functions
+# (this test module is not importable there).
+
+
+def _clients(cluster) -> set:
+    return set(cluster.scheduler.clients)
+
+
+def test_dask_runs_in_order_reports_errors_and_closes_its_client(dask_cluster):
+    before = _clients(dask_cluster)
+    backend = executor.Dask(dask_cluster.scheduler_address)
+    seen = []
+    outcomes = executor.run(int, ["7", "x", "-3", "8"], backend=backend, timeout=GENEROUS,
+                            progress=lambda i, o: seen.append(i))
+    assert [o.value for o in outcomes] == [7, None, -3, 8]
+    assert outcomes[1].error == "ValueError: invalid literal for int() with base 10: 'x'"
+    assert sorted(seen) == [0, 1, 2, 3]
+    assert _clients(dask_cluster) == before  # the client connected for the run is gone
+
+
+def test_dask_and_local_backends_give_the_same_outcomes(dask_cluster):
+    items = [str(k) if k % 3 else f"{k}!" for k in range(9)]
+
+    def view(outcomes):
+        return [(o.value, o.error, o.timed_out) for o in outcomes]
+
+    serial = view(executor.run(int, items))
+    assert serial == view(executor.run(int, items, backend=executor.Dask(dask_cluster.scheduler_address)))
+
+
+def test_dask_unpicklable_result_is_that_tasks_error_only(dask_cluster):
+    outcomes = executor.run(eval, ["lambda: 1", "2"], backend=executor.Dask(dask_cluster.scheduler_address))
+    assert outcomes[0].error.startswith("result could not be sent back: ")
+    assert outcomes[1].value == 2 and outcomes[1].error is None
+
+
+def test_dask_task_past_its_limit_is_stopped_its_worker_replaced_and_the_others_run(dask_cluster):
+    backend = executor.Dask(dask_cluster.scheduler_address)
+    start = time.monotonic()
+    outcomes = executor.run(time.sleep, [60, 0.1, 0.2, 0.1], backend=backend, timeout=1)
+    assert time.monotonic() - start < GENEROUS
+    assert outcomes[0].timed_out and outcomes[0].error == "time limit of 1 s exceeded" and outcomes[0].seconds >= 1
+    assert [(o.error, o.timed_out) for o in outcomes[1:]] == [(None, False)] * 3
+    # the killed worker's nanny starts a fresh one: the cluster runs the next job on two workers again
+    client = backend.connect()
+    try:
+        client.wait_for_workers(2, timeout=GENEROUS)
+    finally:
+        client.close()
+    assert [o.value for o in executor.run(abs, [-1, -2], backend=backend)] == [1, 2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:{port}", "nonsense", "foo://127.0.0.1:{port}"])
+def test_dask_unreachable_scheduler_is_a_backend_error_within_the_connect_timeout(address):
+    pytest.importorskip("distributed")
+    backend = executor.Dask(address.format(port=_free_port()), connect_timeout=1)
+    start = time.monotonic()
+    with pytest.raises(executor.BackendError, match="no Dask scheduler answered at "):
+        executor.run(abs, [1], backend=backend)
+    assert time.monotonic() - start < 1 + GENEROUS / 10  # one connect timeout, and some slack for a loaded machine
+
+
+@pytest.mark.parametrize("kwargs", [{"address": ""}, {"address": 8786}, {"address": "tcp://h:1", "connect_timeout": 0}])
+def test_dask_bad_arguments_are_rejected(kwargs):
+    with pytest.raises(ValueError):
+        executor.Dask(**kwargs)
+
+
+def test_dask_without_distributed_installed_says_how_to_get_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now raises ImportError
+    with pytest.raises(executor.BackendError, match=r"pip install 'eos-theory\[dask\]'"):
+        executor.Dask("tcp://127.0.0.1:8786").connect()
