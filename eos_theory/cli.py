@@ -92,10 +92,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
-    """-j (default: every core this process may use) and --timeout, read as exact numbers and checked."""
-    from .executor import MAX_TIMEOUT, cores
-    from .numerics import exact
+def _jobs(args: argparse.Namespace) -> int:
+    """-j: a positive whole number of worker processes (default: every core this process may use)."""
+    from .executor import cores
 
     try:
         jobs = cores() if args.jobs is None else int(args.jobs)
@@ -103,6 +102,15 @@ def _jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
         jobs = 0
     if jobs < 1:
         raise UsageError(f"-j must be a positive whole number of worker processes, got {args.jobs!r}")
+    return jobs
+
+
+def _jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
+    """-j (see :func:`_jobs`) and --timeout, read as an exact number and checked."""
+    from .executor import MAX_TIMEOUT
+    from .numerics import exact
+
+    jobs = _jobs(args)
     timeout = exact(args.timeout, "--timeout")
     if not 0 < timeout <= MAX_TIMEOUT:
         raise UsageError(f"--timeout must be > 0 and at most {MAX_TIMEOUT} seconds, got {args.timeout}")
@@ -413,7 +421,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     """The regime atlas: float64 GD over a grid of (e, r), locally or on a Dask cluster."""
     from . import atlas, executor
     from .decimals import exact_string
-    from .executor import BackendError, cores
+    from .executor import BackendError
 
     try:
         n_e, n_r = (int(v) for v in args.grid)
@@ -423,12 +431,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         raise UsageError(f"--grid N M: two whole numbers >= 1 (N values of e, M values of r), got {' '.join(args.grid)}")
     if args.scheduler is not None and args.jobs is not None:
         raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
-    try:
-        jobs = cores() if args.jobs is None else int(args.jobs)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        raise UsageError(f"-j must be a positive whole number of worker processes, got {args.jobs!r}")
+    jobs = _jobs(args)
     start = atlas.Start(count=args.starts, seed=args.seed)
     work = atlas.plan(args.e_range, args.r_range, (n_e, n_r), steps=args.steps, start=start)  # checked before any run
     out = Path(args.out)
