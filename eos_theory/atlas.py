@@ -62,7 +62,7 @@ from .model import InputError
 from .numerics import Problem, check_count, exact
 
 __all__ = ["Atlas", "CATEGORIES", "Chunk", "ChunkResult", "KINDS", "Plan", "Start", "boundaries", "chunks", "compute",
-           "crisis", "draw", "execute", "grid", "plan", "run_chunk", "save", "time_limit"]
+           "crisis", "execute", "grid", "plan", "run_chunk", "save", "time_limit"]
 
 KINDS = ("minimum", "periodic", "chaotic", "divergent", "unbounded", "not converged")  #: codes 0 … 5 of ``Atlas.kind``
 MINIMUM, PERIODIC, CHAOTIC, DIVERGENT, UNBOUNDED, NOT_CONVERGED = range(len(KINDS))
@@ -578,58 +578,3 @@ def save(atlas: Atlas, path) -> None:
                         lyapunov=atlas.lyapunov, stop_step=atlas.stop_step, theta0=atlas.theta0,
                         theta=atlas.theta, meta=np.array(json.dumps(atlas.meta(), ensure_ascii=False)))
     write_bytes_atomic(path, buffer.getvalue())
-
-
-_COLOURS = ("#4daf4a", "#377eb8", "#80b1d3", "#bebada", "#8dd3c7", "#ffd92f", "#e41a1c", "0.15", "#8c510a", "0.8")
-
-
-def draw(atlas: Atlas, path) -> None:
-    """The phase diagram (one column wide), with the closed-form boundaries over it; format from the suffix."""
-    from .plots import WIDTH, _draw
-
-    _draw(_draw_atlas, atlas, path, (WIDTH, 4.3))
-
-
-def _draw_atlas(fig, a: Atlas) -> None:
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.patches import Patch
-
-    ax = fig.add_subplot()
-    cat = a.categories()
-    cmap = ListedColormap(_COLOURS)
-    norm = BoundaryNorm(np.arange(len(CATEGORIES) + 1) - 0.5, cmap.N)
-    ax.pcolormesh(_edges(a.e), _edges(a.r), cat, cmap=cmap, norm=norm, rasterized=True)
-    (e_lo, e_hi), (r_lo, r_hi) = (float(v) for v in a.e_range), (float(v) for v in a.r_range)
-    b = boundaries()
-    for key, style, label in (("edge", "--", "e = 1"), ("along", ":", "e = √5 − 1"), ("crisis", "-.", "e = 2 (crisis)")):
-        x = float(b[key])
-        if e_lo <= x <= e_hi:
-            ax.axvline(x, color="k", ls=style, lw=0.9, label=label)
-    across = sp.lambdify(analysis.r, b["across"], "numpy")
-    rr = np.linspace(min(r_lo, r_hi), max(r_lo, r_hi), 2001)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ee = np.where(rr * (rr - 1) > 0, across(rr), np.nan)
-    ee[(ee < e_lo) | (ee > e_hi)] = np.nan
-    ax.plot(ee, rr, color="k", lw=1.1, label="r(r − 1)(e − 1) = 2")
-    if r_lo < 1 and r_hi > 0:
-        ax.axhspan(max(r_lo, 0), min(r_hi, 1), facecolor="none", edgecolor="0.4", hatch="////", lw=0,
-                   label="0 < r < 1 (e not control)")
-    ax.set(xlim=(a.e[0], a.e[-1]), ylim=(a.r[0], a.r[-1]), xlabel="e = ηEω₁", ylabel="r = ω₂/ω₁")
-    if a.start.count == 0:
-        starts = f"from θ = ({a.start.axis:g}, {a.start.transverse:g})"
-    else:
-        starts = f"{a.start.count} random starts per cell: the most frequent label"
-    ax.set_title(f"Regimes of float64 GD, {a.steps} steps\n{starts}")
-    present = sorted(set(cat.ravel().tolist()))
-    handles = [Patch(facecolor=_COLOURS[c], edgecolor="0.3", lw=0.3, label=CATEGORIES[c]) for c in present]
-    lines, labels = ax.get_legend_handles_labels()
-    fig.legend(handles + lines, [h.get_label() for h in handles] + labels, loc="outside lower center", ncol=2,
-               frameon=False, handlelength=1.4, columnspacing=0.8, fontsize=7)
-
-
-def _edges(v: np.ndarray) -> np.ndarray:
-    """Cell edges around equally spaced centres (one centre: a cell of width 1)."""
-    if len(v) == 1:
-        return np.array([v[0] - 0.5, v[0] + 0.5])
-    h = (v[-1] - v[0]) / (len(v) - 1)
-    return np.concatenate([v - h / 2, [v[-1] + h / 2]])

@@ -419,7 +419,7 @@ def _describe_check(chk: dict) -> str:
 
 def cmd_atlas(args: argparse.Namespace) -> int:
     """The regime atlas: float64 GD over a grid of (e, r), locally or on a Dask cluster."""
-    from . import atlas, executor
+    from . import atlas, executor, plots
     from .decimals import exact_string
     from .executor import BackendError
 
@@ -459,7 +459,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         return EXIT_UNEXPECTED
     try:
         atlas.save(result, data_path)
-        atlas.draw(result, figure_path)
+        plots.draw_atlas(result, figure_path)
     except OSError as exc:
         raise _output_error("--out", exc.filename if exc.filename is not None else args.out, exc) from None
     where = args.scheduler if args.scheduler is not None else f"{jobs} local process{'es' if jobs > 1 else ''}"

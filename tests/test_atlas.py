@@ -24,7 +24,7 @@ import sympy as sp
 from mpmath import mpf
 
 from clitools import one_line_error, run
-from eos_theory import analysis, atlas, escape, executor
+from eos_theory import analysis, atlas, escape, executor, plots
 from eos_theory.model import InputError
 from eos_theory.numerics import Problem
 
@@ -332,13 +332,13 @@ def test_save_writes_the_arrays_and_the_meta(tmp_path, small_serial):
 
 @pytest.mark.parametrize("fmt, magic", [("png", PNG), ("pdf", PDF)])
 def test_draw_writes_the_phase_diagram(tmp_path, small_serial, fmt, magic):
-    atlas.draw(small_serial, tmp_path / f"a.{fmt}")
+    plots.draw_atlas(small_serial, tmp_path / f"a.{fmt}")
     assert (tmp_path / f"a.{fmt}").read_bytes().startswith(magic)
 
 
 def test_draw_refuses_other_formats(tmp_path, small_serial):
     with pytest.raises(InputError):
-        atlas.draw(small_serial, tmp_path / "a.svg")
+        plots.draw_atlas(small_serial, tmp_path / "a.svg")
 
 
 # -- the command ----------------------------------------------------------------------------------
