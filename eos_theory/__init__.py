@@ -4,14 +4,22 @@ progressive sharpening to the edge of stability" (Agarwala, Pedregosa, Penningto
 Layers, each depending only on those above it:
 
 * :mod:`~eos_theory.notation` – the paper's symbols and LaTeX printing;
-* :mod:`~eos_theory.model` – a model z(θ) with loss L(z), and everything derived from it;
+* :mod:`~eos_theory.model` – a model z(θ) with loss L(z), and everything derived from it (also for
+  a symbolic number of parameters);
 * :mod:`~eos_theory.maps` – the quadratic model in eigenbasis and reduced 2-D coordinates;
 * :mod:`~eos_theory.analysis` – fixed points, stability and period-2 orbits of the 2-D map;
-* :mod:`~eos_theory.numerics` – high-precision and interval arithmetic in parameter space;
-  :mod:`~eos_theory.escape` – proven escape regions of GD and rigorous membership tests;
-  :mod:`~eos_theory.dynamics` – what a bounded GD run did (converged, periodic, diverged, not converged);
-* :mod:`~eos_theory.proof` and :mod:`~eos_theory.registry` – exact proof steps, and the claims;
-* :mod:`~eos_theory.cli` – the ``eos-theory`` command.
+* :mod:`~eos_theory.numerics` – exact parsing, high-precision and interval arithmetic in parameter
+  space; :mod:`~eos_theory.decimals` – printed digits that are certified;
+* :mod:`~eos_theory.escape` – proven escape regions; :mod:`~eos_theory.dynamics` – bounded GD runs
+  that say what happened;
+* :mod:`~eos_theory.chaos` and :mod:`~eos_theory.stats` – attractors past the period-2 window:
+  cycles proved, chaos and escape measured with confidence intervals; :mod:`~eos_theory.atlas` –
+  the regime over a grid of parameters;
+* :mod:`~eos_theory.executor` (and :mod:`~eos_theory.transport`) – the one way to fan work out, to
+  local processes or a Dask cluster;
+* :mod:`~eos_theory.proof` and :mod:`~eos_theory.registry` – exact proof steps, the claims, the audit;
+* :mod:`~eos_theory.cli`, :mod:`~eos_theory.latex`, :mod:`~eos_theory.plots` – the ``eos-theory``
+  command, the LaTeX document and the figures; :mod:`~eos_theory.files` – the one atomic writer.
 """
 
 __version__ = "0.1.0"
