@@ -73,7 +73,8 @@ def decimal_string(value, digits: int = 30) -> str:
 def exact_string(value) -> str:
     """An exact rational in its shortest exact form: a terminating decimal, else ``p/q``.
 
-    For echoing inputs: 1e300 prints as ``1e+300``, not as 301 digits; 1/3 stays ``1/3``.
+    For echoing inputs: 1e300 prints as ``1e+300``, not as 301 digits; 1/3 stays ``1/3``; a terminating
+    decimal much longer than its fraction prints as the fraction (2⁻¹⁸ as ``1/262144``, 1/8 as ``0.125``).
     """
     q = exact(value)
     den = q.denominator
@@ -84,7 +85,9 @@ def exact_string(value) -> str:
         return f"{q.numerator}/{q.denominator}"
     d, _ = _round(q, q.numerator.bit_length() + q.denominator.bit_length())  # enough digits: exact
     significant = len("".join(map(str, d.as_tuple().digits)).rstrip("0"))
-    return _render(d, max(significant, 20), True)  # integers up to 20 digits in full
+    text = _render(d, max(significant, 20), True)  # integers up to 20 digits in full
+    fraction = f"{q.numerator}/{q.denominator}"
+    return fraction if q.denominator != 1 and len(text) > len(fraction) + 4 else text  # 1/262144, not 3.814697265625e-6
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from eos_theory.decimals import MAX_DIGITS, MIN_DIGITS, Uncertified, check_digits, decimal_string, exact_string
@@ -139,6 +139,7 @@ def test_every_root_expression_is_correctly_rounded(a, b, c, digits):
 
 
 @given(rationals)
+@example(Fraction(1, 262144))  # found by exploration: 2⁻¹⁸ = 3.814697265625e-6 is longer than its fraction
 def test_exact_string_is_exact(q):
     s = exact_string(q)
     assert Fraction(s) == q
