@@ -592,8 +592,10 @@ def build_parser() -> argparse.ArgumentParser:
         "multiplier reaches −1; p = 1, 2, 4, …: e = 1, √5 − 1, …), their Feigenbaum ratios, the accumulation point "
         "of the thresholds (onset of chaos, extrapolated with Feigenbaum's δ, with an error estimate) and the "
         "boundary crisis e = 2 (exact). Thresholds past √5 − 1 come from Newton's method at two precisions "
-        "(D + 10 and 2D + 20 digits); up to p = 512 each is then proved by interval arithmetic (Krawczyk), and the "
-        "digits shown are certified. Every threshold says how its digits are known.",
+        "(D + 10 and 2D + 20 digits); each is then proved by interval arithmetic (Krawczyk: a box holding exactly one "
+        "solution), and the digits shown are certified. Every threshold says how its digits are known (digits that "
+        "are not certified, if the certification fails or the time budget is spent, are those two precisions agree "
+        "on).",
         epilog="With --json, stdout is one JSON object {\"thresholds\": [{\"period\", \"e\", \"digits\", "
         "\"evidence\"}], \"feigenbaum\": [{\"periods\", \"ratio\", \"digits\"}], \"chaos_onset\": {\"e\", "
         "\"error\"}, \"crisis\": {\"e\", \"exact\"}}: numbers are decimal strings, \"digits\" is how many "
