@@ -198,7 +198,8 @@ RATIOS = ("4.54293", "4.64120", "4.66318", "4.66791", "4.66893", "4.66914", "4.6
     "started from the Feigenbaum extrapolation; agreeing digits between the precisions; δ cited",
 )
 def feigenbaum(p: Proof) -> None:
-    p.states(sp.Eq(sp.Symbol("delta"), sp.Limit(sp.Symbol("delta_k"), sp.Symbol("k"), sp.oo)))
+    e_k = sp.Symbol("e_k")
+    p.states(sp.Eq(sp.Symbol("E_k"), e_k + (e_k - sp.Symbol("e_{k-1}")) / (sp.Symbol("delta") - 1)))
     run = C.cascade(levels=9, digits=30)
     if not run.converged:
         raise AssertionError(f"Newton's method did not reach e_9: {run.reason}")
