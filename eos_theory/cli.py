@@ -429,13 +429,13 @@ def _print_cascade(data: dict) -> None:
     for row in data["thresholds"]:
         table.add_row(str(row["period"]), row["e"] or "-", str(row["digits"]), how[row["evidence"]])
     console.print(table)
-    ratios = Table(title="Feigenbaum ratios (e(p) − e(p/2))/(e(2p) − e(p))", title_justify="left",
-                   caption=f"they approach Feigenbaum's δ = {FEIGENBAUM_DELTA}…", caption_justify="left")
+    ratios = Table(title="Feigenbaum ratios (e(p) − e(p/2))/(e(2p) − e(p))", title_justify="left")
     for name in ("p/2, p, 2p", "ratio", "digits"):
         ratios.add_column(name, justify="right")
     for row in data["feigenbaum"]:
         ratios.add_row(", ".join(map(str, row["periods"])), row["ratio"] or "-", str(row["digits"]))
     console.print(ratios)
+    console.print(f"(they approach Feigenbaum's δ = {FEIGENBAUM_DELTA}…)")
     chaos = data["chaos_onset"]
     if chaos is not None:
         console.print(f"onset of chaos (accumulation of the thresholds) ≈ {chaos['e']} ± {chaos['error']}  "
