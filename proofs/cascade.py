@@ -240,6 +240,137 @@ def feigenbaum(p: Proof) -> None:
                     f"E_9 = {mp.nstr(e_inf, 15)}, |E_9 − E_8| = {mp.nstr(err, 3)}", required=10)
 
 
+# --------------------------------------------------------------------------------------------
+# The minimal polynomial of e_3 (exact, with a certificate)
+# --------------------------------------------------------------------------------------------
+
+#: m̂(s), s = (ε + 1)²: the factor of the period-4 eliminant that vanishes at (e_3 + 1)² (derived by
+#: cascade.minimal_polynomial_e3 from cascade.period4_eliminant; tests/test_cascade.py re-derives it)
+M_HAT = [8192, -387072, 7834624, -88031232, 585876512, -2158227720, 2211361312, 15958823175, -68871388441,
+         59290039854, 234882618673, -524807876277, -72612143404, 308406843576, 1539579145957, 0, -7984925229121]
+
+#: the certificate q(v) = v⁴ + c₃v³ + c₂v² + c₁v + c₀: c_k = (a_0 + a_1 s + … + a_15 s¹⁵)/d as (d, [a_0, …, a_15]),
+#: found by cascade.period4_certificate (PSLQ at 1500 digits) and checked exactly below
+CERTIFICATE = {
+    3: (24171295418745028811891643911022276276386430720000, [
+        55948328038543699783402447709657137988306568764561, -4126782349176816525780497481476768680780471456611,
+        -3175020620112253222005740610149057875915309944076, -2500535716358823998200990114576234546646480890740,
+        1060994063538466588181849590599739773194384084904, 916717518893080389940311590765718926229411038253,
+        -646130938507998442997196370048798612966591398296, 87031929200887573193818500631699701104421462282,
+        49356424108798069844817229121571723154138197499, -26383567917145154602647816720651627757662860424,
+        6160928242290620734187024673736386315290186232, -867171581999767293738126255274137795601487712,
+        80546560026787976159512610232308776676049920, -5158674113272538127629322193478446691601408,
+        220656607696441472758323569940645414017024, -4799191449038533570805790218334955855872
+    ]),
+    2: (5946138673011277087725344402111479963991061957120000, [
+        7739998279149227815493018714095683481071246169975517, -929978613363883242274061577276991092710958266839947,
+        -505181117948813466942709976821358122273612480288612, -896990356774428951371064691991741028053025467215260,
+        445990932883387254307496766384319170569449123627968, 213392149148637670391288372328033610493326302712641,
+        -208128726426826225209098878891505559972650013450452, 45961341579660892679048197955082339971583207081174,
+        9770190585634624324088955963723388067569654004923, -8329551118713006032303805396048603598063572624168,
+        2343340610831732163764354529524194718955684716664, -376847730449258650343542766255986641048091039584,
+        37319257588947682511551731117394005435303326720, -2222685805164357613399493664835374942938950656,
+        71429929491439804324971569695238668292200448, -907323149924614086291898054008618807681024
+    ]),
+    1: (217541658768705259307024795199200486487477876480000, [
+        7744963711250921414706535007510072487443704515439, 16885754252052978802529760307458235717713294496611,
+        171013683181406134347816350730183022652753784076, -19211073760868194514180199481132807248788605189260,
+        8656237556142739392889685677804324025092577835096, 1536146184927993337707478323521088440933753121747,
+        -2203118772820946562142903909398869940891601241704, 573193940406369639330051291834902694643130537718,
+        42128889640287017953847946300181365481274282501, -62903577984669628130474793228441217224045939576,
+        18077126492448093203617324158050008116730293768, -2774732088619617744931060405378196160207792288,
+        243576427409338430536676054627301858628910080, -10854721423370486539885945786776790551278592,
+        118251234348913546659988979906026273662976, 4799191449038533570805790218334955855872
+    ]),
+    0: (53515248057101493789528099619003319675919557614080000, [
+        -3305217013944688907169338363623582194565786747255517, 1950696365593976224414002603355508455665584110039947,
+        264860562994345699930076036067848134012607987488612, -839938401403732529619430475664982315581781419184740,
+        331387596691109224178226055088005933293507829972032, -17163052842951772179465179185089021120273169912641,
+        -19811250479489375202109143464307924336005397749548, 6856727988919684322861385442245851688220952918826,
+        -2451365485707817300195741929983140976736655604923, 1186579446567823413653996600121175999526868624168,
+        -404296232052635048740006622981283164394046316664, 85495436799707847250007833403799924583348639584,
+        -11389418594057569975856637928625154610906526720, 941614162232915639998272226414955963508550656,
+        -44317302127811402771506565707504933277800448, 907323149924614086291898054008618807681024
+    ]),
+}
+
+
+def certificate() -> list[sp.Expr]:
+    """c₃, c₂, c₁, c₀ as polynomials in s."""
+    s = C.s_sym
+    return [sum(sp.Integer(a) * s**i for i, a in enumerate(nums)) / d for d, nums in (CERTIFICATE[k] for k in (3, 2, 1, 0))]
+
+
+@claim(
+    "cascade-e3-minpoly",
+    title="the minimal polynomial of e_3 (exact, certificate)",
+    source=Source("derived"),
+    statement="(e_3 + 1)² is a root of m̂(s) = 8192s¹⁶ − 387072s¹⁵ + 7834624s¹⁴ − 88031232s¹³ + 585876512s¹² − "
+    "2158227720s¹¹ + 2211361312s¹⁰ + 15958823175s⁹ − 68871388441s⁸ + 59290039854s⁷ + 234882618673s⁶ − "
+    "524807876277s⁵ − 72612143404s⁴ + 308406843576s³ + 1539579145957s² − 7984925229121, which is irreducible over "
+    "ℚ: m̂ is the minimal polynomial of (e_3 + 1)², and m(ε) = m̂((ε + 1)²), irreducible of degree 32, is the "
+    "minimal polynomial of e_3, with exactly one root in the certified enclosure of e_3. Proof: y = (2 − ε)/3 + "
+    "(ε + 1)v conjugates f to F(v) = s(v³ − v/3) + 2(s − 9)/27 with s = (ε + 1)²; a quartic q(v) with "
+    "coefficients in ℚ[s]/(m̂) (a certificate) has q(F(v)) ≡ 0 mod q and Res_v(q, F') ≡ −1, so at a root of m̂ "
+    "the map F sends roots of q to roots of q and the product of F' over them is −1; at the root of m̂ in the "
+    "enclosure of (e_3 + 1)², interval arithmetic finds four real roots of q that F permutes in one 4-cycle, one "
+    "of them in the Krawczyk box of e_3, whose uniqueness makes that root (e_3 + 1)².",
+    method="exact: the conjugacy derived from the axis map; irreducibility by factorisation over ℚ; the "
+    "certificate's two identities by normal forms in ℚ[s]/(m̂)[v]/(q) (a resultant as a 4×4 determinant); root "
+    "counts by Sturm sequences; interval: Krawczyk for e_3, sign changes and images of the four roots at 200 "
+    "digits. m̂ was derived as a factor of the period-4 eliminant by modular elimination and q by PSLQ "
+    "(cascade.period4_eliminant, cascade.period4_certificate); the proof does not depend on how they were found",
+)
+def e3_minpoly(p: Proof) -> None:
+    s, v = C.s_sym, C.v_sym
+    m_hat = sp.Poly(M_HAT, s)
+    p.states(sp.Eq(m_hat.as_expr(), 0))
+    f = axis_map()
+    h, F, F_eps = C.conjugate_map()
+    conj = "f(h(v)) = h(F(v)) for h(v) = (2 − ε)/3 + (ε + 1)v, and f'(h(v)) = F'(v) (h is affine)"
+    p.equal(conj, sp.Matrix([f.subs(y, h), sp.diff(f, y).subs(y, h)]),
+            sp.Matrix([h.subs(v, F_eps), sp.diff(F_eps, v)]))
+    p.equal("F(v) = s(v³ − v/3) + 2(s − 9)/27 with s = (ε + 1)²", sp.Matrix([F, F_eps]),
+            sp.Matrix([s * (v**3 - v / 3) + 2 * (s - 9) / 27, (s * (v**3 - v / 3) + 2 * (s - 9) / 27).subs(
+                s, (eps + 1) ** 2)]))
+    irreducible = "m̂ is irreducible over ℚ"
+    p.check(irreducible, sp.factor_list(m_hat.as_expr())[1], [(m_hat.as_expr(), 1)], "sympy.factor_list over ℚ")
+    m_eps = sp.expand(m_hat.as_expr().subs(s, (eps + 1) ** 2))
+    p.check("m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32", [len(sp.factor_list(m_eps)[1]),
+            sp.degree(m_eps, eps)], [1, 32], "sympy.factor_list over ℚ")
+    q_of_F, res = C.certificate_checks(m_hat, certificate())
+    exact_q = ("q(F(v)) ≡ 0 modulo q and m̂: at every root of m̂, F maps the roots of q to roots of q", 
+               "Res_v(q, F') = Π F'(v_i) over the roots of q ≡ −1 modulo m̂")
+    p.check(exact_q[0], q_of_F, 0, "normal form in ℚ[v, s] modulo the Gröbner basis {q, m̂}")
+    p.check(exact_q[1], res, -1, "determinant of multiplication by F' on ℚ[s]/(m̂)[v]/(q), reduced modulo m̂")
+    run = C.cascade(levels=3, digits=30)
+    cert = C.certify_threshold(run.thresholds[2], 30)
+    if not cert.proved:
+        raise AssertionError(f"e_3 not certified: {cert.describe()}")
+    box = "the Krawczyk box X of e_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
+    p.interval(box, cert.describe())
+    orbit = C.certificate_orbit(m_hat, certificate(), cert)
+    p.check("m̂ has exactly one real root s_r in {(ε + 1)² : ε in X}", orbit.roots_in_box, 1,
+            "Sturm count of m̂ between the exact ends")
+    four = ("at s_r, q changes sign across four disjoint intervals (its four real roots), F maps each interval "
+            "into a neighbourhood meeting the next one only (1 → 2 → 3 → 4 → 1), and h maps the first into X")
+    if not (orbit.one_four_cycle and orbit.inside_box):
+        raise AssertionError(f"interval check failed: {orbit}")
+    with mp.workdps(15):
+        p.interval(four, f"at 200 digits, s_r in an isolating interval of width < 1e-100; root intervals of "
+                   f"half-width 1e-45 around {', '.join(mp.nstr(mp.mpf(J.mid), 12) for J in orbit.intervals)}; "
+                   f"cycle {orbit.cycle}")
+    lo, hi = (sp.Rational(exact(mp.make_mpf(end))) for end in (cert.krawczyk.image[1]._mpi_))
+    p.check("m has exactly one real root in the certified enclosure of e_3", sp.Poly(m_eps, eps).count_roots(lo, hi),
+            1, "Sturm count")
+    unique = ("at s_r the root v_r of q in the first interval lies on a 4-cycle of F with multiplier Π F' = −1, so "
+              "y_r = h(v_r) solves f⁴(y) = y, (f⁴)'(y) = −1 with (y_r, √s_r − 1) in X: by uniqueness it is "
+              "(y*, e_3), so s_r = (e_3 + 1)²")
+    p.infer(unique, (conj, *exact_q, box, four))
+    p.infer("m̂((e_3 + 1)²) = 0 and m(e_3) = 0 with m̂ and m irreducible: they are the minimal polynomials",
+            (unique, irreducible, "m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32"))
+
+
 if __name__ == "__main__":
     from eos_theory.registry import print_proof
 

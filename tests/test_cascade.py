@@ -283,3 +283,67 @@ def test_a_run_that_did_not_converge_exits_one_and_says_so(capsys, monkeypatch):
     code, out, err = run(capsys, "cascade", "--levels", "4", "--json")
     assert code == 1 and "not converged" in err and "level 3" in err
     assert [r["period"] for r in json.loads(out)["thresholds"]] == [1, 2]
+
+
+# -- the minimal polynomial of e_3 --------------------------------------------------------------------
+
+
+def test_the_conjugate_map_depends_on_e_only_through_s():
+    h, F, F_eps = C.conjugate_map()
+    s, v = C.s_sym, C.v_sym
+    assert sp.expand(F - (s * (v**3 - v / 3) + 2 * (s - 9) / 27)) == 0
+    # f_ε and f_{−2−ε} are conjugate: F_eps is unchanged by ε ↦ −2 − ε
+    assert sp.expand(F_eps - F_eps.subs(eps, -2 - eps)) == 0
+    # the critical points of f sit at v = ∓1/3 (derivative of the reference map)
+    for crit in (-sp.Rational(1, 3), sp.Rational(1, 3)):
+        assert sp.expand(df_ref(h.subs(v, crit), eps)) == 0
+
+
+def test_the_derived_minimal_polynomial_is_the_one_the_claim_states():
+    """Derive, don't type: the modular elimination reproduces the claim's m̂ (about 7 s)."""
+    from eos_theory.proofs.cascade import M_HAT
+
+    D = C.period4_eliminant()
+    assert D.degree() == 72
+    factors = sp.factor_list(D.as_expr())[1]
+    assert sorted(sp.degree(g, eps) for g, _ in factors) == [32, 40]
+    assert C.minimal_polynomial_e3().all_coeffs() == M_HAT
+
+
+def test_the_minimal_polynomial_vanishes_at_e3_and_the_certificate_holds_its_orbit(run9):
+    from eos_theory.proofs.cascade import M_HAT, certificate
+
+    th = run9.thresholds[2]
+    with mp.workdps(300):
+        y3, e3, _ = C._newton(4, th.y, th.e, None)
+        s3 = (e3 + 1) ** 2
+        value = mp.polyval([mpf(c) for c in M_HAT], s3)
+        scale = mp.polyval([abs(mpf(c)) for c in M_HAT], s3)
+        assert abs(value) < scale * mpf(10) ** -280  # zero to the working precision, relative to the terms
+        # the certificate's quartic at s_3 has the e_3 orbit (in v = (y − (2 − ε)/3)/(ε + 1)) as its roots
+        q = [mpf(1)] + [_eval(c, s3) for c in certificate()]
+        Y = y3
+        for _ in range(4):
+            vk = (Y - (2 - e3) / 3) / (e3 + 1)
+            assert abs(mp.polyval(q, vk)) < mpf(10) ** -250
+            Y = f_ref(Y, e3)
+
+
+def _eval(c, s):
+    num, den = sp.fraction(sp.together(c))
+    return mp.polyval([mpf(int(a)) for a in sp.Poly(num, C.s_sym).all_coeffs()], s) / int(den)
+
+
+def test_a_wrong_certificate_or_polynomial_is_caught(run9):
+    from eos_theory.proofs.cascade import M_HAT, certificate
+
+    m_hat = sp.Poly(M_HAT, C.s_sym)
+    bad = certificate()
+    bad[3] += sp.Rational(1, 10**60)
+    q_of_F, res = C.certificate_checks(m_hat, bad)
+    assert q_of_F != 0 and res != -1
+    cert = C.certify_threshold(run9.thresholds[2], 30)
+    wrong = sp.Poly(M_HAT[:-1] + [M_HAT[-1] + 1], C.s_sym)  # a nearby polynomial: no root in the box
+    assert C.certificate_orbit(wrong, certificate(), cert).roots_in_box == 0
+    good = C.certificate_orbit(m_hat, certificate(), cert)
+    assert good.roots_in_box == 1 and good.one_four_cycle and good.inside_box
