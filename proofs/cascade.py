@@ -6,6 +6,7 @@ import sympy as sp
 from mpmath import mp
 
 from eos_theory import cascade as C
+from eos_theory import minpoly as A
 from eos_theory.analysis import axis_map, eps, y
 from eos_theory.decimals import common_string
 from eos_theory.numerics import agreeing_digits, exact
@@ -245,12 +246,12 @@ def feigenbaum(p: Proof) -> None:
 # --------------------------------------------------------------------------------------------
 
 #: m̂(s), s = (ε + 1)²: the factor of the period-4 eliminant that vanishes at (e_3 + 1)² (derived by
-#: cascade.minimal_polynomial_e3 from cascade.period4_eliminant; tests/test_cascade.py re-derives it)
+#: minpoly.minimal_polynomial_e3 from minpoly.period4_eliminant; tests/test_cascade.py re-derives it)
 M_HAT = [8192, -387072, 7834624, -88031232, 585876512, -2158227720, 2211361312, 15958823175, -68871388441,
          59290039854, 234882618673, -524807876277, -72612143404, 308406843576, 1539579145957, 0, -7984925229121]
 
 #: the certificate q(v) = v⁴ + c₃v³ + c₂v² + c₁v + c₀: c_k = (a_0 + a_1 s + … + a_15 s¹⁵)/d as (d, [a_0, …, a_15]),
-#: found by cascade.period4_certificate (PSLQ at 1500 digits) and checked exactly below
+#: found by minpoly.period4_certificate (PSLQ at 1500 digits) and checked exactly below
 CERTIFICATE = {
     3: (24171295418745028811891643911022276276386430720000, [
         55948328038543699783402447709657137988306568764561, -4126782349176816525780497481476768680780471456611,
@@ -297,7 +298,7 @@ CERTIFICATE = {
 
 def certificate() -> list[sp.Expr]:
     """c₃, c₂, c₁, c₀ as polynomials in s."""
-    s = C.s_sym
+    s = A.s_sym
     return [sum(sp.Integer(a) * s**i for i, a in enumerate(nums)) / d for d, nums in (CERTIFICATE[k] for k in (3, 2, 1, 0))]
 
 
@@ -319,14 +320,14 @@ def certificate() -> list[sp.Expr]:
     "certificate's two identities by normal forms in ℚ[s]/(m̂)[v]/(q) (a resultant as a 4×4 determinant); root "
     "counts by Sturm sequences; interval: Krawczyk for e_3, sign changes and images of the four roots at 200 "
     "digits. m̂ was derived as a factor of the period-4 eliminant by modular elimination and q by PSLQ "
-    "(cascade.period4_eliminant, cascade.period4_certificate); the proof does not depend on how they were found",
+    "(minpoly.period4_eliminant, minpoly.period4_certificate); the proof does not depend on how they were found",
 )
 def e3_minpoly(p: Proof) -> None:
-    s, v = C.s_sym, C.v_sym
+    s, v = A.s_sym, A.v_sym
     m_hat = sp.Poly(M_HAT, s)
     p.states(sp.Eq(m_hat.as_expr(), 0))
     f = axis_map()
-    h, F, F_eps = C.conjugate_map()
+    h, F, F_eps = A.conjugate_map()
     conj = "f(h(v)) = h(F(v)) for h(v) = (2 − ε)/3 + (ε + 1)v, and f'(h(v)) = F'(v) (h is affine)"
     p.equal(conj, sp.Matrix([f.subs(y, h), sp.diff(f, y).subs(y, h)]),
             sp.Matrix([h.subs(v, F_eps), sp.diff(F_eps, v)]))
@@ -338,7 +339,7 @@ def e3_minpoly(p: Proof) -> None:
     m_eps = sp.expand(m_hat.as_expr().subs(s, (eps + 1) ** 2))
     p.check("m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32", [len(sp.factor_list(m_eps)[1]),
             sp.degree(m_eps, eps)], [1, 32], "sympy.factor_list over ℚ")
-    q_of_F, res = C.certificate_checks(m_hat, certificate())
+    q_of_F, res = A.certificate_checks(m_hat, certificate())
     exact_q = ("q(F(v)) ≡ 0 modulo q and m̂: at every root of m̂, F maps the roots of q to roots of q", 
                "Res_v(q, F') = Π F'(v_i) over the roots of q ≡ −1 modulo m̂")
     p.check(exact_q[0], q_of_F, 0, "normal form in ℚ[v, s] modulo the Gröbner basis {q, m̂}")
@@ -349,7 +350,7 @@ def e3_minpoly(p: Proof) -> None:
         raise AssertionError(f"e_3 not certified: {cert.describe()}")
     box = "the Krawczyk box X of e_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
     p.interval(box, cert.describe())
-    orbit = C.certificate_orbit(m_hat, certificate(), cert)
+    orbit = A.certificate_orbit(m_hat, certificate(), cert)
     p.check("m̂ has exactly one real root s_r in {(ε + 1)² : ε in X}", orbit.roots_in_box, 1,
             "Sturm count of m̂ between the exact ends")
     four = ("at s_r, q changes sign across four disjoint intervals (its four real roots), F maps each interval "

@@ -17,6 +17,7 @@ from mpmath import iv, mp, mpf
 
 from clitools import one_line_error, run
 from eos_theory import cascade as C
+from eos_theory import minpoly as A
 from eos_theory.analysis import axis_map, eps, y
 from eos_theory.model import InputError
 from eos_theory.numerics import agreeing_digits, exact, iv_workdps, krawczyk
@@ -289,8 +290,8 @@ def test_a_run_that_did_not_converge_exits_one_and_says_so(capsys, monkeypatch):
 
 
 def test_the_conjugate_map_depends_on_e_only_through_s():
-    h, F, F_eps = C.conjugate_map()
-    s, v = C.s_sym, C.v_sym
+    h, F, F_eps = A.conjugate_map()
+    s, v = A.s_sym, A.v_sym
     assert sp.expand(F - (s * (v**3 - v / 3) + 2 * (s - 9) / 27)) == 0
     # f_ε and f_{−2−ε} are conjugate: F_eps is unchanged by ε ↦ −2 − ε
     assert sp.expand(F_eps - F_eps.subs(eps, -2 - eps)) == 0
@@ -303,11 +304,11 @@ def test_the_derived_minimal_polynomial_is_the_one_the_claim_states():
     """Derive, don't type: the modular elimination reproduces the claim's m̂ (about 7 s)."""
     from eos_theory.proofs.cascade import M_HAT
 
-    D = C.period4_eliminant()
+    D = A.period4_eliminant()
     assert D.degree() == 72
     factors = sp.factor_list(D.as_expr())[1]
     assert sorted(sp.degree(g, eps) for g, _ in factors) == [32, 40]
-    assert C.minimal_polynomial_e3().all_coeffs() == M_HAT
+    assert A.minimal_polynomial_e3().all_coeffs() == M_HAT
 
 
 def test_the_minimal_polynomial_vanishes_at_e3_and_the_certificate_holds_its_orbit(run9):
@@ -315,7 +316,7 @@ def test_the_minimal_polynomial_vanishes_at_e3_and_the_certificate_holds_its_orb
 
     th = run9.thresholds[2]
     with mp.workdps(300):
-        y3, e3, _ = C._newton(4, th.y, th.e, None)
+        y3, e3, _ = C.refine(4, th.y, th.e, None)
         s3 = (e3 + 1) ** 2
         value = mp.polyval([mpf(c) for c in M_HAT], s3)
         scale = mp.polyval([abs(mpf(c)) for c in M_HAT], s3)
@@ -331,19 +332,19 @@ def test_the_minimal_polynomial_vanishes_at_e3_and_the_certificate_holds_its_orb
 
 def _eval(c, s):
     num, den = sp.fraction(sp.together(c))
-    return mp.polyval([mpf(int(a)) for a in sp.Poly(num, C.s_sym).all_coeffs()], s) / int(den)
+    return mp.polyval([mpf(int(a)) for a in sp.Poly(num, A.s_sym).all_coeffs()], s) / int(den)
 
 
 def test_a_wrong_certificate_or_polynomial_is_caught(run9):
     from eos_theory.proofs.cascade import M_HAT, certificate
 
-    m_hat = sp.Poly(M_HAT, C.s_sym)
+    m_hat = sp.Poly(M_HAT, A.s_sym)
     bad = certificate()
     bad[3] += sp.Rational(1, 10**60)
-    q_of_F, res = C.certificate_checks(m_hat, bad)
+    q_of_F, res = A.certificate_checks(m_hat, bad)
     assert q_of_F != 0 and res != -1
     cert = C.certify_threshold(run9.thresholds[2], 30)
-    wrong = sp.Poly(M_HAT[:-1] + [M_HAT[-1] + 1], C.s_sym)  # a nearby polynomial: no root in the box
-    assert C.certificate_orbit(wrong, certificate(), cert).roots_in_box == 0
-    good = C.certificate_orbit(m_hat, certificate(), cert)
+    wrong = sp.Poly(M_HAT[:-1] + [M_HAT[-1] + 1], A.s_sym)  # a nearby polynomial: no root in the box
+    assert A.certificate_orbit(wrong, certificate(), cert).roots_in_box == 0
+    good = A.certificate_orbit(m_hat, certificate(), cert)
     assert good.roots_in_box == 1 and good.one_four_cycle and good.inside_box
