@@ -310,9 +310,10 @@ def cascade(levels: int = 7, digits: int = 30, max_seconds: float = 60.0,
     Feigenbaum extrapolation e_{k−1} + (e_{k−1} − e_{k−2})/δ, and Newton's method runs twice, at
     ``digits + 10`` digits and then, from that result, at twice as many, each in a local mp context
     and each until its step is below 10^(6 − precision); ``agree`` counts the digits on which the two
-    results agree (an estimate of the first one's error; the second is far more precise).  A level whose Newton run fails, whose result is not
-    inside (e_{k−1}, e_{k−1} + (e_{k−1} − e_{k−2})) (the cascade's gaps shrink), or that runs past
-    ``max_seconds`` ends the run with status "not converged" and the reason; the levels before it stand.
+    results agree (an estimate of the first one's error; the second is far more precise).  A level
+    whose Newton run fails, whose result is not inside (e_{k−1}, e_{k−1} + (e_{k−1} − e_{k−2})) (the
+    cascade's gaps shrink), or that runs past ``max_seconds`` ends the run with status "not
+    converged" and the reason; the levels before it stand.
     """
     levels = check_count(levels, "levels", least=1)
     if levels > MAX_LEVELS:
@@ -396,8 +397,9 @@ def certify(level: int, y_centre, e_centre, radius, dps: int, deadline: float | 
     """Krawczyk test for the period-2^(k−1) system on the box of half-width ``radius`` around (y, ε).
 
     The centre (y_centre, e_centre) is first refined by Newton's method at ``dps`` digits (it must be
-    accurate to well within ``radius``); the box is exact rationals around it, rounded outward.  Over the same box the speed dλ/dε = ∂λ/∂ε + ∂λ/∂y·y'(ε), y'(ε) = −(∂y_p/∂ε)/(∂y_p/∂y − 1)
-    (implicit function theorem on f^p(y) = y) is enclosed.
+    accurate to well within ``radius``); the box is exact rationals around it, rounded outward.  Over
+    the same box the speed dλ/dε = ∂λ/∂ε + ∂λ/∂y·y'(ε), y'(ε) = −(∂y_p/∂ε)/(∂y_p/∂y − 1) (implicit
+    function theorem on f^p(y) = y) is enclosed.
     """
     level = check_count(level, "level", least=1)
     period = 2 ** (level - 1)
