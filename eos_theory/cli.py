@@ -492,6 +492,66 @@ def _atlas_progress():
               flush=True)
 
     return show
+# -- cascade ------------------------------------------------------------------------------
+
+
+def cmd_cascade(args: argparse.Namespace) -> int:
+    """The period-doubling thresholds of the axis map, their Feigenbaum ratios, the chaos onset and the crisis."""
+    import time
+
+    from . import cascade as C
+
+    if not C.MIN_LEVELS <= args.levels <= C.MAX_LEVELS:
+        raise UsageError(f"--levels must be from {C.MIN_LEVELS} to {C.MAX_LEVELS}, got {args.levels}")
+    if not 2 <= args.digits <= C.MAX_DIGITS:
+        raise UsageError(f"--digits must be from 2 to {C.MAX_DIGITS}, got {args.digits}")
+    start = time.perf_counter()
+
+    def progress(line: str) -> None:  # only for runs long enough to need it
+        if time.perf_counter() - start > 2:
+            print(f"eos-theory: cascade: {line}", file=sys.stderr, flush=True)
+
+    data, run = C.report(args.levels, args.digits, progress=progress)
+    if args.json:
+        print(json.dumps(data))
+    else:
+        _print_cascade(data)
+    if not run.converged:
+        print(f"eos-theory: not converged: {run.reason}; the levels before it are shown", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    return EXIT_OK
+
+
+def _print_cascade(data: dict) -> None:
+    from rich.table import Table
+
+    from .cascade import FEIGENBAUM_DELTA
+
+    how = {"exact": "exact closed form", "interval": "interval proof (Krawczyk): certified digits",
+           "two precisions": "Newton at two precisions: the digits they agree on"}
+    console = _console()
+    console.print("[bold]Axis map[/] y ↦ y + y(y + ε)(y − 2) (ε = e on the axis of e; the same map for every r)")
+    table = Table(title="period doubling: e at which the period-p orbit loses stability (multiplier −1)",
+                  title_justify="left")
+    for name in ("p", "e", "digits", "evidence"):
+        table.add_column(name, justify="right" if name != "evidence" else "left")
+    for row in data["thresholds"]:
+        table.add_row(str(row["period"]), row["e"] or "-", str(row["digits"]), how[row["evidence"]])
+    console.print(table)
+    ratios = Table(title="Feigenbaum ratios (e(p) − e(p/2))/(e(2p) − e(p))", title_justify="left")
+    for name in ("p/2, p, 2p", "ratio", "digits"):
+        ratios.add_column(name, justify="right")
+    for row in data["feigenbaum"]:
+        ratios.add_row(", ".join(map(str, row["periods"])), row["ratio"] or "-", str(row["digits"]))
+    console.print(ratios)
+    console.print(f"(they approach Feigenbaum's δ = {FEIGENBAUM_DELTA}…)")
+    chaos = data["chaos_onset"]
+    if chaos is not None:
+        console.print(f"onset of chaos (accumulation of the thresholds) ≈ {chaos['e']} ± {chaos['error']}  "
+                      "(an estimate: extrapolation with δ, error = spread of the last two extrapolations; not a proof)")
+    cr = data["crisis"]
+    console.print(f"boundary crisis at e = {cr['e']} (exact: {cr['exact']}): the local maximum's value reaches the "
+                  "repelling fixed point y = 2 (θ ↦ −θ); beyond it starts in the hole y² + ey + 1 < 0 escape")
 
 
 # -- parser -------------------------------------------------------------------------------
@@ -686,6 +746,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the chunks in N local worker processes (default: every core this process may use; 1 runs "
                    "them in this process)")
     a.set_defaults(func=cmd_atlas)
+    c = sub.add_parser(
+        "cascade",
+        help="the period-doubling cascade of the axis map past the window, the chaos onset and the crisis",
+        description="On an eigen-axis GD is y ↦ f(y) = y + y(y + e)(y − 2) (y = ω z̃, the same map for every ratio r "
+        "of the eigenvalues). Print the thresholds e at which the period-p orbit of f loses stability (its "
+        "multiplier reaches −1; p = 1, 2, 4, …: e = 1, √5 − 1, …), their Feigenbaum ratios, the accumulation point "
+        "of the thresholds (onset of chaos, extrapolated with Feigenbaum's δ, with an error estimate) and the "
+        "boundary crisis e = 2 (exact). Thresholds past √5 − 1 come from Newton's method at two precisions "
+        "(D + 10 and 2D + 20 digits); each is then proved by interval arithmetic (Krawczyk: a box holding exactly one "
+        "solution), and the digits shown are certified. Every threshold says how its digits are known (digits that "
+        "are not certified, if the certification fails or the time budget is spent, are those two precisions agree "
+        "on).",
+        epilog="With --json, stdout is one JSON object {\"thresholds\": [{\"period\", \"e\", \"digits\", "
+        "\"evidence\"}], \"feigenbaum\": [{\"periods\", \"ratio\", \"digits\"}], \"chaos_onset\": {\"e\", "
+        "\"error\"}, \"crisis\": {\"e\", \"exact\"}}: numbers are decimal strings, \"digits\" is how many "
+        "significant digits are shown and \"evidence\" is exact, interval or two precisions. Progress goes to "
+        "stderr for runs longer than two seconds. Exit status 1 if a level did not converge within the budget "
+        "(60 s; the levels before it are shown). Example: eos-theory cascade --levels 7 --digits 30",
+    )
+    c.add_argument("--levels", metavar="K", type=int, default=7,
+                   help="thresholds e_1, …, e_K: periods 1 to 2^(K−1) (K from 3 to 12; default 7)")
+    c.add_argument("--digits", metavar="D", type=int, default=30,
+                   help="significant digits of every number, from 2 to 100 (default 30); fewer are shown where fewer "
+                   "are known")
+    c.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    c.set_defaults(func=cmd_cascade)
     return parser
 
 

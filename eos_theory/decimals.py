@@ -40,7 +40,7 @@ from .numerics import Undecided, enclose, exact, exact_sign, iv_workdps
 MIN_DIGITS = 2  #: fewer would print a rounded value without a decimal point, like an exact integer
 MAX_DIGITS = 1000  #: the cap of ``--digits``: certified in well under a second, still readable
 
-__all__ = ["MAX_DIGITS", "MIN_DIGITS", "Uncertified", "check_digits", "decimal_string", "exact_string"]
+__all__ = ["MAX_DIGITS", "MIN_DIGITS", "Uncertified", "check_digits", "common_string", "decimal_string", "exact_string"]
 
 
 class Uncertified(ArithmeticError):
@@ -68,6 +68,28 @@ def decimal_string(value, digits: int = 30) -> str:
     if text is None:
         raise Uncertified(f"cannot certify {digits} digits of {_short(value)} (precision cap reached)")
     return text
+
+
+def common_string(a, b, digits: int) -> tuple[str, int] | None:
+    """The rounded decimal string, with as many significant digits as possible up to ``digits``, that a
+    and b both round to; with the number of digits shown.  None if they differ at MIN_DIGITS digits.
+
+    For the two ends of an enclosure of x, the string is x correctly rounded (rounding is monotone),
+    so every digit shown is certified.  For two approximations of x (say, at two precisions) it shows
+    the digits on which they agree, and nothing more.  Values are read exactly (mpf, Fraction, str).
+
+    >>> common_string("1.41421356237", "1.41421356238", 12), common_string("2.0049", "2.0051", 5)
+    (('1.4142135624', 11), ('2.005', 4))
+    >>> common_string("0.99999", "1.00001", 8), common_string(1, 3, 5)
+    (('1.000', 4), None)
+    """
+    digits = check_digits(digits)
+    qa, qb = exact(a), exact(b)
+    for n in range(digits, MIN_DIGITS - 1, -1):
+        text = _render(_round(qa, n)[0], n, False)
+        if text == _render(_round(qb, n)[0], n, False):
+            return text, n
+    return None
 
 
 def exact_string(value) -> str:

@@ -2,8 +2,9 @@
 
 Exact identities on :func:`eos_theory.analysis.axis_map` (the map is derived there; the factored
 forms below are the documentation's, typed by hand as expectations), Krawczyk proofs of the first
-period doublings after √5 − 1 at the documented values, and certified escape after the boundary
-crisis at ε = 2.  None of this is a registered claim yet (the registry stops at the window).
+period doublings after √5 − 1 at the documented values (the system from :mod:`eos_theory.cascade`),
+and certified escape after the boundary crisis at ε = 2.  The registered claims are in
+``proofs/cascade.py``; the library's own tests in ``tests/test_cascade.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sympy as sp
 from mpmath import mp
 
 from eos_theory.analysis import axis_map, eps, y
+from eos_theory.cascade import cycle_system
 from eos_theory.numerics import enclose, iv_workdps, krawczyk
 
 
@@ -38,22 +40,6 @@ def test_at_the_crisis_the_axis_map_is_chebyshev():
     assert sp.expand(axis_map().subs(eps, 2) - 2 * sp.chebyshevt(3, y / 2)) == 0
 
 
-def cycle_system(p: int):
-    """F(y, ε) = (fᵖ(y) − y, (fᵖ)'(y) + 1) and its Jacobian, by forward recurrences (interval-safe)."""
-
-    def jet(Y0, e):
-        Y, Yy, Ye = Y0, 1, 0  # y_k and ∂y_k/∂y, ∂y_k/∂ε
-        M, My, Me = 1, 0, 0  # Π f'(y_j) over j < k, and its derivatives
-        for _ in range(p):
-            fy = 3 * Y**2 + 2 * (e - 2) * Y + (1 - 2 * e)
-            fyy, fe, fye = 6 * Y + 2 * (e - 2), Y**2 - 2 * Y, 2 * Y - 2
-            M, My, Me = M * fy, My * fy + M * fyy * Yy, Me * fy + M * (fyy * Ye + fye)
-            Y, Yy, Ye = Y**3 + (e - 2) * Y**2 + (1 - 2 * e) * Y, fy * Yy, fy * Ye + fe
-        return [Y - Y0, M + 1], [[Yy - 1, Ye], [My, Me]]
-
-    return (lambda X: jet(*X)[0]), (lambda X: jet(*X)[1])
-
-
 # (period p, a point of the p-cycle and the ε at which its multiplier is −1, both as box centres to
 # 24 digits; the 10 digits docs/eos-2d.md quotes).  A multiplier −1 of fᵖ is not a square, so the cycle
 # has exact period p (a p/2-cycle would give fᵖ' = (f^{p/2}')² ≥ 0).
@@ -65,7 +51,7 @@ DOUBLINGS = [
 
 @pytest.mark.parametrize("p, y0, e0, documented", DOUBLINGS, ids=["4-to-8", "8-to-16"])
 def test_the_next_period_doublings_are_where_the_docs_say(p, y0, e0, documented):
-    F, DF = cycle_system(p)
+    F, DF = cycle_system(p, interval=True)
     r = Fraction(1, 10**20)
     box = [(Fraction(y0) - r, Fraction(y0) + r), (Fraction(e0) - r, Fraction(e0) + r)]
     k = krawczyk(F, DF, box, dps=40)
