@@ -56,13 +56,13 @@ import numpy as np
 import sympy as sp
 from mpmath import mpf
 
-from . import analysis, escape, executor
+from . import analysis, cascade, escape, executor
 from .decimals import exact_string
 from .model import InputError
 from .numerics import Problem, check_count, exact
 
 __all__ = ["Atlas", "CATEGORIES", "Chunk", "ChunkResult", "KINDS", "Plan", "Start", "boundaries", "chunks", "compute",
-           "crisis", "execute", "grid", "plan", "run_chunk", "save", "time_limit"]
+           "execute", "grid", "plan", "run_chunk", "save", "time_limit"]
 
 KINDS = ("minimum", "periodic", "chaotic", "divergent", "unbounded", "not converged")  #: codes 0 … 5 of ``Atlas.kind``
 MINIMUM, PERIODIC, CHAOTIC, DIVERGENT, UNBOUNDED, NOT_CONVERGED = range(len(KINDS))
@@ -220,26 +220,12 @@ class Atlas:
 
 
 @cache
-def crisis() -> sp.Expr:
-    """The least ε > 0 at which the axis map leaves the interval [−ε, 2]: 2 (derived).
-
-    f(y) − 2 = (y − 2)·g(y); for y < 2, f(y) > 2 needs g < 0, i.e. real roots of the quadratic g:
-    its discriminant's positive root.
-    """
-    g, rest = sp.div(analysis.axis_map() - 2, analysis.y - 2, analysis.y)
-    if rest != 0:
-        raise ArithmeticError("y = 2 is not a fixed point of the axis map")
-    roots = sp.solve(sp.discriminant(g, analysis.y), analysis.eps)
-    return min(v for v in roots if v.is_positive)
-
-
-@cache
 def boundaries() -> dict[str, sp.Expr]:
     """The exact curves of the phase diagram, in (e, r): the minimum's edge e = 1, the window's end
     √5 − 1 along the axis, the transverse boundary e = 1 + 2/(r(r − 1)), and the crisis e = 2."""
     orbit = analysis.eos_orbit()
     return {"edge": orbit.along_window.left, "along": orbit.along_window.right,
-            "across": orbit.across_boundary, "crisis": crisis()}
+            "across": orbit.across_boundary, "crisis": cascade.crisis().value}
 
 
 # --------------------------------------------------------------------------------------------
