@@ -34,6 +34,7 @@ WIDTH = 3.4  #: inches: one paper column
 
 __all__ = [
     "BifurcationData", "LandscapeData", "PlanePanel", "ReducedPlaneData", "SharpeningData", "SpotCheck",
+    "Threshold",
     "draw_all", "fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape",
 ]
 
@@ -216,8 +217,18 @@ class SpotCheck:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """A period-doubling threshold of the axis map, from :func:`cascade.report` (e as decimal digits)."""
+
+    period: int  #: the period-p orbit loses stability at e
+    e: str
+    evidence: str  #: "exact", "interval" (certified digits) or "two precisions"
+
+
+@dataclass(frozen=True)
 class BifurcationData:
-    """Long-run η·NTK of float64 GD against e = η, with closed forms and mpmath spot checks."""
+    """Long-run η·NTK of float64 GD against e = η, with closed forms, the cascade past the window,
+    time averages, and mpmath spot checks."""
 
     e: np.ndarray  #: shape (n,)
     ntk: np.ndarray  #: shape (n, tail): the last ``tail`` η·NTK values per e
@@ -230,15 +241,31 @@ class BifurcationData:
     eos: int  #: 2
     spots: tuple[SpotCheck, ...]
     dps: int  #: digits of the spot checks
+    time_mean: np.ndarray  #: shape (n,): mean η·NTK over the last ``average`` steps of each run (float64)
+    average: int
+    thresholds: tuple[Threshold, ...]  #: e_1 = 1, e_2 = √5 − 1, e_3, … (cascade.report)
+    onset: tuple[str, str] | None  #: the accumulation point of the thresholds and its error estimate
+    crisis: sp.Expr  #: 2, exact (cascade.crisis)
+    chaos: tuple  #: (e, stats.Estimate of the mean η·NTK) from chaos.axis_runs, independent runs
 
 
-def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 1.6), n: int = 1000, steps: int = 3000,
-                     tail: int = 64, t: float = 0.01, spots=("3/4", "21/20", "11/10", "6/5", "5/4"),
-                     dps: int = 50) -> BifurcationData:
-    """Figure 3: ``numerics.sweep`` over n values of e; spot checks at 50 digits (bounded runs that
-    must settle: on a minimum, on the 2-cycle inside the window, on a 4-cycle just past it)."""
+def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 2.0), n: int = 1400, steps: int = 3000,
+                     tail: int = 64, average: int = 1000, t: float = 0.01,
+                     spots=("3/4", "21/20", "11/10", "6/5", "5/4"), dps: int = 50, levels: int = 6,
+                     chaos_at=("7/5", "3/2"), chaos_runs: int = 8, chaos_steps: int = 20_000) -> BifurcationData:
+    """Figure 3: ``numerics.sweep`` over n values of e (the last ``tail`` values drawn, the last
+    ``average`` averaged); the cascade thresholds, onset and crisis from :mod:`cascade`; time averages
+    with confidence intervals from :func:`chaos.axis_runs`; spot checks at 50 digits (bounded runs
+    that must settle: on a minimum, on the 2-cycle inside the window, on a 4-cycle just past it)."""
+    from . import cascade, chaos
+
+    if not 1 <= tail <= average <= steps:
+        raise InputError(f"need 1 <= tail <= average <= steps, got {tail}, {average}, {steps}")
     e = np.linspace(float(e_range[0]), float(e_range[1]), int(n))
-    T = sweep(OMEGA[0], OMEGA[1], TARGET, e, (t, t), steps, tail)
+    with np.errstate(over="ignore", invalid="ignore"):
+        T_all = sweep(OMEGA[0], OMEGA[1], TARGET, e, (t, t), steps, average)
+        time_mean = T_all.mean(axis=1)
+    T = np.ascontiguousarray(T_all[:, -tail:])
     orb = analysis.eos_orbit()
     lo_w, hi_w = orb.symmetric_window.left, orb.symmetric_window.right
     curves = [sp.lambdify(analysis.eps, v, "numpy") for v in (*orb.ntk, orb.mean_ntk)]
@@ -247,9 +274,15 @@ def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 1.6), n: int = 1
         lo, hi, mean = (np.where(inside, np.broadcast_to(f(e), e.shape), np.nan) for f in curves)
     min_ntk = np.where(e < 1, 2 * e, np.nan)  # min η·NTK over the minima, 2e, where they attract
     spot_data = tuple(_spot(s, t, dps) for s in spots)
-    data = BifurcationData(e, T, steps, t, (lo_w, hi_w), min_ntk, (lo, hi), mean, 2, spot_data, dps)
+    report, _ = cascade.report(levels, digits=8, max_seconds=30)
+    ths = tuple(Threshold(row["period"], row["e"], row["evidence"]) for row in report["thresholds"] if row["e"])
+    onset = report["chaos_onset"] and (report["chaos_onset"]["e"], report["chaos_onset"]["error"])
+    runs = tuple((exact(v, "e"), chaos.axis_runs(exact(v, "e"), runs=chaos_runs, steps=chaos_steps).mean_ntk)
+                 for v in chaos_at)
+    data = BifurcationData(e, T, steps, t, (lo_w, hi_w), min_ntk, (lo, hi), mean, 2, spot_data, dps,
+                           time_mean, average, ths, onset, cascade.crisis().value, runs)
     if path is not None:
-        _draw(_draw_bifurcation, data, path, (WIDTH, 3.3))
+        _draw(_draw_bifurcation, data, path, (WIDTH, 3.6))
     return data
 
 
@@ -262,27 +295,45 @@ def _spot(lr, t: float, dps: int) -> SpotCheck:
     return SpotCheck(lr, end.ntk, end.period, end.digits, end.steps)
 
 
+def _sub(n: int) -> str:
+    """n in subscript digits (e₁₂)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _draw_bifurcation(fig, d: BifurcationData) -> None:
     ax = fig.add_subplot()
     ee = np.repeat(d.e, d.ntk.shape[1])
-    ax.plot(ee, d.ntk.ravel(), ",", color="0.45", rasterized=True)
-    ax.plot([], [], "s", ms=3, color="0.45", label=f"float64 GD, last {d.ntk.shape[1]} steps")
+    ax.plot(ee, d.ntk.ravel(), ",", color="0.55", rasterized=True)
+    ax.plot([], [], "s", ms=3, color="0.55", label=f"float64 GD, last {d.ntk.shape[1]} steps")
+    ax.plot(d.e, d.time_mean, color="tab:orange", lw=0.7, label=f"time average, last {d.average} steps")
     ax.axhline(d.eos, color="k", ls="--", lw=0.8, label="EOS: η·NTK = 2")
     ax.plot(d.e, d.min_ntk, color="tab:green", lw=1.2, label="min η·NTK = 2e")
     ax.plot(d.e, d.cycle[0], color="tab:blue", lw=1.2, label="1 + e ± √((e−1)(e+3))")
     ax.plot(d.e, d.cycle[1], color="tab:blue", lw=1.2)
     ax.plot(d.e, d.mean, color="tab:red", ls="-.", lw=1.0, label="cycle mean 1 + e")
-    for x in d.window:
-        ax.axvline(float(x), color="0.3", ls=":", lw=0.8)
-    ymax = float(np.nanmax(np.where(np.isfinite(d.ntk), d.ntk, np.nan))) * 1.05
-    for x, lab in zip(d.window, ("e = 1", "√5 − 1")):
-        ax.text(float(x) - 0.005, 0.05, lab, rotation=90, va="bottom", ha="right")
+    finite = d.ntk[np.isfinite(d.ntk)]
+    ymax = float(finite.max()) * 1.05 if finite.size else 4.0
+    marks = [(float(d.window[0]), "e₁ = 1"), (float(d.window[1]), "e₂ = √5 − 1"),
+             (float(d.crisis), f"crisis e = {d.crisis}")]
+    if d.onset is not None:
+        marks.append((float(d.onset[0]), "onset of chaos"))
+    for x, lab in marks:
+        ax.axvline(x, color="0.3", ls=":", lw=0.8)
+        ax.text(x - 0.008, 0.05, lab, rotation=90, va="bottom", ha="right", fontsize="x-small")
+    later = [float(th.e) for th in d.thresholds if th.period > 2]
+    ax.plot(later, [ymax * 0.97] * len(later), "|", color="k", ms=6,
+            label=f"thresholds e₃ … e{_sub(len(d.thresholds))} ({', '.join(sorted({th.evidence for th in d.thresholds if th.period > 2}))})")
+    ax.errorbar([float(v) for v, _ in d.chaos], [m.value for _, m in d.chaos],
+                yerr=[[m.value - m.low for _, m in d.chaos], [m.high - m.value for _, m in d.chaos]],
+                fmt="D", ms=3.5, color="tab:purple", capsize=2,
+                label=f"chaotic mean η·NTK ({d.chaos[0][1].level:.0%} CI)" if d.chaos else None)
     se = [float(s.lr) for s in d.spots for _ in s.ntk]
     sT = [float(v) for s in d.spots for v in s.ntk]
     ax.plot(se, sT, "o", ms=4.5, mfc="none", mec="k", mew=0.8, label=f"mpmath GD, {d.dps} digits")
     ax.set(xlabel="control parameter e = ηEω", ylabel="long-run η·NTK", xlim=(d.e[0], d.e[-1]), ylim=(0, ymax))
     ax.set_title("Bifurcation diagram, ω₁ = −1, ω₂ = 1, E = 1")
-    fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=1.6, columnspacing=0.8)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=1.6, columnspacing=0.8,
+               fontsize="small")
 
 
 # --------------------------------------------------------------------------------------------

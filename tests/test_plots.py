@@ -348,8 +348,11 @@ def test_fig3_rows_are_gd_from_the_paper_init_bit_for_bit(fig3):
     same roundings, so equality is exact, not a tolerance.  Rows from each regime of the diagram:
     minimum, both sides of e = 1, the window, past its end (period 4) and the chaotic end.
     """
-    rows = [0, 250, 399, 400, 450, 600, 635, 700, len(fig3.e) - 1]
-    assert fig3.e[399] < 1 < fig3.e[400] and fig3.e[635] < np.sqrt(5) - 1 < fig3.e[700]
+    e = fig3.e
+    one, end = np.searchsorted(e, 1.0), np.searchsorted(e, np.sqrt(5) - 1)
+    rows = [0, np.searchsorted(e, 0.85), one - 1, one, np.searchsorted(e, 1.05), np.searchsorted(e, 1.2), end - 1,
+            np.searchsorted(e, 1.3), np.searchsorted(e, 1.9)]
+    assert e[one - 1] < 1 < e[one] and e[end - 1] < np.sqrt(5) - 1 < e[rows[7]] < 1.31 and e[rows[8]] < 2
     tail = fig3.ntk.shape[1]
     t0 = exact(fig3.t)
     for i in rows:
@@ -430,3 +433,39 @@ def test_fig4_paths_are_gd_and_end_as_predicted(fig4):
     marked = sorted((p[0] ** 2 + p[1] ** 2 for p in fig4.orbit), key=float)
     assert [sp.simplify(m - v / e) for m, v in zip(marked, (1 + e - d, 1 + e + d))] == [0, 0]
     assert all(p[0] == 0 for p in fig4.orbit)
+
+
+def test_fig3_cascade_marks_are_the_certified_thresholds(fig3):
+    """The marks are e₁ = 1, e₂ = √5 − 1 (exact) and then increasing thresholds below the chaos onset,
+    each certified; the digits printed in docs/eos-2d.md §5b (a 30-digit run) agree with them."""
+    ths = fig3.thresholds
+    assert [th.period for th in ths] == [1, 2, 4, 8, 16, 32]
+    assert ths[0].e == "1" and abs(float(ths[1].e) - (5**0.5 - 1)) < 1e-7
+    assert [th.evidence for th in ths] == ["exact", "exact"] + ["interval"] * 4
+    documented = ["1.28803175448", "1.29922793965", "1.30162891404", "1.30214327158"]
+    for th, doc in zip(ths[2:], documented):
+        assert abs(float(th.e) - float(doc)) <= 10 ** -7  # 8 significant digits shown
+    values = [float(th.e) for th in ths]
+    assert values == sorted(values) and values[-1] < float(fig3.onset[0]) < float(fig3.crisis)
+    assert fig3.crisis == 2
+
+
+def test_fig3_time_average_is_the_cycle_mean_in_the_window(fig3):
+    """Inside the window (where the test above bounds the tail) the time average over an even number
+    of steps is the cycle mean 1 + e; past the crisis region the runs diverge and give no average."""
+    e = fig3.e
+    rho = np.maximum(np.abs(7 - 4 * e - 2 * e**2), np.abs(3 - 2 * e))
+    sel = (e > 1) & (e < np.sqrt(5) - 1) & (rho <= 0.9)
+    assert fig3.average % 2 == 0
+    np.testing.assert_allclose(fig3.time_mean[sel], 1 + e[sel], rtol=0, atol=1e-11)
+
+
+def test_fig3_chaotic_means_agree_with_the_documented_long_runs(fig3):
+    """The figure's 8-run intervals at e = 7/5 and 3/2 overlap the 64-run × 10⁵-step intervals of
+    docs/eos-2d.md §5c (benchmarks/chaos.py --numbers: [2.47561, 2.47599] and [2.36884, 2.36957])."""
+    documented = {sp.Rational(7, 5): (2.47561, 2.47599), sp.Rational(3, 2): (2.36884, 2.36957)}
+    assert len(fig3.chaos) == 2
+    for e, est in fig3.chaos:
+        lo, hi = documented[sp.Rational(e)]
+        assert est.low <= hi and lo <= est.high, (e, est)
+        assert est.level == 0.95 and est.high - est.low < 0.02
