@@ -58,7 +58,8 @@ from .stats import Estimate, mean_interval, proportion_interval
 
 __all__ = [
     "Attractor", "AxisAttractor", "AxisRuns", "Cycle", "FAMILIES", "LABELS", "PlaneRuns", "attractor",
-    "axis_attractor", "axis_map", "axis_starts", "axis_runs", "axis_slope", "certify_cycle", "critical_point", "describe_family",
+    "axis_attractor", "axis_map", "axis_starts", "axis_runs", "axis_slope", "certify_cycle", "classify", "critical_point",
+    "describe_family",
     "find_cycle", "plane_runs", "plane_starts", "transverse_factor",
 ]
 
@@ -775,6 +776,19 @@ def _label(base: str, expected: str, fates: dict[str, int], n: int) -> str:
     if reached == [expected] and base != "divergent":
         return base
     return "not converged"
+
+
+def classify(omega1, omega2, target, lr, *, seed: int = 0) -> str:
+    """What GD does at (ω₁, ω₂, E, η), in one word: the label of :func:`attractor` at its defaults
+    (minimum, period-2, period-N with N the period in θ, chaotic, divergent, split, not converged).
+
+    :func:`analysis.classify` is its closed-form part ("unstable" there means only that no minimum
+    and no EOS 2-cycle attracts); this one says what GD does there.
+
+    >>> classify(-1, 1, 1, "1/2"), classify(-1, 1, 1, "5/4"), classify(-1, 1, 1, "21/10")
+    ('minimum', 'period-4', 'divergent')
+    """
+    return attractor(omega1, omega2, target, lr, seed=seed).label
 
 
 def attractor(omega1, omega2, target, lr, *, seed: int = 0, runs: int = 8, steps: int = 20_000,
