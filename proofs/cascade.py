@@ -2,6 +2,8 @@
 period-doubling thresholds e_1 … e_7 (exact and interval), and the higher thresholds, Feigenbaum ratios and the
 onset of chaos (numerical, with stated precision).  Library: ``eos_theory.cascade``."""
 
+from functools import cache
+
 import sympy as sp
 from mpmath import mp
 
@@ -121,6 +123,18 @@ def crisis(p: Proof) -> None:
 # The thresholds: exact e_1, e_2 and certified e_3 … e_7
 # --------------------------------------------------------------------------------------------
 
+@cache
+def _newton() -> C.Cascade:
+    """Newton's method for e_1 … e_9 at 40 and 80 digits, once for the claims that use a prefix of it."""
+    return C.cascade(levels=9, digits=30)
+
+
+@cache
+def _certificate(level: int) -> C.Certificate:
+    """The Krawczyk certificate of e_level (30 digits), once for the claims that use it."""
+    return C.certify_threshold(_newton().thresholds[level - 1], 30)
+
+
 #: the enclosures of e_3 … e_7 to 25 significant digits, as the statement quotes them (checked below)
 CERTIFIED = {4: "1.288031754482842761954342", 8: "1.299227939650204094163177", 16: "1.301628914037081195197757",
              32: "1.302143271581458122996650", 64: "1.302253437742128565172079"}
@@ -152,12 +166,12 @@ def thresholds(p: Proof) -> None:
     p.check("e_1 = 1 and e_2 = √5 − 1 (derived)", [e1, e2], [1, sp.sqrt(5) - 1],
             "analysis.flip_normal_form().at, analysis.period_doubling().at")
     p.compare("e_1 < e_2", e1, "<", e2)
-    run = C.cascade(levels=7, digits=30)
+    run = _newton()
     if not run.converged:
-        raise AssertionError(f"Newton's method did not reach e_7: {run.reason}")
+        raise AssertionError(f"Newton's method did not reach e_9: {run.reason}")
     previous, proved = e2, []
-    for th in run.thresholds[2:]:
-        cert = C.certify_threshold(th, 30)
+    for th in run.thresholds[2:7]:
+        cert = _certificate(th.level)
         label = f"p = {th.period}: e_{th.level}"
         if not cert.proved:
             raise AssertionError(f"{label}: not proved ({cert.describe()})")
@@ -201,7 +215,7 @@ RATIOS = ("4.54293", "4.64120", "4.66318", "4.66791", "4.66893", "4.66914", "4.6
 def feigenbaum(p: Proof) -> None:
     e_k = sp.Symbol("e_k")
     p.states(sp.Eq(sp.Symbol("E_k"), e_k + (e_k - sp.Symbol("e_{k-1}")) / (sp.Symbol("delta") - 1)))
-    run = C.cascade(levels=9, digits=30)
+    run = _newton()
     if not run.converged:
         raise AssertionError(f"Newton's method did not reach e_9: {run.reason}")
     quoted = {8: "1.30227703225964167036217", 9: "1.30228208549649349904494"}
@@ -344,8 +358,7 @@ def e3_minpoly(p: Proof) -> None:
                "Res_v(q, F') = Π F'(v_i) over the roots of q ≡ −1 modulo m̂")
     p.check(exact_q[0], q_of_F, 0, "normal form in ℚ[v, s] modulo the Gröbner basis {q, m̂}")
     p.check(exact_q[1], res, -1, "determinant of multiplication by F' on ℚ[s]/(m̂)[v]/(q), reduced modulo m̂")
-    run = C.cascade(levels=3, digits=30)
-    cert = C.certify_threshold(run.thresholds[2], 30)
+    cert = _certificate(3)
     if not cert.proved:
         raise AssertionError(f"e_3 not certified: {cert.describe()}")
     box = "the Krawczyk box X of e_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
