@@ -1,7 +1,7 @@
 """Mutation testing of the exact core (issue 8): run mutmut on the functions in scope, report the kill rate.
 
-The scope is the exact core: all of proof.py; of numerics.py the exactness and agreement helpers;
-of dynamics.py the settling and period detection of ``outcome`` and ``cycle_digits``; of registry.py
+The scope is the exact core: all of proof.py; of numerics.py the exactness and agreement helpers; of
+intervals.py the enclosures and exact signs; of dynamics.py the settling and period detection of ``outcome`` and ``cycle_digits``; of registry.py
 the verdict, audit and premise machinery.  mutmut (``pip install -e ".[mutation]"``; configured in
 pyproject.toml, ``[tool.mutmut]``) mutates these files and runs, for each mutant, only the unit tests
 and doctests that call the mutated function.  Prints, per file, mutants generated, reached by tests,
@@ -30,7 +30,9 @@ BAR = 0.90
 SCOPE = {
     "eos_theory/proof.py": ["eos_theory.proof.*"],
     "eos_theory/numerics.py": [f"eos_theory.numerics.x_{f}__mutmut_*" for f in (
-        "exact", "to_mpf", "agreeing_digits", "_finite_mpf", "enclose", "_enclose_expr", "exact_sign")],
+        "exact", "to_mpf", "agreeing_digits", "_finite_mpf")],
+    "eos_theory/intervals.py": [f"eos_theory.intervals.x_{f}__mutmut_*" for f in (
+        "enclose", "_enclose_expr", "exact_sign")],
     "eos_theory/dynamics.py": [f"eos_theory.dynamics.x_{f}__mutmut_*" for f in (
         "required_digits", "_digits", "_norm", "_period", "_gap", "_best", "outcome", "cycle_digits")],
     "eos_theory/registry.py": [f"eos_theory.registry.x_{f}__mutmut_*" for f in (

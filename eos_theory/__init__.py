@@ -8,8 +8,9 @@ Layers, each depending only on those above it:
   a symbolic number of parameters);
 * :mod:`~eos_theory.maps` – the quadratic model in eigenbasis and reduced 2-D coordinates;
 * :mod:`~eos_theory.analysis` – fixed points, stability and period-2 orbits of the 2-D map;
-* :mod:`~eos_theory.numerics` – exact parsing, high-precision and interval arithmetic in parameter
-  space; :mod:`~eos_theory.decimals` – printed digits that are certified;
+* :mod:`~eos_theory.numerics` – exact parsing, exact and high-precision GD in parameter space;
+  :mod:`~eos_theory.intervals` – interval arithmetic (enclosures, exact signs, Krawczyk's test);
+  :mod:`~eos_theory.decimals` – printed digits that are certified;
 * :mod:`~eos_theory.escape` – proven escape regions; :mod:`~eos_theory.dynamics` – bounded GD runs
   that say what happened;
 * :mod:`~eos_theory.chaos` and :mod:`~eos_theory.stats` – attractors past the period-2 window:

@@ -35,8 +35,8 @@ from mpmath import iv, mp, mpf
 
 from .analysis import axis_frame, axis_map, axis_ntk, eps, flip_normal_form, p, period_doubling, q, r, y
 from .model import InputError
-from .numerics import (KrawczykResult, agreeing_digits, check_count, check_dps, enclose, exact, iv_workdps, krawczyk,
-                       to_mpf)
+from .numerics import agreeing_digits, check_count, check_dps, exact, to_mpf
+from .intervals import KrawczykResult, iv_workdps, krawczyk
 
 __all__ = ["Cascade", "Certificate", "Crisis", "FEIGENBAUM_DELTA", "MAX_DIGITS", "MAX_LEVELS", "MIN_LEVELS",
            "NotConverged", "Threshold", "cascade", "certify", "certify_threshold", "crisis", "cycle_system",

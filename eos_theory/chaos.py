@@ -53,7 +53,8 @@ from mpmath import iv, mp, mpf
 
 from . import escape, executor
 from .model import InputError
-from .numerics import Problem, check_count, check_dps, enclose, exact, iv_workdps, krawczyk, show_value
+from .numerics import Problem, check_count, check_dps, exact, show_value
+from .intervals import enclose, iv_workdps, krawczyk
 from .stats import Estimate, mean_interval, proportion_interval
 
 __all__ = [
@@ -208,7 +209,7 @@ def _newton(eps: Fraction, y0: float, N: int, dps: int) -> mpf | None:
 def certify_cycle(eps, r, y0, period_y: int, dps: int = 40) -> Cycle | None:
     """Prove a cycle of exact period ``period_y`` near y0 and enclose what matters about it, or None.
 
-    Newton's method on f^N(y) = y from y0, then a Krawczyk test (:func:`eos_theory.numerics.krawczyk`)
+    Newton's method on f^N(y) = y from y0, then a Krawczyk test (:func:`eos_theory.intervals.krawczyk`)
     on boxes of radius 10^-(dps/2) and 10^-(3·dps/4) around the Newton point: a unique zero of
     f^N − id in the box.  Its N iterates are enclosed by interval arithmetic; if they are pairwise
     disjoint the period is exactly N.  Returns None when any of this fails (no proof, no cycle).

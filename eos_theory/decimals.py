@@ -35,7 +35,8 @@ import sympy as sp
 from mpmath import mp
 
 from .model import InputError
-from .numerics import Undecided, enclose, exact, exact_sign, iv_workdps
+from .numerics import exact
+from .intervals import Undecided, enclose, exact_sign, iv_workdps
 
 MIN_DIGITS = 2  #: fewer would print a rounded value without a decimal point, like an exact integer
 MAX_DIGITS = 1000  #: the cap of ``--digits``: certified in well under a second, still readable
@@ -186,7 +187,7 @@ def _certified(value: sp.Expr, digits: int) -> str | None:
 
 
 def _enclose(e: sp.Expr):
-    """:func:`numerics.enclose`, with an unsupported operation reported as :class:`Uncertified`."""
+    """:func:`intervals.enclose`, with an unsupported operation reported as :class:`Uncertified`."""
     try:
         return enclose(e)
     except InputError as exc:
@@ -194,7 +195,7 @@ def _enclose(e: sp.Expr):
 
 
 def _is_zero(value: sp.Expr) -> bool:
-    """Exact zero test (:func:`numerics.exact_sign`); False when it cannot be decided."""
+    """Exact zero test (:func:`intervals.exact_sign`); False when it cannot be decided."""
     try:
         return exact_sign(value) == 0
     except Undecided:

@@ -32,7 +32,8 @@ from mpmath import iv, mp, mpf
 
 from . import escape
 from .model import InputError
-from .numerics import MIN_DPS, Problem, check_count, check_dps, show_value, agreeing_digits, enclose, iv_workdps, to_mpf
+from .numerics import MIN_DPS, Problem, check_count, check_dps, show_value, agreeing_digits, to_mpf
+from .intervals import enclose, iv_workdps
 
 __all__ = ["GUARD_BITS", "Outcome", "STATUSES", "Stop", "Trajectory", "cycle_digits", "outcome",
            "required_digits", "trajectory"]

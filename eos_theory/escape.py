@@ -33,7 +33,9 @@ from typing import Sequence
 import sympy as sp
 from mpmath import iv, mp
 
-from .numerics import Problem, enclose, iv_workdps
+from .numerics import Problem
+
+from .intervals import enclose, iv_workdps
 
 __all__ = ["Certificate", "certificate", "eigenvalue_bounds"]
 

@@ -26,7 +26,8 @@ from mpmath import iv, mp
 
 from .analysis import axis_map, eps, y
 from .cascade import Certificate, NotConverged, cascade, certify_threshold, crisis, map_function, refine
-from .numerics import check_dps, enclose, exact, iv_workdps
+from .numerics import check_dps, exact
+from .intervals import enclose, iv_workdps
 
 __all__ = ["CertificateOrbit", "certificate_checks", "certificate_orbit", "conjugate_map", "minimal_polynomial_e3",
            "period4_certificate", "period4_eliminant", "s_sym", "v_sym"]

@@ -1,13 +1,11 @@
-"""High-precision numerics for the quadratic model: exact, mpmath, interval and float64 sweeps.
+"""High-precision numerics for the quadratic model: exact parsing, exact, mpmath and float64 GD.
 
-Four tiers, each with a stated precision:
+Three tiers, each with a stated precision (interval arithmetic, the fourth, is :mod:`intervals`):
 
 * :func:`gd_exact` — parameter-space gradient descent in exact rationals (``Fraction``); the
   reference that derived maps are checked against.
 * :func:`gd_mp` — the same iteration in mpmath at a stated number of digits, inside a local
   ``mp.workdps`` context; plain scalar loops so it runs as fast as hand-written mpmath.
-* :func:`krawczyk` and :func:`iv_bound` — interval arithmetic (``mpmath.iv``) for
-  computer-assisted proofs: existence and uniqueness of a zero in a box, and range enclosures.
 * :func:`sweep` — float64 GD vectorised across parameter values, for bifurcation diagrams only
   (floats are never evidence for a symbolic claim).
 
@@ -24,20 +22,18 @@ one-line message.  Numbers meant to be exact go through :func:`exact`.
 
 from __future__ import annotations
 
-import contextlib
 import decimal
 import math
 import numbers
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 import sympy as sp
-from mpmath import iv, mp, mpf
-from mpmath.libmp import from_rational, round_ceiling, round_floor, round_nearest
-from sympy.polys.polyerrors import NotAlgebraic
+from mpmath import mp, mpf
+from mpmath.libmp import from_rational, round_nearest
 
 from .model import InputError
 
@@ -46,9 +42,8 @@ MAX_EXPONENT = 10_000  #: the largest decimal exponent read from a string: 1e100
 _EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
 __all__ = [
-    "Undecided", "check_count", "check_dps", "enclose", "exact_sign", "show_value",
-    "GDResult", "KrawczykResult", "MIN_DPS", "Problem", "agreeing_digits", "exact", "gd_exact",
-    "gd_mp", "iv_bound", "krawczyk", "reduced", "sweep", "to_mpf",
+    "GDResult", "MIN_DPS", "Problem", "agreeing_digits", "check_count", "check_dps", "exact", "exact_vector", "gd_exact",
+    "gd_mp", "reduced", "show_value", "sweep", "to_mpf",
 ]
 
 
@@ -162,7 +157,8 @@ def _matrix(Q) -> tuple[tuple[Fraction, ...], ...]:
     return M
 
 
-def _vector(theta, P: int, name: str = "theta") -> tuple[Fraction, ...]:
+def exact_vector(theta, P: int, name: str = "theta") -> tuple[Fraction, ...]:
+    """A sequence of P numbers read exactly (:func:`exact`), or InputError naming the bad entry."""
     if isinstance(theta, np.ndarray):
         theta = theta.tolist()
     if isinstance(theta, sp.MatrixBase):
@@ -222,7 +218,7 @@ class Problem:
 
     def theta(self, theta0) -> tuple[Fraction, ...]:
         """Validate a parameter vector for this problem (exact)."""
-        return _vector(theta0, self.P)
+        return exact_vector(theta0, self.P)
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,308 +410,6 @@ def _finite_mpf(value):
     if isinstance(value, type(mpf(0))) and not mp.isfinite(value):
         return None
     return to_mpf(value)
-
-
-# --------------------------------------------------------------------------------------------
-# Interval arithmetic: Krawczyk operator and range enclosures
-# --------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def iv_workdps(dps: int) -> Iterator[None]:
-    """Local precision for both ``mpmath.iv`` and ``mp`` (iv has no workdps of its own)."""
-    old = iv.prec
-    iv.dps = dps
-    try:
-        with mp.workdps(dps):
-            yield
-    finally:
-        iv.prec = old
-
-
-def _lo(x) -> mpf:
-    return mp.make_mpf(x._mpi_[0])
-
-
-def _hi(x) -> mpf:
-    return mp.make_mpf(x._mpi_[1])
-
-
-def enclose(value) -> iv.mpf:
-    """An interval at the current iv precision that contains an exact number.
-
-    Rationals (anything :func:`exact` reads) give the tightest such interval.  Real SymPy numbers
-    built from rationals, π, e, +, ×, integer powers, roots, exp, log and Abs are enclosed by
-    evaluating their expression tree in outward-rounded interval arithmetic, so the result is
-    rigorous (if wide for cancelling expressions: raise ``iv.prec`` to tighten it).
-
-    >>> with iv_workdps(20):
-    ...     box = enclose(sp.sqrt(2) - sp.Rational(7, 5))     # √2 − 1.4 = 0.0142135623730950488…
-    >>> mp.nstr(mp.mpf(box.a), 15), mp.nstr(mp.mpf(box.b), 15)
-    ('0.014213562373095', '0.014213562373095')
-    """
-    if isinstance(value, sp.Basic) and not isinstance(value, sp.Rational):
-        return _enclose_expr(value)
-    q = exact(value)
-    lo = mp.make_mpf(from_rational(q.numerator, q.denominator, iv.prec, round_floor))
-    hi = mp.make_mpf(from_rational(q.numerator, q.denominator, iv.prec, round_ceiling))
-    return iv.mpf([lo, hi])
-
-
-def _enclose_expr(expr: sp.Basic) -> iv.mpf:
-    """Interval evaluation of a real SymPy number, node by node (see :func:`enclose`)."""
-    if expr.free_symbols or expr.atoms(sp.Float) or not expr.is_number:
-        raise InputError(f"cannot enclose {show_value(expr)}: not an exact real number")
-    if isinstance(expr, sp.Rational):
-        return enclose(Fraction(int(expr.p), int(expr.q)))
-    if expr is sp.pi:
-        return iv.pi
-    if expr is sp.E:
-        return iv.e
-    args = [_enclose_expr(a) for a in expr.args] if not isinstance(expr, sp.Pow) else None
-    if isinstance(expr, sp.Add):
-        return sum(args[1:], args[0])
-    if isinstance(expr, sp.Mul):
-        out = args[0]
-        for a in args[1:]:
-            out = out * a
-        return out
-    if isinstance(expr, sp.Abs):
-        return abs(args[0])
-    if isinstance(expr, sp.exp):
-        return iv.exp(args[0])
-    if isinstance(expr, sp.log):
-        return iv.log(args[0])
-    if isinstance(expr, sp.Pow) and expr.exp.is_Rational:
-        base, (n, d) = _enclose_expr(expr.base), (int(expr.exp.p), int(expr.exp.q))
-        if d == 2:
-            base = iv.sqrt(base)
-        elif d != 1:
-            if not base.a > 0:
-                raise InputError(f"cannot enclose {show_value(expr)}: root of a number not known to be positive")
-            base = iv.exp(iv.log(base) / d)
-        return base**n if n >= 0 else 1 / base ** (-n)
-    raise InputError(f"cannot enclose {show_value(expr)}: {type(expr).__name__} is not supported")
-
-
-class Undecided(ValueError):
-    """An exact decision (a sign, an equality) could not be reached for these objects."""
-
-
-def exact_sign(value) -> int:
-    """The sign (−1, 0, 1) of a real algebraic number, decided exactly.
-
-    Rationals are compared directly.  Otherwise the minimal polynomial over ℚ (exact) tells
-    whether the number is 0; if it is not, an outward-rounded interval enclosure at rising
-    precision (:func:`enclose`) must eventually exclude 0, and then gives
-    the sign rigorously.
-
-    >>> exact_sign(sp.sqrt(5) - 1 - sp.Rational(6, 5)), exact_sign(sp.sqrt(8) - 2 * sp.sqrt(2))
-    (1, 0)
-    """
-    v = sp.sympify(value)
-    if v.is_Rational:
-        return int(v.p > 0) - int(v.p < 0)
-    if v.free_symbols or v.atoms(sp.Float) or not v.is_number:
-        raise Undecided(f"not an exact real number: {v}")
-    try:
-        if sp.minimal_polynomial(v, _X) == _X:
-            return 0
-    except (NotAlgebraic, NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
-        raise Undecided(f"no exact zero test for {v}: {exc}") from None
-    for dps in (30, 60, 120, 240, 480, 960):
-        with iv_workdps(dps):
-            box = enclose(v)
-            if box.a > 0:
-                return 1
-            if box.b < 0:
-                return -1
-    raise Undecided(f"{v} is non-zero but its sign was not resolved at 960 digits")
-
-
-_X = sp.Dummy("x")
-
-
-def _box(box) -> list:
-    """A box as a list of iv intervals: pairs (lo, hi) of exact numbers, or iv intervals.
-
-    A single pair of numbers is a 1-D box.  Endpoints are rounded outward, so the box used
-    contains the box given; the result reports the box actually used.
-    """
-    ivtype = type(iv.mpf(0))
-    if isinstance(box, ivtype):
-        box = [box]
-    if isinstance(box, (str, bytes)) or not isinstance(box, Sequence) or len(box) == 0:
-        raise InputError(f"box must be a non-empty list of (lo, hi) pairs, got {show_value(box)}")
-    if len(box) == 2 and not any(isinstance(c, (Sequence, ivtype)) and not isinstance(c, str) for c in box):
-        box = [tuple(box)]
-    out = []
-    for i, c in enumerate(box):
-        if isinstance(c, ivtype):
-            lo, hi = _lo(c), _hi(c)
-            if not (mp.isfinite(lo) and mp.isfinite(hi)):
-                raise InputError(f"box[{i}] must be bounded, got {c}")
-            out.append(c)
-            continue
-        if isinstance(c, (str, bytes)) or not isinstance(c, Sequence) or len(c) != 2:
-            raise InputError(f"box[{i}] must be a pair (lo, hi), got {show_value(c)}")
-        lo, hi = exact(c[0], f"box[{i}] lower end"), exact(c[1], f"box[{i}] upper end")
-        if lo > hi:
-            raise InputError(f"box[{i}] is empty: lower end {lo} > upper end {hi}")
-        out.append(iv.mpf([_lo(enclose(lo)), _hi(enclose(hi))]))
-    return out
-
-
-def _is_vector(value) -> bool:
-    return isinstance(value, (Sequence, mp.matrix, iv.matrix)) and not isinstance(value, str)
-
-
-def _as_list(value, n: int | None, what: str) -> list:
-    """A callable's result as a list of intervals (a bare interval counts as length 1)."""
-    if not _is_vector(value):
-        value = [value]
-    if isinstance(value, (mp.matrix, iv.matrix)):
-        value = [value[i] for i in range(value.rows * value.cols)]
-    value = list(value)
-    if n is not None and len(value) != n:
-        raise InputError(f"{what} returned {len(value)} components, expected {n}")
-    return [iv.mpf(x) for x in value]
-
-
-def _as_matrix(value, n: int, what: str) -> list[list]:
-    if isinstance(value, (mp.matrix, iv.matrix)):
-        if (value.rows, value.cols) != (n, n):
-            raise InputError(f"{what} returned a {value.rows}x{value.cols} matrix, expected {n}x{n}")
-        return [[iv.mpf(value[i, j]) for j in range(n)] for i in range(n)]
-    if n == 1 and not isinstance(value, Sequence):
-        return [[iv.mpf(value)]]
-    rows = [row if isinstance(row, Sequence) else [row] for row in value]
-    if len(rows) != n or any(len(r) != n for r in rows):
-        raise InputError(f"{what} must return an {n}x{n} matrix")
-    return [[iv.mpf(x) for x in r] for r in rows]
-
-
-@dataclass(frozen=True)
-class KrawczykResult:
-    """Outcome of one Krawczyk test on ``box`` (tuples of iv intervals at ``dps`` digits).
-
-    ``status`` is ``"unique zero"`` (K ⊂ int box: exactly one zero in box, and it lies in
-    ``image``), ``"zero exists"`` (K ⊆ box), ``"no zero"`` (K ∩ box = ∅) or ``"undecided"``.
-    """
-
-    box: tuple
-    image: tuple
-    center: tuple
-    dps: int
-    status: str
-
-    @property
-    def exists(self) -> bool:
-        return self.status in ("unique zero", "zero exists")
-
-    @property
-    def unique(self) -> bool:
-        return self.status == "unique zero"
-
-    @property
-    def excluded(self) -> bool:
-        return self.status == "no zero"
-
-    def describe(self) -> str:
-        """One line for a proof record: the box, the image and what was proved."""
-        fmt = lambda xs: " x ".join(f"[{mp.nstr(_lo(x), 12)}, {mp.nstr(_hi(x), 12)}]" for x in xs)  # noqa: E731
-        return f"Krawczyk at {self.dps} digits: K({fmt(self.box)}) = {fmt(self.image)}: {self.status}"
-
-
-def krawczyk(F: Callable, DF: Callable, box, center=None, dps: int = 30) -> KrawczykResult:
-    """Apply the Krawczyk operator once to prove (or exclude) a zero of F: Rⁿ → Rⁿ in ``box``.
-
-    F(x) and DF(x) take a list of n ``mpmath.iv`` intervals and return n intervals and an n×n
-    matrix (nested lists or ``iv.matrix``) enclosing F and its Jacobian over x.  Constants in
-    them should be exact or intervals (``iv.mpf("0.1")``), never floats standing for decimals.
-
-    Theorem (Krawczyk 1969; Moore 1977; Rump 1983; Neumaier, *Interval Methods for Systems of
-    Equations*, 1990, §5.1).  Let F be C¹ on the box X, c ∈ X, Y any real n×n matrix, and A an
-    interval matrix containing F'(x) for all x ∈ X.  Let K(X) = c − Y·F(c) + (I − Y·A)(X − c).
-    Then (i) every zero of F in X lies in K(X), so K(X) ∩ X = ∅ proves there is none;
-    (ii) K(X) ⊆ X proves a zero exists in X (Brouwer); (iii) K(X) ⊆ int X proves the zero in X
-    is unique.  Here c is the midpoint of X unless given,
-    Y ≈ (mid A)⁻¹ computed in mp, and all of K is evaluated with outward rounding at ``dps``.
-    """
-    dps = check_dps(dps)
-    with iv_workdps(dps):
-        X = _box(box)
-        n = len(X)
-        if center is None:
-            c = [(_lo(x) + _hi(x)) / 2 for x in X]
-        else:
-            c = [to_mpf(v) for v in _vector(center, n, "center")]
-        if any(not (_lo(x) <= ci <= _hi(x)) for x, ci in zip(X, c)):
-            raise InputError("center must lie in the box")
-        C = [iv.mpf(ci) for ci in c]  # thin intervals: c is exactly representable
-        Fc = _as_list(F(C), n, "F")
-        A = _as_matrix(DF(X), n, "DF")
-        mid = mp.matrix([[(_lo(a) + _hi(a)) / 2 for a in row] for row in A])
-        try:
-            Yp = mp.inverse(mid)
-        except ZeroDivisionError:
-            return KrawczykResult(tuple(X), tuple(X), tuple(c), dps, "undecided")
-        Y = [[iv.mpf(Yp[i, j]) for j in range(n)] for i in range(n)]
-        K = []
-        for i in range(n):
-            k = C[i] - sum((Y[i][j] * Fc[j] for j in range(n)), iv.mpf(0))
-            for m in range(n):
-                YA = sum((Y[i][j] * A[j][m] for j in range(n)), iv.mpf(0))
-                k += ((1 if i == m else 0) - YA) * (X[m] - C[m])
-            K.append(k)
-        if any(_hi(k) < _lo(x) or _lo(k) > _hi(x) for k, x in zip(K, X)):
-            status = "no zero"
-        elif all(_lo(x) < _lo(k) and _hi(k) < _hi(x) for k, x in zip(K, X)):
-            status = "unique zero"
-        elif all(_lo(x) <= _lo(k) and _hi(k) <= _hi(x) for k, x in zip(K, X)):
-            status = "zero exists"
-        else:
-            status = "undecided"
-    return KrawczykResult(tuple(X), tuple(K), tuple(c), dps, status)
-
-
-def iv_bound(f: Callable, box, splits: int = 1, dps: int = 30):
-    """Rigorous enclosure of the range of f over ``box`` (a list of (lo, hi) pairs).
-
-    f takes a list of iv intervals and returns one interval or a list of them.  Each coordinate
-    is cut into ``splits`` pieces and the hull of f over all sub-boxes is returned: by inclusion
-    isotonicity it contains f(x) for every x in the box (more splits, tighter bound).
-    """
-    dps = check_dps(dps)
-    splits = check_count(splits, "splits", least=1)
-    with iv_workdps(dps):
-        X = _box(box)
-        pieces = []
-        for x in X:
-            lo, hi = _lo(x), _hi(x)
-            cuts = [lo] + [lo + (hi - lo) * k / splits for k in range(1, splits)] + [hi]
-            pieces.append([iv.mpf([min(a, b), max(a, b)]) for a, b in zip(cuts, cuts[1:])])
-        lows = highs = None
-        for sub in _product(pieces):
-            value = f(list(sub))
-            single = not _is_vector(value)
-            vals = _as_list(value, None if lows is None else len(lows), "f")
-            if lows is None:
-                lows, highs = [_lo(v) for v in vals], [_hi(v) for v in vals]
-            else:
-                lows = [min(a, _lo(v)) for a, v in zip(lows, vals)]
-                highs = [max(b, _hi(v)) for b, v in zip(highs, vals)]
-        out = [iv.mpf([a, b]) for a, b in zip(lows, highs)]
-    return out[0] if single else out
-
-
-def _product(lists):
-    if not lists:
-        yield ()
-        return
-    for head in lists[0]:
-        for rest in _product(lists[1:]):
-            yield (head,) + rest
 
 
 # --------------------------------------------------------------------------------------------

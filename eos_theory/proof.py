@@ -30,7 +30,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from .numerics import Undecided, exact_sign  # noqa: F401  (Undecided: re-exported for callers of same)
+from .intervals import Undecided, exact_sign  # noqa: F401  (Undecided: re-exported for callers of same)
 
 Verdict = str  # "verified" | "refuted" | "inconclusive"
 

@@ -15,7 +15,7 @@ from mpmath import iv, mp
 from eos_theory import analysis
 from eos_theory.model import eigenbasis
 from eos_theory.notation import E, eta
-from eos_theory.numerics import enclose, iv_workdps, krawczyk
+from eos_theory.intervals import enclose, iv_workdps, krawczyk
 from eos_theory.proof import Proof
 from eos_theory.registry import Source, claim
 

@@ -20,7 +20,8 @@ from eos_theory import cascade as C
 from eos_theory import minpoly as A
 from eos_theory.analysis import axis_map, eps, y
 from eos_theory.model import InputError
-from eos_theory.numerics import agreeing_digits, exact, iv_workdps, krawczyk
+from eos_theory.numerics import agreeing_digits, exact
+from eos_theory.intervals import iv_workdps, krawczyk
 
 DELTA = "4.6692016091029906718532"  #: Feigenbaum's δ (Briggs, Math. Comp. 57 (1991) 435), independent of the module
 

@@ -35,7 +35,8 @@ from mpmath import mp
 from eos_theory import analysis, chaos, stats
 from eos_theory.dynamics import outcome, trajectory
 from eos_theory.model import InputError
-from eos_theory.numerics import Problem, enclose, iv_workdps
+from eos_theory.numerics import Problem
+from eos_theory.intervals import enclose, iv_workdps
 
 F = Fraction
 LN3 = math.log(3)

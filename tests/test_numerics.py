@@ -20,9 +20,8 @@ from mpmath import iv, mp, mpf
 from eos_theory.maps import two_d_map
 from eos_theory.model import InputError, quadratic
 from eos_theory.notation import E, eta, z
-from eos_theory.numerics import (
-    Problem, agreeing_digits, exact, gd_exact, gd_mp, iv_bound, krawczyk, reduced, sweep,
-)
+from eos_theory.intervals import iv_bound, krawczyk
+from eos_theory.numerics import Problem, agreeing_digits, exact, gd_exact, gd_mp, reduced, sweep
 from strategies import examples
 
 FAST = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -539,7 +538,8 @@ def test_module_doctests():
 # Exactness helpers: to_mpf, enclose, exact_sign, and exact()'s messages (found missing by mutation testing)
 # ---------------------------------------------------------------------------------------------
 
-from eos_theory.numerics import Undecided, enclose, exact_sign, iv_workdps, to_mpf  # noqa: E402
+from eos_theory.intervals import Undecided, enclose, exact_sign, iv_workdps  # noqa: E402
+from eos_theory.numerics import to_mpf  # noqa: E402
 
 THIRDS_AND_TENTHS = [Fraction(s) for s in ("1/3", "-1/3", "2/3", "-2/3", "1/10", "-1/10", "7/10", "-7/10")]
 

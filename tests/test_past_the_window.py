@@ -17,7 +17,7 @@ from mpmath import mp
 
 from eos_theory.analysis import axis_map, eps, y
 from eos_theory.cascade import cycle_system
-from eos_theory.numerics import enclose, iv_workdps, krawczyk
+from eos_theory.intervals import enclose, iv_workdps, krawczyk
 
 
 def test_the_crisis_factorisations():
