@@ -189,10 +189,19 @@ def lanczos_top(matvec, v0: np.ndarray, steps: int) -> tuple[float, np.ndarray]:
         w = w - V[: k + 1].T @ (V[: k + 1] @ w)
         if k + 1 < steps:
             b = float(np.linalg.norm(w))
-            if not b > 1e-13 * (abs(alpha[k]) + 1):  # an invariant subspace: the Ritz values are exact
+            if b > 1e-13 * (abs(alpha[k]) + 1):
+                beta[k] = b
+                V[k + 1] = w / b
+                continue
+            # an invariant subspace (a warm start can be an eigenvector): go on from a fixed vector
+            # orthogonal to it, with β = 0, so the rest of the space is still searched
+            w = np.cos((k + 2) * np.arange(1, n + 1))
+            w = w - V[: k + 1].T @ (V[: k + 1] @ w)
+            w = w - V[: k + 1].T @ (V[: k + 1] @ w)
+            b = float(np.linalg.norm(w))
+            if not b > 1e-8:  # the Krylov vectors span the whole space
                 k_used = k + 1
                 break
-            beta[k] = b
             V[k + 1] = w / b
     T = np.diag(alpha[:k_used]) + np.diag(beta[: k_used - 1], 1) + np.diag(beta[: k_used - 1], -1)
     vals, vecs = np.linalg.eigh(T)
