@@ -338,3 +338,30 @@ def report(res: EnsembleResult) -> dict:
         "failures": [{"seeds": list(f.seeds), "error": f.error} for f in res.failures],
         "seconds": round(res.seconds, 3),
     }
+
+
+def table(rep: dict) -> list[str]:
+    """The outcome table of a :func:`report`, as plain lines: fractions with their intervals, the flags,
+    and the long-run offset top η·NTK − 2."""
+    e = rep["ensemble"]
+    level = f"{rep['level']:.0%}"
+    n = sum(o["count"] for o in rep["outcomes"].values())
+    lines = [f"ensemble  P = {e['params']}, D = {e['outputs']}, lr = {e['lr']} (q = {e['q']}, g = {e['g']}, "
+             f"t = {e['t']}, s = {e['s']}); seeds {e['seeds']['first']} … {e['seeds']['first'] + e['seeds']['count'] - 1}, "
+             f"{e['steps']} float64 GD steps",
+             f"  {'outcome':<15}{'runs':>6}  {'fraction':>8}  {level} interval (Clopper–Pearson)"]
+    for name, o in [*rep["outcomes"].items(), *rep["flags"].items()]:
+        label = name.replace("_", " ")
+        lines.append(f"  {label:<15}{o['count']:>6}  {o['fraction']:>8.3f}  [{o['ci'][0]:.3f}, {o['ci'][1]:.3f}]")
+        if name == OUTCOMES[-1]:
+            lines.append(f"  {'(of ' + str(n) + ' runs)':<15}")
+    for name, d in rep["offset"].items():
+        if d is None:
+            continue
+        ci = "" if d["mean_ci"] is None else f" [{d['mean_ci'][0]:.4g}, {d['mean_ci'][1]:.4g}]"
+        lines.append(f"  long-run top lr·NTK − 2, {name} ({d['count']} runs): median {d['median']:.4g}, "
+                     f"10–90 % {d['quantiles']['0.1']:.4g} … {d['quantiles']['0.9']:.4g}, mean {d['mean']:.4g}{ci}")
+    for f in rep["failures"]:
+        lines.append(f"  failed: seeds {f['seeds'][0]} … {f['seeds'][-1]}: {f['error']}")
+    lines.append("  (statistical: labels describe float64 runs; criteria in the JSON's \"criteria\")")
+    return lines

@@ -210,6 +210,95 @@ def test_plan_refuses_bad_requests(seeds, steps, message):
         ensemble.plan(ensemble.Ensemble(params=3, outputs=1), seeds, steps)
 
 
+# -- the command ------------------------------------------------------------------------------
+
+CLI = ["ensemble", "--params", "10", "--outputs", "3", "--lr", "0.9", "--seeds", "9", "--steps", "800"]
+
+
+def test_cli_json_to_stdout_has_the_issue_keys_and_the_runs(capsys):
+    code, out, err = run(capsys, *CLI, "--json", "-", "-j", "1")
+    rep = json.loads(out)
+    assert code == 0 and err.splitlines()[-1] == "ensemble: 9/9 runs finished"
+    assert rep["ensemble"]["params"] == 10 and rep["ensemble"]["seeds"] == {"first": 0, "count": 9}
+    assert set(rep["outcomes"]) == set(gd_general.OUTCOMES)
+    assert sum(o["count"] for o in rep["outcomes"].values()) == 9
+    assert [r["seed"] for r in rep["runs"]] == list(range(9)) and rep["failures"] == []
+    assert {"seed", "outcome", "top_ntk_final", "sharpened"} <= set(rep["runs"][0])
+    direct = ensemble.compute(SMALL["spec"], 9, 800)
+    assert [r["outcome"] for r in rep["runs"]] == [r.outcome for r in direct.runs]
+
+
+def test_cli_table_json_file_and_figure(capsys, tmp_path):
+    code, out, _ = run(capsys, *CLI, "--seed-start", "5", "--json", str(tmp_path / "e.json"), "--plot",
+                       str(tmp_path / "e.png"), "-j", "1")
+    assert code == 0 and out.startswith("ensemble  P = 10, D = 3, lr = 0.9") and "seeds 5 … 13" in out
+    assert "Clopper–Pearson" in out
+    assert json.loads((tmp_path / "e.json").read_text())["runs"][0]["seed"] == 5
+    assert (tmp_path / "e.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_cli_runs_that_finished_are_kept_when_others_fail(capsys, monkeypatch):
+    real = ensemble.run_chunk
+
+    def flaky(chunk):
+        if 4 in chunk.seeds:
+            raise MemoryError("simulated")
+        return real(chunk)
+
+    monkeypatch.setattr(ensemble, "run_chunk", flaky)
+    monkeypatch.setattr(ensemble, "MAX_CHUNK", 1)
+    code, out, err = run(capsys, *CLI, "--json", "-", "-j", "1")
+    rep = json.loads(out)
+    assert code == 1 and [r["seed"] for r in rep["runs"]] == [0, 1, 2, 3, 5, 6, 7, 8]
+    assert rep["failures"] == [{"seeds": [4], "error": "MemoryError: simulated"}]
+    assert err.splitlines()[-1] == "eos-theory: 1 of 9 runs did not finish: MemoryError: simulated"
+
+
+@pytest.mark.parametrize("change, message", [
+    (("--params", "0"), "params (P) must be >= 1"),
+    (("--outputs", "0"), "outputs (D) must be >= 1"),
+    (("--lr", "0"), "lr must be > 0"),
+    (("--lr", "-1"), "lr must be > 0"),
+    (("--lr", "fast"), "lr"),
+    (("--seeds", "0"), "seeds must be >= 1"),
+    (("--seeds", "2.5"), "--seeds must be a whole number"),
+    (("--steps", "10000000"), "steps must be at most 1000000"),
+    (("--params", "5000"), "params (P) must be at most 2000"),
+    (("--outputs", "501"), "outputs (D) must be at most 500"),
+    (("-j", "0"), "-j must be a positive whole number"),
+])
+def test_cli_bad_input_is_one_line_and_exit_2(capsys, change, message):
+    argv = list(CLI)
+    if change[0] in argv:
+        argv[argv.index(change[0]) + 1] = change[1]
+    else:
+        argv += list(change)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and message in one_line_error(err)
+
+
+def test_cli_unwritable_output_and_bad_figure_name(capsys, tmp_path):
+    code, _, err = run(capsys, *CLI, "--json", str(tmp_path / "missing" / "e.json"))
+    assert code == 2 and one_line_error(err).startswith("eos-theory: error: --json ")
+    code, _, err = run(capsys, *CLI, "--plot", str(tmp_path / "e.svg"))
+    assert code == 2 and "must end in .png or .pdf" in one_line_error(err)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_unreachable_scheduler_is_one_line_and_exit_2(capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1.0)
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    code, out, err = run(capsys, *CLI, "--scheduler", address)
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith(f"eos-theory: error: no Dask scheduler answered at {address} within 1 s")
+
+
 # -- backends: Serial, Processes, then Dask (last) ------------------------------------------------
 
 SMALL = dict(spec=ensemble.Ensemble(params=10, outputs=3, lr="0.9"), seeds=9, steps=800)
@@ -242,3 +331,10 @@ def test_dask_gives_the_same_runs_bit_for_bit(small_serial, dask_cluster, monkey
     monkeypatch.setattr(ensemble, "MAX_CHUNK", 2)
     res = ensemble.compute(**SMALL, backend=executor.Dask(dask_cluster.scheduler_address))
     assert records(res) == records(small_serial) and not res.failures
+
+
+def test_cli_on_dask_gives_the_same_runs(capsys, small_serial, dask_cluster):
+    code, out, _ = run(capsys, *CLI, "--json", "-", "--scheduler", dask_cluster.scheduler_address)
+    rep = json.loads(out)
+    assert code == 0 and rep["ran_on"] == dask_cluster.scheduler_address
+    assert rep["runs"] == [r.to_json() for r in small_serial.runs]
