@@ -32,21 +32,23 @@ Everything here is **statistical evidence about float64 runs**, never a proof.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
 import numpy as np
+import sympy as sp
 
-from . import executor, gd_general, stats
+from . import analysis, executor, gd_general, stats
 from .decimals import exact_string
 from .gd_general import OUTCOMES
 from .model import InputError
 from .numerics import check_count, exact
 
-__all__ = ["Chunk", "Ensemble", "EnsembleResult", "Failure", "RunRecord", "chunks", "compute", "draw", "execute",
-           "plan", "report", "run_chunk", "run_seed", "summary", "time_limit"]
+__all__ = ["Chunk", "Ensemble", "EnsembleResult", "Failure", "Prediction", "RunRecord", "chunks", "compute", "draw",
+           "execute", "plan", "report", "run_chunk", "run_seed", "summary", "time_limit", "two_d_prediction"]
 
 MAX_PARAMS, MAX_OUTPUTS = 2000, 500  #: the largest P and D accepted
 MAX_Q_ENTRIES = 10**8  #: D·P² at most (Q takes 8·D·P² bytes: 800 MB)
@@ -365,3 +367,48 @@ def table(rep: dict) -> list[str]:
         lines.append(f"  failed: seeds {f['seeds'][0]} … {f['seeds'][-1]}: {f['error']}")
     lines.append("  (statistical: labels describe float64 runs; criteria in the JSON's \"criteria\")")
     return lines
+
+
+# --------------------------------------------------------------------------------------------
+# What the 2-D theory predicts for one output and no linear part
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The 2-D theory applied to one seed of a D = 1, G = 0 ensemble (see :func:`two_d_prediction`)."""
+
+    eps: float  #: ε = ηEω on the axis GD grows along from a small start (the largest ηEω_i)
+    regime: str  #: "minimum" (ε ≤ 1), "period-2" (the window holds for every transverse ratio), "unstable"
+    ntk: float | None  #: the predicted long-run top η·NTK: 2ε on the axis minimum, 1 + ε on the 2-cycle
+    along: float | None  #: the orbit's two-step multiplier along the axis (ε > 1)
+    across: float | None  #: the largest |two-step multiplier| across it, over every other eigenvalue (ε > 1)
+
+
+@functools.cache
+def _multipliers():
+    orbit = analysis.eos_orbit()
+    return sp.lambdify(analysis.eps, orbit.along, "numpy"), sp.lambdify((analysis.eps, analysis.r), orbit.across, "numpy")
+
+
+def two_d_prediction(spec: Ensemble, seed: int) -> Prediction:
+    """For D = 1 and G = 0: from a small start, z ≈ −E and GD multiplies the component of θ along each
+    eigenvector of Q by 1 + ηEω_i, so it grows fastest along the largest ε = ηEω_i.  On that axis the
+    2-D closed forms (:func:`eos_theory.analysis.eos_orbit`) predict: for ε ≤ 1 the axis minimum,
+    η·NTK = 2ε; for ε > 1 the period-2 orbit with mean η·NTK 1 + ε, which attracts iff its multiplier
+    along the axis and, for every other eigenvalue ω_j, the one across it at r = ω_j/ω lie in (−1, 1)
+    (the window from all transverse directions; multipliers evaluated in float64)."""
+    if spec.outputs != 1 or spec.g != 0:
+        raise InputError("the 2-D prediction needs one output and no linear part (D = 1, g = 0)")
+    model, _ = draw(spec, seed)
+    w = np.linalg.eigvalsh(model.Q)
+    eps_all = float(spec.lr) * float(model.E[0]) * w
+    i = int(np.argmax(eps_all))
+    eps = float(eps_all[i])
+    if eps <= 1:
+        return Prediction(eps, "minimum", 2 * eps, None, None)
+    along, across = _multipliers()
+    a = float(along(eps))
+    c = float(np.max(np.abs(across(eps, np.delete(w, i) / w[i])))) if len(w) > 1 else 0.0
+    attracts = abs(a) < 1 and c < 1
+    return Prediction(eps, "period-2" if attracts else "unstable", 1 + eps if attracts else None, a, c)
