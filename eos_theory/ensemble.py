@@ -93,9 +93,11 @@ class Ensemble:
                 raise InputError(f"{name} must lie in [0, {MAX_SCALE}], got {exact_string(v)}")
             object.__setattr__(self, name, v)
         try:
-            float(lr)
+            as_float = float(lr)
         except OverflowError:
             raise InputError("lr is too large for float64") from None
+        if as_float == 0:
+            raise InputError(f"lr is too small for float64 (it rounds to 0), got {exact_string(lr)}")
 
     def definition(self) -> dict:
         """The ensemble as JSON: sizes, scales (exact strings) and how each quantity is drawn."""

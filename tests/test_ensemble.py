@@ -260,6 +260,8 @@ def test_cli_runs_that_finished_are_kept_when_others_fail(capsys, monkeypatch):
     (("--lr", "0"), "lr must be > 0"),
     (("--lr", "-1"), "lr must be > 0"),
     (("--lr", "fast"), "lr"),
+    (("--lr", "1e-400"), "lr is too small for float64"),
+    (("--lr", "1e400"), "lr is too large for float64"),
     (("--seeds", "0"), "seeds must be >= 1"),
     (("--seeds", "2.5"), "--seeds must be a whole number"),
     (("--steps", "10000000"), "steps must be at most 1000000"),
