@@ -16,7 +16,9 @@ Layers, each depending only on those above it:
 * :mod:`~eos_theory.chaos` and :mod:`~eos_theory.stats` – attractors past the period-2 window:
   cycles proved, chaos and escape measured with confidence intervals; :mod:`~eos_theory.cascade`
   (and :mod:`~eos_theory.minpoly`) – the period-doubling thresholds, certified, and the crisis;
-  :mod:`~eos_theory.atlas` – the regime over a grid of parameters;
+  :mod:`~eos_theory.atlas` – the regime over a grid of parameters; :mod:`~eos_theory.gd_general`
+  (float64 GD for P parameters and D outputs, with its outcome) and :mod:`~eos_theory.ensemble` –
+  random models, seeded, and their outcome statistics;
 * :mod:`~eos_theory.executor` (and :mod:`~eos_theory.transport`) – the one way to fan work out, to
   local processes or a Dask cluster;
 * :mod:`~eos_theory.proof` and :mod:`~eos_theory.registry` – exact proof steps, the claims, the audit;

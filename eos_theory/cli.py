@@ -50,7 +50,8 @@ def _check_writable(path: str, flag: str = "--json") -> Path:
 
 # -- verify -------------------------------------------------------------------------------
 
-_STYLE = {"verified": "green", "refuted": "yellow", "inconclusive": "red"}
+_STYLE = {"verified": "green", "refuted": "yellow", "supported": "cyan", "not supported": "magenta",
+          "inconclusive": "red"}
 
 
 DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, so only a hang reaches it
@@ -87,7 +88,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         err.print(f"eos-theory: {len(unexpected)} claim(s) did not come out as recorded: {names}")
         return EXIT_UNEXPECTED
     s = data["summary"]
-    err.print(f"{s['total']} claims decided as recorded: {s['verified']} verified, {s['refuted']} refuted"
+    stat = "".join(f", {s[v]} {v}" for v in ("supported", "not supported") if s[v])
+    err.print(f"{s['total']} claims decided as recorded: {s['verified']} verified, {s['refuted']} refuted{stat}"
               + (f" (report: {out})" if out else ""))
     return EXIT_OK
 
@@ -492,6 +494,8 @@ def _atlas_progress():
               flush=True)
 
     return show
+
+
 # -- cascade ------------------------------------------------------------------------------
 
 
@@ -554,6 +558,76 @@ def _print_cascade(data: dict) -> None:
                   "repelling fixed point y = 2 (θ ↦ −θ); beyond it starts in the hole y² + ey + 1 < 0 escape")
 
 
+# -- ensemble -----------------------------------------------------------------------------
+
+EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost worker); the others are reported
+
+
+def cmd_ensemble(args: argparse.Namespace) -> int:
+    """GD over a seeded ensemble of random second-order models: outcome fractions with intervals."""
+    from . import ensemble, executor, plots
+    from .executor import BackendError
+    from .files import write_json_atomic
+
+    def whole(value: str, flag: str) -> int:
+        try:
+            return int(value, 10)
+        except (TypeError, ValueError):
+            raise UsageError(f"{flag} must be a whole number, got {value!r}") from None
+
+    if args.scheduler is not None and args.jobs is not None:
+        raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
+    jobs = _jobs(args)
+    spec = ensemble.Ensemble(whole(args.params, "--params"), whole(args.outputs, "--outputs"), args.lr,
+                             q=args.q, g=args.g, t=args.t, s=args.s)
+    work = ensemble.plan(spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"),
+                         whole(args.seed_start, "--seed-start"))  # checked before any run
+    out = None if args.json in (None, "-") else _check_writable(args.json, "--json")
+    figure = None if args.plot is None else _check_writable(args.plot, "--plot")
+    if figure is not None and figure.suffix.lstrip(".").lower() not in plots.FORMATS:
+        raise UsageError(f"--plot {args.plot}: the name must end in .png or .pdf")
+    backend = (executor.Dask(args.scheduler, connect_timeout=executor.CONNECT_TIMEOUT) if args.scheduler is not None
+               else executor.local(jobs))
+    try:
+        result = ensemble.execute(work, backend, progress=_progress("ensemble", "runs finished"))
+    except BackendError as exc:
+        raise UsageError(str(exc)) from None
+    rep = ensemble.report(result)
+    rep["ran_on"] = args.scheduler if args.scheduler is not None else f"{jobs} local process{'es' if jobs > 1 else ''}"
+    try:
+        if out is not None:
+            write_json_atomic(out, rep)
+        if figure is not None and result.runs:
+            plots.draw_ensemble(result, figure)
+    except OSError as exc:
+        flag, path = ("--json", args.json) if out is not None and not out.exists() else ("--plot", args.plot)
+        raise _output_error(flag, exc.filename if exc.filename is not None else path, exc) from None
+    if args.json == "-":
+        print(json.dumps(rep, ensure_ascii=False, allow_nan=False))
+    else:
+        console = _console()
+        for line in ensemble.table(rep):
+            console.print(line, markup=False)
+        console.print(f"  ({result.seconds:.1f} s on {rep['ran_on']})", markup=False)
+    if result.failures:
+        lost = sum(len(f.seeds) for f in result.failures)
+        print(f"eos-theory: {lost} of {len(work.seeds)} runs did not finish: {result.failures[0].error}", file=sys.stderr)
+        return EXIT_FAILED_RUNS
+    return EXIT_OK
+
+
+def _progress(name: str, what: str):
+    """``name: done/total what`` on stderr as work finishes, rewritten in place on a terminal; nothing
+    before the first piece finishes, so an early error is the only line on stderr."""
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total or not tty else ""
+        print(f"{chr(13) if tty else ''}{name}: {done}/{total} {what}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
 # -- parser -------------------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -584,8 +658,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the claim registry: every equation and statement of the paper's text, and every result "
         "derived from it, is checked by its proof script (exact identities over the rationals, exact "
         "counterexamples, interval or high-precision evidence) and gets a verdict: verified, refuted (with an "
-        "exact counterexample and a verified correction) or inconclusive.",
-        epilog="Exit status: 0 when every claim comes out as recorded in the registry, 1 when some do not "
+        "exact counterexample and a verified correction) or inconclusive. A claim whose evidence is statistical "
+        "(estimates with confidence intervals over seeded runs) is never verified: it is supported (every interval "
+        "lies where the statement needs it) or not supported (one does not), at the confidence it states.",
+        epilog="Exit status: 0 when every claim comes out as recorded in the registry (a claim recorded as "
+        "supported must come out supported), 1 when some do not "
         "(they are named; a claim stopped by the time limit is inconclusive, so it counts), 2 for bad usage "
         "(unknown claim, unwritable report, bad -j or --timeout). Ctrl-C stops every worker process.",
     )
@@ -772,6 +849,49 @@ def build_parser() -> argparse.ArgumentParser:
                    "are known")
     c.add_argument("--json", action="store_true", help="print exactly one JSON object")
     c.set_defaults(func=cmd_cascade)
+
+    n = sub.add_parser(
+        "ensemble",
+        help="random second-order models: how often GD converges, sits at the edge of stability or diverges",
+        description="Float64 gradient descent on random models z_a(theta) = theta^T Q_a theta / 2 + G_a^T theta - E_a "
+        "(a = 1..D, P parameters, loss |z|^2/2), one model and start per seed: Q_a = q (A + A^T)/sqrt(2P) with A "
+        "standard normal (mixed-sign spectrum in [-2q, 2q]), G_a entries of variance g^2/P, E_a of variance t^2/D, "
+        "theta0 entries of variance s^2/P, all from numpy.random.default_rng(seed). Along each run the top eigenvalue "
+        "of lr*NTK is recorded every step and that of lr*Hessian every 10 steps (warm-started Lanczos). Outcomes: "
+        "converged (|z| <= 1e-10 (1 + |E|)), eos (over the last quarter of the steps the top lr*NTK reaches 2, its "
+        "mean is within 0.5 of 2 and every two-step mean within 1), diverged (the loss passed 1e16 max(1, L0): a "
+        "magnitude criterion, not a proof), not converged; flags: sharpened (the top lr*NTK rose at least 0.1 before "
+        "the loss fell to 1 % of its start), reached edge (it reached 2). Prints the outcome fractions with 95 % "
+        "Clopper-Pearson intervals and the distribution of the long-run top lr*NTK - 2; progress on stderr. Runs go "
+        "to N local processes (-j) or the Dask cluster at --scheduler, with the same results seed for seed. "
+        "Everything is statistical evidence about float64 runs, not a proof (docs/ensemble.md).",
+        epilog="Example: eos-theory ensemble --params 200 --outputs 20 --lr 0.8 --seeds 64 --plot ens.png. "
+        'JSON: {"ensemble": {definition, "seeds": {"first", "count"}, "steps"}, "outcomes": {NAME: {"count", '
+        '"fraction", "ci": [lo, hi]}}, "flags", "offset", "criteria", "runs": [{"seed", "outcome", "top_ntk_final", '
+        '"sharpened", ...}], "failures": [{"seeds", "error"}], "seconds", "ran_on"}. Exit status: 0 when every run '
+        "finished, 1 when some did not (a time limit or a lost worker: the report keeps the runs that finished, lists "
+        "the others under failures, and stderr names the cause), 2 for bad usage (sizes, lr, seeds, steps, an "
+        "unwritable output, an unreachable scheduler).",
+    )
+    n.add_argument("--params", metavar="P", required=True, help="parameters per model, 1 to 2000")
+    n.add_argument("--outputs", metavar="D", required=True, help="outputs per model, 1 to 500, with D*P^2 <= 1e8")
+    n.add_argument("--lr", metavar="ETA", required=True, help="step size > 0 (exact: 0.8 or 4/5)")
+    n.add_argument("--seeds", metavar="N", required=True, help="number of seeds (models), 1 to 100000")
+    n.add_argument("--seed-start", metavar="K", default="0", help="the first seed (default 0): seeds K … K+N-1")
+    n.add_argument("--steps", metavar="S", default="10000", help="GD steps per run, 8 to 10^6 (default 10000)")
+    for flag, default, what in (("--q", "1", "Q_a entries of variance q^2/P"),
+                                ("--g", "1/10", "G_a entries of variance g^2/P (0: the paper's model)"),
+                                ("--t", "1", "E_a of variance t^2/D"), ("--s", "1/10", "theta0 entries of variance s^2/P")):
+        n.add_argument(flag, metavar="X", default=default, help=f"{what}; 0 <= X <= 100 (default {default})")
+    n.add_argument("--json", metavar="FILE", help="write the JSON report to FILE (atomically), or to stdout with -")
+    n.add_argument("--plot", metavar="FILE", help="draw the figure (top lr*NTK against step for the first 8 seeds, "
+                   "histogram of the long-run offset) to FILE.png or FILE.pdf")
+    n.add_argument("--scheduler", metavar="ADDR",
+                   help="run on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
+                   "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s")
+    n.add_argument("-j", "--jobs", metavar="N",
+                   help="run in N local worker processes (default: every core this process may use; 1: in this process)")
+    n.set_defaults(func=cmd_ensemble)
     return parser
 
 

@@ -488,7 +488,7 @@ def _steps(steps: Iterable[Step]) -> str:
 
 
 def _basis_note(result) -> str:
-    if result.verdict != "verified":
+    if result.verdict not in ("verified", "supported"):
         return ""
     return {"numerical": " The verdict rests on high-precision numerical evidence.",
             "statistical": " The verdict rests on statistical estimates with confidence intervals.",
@@ -564,7 +564,8 @@ def snippet(result) -> str:
 
 # -- the document ---------------------------------------------------------------------------
 
-_VERDICT = {"verified": "verified", "refuted": "refuted, corrected", "inconclusive": "inconclusive"}
+_VERDICT = {"verified": "verified", "refuted": "refuted, corrected", "supported": "supported (statistical)",
+            "not supported": "not supported (statistical)", "inconclusive": "inconclusive"}
 
 
 def _table(results) -> str:
@@ -603,7 +604,8 @@ def _evidence_section(results) -> str:
 def document(results, title: str | None = None) -> str:
     """A standalone LaTeX document: model, notation, verdict table, every claim with its proof, evidence."""
     results = list(results)
-    counts = {v: sum(r.verdict == v for r in results) for v in ("verified", "refuted", "inconclusive")}
+    counts = {v: sum(r.verdict == v for r in results)
+              for v in ("verified", "refuted", "supported", "not supported", "inconclusive")}
     corrected = sum(r.verdict == "refuted" and r.proof.correction is not None for r in results)
     paper = [r for r in results if r.claim.source.section != "derived"]
     derived = [r for r in results if r.claim.source.section == "derived"]
@@ -624,7 +626,10 @@ def document(results, title: str | None = None) -> str:
         "of its text, and results derived from its model. "
         f"{counts['verified']} are verified, {counts['refuted']} are refuted by an exact counterexample "
         f"({corrected} of them with a verified correction; each is stated as an erratum), "
-        f"and {counts['inconclusive']} remain undecided. "
+        + (f"{counts['supported']} are supported and {counts['not supported']} not supported by statistical "
+           "evidence at the stated confidence (never verified), "
+           if counts["supported"] or counts["not supported"] else "")
+        + f"and {counts['inconclusive']} remain undecided. "
         "Every equation below is printed from the SymPy object that was checked.",
         "\\end{abstract}",
         "\\paragraph{How claims are checked.} An identity is verified when the difference of its two sides "

@@ -516,3 +516,41 @@ def _cell_edges(v: np.ndarray) -> np.ndarray:
         return np.array([v[0] - 0.5, v[0] + 0.5])
     h = (v[-1] - v[0]) / (len(v) - 1)
     return np.concatenate([v - h / 2, [v[-1] + h / 2]])
+
+
+# -- the random-model ensemble (data: eos_theory.ensemble) -----------------------------------
+
+_OUTCOME_COLOURS = {"converged": "#4daf4a", "eos": "#377eb8", "not converged": "0.6"}
+
+
+def draw_ensemble(result, path) -> None:
+    """Two panels for an :class:`eos_theory.ensemble.EnsembleResult`: the top η·NTK against step for
+    the sampled seeds, and the histogram of the long-run top η·NTK − 2 by outcome (diverged runs left
+    out); format from the suffix."""
+    _draw(_draw_ensemble, result, path, (2 * WIDTH, 2.8))
+
+
+def _draw_ensemble(fig, res) -> None:
+    left, right = fig.subplots(1, 2)
+    traced = [r for r in res.runs if r.trace is not None]
+    for r in traced:  # diverged runs leave the frame (clipped at 4)
+        left.plot(np.arange(1, len(r.trace) + 1), r.trace, lw=0.5, ls="--" if r.outcome == "diverged" else "-",
+                  label=f"seed {r.seed} ({r.outcome})")
+    left.axhline(2, color="k", ls=":", lw=0.8)
+    left.set(xscale="log", ylim=(0, 4), xlabel="step + 1", ylabel="top η·NTK eigenvalue",
+             title="sampled runs (η·NTK = 2: edge of stability)")
+    if traced:
+        left.legend(fontsize=5, frameon=False, ncol=2)
+    offsets = {name: [r.top_ntk_final - 2 for r in res.runs if r.outcome == name] for name in _OUTCOME_COLOURS}
+    values = [v for vs in offsets.values() for v in vs]
+    if values:
+        lo, hi = min(values), max(values)
+        bins = np.linspace(lo - 0.01, hi + 0.01, 41)
+        names = [n for n in _OUTCOME_COLOURS if offsets[n]]
+        right.hist([offsets[n] for n in names], bins=bins, stacked=True, color=[_OUTCOME_COLOURS[n] for n in names],
+                   label=names)
+        right.legend(fontsize=6, frameon=False)
+    right.axvline(0, color="k", ls="--", lw=0.8)
+    s = res.spec
+    right.set(xlabel="long-run top η·NTK − 2", ylabel="runs",
+              title=f"P = {s.params}, D = {s.outputs}, η = {float(s.lr):g}: {len(res.runs)} runs, {res.steps} steps")

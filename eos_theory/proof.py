@@ -32,7 +32,7 @@ import sympy as sp
 
 from .intervals import Undecided, exact_sign  # noqa: F401  (Undecided: re-exported for callers of same)
 
-Verdict = str  # "verified" | "refuted" | "inconclusive"
+Verdict = str  # "verified" | "refuted" | "supported" | "not supported" | "inconclusive"
 
 
 class NotRational(ValueError):
@@ -41,6 +41,11 @@ class NotRational(ValueError):
 
 class CorrectionFailed(AssertionError):
     """A step of a refuted claim's correction failed: the correction itself is not verified."""
+
+
+class NotSupported(AssertionError):
+    """A statistical step whose confidence interval does not lie where the claim needs it: the claim is
+    *not supported* at the stated confidence (which is not a refutation)."""
 
 
 class Disproved(AssertionError):
@@ -488,7 +493,8 @@ class Proof:
         What is asserted: low ≤ estimate ≤ high, all finite, 0 < level < 1, and the whole interval
         lies strictly inside ``inside`` = (a, b) (None: unbounded on that side), e.g. (0, None) for
         "λ > 0 at this level".  ``detail`` states the sample (runs, steps, transient, precision).
-        The claim's basis becomes 'statistical', the weakest kind of evidence.
+        The claim's basis becomes 'statistical', the weakest kind of evidence, and its verdict at best
+        'supported'; an interval outside ``inside`` raises :class:`NotSupported` ('not supported').
         """
         values = [float(v) for v in (estimate, *ci)]
         if len(ci) != 2 or not all(math.isfinite(v) for v in values):
@@ -501,7 +507,7 @@ class Proof:
         a, b = inside
         if (a is not None and not lo > a) or (b is not None and not hi < b):
             side = " and ".join(s for s in (a is not None and f"> {a}", b is not None and f"< {b}") if s)
-            raise AssertionError(f"{text}: the interval [{lo:.6g}, {hi:.6g}] is not entirely {side} ({detail})")
+            raise NotSupported(f"{text}: the interval [{lo:.6g}, {hi:.6g}] is not entirely {side} ({detail})")
         self.basis = "statistical"
         within = " and ".join(s for s in (a is not None and f"> {a}", b is not None and f"< {b}") if s)
         self._record(Step(text, "statistical", f"{detail}; estimate {est:.6g}, {level:.0%} confidence interval "
@@ -539,7 +545,7 @@ class Proof:
             if self.correction is None or not self.correction.steps:
                 raise AssertionError("a refutation needs a corrected statement with verified steps")
             return "refuted"
-        return "verified"
+        return "supported" if self.basis == "statistical" else "verified"
 
 
 def _brief(value, width: int = 80) -> str:

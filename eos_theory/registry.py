@@ -10,7 +10,9 @@ A claim is declared next to its proof, in a script under ``proofs/`` (installed 
 
 Running a claim gives a :class:`Result` whose verdict comes from the proof's record: every step
 asserted ⇒ ``verified``; an exact counterexample plus a verified correction ⇒ ``refuted``;
-anything that could not be decided ⇒ ``inconclusive``.  A claim is no stronger than its steps:
+anything that could not be decided ⇒ ``inconclusive``.  A claim whose evidence includes a
+statistical estimate is at best ``supported`` (every interval where the statement needs it, at the
+stated confidence) and otherwise ``not supported`` (an interval falls outside), never verified.  A claim is no stronger than its steps:
 a verified claim must also pass :func:`audit` (every quantifier of its statement covered by a
 step that covers it) and every claim it uses as a premise must be verified
 (:func:`check_premises`); otherwise it is inconclusive, and the report says why.
@@ -26,9 +28,12 @@ from typing import Callable, Iterable
 
 from . import executor, transport
 from .notation import latex
-from .proof import UNIVERSAL, Disproved, Proof, format_point
+from .proof import UNIVERSAL, Disproved, NotSupported, Proof, format_point
 
-VERDICTS = ("verified", "refuted", "inconclusive")
+#: supported / not supported: the verdicts of a claim whose evidence is statistical (its confidence
+#: intervals lie, or do not lie, where the statement needs them); such a claim is never "verified"
+VERDICTS = ("verified", "refuted", "supported", "not supported", "inconclusive")
+PROVED = ("verified", "supported")  #: the verdicts that pass the audit of quantifiers
 
 
 class UnknownClaim(KeyError):
@@ -114,6 +119,8 @@ class Result:
         p = self.proof
         if self.error:  # every error leaves the claim inconclusive: name what failed
             return self.error.split(":")[0]
+        if self.verdict == "not supported":
+            return self.evidence.rpartition("not supported: ")[2].split(" (")[0]
         if p.refutations:
             return f"counterexample {p.refutations[0].detail}"
         counts = _kinds(p.steps)
@@ -237,10 +244,13 @@ def run(c: Claim) -> Result:
         c.check(p)
         verdict, error = p.verdict, None
         evidence = _evidence(p)
-        problems = audit(c, p) if verdict == "verified" else []
+        problems = audit(c, p) if verdict in PROVED else []
         if problems:
             verdict, error = "inconclusive", "audit: " + "; ".join(problems)
             evidence += "; " + error
+    except NotSupported as exc:  # a confidence interval outside what the statement needs
+        verdict, error = "not supported", None
+        evidence = "; ".join(filter(None, (_evidence(p), f"not supported: {exc}")))
     except Disproved as exc:  # an asserted identity is false, and there is no verified correction
         verdict, error = "inconclusive", f"disproved, with no verified correction: {exc}"
         evidence = f"{exc.text}: counterexample at {format_point(exc.point)}; no verified correction"

@@ -17,6 +17,7 @@ PAPER = [
     "curvature",  # §2.1: sign of z, sharpening modes, the PS initialisation
     "gradient_descent",  # §1, §2.2: GD counterparts, 2-D map, 2/η, oscillation, landscape
     "headline",  # abstract: the 2-D result the text announces (derived in the eos_* scripts)
+    "higher_dim",  # abstract: "in higher dimensions … similar behavior", statistically (eos_theory.ensemble)
 ]
 
 DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics",

@@ -260,6 +260,7 @@ RUNS, STEPS, TRANSIENT, STARTS, PLANE_STEPS = 16, 5_000, 1_000, 32, 1_000
 @claim(
     "chaos-statistics",
     title="chaos at e = 7/5 and 3/2: λ > 0, mean η·NTK, λ⊥ < 0 (statistical)",
+    expect="supported",
     source=Source("derived"),
     statement="In the symmetric case at e = 7/5 and e = 3/2 (statistical, for the examples checked, float64 "
     "statistics of computed orbits, where the critical orbit finds no attracting cycle): the Lyapunov "

@@ -980,7 +980,7 @@ def test_statistical_steps_cover_a_quantifier_only_for_the_examples_checked():
         p.statistical("runs", 0.3, (0.2, 0.4), 0.95, "8 runs", inside=(0, None))
         p.covers("every run", "runs")
 
-    assert run(_claim_with("λ > 0 in every run (for the examples checked).", check)).verdict == "verified"
+    assert run(_claim_with("λ > 0 in every run (for the examples checked).", check)).verdict == "supported"
     r = run(_claim_with("λ > 0 in every run.", check))
     assert r.verdict == "inconclusive" and "statistical evidence, which does not cover it" in r.error
 
@@ -1184,5 +1184,41 @@ def test_summary_checked_by_and_report():
     assert cited.summary == "1 cited theorem" and cited.checked_by == "cited"
     report = _registry.report([verified, refuted, audit])
     assert report["tool"] == "eos-theory" and report["paper"].startswith("Second-order regression models")
-    assert report["summary"] == {"verified": 1, "refuted": 1, "inconclusive": 1, "total": 3, "unexpected": ["i"]}
+    assert report["summary"] == {"verified": 1, "refuted": 1, "supported": 0, "not supported": 0, "inconclusive": 1,
+                                 "total": 3, "unexpected": ["i"]}
     assert [c["id"] for c in report["claims"]] == ["v", "r", "i"]
+
+
+# -- statistical verdicts: supported / not supported, never verified ------------------------------------
+
+
+def test_a_statistical_claim_is_supported_not_verified():
+    def check(p):
+        p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+        p.statistical("λ > 0", 0.3, (0.2, 0.4), 0.95, "8 runs", inside=(0, None))
+
+    r = run(_claim_with("λ > 0 (statistical).", check, id="s", expect="supported"))
+    assert (r.verdict, r.as_expected, r.error) == ("supported", True, None)
+    assert r.to_json()["verdict"] == "supported" and r.to_json()["basis"] == "statistical"
+
+
+def test_an_interval_outside_the_needed_region_is_not_supported_with_the_reason():
+    def check(p):
+        p.statistical("first", 0.3, (0.2, 0.4), 0.95, "8 runs", inside=(0, None))
+        p.statistical("λ > 0", 0.1, (-0.1, 0.3), 0.95, "8 runs", inside=(0, None))
+
+    r = run(_claim_with("λ > 0 (statistical).", check, id="n", expect="not supported"))
+    assert (r.verdict, r.as_expected, r.error) == ("not supported", True, None)
+    assert r.summary == "λ > 0: the interval [-0.1, 0.3] is not entirely > 0"
+    assert r.evidence.startswith("first: 8 runs; estimate 0.3") and "not supported: λ > 0" in r.evidence
+
+
+def test_a_premise_that_is_only_supported_does_not_make_a_claim_verified():
+    def stat(p):
+        p.statistical("λ > 0", 0.3, (0.2, 0.4), 0.95, "8 runs", inside=(0, None))
+
+    s = run(_claim_with("λ > 0 (statistical).", stat, id="stat", expect="supported"))
+    uses = run(_claim_with("x = x.", lambda p: p.uses("stat", "uses stat"), id="u"))
+    out = check_premises([s, uses], run_claim=lambda c: None)
+    assert [r.verdict for r in out] == ["supported", "inconclusive"]
+    assert out[1].error == "premise not verified: stat"
