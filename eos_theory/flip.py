@@ -36,7 +36,7 @@ an exactly solved set); otherwise ``unknown`` with the reason.
 >>> from eos_theory.anymodel import spec
 >>> res = analyze(spec(["u", "v"], ["u*v"], [1]))
 >>> res.critical_lr, res.flip.type, res.flip.coefficient, res.window.interval, res.flip.offset_slope
-(1, 'supercritical', 1, Interval.open(1, -1 + sqrt(5)), 1)
+(1, 'supercritical', 2, Interval.open(1, -1 + sqrt(5)), 1)
 """
 
 from __future__ import annotations
