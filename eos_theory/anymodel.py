@@ -483,9 +483,9 @@ def invariant_subspaces(s: Spec, step: sp.Symbol | None = None) -> Invariants:
         if inv:
             out.append(inv)
     for (i, a), (j, b) in itertools.combinations(enumerate(s.params), 2):
-        for sign, rel in ((1, "="), (-1, "= −")):
+        for sign in (1, -1):
             coords = tuple(t for t in s.params if t != b)
-            inv = _invariant(s, G, f"{b} {rel}{a}" if sign == 1 else f"{b} = −{a}", {b: sign * a}, coords,
+            inv = _invariant(s, G, f"{b} = {a}" if sign == 1 else f"{b} = −{a}", {b: sign * a}, coords,
                              (b - sign * a,))
             if inv:
                 out.append(inv)
