@@ -59,6 +59,7 @@ a = sp.Symbol("a", real=True)  #: the cycle amplitude along v
 eta = sp.Symbol("eta", positive=True)
 s = sp.Symbol("s", real=True)  #: the coordinate on the line θ* + s·v
 mu = sp.Symbol("mu")
+MAX_PERIOD_TWO_DEGREE = 25  #: g∘g of higher degree is not factored (it would dominate the run time)
 
 
 # --------------------------------------------------------------------------------------------
@@ -95,6 +96,31 @@ def _loss_taylor(loss: sp.Expr, n: int) -> sp.Expr:
     return sp.Add(*[sp.simplify(sp.diff(dl, r, k).subs(r, 0)) * r**k / sp.factorial(k) for k in range(n + 1)])
 
 
+def _ser_mul(A: list, B: list, n: int) -> list:
+    """The product of two series in a (coefficient lists), truncated after a^n."""
+    return [sp.expand(sp.Add(*[A[i] * B[k - i] for i in range(k + 1) if A[i] != 0 and B[k - i] != 0]))
+            for k in range(n + 1)]
+
+
+def _ser_poly(poly: sp.Poly, X: list, n: int) -> list:
+    """A polynomial evaluated at series X[i] (one per generator), truncated after a^n."""
+    powers: dict = {}
+
+    def pw(i, e):
+        if (i, e) not in powers:
+            powers[(i, e)] = [sp.Integer(1)] + [sp.Integer(0)] * n if e == 0 else _ser_mul(pw(i, e - 1), X[i], n)
+        return powers[(i, e)]
+
+    out = [sp.Integer(0)] * (n + 1)
+    for monom, coeff in poly.terms():
+        term = [coeff] + [sp.Integer(0)] * n
+        for i, e in enumerate(monom):
+            if e:
+                term = _ser_mul(term, pw(i, e), n)
+        out = [x + y for x, y in zip(out, term)]
+    return [sp.expand(x) for x in out]
+
+
 def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     """The 2-cycle series at (θ*, η_c) to order ``order`` (3 gives η₂, κ and the offset slope; 5 adds η₄)."""
     if m.status != "exact":
@@ -114,13 +140,30 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     D = a * v + sum((a**k * d[k] for k in d), sp.zeros(P, 1))
     step = eta_c + sum(a**k * etas[k] for k in etas)
 
-    def G(W):
-        at = dict(zip(sp_.params, th0 + W))
-        res = _trunc(f.subs(at, simultaneous=True) - y, N)
-        lp = _trunc(dl.subs(r, res), N)
-        return [_trunc(th0[i] + W[i] - step * lp * _trunc(grad[i].subs(at, simultaneous=True), N), N) for i in range(P)]
+    fpoly = sp.Poly(f - y, *sp_.params)
+    gpolys = [sp.Poly(gi, *sp_.params) for gi in grad]
+    dl_coeffs = [sp.Poly(dl, r).coeff_monomial(r**k) for k in range(N + 1)]
+    step_ser = [step.coeff(a, k) if k else eta_c for k in range(N + 1)]
 
-    Gp, Gm = G(C + D), G(C - D)
+    def G(sign):
+        """GD at θ* + C ± D as truncated series in a (lists of coefficients): fast exact arithmetic."""
+        X = [[th0[i]] + [(c[k][i] if k in c else 0) + (sign * (v[i] if k == 1 else d[k][i]) if k % 2 else 0)
+                         for k in range(1, N + 1)] for i in range(P)]
+        res = _ser_poly(fpoly, X, N)
+        lp = [sp.Integer(0)] * (N + 1)
+        power = [sp.Integer(1)] + [sp.Integer(0)] * N
+        for k in range(N + 1):
+            if dl_coeffs[k] != 0:
+                lp = [x + dl_coeffs[k] * y for x, y in zip(lp, power)]
+            power = _ser_mul(power, res, N)
+        force = _ser_mul(step_ser, lp, N)
+        out = []
+        for i in range(P):
+            gi = _ser_mul(force, _ser_poly(gpolys[i], X, N), N)
+            out.append(sp.Add(*[(X[i][k] - gi[k]) * a**k for k in range(N + 1)]))
+        return out
+
+    Gp, Gm = G(1), G(-1)
     Seq = [sp.expand((Gp[i] + Gm[i]) / 2 - th0[i] - C[i]) for i in range(P)]
     Aeq = [sp.expand((Gp[i] - Gm[i]) / 2 + D[i]) for i in range(P)]
     known: dict = {}
@@ -174,11 +217,14 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     ell2 = loss_derivatives(sp_.loss).d2
     Sh = ell2 * sum(g**2 for g in grad)
     Cn, Dn = C.subs(known), D.subs(known)
-    means = []
+    Shp = sp.Poly(Sh, *sp_.params)
+    total = [sp.Integer(0)] * 3
     for W in (Cn + Dn, Cn - Dn):
-        means.append(_trunc(Sh.subs(dict(zip(sp_.params, th0 + W)), simultaneous=True), 2))
-    mean = _trunc(step.subs(known) * (means[0] + means[1]) / 2, 2)
-    m0, m1, m2 = (sp.radsimp(mean.coeff(a, k)) for k in range(3))
+        X = [[th0[i]] + [sp.expand(W[i]).coeff(a, k) for k in (1, 2)] for i in range(P)]
+        total = [x + y for x, y in zip(total, _ser_poly(Shp, X, 2))]
+    mean = _ser_mul([sp.expand(step.subs(known)).coeff(a, k) if k else eta_c for k in range(3)],
+                    [t / 2 for t in total], 2)
+    m0, m1, m2 = (sp.radsimp(x) for x in mean)
     if exact_sign(m0 - 2) != 0 or m1 != 0:
         return Flip("inconclusive", f"the cycle mean of η·S does not start at 2 (got {m0} + {m1}a)")
     slope = None
@@ -271,6 +317,10 @@ def window(sp_: Spec, m: Minimum) -> Window:
         return Window("unknown", "the line θ* + s·∇f(θ*) is not invariant under GD: no exact reduction")
     var, g, birth, point_of, even = line
     eta_c = m.critical_lr
+    if sp.degree(g, var) ** 2 > MAX_PERIOD_TWO_DEGREE:
+        return Window("unknown", f"the reduced map has degree {sp.degree(g, var)}: its period-2 polynomial (degree "
+                      f"{sp.degree(g, var) ** 2}) is beyond the factoring cap {MAX_PERIOD_TWO_DEGREE}; upper end not "
+                      "computed", reduced_map=g)
     gg = sp.expand(g.subs(var, g))
     quo, rem = sp.div(sp.expand(gg - var), sp.expand(g - var), var)
     if sp.expand(rem) != 0:
