@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 from mpmath import mp, mpf
+from sympy.solvers.inequalities import solve_poly_inequality
 
 from . import executor
 from .anymodel import MAX_PARAMS, Minimum, Spec, invariant_subspaces, least_sharpness, loss_derivatives, r
@@ -298,11 +299,22 @@ def _even_in(e: sp.Expr, x: sp.Symbol, w: sp.Symbol) -> sp.Expr:
     return sp.expand(out)
 
 
+def _poly_set(expr: sp.Expr, rel: str) -> sp.Set:
+    """{η ∈ ℝ : expr rel 0} for a polynomial in η (exact real-root isolation)."""
+    poly = sp.Poly(sp.expand(expr), eta)
+    return sp.Union(*solve_poly_inequality(poly, rel))
+
+
+def _rational_set(R: sp.Expr, rel: str) -> sp.Set:
+    """{η : R(η) rel 0} for a rational function R = N/D: N·D rel 0, D ≠ 0."""
+    num, den = sp.fraction(sp.cancel(sp.together(R)))
+    out = _poly_set(num * den, rel)
+    return out - sp.FiniteSet(*sp.Poly(den, eta).real_roots()) if sp.degree(den, eta) > 0 else out
+
+
 def _inside_unit(R: sp.Expr, dom: sp.Set) -> sp.Set:
     """{η ∈ dom : |R(η)| < 1} for a rational function R, solved exactly."""
-    lo = sp.solve_univariate_inequality(R + 1 > 0, eta, relational=False, domain=dom)
-    hi = sp.solve_univariate_inequality(R - 1 < 0, eta, relational=False, domain=dom)
-    return lo & hi
+    return _rational_set(R + 1, ">") & _rational_set(R - 1, "<") & dom
 
 
 def window(sp_: Spec, m: Minimum) -> Window:
@@ -389,7 +401,7 @@ def window(sp_: Spec, m: Minimum) -> Window:
             multipliers += [val] * mult
     disc = sp.factor(sp.discriminant(qp))
     dom = sp.Interval.open(eta_c, sp.oo)
-    real = sp.solve_univariate_inequality(disc >= 0, eta, relational=False, domain=dom)
+    real = _rational_set(disc, ">=") & dom
     W = real
     for R in dict.fromkeys(multipliers):
         W = W & _inside_unit(R, dom)

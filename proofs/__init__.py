@@ -20,6 +20,6 @@ PAPER = [
 ]
 
 DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics",
-                      "escape", "chaos"]
+                      "escape", "chaos", "gallery"]
 
 ORDER = PAPER + DERIVED
