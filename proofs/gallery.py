@@ -62,6 +62,7 @@ def _expected_quadratic_window(omega: tuple, w_axis) -> sp.Set:
 )
 def quadratic_2d(p: Proof) -> None:
     res = _analysis("quadratic-2")
+    p.states(sp.Eq(sp.Symbol("eta_c"), 1), sp.And(sp.Lt(1, sp.Symbol("eta")), sp.Lt(sp.Symbol("eta"), sp.sqrt(5) - 1)), sp.Eq(sp.Symbol("offset_slope"), 1))
     lr = sp.Rational(1, 7)
     p.check("least sharpness = analysis.min_ntk/η", res.least_sharpness, A.min_ntk(-1, 1, 1, lr) / lr,
             "anymodel.least_sharpness (Lagrange, exact)")
@@ -86,6 +87,7 @@ def quadratic_2d(p: Proof) -> None:
 )
 def quadratic_3d(p: Proof) -> None:
     res = _analysis("quadratic-3")
+    p.states(sp.Eq(sp.Symbol("eta_c"), 1), sp.And(sp.Lt(1, sp.Symbol("eta")), sp.Lt(sp.Symbol("eta"), sp.Rational(7, 6))))
     p.check("η_c = 1", res.critical_lr, 1, "anymodel.least_sharpness")
     p.check("supercritical flip", res.flip.type, "supercritical", "flip.flip_series")
     p.check("three two-step multipliers on the orbit's invariant line", len(res.window.multipliers), 3,
@@ -107,6 +109,7 @@ def quadratic_3d(p: Proof) -> None:
     "form of GD on the invariant line u = v = t (t' = t − η(2t² − 3)·2t), derived by SymPy in _uv_kappa",
 )
 def uv(p: Proof) -> None:
+    p.states(sp.Eq(sp.Symbol("eta_c"), sp.Rational(1, 6)), sp.Eq(sp.Symbol("kappa"), sp.Rational(4, 3)), sp.Eq(sp.Symbol("offset_slope"), 1))
     for key in ("uv-1", "uv-2"):
         res = _analysis(key)
         p.check(f"{key}: least sharpness 2|xy| = 12 (AM–GM)", res.least_sharpness, 12, "anymodel.least_sharpness")
@@ -142,6 +145,8 @@ def _uv_kappa() -> sp.Expr:
     "against the series",
 )
 def products(p: Proof) -> None:
+    p.states(sp.Eq(sp.Symbol("kappa_3"), sp.Rational(44, 9)), sp.Eq(sp.Symbol("offset_slope_3"), sp.Rational(13, 11)), sp.Eq(sp.Symbol("kappa_4"), 8),
+             sp.Eq(sp.Symbol("offset_slope_4"), sp.Rational(5, 4)))
     for n, kappa, slope in ((3, sp.Rational(44, 9), sp.Rational(13, 11)), (4, 8, sp.Rational(5, 4))):
         res = _analysis(f"product-{n}", check=True)
         p.check(f"n = {n}: least sharpness n (AM–GM)", res.least_sharpness, n, "anymodel.least_sharpness")
@@ -159,7 +164,7 @@ def products(p: Proof) -> None:
     "gallery-uv-logcosh",
     title="uv under log-cosh loss",
     source=Source("derived"),
-    statement="For f = uv, y = 1 under the loss log(cosh(r)) (ℓ''(0) = 1, ℓ⁗(0) = −2): least sharpness 2, η_c = 1, "
+    statement="For f = uv, y = 1 under the loss log(cosh(r)) (ℓ''(0) = 1, ℓ''''(0) = −2): least sharpness 2, η_c = 1, "
     "a supercritical flip with κ = 8/3 (squared loss: 2) and offset slope 5/4 (squared loss: 1), sharpness "
     "measured as ℓ''(0)·NTK. The flatter tails of log cosh make the flip more strongly supercritical; we know of no "
     "published value of these coefficients.",
@@ -168,7 +173,8 @@ def products(p: Proof) -> None:
 )
 def uv_logcosh(p: Proof) -> None:
     res = _analysis("uv-logcosh", check=True)
-    p.check("ℓ''(0) = 1, ℓ⁗(0) = −2", (loss_derivatives(res.spec.loss).d2, loss_derivatives(res.spec.loss).d4),
+    p.states(sp.Eq(sp.Symbol("eta_c"), 1), sp.Eq(sp.Symbol("kappa"), sp.Rational(8, 3)), sp.Eq(sp.Symbol("offset_slope"), sp.Rational(5, 4)))
+    p.check("ℓ''(0) = 1, ℓ''''(0) = −2", (loss_derivatives(res.spec.loss).d2, loss_derivatives(res.spec.loss).d4),
             (1, -2), "anymodel.loss_derivatives")
     p.check("least sharpness 2, η_c = 1", (res.least_sharpness, res.critical_lr), (2, 1), "anymodel.least_sharpness")
     p.check("supercritical, κ = 8/3", (res.flip.type, res.flip.coefficient), ("supercritical", sp.Rational(8, 3)),
@@ -178,8 +184,8 @@ def uv_logcosh(p: Proof) -> None:
     t = sp.Symbol("t", positive=True)
     psi = sp.log(sp.cosh(t**2 - 1)) / 2  # θ' = θ − η·tanh(t² − 1)·t on the line: ψ' = tanh(t² − 1)·t
     h, d3, d4 = (sp.simplify(sp.diff(psi, t, k).subs(t, 1)) for k in (2, 3, 4))
-    p.compare("Chen–Bruna on the line u = v: 3ψ'''² − ψ''ψ⁗ > 0", 3 * d3**2 - h * d4, ">", 0)
-    p.cite("a 1-D GD flip at 2/ψ'' is supercritical when 3ψ'''² − ψ''ψ⁗ > 0 at the minimum", "main result, the 1-D "
+    p.compare("Chen–Bruna on the line u = v: 3ψ'''² − ψ''ψ'''' > 0", 3 * d3**2 - h * d4, ">", 0)
+    p.cite("a 1-D GD flip at 2/ψ'' is supercritical when 3ψ'''² − ψ''ψ'''' > 0 at the minimum", "main result, the 1-D "
            "two-step condition", CHEN_BRUNA)
     c = res.check
     p.numerical("series vs a 50-digit Newton 2-cycle (κ)", c.kappa_digits, c.how, c.expected_digits)
@@ -187,30 +193,32 @@ def uv_logcosh(p: Proof) -> None:
 
 @claim(
     "gallery-1d-loss",
-    title="1-D losses: the flip condition 3ℓ'''² − ℓ''ℓ⁗",
+    title="1-D losses: the flip condition 3ℓ'''² − ℓ''ℓ''''",
     source=Source("derived"),
-    statement="For a 1-D loss ℓ(w) with GD w ← w − ηℓ'(w), the generic path gives κ = (3ℓ'''² − ℓ''ℓ⁗)/(6ℓ''²) at "
+    statement="For a 1-D loss ℓ(w) with GD w ← w − ηℓ'(w), the generic path gives κ = (3ℓ'''² − ℓ''ℓ'''')/(6ℓ''²) at "
     "the minimum, for the examples checked (ℓ = w²/2 + w³/6, w²/2 + w⁴, w² − w³ + w⁴/3, log cosh w): supercritical "
-    "when 3ℓ'''² − ℓ''ℓ⁗ > 0 and subcritical when it is < 0, the condition of Chen & Bruna (2023); when it is 0 "
+    "when 3ℓ'''² − ℓ''ℓ'''' > 0 and subcritical when it is < 0, the condition of Chen & Bruna (2023); when it is 0 "
     "the series to order a⁵ decides (w²/2 + w³/6 + w⁴/8).",
     method="generic path on each loss against the textbook flip normal form x ↦ −x + bx² + cx³ (ρ² = δ/(b² + c)) and "
     "the published condition",
 )
 def one_d_loss(p: Proof) -> None:
+    l2, l3, l4 = sp.symbols("ell_2 ell_3 ell_4")
+    p.states(sp.Eq(sp.Symbol("kappa"), (3 * l3**2 - l2 * l4) / (6 * l2**2)))
     for loss in ("r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))"):
         s = spec(["w"], ["w"], [0], loss=loss)
         m = least_sharpness(s)
         fl = flip.flip_series(s, m)
         d = loss_derivatives(s.loss)
         cond = 3 * d.d3**2 - d.d2 * d.d4
-        p.check(f"ℓ = {loss}: κ = (3ℓ'''² − ℓ''ℓ⁗)/(6ℓ''²)", fl.coefficient, cond / (6 * d.d2**2), "flip.flip_series")
-        p.check(f"ℓ = {loss}: type from the sign of 3ℓ'''² − ℓ''ℓ⁗", fl.type,
+        p.check(f"ℓ = {loss}: κ = (3ℓ'''² − ℓ''ℓ'''')/(6ℓ''²)", fl.coefficient, cond / (6 * d.d2**2), "flip.flip_series")
+        p.check(f"ℓ = {loss}: type from the sign of 3ℓ'''² − ℓ''ℓ''''", fl.type,
                 "supercritical" if cond > 0 else "subcritical", "flip.flip_series")
     s = spec(["w"], ["w"], [0], loss="r^2/2 + r^3/6 + r^4/8")
     fl = flip.flip_series(s, least_sharpness(s), order=5)
     p.check("ℓ = w²/2 + w³/6 + w⁴/8: κ = 0, decided at order a⁴", (fl.coefficient, fl.type.startswith("degenerate (")),
             (0, True), "flip.flip_series, order a⁵")
-    p.cite("1-D flip condition 3ℓ'''² − ℓ''ℓ⁗ > 0 for a supercritical flip", "main result, the 1-D two-step "
+    p.cite("1-D flip condition 3ℓ'''² − ℓ''ℓ'''' > 0 for a supercritical flip", "main result, the 1-D two-step "
            "condition", CHEN_BRUNA)
 
 
