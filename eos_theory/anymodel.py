@@ -335,7 +335,8 @@ _TRIALS = [sp.Integer(0), sp.Integer(1), sp.Rational(1, 2), sp.Integer(-1), sp.I
 
 def _real_representative(sol: dict, unknowns) -> dict | None:
     """A real point of a solution (its free unknowns set to small rationals), or None."""
-    free = sorted(set().union(*(sp.sympify(v).free_symbols for v in sol.values())) & set(unknowns), key=str)
+    free = sorted((set().union(*(sp.sympify(v).free_symbols for v in sol.values())) | (set(unknowns) - set(sol)))
+                  & set(unknowns), key=str)
     for values in itertools.product(_TRIALS, repeat=len(free)):
         sub = dict(zip(free, values))
         point = {u: sp.sympify(sol.get(u, u)).subs(sub) for u in unknowns}
@@ -367,7 +368,7 @@ def least_sharpness(s: Spec) -> Minimum:
     eqs = [sp.expand(sp.diff(S, th) - mu * sp.diff(f, th)) for th in s.params] + [sp.expand(f - y)]
     unknowns = [*s.params, mu]
     try:
-        sols = sp.solve(eqs, unknowns, dict=True)
+        sols = sp.solve(eqs, unknowns, dict=True, check=False)  # polynomial equations: no denominators to check
     except NotImplementedError as exc:
         return Minimum("inconclusive", f"SymPy cannot solve the Lagrange system exactly ({str(exc)[:80]})")
     found, family_of = [], {}
@@ -376,7 +377,7 @@ def least_sharpness(s: Spec) -> Minimum:
         if rep is None:
             continue
         point = tuple(sp.radsimp(rep[th]) for th in s.params)
-        if exact_sign(f.subs(dict(zip(s.params, point))) - y) != 0:  # the free values left M (cannot happen)
+        if any(exact_sign(e.subs(rep)) != 0 for e in eqs):  # every solution is re-checked exactly
             continue
         val = sp.radsimp(S.subs(dict(zip(s.params, point))))
         found.append((val, point))
