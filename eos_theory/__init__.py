@@ -11,6 +11,10 @@ Layers, each depending only on those above it:
 * :mod:`~eos_theory.numerics` – exact parsing, exact and high-precision GD in parameter space;
   :mod:`~eos_theory.intervals` – interval arithmetic (enclosures, exact signs, Krawczyk's test);
   :mod:`~eos_theory.decimals` – printed digits that are certified;
+* :mod:`~eos_theory.anymodel` – your own model (parameters, outputs, targets, loss) read safely, its least
+  sharpness over the minima, conserved quantities and invariant slices; :mod:`~eos_theory.flip` – the
+  period doubling at the critical step for any such model (flip series, window, offset slope);
+  :mod:`~eos_theory.anyreport` – the report of ``eos-theory analyze``;
 * :mod:`~eos_theory.escape` – proven escape regions; :mod:`~eos_theory.dynamics` – bounded GD runs
   that say what happened;
 * :mod:`~eos_theory.chaos` and :mod:`~eos_theory.stats` – attractors past the period-2 window:

@@ -21,6 +21,6 @@ PAPER = [
 ]
 
 DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics",
-                      "escape", "cascade", "chaos"]
+                      "escape", "cascade", "chaos", "gallery"]
 
 ORDER = PAPER + DERIVED

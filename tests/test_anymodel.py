@@ -1,0 +1,245 @@
+"""The generic edge-of-stability analysis (anymodel, flip, anyreport, ``eos-theory analyze``).
+
+Expected values come from independent derivations: hand results (uv, products), analysis.py's
+closed forms for the quadratic model, the 1-D flip condition of Chen & Bruna (2023), and mpmath
+2-cycles found here by findroot, independently of the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy as sp
+from mpmath import mp, mpf
+
+from eos_theory import analysis as A
+from eos_theory import flip, model
+from eos_theory.anymodel import (conserved_quantities, from_model, invariant_subspaces, least_sharpness,
+                                 loss_derivatives, parse, r, spec)
+from eos_theory.anyreport import load_model_file, report
+from eos_theory.model import InputError
+from eos_theory.proof import same
+
+from clitools import one_line_error, run
+
+
+# -- hand results ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("params, output, least, eta_c", [
+    (["u", "v"], "u*v", 2, 1),                    # u² + v² on uv = 1: 2 at |u| = |v| = 1
+    (["x", "y", "z"], "x*y*z", 3, sp.Rational(2, 3)),  # y²z² + x²z² + x²y² ≥ 3 (AM–GM) on xyz = 1
+    (["x", "y", "z", "w"], "x*y*z*w", 4, sp.Rational(1, 2)),
+])
+def test_least_sharpness_and_critical_step_of_the_hand_models(params, output, least, eta_c):
+    m = least_sharpness(spec(params, [output], [1]))
+    assert m.status == "exact"
+    assert m.value == least and m.critical_lr == eta_c
+    assert all(abs(c) == 1 for c in m.point)
+
+
+def test_log_cosh_curvature_and_the_loss_check():
+    d = loss_derivatives(sp.log(sp.cosh(r)))
+    assert (d.d1, d.d2, d.d3, d.d4) == (0, 1, 0, -2)  # log cosh r = r²/2 − r⁴/12 + …
+    for bad in ("r", "r^3", "-r^2", "r^4"):
+        with pytest.raises(InputError, match="loss without a minimum at zero residual"):
+            spec(["u"], ["u"], [0], loss=bad)
+
+
+def test_uv_conserved_quantity_and_invariant_slices():
+    s = spec(["u", "v"], ["u*v"], [1])
+    (q,) = conserved_quantities(s, 2).quantities
+    u, v = s.params
+    assert sp.expand(q - (u**2 - v**2)) == 0 or sp.expand(q + (u**2 - v**2)) == 0
+    names = {i.name for i in invariant_subspaces(s).subspaces}
+    assert {"v = u", "v = −u"} <= names and "u = 0" not in names
+
+
+# -- the quadratic model against analysis.py --------------------------------------------------------
+
+def _expected_window(omega, E):
+    """analysis.py's window in ε = ηEω_axis (along the axis and across to every other eigenvalue), in η."""
+    positive = sorted(w for w in omega if w * E > 0)
+    w_axis = positive[0]
+    eta_c = 1 / sp.Rational(E * w_axis)
+    orb = A.eos_orbit()
+    win = orb.along_window
+    for w in omega:
+        if w != w_axis:
+            win = win & A._inside_unit(orb.across.subs(A.r, sp.Rational(w, w_axis)), A.eps)
+    return eta_c, sp.Interval.open(win.start * eta_c, win.end * eta_c)
+
+
+@pytest.mark.parametrize("omega, E", [((-1, 1), 1), ((3, -2), 2), ((-1, 1, 4), 1), ((-1, 1, 3), 1)])
+def test_quadratic_model_reproduces_the_closed_forms(omega, E):
+    s = from_model(model.quadratic(sp.diag(*omega)), {model.E: E})
+    res = flip.analyze(s, degree=0)
+    eta_c, win = _expected_window(omega, E)
+    lr = sp.Rational(1, 7)  # min_ntk is η·(least NTK) over the minima of the 2-D model
+    if len(omega) == 2:
+        assert same(res.least_sharpness, A.min_ntk(*omega, E, lr) / lr)
+    assert same(res.critical_lr, eta_c)
+    assert res.window.status == "exact" and same(res.window.interval, win)
+    assert res.flip.type == ("supercritical" if A.flip_normal_form().coefficient > 0 else "subcritical")
+    # mean η·NTK = 1 + ε with ε = η/η_c: its derivative in ε is the offset slope
+    assert same(res.flip.offset_slope, sp.diff(A.eos_orbit().mean_ntk, A.eps))
+
+
+def test_the_three_parameter_window_is_closed_by_a_transverse_direction():
+    s = from_model(model.quadratic(sp.diag(-1, 1, 4)), {model.E: 1})
+    w = flip.analyze(s, degree=0).window
+    assert w.interval.end == sp.Rational(7, 6)  # 1 + 2/(r(r − 1)) with r = 4 < √5 − 1
+    assert len(w.multipliers) == 3  # along, and across to each other eigen-direction
+
+
+def test_quadratic_flip_coefficient_from_the_closed_form_orbit():
+    """κ = lim (η/η_c − 1)/ρ², ρ = half the distance of the closed-form orbit points (ω = 1 axis, E = 1)."""
+    res = flip.analyze(from_model(model.quadratic(sp.diag(-1, 1)), {model.E: 1}), degree=0)
+    t = sp.Symbol("t", positive=True)  # ε = 1 + t
+    lo, hi = (p.subs(A.eps, 1 + t) for p in A.eos_orbit().points)
+    # θ² = 2(y + ε)/(η ω²) on the axis (η = ε here), θ > 0 on both points near the birth
+    th = [sp.sqrt(2 * (y + 1 + t) / (1 + t)) for y in (lo, hi)]
+    rho2 = ((th[1] - th[0]) / 2) ** 2
+    assert sp.limit(t / rho2, t, 0, "+") == res.flip.coefficient
+
+
+# -- a 1-D loss: Chen & Bruna's condition as the expectation ---------------------------------------
+
+@pytest.mark.parametrize("loss", ["r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))",
+                                  "r^2/2 - r^3 + 5*r^4"])
+def test_one_dimensional_loss_flip_type_and_coefficient(loss):
+    s = spec(["w"], ["w"], [0], loss=loss)
+    res = flip.analyze(s, degree=0)
+    d = loss_derivatives(s.loss)
+    cond = 3 * d.d3**2 - d.d2 * d.d4  # > 0: supercritical (Chen & Bruna 2023)
+    assert res.flip.type == ("supercritical" if cond > 0 else "subcritical")
+    # the flip normal form x ↦ −x + bx² + cx³ at η_c: ρ² = δ/(b² + c), δ = 2(η/η_c − 1)
+    assert same(res.flip.coefficient, cond / (6 * d.d2**2))
+
+
+def test_degenerate_one_dimensional_flip_goes_to_the_next_order():
+    s = spec(["w"], ["w"], [0], loss="r^2/2 + r^3/6 + r^4/8")  # 3ℓ'''² = ℓ''ℓ'''' = 3
+    f3 = flip.flip_series(s, least_sharpness(s), order=3)
+    assert f3.type == "degenerate"
+    f5 = flip.flip_series(s, least_sharpness(s), order=5)
+    assert f5.type.startswith("degenerate (") and f5.eta_coeffs[4] != 0
+
+
+# -- against mpmath 2-cycles found here ------------------------------------------------------------
+
+def _product_two_cycle(n, delta, dps=50):
+    """The 2-cycle of GD on x₁⋯x_n = 1 on the diagonal (x, …, x) at η = η_c(1 + δ), by findroot."""
+    with mp.workdps(dps):
+        eta_c = mpf(2) / n
+        et = eta_c * (1 + mpf(delta))
+        g = lambda x: x - et * (x**n - 1) * x ** (n - 1)  # noqa: E731  θ_i' on the diagonal
+        d = mp.sqrt(mpf(delta)) / n
+        x1, x2 = mp.findroot(lambda a, b: (g(a) - b, g(b) - a), (1 + d, 1 - d))
+        ntk = lambda x: n * x ** (2 * n - 2)  # noqa: E731  |∇f|² on the diagonal
+        mean = et * (ntk(x1) + ntk(x2)) / 2
+        rho = abs(x1 - x2) * mp.sqrt(n) / 2
+        return (mean - 2) / mpf(delta), mpf(delta) / rho**2
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_series_agrees_with_an_mpmath_two_cycle(n):
+    names = ["x", "y", "z", "w"][:n]
+    res = flip.analyze(spec(names, ["*".join(names)], [1]), degree=0)
+    slope, kappa = _product_two_cycle(n, "1e-10")
+    # both differ from their limits by O(δ) = 1e-10 (times a constant of order 10)
+    with mp.workdps(50):
+        assert abs(slope - mpf(sp.N(res.flip.offset_slope, 50))) < mpf("1e-8")
+        assert abs(kappa - mpf(sp.N(res.flip.coefficient, 50))) < mpf("1e-8")
+
+
+def test_the_built_in_numerical_check_reports_agreeing_digits():
+    res = flip.analyze(spec(["u", "v"], ["u*v"], [1], loss="log(cosh(r))"), check=True, degree=0)
+    assert res.check.expected_digits == 14  # 2·8 − 2 for ρ = 1e-8
+    assert res.check.kappa_digits >= res.check.expected_digits
+
+
+def test_gd_at_a_step_in_the_window_settles_on_the_period_two_orbit():
+    s = spec(["u", "v"], ["u*v"], [1])
+    m = least_sharpness(s)
+    sim = flip.simulate(s, m, "1.1")
+    assert sim.status == "period-2"
+    assert abs(float(sim.mean_sharpness) - 2.1) < 1e-12  # mean η·NTK = 1 + e (analysis.py), e = 1.1
+    assert flip.simulate(s, m, "1/2").status == "converged"
+    assert flip.simulate(s, m, "3").status == "diverged"
+
+
+# -- inconclusive, never a guess -------------------------------------------------------------------
+
+def test_no_real_minimum_is_inconclusive():
+    res = flip.analyze(spec(["u", "v"], ["u^2 + v^2"], [-1]), degree=0)
+    assert res.minimum.status == "inconclusive" and "no real solution" in res.minimum.how
+    assert report(res)["least_sharpness"] is None
+
+
+def test_a_flat_minimum_has_no_edge_of_stability():
+    res = flip.analyze(spec(["u", "v"], ["u^2 - v^2"], [0]), degree=0)
+    assert res.minimum.status == "inconclusive" and "stable for every step size" in res.minimum.how
+
+
+def test_several_data_points_are_inconclusive_with_the_reason():
+    res = flip.analyze(spec(["u", "v"], ["u*v", "u + v"], [1, 2]), degree=1)
+    assert res.minimum.status == "inconclusive" and "one data point" in res.minimum.how
+
+
+def test_a_part_that_runs_out_of_time_is_reported_inconclusive():
+    res = flip.analyze(spec(["x", "y", "z", "w"], ["x*y*z*w + x^3*y"], [1]), seconds=0.05, degree=0)
+    assert res.minimum.status == "inconclusive" and "timed out after 0.05 s" in res.minimum.how
+
+
+# -- parsing and the CLI ---------------------------------------------------------------------------
+
+def test_parse_is_exact_and_refuses_other_names():
+    u = sp.Symbol("u", real=True)
+    assert parse("0.1*u^2", {"u": u}) == u**2 / 10
+    for bad in ("pi*u", "E*u", "u*I", "u + oo", "exec(u)", "u.__class__", "1e5*u", "sqrt(-1)*u", "u/0", "lambda: u"):
+        with pytest.raises(InputError):
+            parse(bad, {"u": u})
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--params", "u", "v", "--output", "u*I", "--target", "1"], "unknown name 'I'"),
+    (["--params", "u", "v", "--output", "u*v", "--target", "1", "--loss", "r^3"], "loss without a minimum"),
+    (["--params", "a", "b", "c", "d", "e", "f", "g", "--output", "a", "--target", "1"], "at most 6"),
+    (["--params", "u", "v", "--output", "u*v", "--target", "x"], "target 1"),
+    (["--params", "u", "u", "--output", "u", "--target", "1"], "distinct"),
+    (["--params", "u", "--output", "u", "--output", "u^2", "--target", "1"], "one target per output"),
+    (["--params", "u", "v", "--output", "u*(v", "--target", "1"], "cannot parse"),
+    (["--params", "u", "v", "--output", "u*v"], "give --params, --output and --target"),
+    (["--params", "u", "v", "--output", "u*v", "--target", "1", "--lr", "-1"], "lr must be positive"),
+    (["--model", "/nonexistent/model.toml"], "--model"),
+])
+def test_analyze_bad_input(capsys, argv, fragment):
+    code, out, err = run(capsys, "analyze", *argv)
+    assert code == 2
+    assert fragment in one_line_error(err)
+
+
+def test_analyze_json_and_model_file(capsys, tmp_path):
+    f = tmp_path / "uv.toml"
+    f.write_text('params = ["u", "v"]\noutputs = ["u*v"]\ntargets = [1]\nloss = "log(cosh(r))"\n')
+    code, out, err = run(capsys, "analyze", "--model", str(f), "--json", "--no-check")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["least_sharpness"], data["critical_lr"]) == ("2", "1")
+    assert data["flip"]["type"] == "supercritical"
+    assert sp.sympify(data["flip"]["coefficient"]) > 0
+    assert data["period_two_window"][0] == "1" and data["form"]["least_sharpness"] == "exact"
+    assert all(data["how"][k] for k in ("least_sharpness", "critical_lr", "flip", "period_two_window"))
+    assert load_model_file(str(f)).loss == sp.log(sp.cosh(r))
+    f.write_text('params = ["u"]\noutput = "u"\ntarget = 0.1\n')
+    code, out, err = run(capsys, "analyze", "--model", str(f))
+    assert code == 2 and "binary float" in one_line_error(err)
+
+
+def test_analyze_writes_the_json_file(capsys, tmp_path):
+    path = tmp_path / "out.json"
+    code, out, err = run(capsys, "analyze", "--params", "u", "v", "--output", "u*v", "--target", "1", "--json",
+                         str(path), "--no-check")
+    assert code == 0 and out == ""
+    data = json.loads(path.read_text())
+    assert [sp.sympify(e) for e in data["period_two_window"]] == [1, sp.sqrt(5) - 1]
