@@ -26,8 +26,9 @@ Layers, each depending only on those above it:
 * :mod:`~eos_theory.executor` (and :mod:`~eos_theory.transport`) – the one way to fan work out, to
   local processes or a Dask cluster;
 * :mod:`~eos_theory.proof` and :mod:`~eos_theory.registry` – exact proof steps, the claims, the audit;
-* :mod:`~eos_theory.cli`, :mod:`~eos_theory.latex`, :mod:`~eos_theory.plots` – the ``eos-theory``
-  command, the LaTeX document and the figures; :mod:`~eos_theory.files` – the one atomic writer.
+* :mod:`~eos_theory.cli` (and :mod:`~eos_theory.commands`, one module per command group),
+  :mod:`~eos_theory.latex`, :mod:`~eos_theory.plots` – the ``eos-theory`` command, the LaTeX
+  document and the figures; :mod:`~eos_theory.files` – the one atomic writer.
 """
 
 __version__ = "0.1.0"

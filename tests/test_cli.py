@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from clitools import one_line_error, run
 from eos_theory import cli
+from eos_theory.commands.quadratic import _describe_check as describe_check
 from strategies import examples
 
 REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evidence", "correction"}
@@ -281,7 +282,7 @@ def test_orbit_check_with_another_period_compares_no_digits(capsys):
 
 def test_orbit_check_line_never_says_settled_for_an_unsettled_run():
     for status in ("not converged", "diverged"):
-        line = cli._describe_check({"status": status, "period": None, "predicted_period": 2, "steps": 7,
+        line = describe_check({"status": status, "period": None, "predicted_period": 2, "steps": 7,
                                     "ntk": ["1.0"], "digits_agree": None, "reason": "why"})
         assert "settled" not in line and status in line and "why" in line
 
@@ -463,3 +464,14 @@ def test_orbit_attractor_is_reproducible_and_seeded(capsys):
     assert first == again
     other = orbit_json(capsys, *args, "--seed", "1")
     assert other["attractor"]["label"] == "chaotic" and other["attractor"]["mean_ntk"] != first["attractor"]["mean_ntk"]
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`eos-theory verify --list | head -1`: the reader goes away; no traceback, exit 141 as for SIGPIPE."""
+    proc = subprocess.Popen([sys.executable, "-m", "eos_theory.cli", "verify", "--list"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert err == ""

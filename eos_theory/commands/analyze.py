@@ -1,0 +1,90 @@
+"""Your own model: ``eos-theory analyze``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from .common import EXIT_OK, UsageError, output_error, read_timeout, writable
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """The edge-of-stability analysis of the model given on the command line or in a TOML file."""
+    from .. import anyreport, flip
+    from ..anymodel import spec
+    from ..files import write_json_atomic
+
+    out = writable(args.json) if args.json not in (None, "-") else None
+    if args.model:
+        if args.params or args.output or args.target:
+            raise UsageError("give the model either with --model FILE or with --params/--output/--target, not both")
+        model = anyreport.load_model_file(args.model)
+    else:
+        if not (args.params and args.output and args.target):
+            raise UsageError("give --params, --output and --target (or --model FILE)")
+        model = spec(args.params, args.output, args.target, args.loss or "r^2/2")
+    timeout = read_timeout(args.timeout)
+    result = flip.analyze(model, lr=args.lr, check=args.check, degree=args.degree, seconds=timeout,
+                          invariants=args.invariants)
+    if args.json is None:
+        print(anyreport.text(result))
+        return EXIT_OK
+    data = anyreport.report(result)
+    if out is None:
+        print(json.dumps(data, allow_nan=False))
+        return EXIT_OK
+    try:
+        write_json_atomic(out, data)
+    except OSError as exc:
+        raise output_error("--json", args.json, exc) from None
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    """Add analyze to the subcommands ``sub``."""
+
+    from ..anymodel import MAX_PARAMS
+    from ..anyreport import MODEL_KEYS
+
+    an = sub.add_parser(
+        "analyze",
+        help="the edge-of-stability analysis of your own small model (least sharpness, critical step, flip, window)",
+        description="Analyse gradient descent on your own model: parameters, one output per data point with its target, "
+        "and a loss l(r) of the residual r = output - target (default r^2/2; any loss smooth at 0 with l'(0) = 0 < "
+        "l''(0), e.g. log(cosh(r))); the training loss is the sum over data points. Derived by SymPy, exactly where "
+        "possible: the least sharpness l''(0)|grad f|^2 over the global minima (exact Lagrange system), the critical "
+        "step eta_c = 2/least sharpness, the flip of GD at eta_c (Lyapunov-Schmidt series: supercritical, "
+        "subcritical or degenerate, with its coefficient), the period-2 orbit's attracting window in eta, the EOS "
+        "offset slope d(mean eta*sharpness)/d(eta/eta_c) at eta_c+, and conserved quantities of gradient flow; each "
+        "result says how it was obtained, and what could not be decided is reported inconclusive with the reason. "
+        f"Exact path: one data point for the minima and the flip, at most {MAX_PARAMS} parameters. Expressions may use "
+        "the declared parameters, numbers (read exactly: 0.1 is 1/10), + - * / ^ and exp, log, sqrt, cosh, sinh, tanh, "
+        "cos, sin, atan; any other name is refused.",
+        epilog="Model file (--model FILE, TOML) keys: " + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
+        + ". With --json, one JSON object: least_sharpness, critical_lr, flip {type, coefficient, eta_2, meaning, how}, "
+        "period_two_window [lo, hi] (in eta; hi null when unknown), offset_slope, form (exact or decimal per field), "
+        "decimal (the same numbers as decimals), how (per field), minimum, check, conserved_quantities, gd, notes. "
+        "Exact values are strings SymPy parses. Bad input: one line on stderr and exit status 2. "
+        "Example: eos-theory analyze --params u v --output 'u*v' --target 1 --loss 'log(cosh(r))' --lr 1.1",
+    )
+    an.add_argument("--params", metavar="NAME", nargs="+", help="the parameter names, e.g. u v")
+    an.add_argument("--output", metavar="EXPR", action="append",
+                    help="the model output for one data point, e.g. 'u*v' (repeat for several data points)")
+    an.add_argument("--target", metavar="Y", action="append", help="the target of the matching --output (exact number)")
+    an.add_argument("--loss", metavar="EXPR", help="loss of the residual r (default 'r^2/2')")
+    an.add_argument("--model", metavar="FILE", help="read the model from a TOML file instead (keys listed below)")
+    an.add_argument("--lr", metavar="ETA", help="also run GD at this step from next to the least-sharp minimum (mpmath, "
+                    "30 digits, at most 20000 steps and 10 s) and say what it did: converged, period-N, diverged "
+                    "(|theta| passed 1e40: a magnitude criterion, not a proof) or not converged")
+    an.add_argument("--json", metavar="FILE", nargs="?", const="-",
+                    help="print one JSON object (or write it to FILE, atomically)")
+    an.add_argument("--degree", metavar="D", type=int, default=2,
+                    help="highest degree of the polynomial conserved quantities looked for (default 2, at most 6)")
+    an.add_argument("--invariants", action="store_true",
+                    help="also list the slices theta_i = 0, theta_j = +-theta_i that GD maps into themselves")
+    an.add_argument("--no-check", dest="check", action="store_false",
+                    help="skip the 50-digit mpmath check of the flip series")
+    an.add_argument("--timeout", metavar="SECONDS", default="20",
+                    help="time limit of each part of the analysis (default 20): a part still running is reported "
+                    "inconclusive ('timed out')")
+    an.set_defaults(func=cmd_analyze)

@@ -1,0 +1,84 @@
+"""What every command shares: exit codes, one-line usage errors, the console, output checks,
+-j / --timeout, and progress lines on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line."""
+
+
+def rich_console(stderr: bool = False):
+    """A rich console; when writing to a file or pipe, wide enough for the report table."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 140
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def output_error(flag: str, path, exc: OSError) -> UsageError:
+    """One line for any failure to write an output: the flag, the path and the reason."""
+    return UsageError(f"{flag} {path}: {exc.strerror or exc}")
+
+
+def writable(path: str, flag: str = "--json") -> Path:
+    """Fail before any work if an output file could not be written to ``path``."""
+    from ..files import check_writable
+
+    try:
+        check_writable(path)
+    except OSError as exc:
+        raise output_error(flag, path, exc) from None
+    return Path(path)
+
+
+def read_jobs(args: argparse.Namespace) -> int:
+    """-j: a positive whole number of worker processes (default: every core this process may use)."""
+    from ..executor import cores
+
+    try:
+        jobs = cores() if args.jobs is None else int(args.jobs)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise UsageError(f"-j must be a positive whole number of worker processes, got {args.jobs!r}")
+    return jobs
+
+
+def read_timeout(value) -> float:
+    """--timeout: seconds, read as an exact number, > 0 and at most the executor's cap."""
+    from ..executor import MAX_TIMEOUT
+    from ..numerics import exact
+
+    timeout = exact(value, "--timeout")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must be > 0 and at most {MAX_TIMEOUT} seconds, got {value}")
+    return float(timeout)
+
+
+def read_jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
+    """-j (:func:`read_jobs`) and --timeout (:func:`read_timeout`)."""
+    return read_jobs(args), read_timeout(args.timeout)
+
+
+def progress(name: str, what: str):
+    """``name: done/total what`` on stderr as work finishes, rewritten in place on a terminal.
+
+    Nothing is written before the first piece finishes, so an early error (an unreachable
+    scheduler) is the only line on stderr.
+    """
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total or not tty else ""
+        print(f"{chr(13) if tty else ''}{name}: {done}/{total} {what}", end=end, file=sys.stderr, flush=True)
+
+    return show

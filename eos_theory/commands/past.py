@@ -1,0 +1,203 @@
+"""Past the period-2 window: ``eos-theory cascade`` (the period-doubling thresholds) and ``atlas``
+(the regime over a grid of parameters)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, progress, read_jobs, rich_console, writable
+
+
+def cmd_cascade(args: argparse.Namespace) -> int:
+    """The period-doubling thresholds of the axis map, their Feigenbaum ratios, the chaos onset and the crisis."""
+    import time
+
+    from .. import cascade as C
+
+    if not C.MIN_LEVELS <= args.levels <= C.MAX_LEVELS:
+        raise UsageError(f"--levels must be from {C.MIN_LEVELS} to {C.MAX_LEVELS}, got {args.levels}")
+    if not 2 <= args.digits <= C.MAX_DIGITS:
+        raise UsageError(f"--digits must be from 2 to {C.MAX_DIGITS}, got {args.digits}")
+    start = time.perf_counter()
+
+    def progress(line: str) -> None:  # only for runs long enough to need it
+        if time.perf_counter() - start > 2:
+            print(f"eos-theory: cascade: {line}", file=sys.stderr, flush=True)
+
+    data, run = C.report(args.levels, args.digits, progress=progress)
+    if args.json:
+        print(json.dumps(data))
+    else:
+        _print_cascade(data)
+    if not run.converged:
+        print(f"eos-theory: not converged: {run.reason}; the levels before it are shown", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    return EXIT_OK
+
+
+def _print_cascade(data: dict) -> None:
+    from rich.table import Table
+
+    from ..cascade import FEIGENBAUM_DELTA
+
+    how = {"exact": "exact closed form", "interval": "interval proof (Krawczyk): certified digits",
+           "two precisions": "Newton at two precisions: the digits they agree on"}
+    console = rich_console()
+    console.print("[bold]Axis map[/] y ↦ y + y(y + ε)(y − 2) (ε = e on the axis of e; the same map for every r)")
+    table = Table(title="period doubling: e at which the period-p orbit loses stability (multiplier −1)",
+                  title_justify="left")
+    for name in ("p", "e", "digits", "evidence"):
+        table.add_column(name, justify="right" if name != "evidence" else "left")
+    for row in data["thresholds"]:
+        table.add_row(str(row["period"]), row["e"] or "-", str(row["digits"]), how[row["evidence"]])
+    console.print(table)
+    ratios = Table(title="Feigenbaum ratios (e(p) − e(p/2))/(e(2p) − e(p))", title_justify="left")
+    for name in ("p/2, p, 2p", "ratio", "digits"):
+        ratios.add_column(name, justify="right")
+    for row in data["feigenbaum"]:
+        ratios.add_row(", ".join(map(str, row["periods"])), row["ratio"] or "-", str(row["digits"]))
+    console.print(ratios)
+    console.print(f"(they approach Feigenbaum's δ = {FEIGENBAUM_DELTA}…)")
+    chaos = data["chaos_onset"]
+    if chaos is not None:
+        console.print(f"onset of chaos (accumulation of the thresholds) ≈ {chaos['e']} ± {chaos['error']}  "
+                      "(an estimate: extrapolation with δ, error = spread of the last two extrapolations; not a proof)")
+    cr = data["crisis"]
+    console.print(f"boundary crisis at e = {cr['e']} (exact: {cr['exact']}): the local maximum's value reaches the "
+                  "repelling fixed point y = 2 (θ ↦ −θ); beyond it starts in the hole y² + ey + 1 < 0 escape")
+
+def cmd_atlas(args: argparse.Namespace) -> int:
+    """The regime atlas: float64 GD over a grid of (e, r), locally or on a Dask cluster."""
+    from .. import atlas, executor, plots
+    from ..decimals import exact_string
+    from ..executor import BackendError
+
+    try:
+        n_e, n_r = (int(v) for v in args.grid)
+    except ValueError:
+        n_e = n_r = 0
+    if n_e < 1 or n_r < 1:
+        raise UsageError(f"--grid N M: two whole numbers >= 1 (N values of e, M values of r), got {' '.join(args.grid)}")
+    if args.scheduler is not None and args.jobs is not None:
+        raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
+    jobs = read_jobs(args)
+    start = atlas.Start(count=args.starts, seed=args.seed)
+    work = atlas.plan(args.e_range, args.r_range, (n_e, n_r), steps=args.steps, start=start)  # checked before any run
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {args.out}: not a directory")
+    if not out.exists() and not out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: directory {out.parent} does not exist")
+    try:
+        out.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: cannot create the directory: {exc.strerror or exc}") from None
+    data_path, figure_path = out / "atlas.npz", out / f"atlas.{args.format}"
+    for path in (data_path, figure_path):
+        writable(str(path), "--out")
+    if args.scheduler is not None:
+        backend = executor.Dask(args.scheduler, connect_timeout=executor.CONNECT_TIMEOUT)
+    else:
+        backend = executor.local(jobs)
+    try:
+        result = atlas.execute(work, backend, progress=progress("atlas", "chunks of grid rows finished"))
+    except BackendError as exc:
+        raise UsageError(str(exc)) from None
+    except ArithmeticError as exc:
+        print(f"eos-theory: {exc}", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    try:
+        atlas.save(result, data_path)
+        plots.draw_atlas(result, figure_path)
+    except OSError as exc:
+        raise output_error("--out", exc.filename if exc.filename is not None else args.out, exc) from None
+    where = args.scheduler if args.scheduler is not None else f"{jobs} local process{'es' if jobs > 1 else ''}"
+    if args.json:
+        print(json.dumps({**result.meta(), "seconds": round(result.seconds, 3), "ran_on": where,
+                          "files": {"data": str(data_path), "figure": str(figure_path)}}, ensure_ascii=False))
+        return EXIT_OK
+    console = rich_console()
+    runs = result.kind.size
+    (e_lo, e_hi), (r_lo, r_hi) = ((exact_string(v) for v in rng) for rng in (result.e_range, result.r_range))
+    console.print(f"[bold]regime atlas[/]  {n_e} values of e in [{e_lo}, {e_hi}] × {n_r} of r in "
+                  f"[{r_lo}, {r_hi}], {runs} runs of {result.steps} float64 GD steps "
+                  f"({result.seconds:.1f} s on {where})")
+    console.print("  labels (numerical, not proofs): " + ", ".join(f"{k} {v}" for k, v in result.counts().items()))
+    console.print(f"  data: {data_path}\n  phase diagram: {figure_path}")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    """Add atlas and cascade to the subcommands ``sub``."""
+    a = sub.add_parser(
+        "atlas",
+        help="regime atlas: what GD does over a grid of (e, r), with a phase diagram (locally or on Dask)",
+        description="Run float64 gradient descent for the 2-D model with Q = diag(1, r), E = e, eta = 1 (so e is the "
+        "control parameter when r <= 0 or r >= 1) over an N x M grid of (e, r), from a small start on the axis of e "
+        "pushed 1e-6 across it (or --starts K random starts per cell), and label every run: minimum, period-N (the "
+        "period in parameter space), chaotic (bounded, no period <= 64, finite-time Lyapunov exponent > 0.01), "
+        "divergent (an iterate entered a proven escape region), unbounded (|z~| passed 1e100 outside every such "
+        "region) or not converged. Every label is numerical: it describes a float64 run, not a proof. Writes the "
+        "data (DIR/atlas.npz: the arrays and a JSON 'meta' entry) and the phase diagram (DIR/atlas.png or .pdf) with "
+        "the exact boundaries e = 1, e = sqrt(5) - 1, r(r - 1)(e - 1) = 2 and the crisis e = 2 drawn over it. The "
+        "grid runs in chunks of rows on N local processes (-j) or on the Dask cluster at --scheduler; the results "
+        "are identical bit for bit either way.",
+        epilog="Example: eos-theory atlas --grid 200 200 --e-range 0.5 2.5 --r-range -4 4 --out atlas. With --json, "
+        'stdout is one JSON object: the settings, "counts" per label, "seconds", "ran_on" and "files". Exit status: '
+        "0 on success, 1 if a chunk failed or ran out of time, 2 for bad usage (grid, ranges, steps, an unwritable "
+        "--out, an unreachable scheduler).",
+    )
+    a.add_argument("--grid", metavar=("N", "M"), nargs=2, default=["200", "200"],
+                   help="N values of e by M values of r (default 200 200; one value needs equal range ends)")
+    a.add_argument("--e-range", metavar=("LO", "HI"), nargs=2, default=["0.5", "2.5"],
+                   help="the e values, 0 < LO < HI <= 10 (default 0.5 2.5; exact: 1.05 or 21/20)")
+    a.add_argument("--r-range", metavar=("LO", "HI"), nargs=2, default=["-4", "4"],
+                   help="the r values, -100 <= LO < HI <= 100 (default -4 4)")
+    a.add_argument("--steps", metavar="S", type=int, default=10_000,
+                   help="GD steps per run, from 384 to 10^7 (default 10000); periods are looked for in the last "
+                   "192 iterates, the Lyapunov exponent over the second half")
+    a.add_argument("--starts", metavar="K", type=int, default=0,
+                   help="K random starts per cell (theta_1 uniform over the axis interval, theta_2 = 1e-6 x a normal "
+                   "draw) instead of the one stated start; the diagram shows each cell's most frequent label")
+    a.add_argument("--seed", metavar="SEED", type=int, default=0, help="seed of the random starts (default 0)")
+    a.add_argument("--out", metavar="DIR", default="atlas",
+                   help="output directory, created if its parent exists (default ./atlas); files written atomically")
+    a.add_argument("--format", choices=("png", "pdf"), default="png", help="figure format (default png)")
+    a.add_argument("--json", action="store_true", help="print one JSON object (the summary) instead of text")
+    a.add_argument("--scheduler", metavar="ADDR",
+                   help="run the chunks on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
+                   "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s")
+    a.add_argument("-j", "--jobs", metavar="N",
+                   help="run the chunks in N local worker processes (default: every core this process may use; 1 runs "
+                   "them in this process)")
+    a.set_defaults(func=cmd_atlas)
+
+    c = sub.add_parser(
+        "cascade",
+        help="the period-doubling cascade of the axis map past the window, the chaos onset and the crisis",
+        description="On an eigen-axis GD is y ↦ f(y) = y + y(y + e)(y − 2) (y = ω z̃, the same map for every ratio r "
+        "of the eigenvalues). Print the thresholds e at which the period-p orbit of f loses stability (its "
+        "multiplier reaches −1; p = 1, 2, 4, …: e = 1, √5 − 1, …), their Feigenbaum ratios, the accumulation point "
+        "of the thresholds (onset of chaos, extrapolated with Feigenbaum's δ, with an error estimate) and the "
+        "boundary crisis e = 2 (exact). Thresholds past √5 − 1 come from Newton's method at two precisions "
+        "(D + 10 and 2D + 20 digits); each is then proved by interval arithmetic (Krawczyk: a box holding exactly one "
+        "solution), and the digits shown are certified. Every threshold says how its digits are known (digits that "
+        "are not certified, if the certification fails or the time budget is spent, are those two precisions agree "
+        "on).",
+        epilog="With --json, stdout is one JSON object {\"thresholds\": [{\"period\", \"e\", \"digits\", "
+        "\"evidence\"}], \"feigenbaum\": [{\"periods\", \"ratio\", \"digits\"}], \"chaos_onset\": {\"e\", "
+        "\"error\"}, \"crisis\": {\"e\", \"exact\"}}: numbers are decimal strings, \"digits\" is how many "
+        "significant digits are shown and \"evidence\" is exact, interval or two precisions. Progress goes to "
+        "stderr for runs longer than two seconds. Exit status 1 if a level did not converge within the budget "
+        "(60 s; the levels before it are shown). Example: eos-theory cascade --levels 7 --digits 30",
+    )
+    c.add_argument("--levels", metavar="K", type=int, default=7,
+                   help="thresholds e_1, …, e_K: periods 1 to 2^(K−1) (K from 3 to 12; default 7)")
+    c.add_argument("--digits", metavar="D", type=int, default=30,
+                   help="significant digits of every number, from 2 to 100 (default 30); fewer are shown where fewer "
+                   "are known")
+    c.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    c.set_defaults(func=cmd_cascade)

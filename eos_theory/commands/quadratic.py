@@ -1,0 +1,274 @@
+"""The 2-D quadratic model: ``eos-theory gd`` (GD for your own Q) and ``orbit`` (its regime and attractor)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from .common import EXIT_OK, UsageError, rich_console
+
+
+def _parse_matrix(text: str) -> list[list[str]]:
+    """'1 2; 2 -1' (rows separated by ';', entries by spaces or commas) -> rows of strings."""
+    rows = [r.replace(",", " ").split() for r in text.split(";")]
+    if not any(rows):
+        raise UsageError("--Q: empty matrix")
+    return rows
+
+
+def cmd_gd(args: argparse.Namespace) -> int:
+    """Parameter-space GD at high precision, checked step by step against the derived 2-D map."""
+    from mpmath import mp
+
+    from ..decimals import MAX_DIGITS, MIN_DIGITS
+    from ..dynamics import trajectory
+    from ..numerics import MIN_DPS, Problem, agreeing_digits, to_mpf
+
+    if (args.Q is None) == (args.omega is None):
+        raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
+    if not MIN_DPS <= args.digits <= MAX_DIGITS:
+        raise UsageError(f"--digits (working precision) must be from {MIN_DPS} to {MAX_DIGITS}, got {args.digits}")
+    if not MIN_DIGITS <= args.show <= args.digits:
+        raise UsageError(f"--show must be from {MIN_DIGITS} to --digits ({args.digits}): no more digits than are "
+                         f"computed, got {args.show}")
+    if args.steps < 0:
+        raise UsageError(f"--steps must be >= 0, got {args.steps}")
+    if not args.max_seconds > 0:
+        raise UsageError(f"--max-seconds must be > 0, got {args.max_seconds}")
+    if args.Q is not None:
+        problem = Problem.create(_parse_matrix(args.Q), args.target, args.lr)
+    else:
+        problem = Problem.diagonal(args.omega, args.target, args.lr)
+    run = trajectory(problem, args.theta, args.steps, dps=args.digits, max_seconds=args.max_seconds)
+
+    rows = []
+    with mp.workdps(args.digits):
+        reduced = None
+        if problem.P == 2:
+            from ..maps import two_d_map
+
+            step = two_d_map().numeric
+            Q = [[to_mpf(q) for q in r] for r in problem.Q]
+            inv = (Q[0][0] + Q[1][1], Q[0][0] * Q[1][1] - Q[0][1] * Q[1][0], to_mpf(problem.target), to_mpf(problem.lr))
+            reduced = [(run.zt[0], run.ntk[0])]
+            for _ in range(run.steps):
+                reduced.append(step(*reduced[-1], *inv))
+        for k in range(run.steps + 1):
+            row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.show), "ntk": mp.nstr(run.ntk[k], args.show)}
+            if reduced is not None:
+                row["map_digits"] = min(agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else args.digits,
+                                        agreeing_digits(run.ntk[k], reduced[k][1]))
+            rows.append(row)
+    stopped = None if run.stopped is None else {"step": run.stopped.step, "status": run.stopped.status,
+                                                "reason": run.stopped.reason}
+
+    if args.json:
+        print(json.dumps({"P": problem.P, "digits": args.digits, "steps": rows, "stopped": stopped}))
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(title=f"gradient descent in parameter space, P = {problem.P}, {args.digits} digits",
+                  title_justify="left")
+    for name in ("step", "z̃ = ηz", "η·NTK"):
+        table.add_column(name, justify="right")
+    if problem.P == 2:
+        table.add_column("digits agreeing with the 2-D map", justify="right")
+    for row in rows:
+        table.add_row(str(row["step"]), row["ztilde"], row["ntk"], *([str(row["map_digits"])] if problem.P == 2 else []))
+    console = rich_console()
+    console.print(table)
+    if stopped is not None:
+        head = "GD diverged" if stopped["status"] == "diverged" else "stopped (not converged)"
+        console.print(f"{head}: {stopped['reason']}")  # the reason names the step
+    return EXIT_OK
+
+CONTROL_HELP = (
+    "e is the dimensionless control parameter e = min{ηEω_i : ηEω_i > 0}, half the smallest η·NTK over the "
+    "zero-loss minima: GD can settle at a stable minimum iff e ≤ 1 (η·NTK < 2 there), and for e > 1 the "
+    "period-2 orbit on that eigenvalue's axis is the candidate attractor, with cycle-mean η·NTK 1 + e."
+)
+
+
+def cmd_orbit(args: argparse.Namespace) -> int:
+    from .. import analysis
+    from ..decimals import Uncertified, check_digits
+
+    check_digits(args.digits, "--digits")
+    omega1, omega2 = args.omega
+    st = analysis.setting(omega1, omega2, args.target, args.lr)
+    if st.E == 0:
+        raise UsageError("E = 0: the minimum θ = 0 has NTK 0 and there is no edge of stability to analyse")
+    try:
+        report = analysis.orbit_report(omega1, omega2, args.target, args.lr, digits=args.digits)
+    except Uncertified as exc:
+        raise UsageError(str(exc)) from None
+    report["closed_form_regime"] = report["regime"]
+    if args.attractor:
+        from .. import chaos
+
+        found = chaos.attractor(omega1, omega2, args.target, args.lr, seed=args.seed)
+        report["attractor"] = found.to_json()
+        # what GD does; closed_form_regime is what the closed forms decide, and stands when the bounded
+        # simulation could not decide (e.g. η so small that GD has not converged within the budget)
+        if not (found.label == "not converged" and report["closed_form_regime"] in ("minimum", "period-2")):
+            report["regime"] = found.label
+    else:
+        report["attractor"] = None
+    if args.check:
+        report["check"] = _check_orbit(st, analysis.orbit_closed_forms(omega1, omega2, args.target, args.lr),
+                                       args.digits)
+    if args.json:
+        print(json.dumps(report, allow_nan=False))
+        return EXIT_OK
+    _print_orbit(report, st)
+    return EXIT_OK
+
+
+def _check_orbit(st, cf: dict, digits: int) -> dict:
+    """Parameter-space GD from a point next to the predicted attractor, until it settles, provably
+    diverges or runs out of budget; digits vs the closed form only when it settled with the predicted period."""
+    from mpmath import mp
+
+    from .. import dynamics, numerics
+
+    dps = max(50, digits + 20)
+    problem = numerics.Problem.diagonal([str(w) for w in st.omega], str(st.E), str(st.eta))
+    i = st.axis - 1
+    with mp.workdps(dps):
+        w_axis, eta_v = mp.mpf(str(st.omega[i])), mp.mpf(str(st.eta))
+        if cf["cycle"] is not None:
+            predicted, period = cf["cycle"]["ntk"], 2  # the EOS orbit: period 2 in θ (analysis.orbit_theta)
+            across = mp.mpf(10) ** -6  # a small push off the axis tests the transverse multiplier too
+        else:
+            predicted, period = [cf["min_ntk"]], 1  # a zero-loss minimum: a fixed point
+            across = mp.mpf(0)  # on the axis the minimum is unique
+        start_ntk = mp.mpf(str(min(predicted).evalf(dps + 10)))
+        along = mp.sqrt(start_ntk / eta_v) / abs(w_axis) * (1 + mp.mpf(10) ** -3)
+        theta0 = [across * along] * 2
+        theta0[i] = along
+        end = dynamics.outcome(problem, theta0, dps=dps)
+        agree = None
+        if end.settled and end.period == period:
+            agree = int(min(dynamics.cycle_digits(end.ntk, predicted, dps=dps), end.digits))
+        return {"steps": end.steps, "ntk": [mp.nstr(v, digits, strip_zeros=False) for v in end.ntk],
+                "digits_agree": agree, "status": end.status, "period": end.period, "predicted_period": period,
+                "reason": end.reason}
+
+
+def _print_orbit(report: dict, st) -> None:
+    from ..decimals import exact_string
+
+    console = rich_console()
+    w1, w2, E, eta = (exact_string(v) for v in (*st.omega, st.E, st.eta))  # the inputs, exactly
+    console.print(f"[bold]2-D model[/]  ω = ({w1}, {w2}), E = {E}, η = {eta}")
+    console.print(f"  control parameter e = {report['e']}   (edge of stability at e = 1)")
+    console.print(f"  smallest η·NTK over zero-loss minima = {report['min_ntk']}   (= 2e)")
+    console.print(f"  regime: [bold]{report['regime']}[/]" + (
+        f"   (closed forms alone: {report['closed_form_regime']})" if report["regime"] != report["closed_form_regime"]
+        else ""))
+    c = report["cycle"]
+    if c is None:
+        console.print("  period-2 orbit: none (it is born at e = 1)")
+    else:
+        console.print(f"  period-2 orbit on the ω = {exact_string(st.omega[st.axis - 1])} axis:")
+        console.print(f"    η·NTK at its two points = {c['ntk'][0]}, {c['ntk'][1]}")
+        console.print(f"    cycle mean η·NTK = {c['mean_ntk']}   EOS offset (mean − 2) = {c['offset']}")
+        console.print(f"    two-step multipliers in θ: along the axis {c['multipliers'][0]}, "
+                      f"across it {c['multipliers'][1]}")
+    a = report["attractor"]
+    if a is not None:
+        console.print(f"  attractor: [bold]{a['label']}[/]" + ("" if a["period"] is None else f", period {a['period']} in θ"))
+        for name, key, ci in (("time-averaged η·NTK", "mean_ntk", "mean_ntk_ci"), ("Lyapunov exponent", "lyapunov",
+                              "lyapunov_ci"), ("transverse Lyapunov exponent", "transverse_lyapunov",
+                              "transverse_lyapunov_ci"), ("fraction of starts that escape", "escape_fraction", "escape_ci")):
+            if a[key] is not None:
+                rng = "" if a[ci] is None else f"  [{a[ci][0]:.6g}, {a[ci][1]:.6g}]"
+                console.print(f"    {name} = {a[key]:.6g}{rng}")
+        console.print(f"    how: {a['how']} (intervals at {a['level']:.0%})")
+    chk = report["check"]
+    if chk is not None:
+        console.print(f"  check: {_describe_check(chk)}")
+
+
+def _describe_check(chk: dict) -> str:
+    """One honest line for orbit --check: 'settled' only for a run that settled."""
+    ntk = ", ".join(chk["ntk"])
+    if chk["status"] in ("converged", "periodic"):
+        what = "a fixed point" if chk["period"] == 1 else f"a period-{chk['period']} orbit in θ"
+        head = f"parameter-space GD settled on {what} after {chk['steps']} steps, η·NTK = {ntk}"
+        if chk["digits_agree"] is not None:
+            return f"{head}: [bold]{chk['digits_agree']}[/] digits agree with the closed form"
+        return f"{head}; the closed form predicts period {chk['predicted_period']}, so no digits are compared ({chk['reason']})"
+    return f"parameter-space GD [bold]{chk['status']}[/]: {chk['reason']}"  # the reason names the step
+
+
+def register(sub) -> None:
+    """Add gd and orbit to the subcommands ``sub``."""
+    g = sub.add_parser(
+        "gd",
+        help="run gradient descent for your own Q, θ, E, η and check it against the derived 2-D map",
+        description="Run gradient descent θ ← θ − η z Qθ (z = ½θᵀQθ − E) in parameter space with mpmath at the "
+        "stated precision, and print z̃ = ηz and the η-normalised NTK η·θᵀQ²θ (edge of stability at 2) at each "
+        "step. For P = 2 each step is compared with the closed 2-D map derived by SymPy, as a number of agreeing "
+        "digits. Numbers are read exactly: decimals and fractions such as 1.05 or 21/20. The run stops early, and says "
+        "why, when an iterate enters a proven escape region (GD diverges), when |z̃| or |θ| passes 2^(2^62) outside "
+        "every such region, or when --max-seconds is spent; with --json, \"stopped\" is then {\"step\", \"status\", "
+        "\"reason\"} (otherwise null).",
+        epilog="Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
+    )
+    g.add_argument("--Q", metavar="ROWS", help="symmetric matrix, rows separated by ';': '1 1/2; 1/2 -1'")
+    g.add_argument("--omega", metavar="W", nargs="+", help="or: the eigenvalues of a diagonal Q")
+    g.add_argument("--theta", metavar="T", nargs="+", required=True, help="initial parameters θ_0 (one per row of Q)")
+    g.add_argument("--target", metavar="E", required=True, help="regression target E")
+    g.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
+    g.add_argument("--steps", type=int, default=10, help="number of GD steps (default 10)")
+    g.add_argument("--digits", type=int, default=50,
+                   help="working precision in decimal digits, from 15 to 1000 (default 50)")
+    g.add_argument("--show", type=int, default=20,
+                   help="significant digits printed, from 2 to the working precision (default 20)")
+    g.add_argument("--max-seconds", type=float, default=60.0,
+                   help="wall-clock budget in seconds (default 60); the run stops early, and says so, when it is spent")
+    g.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    g.set_defaults(func=cmd_gd)
+
+    o = sub.add_parser(
+        "orbit",
+        help="closed-form edge-of-stability analysis of the 2-D model (regime, period-2 orbit, EOS offset)",
+        description="For Q = diag(ω1, ω2), target E and step size η, print the regime of gradient descent and the "
+        "closed forms derived by SymPy: the control parameter, the smallest η·NTK over the zero-loss minima, and "
+        "the period-2 orbit (η·NTK at both points, the cycle mean and its offset from 2, and both multipliers of "
+        "the two-step map in parameter space). NTK values are η·JJᵀ, so the edge of stability is 2. "
+        + CONTROL_HELP + " Inputs are exact: 1.05 and 21/20 are the same number.",
+        epilog="Regimes (the 'regime' key): 'minimum' (GD settles at a stable zero-loss minimum), 'period-2', "
+        "'period-N' (N = 4, 6, 8, …: the attracting period in θ), 'chaotic' (bounded, Lyapunov exponent > 0 at 95%), "
+        "'divergent' (every simulated start escaped into a proven escape region), 'split' (starts split between "
+        "attractors; see the escape fraction), 'not converged'. 'closed_form_regime' is what the closed forms alone "
+        "decide (minimum, period-2, or unstable: neither attracts); past the window the label comes from the "
+        "attractor search (cycles proved by interval arithmetic, chaos and escape measured over seeded float64 runs, "
+        "with confidence intervals), and 'how' in the attractor says which. With --json, stdout is one JSON object "
+        '{"e", "regime", "closed_form_regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", '
+        '"multipliers"}, "attractor": null | {"label", "period", "mean_ntk", "mean_ntk_ci", "lyapunov", '
+        '"lyapunov_ci", "transverse_lyapunov", "transverse_lyapunov_ci", "escape_fraction", "escape_ci", "level", '
+        '"how"}, "check": null | {"steps", "ntk", "digits_agree", "status", "period", "predicted_period", "reason"}}: '
+        "check's status is converged, periodic, diverged (a proven escape region was entered) or not converged (a "
+        "budget ran out), and digits_agree is null unless GD settled with the predicted period. Example: eos-theory "
+        "orbit --omega -1 1 --target 1 --lr 1.4",
+    )
+    o.add_argument("--omega", metavar="W", nargs=2, required=True, help="the two eigenvalues ω1 ω2 of Q")
+    o.add_argument("--target", metavar="E", required=True, help="regression target E (non-zero)")
+    o.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
+    o.add_argument("--digits", metavar="D", type=int, default=30,
+                   help="significant digits of every number, from 2 to 1000 (default 30). Each digit is certified "
+                   "(exact rounding, or interval arithmetic for square roots); a value shown with fewer than D "
+                   "digits, or as an integer, is exact; any other is rounded to nearest and shows all D digits")
+    o.add_argument("--check", action="store_true",
+                   help="also run parameter-space GD at max(50, D + 20) digits from next to the predicted attractor "
+                   "(at most 200000 steps and 20 s) and report what it did: settled (and how many digits of its η·NTK "
+                   "agree with the closed form), diverged (with the escape certificate) or not converged")
+    o.add_argument("--no-attractor", dest="attractor", action="store_false",
+                   help="only the closed forms: skip the bounded simulation that finds the attractor (period, "
+                   "time-averaged η·NTK, Lyapunov exponents, escape fraction)")
+    o.add_argument("--seed", metavar="S", type=int, default=0,
+                   help="seed of the simulated starts and runs (default 0): the same seed gives the same numbers")
+    o.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    o.set_defaults(func=cmd_orbit)
