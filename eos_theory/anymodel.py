@@ -367,10 +367,14 @@ def least_sharpness(s: Spec) -> Minimum:
     mu = sp.Dummy("mu")
     eqs = [sp.expand(sp.diff(S, th) - mu * sp.diff(f, th)) for th in s.params] + [sp.expand(f - y)]
     unknowns = [*s.params, mu]
-    try:
-        sols = sp.solve(eqs, unknowns, dict=True, check=False)  # polynomial equations: no denominators to check
-    except NotImplementedError as exc:
-        return Minimum("inconclusive", f"SymPy cannot solve the Lagrange system exactly ({str(exc)[:80]})")
+    sols = _real_solutions(eqs, unknowns)
+    method = "lex Gröbner basis, real roots back-substituted"
+    if sols is None:  # not zero-dimensional (a family of critical points), or roots without radicals
+        method = "SymPy solve"
+        try:
+            sols = sp.solve(eqs, unknowns, dict=True, check=False, simplify=False)  # polynomials: no denominators
+        except NotImplementedError as exc:
+            return Minimum("inconclusive", f"SymPy cannot solve the Lagrange system exactly ({str(exc)[:80]})")
     found, family_of = [], {}
     for sol in sols:
         rep = _real_representative(sol, unknowns)
@@ -395,10 +399,55 @@ def least_sharpness(s: Spec) -> Minimum:
     point = best[0][1]
     direction = tuple(sp.radsimp(g.subs(dict(zip(s.params, point)))) for g in s.jacobian)
     family = any(family_of[p] for _, p in best)
-    how = (f"exact: Lagrange system ∇S = μ∇f, f = y solved by SymPy ({len(sols)} solution(s), {len(found)} real); "
+    how = (f"exact: Lagrange system ∇S = μ∇f, f = y solved by {method} ({len(sols)} solution(s), {len(found)} real); "
            "least over the real critical points of the sharpness on the minima (a global minimum over M if the "
            "sharpness attains its infimum there, not proved here)")
     return Minimum("exact", how, least, point, direction, len(best), family, tuple(found))
+
+
+def _real_solutions(eqs: list, unknowns: list) -> list[dict] | None:
+    """Every real solution of a zero-dimensional polynomial system over ℚ, exactly, or None.
+
+    A lex Gröbner basis is triangular: its elements in the last k unknowns generate the
+    elimination ideal, whose (finitely many) zeros are exactly the projections of the solutions.
+    So the solutions are found unknown by unknown from the last: the roots (SymPy radicals) of
+    the lowest-degree element with the new unknown leading, kept when real and when every other
+    such element vanishes there (exact zero tests).  None when the system has infinitely many
+    solutions or a root has no radical form SymPy finds (the caller then uses sp.solve)."""
+    order = list(reversed(unknowns))  # eliminate the first unknowns: the last one is solved first
+    G = sp.groebner(eqs, *unknowns, order="lex")
+    if G.exprs == [1]:
+        return []
+    if not G.is_zero_dimensional:
+        return None
+    polys = [sp.Poly(g, *unknowns) for g in G.exprs]
+    lead = {}
+    for p in polys:
+        k = min(i for i, u in enumerate(unknowns) if p.degree(u) > 0)  # its leading unknown
+        lead.setdefault(unknowns[k], []).append(p.as_expr())
+    partial: list[dict] = [{}]
+    for u in order:
+        nxt = []
+        for sol in partial:
+            cands = [sp.expand(e.subs(sol)) for e in lead.get(u, [])]
+            cands = [c for c in cands if c != 0]
+            if not cands:
+                return None
+            cands.sort(key=lambda c: sp.degree(c, u))
+            poly = sp.Poly(cands[0], u)
+            roots = {-poly.nth(0) / poly.nth(1): 1} if poly.degree() == 1 else sp.roots(poly)
+            if sum(roots.values()) != poly.degree():
+                return None
+            for root in roots:
+                root = sp.radsimp(root)
+                try:
+                    if exact_sign(sp.im(root)) != 0 or any(exact_sign(c.subs(u, root)) != 0 for c in cands[1:]):
+                        continue
+                except Undecided:
+                    return None
+                nxt.append({**sol, u: sp.re(root) if not root.is_real else root})
+        partial = nxt
+    return partial
 
 
 def _preference(point: tuple) -> tuple:

@@ -334,15 +334,15 @@ def window(sp_: Spec, m: Minimum) -> Window:
         return Window("unknown", f"the reduced map has degree {sp.degree(g, var)}: its period-2 polynomial (degree "
                       f"{sp.degree(g, var) ** 2}) is beyond the factoring cap {MAX_PERIOD_TWO_DEGREE}; upper end not "
                       "computed", reduced_map=g)
-    gg = sp.expand(g.subs(var, g))
-    quo, rem = sp.div(sp.expand(gg - var), sp.expand(g - var), var)
-    if sp.expand(rem) != 0:
+    gP, V = sp.Poly(g, var, eta), sp.Poly(var, var, eta)
+    quo, rem = (gP.compose(gP) - V).div(gP - V)  # g∘g − id over g − id, exact polynomial division
+    if not rem.is_zero:
         return Window("unknown", "g∘g − id is not divisible by g − id (unexpected)", reduced_map=g)
     try:
-        _, facs = sp.factor_list(sp.expand(quo), var, eta)
+        _, facs = quo.factor_list()
     except (sp.PolynomialError, NotImplementedError):
         return Window("unknown", "cannot factor the period-2 polynomial exactly", reduced_map=g)
-    born = [h for h, _ in facs if h.has(var) and sp.expand(h.subs({var: birth, eta: eta_c})) == 0]
+    born = [h.as_expr() for h, _ in facs if h.degree(var) > 0 and sp.expand(h.as_expr().subs({var: birth, eta: eta_c})) == 0]
     if len(born) != 1:
         return Window("unknown", f"{len(born)} factors of the period-2 polynomial vanish at (θ*, η_c)", reduced_map=g)
     q = sp.expand(born[0])
@@ -365,27 +365,27 @@ def window(sp_: Spec, m: Minimum) -> Window:
         JG = sp_.gd_map(eta).jacobian(sp_.params)
         s1, s2 = sp.symbols("s_a s_b")
 
-        def block(c):
-            pt, ren = point_of(c)
-            J = JG.subs(dict(zip(sp_.params, pt)), simultaneous=True)
-            K = (Binv * J * B).applyfunc(lambda e: sp.expand(sp.radsimp(e)))
-            if any(K[i, 0] != 0 for i in range(1, sp_.P)):
-                raise ArithmeticError("the Jacobian on the line is not block triangular")
-            K = K[1:, 1:]
-            if ren is not None:  # θ = xθ*: entries even in x, written in w = x² = c
-                (xx, cc), = ren.items()
-                K = K.applyfunc(lambda e: _even_in(e, xx.base, cc))
-            return K
-
-        M2 = (block(s2) * block(s1)).applyfunc(sp.expand)
+        c0 = sp.Dummy("c")
+        pt, ren = point_of(c0)
+        J = JG.subs(dict(zip(sp_.params, pt)), simultaneous=True)
+        K = (Binv * J * B).applyfunc(lambda e: sp.expand(sp.radsimp(e)))
+        if any(K[i, 0] != 0 for i in range(1, sp_.P)):
+            raise ArithmeticError("the Jacobian on the line is not block triangular")
+        K = K[1:, 1:]
+        if ren is not None:  # θ = xθ*: entries even in x, written in w = x² = c
+            (xx, cc), = ren.items()
+            K = K.applyfunc(lambda e: _even_in(e, xx.base, cc))
+        M2 = (K.subs(c0, s2) * K.subs(c0, s1)).applyfunc(sp.expand)
         cp = M2.charpoly(mu)
+        # each coefficient, symmetric in the orbit's points s1, s2 (the roots of q), is its value at them:
+        # with s2 = e1 − s1 and q(s1) = 0 it reduces to a rational function of η (a remainder free of s1)
+        q_s1 = sp.Poly(q.subs(var, s1), s1)
         coeffs = []
         for co in cp.all_coeffs():
-            expr, remainder, defs = sp.polys.polyfuncs.symmetrize(sp.expand(co), s1, s2, formal=True)
-            if remainder != 0:
+            red = sp.Poly(sp.expand(co.subs(s2, e1 - s1)), s1).rem(q_s1) if co.has(s1, s2) else sp.Poly(co, s1)
+            if red.degree() > 0:
                 return Window("unknown", "the transverse characteristic polynomial is not symmetric", reduced_map=g)
-            sub = {sv: (e1 if k == 0 else e2) for k, (sv, _) in enumerate(defs)}
-            coeffs.append(sp.cancel(expr.subs(sub, simultaneous=True)))
+            coeffs.append(sp.cancel(red.as_expr()))
         char = sp.Add(*[co * mu ** (len(coeffs) - 1 - k) for k, co in enumerate(coeffs)])
         _, mfacs = sp.factor_list(sp.numer(sp.together(char)), mu)
         for h, mult in mfacs:
