@@ -31,7 +31,7 @@ import keyword
 import re
 import tokenize
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from io import StringIO
 
 import sympy as sp
@@ -42,8 +42,8 @@ from .model import InputError, Model, z
 from .intervals import Undecided, exact_sign
 
 __all__ = ["MAX_DEGREE", "MAX_OUTPUTS", "MAX_PARAMS", "Conserved", "Invariant", "Invariants", "LossDerivatives",
-           "Minimum", "Spec", "conserved_quantities", "from_model", "invariant_subspaces", "least_sharpness",
-           "loss_derivatives", "parse", "r", "spec"]
+           "Minimum", "Spec", "conserved_quantities", "derivatives_at_zero", "from_model", "invariant_subspaces",
+           "least_sharpness", "loss_derivatives", "parse", "r", "spec"]
 
 MAX_PARAMS = 6  #: the exact path solves polynomial systems in P + 1 unknowns: beyond 6 it is refused
 MAX_OUTPUTS = 4  #: data points
@@ -273,6 +273,23 @@ class LossDerivatives:
     d4: sp.Expr
 
 
+@cache
+def derivatives_at_zero(loss: sp.Expr, n: int) -> tuple[sp.Expr, ...]:
+    """ℓ(0), ℓ'(0), …, ℓ⁽ⁿ⁾(0), exact (each derivative from the previous one; simplified unless rational).
+
+    >>> derivatives_at_zero(sp.log(sp.cosh(r)), 4)
+    (0, 0, 1, 0, -2)
+    """
+    out, d = [], loss
+    for k in range(n + 1):
+        if k:
+            d = sp.diff(d, r)
+        v = d.subs(r, 0)
+        out.append(v if v.is_Rational else sp.simplify(v))
+    return tuple(out)
+
+
+@cache  # a loss is checked once: spec, the flip series and the numerics all ask
 def loss_derivatives(loss: sp.Expr) -> LossDerivatives:
     """ℓ'(0)..ℓ''''(0), after checking exactly that ℓ'(0) = 0 and ℓ''(0) > 0.
 
@@ -284,8 +301,7 @@ def loss_derivatives(loss: sp.Expr) -> LossDerivatives:
     eos_theory.model.InputError: loss without a minimum at zero residual: l'(0) = 0 but l''(0) = 0 is not > 0
     """
     ds = []
-    for k in range(1, 5):
-        v = sp.simplify(sp.diff(loss, r, k).subs(r, 0))
+    for k, v in enumerate(derivatives_at_zero(loss, 4)[1:], start=1):
         if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or not v.is_number:
             raise InputError(f"loss: the derivative of order {k} at r = 0 is not a finite real number ({v})")
         ds.append(v)
@@ -324,12 +340,6 @@ class Minimum:
         return None if self.value is None else 2 / self.value
 
 
-def _sharpness_on_minima(s: Spec) -> sp.Expr:
-    """ℓ''(0)·|∇f|² for one data point: the top loss-Hessian eigenvalue at any point of M."""
-    d2 = loss_derivatives(s.loss).d2
-    return sp.expand(d2 * sum(g**2 for g in s.jacobian))
-
-
 _TRIALS = [sp.Integer(0), sp.Integer(1), sp.Rational(1, 2), sp.Integer(-1), sp.Integer(2)]
 
 
@@ -363,9 +373,13 @@ def least_sharpness(s: Spec) -> Minimum:
         return Minimum("inconclusive", "the output is not a polynomial in the parameters: the Lagrange system is "
                        "solved exactly only for polynomial outputs")
     f, y = s.outputs[0], s.targets[0]
-    S = _sharpness_on_minima(s)
     mu = sp.Dummy("mu")
-    eqs = [sp.expand(sp.diff(S, th) - mu * sp.diff(f, th)) for th in s.params] + [sp.expand(f - y)]
+    fP = sp.Poly(f, *s.params, mu)  # Poly arithmetic: much faster than differentiating expressions
+    grad = [fP.diff(th) for th in s.params]
+    SP = loss_derivatives(s.loss).d2 * sum((g**2 for g in grad), sp.Poly(0, *s.params, mu))
+    S = SP.as_expr()
+    eqs = [(SP.diff(th) - sp.Poly(mu, *s.params, mu) * g).as_expr() for th, g in zip(s.params, grad)]
+    eqs.append(sp.expand(f - y))
     unknowns = [*s.params, mu]
     sols = _real_solutions(eqs, unknowns)
     method = "lex Gröbner basis, real roots back-substituted"
@@ -381,9 +395,9 @@ def least_sharpness(s: Spec) -> Minimum:
         if rep is None:
             continue
         point = tuple(sp.radsimp(rep[th]) for th in s.params)
-        if any(exact_sign(e.subs(rep)) != 0 for e in eqs):  # every solution is re-checked exactly
+        if any(exact_sign(e.xreplace(rep)) != 0 for e in eqs):  # every solution is re-checked exactly
             continue
-        val = sp.radsimp(S.subs(dict(zip(s.params, point))))
+        val = sp.radsimp(S.xreplace(dict(zip(s.params, point))))
         found.append((val, point))
         family_of[point] = any(th not in sol for th in s.params) or any(
             sp.sympify(v).free_symbols & set(s.params) for v in sol.values())

@@ -49,7 +49,8 @@ from mpmath import mp, mpf
 from sympy.solvers.inequalities import solve_poly_inequality
 
 from . import executor
-from .anymodel import MAX_PARAMS, Minimum, Spec, invariant_subspaces, least_sharpness, loss_derivatives, r
+from .anymodel import (MAX_PARAMS, Minimum, Spec, derivatives_at_zero, invariant_subspaces, least_sharpness,
+                       loss_derivatives, r)
 from .model import InputError
 from .intervals import Undecided, exact_sign
 from .numerics import agreeing_digits
@@ -95,7 +96,8 @@ def _loss_taylor(loss: sp.Expr, n: int) -> sp.Expr:
     dl = sp.diff(loss, r)
     if dl.is_polynomial(r) and sp.degree(dl, r) <= n:
         return sp.expand(dl)
-    return sp.Add(*[sp.simplify(sp.diff(dl, r, k).subs(r, 0)) * r**k / sp.factorial(k) for k in range(n + 1)])
+    ds = derivatives_at_zero(loss, n + 1)  # ℓ^(k+1)(0) is the k-th derivative of ℓ' at 0
+    return sp.Add(*[ds[k + 1] * r**k / sp.factorial(k) for k in range(n + 1)])
 
 
 def _ser_mul(A: list, B: list, n: int) -> list:
@@ -256,7 +258,7 @@ class Window:
 def _is_odd(sp_: Spec, G: sp.Matrix) -> bool:
     """Whether GD commutes with θ ↦ −θ (every output even): G(−θ) ≡ −G(θ)."""
     neg = {t: -t for t in sp_.params}
-    return all(sp.expand(G[i].subs(neg, simultaneous=True) + G[i]) == 0 for i in range(sp_.P))
+    return all(sp.expand(G[i].xreplace(neg) + G[i]) == 0 for i in range(sp_.P))
 
 
 def _line(sp_: Spec, m: Minimum):
@@ -275,14 +277,14 @@ def _line(sp_: Spec, m: Minimum):
     lam = sp.radsimp((v.T * th0)[0, 0] / vv)
     if lam != 0 and all(clean(th0[i] - lam * v[i]) == 0 for i in range(sp_.P)) and _is_odd(sp_, G):
         x, w = sp.Symbol("x", real=True), sp.Symbol("w", nonnegative=True)
-        img = G.subs(dict(zip(sp_.params, x * th0)), simultaneous=True).applyfunc(clean)
+        img = G.xreplace(dict(zip(sp_.params, x * th0))).applyfunc(clean)
         tt = (th0.T * th0)[0, 0]
         gx = clean((th0.T * img)[0, 0] / tt)
         if any(clean(img[i] - gx * th0[i]) != 0 for i in range(sp_.P)):
             return None
         h = _even_in(clean(gx**2), x, w)
         return w, h, sp.Integer(1), (lambda c: (x * th0, {x**2: c})), True
-    img = (G.subs(dict(zip(sp_.params, th0 + s * v)), simultaneous=True) - th0).applyfunc(clean)
+    img = (G.xreplace(dict(zip(sp_.params, th0 + s * v))) - th0).applyfunc(clean)
     g = clean((v.T * img)[0, 0] / vv)
     if any(clean(img[i] - g * v[i]) != 0 for i in range(sp_.P)):
         return None
@@ -362,12 +364,12 @@ def window(sp_: Spec, m: Minimum) -> Window:
         T = sp.Matrix.hstack(*sp.Matrix(v.T).nullspace())
         B = sp.Matrix.hstack(v, T)
         Binv = B.inv()
-        JG = sp_.gd_map(eta).jacobian(sp_.params)
+        JG = _gd_jacobian(sp_, sp_.gd_map(eta))
         s1, s2 = sp.symbols("s_a s_b")
 
         c0 = sp.Dummy("c")
         pt, ren = point_of(c0)
-        J = JG.subs(dict(zip(sp_.params, pt)), simultaneous=True)
+        J = JG.xreplace(dict(zip(sp_.params, pt)))
         K = (Binv * J * B).applyfunc(lambda e: sp.expand(sp.radsimp(e)))
         if any(K[i, 0] != 0 for i in range(1, sp_.P)):
             raise ArithmeticError("the Jacobian on the line is not block triangular")
@@ -379,13 +381,16 @@ def window(sp_: Spec, m: Minimum) -> Window:
         cp = M2.charpoly(mu)
         # each coefficient, symmetric in the orbit's points s1, s2 (the roots of q), is its value at them:
         # with s2 = e1 − s1 and q(s1) = 0 it reduces to a rational function of η (a remainder free of s1)
-        q_s1 = sp.Poly(q.subs(var, s1), s1)
+        ideal = [s2 + s1 - e1, sp.expand(q.subs(var, s1) / q2)]  # a Gröbner basis for lex s2 > s1
         coeffs = []
         for co in cp.all_coeffs():
-            red = sp.Poly(sp.expand(co.subs(s2, e1 - s1)), s1).rem(q_s1) if co.has(s1, s2) else sp.Poly(co, s1)
-            if red.degree() > 0:
+            try:  # over ℚ(η) when the entries are rational (fast), else over the domain SymPy picks
+                _, red = sp.reduced(co, ideal, s2, s1, domain=sp.QQ.frac_field(eta))
+            except (sp.polys.polyerrors.CoercionFailed, sp.PolynomialError):
+                _, red = sp.reduced(co, ideal, s2, s1)
+            if red.has(s1, s2):
                 return Window("unknown", "the transverse characteristic polynomial is not symmetric", reduced_map=g)
-            coeffs.append(sp.cancel(red.as_expr()))
+            coeffs.append(sp.cancel(red))
         char = sp.Add(*[co * mu ** (len(coeffs) - 1 - k) for k, co in enumerate(coeffs)])
         _, mfacs = sp.factor_list(sp.numer(sp.together(char)), mu)
         for h, mult in mfacs:
@@ -432,19 +437,36 @@ class NumericalCheck:
     how: str
 
 
+def _gd_jacobian(sp_: Spec, G: sp.Matrix) -> sp.Matrix:
+    """∂G/∂θ of the GD map G (in θ and η); Poly derivatives when G is polynomial (much faster)."""
+    if not sp_.is_polynomial:
+        return G.jacobian(sp_.params)
+    polys = [sp.Poly(gi, *sp_.params, eta) for gi in G]
+    return sp.Matrix([[p.diff(x).as_expr() for x in sp_.params] for p in polys])
+
+
 def _numeric(sp_: Spec):
+    """mpmath callables of (θ, η): the GD map, its Jacobian, ∇L, and S(θ) (one lambdify, compiled once)."""
     G = sp_.gd_map(eta)
     args = [*sp_.params, eta]
-    Gf = sp.lambdify(args, list(G), "mpmath")
-    JGf = sp.lambdify(args, G.jacobian(sp_.params).tolist(), "mpmath")
-    grad = sp.lambdify(args, list(sp_.gradient), "mpmath")
     ell2 = loss_derivatives(sp_.loss).d2
-    Sh = sp.lambdify(sp_.params, ell2 * sum(gi**2 for gi in sp_.jacobian), "mpmath")
-    return Gf, JGf, grad, Sh
+    P = sp_.P
+    flat = [*G, *_gd_jacobian(sp_, G), *sp_.gradient, ell2 * sum(gi**2 for gi in sp_.jacobian)]
+    every = sp.lambdify(args, flat, "mpmath")
+
+    def part(lo, hi, shape=None):
+        def f(*xs):
+            vals = every(*xs) if len(xs) == P + 1 else every(*xs, 0)
+            out = vals[lo:hi]
+            return [out[i * P:(i + 1) * P] for i in range(P)] if shape else out
+        return f
+
+    Sh = part(P + P * P + P, P + P * P + P + 1)
+    return part(0, P), part(P, P + P * P, shape=True), part(P + P * P, P + P * P + P), lambda *th: Sh(*th)[0]
 
 
 def _newton_cycle(sp_, num, m: Minimum, fl: Flip, rho, dps: int, iters: int = 60):
-    """The 2-cycle with half-distance ρ along v: Newton (minimum-norm steps) on
+    """The 2-cycle with half-distance ρ along v: Newton (damped least-squares steps) on
     G(p+) = p−, G(p−) = p+, vᵀ(p+ − p−)/2 = ρ|v|, in (p+, p−, η)."""
     Gf, JGf, grad, _ = num
     P = sp_.P
@@ -478,13 +500,16 @@ def _newton_cycle(sp_, num, m: Minimum, fl: Flip, rho, dps: int, iters: int = 60
                 J[P + i, 2 * P] = -gm[i]
                 J[2 * P, i] = v[i] / 2
                 J[2 * P, P + i] = -v[i] / 2
-            U, S_, V = mp.svd_r(J)
-            cut = max(S_) * mpf(10) ** (-(dps // 2))
-            rhs = U.T * mp.matrix(F)
-            step = mp.matrix(2 * P + 1, 1)
-            for k in range(len(S_)):
-                if S_[k] > cut:
-                    step += (rhs[k] / S_[k]) * V[k, :].T
+            # J is singular along a family of cycles: a Levenberg–Marquardt step with a tiny damping is
+            # the minimum-norm Newton step up to O(damping), and converges as Newton does
+            # (normal equations square the condition number: solved with dps more digits)
+            with mp.workdps(2 * dps):
+                JT = J.T
+                A = JT * J
+                damp = mp.mnorm(A, 1) * mpf(10) ** (-dps)
+                for k in range(2 * P + 1):
+                    A[k, k] += damp
+                step = mp.lu_solve(A, JT * mp.matrix(F))
             x = [x[i] - step[i] for i in range(2 * P + 1)]
         return None
 

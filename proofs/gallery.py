@@ -183,7 +183,10 @@ def uv_logcosh(p: Proof) -> None:
     # on u = v = t the loss is ψ(t) = 2·log cosh(t² − 1) in θ-space GD terms (∂/∂u of log cosh(uv − 1) at u = v)
     t = sp.Symbol("t", positive=True)
     psi = sp.log(sp.cosh(t**2 - 1)) / 2  # θ' = θ − η·tanh(t² − 1)·t on the line: ψ' = tanh(t² − 1)·t
-    h, d3, d4 = (sp.simplify(sp.diff(psi, t, k).subs(t, 1)) for k in (2, 3, 4))
+    dpsi = [psi]
+    for _ in range(4):
+        dpsi.append(sp.diff(dpsi[-1], t))  # each derivative from the previous one
+    h, d3, d4 = (sp.simplify(dpsi[k].subs(t, 1)) for k in (2, 3, 4))
     p.compare("Chen–Bruna on the line u = v: 3ψ'''² − ψ''ψ'''' > 0", 3 * d3**2 - h * d4, ">", 0)
     p.cite("a 1-D GD flip at 2/ψ'' is supercritical when 3ψ'''² − ψ''ψ'''' > 0 at the minimum", "main result, the 1-D "
            "two-step condition", CHEN_BRUNA)
