@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 from mpmath import mp, mpf
+from sympy.polys.matrices import DomainMatrix
 from sympy.solvers.inequalities import solve_poly_inequality
 
 from . import executor
@@ -320,6 +321,48 @@ def _inside_unit(R: sp.Expr, dom: sp.Set) -> sp.Set:
     return _rational_set(R + 1, ">") & _rational_set(R - 1, "<") & dom
 
 
+def _orbit_charpoly(K: sp.Matrix, c: sp.Symbol, q: sp.Expr, var: sp.Symbol) -> list | None:
+    """The characteristic coefficients of K(s₂)K(s₁) at the orbit's points s₁, s₂ (the roots of the
+    quadratic q), as rational functions of η, or None when they are not symmetric in s₁, s₂.
+
+    A symmetric function of the two roots is its value in ℚ(η)[s]/(q) with s₁ = s, s₂ = e₁ − s
+    (e₁ = s₁ + s₂): the remainder modulo q is free of s.  Exact: over the field ℚ(η) when the entries
+    are rational (fast), else over the domain SymPy picks for them."""
+    s1, s2 = sp.Symbol("s_1"), sp.Symbol("s_2")
+    try:
+        R, S = sp.ring(s1, sp.QQ.frac_field(eta))
+        qR = R.from_expr(q.subs(var, s1)).monic()
+        e1 = -qR.coeff(s1)
+        KR = [[R.from_expr(sp.expand(K[i, j].subs(c, s1))) for j in range(K.cols)] for i in range(K.rows)]
+    except (sp.polys.polyerrors.CoercionFailed, ValueError, sp.PolynomialError):
+        return _orbit_charpoly_expr(K, c, q, var, s1, s2)
+    n = K.rows
+    first = [[x.rem(qR) for x in row] for row in KR]
+    second = [[x.compose(S, e1 - S).rem(qR) for x in row] for row in KR]
+    M2 = [[sum((second[i][k] * first[k][j] for k in range(n)), R.zero).rem(qR) for j in range(n)] for i in range(n)]
+    out = []
+    for co in DomainMatrix(M2, (n, n), R.to_domain()).charpoly():
+        co = R(co).rem(qR)
+        if co.degree() > 0:
+            return None
+        out.append(sp.cancel(R.domain.to_sympy(co.coeff(1))))
+    return out
+
+
+def _orbit_charpoly_expr(K, c, q, var, s1, s2) -> list | None:
+    """:func:`_orbit_charpoly` with SymPy expressions (entries with radicals): the same reduction."""
+    q2, q1, _ = sp.Poly(q, var).all_coeffs()
+    M2 = (K.subs(c, s2) * K.subs(c, s1)).applyfunc(sp.expand)
+    ideal = [s2 + s1 + q1 / q2, sp.expand(q.subs(var, s1) / q2)]  # a Gröbner basis for lex s2 > s1
+    out = []
+    for co in M2.charpoly(mu).all_coeffs():
+        _, red = sp.reduced(co, ideal, s2, s1)
+        if red.has(s1, s2):
+            return None
+        out.append(sp.cancel(red))
+    return out
+
+
 def window(sp_: Spec, m: Minimum) -> Window:
     """The attracting window of the orbit born at η_c, exactly, through the reduced line map."""
     if m.status != "exact":
@@ -344,7 +387,8 @@ def window(sp_: Spec, m: Minimum) -> Window:
         _, facs = quo.factor_list()
     except (sp.PolynomialError, NotImplementedError):
         return Window("unknown", "cannot factor the period-2 polynomial exactly", reduced_map=g)
-    born = [h.as_expr() for h, _ in facs if h.degree(var) > 0 and sp.expand(h.as_expr().subs({var: birth, eta: eta_c})) == 0]
+    born = [h.as_expr() for h, _ in facs
+            if h.degree(var) > 0 and sp.expand(h.as_expr().subs({var: birth, eta: eta_c})) == 0]
     if len(born) != 1:
         return Window("unknown", f"{len(born)} factors of the period-2 polynomial vanish at (θ*, η_c)", reduced_map=g)
     q = sp.expand(born[0])
@@ -353,8 +397,7 @@ def window(sp_: Spec, m: Minimum) -> Window:
                       f"{sp.degree(q, var)} in {var}: no closed form for its points; upper end not computed",
                       reduced_map=g, orbit_factor=q)
     qp = sp.Poly(q, var)
-    q2, q1, q0 = qp.all_coeffs()
-    e1, e2 = sp.cancel(-q1 / q2), sp.cancel(q0 / q2)
+    q2 = qp.LC()
     gp = sp.Poly(sp.diff(g, var), var)
     along = sp.factor(sp.resultant(qp, gp) / q2 ** gp.degree())
     # across: the GD Jacobian on the line is block triangular in the basis (v, T), T a basis of v⊥
@@ -365,8 +408,6 @@ def window(sp_: Spec, m: Minimum) -> Window:
         B = sp.Matrix.hstack(v, T)
         Binv = B.inv()
         JG = _gd_jacobian(sp_, sp_.gd_map(eta))
-        s1, s2 = sp.symbols("s_a s_b")
-
         c0 = sp.Dummy("c")
         pt, ren = point_of(c0)
         J = JG.xreplace(dict(zip(sp_.params, pt)))
@@ -377,20 +418,9 @@ def window(sp_: Spec, m: Minimum) -> Window:
         if ren is not None:  # θ = xθ*: entries even in x, written in w = x² = c
             (xx, cc), = ren.items()
             K = K.applyfunc(lambda e: _even_in(e, xx.base, cc))
-        M2 = (K.subs(c0, s2) * K.subs(c0, s1)).applyfunc(sp.expand)
-        cp = M2.charpoly(mu)
-        # each coefficient, symmetric in the orbit's points s1, s2 (the roots of q), is its value at them:
-        # with s2 = e1 − s1 and q(s1) = 0 it reduces to a rational function of η (a remainder free of s1)
-        ideal = [s2 + s1 - e1, sp.expand(q.subs(var, s1) / q2)]  # a Gröbner basis for lex s2 > s1
-        coeffs = []
-        for co in cp.all_coeffs():
-            try:  # over ℚ(η) when the entries are rational (fast), else over the domain SymPy picks
-                _, red = sp.reduced(co, ideal, s2, s1, domain=sp.QQ.frac_field(eta))
-            except (sp.polys.polyerrors.CoercionFailed, sp.PolynomialError):
-                _, red = sp.reduced(co, ideal, s2, s1)
-            if red.has(s1, s2):
-                return Window("unknown", "the transverse characteristic polynomial is not symmetric", reduced_map=g)
-            coeffs.append(sp.cancel(red))
+        coeffs = _orbit_charpoly(K, c0, q, var)
+        if coeffs is None:
+            return Window("unknown", "the transverse characteristic polynomial is not symmetric", reduced_map=g)
         char = sp.Add(*[co * mu ** (len(coeffs) - 1 - k) for k, co in enumerate(coeffs)])
         _, mfacs = sp.factor_list(sp.numer(sp.together(char)), mu)
         for h, mult in mfacs:
