@@ -383,7 +383,7 @@ def least_sharpness(s: Spec) -> Minimum:
     unknowns = [*s.params, mu]
     sols = _real_solutions(eqs, unknowns)
     method = "lex Gröbner basis, real roots back-substituted"
-    if sols is None:  # not zero-dimensional (a family of critical points), or roots without radicals
+    if sols is None:  # roots without radicals, or signs undecided
         method = "SymPy solve"
         try:
             sols = sp.solve(eqs, unknowns, dict=True, check=False, simplify=False)  # polynomials: no denominators
@@ -391,7 +391,12 @@ def least_sharpness(s: Spec) -> Minimum:
             return Minimum("inconclusive", f"SymPy cannot solve the Lagrange system exactly ({str(exc)[:80]})")
     found, family_of = [], {}
     for sol in sols:
-        rep = _real_representative(sol, unknowns)
+        if isinstance(sol, tuple):  # from _real_solutions: a real point and whether it is on a family
+            rep, on_family = sol
+        else:  # from sp.solve: possibly parametric
+            rep = _real_representative(sol, unknowns)
+            on_family = any(th not in sol for th in s.params) or any(
+                sp.sympify(v).free_symbols & set(s.params) for v in sol.values())
         if rep is None:
             continue
         point = tuple(sp.radsimp(rep[th]) for th in s.params)
@@ -399,8 +404,7 @@ def least_sharpness(s: Spec) -> Minimum:
             continue
         val = sp.radsimp(S.xreplace(dict(zip(s.params, point))))
         found.append((val, point))
-        family_of[point] = any(th not in sol for th in s.params) or any(
-            sp.sympify(v).free_symbols & set(s.params) for v in sol.values())
+        family_of[point] = on_family
     if not found:
         return Minimum("inconclusive", "the Lagrange system has no real solution: the minima M = {f = y} are empty, "
                        "or the sharpness has no critical point on them (its infimum is not attained)")
@@ -419,49 +423,63 @@ def least_sharpness(s: Spec) -> Minimum:
     return Minimum("exact", how, least, point, direction, len(best), family, tuple(found))
 
 
-def _real_solutions(eqs: list, unknowns: list) -> list[dict] | None:
-    """Every real solution of a zero-dimensional polynomial system over ℚ, exactly, or None.
+def _real_solutions(eqs: list, unknowns: list) -> list[tuple[dict, bool]] | None:
+    """Real solutions of a polynomial system over ℚ, exactly: every one when there are finitely many,
+    one point per branch of a family otherwise; each with whether it lies on a family.  None when a
+    root has no radical form SymPy finds or a sign is undecided (the caller then uses sp.solve).
 
-    A lex Gröbner basis is triangular: its elements in the last k unknowns generate the
-    elimination ideal, whose (finitely many) zeros are exactly the projections of the solutions.
-    So the solutions are found unknown by unknown from the last: the roots (SymPy radicals) of
-    the lowest-degree element with the new unknown leading, kept when real and when every other
-    such element vanishes there (exact zero tests).  None when the system has infinitely many
-    solutions or a root has no radical form SymPy finds (the caller then uses sp.solve)."""
-    order = list(reversed(unknowns))  # eliminate the first unknowns: the last one is solved first
+    A lex Gröbner basis is triangular: its elements whose leading unknown is u or a later one
+    generate an elimination ideal, whose zeros over a point already found are the common roots of
+    the elements led by u.  So the solutions are found unknown by unknown from the last: the roots
+    (SymPy radicals) of the lowest-degree such element, kept when real and when every other one
+    vanishes there (exact zero tests).  An unknown that no element constrains there is free (a
+    family): it takes the first of a few small rationals for which the rest has a real solution,
+    as :func:`_real_representative` does for SymPy's parametric solutions; the sharpness is
+    constant along a connected family of its critical points, so one point stands for it."""
     G = sp.groebner(eqs, *unknowns, order="lex")
     if G.exprs == [1]:
         return []
-    if not G.is_zero_dimensional:
-        return None
-    polys = [sp.Poly(g, *unknowns) for g in G.exprs]
-    lead = {}
-    for p in polys:
+    lead: dict = {}
+    for g in G.exprs:
+        p = sp.Poly(g, *unknowns)
         k = min(i for i, u in enumerate(unknowns) if p.degree(u) > 0)  # its leading unknown
-        lead.setdefault(unknowns[k], []).append(p.as_expr())
-    partial: list[dict] = [{}]
-    for u in order:
-        nxt = []
-        for sol in partial:
-            cands = [sp.expand(e.subs(sol)) for e in lead.get(u, [])]
-            cands = [c for c in cands if c != 0]
-            if not cands:
-                return None
-            cands.sort(key=lambda c: sp.degree(c, u))
-            poly = sp.Poly(cands[0], u)
-            roots = {-poly.nth(0) / poly.nth(1): 1} if poly.degree() == 1 else sp.roots(poly)
-            if sum(roots.values()) != poly.degree():
-                return None
-            for root in roots:
-                root = sp.radsimp(root)
-                try:
-                    if exact_sign(sp.im(root)) != 0 or any(exact_sign(c.subs(u, root)) != 0 for c in cands[1:]):
-                        continue
-                except Undecided:
-                    return None
-                nxt.append({**sol, u: sp.re(root) if not root.is_real else root})
-        partial = nxt
-    return partial
+        lead.setdefault(unknowns[k], []).append(g)
+    order = list(reversed(unknowns))  # the last unknown is solved first
+
+    class _Fail(Exception):
+        pass
+
+    def extend(sol: dict, i: int, free: bool) -> list:
+        if i == len(order):
+            return [(sol, free)]
+        u = order[i]
+        cands = [c for c in (sp.expand(e.xreplace(sol)) for e in lead.get(u, [])) if c != 0]
+        if not cands:  # u is free here: one point of the family
+            for value in _TRIALS:
+                out = extend({**sol, u: value}, i + 1, True)
+                if out:
+                    return out
+            return []
+        cands.sort(key=lambda c: sp.degree(c, u))
+        poly = sp.Poly(cands[0], u)
+        roots = {-poly.nth(0) / poly.nth(1): 1} if poly.degree() == 1 else sp.roots(poly)
+        if sum(roots.values()) != poly.degree():
+            raise _Fail
+        out = []
+        for root in roots:
+            root = sp.radsimp(root)
+            try:
+                if exact_sign(sp.im(root)) != 0 or any(exact_sign(c.subs(u, root)) != 0 for c in cands[1:]):
+                    continue
+            except Undecided:
+                raise _Fail from None
+            out += extend({**sol, u: sp.re(root) if not root.is_real else root}, i + 1, free)
+        return out
+
+    try:
+        return extend({}, 0, False)
+    except _Fail:
+        return None
 
 
 def _preference(point: tuple) -> tuple:
