@@ -168,13 +168,15 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
             out.append(sp.Add(*[(X[i][k] - gi[k]) * a**k for k in range(N + 1)]))
         return out
 
-    Gp, Gm = G(1), G(-1)
-    Seq = [sp.expand((Gp[i] + Gm[i]) / 2 - th0[i] - C[i]) for i in range(P)]
-    Aeq = [sp.expand((Gp[i] - Gm[i]) / 2 + D[i]) for i in range(P)]
+    # θ* + C − D at a is θ* + C + D at −a (C even, D odd, η even in a): G(p−)(a) = G(p+)(−a), so the
+    # half-sum and half-difference of G(p+) and G(p−) are the even and odd parts of G(p+) in a
+    Gp = [sp.expand(e) for e in G(1)]
+    Seq = [sp.expand(sum(Gp[i].coeff(a, k) * a**k for k in range(0, N + 1, 2)) - th0[i] - C[i]) for i in range(P)]
+    Aeq = [sp.expand(sum(Gp[i].coeff(a, k) * a**k for k in range(1, N + 1, 2)) + D[i]) for i in range(P)]
     known: dict = {}
     free: set = set()
     for k in range(1, N + 1):
-        eqs = [sp.expand(e.coeff(a, k).subs(known)) for e in (*Seq, *Aeq)]
+        eqs = [sp.expand(e.coeff(a, k).xreplace(known)) for e in (Seq if k % 2 == 0 else Aeq)]
         new = list(c[k]) if k in c else []
         if k in d:
             new += list(d[k]) + [etas[k - 1]]
@@ -201,7 +203,7 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
         for u, val in vals.items():
             if val != u:
                 known[u] = val
-        known = {u: sp.expand(val.subs(known)) for u, val in known.items()}
+        known = {u: sp.expand(val.xreplace(known)) for u, val in known.items()}
         free = {u for u in (free | set(new)) if u not in known}
         # a free unknown that appears in the value of another stays free; nothing else to do
     eta_k = {k: sp.radsimp(known.get(etas[k], etas[k])) for k in etas}
