@@ -334,7 +334,7 @@ def _orbit_charpoly(K: sp.Matrix, c: sp.Symbol, q: sp.Expr, var: sp.Symbol) -> l
     try:
         R, S = sp.ring(s1, sp.QQ.frac_field(eta))
         qR = R.from_expr(q.subs(var, s1)).monic()
-        e1 = -qR.coeff(s1)
+        e1 = -qR.coeff(S)
         KR = [[R.from_expr(sp.expand(K[i, j].subs(c, s1))) for j in range(K.cols)] for i in range(K.rows)]
     except (sp.polys.polyerrors.CoercionFailed, ValueError, sp.PolynomialError):
         return _orbit_charpoly_expr(K, c, q, var, s1, s2)
@@ -347,7 +347,7 @@ def _orbit_charpoly(K: sp.Matrix, c: sp.Symbol, q: sp.Expr, var: sp.Symbol) -> l
         co = R(co).rem(qR)
         if co.degree() > 0:
             return None
-        out.append(sp.cancel(R.domain.to_sympy(co.coeff(1))))
+        out.append(sp.cancel(R.domain.to_sympy(co.coeff(R.one))))
     return out
 
 
