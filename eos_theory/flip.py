@@ -30,7 +30,7 @@ d(η/η_c) at η_c⁺ = m₂η_c/η₂, where mean η·S = 2 + m₂a² + O(a⁴)
 
 **The window** in η where the orbit attracts: exact when the line θ* + s·v is invariant under GD
 and the orbit's factor of (g∘g − s)/(g − s) for the reduced map g is quadratic in s (then every
-multiplier is a rational function of η, via resultants and symmetric functions, and the window is
+multiplier is a rational function of η, via a resultant and a reduction modulo that factor, and the window is
 an exactly solved set); otherwise ``unknown`` with the reason.
 
 >>> from eos_theory.anymodel import spec
@@ -448,7 +448,8 @@ def window(sp_: Spec, m: Minimum) -> Window:
     interval = first[0] if first else sp.EmptySet
     how = ("exact: the line θ* + s·∇f(θ*) is invariant; its map g" + (" (in w = |θ|²/|θ*|², GD being odd)" if even
            else "") + " and the orbit's quadratic factor of (g∘g − id)/(g − id) give every two-step multiplier as a rational function of η (resultant along the "
-           "line, symmetric functions across it), and |μ| < 1 is solved exactly")
+           "line; across it, the two-step characteristic polynomial reduced modulo the orbit's factor), and |μ| < 1 "
+           "is solved exactly")
     if neutral:
         how += f"; {neutral} multiplier(s) ≡ 1 (a family of orbits through the symmetry directions) are left out"
     return Window("exact", how, interval, g, q, tuple(multipliers), neutral)
