@@ -78,14 +78,19 @@ def report(an: Analysis) -> dict:
     """The JSON object of ``analyze --json``."""
     m, fl, w = an.minimum, an.flip, an.window
     exact_min = m.status == "exact"
-    win = None
+    win, win_form = None, None
     if w is not None and w.status == "exact" and w.interval is not None and w.interval != sp.EmptySet:
-        win = [_exact(w.interval.start), _exact(w.interval.end)]
-    elif exact_min:
+        win, win_form = [_exact(w.interval.start), _exact(w.interval.end)], ["exact", "exact"]
+    elif w is not None and w.status == "decimal":
+        win, win_form = [_exact(m.critical_lr), w.upper], ["exact", "decimal"]
+    elif exact_min and w is not None and w.status != "empty":
         win = [_exact(m.critical_lr), None] if fl is not None and fl.type == "supercritical" else None
+        win_form = None if win is None else ["exact", None]
     window_how = w.how if w is not None else "not computed"
-    if w is not None and w.status == "exact" and w.interval == sp.EmptySet:
+    if w is not None and w.interval == sp.EmptySet:
         window_how += "; the orbit born at η_c does not attract: empty window"
+    elif w is not None and w.status == "decimal":
+        window_how = f"lower end η_c exact; {w.how}"
     elif w is not None and w.status != "exact" and win is not None:
         window_how = f"lower end η_c exact (supercritical flip; its tangential attraction not decided); upper end " \
                      f"unknown: {w.how}"
@@ -107,7 +112,8 @@ def report(an: Analysis) -> dict:
             ("flip", flip_ok), ("offset_slope", flip_ok and fl.offset_slope is not None))},
         "decimal": {"least_sharpness": _decimal(m.value), "critical_lr": _decimal(m.critical_lr),
                     "period_two_window": None if win is None else [
-                        None if e is None else _decimal(sp.sympify(e)) for e in win],
+                        None if e is None else (e if f == "decimal" else _decimal(sp.sympify(e)))
+                        for e, f in zip(win, win_form)],
                     "offset_slope": _decimal(fl.offset_slope) if flip_ok else None},
         "how": {"least_sharpness": m.how, "critical_lr": "exact: 2 / least sharpness" if exact_min else m.how,
                 "flip": fl.how if fl is not None else None, "period_two_window": window_how,
@@ -117,7 +123,7 @@ def report(an: Analysis) -> dict:
                     "top_eigenvector": [sp.sstr(c) for c in m.direction] if m.direction else None,
                     "least_sharp_minima_found": m.count, "on_a_family": m.family},
     }
-    out["form"]["period_two_window"] = None if win is None else [None if e is None else "exact" for e in win]
+    out["form"]["period_two_window"] = win_form
     if w is not None and w.status == "exact":
         out["window_multipliers"] = [sp.sstr(x) for x in w.multipliers]
         out["reduced_map"] = sp.sstr(w.reduced_map)
@@ -158,7 +164,8 @@ def text(an: Analysis) -> str:
         lines.append(f"  flip at η_c: inconclusive — {fl['how']}")
     win = rep["period_two_window"]
     if win:
-        hi = "unknown" if win[1] is None else f"{win[1]} (≈ {d['period_two_window'][1]})"
+        hi = "unknown" if win[1] is None else win[1] if rep["form"]["period_two_window"][1] == "decimal" else \
+            f"{win[1]} (≈ {d['period_two_window'][1]})"
         lines.append(f"  period-2 orbit attracts for η in ({win[0]}, {hi})")
     else:
         lines.append(f"  period-2 window: {rep['how']['period_two_window']}")

@@ -53,11 +53,12 @@ from . import executor
 from .anymodel import (MAX_PARAMS, Minimum, Spec, derivatives_at_zero, invariant_subspaces, least_sharpness,
                        loss_derivatives, r)
 from .model import InputError
+from .continuation import upper_end
 from .intervals import Undecided, exact_sign
 from .numerics import agreeing_digits
 
 __all__ = ["Analysis", "Flip", "NumericalCheck", "Simulation", "Window", "analyze", "check_series", "flip_series",
-           "simulate", "window"]
+           "numerical_window", "simulate", "window"]
 
 a = sp.Symbol("a", real=True)  #: the cycle amplitude along v
 eta = sp.Symbol("eta", positive=True)
@@ -249,13 +250,36 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
 
 @dataclass(frozen=True)
 class Window:
-    status: str  #: "exact" | "unknown"
+    status: str  #: "exact" | "decimal" (upper end from the numerical continuation) | "empty" | "unknown"
     how: str
     interval: sp.Set | None = None  #: the η for which the orbit born at η_c exists and attracts
     reduced_map: sp.Expr | None = None  #: g on the line θ* + s·v (in s, or in w = x² for θ = xθ*)
     orbit_factor: sp.Expr | None = None  #: q(s, η) = 0 at the two points
     multipliers: tuple = ()  #: two-step multipliers along the line, then across (rational in η)
     neutral: int = 0  #: multipliers identically 1 (a family of orbits), left out of the window
+    upper: str | None = None  #: status "decimal": the upper end in η, a decimal string of ``digits`` digits
+    digits: int = 0
+
+
+def numerical_window(sp_: Spec, m: Minimum, fl: Flip, reason: str, seconds: float = 10.0,
+                     precisions: tuple[int, int] = (20, 30)) -> Window:
+    """The window's upper end by continuing the 2-cycle numerically (:mod:`eos_theory.continuation`), for
+    a supercritical flip whose window has no closed form (``reason``); the lower end is η_c, exact."""
+    if fl.status != "exact" or fl.type != "supercritical":
+        return Window("unknown", reason)
+    dig = max(precisions) + 10
+    text = lambda e: str(sp.N(e, dig))  # noqa: E731
+    c2 = [x.subs({u: 0 for u in x.free_symbols}) for x in fl.c.get(2, sp.zeros(sp_.P, 1))]
+    end = upper_end(lambda: _numeric(sp_), [text(x) for x in m.point], [text(x) for x in m.direction],
+                    text(m.critical_lr), text(fl.coefficient), [text(x) for x in c2], precisions=precisions,
+                    max_seconds=seconds)
+    reason = reason.replace("; upper end not computed", "").replace(": upper end not computed", "")
+    how = f"no closed form ({reason}); upper end: {end.how}"
+    if end.status == "decimal":
+        return Window("decimal", how, neutral=end.neutral, upper=end.value, digits=end.digits)
+    if end.status == "empty":
+        return Window("empty", how, interval=sp.EmptySet, neutral=end.neutral)
+    return Window("unknown", how, neutral=end.neutral)
 
 
 def _is_odd(sp_: Spec, G: sp.Matrix) -> bool:
@@ -671,10 +695,12 @@ def _bounded(fn, seconds: float):
 
 
 def analyze(sp_: Spec, lr=None, order: int = 3, check: bool = False, degree: int = 2, seconds: float = 20.0,
-            invariants: bool = False) -> Analysis:
+            invariants: bool = False, continuation: bool = True) -> Analysis:
     """Everything for one model: least sharpness, η_c, flip, window, offset slope (and, on request,
     conserved quantities, invariant slices, the mpmath check of the series and a GD run at ``lr``).
-    Each part runs within ``seconds``; one that does not finish is reported inconclusive."""
+    A window without a closed form gets its upper end from the numerical continuation of the
+    2-cycle (``continuation``).  Each part runs within ``seconds``; one that does not finish is
+    reported inconclusive."""
     from .anymodel import conserved_quantities
 
     if sp_.P > MAX_PARAMS:
@@ -687,6 +713,10 @@ def analyze(sp_: Spec, lr=None, order: int = 3, check: bool = False, degree: int
     out.flip = fl if fl is not None else Flip("inconclusive", why)
     w, why = _bounded(lambda: window(sp_, m), seconds)
     out.window = w if w is not None else Window("unknown", why)
+    if continuation and out.window.status == "unknown" and out.flip.type == "supercritical":
+        reason = out.window.how
+        w, why = _bounded(lambda: numerical_window(sp_, m, out.flip, reason, seconds=min(seconds, 10.0)), seconds)
+        out.window = w if w is not None else Window("unknown", f"{reason}; numerical continuation: {why}")
     if check:
         out.check, why = _bounded(lambda: check_series(sp_, m, out.flip), seconds)
         if why:

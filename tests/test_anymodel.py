@@ -19,6 +19,7 @@ from eos_theory.anymodel import (conserved_quantities, from_model, invariant_sub
                                  loss_derivatives, parse, r, spec)
 from eos_theory.anyreport import load_model_file, report
 from eos_theory.model import InputError
+from eos_theory.numerics import agreeing_digits
 from eos_theory.proof import same
 
 from clitools import one_line_error, run
@@ -144,7 +145,7 @@ def _product_two_cycle(n, delta, dps=50):
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_series_agrees_with_an_mpmath_two_cycle(n):
     names = ["x", "y", "z", "w"][:n]
-    res = flip.analyze(spec(names, ["*".join(names)], [1]), degree=0)
+    res = flip.analyze(spec(names, ["*".join(names)], [1]), degree=0, continuation=False)
     slope, kappa = _product_two_cycle(n, "1e-10")
     # both differ from their limits by O(δ) = 1e-10 (times a constant of order 10)
     with mp.workdps(50):
@@ -153,7 +154,8 @@ def test_series_agrees_with_an_mpmath_two_cycle(n):
 
 
 def test_the_built_in_numerical_check_reports_agreeing_digits():
-    res = flip.analyze(spec(["u", "v"], ["u*v"], [1], loss="log(cosh(r))"), check=True, degree=0)
+    res = flip.analyze(spec(["u", "v"], ["u*v"], [1], loss="log(cosh(r))"), check=True, degree=0,
+                       continuation=False)
     assert res.check.expected_digits == 14  # 2·8 − 2 for ρ = 1e-8
     assert res.check.kappa_digits >= res.check.expected_digits
 
@@ -166,6 +168,49 @@ def test_gd_at_a_step_in_the_window_settles_on_the_period_two_orbit():
     assert abs(float(sim.mean_sharpness) - 2.1) < 1e-12  # mean η·NTK = 1 + e (analysis.py), e = 1.1
     assert flip.simulate(s, m, "1/2").status == "converged"
     assert flip.simulate(s, m, "3").status == "diverged"
+
+
+# -- the window's upper end by numerical continuation ------------------------------------------------
+
+@pytest.mark.parametrize("make, end", [
+    # closed forms derived by hand: the uv model at (x, y) = (2, 3) has η_c = 1/(|xy|) · ½ = 1/6 and the
+    # quadratic model's ratio √5 − 1; Q = diag(−1, 1, 4): the ω = 4 direction closes it at 1 + 2/(4·3) = 7/6
+    (lambda: spec(["u", "v"], ["2*u*v"], [3]), (sp.sqrt(5) - 1) / 6),
+    (lambda: from_model(model.quadratic(sp.diag(-1, 1, 4)), {model.E: 1}), sp.Rational(7, 6)),
+])
+def test_continued_window_end_matches_the_closed_form(make, end):
+    s = make()
+    m = least_sharpness(s)
+    fl = flip.flip_series(s, m)
+    w = flip.numerical_window(s, m, fl, "test")
+    assert w.status == "decimal" and w.digits >= 12
+    assert "20 and 30 digits" in w.how and f"{w.digits} agreeing" in w.how
+    with mp.workdps(40):  # the decimal is good to its stated digits (± one in the last)
+        assert agreeing_digits(mpf(w.upper), mpf(sp.N(end, 40)), 40) >= w.digits - 1
+
+
+def test_continued_window_leaves_out_the_neutral_rotation_of_width_two():
+    s = spec(["u1", "u2", "v1", "v2"], ["2*(u1*v1 + u2*v2)"], [3])
+    m = least_sharpness(s)
+    w = flip.numerical_window(s, m, flip.flip_series(s, m), "test", seconds=20)
+    assert w.status == "decimal" and w.neutral == 1 and "left out" in w.how
+    with mp.workdps(30):
+        assert agreeing_digits(mpf(w.upper), mpf(sp.N((sp.sqrt(5) - 1) / 6, 30)), 30) >= w.digits - 1
+
+
+def test_product_window_end_is_where_gd_stops_settling_on_the_two_cycle():
+    """No closed form: the decimal end of the depth-3 product's window against GD itself (bounded
+    mpmath runs from next to θ*): period 2 just below it, something else just above."""
+    s = spec(["x", "y", "z"], ["x*y*z"], [1])
+    res = flip.analyze(s, degree=0)
+    rep = report(res)
+    lo, hi = rep["period_two_window"]
+    assert lo == "2/3" and rep["form"]["period_two_window"] == ["exact", "decimal"]
+    end = sp.Rational(hi)
+    assert sp.Rational(2, 3) < end < 2  # inside the GD map's sensible range
+    below, above = (flip.simulate(s, res.minimum, str(end + d)) for d in (-sp.Rational(1, 50), sp.Rational(1, 50)))
+    assert below.status == "period-2"
+    assert above.status != "period-2"
 
 
 # -- inconclusive, never a guess -------------------------------------------------------------------

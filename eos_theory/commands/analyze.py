@@ -62,7 +62,9 @@ def register(sub) -> None:
         "cos, sin, atan; any other name is refused.",
         epilog="Model file (--model FILE, TOML) keys: " + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
         + ". With --json, one JSON object: least_sharpness, critical_lr, flip {type, coefficient, eta_2, meaning, how}, "
-        "period_two_window [lo, hi] (in eta; hi null when unknown), offset_slope, form (exact or decimal per field), "
+        "period_two_window [lo, hi] (in eta; where no closed form exists hi is a decimal string from the numerical "
+        "continuation of the 2-cycle at two precisions, with the digits they agree on; null when unknown), "
+        "offset_slope, form (exact or decimal per field), "
         "decimal (the same numbers as decimals), how (per field), minimum, check, conserved_quantities, gd, notes. "
         "Exact values are strings SymPy parses. Bad input: one line on stderr and exit status 2. "
         "Example: eos-theory analyze --params u v --output 'u*v' --target 1 --loss 'log(cosh(r))' --lr 1.1",
