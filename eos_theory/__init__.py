@@ -14,6 +14,8 @@ Layers, each depending only on those above it:
 * :mod:`~eos_theory.anymodel` – your own model (parameters, outputs, targets, loss) read safely, its least
   sharpness over the minima, conserved quantities and invariant slices; :mod:`~eos_theory.flip` – the
   period doubling at the critical step for any such model (flip series, window, offset slope);
+  :mod:`~eos_theory.continuation` – the window's upper end where no closed form exists (the 2-cycle
+  continued numerically at two precisions);
   :mod:`~eos_theory.anyreport` – the report of ``eos-theory analyze``;
 * :mod:`~eos_theory.escape` – proven escape regions; :mod:`~eos_theory.dynamics` – bounded GD runs
   that say what happened;
