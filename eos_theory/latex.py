@@ -646,3 +646,94 @@ def document(results, title: str | None = None) -> str:
             body += [claim_block(r) for r in group]
     body += [_evidence_section(results), "\\end{document}", ""]
     return "\n".join(body)
+
+
+# -- one model's edge-of-stability analysis (eos-theory latex --model) -----------------------------
+
+_ASCII = {"θ": "theta", "η": "eta", "μ": "mu", "ρ": "rho", "ℓ": "l", "∇": " grad ", "·": "*", "−": "-", "–": "-",
+          "≤": "<=", "≥": ">=", "≡": "==", "ℚ": "Q", "∘": "o", "²": "^2", "³": "^3", "⁴": "^4", "⁺": "+", "ᵀ": "^T",
+          "≈": "~", "…": "...", "→": "->", "↦": "|->", "×": "x", "κ": "kappa", "λ": "lambda", "∗": "*", "ω": "omega"}
+
+
+def _ascii(text: str) -> str:
+    """Unicode prose as plain ASCII for a LaTeX comment (Greek letters by name, accents dropped)."""
+    out = []
+    for ch in str(text):
+        if ch.isascii():
+            out.append(ch)
+        elif ch in _ASCII:
+            out.append(_ASCII[ch])
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isascii())
+            out.append(base or unicodedata.name(ch, "?").split()[-1].lower())
+    return "".join(out)
+
+
+def _comment(text: str) -> str:
+    """``how`` as LaTeX comment lines (ASCII, wrapped)."""
+    words, lines, line = _ascii(text).split(), [], "%"
+    for w in words:
+        if len(line) + len(w) > 100:
+            lines.append(line)
+            line = "%  "
+        line += " " + w
+    return "\n".join(lines + [line])
+
+
+def model_snippet(an) -> str:
+    """The analysis of one model (:class:`eos_theory.flip.Analysis`) as a LaTeX snippet for a paper:
+    least sharpness, η_c, flip type and coefficient, window, offset slope and conserved quantities, each
+    exact form printed from its SymPy object, each preceded by a comment saying how it was obtained."""
+    from .anyreport import report  # the report's wording of how each result was obtained
+
+    rep = report(an)
+    sp_, m, fl, w = an.spec, an.minimum, an.flip, an.window
+    how = rep["how"]
+    theta = ", ".join(math(p) for p in sp_.params)
+    data = "; ".join(f"output $f_{{{k + 1}}}(\\theta) = {math(f)}$ with target ${math(y)}$" if len(sp_.outputs) > 1
+                     else f"output $f(\\theta) = {math(f)}$ with target ${math(y)}$"
+                     for k, (f, y) in enumerate(zip(sp_.outputs, sp_.targets)))
+    head = [f"% eos-theory {__version__}: the edge-of-stability analysis of one model (eos-theory analyze).",
+            "% Needs \\usepackage{amsmath}. Each line is preceded by a comment saying how it was obtained.",
+            f"\\noindent Model: parameters $\\theta = ({theta})$, {data}, loss $\\ell(r) = "
+            f"{math(sp_.loss)}$ of the residual $r$ = output $-$ target; gradient descent $\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)$, "
+            "sharpness $S(\\theta) = \\ell''(0)\\,\\lvert\\nabla f(\\theta)\\rvert^{2}$; $\\rho$ is half the "
+            "diameter of the period-2 orbit born at $\\eta_{c}$."]
+    rows = []
+    if m.value is None:
+        rows.append((how["least_sharpness"], "&\\text{least sharpness: inconclusive}"))
+    else:
+        point = ", ".join(math(c) for c in m.point)
+        rows.append((how["least_sharpness"], f"S_{{\\min}} &= {math(m.value)} &&\\text{{least sharpness on the "
+                     "minima}"))
+        rows.append(("where it is attained (one least-sharp minimum)",
+                     f"\\theta^{{*}} &= ({point}) &&\\text{{least-sharp minimum}}"))
+        rows.append((how["critical_lr"], f"\\eta_{{c}} &= {math(m.critical_lr)} &&\\text{{critical step }} "
+                     "2/S_{\\min}"))
+    if fl is not None and fl.status == "exact":
+        rows.append((how["flip"], f"\\frac{{\\eta}}{{\\eta_{{c}}}} &= 1 + {math(fl.coefficient)}\\,\\rho^{{2}} + "
+                     f"O(\\rho^{{4}}) &&\\text{{{fl.type} flip}}"))
+    elif m.value is not None:
+        rows.append((how["flip"] or "not computed", "&\\text{flip at } \\eta_{c}\\text{: inconclusive}"))
+    win, form = rep["period_two_window"], rep["form"]["period_two_window"]
+    if win is not None and form is not None:
+        ends = []
+        for value, kind in zip(win, form):
+            if value is None:
+                ends.append("\\;?")
+            elif kind == "decimal":
+                ends.append(f"{value}\\ldots")
+            else:
+                ends.append(math(sp.sympify(value)))
+        note = "numerical end" if form[1] == "decimal" else "end unknown" if win[1] is None else "exact"
+        rows.append((how["period_two_window"], f"&{ends[0]} < \\eta < {ends[1]} &&\\text{{2-cycle attracts ({note})}}"))
+    elif how.get("period_two_window"):
+        rows.append((how["period_two_window"], "&\\text{period-2 window: none (the 2-cycle does not attract)}"))
+    if fl is not None and fl.status == "exact" and fl.offset_slope is not None:
+        rows.append((how["offset_slope"], "\\frac{d\\,\\overline{\\eta S}}{d(\\eta/\\eta_{c})}\\Big|_{\\eta_{c}^{+}} "
+                     f"&= {math(fl.offset_slope)} &&\\text{{EOS offset slope}}"))
+    if an.conserved is not None and an.conserved.quantities:
+        qs = ",\\ ".join(math(q) for q in an.conserved.quantities)
+        rows.append((an.conserved.how, f"&{qs} &&\\text{{conserved by gradient flow}}"))
+    body = "\\begin{align*}\n" + " \\\\\n".join(f"{_comment(h)}\n{row}" for h, row in rows) + "\n\\end{align*}"
+    return "\n".join(head) + "\n" + body + "\n"

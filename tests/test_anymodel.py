@@ -8,6 +8,8 @@ closed forms for the quadratic model, the 1-D flip condition of Chen & Bruna (20
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
 import sympy as sp
@@ -288,3 +290,54 @@ def test_analyze_writes_the_json_file(capsys, tmp_path):
     assert code == 0 and out == ""
     data = json.loads(path.read_text())
     assert [sp.sympify(e) for e in data["period_two_window"]] == [1, sp.sqrt(5) - 1]
+
+
+# -- the LaTeX snippet of one model ------------------------------------------------------------------
+
+def _rhs(tex: str, lhs: str) -> str:
+    """The right-hand side of the displayed row ``lhs &= …`` (up to its label)."""
+    (row,) = [line for line in tex.splitlines() if line.startswith(lhs + " &= ")]
+    return row[len(lhs) + 4:].split(" &&")[0]
+
+
+def test_model_snippet_states_the_hand_results_each_with_how(capsys, tmp_path):
+    from sympy.parsing.latex import parse_latex
+
+    model = tmp_path / "uv.toml"
+    model.write_text('params = ["u", "v"]\noutput = "2*u*v"\ntarget = 3\n')
+    code, _, _ = run(capsys, "latex", "--model", str(model), "-o", str(tmp_path / "uv.tex"))
+    tex = (tmp_path / "uv.tex").read_text(encoding="ascii")  # plain ASCII: pdflatex needs no inputenc
+    assert code == 0
+    read = lambda s: parse_latex(s, backend="lark")  # noqa: E731
+    # by hand: least sharpness 2|xy| = 12 (AM–GM), η_c = 2/12, window (η_c, (√5 − 1)η_c), offset slope 1
+    assert read(_rhs(tex, "S_{\\min}")) == 12
+    assert read(_rhs(tex, "\\eta_{c}")) == sp.Rational(1, 6)
+    (window,) = [line for line in tex.splitlines() if " < \\eta < " in line]
+    lo, hi = window.lstrip("&").split(" &&")[0].split(" < \\eta < ")
+    assert read(lo) == sp.Rational(1, 6) and sp.simplify(read(hi) - (sp.sqrt(5) - 1) / 6) == 0
+    assert read(_rhs(tex, "\\frac{d\\,\\overline{\\eta S}}{d(\\eta/\\eta_{c})}\\Big|_{\\eta_{c}^{+}}")) == 1
+    rows = tex.split("\\begin{align*}\n")[1].split("\n\\end{align*}")[0].splitlines()
+    for before, row in zip(rows, rows[1:]):  # every displayed row follows its comment saying how
+        if not row.startswith("%"):
+            assert before.startswith("%"), row
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX engine (pdflatex) installed")
+def test_model_snippet_compiles(tmp_path):
+    from eos_theory.latex import model_snippet
+
+    snippet = model_snippet(flip.analyze(spec(["x", "y", "z"], ["x*y*z"], [1], loss="log(cosh(r))")))
+    assert "\\ldots" in snippet  # the product's window end is the continuation's decimal
+    (tmp_path / "m.tex").write_text(snippet, encoding="ascii")
+    (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+                                      "\\input{m.tex}\n\\end{document}\n", encoding="ascii")
+    run_ = subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert run_.returncode == 0, run_.stdout[-2000:]
+
+
+def test_latex_model_bad_input(capsys, tmp_path):
+    code, _, err = run(capsys, "latex", "--model", str(tmp_path / "missing.toml"))
+    assert code == 2 and "--model" in one_line_error(err)
+    code, _, err = run(capsys, "latex", "--model", str(tmp_path / "missing.toml"), "--claim", "gf-J")
+    assert code == 2 and "not both" in one_line_error(err)

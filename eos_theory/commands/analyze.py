@@ -40,6 +40,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def model_latex(path: str, seconds: float = 20.0) -> str:
+    """``eos-theory latex --model FILE``: the analysis of the model in a TOML file as a LaTeX snippet."""
+    from .. import anyreport, flip, latex
+
+    return latex.model_snippet(flip.analyze(anyreport.load_model_file(path), seconds=seconds))
+
+
 def register(sub) -> None:
     """Add analyze to the subcommands ``sub``."""
 

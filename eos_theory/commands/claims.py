@@ -113,7 +113,13 @@ def cmd_latex(args: argparse.Namespace) -> int:
     from ..files import write_text_atomic
 
     out = writable(args.output, "-o") if args.output else None
-    if args.claim:
+    if args.model:
+        if args.claim:
+            raise UsageError("give either --claim or --model, not both")
+        from .analyze import model_latex
+
+        text = model_latex(args.model)
+    elif args.claim:
         try:
             text = latex.snippet(registry.run(registry.get(args.claim)))
         except registry.UnknownClaim as exc:
@@ -128,7 +134,9 @@ def cmd_latex(args: argparse.Namespace) -> int:
             write_text_atomic(out, text)
         except OSError as exc:
             raise output_error("-o", args.output, exc) from None
-        rich_console(stderr=True).print(f"wrote {out} ({len(text.splitlines())} lines); compile with: pdflatex {out.name}")
+        hint = f"\\input{{{out.name}}} it in a document that loads amsmath" if args.model else \
+            f"compile with: pdflatex {out.name}"
+        rich_console(stderr=True).print(f"wrote {out} ({len(text.splitlines())} lines); {hint}")
     return EXIT_OK
 
 def cmd_plot(args: argparse.Namespace) -> int:
@@ -192,11 +200,15 @@ def register(sub) -> None:
         "table of verdicts. Equations are printed from the SymPy objects the checks used. With --claim, write "
         "only that claim's environment, for pasting into a paper (its leading comment lists what to add to the "
         "preamble).",
-        epilog="Examples: eos-theory latex -o report.tex && pdflatex report.tex;  eos-theory latex --claim gf-J",
+        epilog="Examples: eos-theory latex -o report.tex && pdflatex report.tex;  eos-theory latex --claim gf-J;  "
+        "eos-theory latex --model uv.toml -o uv.tex",
     )
     t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically; a symlink is written through, a device or FIFO "
                    "is refused) instead of standard output")
     t.add_argument("--claim", metavar="ID", help="write only this claim's snippet")
+    t.add_argument("--model", metavar="FILE", help="write the edge-of-stability analysis of your own model (a TOML "
+                   "model file, as for 'eos-theory analyze --model') as a snippet: least sharpness, critical step, "
+                   "flip, window, offset slope, conserved quantities, each with how it was obtained as a comment")
     t.set_defaults(func=cmd_latex)
 
     pl = sub.add_parser(
