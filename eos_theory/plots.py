@@ -33,9 +33,9 @@ NAMES = ("fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_land
 WIDTH = 3.4  #: inches: one paper column
 
 __all__ = [
-    "BifurcationData", "LandscapeData", "PlanePanel", "ReducedPlaneData", "SharpeningData", "SpotCheck",
-    "Threshold",
-    "draw_all", "fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape",
+    "BifurcationData", "LandscapeData", "ModelBifurcationData", "PlanePanel", "ReducedPlaneData", "SharpeningData",
+    "SpotCheck", "Threshold",
+    "draw_all", "fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape", "model_bifurcation",
 ]
 
 
@@ -554,3 +554,125 @@ def _draw_ensemble(fig, res) -> None:
     s = res.spec
     right.set(xlabel="long-run top η·NTK − 2", ylabel="runs",
               title=f"P = {s.params}, D = {s.outputs}, η = {float(s.lr):g}: {len(res.runs)} runs, {res.steps} steps")
+
+
+# -- one model's bifurcation diagram (eos-theory plot --model; data: eos_theory.flip) --------
+
+@dataclass(frozen=True)
+class ModelBifurcationData:
+    """Long-run η·S of float64 GD in parameter space against r = η/η_c for one model, with the
+    analysis overlaid: η_c (r = 1), the window's ends, and the offset slope's tangent line."""
+
+    name: str
+    ratio: np.ndarray  #: shape (n,): r = η/η_c
+    values: np.ndarray  #: shape (n, tail): the last ``tail`` values of η·S(θ_k); nan once a run left the bound
+    time_mean: np.ndarray  #: shape (n,): mean η·S over the last ``average`` steps (nan if diverged)
+    steps: int  #: GD steps per run (fewer if the time budget ran out: ``completed``)
+    completed: int
+    average: int
+    critical_lr: sp.Expr  #: η_c, exact
+    window: tuple  #: (lo, hi) in r = η/η_c: exact SymPy numbers, hi a decimal string or None
+    window_form: tuple  #: ("exact" | "decimal" | None, …) per end
+    offset_slope: sp.Expr | None  #: tangent of the cycle mean at r = 1⁺: 2 + slope·(r − 1)
+    least_sharpness: sp.Expr
+
+
+def model_bifurcation(an, path: Path | None = None, *, n: int = 600, steps: int = 4000, tail: int = 32,
+                      average: int = 1000, push: float = 1e-3, lo: float = 0.8, hi: float | None = None,
+                      max_seconds: float = 30.0, bound: float = 1e6) -> ModelBifurcationData:
+    """The bifurcation diagram of one analysed model (:class:`eos_theory.flip.Analysis`).
+
+    For each of ``n`` steps η = rη_c, r from ``lo`` to ``hi`` (default: 15 % past the window's end,
+    or 1.6), GD runs from θ* moved by ``push`` along ∇f(θ*) and by push/10 across it, in float64 —
+    fine for a figure, not evidence — for ``steps`` steps (fewer if ``max_seconds`` runs out; the
+    data says how many), all η at once.  A run is dropped (nan) once |θ| exceeds ``bound`` (a
+    magnitude criterion, not a proof of divergence)."""
+    import time
+
+    from .anyreport import report
+
+    if an.minimum.status != "exact":
+        raise InputError(f"no bifurcation diagram: the least sharpness is inconclusive ({an.minimum.how})")
+    if not 1 <= tail <= average <= steps:
+        raise InputError(f"need 1 <= tail <= average <= steps, got {tail}, {average}, {steps}")
+    rep = report(an)
+    s, m = an.spec, an.minimum
+    eta_c = m.critical_lr
+    win, form = rep["period_two_window"], rep["form"]["period_two_window"]
+    ends = (None, None)
+    if win is not None and form is not None:
+        ends = tuple(None if v is None else (sp.sympify(v) / eta_c if f == "exact" else sp.Float(v) / eta_c)
+                     for v, f in zip(win, form))
+    if hi is None:
+        hi = float(ends[1]) * 1.15 if ends[1] is not None else 1.6
+    ratio = np.linspace(float(lo), float(hi), int(n))
+    etas = ratio * float(eta_c)
+    grad = sp.lambdify(s.params, list(s.gradient), "numpy")
+    sharp = sp.lambdify(s.params, loss_d2(s) * sum(g**2 for g in s.jacobian), "numpy")
+    v = np.array([float(x) for x in m.direction])
+    across = np.array([(-1) ** i for i in range(s.P)], dtype=float) * push / 10
+    theta = np.tile(np.array([float(x) for x in m.point]) + push * v / np.linalg.norm(v) + across, (len(etas), 1))
+    alive = np.ones(len(etas), dtype=bool)
+    keep = np.full((len(etas), average), np.nan)
+    start = time.perf_counter()
+    done = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps):
+            g = np.array([np.broadcast_to(x, etas.shape) for x in grad(*theta.T)]).T
+            theta = theta - etas[:, None] * g
+            bad = ~np.isfinite(theta).all(axis=1) | (np.abs(theta).max(axis=1) > bound)
+            alive &= ~bad
+            theta[~alive] = 0.0
+            if k >= steps - average:
+                val = etas * np.broadcast_to(sharp(*theta.T), etas.shape)
+                keep[:, k - (steps - average)] = np.where(alive, val, np.nan)
+            done = k + 1
+            if k % 100 == 99 and time.perf_counter() - start > max_seconds:
+                break
+    filled = keep[:, : max(done - (steps - average), 0)]
+    values = filled[:, -tail:] if filled.shape[1] >= tail else np.full((len(etas), tail), np.nan)
+    time_mean = filled.mean(axis=1) if filled.shape[1] else np.full(len(etas), np.nan)
+    data = ModelBifurcationData(s.name, ratio, values, time_mean, steps, done, average, eta_c, ends,
+                                tuple(form) if form else (None, None),
+                                an.flip.offset_slope if an.flip is not None else None, m.value)
+    if path is not None:
+        _draw(_draw_model_bifurcation, data, path, (WIDTH, 3.0))
+    return data
+
+
+def loss_d2(s) -> sp.Expr:
+    """ℓ''(0) of a model's loss (the sharpness on the minima is ℓ''(0)|∇f|²)."""
+    from .anymodel import loss_derivatives
+
+    return loss_derivatives(s.loss).d2
+
+
+def _draw_model_bifurcation(fig, d: ModelBifurcationData) -> None:
+    ax = fig.add_subplot()
+    rr = np.repeat(d.ratio, d.values.shape[1])
+    ax.plot(rr, d.values.ravel(), ",", color="0.45", rasterized=True)
+    ax.plot([], [], "s", ms=3, color="0.45", label=f"float64 GD, last {d.values.shape[1]} of {d.completed} steps")
+    ax.plot(d.ratio, d.time_mean, color="tab:orange", lw=0.7, label=f"time average, last {d.average} steps")
+    ax.axhline(2, color="k", ls="--", lw=0.8, label="EOS: η·S = 2")
+    below = d.ratio <= 1
+    ax.plot(d.ratio[below], 2 * d.ratio[below], color="tab:green", lw=1.0, label="η·S_min = 2η/η_c")
+    lo, hi = d.window
+    if d.offset_slope is not None:
+        top = float(hi) if hi is not None else float(d.ratio[-1])
+        r = np.linspace(1, top, 50)
+        ax.plot(r, 2 + float(d.offset_slope) * (r - 1), color="tab:red", ls="-.", lw=1.0,
+                label=f"offset tangent 2 + {sp.sstr(d.offset_slope)}·(η/η_c − 1)")
+    ax.axvline(1, color="0.3", ls=":", lw=0.8)
+    ax.text(0.995, 0.05, f"η_c = {sp.sstr(d.critical_lr)}", rotation=90, va="bottom", ha="right",
+            fontsize="x-small", transform=ax.get_xaxis_transform())
+    if hi is not None:
+        kind = "exact" if d.window_form[1] == "exact" else "numerical"
+        ax.axvline(float(hi), color="tab:blue", ls=":", lw=0.8)
+        ax.text(float(hi) - 0.005, 0.05, f"window end ({kind})", rotation=90, va="bottom", ha="right",
+                fontsize="x-small", transform=ax.get_xaxis_transform())
+    finite = d.values[np.isfinite(d.values)]
+    ymax = max(float(finite.max()) * 1.05, 2.5) if finite.size else 4.0
+    ax.set(xlabel="η / η_c", ylabel="long-run η·S (S = ℓ''(0)|∇f|²)", xlim=(d.ratio[0], d.ratio[-1]),
+           ylim=(0, ymax))
+    ax.set_title(f"Bifurcation diagram: {d.name}", fontsize="small")
+    fig.legend(loc="outside lower center", ncol=1, frameon=False, handlelength=1.6, fontsize="x-small")

@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 import sympy as sp
 from mpmath import mp, mpf
@@ -341,3 +342,41 @@ def test_latex_model_bad_input(capsys, tmp_path):
     assert code == 2 and "--model" in one_line_error(err)
     code, _, err = run(capsys, "latex", "--model", str(tmp_path / "missing.toml"), "--claim", "gf-J")
     assert code == 2 and "not both" in one_line_error(err)
+
+
+# -- the bifurcation figure of one model (data, not pixels) ------------------------------------------
+
+def test_model_bifurcation_data_follow_the_closed_forms(tmp_path):
+    """uv at (x, y) = (2, 3): u = (a + b)/√2, v = (a − b)/√2 turn 2uv into a² − b², the paper's model with
+    ω = (−2, 2) and E = 3, whose control parameter e = ηE|ω| = 6η is η/η_c; its 2-cycle has
+    η·NTK = 1 + e ± √((e − 1)(e + 3)) for 1 < e < √5 − 1, and below e = 1 GD settles on a minimum
+    next to θ*, where η·S = 2e (to the push from θ*, 10⁻³, squared)."""
+    from eos_theory.plots import model_bifurcation
+
+    an = flip.analyze(spec(["u", "v"], ["2*u*v"], [3], name="uv"), degree=0)
+    d = model_bifurcation(an, tmp_path / "uv.png", n=51, lo=0.8, hi=1.3, steps=3000, average=500)
+    assert (tmp_path / "uv.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert d.critical_lr == sp.Rational(1, 6) and d.completed == 3000
+    assert d.window == (1, sp.sqrt(5) - 1) and d.window_form == ("exact", "exact") and d.offset_slope == 1
+    checked = 0
+    for r, tail in zip(d.ratio, d.values):
+        if r < 0.95:
+            assert abs(tail - 2 * r).max() < 1e-5
+            checked += 1
+        elif 1.05 < r < 1.2:
+            root = np.sqrt((r - 1) * (r + 3))
+            assert abs(np.sort(tail[-2:]) - [1 + r - root, 1 + r + root]).max() < 1e-8
+            checked += 1
+    assert checked > 20
+
+
+def test_plot_model_cli(capsys, tmp_path):
+    model = tmp_path / "uv.toml"
+    model.write_text('params = ["u", "v"]\noutput = "2*u*v"\ntarget = 3\n')
+    code, out, _ = run(capsys, "plot", "--model", str(model), "--out", str(tmp_path), "--format", "pdf")
+    assert code == 0 and out.strip().endswith("bifurcation_uv.pdf")
+    assert (tmp_path / "bifurcation_uv.pdf").read_bytes()[:5] == b"%PDF-"
+    bad = tmp_path / "two.toml"
+    bad.write_text('params = ["u", "v"]\noutputs = ["u*v", "u + v"]\ntargets = [1, 2]\n')
+    code, _, err = run(capsys, "plot", "--model", str(bad), "--out", str(tmp_path))
+    assert code == 2 and "inconclusive" in one_line_error(err)

@@ -47,6 +47,24 @@ def model_latex(path: str, seconds: float = 20.0) -> str:
     return latex.model_snippet(flip.analyze(anyreport.load_model_file(path), seconds=seconds))
 
 
+def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
+    """``eos-theory plot --model FILE``: the model's bifurcation diagram, written to
+    ``out_dir/bifurcation_<file stem>.<fmt>``; returns that path."""
+    from pathlib import Path
+
+    from .. import anyreport, flip, plots
+    from ..files import check_writable
+
+    target = Path(out_dir) / f"bifurcation_{Path(path).stem}.{fmt}"
+    model = anyreport.load_model_file(path)
+    try:
+        check_writable(target)
+    except OSError as exc:
+        raise output_error("--out", str(target), exc) from None
+    plots.model_bifurcation(flip.analyze(model, degree=0, seconds=seconds), target)
+    return target
+
+
 def register(sub) -> None:
     """Add analyze to the subcommands ``sub``."""
 

@@ -151,6 +151,11 @@ def cmd_plot(args: argparse.Namespace) -> int:
         out.mkdir(exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--out {args.out}: cannot create the directory: {exc.strerror or exc}") from None
+    if args.model:
+        from .analyze import model_plot
+
+        print(model_plot(args.model, out, args.format))
+        return EXIT_OK
     try:
         paths = plots.draw_all(out, args.format)  # checks every target before drawing
     except OSError as exc:
@@ -220,9 +225,13 @@ def register(sub) -> None:
         "its stable segment and the period-2 orbit; (3) the bifurcation diagram of the long-run η·NTK against e, "
         "closed forms overlaid, with 50-digit spot checks; (4) the loss landscape (a squared hyperbolic "
         "paraboloid) with GD paths. Sized for a paper's column.",
-        epilog="Example: eos-theory plot --out figures --format pdf",
+        epilog="Examples: eos-theory plot --out figures --format pdf;  eos-theory plot --model uv.toml --out figures",
     )
     pl.add_argument("--out", metavar="DIR", default="figures", help="output directory, created if its parent exists (default: ./figures); each "
                     "figure is written atomically")
     pl.add_argument("--format", choices=("png", "pdf"), default="png", help="file format (default png)")
+    pl.add_argument("--model", metavar="FILE", help="instead, the bifurcation diagram of your own model (a TOML "
+                    "model file, as for 'eos-theory analyze --model'): long-run eta*sharpness of float64 GD in "
+                    "parameter space against eta/eta_c, with eta_c, the window's ends and the offset slope's "
+                    "tangent overlaid; written to DIR/bifurcation_<file name>.<format>")
     pl.set_defaults(func=cmd_plot)
