@@ -145,6 +145,12 @@ def report(an: Analysis) -> dict:
     return out
 
 
+def _signed(value: str) -> str:
+    """'+ c' or '− c' for an exact string c (so that 1 + -4·ρ² reads 1 − 4·ρ²)."""
+    v = sp.sympify(value)
+    return f"− {sp.sstr(-v)}" if v.could_extract_minus_sign() else f"+ {value}"
+
+
 def text(an: Analysis) -> str:
     """The report as a few readable lines."""
     rep = report(an)
@@ -158,8 +164,8 @@ def text(an: Analysis) -> str:
     lines.append(f"  critical step η_c = {rep['critical_lr']}  (≈ {d['critical_lr']})")
     fl = rep["flip"]
     if fl["type"]:
-        lines.append(f"  flip at η_c: {fl['type']}, η/η_c = 1 + {fl['coefficient']}·ρ² + …  (ρ = half the orbit's "
-                     "diameter)")
+        lines.append(f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(fl['coefficient'])}·ρ² + …  (ρ = half the "
+                     "orbit's diameter)")
     else:
         lines.append(f"  flip at η_c: inconclusive — {fl['how']}")
     win = rep["period_two_window"]
@@ -167,10 +173,12 @@ def text(an: Analysis) -> str:
         hi = "unknown" if win[1] is None else win[1] if rep["form"]["period_two_window"][1] == "decimal" else \
             f"{win[1]} (≈ {d['period_two_window'][1]})"
         lines.append(f"  period-2 orbit attracts for η in ({win[0]}, {hi})")
+    elif an.window is not None and an.window.interval == sp.EmptySet:
+        lines.append("  period-2 window: empty — the orbit born at η_c does not attract (see how)")
     else:
-        lines.append(f"  period-2 window: {rep['how']['period_two_window']}")
+        lines.append("  period-2 window: not determined (see how)")
     if rep["offset_slope"] is not None:
-        lines.append(f"  EOS offset: mean η·S over the cycle = 2 + {rep['offset_slope']}·(η/η_c − 1) + …")
+        lines.append(f"  EOS offset: mean η·S over the cycle = 2 {_signed(rep['offset_slope'])}·(η/η_c − 1) + …")
     if "check" in rep:
         c = rep["check"]
         lines.append(f"  mpmath check ({c['dps']} digits, ρ = {c['rho']}): coefficient {c['coefficient_digits']} digits, "
@@ -182,6 +190,7 @@ def text(an: Analysis) -> str:
         g = rep["gd"]
         extra = f", mean η·S = {g['mean_eta_sharpness']}" if g["mean_eta_sharpness"] else ""
         lines.append(f"  GD at the given step: {g['status']} after {g['steps']} steps{extra} ({g['how']})")
-    lines.append("  how: " + "; ".join(f"{k}: {v}" for k, v in rep["how"].items() if v))
+    lines.append("  how:")
+    lines += [f"    {k}: {v}" for k, v in rep["how"].items() if v]
     lines += [f"  note: {n}" for n in rep["notes"]]
     return "\n".join(lines)
