@@ -337,7 +337,10 @@ class Minimum:
     @property
     def critical_lr(self) -> sp.Expr | None:
         """η_c = 2 / least sharpness."""
-        return None if self.value is None else 2 / self.value
+        if self.value is None:
+            return None
+        lr = 2 / self.value
+        return lr if lr.is_Rational else sp.radsimp(lr)
 
 
 _TRIALS = [sp.Integer(0), sp.Integer(1), sp.Rational(1, 2), sp.Integer(-1), sp.Integer(2)]
@@ -399,10 +402,10 @@ def least_sharpness(s: Spec) -> Minimum:
                 sp.sympify(v).free_symbols & set(s.params) for v in sol.values())
         if rep is None:
             continue
-        point = tuple(sp.radsimp(rep[th]) for th in s.params)
+        point = tuple(_simplest(sp.radsimp(rep[th])) for th in s.params)
         if any(exact_sign(e.xreplace(rep)) != 0 for e in eqs):  # every solution is re-checked exactly
             continue
-        val = sp.radsimp(S.xreplace(dict(zip(s.params, point))))
+        val = _simplest(sp.radsimp(S.xreplace(dict(zip(s.params, point)))))
         found.append((val, point))
         family_of[point] = on_family
     if not found:
@@ -480,6 +483,27 @@ def _real_solutions(eqs: list, unknowns: list) -> list[tuple[dict, bool]] | None
         return extend({}, 0, False)
     except _Fail:
         return None
+
+
+def _simplest(v: sp.Expr) -> sp.Expr:
+    """A long radical expression rewritten, when its minimal polynomial over ℚ has degree ≤ 2, as the
+    root of that polynomial it equals (checked exactly): 18 − 6√2 instead of nested square roots."""
+    if v.is_Rational or sp.count_ops(v) <= 12:
+        return v
+    x = sp.Dummy("x")
+    try:
+        p = sp.Poly(sp.minimal_polynomial(v, x), x)
+    except (NotImplementedError, ValueError, sp.PolynomialError):
+        return v
+    if p.degree() > 2:
+        return v
+    for root in sp.roots(p):
+        try:
+            if exact_sign(v - root) == 0:
+                return root
+        except Undecided:
+            continue
+    return v
 
 
 def _preference(point: tuple) -> tuple:

@@ -127,6 +127,14 @@ def _ser_poly(poly: sp.Poly, X: list, n: int) -> list:
     return [sp.expand(x) for x in out]
 
 
+def _is_zero(e: sp.Expr) -> bool:
+    """Whether an exact number is 0, decided exactly (minimal polynomial); False when undecided."""
+    try:
+        return exact_sign(e) == 0
+    except Undecided:
+        return False
+
+
 def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     """The 2-cycle series at (θ*, η_c) to order ``order`` (3 gives η₂, κ and the offset slope; 5 adds η₄)."""
     if m.status != "exact":
@@ -183,7 +191,7 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
             new += list(d[k]) + [etas[k - 1]]
             eqs.append(sp.expand((v.T * d[k])[0, 0]))  # normalisation: a measures the cycle along v
         unknowns = new + sorted(free, key=str)
-        eqs = [e for e in eqs if e != 0]
+        eqs = [e for e in eqs if e != 0 and not (e.is_number and _is_zero(e))]  # radicals SymPy leaves unsimplified
         if not eqs:
             free |= set(new)
             continue

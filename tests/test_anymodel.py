@@ -59,6 +59,16 @@ def test_uv_conserved_quantity_and_invariant_slices():
     assert {"v = u", "v = −u"} <= names and "u = 0" not in names
 
 
+def test_nested_radicals_are_decided_and_simplified():
+    """f = θᵀAθ, A = [[1, −½], [−½, 2]], target 3: |∇f|² = 4θᵀA²θ ≥ 4λ_min(A)·θᵀAθ = 12λ_min(A) on the
+    minima (Rayleigh), λ_min = (3 − √2)/2, so the least sharpness is 18 − 6√2; SymPy reaches it through
+    nested square roots, which must neither stop the flip series nor stay in the report."""
+    res = flip.analyze(spec(["u", "v"], ["u^2 + 2*v^2 - u*v"], [3]), degree=0, check=True, continuation=False)
+    assert sp.expand(res.least_sharpness - (18 - 6 * sp.sqrt(2))) == 0
+    assert res.flip.status == "exact" and res.flip.type == "supercritical"
+    assert res.check.kappa_digits >= res.check.expected_digits
+
+
 # -- the quadratic model against analysis.py --------------------------------------------------------
 
 def _expected_window(omega, E):
