@@ -464,9 +464,8 @@ def _real_solutions(eqs: list, unknowns: list) -> list[tuple[dict, bool]] | None
                     return out
             return []
         cands.sort(key=lambda c: sp.degree(c, u))
-        poly = sp.Poly(cands[0], u)
-        roots = {-poly.nth(0) / poly.nth(1): 1} if poly.degree() == 1 else sp.roots(poly)
-        if sum(roots.values()) != poly.degree():
+        roots = _exact_roots(sp.Poly(cands[0], u))
+        if roots is None:
             raise _Fail
         out = []
         for root in roots:
@@ -483,6 +482,26 @@ def _real_solutions(eqs: list, unknowns: list) -> list[tuple[dict, bool]] | None
         return extend({}, 0, False)
     except _Fail:
         return None
+
+
+def _exact_roots(poly: sp.Poly) -> list | None:
+    """The roots of a univariate polynomial as SymPy radicals — all of them, except that over ℚ an
+    irreducible factor without real roots (Sturm count, exact) is left out — or None if SymPy finds no
+    radical form for some root that may be real."""
+    if poly.degree() == 1:
+        return [-poly.nth(0) / poly.nth(1)]
+    if poly.domain.is_QQ or poly.domain.is_ZZ:
+        out = []
+        for factor, _ in poly.factor_list()[1]:
+            if factor.degree() == 0 or factor.count_roots() == 0:  # no real root: no real solution through it
+                continue
+            found = sp.roots(factor)
+            if sum(found.values()) != factor.degree():
+                return None
+            out += list(found)
+        return out
+    found = sp.roots(poly)
+    return list(found) if sum(found.values()) == poly.degree() else None
 
 
 def _simplest(v: sp.Expr) -> sp.Expr:

@@ -69,6 +69,14 @@ def test_nested_radicals_are_decided_and_simplified():
     assert res.check.kappa_digits >= res.check.expected_digits
 
 
+def test_factors_without_real_roots_do_not_stop_the_exact_path():
+    """f = a(bc + 1) = 2: the Lagrange system's eliminant in c has factors of degree 6 and 8 without real
+    roots (no radicals needed for them).  By hand, with t = bc + 1: S = t² + a²(b² + c²) ≥ t² + 8|t − 1|/t²,
+    which is 1 at t = 1 (a = 2, b = c = 0) and larger elsewhere, so the least sharpness is 1."""
+    m = least_sharpness(spec(["a", "b", "c"], ["a*b*c + a"], [2]))
+    assert m.status == "exact" and m.value == 1 and m.point == (2, 0, 0)
+
+
 # -- the quadratic model against analysis.py --------------------------------------------------------
 
 def _expected_window(omega, E):
