@@ -402,10 +402,10 @@ def least_sharpness(s: Spec) -> Minimum:
                 sp.sympify(v).free_symbols & set(s.params) for v in sol.values())
         if rep is None:
             continue
-        point = tuple(_simplest(sp.radsimp(rep[th])) for th in s.params)
+        point = tuple(sp.radsimp(rep[th]) for th in s.params)
         if any(exact_sign(e.xreplace(rep)) != 0 for e in eqs):  # every solution is re-checked exactly
             continue
-        val = _simplest(sp.radsimp(S.xreplace(dict(zip(s.params, point)))))
+        val = sp.radsimp(S.xreplace(dict(zip(s.params, point))))
         found.append((val, point))
         family_of[point] = on_family
     if not found:
@@ -417,7 +417,7 @@ def least_sharpness(s: Spec) -> Minimum:
     if exact_sign(least) <= 0:
         return Minimum("inconclusive", f"a global minimum with sharpness {least}: it is stable for every step size, "
                        "so there is no edge of stability", all_critical=tuple(found))
-    point = best[0][1]
+    least, point = _simplest(least), tuple(_simplest(c) for c in best[0][1])
     direction = tuple(sp.radsimp(g.subs(dict(zip(s.params, point)))) for g in s.jacobian)
     family = any(family_of[p] for _, p in best)
     how = (f"exact: Lagrange system ∇S = μ∇f, f = y solved by {method} ({len(sols)} solution(s), {len(found)} real); "
