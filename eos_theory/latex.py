@@ -696,7 +696,8 @@ def model_snippet(an) -> str:
     head = [f"% eos-theory {__version__}: the edge-of-stability analysis of one model (eos-theory analyze).",
             "% Needs \\usepackage{amsmath}. Each line is preceded by a comment saying how it was obtained.",
             f"\\noindent Model: parameters $\\theta = ({theta})$, {data}, loss $\\ell(r) = "
-            f"{math(sp_.loss)}$ of the residual $r$ = output $-$ target; gradient descent $\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)$, "
+            f"{math(sp_.loss)}$ of the residual $r$ = output $-$ target; "
+            "gradient descent $\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)$, "
             "sharpness $S(\\theta) = \\ell''(0)\\,\\lvert\\nabla f(\\theta)\\rvert^{2}$; $\\rho$ is half the "
             "diameter of the period-2 orbit born at $\\eta_{c}$."]
     rows = []

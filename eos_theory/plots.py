@@ -608,7 +608,7 @@ def model_bifurcation(an, path: Path | None = None, *, n: int = 600, steps: int 
     ratio = np.linspace(float(lo), float(hi), int(n))
     etas = ratio * float(eta_c)
     grad = sp.lambdify(s.params, list(s.gradient), "numpy")
-    sharp = sp.lambdify(s.params, loss_d2(s) * sum(g**2 for g in s.jacobian), "numpy")
+    sharp = sp.lambdify(s.params, _loss_d2(s) * sum(g**2 for g in s.jacobian), "numpy")
     v = np.array([float(x) for x in m.direction])
     across = np.array([(-1) ** i for i in range(s.P)], dtype=float) * push / 10
     theta = np.tile(np.array([float(x) for x in m.point]) + push * v / np.linalg.norm(v) + across, (len(etas), 1))
@@ -640,7 +640,7 @@ def model_bifurcation(an, path: Path | None = None, *, n: int = 600, steps: int 
     return data
 
 
-def loss_d2(s) -> sp.Expr:
+def _loss_d2(s) -> sp.Expr:
     """ℓ''(0) of a model's loss (the sharpness on the minima is ℓ''(0)|∇f|²)."""
     from .anymodel import loss_derivatives
 
