@@ -124,6 +124,8 @@ def report(an: Analysis) -> dict:
                     "least_sharp_minima_found": m.count, "on_a_family": m.family},
     }
     out["form"]["period_two_window"] = win_form
+    if w is not None and w.enclosure is not None:
+        out["period_two_window_upper_enclosure"] = list(w.enclosure)
     if w is not None and w.status == "exact":
         out["window_multipliers"] = [sp.sstr(x) for x in w.multipliers]
         out["reduced_map"] = sp.sstr(w.reduced_map)

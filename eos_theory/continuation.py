@@ -10,9 +10,13 @@ out, and the window ends where the largest modulus of the others reaches 1 — l
 Illinois (regula falsi) method on ρ.  The whole is run at two precisions and the upper end is
 reported to the digits on which they agree.
 
-This is numerical evidence, not a certified bound: no interval enclosure of the crossing is
-computed.  Every run is bounded in continuation steps and seconds; a branch that folds back in η,
-leaves the parameter range, or stays inside up to ``max_ratio``·η_c is reported, not guessed.
+For a polynomial model whose multiplier leaves through −1 (and no neutral direction), the crossing
+itself is then certified by interval arithmetic (:func:`certify_crossing`: Krawczyk's test on the
+2-cycle equations with the eigenvector equation DG(p−)DG(p+)w = −w), which encloses its η
+rigorously; that this crossing is the *first* along the branch — the window's end — rests on the
+continuation, which is numerical.  Every run is bounded in continuation steps and seconds; a
+branch that folds back in η, leaves the parameter range, or stays inside up to ``max_ratio``·η_c
+is reported, not guessed.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from mpmath import mp, mpf
 
 from .numerics import agreeing_digits
 
-__all__ = ["Branch", "UpperEnd", "continue_cycle", "upper_end"]
+__all__ = ["Branch", "UpperEnd", "certify_crossing", "continue_cycle", "upper_end"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Branch:
     neutral: int = 0  #: multipliers equal to 1 along the whole branch (left out)
     kind: str = ""  #: how the multiplier leaves: "-1", "+1" or "complex pair"
     steps: int = 0
+    point: tuple = ()  #: (p+, p−, η) at the crossing, mpf
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class UpperEnd:
     how: str
     neutral: int = 0
     kind: str = ""
+    enclosure: tuple | None = None  #: (lo, hi) decimal strings: a certified enclosure of the crossing's η
 
 
 class _NoConvergence(ArithmeticError):
@@ -245,8 +251,9 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
         eta_end = (xa[2 * P] + xb[2 * P]) / 2
         crit = max(_drop_ones(mb, n_neutral), key=abs)
         kind = "complex pair" if abs(mp.im(crit)) > cut else ("-1" if mp.re(crit) < 0 else "+1")
+        near = xa if abs(hb) > abs(ha) else xb
         return Branch("crossing", eta_end, f"numerical: {dps}-digit continuation in ρ, {len(pts)} steps",
-                      n_neutral, kind, len(pts))
+                      n_neutral, kind, len(pts), tuple(near))
 
 
 def _drop_ones(mus, n: int) -> list:
@@ -256,11 +263,49 @@ def _drop_ones(mus, n: int) -> list:
     return [m for i, m in enumerate(mus) if i not in drop]
 
 
+def certify_crossing(system: Callable, num, point, dps: int, radius: str = "1e-12"):
+    """Krawczyk's test (:func:`eos_theory.intervals.krawczyk`) on the crossing system about ``point``
+    (p+, p−, η, a 2-cycle found numerically with a two-step multiplier near −1).  ``system()`` returns
+    a function of the normalisation c giving (F, DF), interval functions of x = (p+, p−, η, w, u) whose
+    zeros are the 2-cycles with multiplier exactly −1 and eigenvector w (c·w = 1).  Returns the
+    certified enclosure (lo, hi) of η, or None when the test does not prove a unique zero in the box
+    of that relative radius."""
+    from .intervals import iv_workdps, krawczyk
+
+    P = (len(point) - 1) // 2
+    with mp.workdps(dps):
+        x = [mpf(t) for t in point]
+        JGf = num[1]
+        Jp, Jm = mp.matrix(JGf(*x[:P], x[2 * P])), mp.matrix(JGf(*x[P:2 * P], x[2 * P]))
+        if P == 1:
+            w = mp.matrix([[1]])
+        else:
+            vals, vecs = mp.eig(Jm * Jp, left=False, right=True)
+            k = min(range(P), key=lambda i: abs(vals[i] + 1))
+            w = mp.matrix([mp.re(vecs[i, k]) for i in range(P)])
+        norm2 = mp.fsum(wi * wi for wi in w)
+        c = [wi / norm2 for wi in w]  # c·w = 1
+        u = Jp * w
+        x += [w[i] for i in range(P)] + [u[i] for i in range(P)]
+        r = mpf(radius)
+        box = [(t - r * (1 + abs(t)), t + r * (1 + abs(t))) for t in x]
+    F, DF = system()(c)
+    res = krawczyk(F, DF, box, dps=dps)
+    if res.status != "unique zero":
+        return None
+    with iv_workdps(dps):
+        k = res.image[2 * P]
+        return mp.make_mpf(k._mpi_[0]), mp.make_mpf(k._mpi_[1])
+
+
 def upper_end(make_num: Callable, theta0, v, eta_c, kappa, c2, precisions: tuple[int, int] = (30, 45),
-              max_seconds: float = 10.0, **kw) -> UpperEnd:
+              max_seconds: float = 10.0, crossing_system: Callable | None = None, **kw) -> UpperEnd:
     """:func:`continue_cycle` at two precisions; the upper end to the digits on which they agree.
 
-    ``make_num()`` returns the (G, DG, ∇L) callables (mpmath, evaluated at the current precision)."""
+    ``make_num()`` returns the (G, DG, ∇L) callables (mpmath, evaluated at the current precision).
+    With ``crossing_system`` (see :func:`certify_crossing`) a crossing through −1 is also certified:
+    the 2-cycle with multiplier −1 near the one found is proved to exist, unique in a small box, and
+    its η enclosed by interval arithmetic."""
     num = make_num()
     runs = []
     start = time.perf_counter()
@@ -280,11 +325,26 @@ def upper_end(make_num: Callable, theta0, v, eta_c, kappa, c2, precisions: tuple
         return UpperEnd("unknown", None, digits, f"the two precisions agree to {digits} digits only", b.neutral)
     with mp.workdps(max(precisions)):
         value = mp.nstr(b.eta, digits)
+    enclosure, certified = None, "not certified by interval arithmetic"
+    if crossing_system is not None and b.kind == "-1" and not b.neutral:
+        try:
+            box = certify_crossing(crossing_system, num, b.point, max(precisions))
+        except (ArithmeticError, ValueError, TypeError, ZeroDivisionError):
+            box = None
+        if box is not None:
+            with mp.workdps(max(precisions)):
+                enclosure = (mp.nstr(box[0], max(precisions)), mp.nstr(box[1], max(precisions)))
+            shown = agreeing_digits(box[0], box[1], max(precisions)) + 2
+            certified = (f"certified by interval arithmetic: a 2-cycle with two-step multiplier exactly −1 exists, "
+                         f"unique in a box about the one found, at η in [{enclosure[0][:shown + 2]}, "
+                         f"{enclosure[1][:shown + 2]}] (Krawczyk, {max(precisions)} digits); that it ends this "
+                         "branch's window — no earlier crossing — rests on the continuation")
+        else:
+            certified = "the Krawczyk test did not certify the crossing (numerical only)"
     how = (f"numerical, {precisions[0]} and {precisions[1]} digits, {digits} agreeing (two precisions): the 2-cycle "
            f"continued from the flip series by Newton in parameter space ({a.steps} and {b.steps} steps), a two-step "
-           f"multiplier leaves the unit circle through {b.kind} (located by the Illinois method); not certified by "
-           "interval arithmetic")
+           f"multiplier leaves the unit circle through {b.kind} (located by the Illinois method); {certified}")
     if b.neutral:
         how += (f"; {b.neutral} multiplier(s) equal to 1 along the whole branch (a continuum of cycles) are left "
                 "out")
-    return UpperEnd("decimal", value, digits, how, b.neutral, b.kind)
+    return UpperEnd("decimal", value, digits, how, b.neutral, b.kind, enclosure)

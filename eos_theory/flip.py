@@ -267,6 +267,36 @@ class Window:
     neutral: int = 0  #: multipliers identically 1 (a family of orbits), left out of the window
     upper: str | None = None  #: status "decimal": the upper end in η, a decimal string of ``digits`` digits
     digits: int = 0
+    enclosure: tuple | None = None  #: status "decimal": a certified enclosure (lo, hi) of the crossing, or None
+
+
+def _crossing_system(sp_: Spec):
+    """Interval functions (F, DF) of x = (p+, p−, η, w, u) whose zeros are the 2-cycles of GD with a
+    two-step multiplier −1 and its eigenvector: G(p+) = p−, G(p−) = p+, DG(p+)w = u, DG(p−)u = −w,
+    c·w = 1 (c fixed, passed as ``c``).  Polynomial models; rational constants are evaluated as
+    intervals, so the enclosures are rigorous."""
+    from mpmath import iv
+
+    P = sp_.P
+    pp, pm = sp.symbols(f"pp0:{P}", real=True), sp.symbols(f"pm0:{P}", real=True)
+    w, u, c = sp.symbols(f"w0:{P}", real=True), sp.symbols(f"u0:{P}", real=True), sp.symbols(f"c0:{P}", real=True)
+    G = sp_.gd_map(eta)
+    JG = _gd_jacobian(sp_, G)
+    at_p, at_m = dict(zip(sp_.params, pp)), dict(zip(sp_.params, pm))
+    W, U = sp.Matrix(w), sp.Matrix(u)
+    F = [*(G.xreplace(at_p) - sp.Matrix(pm)), *(G.xreplace(at_m) - sp.Matrix(pp)),
+         *(JG.xreplace(at_p) * W - U), *(JG.xreplace(at_m) * U + W), sum(ci * wi for ci, wi in zip(c, w)) - 1]
+    X = [*pp, *pm, eta, *w, *u]
+    DF = sp.Matrix(F).jacobian(X)
+    modules = [{"mpf": iv.mpf}, "mpmath"]
+    f = sp.lambdify([*X, *c], F, modules=modules)
+    df = sp.lambdify([*X, *c], DF.tolist(), modules=modules)
+
+    def system(cv):
+        cs = [iv.mpf(x) for x in cv]
+        return (lambda xs: f(*xs, *cs)), (lambda xs: df(*xs, *cs))
+
+    return system
 
 
 def numerical_window(sp_: Spec, m: Minimum, fl: Flip, reason: str, seconds: float = 10.0,
@@ -280,11 +310,13 @@ def numerical_window(sp_: Spec, m: Minimum, fl: Flip, reason: str, seconds: floa
     c2 = [x.subs({u: 0 for u in x.free_symbols}) for x in fl.c.get(2, sp.zeros(sp_.P, 1))]
     end = upper_end(lambda: _numeric(sp_), [text(x) for x in m.point], [text(x) for x in m.direction],
                     text(m.critical_lr), text(fl.coefficient), [text(x) for x in c2], precisions=precisions,
-                    max_seconds=seconds)
+                    max_seconds=seconds, crossing_system=(lambda: _crossing_system(sp_)) if sp_.is_polynomial
+                    else None)
     reason = reason.replace("; upper end not computed", "").replace(": upper end not computed", "")
     how = f"no closed form ({reason}); upper end: {end.how}"
     if end.status == "decimal":
-        return Window("decimal", how, neutral=end.neutral, upper=end.value, digits=end.digits)
+        return Window("decimal", how, neutral=end.neutral, upper=end.value, digits=end.digits,
+                      enclosure=end.enclosure)
     if end.status == "empty":
         return Window("empty", how, interval=sp.EmptySet, neutral=end.neutral)
     return Window("unknown", how, neutral=end.neutral)

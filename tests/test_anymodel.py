@@ -22,6 +22,7 @@ from eos_theory.anymodel import (conserved_quantities, from_model, invariant_sub
                                  loss_derivatives, parse, r, spec)
 from eos_theory.anyreport import load_model_file, report
 from eos_theory.model import InputError
+from eos_theory.intervals import exact_sign
 from eos_theory.numerics import agreeing_digits
 from eos_theory.proof import same
 
@@ -208,6 +209,9 @@ def test_continued_window_end_matches_the_closed_form(make, end):
     assert "20 and 30 digits" in w.how and f"{w.digits} agreeing" in w.how
     with mp.workdps(40):  # the decimal is good to its stated digits (± one in the last)
         assert agreeing_digits(mpf(w.upper), mpf(sp.N(end, 40)), 40) >= w.digits - 1
+    lo, hi = w.enclosure  # the certified enclosure holds the exact end
+    assert "Krawczyk" in w.how and exact_sign(sp.Rational(lo) - end) < 0 < exact_sign(sp.Rational(hi) - end)
+    assert sp.Rational(hi) - sp.Rational(lo) < sp.Rational(1, 10**15)
 
 
 def test_continued_window_leaves_out_the_neutral_rotation_of_width_two():
@@ -215,6 +219,7 @@ def test_continued_window_leaves_out_the_neutral_rotation_of_width_two():
     m = least_sharpness(s)
     w = flip.numerical_window(s, m, flip.flip_series(s, m), "test", seconds=20)
     assert w.status == "decimal" and w.neutral == 1 and "left out" in w.how
+    assert w.enclosure is None and "not certified" in w.how  # a continuum of cycles: Krawczyk needs isolation
     with mp.workdps(30):
         assert agreeing_digits(mpf(w.upper), mpf(sp.N((sp.sqrt(5) - 1) / 6, 30)), 30) >= w.digits - 1
 

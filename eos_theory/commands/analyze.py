@@ -88,7 +88,9 @@ def register(sub) -> None:
         epilog="Model file (--model FILE, TOML) keys: " + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
         + ". With --json, one JSON object: least_sharpness, critical_lr, flip {type, coefficient, eta_2, meaning, how}, "
         "period_two_window [lo, hi] (in eta; where no closed form exists hi is a decimal string from the numerical "
-        "continuation of the 2-cycle at two precisions, with the digits they agree on; null when unknown), "
+        "continuation of the 2-cycle at two precisions, with the digits they agree on, and "
+        "period_two_window_upper_enclosure [lo, hi] when interval arithmetic certifies the crossing; null when "
+        "unknown), "
         "offset_slope, form (exact or decimal per field), "
         "decimal (the same numbers as decimals), how (per field), minimum, check, conserved_quantities, gd, notes. "
         "Exact values are strings SymPy parses. Bad input: one line on stderr and exit status 2. "
