@@ -3,10 +3,11 @@ its 10 s budget (issue 9).
 
 Runs the whole analysis of the depth-4 scalar product ½(1 − xyzw)² (least sharpness, critical step,
 flip series, window — no closed form here, so its upper end comes from the numerical continuation of
-the 2-cycle at 20 and 30 digits —, 50-digit mpmath check of the series, conserved quantities of
-degree ≤ 2) as a fresh process, ``--repeats`` times, and a baseline that only starts the interpreter
-and imports the package.  Prints the median and exits non-zero when the median exceeds the budget.
-(Measured 2026-11: median 3.1 s, of which 0.5 s start-up.)
+the 2-cycle at 20 and 30 digits, the crossing certified by interval arithmetic —, 50-digit mpmath
+check of the series, conserved quantities of degree ≤ 2) as a fresh process, ``--repeats`` times,
+and a baseline that only starts the interpreter and imports the package.  Prints the median and
+exits non-zero when the median exceeds the budget.  (Measured 2026-11: median 3.8 s, of which
+0.7 s start-up.)
 
     python benchmarks/analyze.py [--repeats 5]
 """
