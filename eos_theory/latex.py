@@ -712,7 +712,9 @@ def model_snippet(an) -> str:
         rows.append((how["critical_lr"], f"\\eta_{{c}} &= {math(m.critical_lr)} &&\\text{{critical step }} "
                      "2/S_{\\min}"))
     if fl is not None and fl.status == "exact":
-        rows.append((how["flip"], f"\\frac{{\\eta}}{{\\eta_{{c}}}} &= 1 + {math(fl.coefficient)}\\,\\rho^{{2}} + "
+        k = fl.coefficient
+        term = f"- {math(-k)}" if k.could_extract_minus_sign() else f"+ {math(k)}"
+        rows.append((how["flip"], f"\\frac{{\\eta}}{{\\eta_{{c}}}} &= 1 {term}\\,\\rho^{{2}} + "
                      f"O(\\rho^{{4}}) &&\\text{{{fl.type} flip}}"))
     elif m.value is not None:
         rows.append((how["flip"] or "not computed", "&\\text{flip at } \\eta_{c}\\text{: inconclusive}"))
@@ -728,8 +730,10 @@ def model_snippet(an) -> str:
                 ends.append(math(sp.sympify(value)))
         note = "numerical end" if form[1] == "decimal" else "end unknown" if win[1] is None else "exact"
         rows.append((how["period_two_window"], f"&{ends[0]} < \\eta < {ends[1]} &&\\text{{2-cycle attracts ({note})}}"))
-    elif how.get("period_two_window"):
-        rows.append((how["period_two_window"], "&\\text{period-2 window: none (the 2-cycle does not attract)}"))
+    elif w is not None and (w.status == "empty" or w.interval == sp.EmptySet):
+        rows.append((how["period_two_window"], "&\\text{period-2 window: empty (the 2-cycle does not attract)}"))
+    elif m.value is not None:
+        rows.append((how["period_two_window"] or "not computed", "&\\text{period-2 window: not determined}"))
     if fl is not None and fl.status == "exact" and fl.offset_slope is not None:
         rows.append((how["offset_slope"], "\\frac{d\\,\\overline{\\eta S}}{d(\\eta/\\eta_{c})}\\Big|_{\\eta_{c}^{+}} "
                      f"&= {math(fl.offset_slope)} &&\\text{{EOS offset slope}}"))

@@ -403,3 +403,13 @@ def test_plot_model_cli(capsys, tmp_path):
     bad.write_text('params = ["u", "v"]\noutputs = ["u*v", "u + v"]\ntargets = [1, 2]\n')
     code, _, err = run(capsys, "plot", "--model", str(bad), "--out", str(tmp_path))
     assert code == 2 and "inconclusive" in one_line_error(err)
+
+
+def test_model_snippet_says_inconclusive_and_empty_only_where_they_hold():
+    from eos_theory.latex import model_snippet
+
+    flat = model_snippet(flip.analyze(spec(["u", "v"], ["u*v"], [0])))  # minima of sharpness 0: no EOS
+    assert "least sharpness: inconclusive" in flat and "window" not in flat.split("\\begin{align*}")[1]
+    # ℓ = w²/2 + w⁴: κ = (3·0² − 1·24)/6 = −4 (Chen & Bruna's condition), subcritical, nothing attracts
+    sub = model_snippet(flip.analyze(spec(["w"], ["w"], [0], loss="r^2/2 + r^4")))
+    assert "&= 1 - 4\\,\\rho^{2}" in sub and "subcritical flip" in sub and "window: empty" in sub
