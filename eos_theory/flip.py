@@ -150,14 +150,11 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     c = {k: sp.Matrix(sp.symbols(f"c{k}_1:{P + 1}")) for k in range(2, N, 2)}
     d = {k: sp.Matrix(sp.symbols(f"d{k}_1:{P + 1}")) for k in range(3, N + 1, 2)}
     etas = {k: sp.Symbol(f"eta{k}") for k in range(2, N, 2)}
-    C = sum((a**k * c[k] for k in c), sp.zeros(P, 1))
-    D = a * v + sum((a**k * d[k] for k in d), sp.zeros(P, 1))
-    step = eta_c + sum(a**k * etas[k] for k in etas)
 
     fpoly = sp.Poly(f - y, *sp_.params)
     gpolys = [sp.Poly(gi, *sp_.params) for gi in grad]
     dl_coeffs = [sp.Poly(dl, r).coeff_monomial(r**k) for k in range(N + 1)]
-    step_ser = [step.coeff(a, k) if k else eta_c for k in range(N + 1)]
+    step_ser = [eta_c] + [etas.get(k, sp.Integer(0)) for k in range(1, N + 1)]  # η = η_c + η₂a² + …
 
     def G(sign):
         """GD at θ* + C ± D as truncated series in a (lists of coefficients): fast exact arithmetic."""
@@ -174,18 +171,21 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
         out = []
         for i in range(P):
             gi = _ser_mul(force, _ser_poly(gpolys[i], X, N), N)
-            out.append(sp.Add(*[(X[i][k] - gi[k]) * a**k for k in range(N + 1)]))
+            out.append([sp.expand(X[i][k] - gi[k]) for k in range(N + 1)])
         return out
 
     # θ* + C − D at a is θ* + C + D at −a (C even, D odd, η even in a): G(p−)(a) = G(p+)(−a), so the
-    # half-sum and half-difference of G(p+) and G(p−) are the even and odd parts of G(p+) in a
-    Gp = [sp.expand(e) for e in G(1)]
-    Seq = [sp.expand(sum(Gp[i].coeff(a, k) * a**k for k in range(0, N + 1, 2)) - th0[i] - C[i]) for i in range(P)]
-    Aeq = [sp.expand(sum(Gp[i].coeff(a, k) * a**k for k in range(1, N + 1, 2)) + D[i]) for i in range(P)]
+    # half-sum and half-difference of G(p+) and G(p−) are the even and odd parts of G(p+) in a.  At
+    # order k the equations are the a^k coefficients: of G(p+) − θ* − C (k even), of G(p+) + D (k odd).
+    Gp = G(1)
     known: dict = {}
     free: set = set()
     for k in range(1, N + 1):
-        eqs = [sp.expand(e.coeff(a, k).xreplace(known)) for e in (Seq if k % 2 == 0 else Aeq)]
+        if k % 2 == 0:
+            eqs = [Gp[i][k] - (c[k][i] if k in c else 0) for i in range(P)]
+        else:
+            eqs = [Gp[i][k] + (v[i] if k == 1 else d[k][i]) for i in range(P)]
+        eqs = [sp.expand(e.xreplace(known)) for e in eqs]
         new = list(c[k]) if k in c else []
         if k in d:
             new += list(d[k]) + [etas[k - 1]]
@@ -232,13 +232,13 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     # the mean NTK sharpness over the cycle, to order a²
     ell2 = loss_derivatives(sp_.loss).d2
     Sh = ell2 * sum(g**2 for g in grad)
-    Cn, Dn = C.subs(known), D.subs(known)
     Shp = sp.Poly(Sh, *sp_.params)
     total = [sp.Integer(0)] * 3
-    for W in (Cn + Dn, Cn - Dn):
-        X = [[th0[i]] + [sp.expand(W[i]).coeff(a, k) for k in (1, 2)] for i in range(P)]
+    c2 = csol.get(2, sp.zeros(P, 1))
+    for sgn in (1, -1):  # θ* + C ± D to order a²: θ* ± a·v + a²·c₂
+        X = [[th0[i], sgn * v[i], c2[i]] for i in range(P)]
         total = [x + y for x, y in zip(total, _ser_poly(Shp, X, 2))]
-    mean = _ser_mul([sp.expand(step.subs(known)).coeff(a, k) if k else eta_c for k in range(3)],
+    mean = _ser_mul([eta_c, 0, sp.expand(etas[2].xreplace(known)) if 2 in etas else 0],
                     [t / 2 for t in total], 2)
     m0, m1, m2 = (sp.radsimp(x) for x in mean)
     if exact_sign(m0 - 2) != 0 or m1 != 0:
