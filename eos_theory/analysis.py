@@ -209,10 +209,14 @@ def axis_ntk() -> sp.Expr:
 
 
 def _p_squared() -> sp.Expr:
-    """p² on the axis as a function of y, solved from the frame's definition of y."""
+    """p² on the axis as a function of y, solved from the frame's definition of y (linear in p²:
+    y = a·p² + b, so p² = (y − b)/a; a linear solve, without ``sp.solve``'s simplification)."""
     P2 = sp.Symbol("P2", positive=True)
-    (p_sq,) = sp.solve(sp.Eq(y, axis_frame().y.subs(q, 0).subs(p**2, P2)), P2)
-    return p_sq
+    on_axis = sp.expand(axis_frame().y.subs(q, 0).subs(p**2, P2))
+    if on_axis.has(p) or sp.degree(on_axis, P2) != 1:
+        raise ArithmeticError(f"y on the axis is not linear in p²: {on_axis}")
+    a, b = sp.Poly(on_axis, P2).all_coeffs()
+    return sp.expand((y - b) / a)
 
 
 @cache
