@@ -35,7 +35,6 @@ results identical for any number of jobs.
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 import os
 import pickle
@@ -398,6 +397,8 @@ def _exit_worker() -> None:
 
 async def _identify(address: str, timeout: float):
     """The reply of whatever listens at ``address`` to a Dask ``identity`` request."""
+    import asyncio
+
     from distributed.comm import connect
 
     comm = await connect(address, timeout=timeout)
@@ -442,6 +443,8 @@ class Dask:
         answer: list = []
 
         def ask() -> None:  # in a thread of its own: this thread may already run an event loop (Jupyter)
+            import asyncio  # here, not at the top: only the Dask backend needs it (0.04 s of every start-up)
+
             try:
                 answer.append(asyncio.run(_identify(self.address, self.connect_timeout)))
             except BaseException as exc:  # noqa: BLE001 - reported below, in the caller's thread
@@ -527,6 +530,8 @@ class Dask:
 
     @staticmethod
     def _outcome(future, started: float) -> Outcome:
+        import asyncio
+
         try:
             return pickle.loads(future.result())
         except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - _remote raises nothing: the cluster lost it
