@@ -99,13 +99,17 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
             raise NotRational(f"not a rational number: {expr}")
         return expr
     field = sp.field(syms, sp.QQ)[0]
-    try:  # a polynomial first: built in the ring, with no gcd at every sum and product as in the field
-        f = field(field.ring.from_expr(expr))
-    except ValueError:
-        try:
+    try:
+        f = None
+        if not any(a.exp.is_negative for a in expr.atoms(sp.Pow)):  # (a failed try prints expr: slow)
+            try:  # a polynomial: built in the ring, with no gcd at every sum and product as in the field
+                f = field(field.ring.from_expr(expr))
+            except ValueError:
+                pass
+        if f is None:
             f = field.from_expr(expr)
-        except ValueError:
-            raise NotRational(f"not a rational function over ℚ of {syms}: {expr}") from None
+    except ValueError:
+        raise NotRational(f"not a rational function over ℚ of {syms}: {expr}") from None
     if modulo:
         basis = sp.groebner([sp.fraction(sp.together(m))[0] for m in modulo], *syms, order="grevlex")
         if basis.exprs == [1]:  # no point satisfies them: every identity would hold vacuously
