@@ -35,6 +35,7 @@ results identical for any number of jobs.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -316,6 +317,11 @@ class Processes:
 
     def execute(self, fn, items, timeout, done) -> None:
         pending, workers = _Runs(len(items), (min(self.jobs, len(items)) + 1) // 2 or 1), []
+        # Objects that exist now are the workers' inheritance: frozen, the workers' garbage collector
+        # never walks them (which would also copy every page it touches); thawed again afterwards.
+        thaw = self.context.get_start_method() == "fork" and gc.get_freeze_count() == 0
+        if thaw:
+            gc.freeze()
         try:
             while pending or any(w.task is not None for w in workers):
                 self._dispatch(fn, items, pending, workers)
@@ -341,6 +347,9 @@ class Processes:
             for w in workers:
                 w.kill()
             raise
+        finally:
+            if thaw:
+                gc.unfreeze()
         for w in workers:
             w.stop()
 

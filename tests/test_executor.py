@@ -7,6 +7,7 @@ check afterwards that no such process is left.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -49,6 +50,8 @@ def task(spec):
         return lambda: arg
     if kind == "pid":
         return os.getpid()
+    if kind == "frozen":
+        return gc.get_freeze_count()
     raise AssertionError(kind)
 
 
@@ -336,3 +339,11 @@ def test_dask_without_distributed_installed_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now raises ImportError
     with pytest.raises(executor.BackendError, match=r"pip install 'eos-theory\[dask\]'"):
         executor.Dask("tcp://127.0.0.1:8786").connect()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_forked_workers_inherit_a_frozen_heap_and_the_caller_gets_it_back_thawed():
+    assert gc.get_freeze_count() == 0
+    outcomes = executor.run(task, [("frozen", 0)] * 3, backend=Processes(2), timeout=GENEROUS)
+    assert all(o.value > 1000 for o in outcomes)  # the caller's objects, frozen before the fork
+    assert gc.get_freeze_count() == 0
