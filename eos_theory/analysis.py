@@ -339,8 +339,8 @@ def period_doubling() -> FlipNormalForm:
     point = red((-qp.coeff_monomial(y) + sp.sqrt(disc)) / 2)
     f = axis_map()
     G = sp.expand(f.subs(y, f))
-    coeffs = sp.Poly(sp.expand(G.subs(y, point + u)), u)
-    c = [red(coeffs.coeff_monomial(u**k)) for k in range(4)]
+    shifted = sp.Poly(G, y, domain=sp.QQ[eps]).shift(point)  # G(point + u) as a polynomial in u (written y)
+    c = [red(shifted.coeff_monomial(y**k)) for k in range(4)]
     if red(c[0] - point) != 0 or red(c[1] + 1) != 0:
         raise ArithmeticError("not a flip of the two-step map")
     ev = lambda e: sp.expand(e.subs(eps, at))  # noqa: E731
