@@ -209,10 +209,14 @@ def axis_ntk() -> sp.Expr:
 
 
 def _p_squared() -> sp.Expr:
-    """p² on the axis as a function of y, solved from the frame's definition of y."""
+    """p² on the axis as a function of y, solved from the frame's definition of y (linear in p²:
+    y = a·p² + b, so p² = (y − b)/a; a linear solve, without ``sp.solve``'s simplification)."""
     P2 = sp.Symbol("P2", positive=True)
-    (p_sq,) = sp.solve(sp.Eq(y, axis_frame().y.subs(q, 0).subs(p**2, P2)), P2)
-    return p_sq
+    on_axis = sp.expand(axis_frame().y.subs(q, 0).subs(p**2, P2))
+    if on_axis.has(p) or sp.degree(on_axis, P2) != 1:
+        raise ArithmeticError(f"y on the axis is not linear in p²: {on_axis}")
+    a, b = sp.Poly(on_axis, P2).all_coeffs()
+    return sp.expand((y - b) / a)
 
 
 @cache
@@ -335,8 +339,8 @@ def period_doubling() -> FlipNormalForm:
     point = red((-qp.coeff_monomial(y) + sp.sqrt(disc)) / 2)
     f = axis_map()
     G = sp.expand(f.subs(y, f))
-    coeffs = sp.Poly(sp.expand(G.subs(y, point + u)), u)
-    c = [red(coeffs.coeff_monomial(u**k)) for k in range(4)]
+    shifted = sp.Poly(G, y, domain=sp.QQ[eps]).shift(point)  # G(point + u) as a polynomial in u (written y)
+    c = [red(shifted.coeff_monomial(y**k)) for k in range(4)]
     if red(c[0] - point) != 0 or red(c[1] + 1) != 0:
         raise ArithmeticError("not a flip of the two-step map")
     ev = lambda e: sp.expand(e.subs(eps, at))  # noqa: E731

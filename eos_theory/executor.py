@@ -21,8 +21,9 @@ leave a lock held in shared state.  Workers are forked on Linux: they start in m
 parent's imports (SymPy, the registry) and caches, and only items and results are pickled; other
 platforms spawn (fresh interpreters: ``fn`` must be importable).  Callers order the items so that
 neighbours share work (the claims of one proof script use the same ``@cache``'d derivations), and
-each worker takes a contiguous run of them; a worker that runs out takes the back half of the
-longest run left, so a slow or hung task holds up nothing but itself.  A task's result must not
+each worker works through a contiguous run of them, two workers to a run from its two ends, so
+they meet in its middle (:class:`_Runs`); a worker that runs out splits the longest run left, so a
+slow or hung task holds up nothing but itself.  A task's result must not
 depend on which worker ran it, or when: that is the caller's side of the contract that makes
 results identical for any number of jobs.
 
@@ -34,7 +35,7 @@ results identical for any number of jobs.
 
 from __future__ import annotations
 
-import asyncio
+import gc
 import multiprocessing
 import os
 import pickle
@@ -199,7 +200,8 @@ class _Worker:
                                        name="eos-theory worker")
         self.process.start()
         child.close()
-        self.run: deque[int] = deque()  #: the tasks this worker is to do next, in order
+        self.run: _Run | None = None  #: the run of tasks this worker takes its next one from
+        self.back = False  #: whether it takes them from the run's back end
         self.task: int | None = None  #: the index of the running task
         self.started = 0.0
 
@@ -222,31 +224,75 @@ class _Worker:
         self.kill()
 
 
+class _Run:
+    """A contiguous run of pending task indices; up to two workers hold it, one at each end."""
+
+    def __init__(self, tasks):
+        self.tasks: deque[int] = deque(tasks)
+        self.front: object | None = None  #: the worker taking tasks from the front, if any
+        self.back: object | None = None  #: the worker taking tasks from the back, if any
+
+
 class _Runs:
-    """The pending tasks as contiguous runs of indices: at first ``parts`` equal runs, no worker's yet;
-    a worker with none takes an unheld run, else the back half of the longest run (work stealing)."""
+    """The pending tasks as contiguous runs of indices, each worked from both ends: ⌈jobs/2⌉ equal runs
+    at first, so with two workers one goes forward from the first task and the other backward from
+    the last, and they meet in the middle.  Each worker keeps to neighbouring tasks (they share
+    derivations), the load balances to within the one task each is running at the end, and the
+    tasks run last are the middle ones, not a whole slow stretch.  A worker with nothing to do takes
+    a free end of a run; with none free it splits the longest run in two (work stealing): it takes the
+    front of the back half, the worker at the old back end follows the back half, and the old run's
+    back end is free again.
+    """
 
     def __init__(self, n: int, parts: int):
-        self.runs = [deque(range(k * n // parts, (k + 1) * n // parts)) for k in range(parts)]
-        self.unheld = list(self.runs)
+        self.runs = [_Run(range(k * n // parts, (k + 1) * n // parts)) for k in range(parts)]
 
     def __bool__(self) -> bool:
-        return any(self.runs)
+        return any(r.tasks for r in self.runs)
 
-    def take(self) -> deque[int]:
-        while self.unheld:
-            run = self.unheld.pop(0)
-            if run:
-                return run
-        longest = max(self.runs, key=len)
-        stolen = deque(longest.pop() for _ in range((len(longest) + 1) // 2))
-        stolen.reverse()
-        self.runs = [r for r in self.runs if r] + [stolen]
-        return stolen
+    def take(self, w) -> None:
+        """Give worker ``w`` an end of a run with tasks left (``w.run``, ``w.back``)."""
+        self.release(w)
+        for run in self.runs:
+            if run.tasks:
+                for end in ("front", "back"):
+                    if getattr(run, end) is None:
+                        setattr(run, end, w)
+                        w.run, w.back = run, end == "back"
+                        return
+        longest = max(self.runs, key=lambda r: len(r.tasks))
+        half = _Run(longest.tasks.pop() for _ in range((len(longest.tasks) + 1) // 2))
+        half.tasks.reverse()
+        half.front, half.back = w, longest.back
+        if longest.back is not None:
+            longest.back.run = half  # its end moves with the back half
+        longest.back = None
+        self.runs = [r for r in self.runs if r.tasks] + [half]
+        w.run, w.back = half, False
 
-    def release(self, run: deque[int]) -> None:
-        """The worker holding ``run`` is gone: the next worker without a run takes it over."""
-        self.unheld.append(run)
+    def release(self, w) -> None:
+        """``w`` holds its end no longer (it died, or its run is done): the next worker to take may have it."""
+        run = getattr(w, "run", None)
+        if run is not None:
+            for end in ("front", "back"):
+                if getattr(run, end) is w:
+                    setattr(run, end, None)
+        w.run = None
+
+    @staticmethod
+    def next_task(w) -> int | None:
+        """The next task at ``w``'s end of its run, or None when the run is done."""
+        if w.run is None or not w.run.tasks:
+            return None
+        return w.run.tasks.pop() if w.back else w.run.tasks.popleft()
+
+    @staticmethod
+    def put_back(w, i: int) -> None:
+        """Return task ``i`` (never started) to ``w``'s end of its run."""
+        if w.back:
+            w.run.tasks.append(i)
+        else:
+            w.run.tasks.appendleft(i)
 
 
 def _start_method() -> str:
@@ -270,7 +316,12 @@ class Processes:
         self.context = multiprocessing.get_context(start_method or _start_method())
 
     def execute(self, fn, items, timeout, done) -> None:
-        pending, workers = _Runs(len(items), min(self.jobs, len(items)) or 1), []
+        pending, workers = _Runs(len(items), (min(self.jobs, len(items)) + 1) // 2 or 1), []
+        # Objects that exist now are the workers' inheritance: frozen, the workers' garbage collector
+        # never walks them (which would also copy every page it touches); thawed again afterwards.
+        thaw = self.context.get_start_method() == "fork" and gc.get_freeze_count() == 0
+        if thaw:
+            gc.freeze()
         try:
             while pending or any(w.task is not None for w in workers):
                 self._dispatch(fn, items, pending, workers)
@@ -290,12 +341,15 @@ class Processes:
                         index, w.task = w.task, None
                         if not w.process.is_alive():
                             workers.remove(w)
-                            pending.release(w.run)
+                            pending.release(w)
                         done(index, outcome)
         except BaseException:  # KeyboardInterrupt included: no worker outlives the run
             for w in workers:
                 w.kill()
             raise
+        finally:
+            if thaw:
+                gc.unfreeze()
         for w in workers:
             w.stop()
 
@@ -308,15 +362,16 @@ class Processes:
             else:
                 w = _Worker(self.context, fn)
                 workers.append(w)
-            if not w.run:
-                w.run = pending.take()
-            i = w.run.popleft()
+            i = pending.next_task(w)
+            if i is None:
+                pending.take(w)
+                i = pending.next_task(w)
             try:
                 w.give(i, items[i])
             except OSError:  # the worker died while idle: the task never started
-                w.run.appendleft(i)
+                pending.put_back(w, i)
                 workers.remove(w)
-                pending.release(w.run)
+                pending.release(w)
                 w.kill()
 
     @staticmethod
@@ -351,6 +406,8 @@ def _exit_worker() -> None:
 
 async def _identify(address: str, timeout: float):
     """The reply of whatever listens at ``address`` to a Dask ``identity`` request."""
+    import asyncio
+
     from distributed.comm import connect
 
     comm = await connect(address, timeout=timeout)
@@ -395,6 +452,8 @@ class Dask:
         answer: list = []
 
         def ask() -> None:  # in a thread of its own: this thread may already run an event loop (Jupyter)
+            import asyncio  # here, not at the top: only the Dask backend needs it (0.04 s of every start-up)
+
             try:
                 answer.append(asyncio.run(_identify(self.address, self.connect_timeout)))
             except BaseException as exc:  # noqa: BLE001 - reported below, in the caller's thread
@@ -480,6 +539,8 @@ class Dask:
 
     @staticmethod
     def _outcome(future, started: float) -> Outcome:
+        import asyncio
+
         try:
             return pickle.loads(future.result())
         except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - _remote raises nothing: the cluster lost it

@@ -100,7 +100,14 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
         return expr
     field = sp.field(syms, sp.QQ)[0]
     try:
-        f = field.from_expr(expr)
+        f = None
+        if not any(a.exp.is_negative for a in expr.atoms(sp.Pow)):  # (a failed try prints expr: slow)
+            try:  # a polynomial: built in the ring, with no gcd at every sum and product as in the field
+                f = field(field.ring.from_expr(expr))
+            except ValueError:
+                pass
+        if f is None:
+            f = field.from_expr(expr)
     except ValueError:
         raise NotRational(f"not a rational function over ℚ of {syms}: {expr}") from None
     if modulo:

@@ -112,6 +112,10 @@ class Result:
     proof: Proof
     seconds: float
     error: str | None = None
+    #: the LaTeX of the proof's formula and of its correction's, printed where the proof ran (a worker
+    #: process, in parallel), so the report does not print them one after another at the end;
+    #: None: printed when asked
+    rendered: tuple[str | None, str | None] | None = None
 
     @property
     def summary(self) -> str:
@@ -145,7 +149,16 @@ class Result:
 
     @property
     def latex(self) -> str | None:
+        if self.rendered is not None:
+            return self.rendered[0]
         return None if self.proof.formula is None else latex(self.proof.formula)
+
+    @property
+    def correction_latex(self) -> str | None:
+        if self.rendered is not None:
+            return self.rendered[1]
+        corr = self.proof.correction
+        return None if corr is None or corr.formula is None else latex(corr.formula)
 
     def to_json(self) -> dict:
         c, corr = self.claim, self.proof.correction
@@ -161,7 +174,7 @@ class Result:
             "evidence": self.evidence,
             "correction": None if self.verdict != "refuted" or corr is None else {
                 "statement": corr.statement,
-                "latex": None if corr.formula is None else latex(corr.formula),
+                "latex": self.correction_latex,
                 "steps": [s.to_json() for s in corr.steps],
             },
             "steps": [s.to_json() for s in self.proof.steps],
@@ -283,7 +296,7 @@ def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] =
         bad = [d for d in r.proof.premises if verdict_of(d, (r.claim.id,)) != "verified"]
         if bad and r.verdict != "inconclusive":
             error = f"premise not verified: {', '.join(bad)}"
-            r = Result(r.claim, "inconclusive", f"{r.evidence}; {error}", r.proof, r.seconds, error)
+            r = Result(r.claim, "inconclusive", f"{r.evidence}; {error}", r.proof, r.seconds, error, r.rendered)
         out.append(r)
     return out
 
@@ -319,7 +332,7 @@ def _run_shipped(name: tuple[str, str]) -> bytes:
     A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
     result travels back without its Claim, which the caller already holds, and with its SymPy
     objects exactly as built (:mod:`.transport`), in-process too, so that any ``jobs`` gives the
-    same results.
+    same results; with it the LaTeX of its formulas (:attr:`Result.rendered`), printed here, in parallel.
     """
     module, claim_id = name
     if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it
@@ -327,7 +340,7 @@ def _run_shipped(name: tuple[str, str]) -> bytes:
     if claim_id not in _REGISTRY:
         raise LookupError(f"claim {claim_id!r} is not registered in {module} (run_all runs claims by id)")
     r = run(_REGISTRY[claim_id])
-    return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error))
+    return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error, (r.latex, r.correction_latex)))
 
 
 def report(results: list[Result]) -> dict:

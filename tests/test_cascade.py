@@ -349,3 +349,15 @@ def test_a_wrong_certificate_or_polynomial_is_caught(run9):
     assert A.certificate_orbit(wrong, certificate(), cert).roots_in_box == 0
     good = A.certificate_orbit(m_hat, certificate(), cert)
     assert good.roots_in_box == 1 and good.one_four_cycle and good.inside_box
+
+
+def test_bisection_isolates_the_one_root_to_the_width_asked():
+    x = sp.Symbol("x")
+    poly = sp.Poly((x**2 - 2) * (x - 5), x)  # roots ±√2 and 5
+    a, b = A.isolate_by_bisection(poly, Fraction(1), Fraction(3), Fraction(1, 10**30))
+    assert 1 <= a < b <= 3 and b - a < Fraction(1, 10**30)
+    assert a**2 < 2 < b**2  # √2 lies inside: compared exactly, outside the code under test
+    with pytest.raises(ArithmeticError, match="no sign change"):
+        A.isolate_by_bisection(poly, Fraction(2), Fraction(4), Fraction(1, 100))
+    with pytest.raises(ValueError, match="integer coefficients"):
+        A.isolate_by_bisection(sp.Poly(x**2 - sp.Rational(1, 2), x), Fraction(0), Fraction(1), Fraction(1, 100))

@@ -174,6 +174,23 @@ def test_a_seed_gives_the_same_run_whatever_the_other_seeds_or_chunks(monkeypatc
         assert a.to_json() == b.to_json()
 
 
+
+@pytest.mark.parametrize("spec", [ensemble.Ensemble(params=20, outputs=1, lr="9/10", g=0),
+                                  ensemble.Ensemble(params=12, outputs=3, lr="0.8")])
+def test_skipping_the_hessian_estimates_changes_nothing_else(spec):
+    """The Lanczos estimates only observe the run: without them every iterate is the same."""
+    with_h = ensemble.compute(spec, 8, steps=800, seed_start=30)
+    without = ensemble.compute(spec, 8, steps=800, seed_start=30, hessian=False)
+    outcomes = set()
+    for a, b in zip(with_h.runs, without.runs, strict=True):
+        ja, jb = a.to_json(), b.to_json()
+        assert math.isfinite(a.top_hessian_final) and jb.pop("top_hessian_final") is None
+        del ja["top_hessian_final"]
+        assert ja == jb and (a.trace is None) == (b.trace is None)
+        assert a.trace is None or np.array_equal(a.trace, b.trace)
+        outcomes.add(a.outcome)
+    assert len(outcomes) >= 2  # the runs compared end differently
+
 def test_summary_intervals_are_clopper_pearson_over_the_finished_runs():
     spec = ensemble.Ensemble(params=8, outputs=1, lr="0.9")
     res = ensemble.compute(spec, 10, steps=500)

@@ -7,6 +7,7 @@ check afterwards that no such process is left.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -49,6 +50,8 @@ def task(spec):
         return lambda: arg
     if kind == "pid":
         return os.getpid()
+    if kind == "frozen":
+        return gc.get_freeze_count()
     raise AssertionError(kind)
 
 
@@ -153,16 +156,40 @@ def test_results_do_not_depend_on_the_backend():
     assert serial == view(executor.run(task, items, backend=Processes(5)))
 
 
-def test_each_worker_takes_a_contiguous_run_and_an_idle_one_takes_the_back_half_of_the_longest():
-    runs = executor._Runs(10, 2)
-    first, second = runs.take(), runs.take()
-    assert (list(first), list(second)) == ([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])
-    first.popleft(), second.clear()
-    third = runs.take()  # nothing unheld: steal from the longest run, its back half
-    assert (list(first), list(third)) == ([1, 2], [3, 4])
-    runs.release(first)  # first's worker died: its run is taken over before anything is stolen
-    assert runs.take() is first
-    assert executor._Runs(7, 3).runs == [deque([0, 1]), deque([2, 3]), deque([4, 5, 6])]
+class _W:  # what _Runs needs of a worker: the run it holds and its end
+    run = None
+    back = False
+
+
+def test_two_workers_take_one_run_from_its_two_ends_and_meet_in_the_middle():
+    runs = executor._Runs(6, 1)
+    a, b = _W(), _W()
+    runs.take(a), runs.take(b)
+    order = [runs.next_task(a), runs.next_task(b), runs.next_task(b), runs.next_task(a), runs.next_task(a),
+             runs.next_task(b)]
+    assert order == [0, 5, 4, 1, 2, 3] and runs.next_task(a) is None and not runs
+
+
+def test_an_idle_worker_takes_a_free_end_before_it_splits_the_longest_run():
+    runs = executor._Runs(10, 2)  # [0..4], [5..9]
+    a, b, c, d = _W(), _W(), _W(), _W()
+    for w in (a, b, c):
+        runs.take(w)
+    assert [(w.run.tasks[0], w.back) for w in (a, b, c)] == [(0, False), (0, True), (5, False)]
+    runs.take(d)  # the second run's back end is free
+    assert (runs.next_task(c), runs.next_task(d)) == (5, 9)
+    for _ in range(3):
+        runs.next_task(c)  # 6, 7, 8: the second run is done
+    assert runs.next_task(c) is None
+    runs.take(c)  # no free end left: split the longest run, [0..4]; c takes its back half's front
+    assert list(c.run.tasks) == [2, 3, 4] and (c.back, b.run is c.run, b.back) == (False, True, True)
+    assert list(a.run.tasks) == [0, 1] and a.run.back is None
+    first = a.run
+    runs.release(a)  # a's worker died: its end is taken over before anything is split
+    e = _W()
+    runs.take(e)
+    assert e.run is first and (runs.next_task(e), runs.next_task(b), runs.next_task(c)) == (0, 4, 2)
+    assert [list(r.tasks) for r in executor._Runs(7, 3).runs] == [[0, 1], [2, 3], [4, 5, 6]]
 
 
 def test_spawned_workers_get_everything_pickled():
@@ -312,3 +339,11 @@ def test_dask_without_distributed_installed_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now raises ImportError
     with pytest.raises(executor.BackendError, match=r"pip install 'eos-theory\[dask\]'"):
         executor.Dask("tcp://127.0.0.1:8786").connect()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_forked_workers_inherit_a_frozen_heap_and_the_caller_gets_it_back_thawed():
+    assert gc.get_freeze_count() == 0
+    outcomes = executor.run(task, [("frozen", 0)] * 3, backend=Processes(2), timeout=GENEROUS)
+    assert all(o.value > 1000 for o in outcomes)  # the caller's objects, frozen before the fork
+    assert gc.get_freeze_count() == 0

@@ -212,3 +212,12 @@ def test_non_finite_Q_rejected(bad):
 @pytest.mark.parametrize("bad", [[[1, 2], [3]], None, "Q"], ids=["ragged", "None", "str"])
 def test_malformed_Q_rejected(bad):
     _one_line_input_error(bad)
+
+
+def test_ntk_is_the_sum_of_squared_partial_derivatives_polynomial_or_not():
+    t1, t2 = sp.symbols("theta_1 theta_2", real=True)
+    a = sp.Symbol("a", real=True)
+    for out in ((a * t1 + t2) ** 3 / 3 - t1 * t2, sp.sin(t1) * t2 + sp.Rational(1, 2) * t1**2):
+        m = Model(theta=(t1, t2), output=out)
+        by_hand = sp.diff(out, t1) ** 2 + sp.diff(out, t2) ** 2
+        assert sp.expand(m.ntk - by_hand) == 0 and m.ntk == sp.expand(by_hand)

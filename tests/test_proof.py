@@ -51,6 +51,15 @@ def test_normal_form_is_canonical(p, q, r):
     assert normal_form(a - b) == 0
 
 
+@given(polynomials(XY), polynomials(XY, max_degree=1, nonzero=True), st.integers(1, 3))
+def test_a_polynomial_gets_the_same_normal_form_unexpanded_and_as_a_fraction(p, r, k):
+    """A polynomial (built in the ring) has the normal form of its expansion, and of itself written as
+    (p·r^k)/r^k (built in the fraction field, with the common factor cancelled)."""
+    unexpanded = (p + x) * r**k  # a product, kept unexpanded by SymPy
+    assert normal_form(unexpanded) == sp.expand(unexpanded)
+    assert normal_form(sp.expand(p * r**k) / sp.expand(r**k)) == normal_form(p) == sp.expand(p)
+
+
 @given(polynomials(XY), polynomials(XY, nonzero=True), st.lists(st.tuples(rationals(), rationals()), min_size=1,
                                                                max_size=3))
 def test_normal_form_preserves_value(p, q, points):

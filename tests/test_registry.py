@@ -93,3 +93,14 @@ def test_claims_latex_is_what_the_paper_prints(results):
         assert "\n" not in r.latex and r.latex.count("{") == r.latex.count("}"), r.claim.id
 
 
+
+
+def test_latex_printed_where_the_proof_ran_is_the_latex_of_the_transported_formulas(results):
+    from eos_theory.notation import latex
+
+    for r in results:  # the strings came from the run (rendered); print again from the proof as it arrived
+        assert r.rendered is not None, r.claim.id
+        corr = r.proof.correction
+        again = (latex(r.proof.formula), None if corr is None or corr.formula is None else latex(corr.formula))
+        assert r.rendered == again, r.claim.id
+    assert any(r.rendered[1] for r in results if r.claim.id in REFUTED)  # corrections are rendered too
