@@ -29,7 +29,7 @@ from mpmath import mp, mpf
 
 from .numerics import agreeing_digits
 
-__all__ = ["Branch", "UpperEnd", "certify_crossing", "continue_cycle", "upper_end"]
+__all__ = ["Branch", "NoConvergence", "UpperEnd", "certify_crossing", "continue_cycle", "solve_cycle", "upper_end"]
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,11 @@ class UpperEnd:
     enclosure: tuple | None = None  #: (lo, hi) decimal strings: a certified enclosure of the crossing's η
 
 
-class _NoConvergence(ArithmeticError):
-    pass
+class NoConvergence(ArithmeticError):
+    """Newton's method did not find the 2-cycle."""
 
 
-def _solve(num, P: int, v, rho, x0, dps: int, iters: int = 30):
+def solve_cycle(num, P: int, v, rho, x0, dps: int, iters: int = 30) -> list:
     """The 2-cycle with half-diameter ρ along v from the guess x0 = (p+, p−, η): Newton with damped
     least-squares steps (the system is singular along a continuum of cycles), solved at 2·dps."""
     Gf, JGf, grad = num[0], num[1], num[2]
@@ -99,7 +99,7 @@ def _solve(num, P: int, v, rho, x0, dps: int, iters: int = 30):
         x = [x[i] - step[i] for i in range(n)]
         if not all(mp.isfinite(t) for t in x):
             break
-    raise _NoConvergence(f"Newton did not converge at ρ = {mp.nstr(rho, 8)}")
+    raise NoConvergence(f"Newton did not converge at ρ = {mp.nstr(rho, 8)}")
 
 
 def _multipliers(num, P: int, x) -> list:
@@ -171,9 +171,9 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
             else:
                 x0 = guess(rho)
             try:
-                x = _solve(num, P, vv, rho, x0, dps)
+                x = solve_cycle(num, P, vv, rho, x0, dps)
                 jump = max(abs(a - b) for a, b in zip(x, x0)) > mpf("0.05") * (1 + max(abs(t) for t in x0))
-            except _NoConvergence:
+            except NoConvergence:
                 x, jump = None, True
             if jump:  # Newton failed or landed far from the prediction: a shorter step
                 if not pts or grow - 1 < mpf(10) ** -6:
@@ -214,7 +214,7 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
                           steps=len(pts))
         k = len(pts) - 1
         # Illinois method on ρ between the last point inside and the first outside
-        (ra, xa, ma), (rb, xb, mb) = pts[k - 1], pts[k]
+        (ra, xa, _), (rb, xb, mb) = pts[k - 1], pts[k]
         ha, hb = hs[k - 1], hs[k]
         side = 0
         for _ in range(200):
@@ -223,8 +223,8 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
             rc = (ra * hb - rb * ha) / (hb - ha)
             near = xa if abs(rc - ra) < abs(rc - rb) else xb
             try:
-                xc = _solve(num, P, vv, rc, near, dps)
-            except _NoConvergence as exc:
+                xc = solve_cycle(num, P, vv, rc, near, dps)
+            except NoConvergence as exc:
                 return Branch("failed", how=f"{exc} while locating the crossing", neutral=n_neutral)
             mc = _multipliers(num, P, xc)
             hc = h(mc)

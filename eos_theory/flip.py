@@ -53,7 +53,7 @@ from . import executor
 from .anymodel import (MAX_PARAMS, Minimum, Spec, derivatives_at_zero, invariant_subspaces, least_sharpness,
                        loss_derivatives, r)
 from .model import InputError
-from .continuation import upper_end
+from .continuation import NoConvergence, solve_cycle, upper_end
 from .intervals import Undecided, exact_sign
 from .numerics import agreeing_digits
 
@@ -563,52 +563,23 @@ def _numeric(sp_: Spec):
 
 
 def _newton_cycle(sp_, num, m: Minimum, fl: Flip, rho, dps: int, iters: int = 60):
-    """The 2-cycle with half-distance ρ along v: Newton (damped least-squares steps) on
-    G(p+) = p−, G(p−) = p+, vᵀ(p+ − p−)/2 = ρ|v|, in (p+, p−, η)."""
-    Gf, JGf, grad, _ = num
+    """The 2-cycle with half-distance ρ along v: :func:`continuation.solve_cycle` (Newton on
+    G(p+) = p−, G(p−) = p+, vᵀ(p+ − p−)/2 = ρ|v|) from the flip series' second-order point."""
     P = sp_.P
     with mp.workdps(dps):
         th0 = [mpf(sp.N(x, dps + 10)) for x in m.point]
         v = [mpf(sp.N(x, dps + 10)) for x in m.direction]
-        nv = mp.sqrt(mp.fsum(x * x for x in v))
-        amp = rho / nv
+        amp = rho / mp.sqrt(mp.fsum(x * x for x in v))
         c2 = [mpf(sp.N(x.subs({u: 0 for u in x.free_symbols}), dps)) for x in fl.c.get(2, sp.zeros(P, 1))]
         e2 = mpf(sp.N(fl.eta_coeffs[2], dps))
         ec = mpf(sp.N(m.critical_lr, dps))
         x = [th0[i] + amp**2 * c2[i] + amp * v[i] for i in range(P)] + \
             [th0[i] + amp**2 * c2[i] - amp * v[i] for i in range(P)] + [ec + e2 * amp**2]
-        tol = mpf(10) ** (-(dps - 8))
-        for _ in range(iters):
-            pp, pm, et = x[:P], x[P:2 * P], x[2 * P]
-            Gp, Gm = Gf(*pp, et), Gf(*pm, et)
-            F = [Gp[i] - pm[i] for i in range(P)] + [Gm[i] - pp[i] for i in range(P)] + \
-                [mp.fsum(v[i] * (pp[i] - pm[i]) for i in range(P)) / 2 - rho * nv]
-            if max(abs(e) for e in F) < tol * max(1, rho):
-                return pp, pm, et
-            Jp, Jm, gp, gm = JGf(*pp, et), JGf(*pm, et), grad(*pp, et), grad(*pm, et)
-            J = mp.zeros(2 * P + 1, 2 * P + 1)
-            for i in range(P):
-                for j in range(P):
-                    J[i, j] = Jp[i][j]
-                    J[P + i, P + j] = Jm[i][j]
-                J[i, P + i] = -1
-                J[P + i, i] = -1
-                J[i, 2 * P] = -gp[i]
-                J[P + i, 2 * P] = -gm[i]
-                J[2 * P, i] = v[i] / 2
-                J[2 * P, P + i] = -v[i] / 2
-            # J is singular along a family of cycles: a Levenberg–Marquardt step with a tiny damping is
-            # the minimum-norm Newton step up to O(damping), and converges as Newton does
-            # (normal equations square the condition number: solved with dps more digits)
-            with mp.workdps(2 * dps):
-                JT = J.T
-                A = JT * J
-                damp = mp.mnorm(A, 1) * mpf(10) ** (-dps)
-                for k in range(2 * P + 1):
-                    A[k, k] += damp
-                step = mp.lu_solve(A, JT * mp.matrix(F))
-            x = [x[i] - step[i] for i in range(2 * P + 1)]
-        return None
+        try:
+            x = solve_cycle(num, P, v, rho, x, dps, iters)
+        except NoConvergence:
+            return None
+        return x[:P], x[P:2 * P], x[2 * P]
 
 
 def check_series(sp_: Spec, m: Minimum, fl: Flip, dps: int = 50, rho: str = "1e-8") -> NumericalCheck | None:
