@@ -382,13 +382,13 @@ def test_model_bifurcation_data_follow_the_closed_forms(tmp_path):
     assert d.critical_lr == sp.Rational(1, 6) and d.completed == 3000
     assert d.window == (1, sp.sqrt(5) - 1) and d.window_form == ("exact", "exact") and d.offset_slope == 1
     checked = 0
-    for r, tail in zip(d.ratio, d.values):
-        if r < 0.95:
-            assert abs(tail - 2 * r).max() < 1e-5
+    for ratio, tail in zip(d.ratio, d.values):
+        if ratio < 0.95:
+            assert abs(tail - 2 * ratio).max() < 1e-5
             checked += 1
-        elif 1.05 < r < 1.2:
-            root = np.sqrt((r - 1) * (r + 3))
-            assert abs(np.sort(tail[-2:]) - [1 + r - root, 1 + r + root]).max() < 1e-8
+        elif 1.05 < ratio < 1.2:
+            root = np.sqrt((ratio - 1) * (ratio + 3))
+            assert abs(np.sort(tail[-2:]) - [1 + ratio - root, 1 + ratio + root]).max() < 1e-8
             checked += 1
     assert checked > 20
 
