@@ -198,16 +198,34 @@ def uv_logcosh(p: Proof) -> None:
     "gallery-1d-loss",
     title="1-D losses: the flip condition 3ℓ'''² − ℓ''ℓ''''",
     source=Source("derived"),
-    statement="For a 1-D loss ℓ(w) with GD w ← w − ηℓ'(w), the generic path gives κ = (3ℓ'''² − ℓ''ℓ'''')/(6ℓ''²) at "
-    "the minimum, for the examples checked (ℓ = w²/2 + w³/6, w²/2 + w⁴, w² − w³ + w⁴/3, log cosh w): supercritical "
-    "when 3ℓ'''² − ℓ''ℓ'''' > 0 and subcritical when it is < 0, the condition of Chen & Bruna (2023); when it is 0 "
-    "the series to order a⁵ decides (w²/2 + w³/6 + w⁴/8).",
-    method="generic path on each loss against the textbook flip normal form x ↦ −x + bx² + cx³ (ρ² = δ/(b² + c)) and "
-    "the published condition",
+    statement="For every smooth 1-D loss ℓ(w) with a minimum at 0 (ℓ'(0) = 0 < ℓ''(0)), GD w ← w − ηℓ'(w) "
+    "period-doubles at η_c = 2/ℓ''(0) with η/η_c = 1 + κρ² + O(ρ³), κ = (3ℓ'''² − ℓ''ℓ'''')/(6ℓ''²) at the minimum "
+    "(when κ ≠ 0): supercritical when 3ℓ'''² − ℓ''ℓ'''' > 0 and subcritical when it is < 0, the condition of Chen & "
+    "Bruna (2023). The generic path of eos-theory analyze gives the same κ for the examples checked (ℓ = w²/2 + w³/6, "
+    "w²/2 + w⁴, w² − w³ + w⁴/3, log cosh w); when κ = 0 its series to order a⁵ decides (w²/2 + w³/6 + w⁴/8).",
+    method="exact: the Taylor coefficients of g∘g − id for g(w) = w − η_c(1 + δ)ℓ'(w) with symbolic ℓ'', ℓ''', ℓ'''' "
+    "(the flip theorem cited for what they imply); then the generic path on each example against that formula",
 )
 def one_d_loss(p: Proof) -> None:
-    l2, l3, l4 = sp.symbols("ell_2 ell_3 ell_4")
-    p.states(sp.Eq(sp.Symbol("kappa"), (3 * l3**2 - l2 * l4) / (6 * l2**2)))
+    l2 = sp.Symbol("ell_2", positive=True)
+    l3, l4, w, delta = sp.symbols("ell_3 ell_4 w delta")
+    kappa = (3 * l3**2 - l2 * l4) / (6 * l2**2)
+    p.states(sp.Eq(sp.Symbol("kappa"), kappa))
+    # any smooth ℓ with ℓ'(0) = 0: ℓ'(w) = ℓ''w + ℓ'''w²/2 + ℓ''''w³/6 + O(w⁴); η = η_c(1 + δ), η_c = 2/ℓ''
+    g = lambda x: x - 2 * (1 + delta) / l2 * (l2 * x + l3 * x**2 / 2 + l4 * x**3 / 6)  # noqa: E731
+    twice = sp.Poly(sp.expand(g(g(w))) - w, w)
+    c1, c2, c3 = (twice.coeff_monomial(w**k) for k in (1, 2, 3))
+    lin, quad, cubic = ("the w-coefficient of g∘g − id is (1 + 2δ)² − 1 = 4δ(1 + δ)",
+                        "its w²-coefficient vanishes at δ = 0",
+                        "its w³-coefficient at δ = 0 is −4κ: g∘g(w) − w = 4δw − 4κw³ + O(δw², δ²w, w⁴)")
+    p.equal(lin, c1, 4 * delta * (1 + delta))
+    p.equal(quad, c2.subs(delta, 0), 0)
+    p.equal(cubic, c3.subs(delta, 0), -4 * kappa)
+    p.cite("for κ ≠ 0 the nonzero solutions w² = δ/κ + O(δ²) of g∘g(w) = w form the period-2 orbit (half-diameter "
+           "ρ, so δ = κρ² + O(ρ³)); it exists for δ > 0 and attracts when κ > 0 (supercritical), exists for δ < 0 "
+           "and repels when κ < 0 (subcritical)", "the flip (period-doubling) bifurcation theorem",
+           "Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed. (2004), Theorem 4.3")
+    p.covers("For every smooth 1-D loss", lin, quad, cubic)
     for loss in ("r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))"):
         s = spec(["w"], ["w"], [0], loss=loss)
         m = least_sharpness(s)
