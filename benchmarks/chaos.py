@@ -1,4 +1,4 @@
-"""`chaos.attractor` at its default settings against its 3 s budget (issue 7: orbit ≤ 5 s), and the
+"""`attractor.attractor` at its default settings against its 3 s budget (issue 7: orbit ≤ 5 s), and the
 high-statistics chaos numbers quoted in docs/eos-2d.md §5c and the closing note of issue 7.
 
 Part 1 times ``attractor(ω₁, ω₂, E, η)`` at defaults for one point of every regime (CPU time of the
@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-from eos_theory import chaos
+from eos_theory import attractor, chaos
 
 BUDGET = 3.0  #: seconds of CPU per attractor() call at the defaults
 POINTS = [  # (ω₁, ω₂, E, η): one per regime
@@ -33,7 +33,7 @@ def timing(repeats: int) -> float:
         cpu, wall = [], []
         for _ in range(repeats):
             c0, w0 = time.process_time(), time.perf_counter()
-            a = chaos.attractor(*args)
+            a = attractor.attractor(*args)
             cpu.append(time.process_time() - c0)
             wall.append(time.perf_counter() - w0)
         med = statistics.median(cpu)

@@ -19,8 +19,9 @@ Layers, each depending only on those above it:
   :mod:`~eos_theory.anyreport` – the report of ``eos-theory analyze``;
 * :mod:`~eos_theory.escape` – proven escape regions; :mod:`~eos_theory.dynamics` – bounded GD runs
   that say what happened;
-* :mod:`~eos_theory.chaos` and :mod:`~eos_theory.stats` – attractors past the period-2 window:
-  cycles proved, chaos and escape measured with confidence intervals; :mod:`~eos_theory.cascade`
+* :mod:`~eos_theory.chaos` and :mod:`~eos_theory.stats` – the axis past the period-2 window:
+  cycles proved, chaos measured with confidence intervals; :mod:`~eos_theory.attractor` – what GD
+  does at a parameter point (plane runs, escape fractions, the regime label); :mod:`~eos_theory.cascade`
   (and :mod:`~eos_theory.minpoly`) – the period-doubling thresholds, certified, and the crisis;
   :mod:`~eos_theory.atlas` – the regime over a grid of parameters; :mod:`~eos_theory.gd_general`
   (float64 GD for P parameters and D outputs, with its outcome) and :mod:`~eos_theory.ensemble` –

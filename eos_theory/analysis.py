@@ -567,7 +567,7 @@ def classify(omega1, omega2, target, lr) -> str:
     """The closed-form regime: "minimum" | "period-2" | "unstable" (see docs/eos-2d.md).
 
     "unstable" says only that no minimum and no EOS 2-cycle attracts; what GD does there (a
-    period-2ᵏ orbit, chaos, divergence, …) is :func:`eos_theory.chaos.classify`.
+    period-2ᵏ orbit, chaos, divergence, …) is :func:`eos_theory.attractor.classify`.
 
     "minimum": e ≤ 1 (at e = 1 convergence is algebraic: the flip is supercritical).
     "period-2": e > 1 and the EOS orbit attracts (both two-step multipliers in (−1, 1), or the

@@ -10,7 +10,7 @@ confidence intervals, and where GD goes from stated starts).  Code: :mod:`eos_th
 import sympy as sp
 
 from eos_theory import analysis as A
-from eos_theory import chaos
+from eos_theory import attractor, chaos
 from eos_theory.analysis import eps, p, q, r, y
 from eos_theory.numerics import Problem
 from eos_theory.proof import Proof
@@ -269,7 +269,7 @@ RUNS, STEPS, TRANSIENT, STARTS, PLANE_STEPS = 16, 5_000, 1_000, 32, 1_000
     "none escaped within 1000 GD steps and all ended on the axis (|q| ≤ 1e-12·√(η·NTK)).",
     method="statistical: 16 independent float64 runs per e from seeded uniform starts on the axis, 1000 transient "
     "steps discarded, 5000 averaged; Student t intervals; plane runs of float64 GD in θ with Clopper–Pearson "
-    "intervals for the escape fraction (chaos.attractor's machinery)",
+    "intervals for the escape fraction (attractor.attractor's machinery)",
 )
 def statistics(p_: Proof) -> None:
     p_.states(sp.StrictGreaterThan(sp.Symbol("lambda"), 0), sp.StrictLessThan(sp.Symbol("lambda_perp"), 0))
@@ -286,7 +286,7 @@ def statistics(p_: Proof) -> None:
                        detail, inside=(2, None))
         p_.statistical(f"e = {e}: λ⊥ < 0", st.transverse_lyapunov.value,
                        (st.transverse_lyapunov.low, st.transverse_lyapunov.high), 0.95, detail, inside=(None, 0))
-        pl = chaos.plane_runs(Problem.diagonal([-1, 1], 1, e), families=(("paper", STARTS), ("ball", STARTS)),
+        pl = attractor.plane_runs(Problem.diagonal([-1, 1], 1, e), families=(("paper", STARTS), ("ball", STARTS)),
                               steps=PLANE_STEPS, seed=0)
         if pl.fates["escaped"] or pl.fates["axis"] != pl.count:
             raise AssertionError(f"e = {e}: plane starts {pl.fates}")

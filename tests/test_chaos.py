@@ -32,7 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
 
-from eos_theory import analysis, chaos, stats
+from eos_theory import analysis, attractor, chaos, stats
 from eos_theory.dynamics import outcome, trajectory
 from eos_theory.model import InputError
 from eos_theory.numerics import Problem
@@ -256,17 +256,17 @@ def test_past_the_crisis_every_axis_run_escapes_and_each_escape_is_certified():
 
 
 def test_deep_in_the_window_no_plane_start_escapes():
-    pl = chaos.plane_runs(Problem.diagonal([-1, 1], 1, "11/10"), steps=2_000)
+    pl = attractor.plane_runs(Problem.diagonal([-1, 1], 1, "11/10"), steps=2_000)
     assert pl.fates["escaped"] == 0 and pl.fates["axis"] == pl.count == 64
     assert pl.escape.low == 0 and pl.escape.high == pytest.approx(1 - 0.025 ** (1 / 64))
 
 
 def test_past_the_crisis_every_plane_start_escapes_into_a_proven_region():
     problem = Problem.diagonal([-1, 1], 1, "21/10")
-    pl = chaos.plane_runs(problem, families=(("paper", 8), ("ball", 8)), steps=2_000)
+    pl = attractor.plane_runs(problem, families=(("paper", 8), ("ball", 8)), steps=2_000)
     assert pl.fates["escaped"] == 16 and pl.escape.low > 0.79
     # the escaping iterates really lie in the symmetric lemma's region: rerun one start at 60 digits
-    theta0 = [F(t) for t in chaos.plane_starts(problem, "paper", 1, 0)[0]]
+    theta0 = [F(t) for t in attractor.plane_starts(problem, "paper", 1, 0)[0]]
     tr = trajectory(problem, theta0, 2_000, dps=60)
     assert tr.stopped is not None and tr.stopped.status == "diverged"
 
@@ -275,8 +275,8 @@ def test_the_other_axis_fate_is_confirmed_by_60_digit_gd():
     # (ω₁, ω₂) = (2, 3), E = 1, η = 3/5: e = 6/5 on axis 1, and ε₂ = 9/5 on the other axis, which
     # has its own bounded attractor; some small starts go there
     problem = Problem.diagonal([2, 3], 1, "3/5")
-    starts = chaos.plane_starts(problem, "paper", 16, 0)
-    pl = chaos.plane_runs(problem, families=(("paper", 16),), steps=4_000)
+    starts = attractor.plane_starts(problem, "paper", 16, 0)
+    pl = attractor.plane_runs(problem, families=(("paper", 16),), steps=4_000)
     i = pl.per_start.index("other axis")
     tr = trajectory(problem, [F(t) for t in starts[i]], 4_000, dps=60)
     assert tr.stopped is None and abs(tr.thetas[-1][0]) < 1e-50 and abs(tr.thetas[-1][1]) > 0.1
@@ -299,35 +299,35 @@ def test_the_other_axis_fate_is_confirmed_by_60_digit_gd():
     ((-1, 1), 1, "1e-300", "not converged", 1),  # e ≤ 1, but with this step GD has not reached a minimum
 ])
 def test_attractor_labels(omegas, target, lr, label, period):
-    a = chaos.attractor(*omegas, target, lr)
+    a = attractor.attractor(*omegas, target, lr)
     assert a.label == label and a.period == period
     data = json.loads(json.dumps(a.to_json()))  # plain JSON: no NaN or infinity
     assert {"period", "mean_ntk", "mean_ntk_ci", "lyapunov", "transverse_lyapunov", "escape_fraction"} <= set(data)
-    assert data["label"] in chaos.LABELS or re.fullmatch(r"period-\d+", data["label"])
+    assert data["label"] in attractor.LABELS or re.fullmatch(r"period-\d+", data["label"])
 
 
 @pytest.mark.parametrize("omegas, lr", [((1, 1), "11/10"), ((0, 1), "11/10"), ((3, 3), "1/4")])
 def test_degenerate_r_0_and_1_take_the_label_of_the_axis_map(omegas, lr):
     # r = 1: GD moves along rays; r = 0: the other mode is frozen; either way y follows the axis map
-    a = chaos.attractor(*omegas, 1, lr)
+    a = attractor.attractor(*omegas, 1, lr)
     e = F(lr) * max(omegas)
     assert a.r in (0, 1) and a.label == ("period-2" if e > 1 else "minimum")
     assert a.transverse_lyapunov is None or abs(a.transverse_lyapunov) < 1e-12
 
 
 def test_attractor_numbers_in_the_window_and_in_chaos():
-    a = chaos.attractor(-1, 1, 1, "11/10")
+    a = attractor.attractor(-1, 1, 1, "11/10")
     assert exact_inside(F(21, 10), a.mean_ntk_ci) and a.escape_fraction == 0  # mean 1 + e
     assert "Krawczyk" in a.how and "e = 11/10" in a.how
-    b = chaos.attractor(-1, 1, 1, "7/5", seed=3)
+    b = attractor.attractor(-1, 1, 1, "7/5", seed=3)
     assert b.lyapunov_ci[0] > 0 and b.transverse_lyapunov_ci[1] < 0 and inside(b.mean_ntk, b.mean_ntk_ci)
     assert "Student t" in b.how and "shadowing is not proved" in b.how
-    assert chaos.attractor(-1, 1, 1, "7/5", seed=3) == b  # deterministic for a seed
+    assert attractor.attractor(-1, 1, 1, "7/5", seed=3) == b  # deterministic for a seed
 
 
 def test_attractor_stays_within_its_budget_and_says_so():
     start = time.monotonic()
-    a = chaos.attractor(-1, 1, 1, "7/5", steps=10**7, max_seconds=1.0)
+    a = attractor.attractor(-1, 1, 1, "7/5", steps=10**7, max_seconds=1.0)
     assert time.monotonic() - start < 3.0  # a hang guard, not a benchmark: the budget is 1 s
     assert a.label == "not converged" and "time limit" in a.how
     st_ = chaos.axis_runs("7/5", runs=4, steps=10**8, max_seconds=0.2)
@@ -340,9 +340,9 @@ def test_attractor_stays_within_its_budget_and_says_so():
     (lambda: chaos.axis_runs(1.5, runs=1), "runs must be >= 2"),
     (lambda: chaos.axis_runs(1.5, level=1.5), "level"),
     (lambda: chaos.axis_runs(1.5, max_seconds=0), "max_seconds"),
-    (lambda: chaos.plane_starts(Problem.diagonal([1, 2], 1, 1), "disc", 4), "family"),
-    (lambda: chaos.attractor(1, 2, -1, "1/2"), "no zero-loss minimum"),
-    (lambda: chaos.attractor(-1, 1, 1, 0), "lr must be > 0"),
+    (lambda: attractor.plane_starts(Problem.diagonal([1, 2], 1, 1), "disc", 4), "family"),
+    (lambda: attractor.attractor(1, 2, -1, "1/2"), "no zero-loss minimum"),
+    (lambda: attractor.attractor(-1, 1, 1, 0), "lr must be > 0"),
     (lambda: chaos.certify_cycle(1.5, None, 0.1, 0), "period_y must be >= 1"),
 ])
 def test_bad_input_is_an_input_error(call, message):

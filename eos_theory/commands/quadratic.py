@@ -104,9 +104,9 @@ def cmd_orbit(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     report["closed_form_regime"] = report["regime"]
     if args.attractor:
-        from .. import chaos
+        from .. import attractor
 
-        found = chaos.attractor(omega1, omega2, args.target, args.lr, seed=args.seed)
+        found = attractor.attractor(omega1, omega2, args.target, args.lr, seed=args.seed)
         report["attractor"] = found.to_json()
         # what GD does; closed_form_regime is what the closed forms decide, and stands when the bounded
         # simulation could not decide (e.g. η so small that GD has not converged within the budget)
