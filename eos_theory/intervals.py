@@ -31,7 +31,9 @@ from sympy.polys.polyerrors import NotAlgebraic
 from .model import InputError
 from .numerics import check_count, check_dps, exact, exact_vector, show_value, to_mpf
 
-__all__ = ["KrawczykResult", "Undecided", "enclose", "exact_sign", "iv_bound", "iv_workdps", "krawczyk"]
+__all__ = ["KrawczykResult", "SIGN_DIGITS", "Undecided", "enclose", "exact_sign", "iv_bound", "iv_workdps", "krawczyk"]
+
+SIGN_DIGITS = (30, 60, 120, 240, 480, 960)  #: the working precisions exact_sign tries in turn, until the sign shows
 
 
 @contextlib.contextmanager
@@ -107,7 +109,7 @@ def _enclose_expr(expr: sp.Basic) -> iv.mpf:
             if not base.a > 0:
                 raise InputError(f"cannot enclose {show_value(expr)}: root of a number not known to be positive")
             base = iv.exp(iv.log(base) / d)
-        return base**n if n >= 0 else 1 / base ** (-n)
+        return base**n  # mpmath's interval power takes negative integer exponents (1/base^|n|, outward)
     raise InputError(f"cannot enclose {show_value(expr)}: {type(expr).__name__} is not supported")
 
 
@@ -136,14 +138,14 @@ def exact_sign(value) -> int:
             return 0
     except (NotAlgebraic, NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
         raise Undecided(f"no exact zero test for {v}: {exc}") from None
-    for dps in (30, 60, 120, 240, 480, 960):
+    for dps in SIGN_DIGITS:
         with iv_workdps(dps):
             box = enclose(v)
             if box.a > 0:
                 return 1
             if box.b < 0:
                 return -1
-    raise Undecided(f"{v} is non-zero but its sign was not resolved at 960 digits")
+    raise Undecided(f"{v} is non-zero but its sign was not resolved at {SIGN_DIGITS[-1]} digits")
 
 
 _X = sp.Dummy("x")
