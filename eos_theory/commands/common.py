@@ -53,6 +53,21 @@ def read_jobs(args: argparse.Namespace) -> int:
     return jobs
 
 
+def read_backend(args: argparse.Namespace):
+    """-j N or --scheduler ADDR, not both: the executor backend to run on and where that is, in words.
+
+    A Dask backend connects only when it first runs, so an unreachable scheduler is reported then.
+    """
+    from .. import executor
+
+    if args.scheduler is not None and args.jobs is not None:
+        raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
+    if args.scheduler is not None:
+        return executor.Dask(args.scheduler, connect_timeout=executor.CONNECT_TIMEOUT), args.scheduler
+    jobs = read_jobs(args)
+    return executor.local(jobs), f"{jobs} local process{'es' if jobs > 1 else ''}"
+
+
 def read_timeout(value) -> float:
     """--timeout: seconds, read as an exact number, > 0 and at most the executor's cap."""
     from ..executor import MAX_TIMEOUT

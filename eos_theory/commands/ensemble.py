@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .common import EXIT_OK, UsageError, output_error, progress, read_jobs, rich_console, writable
+from .common import EXIT_OK, UsageError, output_error, progress, read_backend, rich_console, writable
 
 
 EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost worker); the others are reported
@@ -14,7 +14,7 @@ EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost wo
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
     """GD over a seeded ensemble of random second-order models: outcome fractions with intervals."""
-    from .. import ensemble, executor, plots
+    from .. import ensemble, plots
     from ..executor import BackendError
     from ..files import write_json_atomic
 
@@ -24,9 +24,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         except (TypeError, ValueError):
             raise UsageError(f"{flag} must be a whole number, got {value!r}") from None
 
-    if args.scheduler is not None and args.jobs is not None:
-        raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
-    jobs = read_jobs(args)
+    backend, where = read_backend(args)
     spec = ensemble.Ensemble(whole(args.params, "--params"), whole(args.outputs, "--outputs"), args.lr,
                              q=args.q, g=args.g, t=args.t, s=args.s)
     work = ensemble.plan(spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"),
@@ -35,14 +33,12 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     figure = None if args.plot is None else writable(args.plot, "--plot")
     if figure is not None and figure.suffix.lstrip(".").lower() not in plots.FORMATS:
         raise UsageError(f"--plot {args.plot}: the name must end in .png or .pdf")
-    backend = (executor.Dask(args.scheduler, connect_timeout=executor.CONNECT_TIMEOUT) if args.scheduler is not None
-               else executor.local(jobs))
     try:
         result = ensemble.execute(work, backend, progress=progress("ensemble", "runs finished"))
     except BackendError as exc:
         raise UsageError(str(exc)) from None
     rep = ensemble.report(result)
-    rep["ran_on"] = args.scheduler if args.scheduler is not None else f"{jobs} local process{'es' if jobs > 1 else ''}"
+    rep["ran_on"] = where
     try:
         if out is not None:
             write_json_atomic(out, rep)

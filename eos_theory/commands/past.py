@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, progress, read_jobs, rich_console, writable
+from .common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, progress, read_backend, rich_console, writable
 
 
 def cmd_cascade(args: argparse.Namespace) -> int:
@@ -71,7 +71,7 @@ def _print_cascade(data: dict) -> None:
 
 def cmd_atlas(args: argparse.Namespace) -> int:
     """The regime atlas: float64 GD over a grid of (e, r), locally or on a Dask cluster."""
-    from .. import atlas, executor, plots
+    from .. import atlas, plots
     from ..decimals import exact_string
     from ..executor import BackendError
 
@@ -81,9 +81,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         n_e = n_r = 0
     if n_e < 1 or n_r < 1:
         raise UsageError(f"--grid N M: two whole numbers >= 1 (N values of e, M values of r), got {' '.join(args.grid)}")
-    if args.scheduler is not None and args.jobs is not None:
-        raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
-    jobs = read_jobs(args)
+    backend, where = read_backend(args)
     start = atlas.Start(count=args.starts, seed=args.seed)
     work = atlas.plan(args.e_range, args.r_range, (n_e, n_r), steps=args.steps, start=start)  # checked before any run
     out = Path(args.out)
@@ -98,10 +96,6 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     data_path, figure_path = out / "atlas.npz", out / f"atlas.{args.format}"
     for path in (data_path, figure_path):
         writable(str(path), "--out")
-    if args.scheduler is not None:
-        backend = executor.Dask(args.scheduler, connect_timeout=executor.CONNECT_TIMEOUT)
-    else:
-        backend = executor.local(jobs)
     try:
         result = atlas.execute(work, backend, progress=progress("atlas", "chunks of grid rows finished"))
     except BackendError as exc:
@@ -114,7 +108,6 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         plots.draw_atlas(result, figure_path)
     except OSError as exc:
         raise output_error("--out", exc.filename if exc.filename is not None else args.out, exc) from None
-    where = args.scheduler if args.scheduler is not None else f"{jobs} local process{'es' if jobs > 1 else ''}"
     if args.json:
         print(json.dumps({**result.meta(), "seconds": round(result.seconds, 3), "ran_on": where,
                           "files": {"data": str(data_path), "figure": str(figure_path)}}, ensure_ascii=False))
