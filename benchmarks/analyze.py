@@ -34,8 +34,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     exe = shutil.which("eos-theory")
-    analyze = ([exe] if exe else [sys.executable, "-m", "eos_theory.cli"]) + ["analyze", *MODEL]
-    baseline = [sys.executable, "-c", "import eos_theory.flip"]
+    analyze = ([exe] if exe else [sys.executable, "-m", "eos_theory"]) + ["analyze", *MODEL]
+    baseline = [sys.executable, "-c", "import eos_theory.anymodel.flip"]
     runs, base = [], []
     for _ in range(args.repeats):
         runs.append(timed(analyze))

@@ -35,7 +35,8 @@ import time
 
 import numpy as np
 
-from eos_theory import atlas, executor
+from eos_theory.past_window import atlas
+from eos_theory.running import executor
 
 QUIET = 0.10  #: the largest share of the machine's CPU time others may use in an undisturbed run
 

@@ -33,7 +33,7 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=float, default=10.0)
     args = ap.parse_args(argv)
 
-    cmd = [sys.executable, "-m", "eos_theory.cli", "cascade", "--levels", str(args.levels), "--digits",
+    cmd = [sys.executable, "-m", "eos_theory", "cascade", "--levels", str(args.levels), "--digits",
            str(args.digits), "--json"]
     walls, cpus, data = [], [], None
     for _ in range(args.repeats):

@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-from eos_theory import attractor, chaos
+from eos_theory.past_window import attractor, chaos
 
 BUDGET = 3.0  #: seconds of CPU per attractor() call at the defaults
 POINTS = [  # (ω₁, ω₂, E, η): one per regime

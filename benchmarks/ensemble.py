@@ -28,11 +28,12 @@ import time
 
 import numpy as np
 
-from eos_theory import ensemble, executor, gd_general
+from eos_theory.random_models import ensemble, gd
+from eos_theory.running import executor
 
 MEMORY = r"""
 import json, resource, sys, tracemalloc
-from eos_theory import ensemble
+from eos_theory.random_models import ensemble
 P, D, lr, traced = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 spec = ensemble.Ensemble(P, D, lr)
 ensemble.run_seed(ensemble.Ensemble(4, 1, lr), 0, 20)   # everything imported and used once
@@ -49,7 +50,7 @@ print(json.dumps({"base_kib": base, "peak_kib": peak, "heap_peak": heap, "steps"
 def full_length_seed(spec: ensemble.Ensemble, steps: int, tries: int = 32) -> int:
     """The first seed whose run takes every step (found with a run of steps // 10 steps, then confirmed)."""
     for seed in range(tries):
-        if ensemble.run_seed(spec, seed, max(gd_general.MIN_STEPS, steps // 10)).steps == steps // 10:
+        if ensemble.run_seed(spec, seed, max(gd.MIN_STEPS, steps // 10)).steps == steps // 10:
             if ensemble.run_seed(spec, seed, steps).steps == steps:
                 return seed
     raise SystemExit(f"no seed below {tries} runs all {steps} steps at lr = {spec.lr}")
@@ -106,7 +107,7 @@ def step_cost(steps) -> None:
             spec = ensemble.Ensemble(P, D, "1/20")
             model, theta0 = ensemble.draw(spec, 0)
             t = time.perf_counter()
-            r = gd_general.run(model, theta0, float(spec.lr), steps)
+            r = gd.run(model, theta0, float(spec.lr), steps)
             per = (time.perf_counter() - t) / max(r.steps, 1)
             rows.append((P, D, per))
             print(f"4. P = {P:>3}, D = {D:>2}: {per * 1e6:8.1f} µs per step ({r.steps} steps, {r.outcome}); "

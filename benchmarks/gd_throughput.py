@@ -24,7 +24,8 @@ import time
 from mpmath import mp, mpf
 from mpmath.libmp import BACKEND
 
-from eos_theory.numerics import Problem, agreeing_digits, gd_mp
+from eos_theory.quadratic.gd import Problem, gd_mp
+from eos_theory.numbers.decimals import agreeing_digits
 
 W1, W2, E, ETA, THETA0 = "-1", "2", "1", "0.55", ("0.75", "1")
 Q_DENSE = [["23/25", "-36/25"], ["-36/25", "2/25"]]  # R diag(-1, 2) Rᵀ, R = [[3/5, -4/5], [4/5, 3/5]]

@@ -1,8 +1,9 @@
 """Mutation testing of the exact core (issue 8): run mutmut on the functions in scope, report the kill rate.
 
-The scope is the exact core: all of proof.py; of numerics.py the exactness and agreement helpers; of
-intervals.py the enclosures and exact signs; of dynamics.py the settling and period detection of ``outcome`` and ``cycle_digits``; of registry.py
-the verdict, audit and premise machinery.  mutmut (``pip install -e ".[mutation]"``; configured in
+The scope is the exact core: all of core/proof.py; of numbers/parse.py the exact readers and of
+numbers/decimals.py the agreement of two numbers; of numbers/intervals.py the enclosures and exact signs;
+of quadratic/runs.py the settling and period detection of ``outcome`` and ``cycle_digits``; of
+core/registry.py the verdict, audit and premise machinery.  mutmut (``pip install -e ".[mutation]"``; configured in
 pyproject.toml, ``[tool.mutmut]``) mutates these files and runs, for each mutant, only the unit tests
 and doctests that call the mutated function.  Prints, per file, mutants generated, reached by tests,
 killed, survived, timed out, and the kill rate killed / reached; exits non-zero when a file is below
@@ -28,14 +29,15 @@ BAR = 0.90
 #: mutant-name patterns in scope, per file (mutmut names a mutant module.x_function__mutmut_N,
 #: and a method module.xǁClassǁmethod__mutmut_N)
 SCOPE = {
-    "eos_theory/proof.py": ["eos_theory.proof.*"],
-    "eos_theory/numerics.py": [f"eos_theory.numerics.x_{f}__mutmut_*" for f in (
-        "exact", "to_mpf", "agreeing_digits", "_finite_mpf")],
-    "eos_theory/intervals.py": [f"eos_theory.intervals.x_{f}__mutmut_*" for f in (
+    "eos_theory/core/proof.py": ["eos_theory.core.proof.*"],
+    "eos_theory/numbers/parse.py": [f"eos_theory.numbers.parse.x_{f}__mutmut_*" for f in ("exact", "to_mpf")],
+    "eos_theory/numbers/decimals.py": [f"eos_theory.numbers.decimals.x_{f}__mutmut_*" for f in (
+        "agreeing_digits", "_finite_mpf")],
+    "eos_theory/numbers/intervals.py": [f"eos_theory.numbers.intervals.x_{f}__mutmut_*" for f in (
         "enclose", "_enclose_expr", "exact_sign")],
-    "eos_theory/dynamics.py": [f"eos_theory.dynamics.x_{f}__mutmut_*" for f in (
+    "eos_theory/quadratic/runs.py": [f"eos_theory.quadratic.runs.x_{f}__mutmut_*" for f in (
         "required_digits", "_digits", "_norm", "_period", "_gap", "_best", "outcome", "cycle_digits")],
-    "eos_theory/registry.py": [f"eos_theory.registry.x_{f}__mutmut_*" for f in (
+    "eos_theory/core/registry.py": [f"eos_theory.core.registry.x_{f}__mutmut_*" for f in (
         "_kinds", "_evidence", "audit", "run", "check_premises", "report")],
 }
 

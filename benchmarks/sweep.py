@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from eos_theory.numerics import sweep
+from eos_theory.quadratic.gd import sweep
 
 
 def main(argv=None) -> int:

@@ -57,9 +57,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None, help="-j for the parallel run (default: the CLI's, all cores)")
     args = parser.parse_args()
     exe = shutil.which("eos-theory")
-    verify = [exe, "verify", "--quiet"] if exe else [sys.executable, "-m", "eos_theory.cli", "verify", "--quiet"]
+    verify = [exe, "verify", "--quiet"] if exe else [sys.executable, "-m", "eos_theory", "verify", "--quiet"]
     cases = {
-        "baseline": [sys.executable, "-c", "import sympy, mpmath, eos_theory.registry"],
+        "baseline": [sys.executable, "-c", "import sympy, mpmath, eos_theory.core.registry"],
         "serial": verify + ["-j", "1"],
         "parallel": verify + ([] if args.jobs is None else ["-j", str(args.jobs)]),
     }

@@ -1,37 +1,55 @@
 """eos_theory: a symbolic-and-numeric verifier for "Second-order regression models exhibit
-progressive sharpening to the edge of stability" (Agarwala, Pedregosa, Pennington, 2023).
+progressive sharpening to the edge of stability" (Agarwala, Pedregosa, Pennington, 2023), and for
+the researcher's own claims and models.
 
-Layers, each depending only on those above it:
+The package is layered; each subpackage imports only from those below it (the contract is in
+``pyproject.toml``, ``[tool.importlinter]``, and CI checks it):
 
-* :mod:`~eos_theory.notation` – the paper's symbols and LaTeX printing;
-* :mod:`~eos_theory.model` – a model z(θ) with loss L(z), and everything derived from it (also for
-  a symbolic number of parameters);
-* :mod:`~eos_theory.maps` – the quadratic model in eigenbasis and reduced 2-D coordinates;
-* :mod:`~eos_theory.analysis` – fixed points, stability and period-2 orbits of the 2-D map;
-* :mod:`~eos_theory.numerics` – exact parsing, exact and high-precision GD in parameter space;
-  :mod:`~eos_theory.intervals` – interval arithmetic (enclosures, exact signs, Krawczyk's test);
-  :mod:`~eos_theory.decimals` – printed digits that are certified;
-* :mod:`~eos_theory.anymodel` – your own model (parameters, outputs, targets, loss) read safely, its least
-  sharpness over the minima, conserved quantities and invariant slices; :mod:`~eos_theory.flip` – the
-  period doubling at the critical step for any such model (flip series, window, offset slope);
-  :mod:`~eos_theory.continuation` – the window's upper end where no closed form exists (the 2-cycle
-  continued numerically at two precisions);
-  :mod:`~eos_theory.anyreport` – the report of ``eos-theory analyze``;
-* :mod:`~eos_theory.escape` – proven escape regions; :mod:`~eos_theory.dynamics` – bounded GD runs
-  that say what happened;
-* :mod:`~eos_theory.chaos` and :mod:`~eos_theory.stats` – the axis past the period-2 window:
-  cycles proved, chaos measured with confidence intervals; :mod:`~eos_theory.attractor` – what GD
-  does at a parameter point (plane runs, escape fractions, the regime label); :mod:`~eos_theory.cascade`
-  (and :mod:`~eos_theory.minpoly`) – the period-doubling thresholds, certified, and the crisis;
-  :mod:`~eos_theory.atlas` – the regime over a grid of parameters; :mod:`~eos_theory.gd_general`
-  (float64 GD for P parameters and D outputs, with its outcome) and :mod:`~eos_theory.ensemble` –
-  random models, seeded, and their outcome statistics;
-* :mod:`~eos_theory.executor` (and :mod:`~eos_theory.transport`) – the one way to fan work out, to
-  local processes or a Dask cluster;
-* :mod:`~eos_theory.proof` and :mod:`~eos_theory.registry` – exact proof steps, the claims, the audit;
-* :mod:`~eos_theory.cli` (and :mod:`~eos_theory.commands`, one module per command group),
-  :mod:`~eos_theory.latex`, :mod:`~eos_theory.plots` – the ``eos-theory`` command, the LaTeX
-  document and the figures; :mod:`~eos_theory.files` – the one atomic writer.
+* :mod:`eos_theory.commands` – the ``eos-theory`` command line (interfaces);
+* :mod:`eos_theory.outputs` (LaTeX, figures, the one atomic file writer) and :mod:`eos_theory.proofs`
+  (the claims of the paper and beyond, one script per result);
+* the analyses: :mod:`eos_theory.past_window` (what GD does past the period-2 window),
+  :mod:`eos_theory.anymodel` (your own model), :mod:`eos_theory.random_models` (seeded ensembles);
+  under them :mod:`eos_theory.quadratic` (the paper's model, its 2-D map in closed form, GD in θ);
+* :mod:`eos_theory.core` – the exact core: notation, models, proof steps, the claim registry;
+* :mod:`eos_theory.numbers` (the one reader of user numbers, intervals, certified decimals,
+  statistics) and :mod:`eos_theory.running` (the one executor), which import nothing of the package.
+
+The names a claim author or a notebook needs are importable from here, lazily (``import eos_theory``
+loads neither SymPy nor mpmath): ``from eos_theory import claim, Proof, Source, Model``.
 """
 
+from __future__ import annotations
+
+import importlib
+
+from eos_theory import _moved
+
 __version__ = "0.1.0"
+
+#: the public names, and the module each lives in
+_API = {
+    "claim": "core.registry", "Source": "core.registry", "Claim": "core.registry", "Result": "core.registry",
+    "Proof": "core.proof",
+    "Model": "core.model", "quadratic": "core.model", "linear": "core.model", "eigenbasis": "core.model",
+    "thetas": "core.model", "omegas": "core.model", "symmetric_matrix": "core.model",
+    "InputError": "numbers.parse", "exact": "numbers.parse",
+    "spec": "anymodel.definition", "analyze": "anymodel.flip",
+}
+__all__ = sorted(_API) + ["__version__"]
+
+_moved.install()
+
+
+def __getattr__(name: str):
+    if name in _API:
+        value = getattr(importlib.import_module(f"eos_theory.{_API[name]}"), name)
+        globals()[name] = value
+        return value
+    if name in _moved.MOVED:
+        return importlib.import_module(f"eos_theory.{name}")
+    raise AttributeError(f"module 'eos_theory' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -1,19 +1,20 @@
 """Derived (2-D GD, past the period-2 window): the boundary crisis of the axis map at ε = 2 (exact), the
 period-doubling thresholds e_1 … e_7 (exact and interval), and the higher thresholds, Feigenbaum ratios and the
-onset of chaos (numerical, with stated precision).  Library: ``eos_theory.cascade``."""
+onset of chaos (numerical, with stated precision).  Library: ``eos_theory.past_window.cascade``."""
 
 from functools import cache
 
 import sympy as sp
 from mpmath import mp
 
-from eos_theory import cascade as C
-from eos_theory import minpoly as A
-from eos_theory.analysis import axis_map, eps, y
-from eos_theory.decimals import common_string
-from eos_theory.numerics import agreeing_digits, exact
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.past_window import cascade as C
+from eos_theory.past_window import minpoly as A
+from eos_theory.quadratic.closed_forms import axis_map, eps, y
+from eos_theory.numbers.decimals import common_string
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.parse import exact
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 a, b, d, t = sp.symbols("a b d t", nonnegative=True)  #: slack variables: y = −ε + a, y = 2 − b, ε = 2 − d, y = 2 + t
 h = sp.Symbol("h", positive=True)  #: ε = 2 + h past the crisis
@@ -386,6 +387,6 @@ def e3_minpoly(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

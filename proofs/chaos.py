@@ -3,18 +3,18 @@
 Exact claims (the axis map's structure, a window with closed-form ends, the exponents at ε = 2),
 interval claims (periodic windows at rational e, found from the critical orbit and proved by
 Krawczyk), and one statistical claim (chaos at e = 7/5 and 3/2: λ, λ⊥ and the mean η·NTK with
-confidence intervals, and where GD goes from stated starts).  Code: :mod:`eos_theory.chaos`.
+confidence intervals, and where GD goes from stated starts).  Code: :mod:`eos_theory.past_window.chaos`.
 """
 
 
 import sympy as sp
 
-from eos_theory import analysis as A
-from eos_theory import attractor, chaos
-from eos_theory.analysis import eps, p, q, r, y
-from eos_theory.numerics import Problem
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.past_window import attractor, chaos
+from eos_theory.quadratic.closed_forms import eps, p, q, r, y
+from eos_theory.quadratic.gd import Problem
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 half = sp.Rational(1, 2)
 c_sym = (1 - 2 * eps) / 3  #: the free critical point, as documented (checked below against f′)
@@ -353,6 +353,6 @@ def crisis_exponents(p_: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

@@ -3,10 +3,10 @@ curvature (the NTK): which modes sharpen, and the paper's progressive-sharpening
 
 import sympy as sp
 
-from eos_theory.maps import Jt_modes, eigen_dynamics
-from eos_theory.notation import Jw, Tt, d_dt, eta, omega, t, w_, z, zt
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics
+from eos_theory.core.notation import Jw, Tt, d_dt, eta, omega, t, w_, z, zt
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 
 @claim(
@@ -126,6 +126,6 @@ def ps_init(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

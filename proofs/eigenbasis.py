@@ -3,11 +3,11 @@ gradient-flow equations in eigen-mode form."""
 
 import sympy as sp
 
-from eos_theory.maps import Jt_modes, eigen_dynamics, rescaled_in_theta
-from eos_theory.model import eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
-from eos_theory.notation import E, J, Jw, Q, d_dt, eta, explicit, explicit_modes, i, mode_sum, scalar, w_, z, zt
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics, rescaled_in_theta
+from eos_theory.core.model import eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
+from eos_theory.core.notation import E, J, Jw, Q, d_dt, eta, explicit, explicit_modes, i, mode_sum, scalar, w_, z, zt
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 DIMENSIONS = (1, 2, 3)
 Jt_row = sp.MatrixSymbol("Jtilde", *J.shape)
@@ -173,6 +173,6 @@ def eigen_gf_J(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

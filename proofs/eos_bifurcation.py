@@ -6,11 +6,11 @@ import itertools
 
 import sympy as sp
 
-from eos_theory import analysis as A
-from eos_theory.analysis import eps, r, u, y
-from eos_theory.notation import E, Tt, eta
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.closed_forms import eps, r, u, y
+from eos_theory.core.notation import E, Tt, eta
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 _a2, _a3 = sp.symbols("a_2 a_3", real=True)  #: coefficients of the map f(u) = −u + a_2u² + a_3u³ at the flip
 
@@ -222,6 +222,6 @@ def regimes(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

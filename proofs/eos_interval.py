@@ -12,12 +12,12 @@ from functools import cache
 import sympy as sp
 from mpmath import iv, mp
 
-from eos_theory import analysis
-from eos_theory.model import eigenbasis
-from eos_theory.notation import E, eta
-from eos_theory.intervals import enclose, iv_workdps, krawczyk
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms
+from eos_theory.core.model import eigenbasis
+from eos_theory.core.notation import E, eta
+from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 # (ω1, ω2, E, η): the paper's symmetric case at two control values, same-sign eigenvalues, and
 # an asymmetric mixed-sign case; each inside its attracting window (checked below).
@@ -43,7 +43,7 @@ def prove_orbit(omega1, omega2, target, lr) -> dict:
     """Krawczyk existence/uniqueness of the two-step fixed point near the closed-form orbit point, and a
     bound ‖D(GD²)‖∞ < 1 over the box (so both multipliers have modulus < 1: the orbit attracts)."""
     f = _step_and_jacobian()
-    (a1, a2), _ = analysis.orbit_theta(omega1, omega2, target, lr)
+    (a1, a2), _ = closed_forms.orbit_theta(omega1, omega2, target, lr)
     with iv_workdps(DPS):
         params = [enclose(str(v)) for v in (omega1, omega2, target, lr)]
 
@@ -91,15 +91,15 @@ def interval_orbit(p: Proof) -> None:
     p.states(sp.Lt(sp.Function("rho")(sp.Symbol("D_{GD^2}")), 1))
     for example in EXAMPLES:
         label = "(ω1, ω2, E, η) = ({}, {}, {}, {})".format(*example)
-        p.check(f"{label} is in the attracting window", analysis.classify(*example), "period-2",
-                f"analysis.classify, e = {analysis.control_parameter(*example)}")
+        p.check(f"{label} is in the attracting window", closed_forms.classify(*example), "period-2",
+                f"closed_forms.classify, e = {closed_forms.control_parameter(*example)}")
         out = prove_orbit(*example)
         k = out["krawczyk"]
         if not k.unique:
             raise AssertionError(f"{label}: Krawczyk test {k.status}")
         if not out["norm"] < 1:
             raise AssertionError(f"{label}: ‖D(GD²)‖∞ ≤ {out['norm']} is not < 1")
-        cycle = analysis.orbit_closed_forms(*example)["cycle"]["ntk"]
+        cycle = closed_forms.orbit_closed_forms(*example)["cycle"]["ntk"]
         with mp.workdps(DPS):
             closed = sorted(mp.mpf(str(sp.N(v, DPS + 10))) for v in cycle)
         boxes = sorted(out["ntk"], key=lambda t: t.a)
@@ -114,6 +114,6 @@ def interval_orbit(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

@@ -3,12 +3,12 @@ control parameter e = min{ηEω_i > 0}."""
 
 import sympy as sp
 
-from eos_theory import analysis as A
-from eos_theory.maps import two_d_map
-from eos_theory.model import eigenbasis
-from eos_theory.notation import E, Tt, eta, zt
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.maps import two_d_map
+from eos_theory.core.model import eigenbasis
+from eos_theory.core.notation import E, Tt, eta, zt
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 lam = sp.Symbol("lambda")
 
@@ -191,6 +191,6 @@ def control_parameter(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

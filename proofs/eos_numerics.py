@@ -6,11 +6,11 @@ import random
 import sympy as sp
 from mpmath import mp
 
-from eos_theory import analysis
-from eos_theory.dynamics import cycle_digits, outcome
-from eos_theory.numerics import Problem
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms
+from eos_theory.quadratic.runs import cycle_digits, outcome
+from eos_theory.quadratic.gd import Problem
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 DPS = 60
 PERIOD_2 = ((-1, 1, 1, "11/10"), (-1, 1, 1, "6/5"), (2, 3, 1, "3/5"), ("-1/2", 1, 1, "23/20"))
@@ -48,7 +48,7 @@ def gd_confirms(p: Proof) -> None:
     settled = []
     with mp.workdps(DPS):
         for example in PERIOD_2:
-            cycle = analysis.orbit_closed_forms(*example)["cycle"]["ntk"]
+            cycle = closed_forms.orbit_closed_forms(*example)["cycle"]["ntk"]
             problem = Problem.diagonal([str(w) for w in example[:2]], str(example[2]), str(example[3]))
             for start, theta0 in (("paper's start", _paper_start(*example[:2])),
                                   ("random start", _random_start(rng, *example[:2]))):
@@ -60,7 +60,7 @@ def gd_confirms(p: Proof) -> None:
                             f"after {end.steps} steps", required=30)
                 settled.append(f"{_label(example)}, {start}: settles on the EOS 2-cycle")
         for example in MINIMUM:
-            e = analysis.control_parameter(*example)
+            e = closed_forms.control_parameter(*example)
             problem = Problem.diagonal([str(w) for w in example[:2]], str(example[2]), str(example[3]))
             end = outcome(problem, [str(t) for t in _paper_start(*example[:2])], dps=DPS)
             ntk = end.ntk[-1]
@@ -73,6 +73,6 @@ def gd_confirms(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

@@ -3,13 +3,13 @@
 
 import sympy as sp
 
-from eos_theory import analysis as A
-from eos_theory.analysis import eps, p as pp, q as qq, r, y
-from eos_theory.maps import two_d_map
-from eos_theory.model import eigenbasis
-from eos_theory.notation import E, Tt, eta, zt
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.closed_forms import eps, p as pp, q as qq, r, y
+from eos_theory.quadratic.maps import two_d_map
+from eos_theory.core.model import eigenbasis
+from eos_theory.core.notation import E, Tt, eta, zt
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 d = sp.Symbol("d", nonnegative=True)  #: √((ε − 1)(ε + 3)), named so identities stay rational
 T_sym = sp.Symbol(r"\eta JJ^{T}")
@@ -234,6 +234,6 @@ def window(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

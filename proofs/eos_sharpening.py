@@ -3,14 +3,14 @@ descent, an exact product law, the final η·NTK from the trajectory, and a boun
 
 import sympy as sp
 
-from eos_theory import analysis as A
-from eos_theory.analysis import eps, x
-from eos_theory.maps import Jt_modes, eigen_dynamics, two_d_map
-from eos_theory.model import eigenbasis
-from eos_theory.notation import E, Tt, Tt_next, eta, zt
-from eos_theory.notation import omega as w
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.closed_forms import eps, x
+from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics, two_d_map
+from eos_theory.core.model import eigenbasis
+from eos_theory.core.notation import E, Tt, Tt_next, eta, zt
+from eos_theory.core.notation import omega as w
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 J1, J2 = Jt_modes(2)
 P = sp.Symbol("P", real=True)  #: J̃(ω_1)J̃(ω_2)
@@ -183,6 +183,6 @@ def gd_monotone(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

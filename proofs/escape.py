@@ -1,7 +1,7 @@
 """Escape regions: where gradient descent provably diverges, so a run may stop there and say so.
 
 Two lemmas, each an invariant region on which z̃ = ηz at least doubles every step (so the loss
-z²/2 = z̃²/(2η²) grows without bound).  ``eos_theory.escape`` tests membership at run time.
+z²/2 = z̃²/(2η²) grows without bound).  ``eos_theory.quadratic.escape`` tests membership at run time.
 
 * ``escape-separated``: any P, any symmetric Q whose positive eigenvalues are all larger than
   every |negative eigenvalue| (or the mirror), e.g. every definite Q.
@@ -14,11 +14,11 @@ expressions, so that the witness is a sum of positive constants and products of 
 
 import sympy as sp
 
-from eos_theory.model import quadratic
-from eos_theory.notation import E, eta, z, zt, zt_next
-from eos_theory.notation import omega as w
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.core.model import quadratic
+from eos_theory.core.notation import E, eta, z, zt, zt_next
+from eos_theory.core.notation import omega as w
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 half = sp.Rational(1, 2)
 
@@ -259,6 +259,6 @@ def symmetric(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

@@ -1,4 +1,4 @@
-"""The gallery: the field's minimal models through the generic analysis (eos_theory.flip).
+"""The gallery: the field's minimal models through the generic analysis (eos_theory.anymodel.flip).
 
 Each claim's verdict comes from the generic path (anymodel.least_sharpness, flip.flip_series,
 flip.window), checked against an independent source: analysis.py's closed forms for the paper's
@@ -10,11 +10,13 @@ from functools import cache
 
 import sympy as sp
 
-from eos_theory import analysis as A
-from eos_theory import flip, model
-from eos_theory.anymodel import from_model, least_sharpness, loss_derivatives, spec
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.anymodel import flip
+from eos_theory.core import model
+from eos_theory.anymodel.definition import from_model, loss_derivatives, spec
+from eos_theory.anymodel.minima import least_sharpness
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 CHEN_BRUNA = ("Chen & Bruna, Beyond the edge of stability via two-step gradient updates, ICML 2023")
 
@@ -244,6 +246,6 @@ def one_d_loss(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

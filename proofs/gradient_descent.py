@@ -6,12 +6,12 @@ from fractions import Fraction
 
 import sympy as sp
 
-from eos_theory.maps import Delta, Jt_modes, eigen_dynamics, reduced_coordinates, rescaled_in_theta, tau, two_d_map
-from eos_theory.model import Model, eigenbasis, quadratic, symmetric_matrix
-from eos_theory.numerics import Problem, gd_exact, reduced
-from eos_theory.notation import E, J, Jw, Tt, Tt_next, eta, explicit_modes, i, mode_sum, omega, scalar, w_, z, zt, zt_next
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic.maps import Delta, Jt_modes, eigen_dynamics, reduced_coordinates, rescaled_in_theta, tau, two_d_map
+from eos_theory.core.model import Model, eigenbasis, quadratic, symmetric_matrix
+from eos_theory.quadratic.gd import Problem, gd_exact, reduced
+from eos_theory.core.notation import E, J, Jw, Tt, Tt_next, eta, explicit_modes, i, mode_sum, omega, scalar, w_, z, zt, zt_next
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 
 @claim(
@@ -227,7 +227,8 @@ def landscape(p: Proof) -> None:
 def final_curvature(p: Proof) -> None:
     from mpmath import mp
 
-    from eos_theory.numerics import agreeing_digits, gd_mp
+    from eos_theory.numbers.decimals import agreeing_digits
+    from eos_theory.quadratic.gd import gd_mp
 
     dps = 50
     p.states(sp.Ne(sp.Symbol("NTK_infinity_A"), sp.Symbol("NTK_infinity_B")))
@@ -260,6 +261,6 @@ def final_curvature(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

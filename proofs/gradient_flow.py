@@ -6,10 +6,10 @@ Q (independent symbolic entries) in every dimension P = 1, 2, 3.
 
 import sympy as sp
 
-from eos_theory.model import quadratic, quadratic_any_size, symmetric_matrix
-from eos_theory.notation import E, J, chain, Jdot, Q, dz_dtheta, eta, explicit, gradL, scalar, theta, thetadot, z, zdot
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.core.model import quadratic, quadratic_any_size, symmetric_matrix
+from eos_theory.core.notation import E, J, chain, Jdot, Q, dz_dtheta, eta, explicit, gradL, scalar, theta, thetadot, z, zdot
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 DIMENSIONS = (1, 2, 3)
 
@@ -113,6 +113,6 @@ def gf_J(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

@@ -4,13 +4,13 @@ import sympy as sp
 from mpmath import mp
 from sympy.solvers.inequalities import solve_poly_inequality
 
-from eos_theory import analysis as A
-from eos_theory.analysis import eps, r
-from eos_theory.notation import Tt, Tt_next
-from eos_theory.dynamics import cycle_digits, outcome
-from eos_theory.numerics import Problem
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.closed_forms import eps, r
+from eos_theory.core.notation import Tt, Tt_next
+from eos_theory.quadratic.runs import cycle_digits, outcome
+from eos_theory.quadratic.gd import Problem
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 
 def _below_one(m: sp.Expr) -> sp.Set:
@@ -67,6 +67,6 @@ def headline(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

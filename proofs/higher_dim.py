@@ -1,11 +1,11 @@
 """Abstract: "in higher dimensions, the model generically shows similar behavior" — checked statistically.
 
 The claim cannot be proved in closed form; it is checked on a stated random ensemble
-(:mod:`eos_theory.ensemble`, float64 GD by :mod:`eos_theory.gd_general`) and recorded as
+(:mod:`eos_theory.random_models.ensemble`, float64 GD by :mod:`eos_theory.random_models.gd`) and recorded as
 *supported* or *not supported* at 95 % confidence, never verified.  Everything is computed here,
 nothing precomputed; the ensemble is small so that ``verify`` stays fast (about 0.35 s of runs, without
 the Hessian estimates that the claim does not read, after the closed forms of
-:func:`eos_theory.analysis.eos_orbit`, which other claims derive too).  Larger
+:func:`eos_theory.quadratic.closed_forms.eos_orbit`, which other claims derive too).  Larger
 ensembles (P = 200, D = 20) are measured by ``benchmarks/ensemble.py`` and reported in
 docs/ensemble.md, not cited here.
 """
@@ -14,9 +14,10 @@ import math
 
 import sympy as sp
 
-from eos_theory import ensemble, stats
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.random_models import ensemble
+from eos_theory.numbers import stats
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 SPEC = ensemble.Ensemble(params=20, outputs=1, lr="9/10", g=0)  #: the paper's model (D = 1, G = 0) with random Q
 SEEDS, STEPS = 40, 1500
@@ -34,7 +35,7 @@ DIGITS = 10  #: agreeing digits required between a run's long-run η·NTK and 1 
                   "the specific structure of a neural network"),
     expect="supported",
     statement="Random second-order models behave as the 2-D model does (statistical, for the examples checked): in "
-    "the ensemble of eos_theory.ensemble with P = 20 parameters, one output and G = 0 (q = 1, t = 1, s = 1/10, "
+    "the ensemble of eos_theory.random_models.ensemble with P = 20 parameters, one output and G = 0 (q = 1, t = 1, s = 1/10, "
     "η = 9/10; seeds 0 to 39, 1500 float64 GD steps), more than 80 % of runs sharpen (the top η·NTK rises by at "
     "least 0.1 before the loss falls to 1 % of its start), and of the runs whose top η·NTK reaches 2 without "
     "diverging more than half end with it within 0.1 of 2, at 95 % confidence. Against the 2-D theory: for random "
@@ -42,7 +43,7 @@ DIGITS = 10  #: agreeing digits required between a run's long-run η·NTK and 1 
     "η·NTK 1 + ε; for P = 20 the window, required across every other eigenvalue of Q, holds for none of the "
     "seeds with ε > 1, and more than half of their runs that do not diverge are not labelled eos (a lasting "
     "oscillation about 2), at 95 % confidence: the edge is reached, but mostly not on a 2-cycle.",
-    method="statistical: float64 GD on seeded random models (eos_theory.ensemble), Clopper-Pearson intervals for "
+    method="statistical: float64 GD on seeded random models (eos_theory.random_models.ensemble), Clopper-Pearson intervals for "
     "the fractions; the 2-D comparison evaluates the derived closed forms (analysis.eos_orbit) at ε = ηEω_top and "
     "r_j = ω_j/ω_top in float64, and counts agreeing digits",
 )
@@ -122,6 +123,6 @@ def higher_dim(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

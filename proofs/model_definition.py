@@ -3,10 +3,10 @@ contrast with models linear in θ."""
 
 import sympy as sp
 
-from eos_theory.model import linear, quadratic, quadratic_any_size, symmetric_matrix
-from eos_theory.notation import E, J, Q, d_dt, explicit, scalar, theta, z
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.core.model import linear, quadratic, quadratic_any_size, symmetric_matrix
+from eos_theory.core.notation import E, J, Q, d_dt, explicit, scalar, theta, z
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 DIMENSIONS = (1, 2, 3)
 
@@ -94,6 +94,6 @@ def constant_ntk(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

@@ -2,10 +2,10 @@
 
 import sympy as sp
 
-from eos_theory.model import eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
-from eos_theory.notation import E, J, Q, Qplus, explicit, scalar, theta, z
-from eos_theory.proof import Proof
-from eos_theory.registry import Source, claim
+from eos_theory.core.model import eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
+from eos_theory.core.notation import E, J, Q, Qplus, explicit, scalar, theta, z
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
 
 
 def instances():
@@ -49,6 +49,6 @@ def target_identity(p: Proof) -> None:
 
 
 if __name__ == "__main__":
-    from eos_theory.registry import print_proof
+    from eos_theory.core.registry import print_proof
 
     print_proof(__name__)

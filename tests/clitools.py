@@ -1,6 +1,6 @@
 """Helpers shared by the CLI tests: run ``eos-theory`` in-process and read its one-line errors."""
 
-from eos_theory import cli
+from eos_theory.commands import cli
 
 
 def run(capsys, *argv):

@@ -37,6 +37,10 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
+# The CLI takes COLUMNS as the terminal's width; pytest-xdist's workers set it to 80.  The CLI tests
+# read the output a pipe gets (no COLUMNS: 140 columns), whichever runner started them.
+os.environ.pop("COLUMNS", None)
+
 settings.register_profile(
     "explore",
     deadline=None,
@@ -54,7 +58,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "explore"))
 def registry_results():
     """Every registered claim, run once per test session (a few seconds) and shared by the test
     modules that read the results; they must not modify them."""
-    from eos_theory import registry
+    from eos_theory.core import registry
 
     return registry.run_all(registry.claims())
 

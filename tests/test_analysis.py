@@ -1,4 +1,4 @@
-"""Tests of eos_theory.analysis against computations that do not use it.
+"""Tests of eos_theory.quadratic.closed_forms against computations that do not use it.
 
 * exact: rational parameters chosen so that the EOS orbit is rational; parameter-space GD and its
   two-step Jacobian evaluated in Fractions must reproduce the closed forms exactly;
@@ -20,8 +20,8 @@ import sympy as sp
 from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from eos_theory import analysis as A
-from eos_theory.model import InputError
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.numbers.parse import InputError, rational
 from strategies import examples
 
 DPS = 60  #: working precision of the mpmath GD
@@ -558,9 +558,9 @@ def test_invalid_inputs_raise_one_line_input_errors(args, message):
 
 
 def test_exact_accepts_decimals_and_fractions_exactly():
-    assert A.exact("1.05") == A.exact("21/20") == sp.Rational(21, 20)
-    assert A.exact(Fraction(-3, 7)) == sp.Rational(-3, 7)
-    assert A.exact(" -2/4 ") == sp.Rational(-1, 2)
+    assert rational("1.05") == rational("21/20") == sp.Rational(21, 20)
+    assert rational(Fraction(-3, 7)) == sp.Rational(-3, 7)
+    assert rational(" -2/4 ") == sp.Rational(-1, 2)
 
 
 @settings(max_examples=examples(25))

@@ -16,15 +16,17 @@ import pytest
 import sympy as sp
 from mpmath import mp, mpf
 
-from eos_theory import analysis as A
-from eos_theory import flip, model
-from eos_theory.anymodel import (conserved_quantities, from_model, invariant_subspaces, least_sharpness,
-                                 loss_derivatives, parse, r, spec)
-from eos_theory.anyreport import load_model_file, report
-from eos_theory.model import InputError
-from eos_theory.intervals import exact_sign
-from eos_theory.numerics import agreeing_digits
-from eos_theory.proof import same
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.anymodel import flip
+from eos_theory.core import model
+from eos_theory.anymodel.conserved import conserved_quantities, invariant_subspaces
+from eos_theory.anymodel.definition import from_model, loss_derivatives, parse, r, spec
+from eos_theory.anymodel.minima import least_sharpness
+from eos_theory.anymodel.report import load_model_file, report
+from eos_theory.numbers.parse import InputError
+from eos_theory.numbers.intervals import exact_sign
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.core.proof import same
 
 from clitools import one_line_error, run
 
@@ -348,7 +350,7 @@ def test_model_snippet_states_the_hand_results_each_with_how(capsys, tmp_path):
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX engine (pdflatex) installed")
 def test_model_snippet_compiles(tmp_path):
-    from eos_theory.latex import model_snippet
+    from eos_theory.outputs.latex import model_snippet
 
     snippet = model_snippet(flip.analyze(spec(["x", "y", "z"], ["x*y*z"], [1], loss="log(cosh(r))")))
     assert "\\ldots" in snippet  # the product's window end is the continuation's decimal
@@ -374,7 +376,7 @@ def test_model_bifurcation_data_follow_the_closed_forms(tmp_path):
     ω = (−2, 2) and E = 3, whose control parameter e = ηE|ω| = 6η is η/η_c; its 2-cycle has
     η·NTK = 1 + e ± √((e − 1)(e + 3)) for 1 < e < √5 − 1, and below e = 1 GD settles on a minimum
     next to θ*, where η·S = 2e (to the push from θ*, 10⁻³, squared)."""
-    from eos_theory.plots import model_bifurcation
+    from eos_theory.outputs.plots import model_bifurcation
 
     an = flip.analyze(spec(["u", "v"], ["2*u*v"], [3], name="uv"), degree=0)
     d = model_bifurcation(an, tmp_path / "uv.png", n=51, lo=0.8, hi=1.3, steps=3000, average=500)
@@ -406,7 +408,7 @@ def test_plot_model_cli(capsys, tmp_path):
 
 
 def test_model_snippet_says_inconclusive_and_empty_only_where_they_hold():
-    from eos_theory.latex import model_snippet
+    from eos_theory.outputs.latex import model_snippet
 
     flat = model_snippet(flip.analyze(spec(["u", "v"], ["u*v"], [0])))  # minima of sharpness 0: no EOS
     assert "least sharpness: inconclusive" in flat and "window" not in flat.split("\\begin{align*}")[1]

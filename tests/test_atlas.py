@@ -1,10 +1,10 @@
 """The regime atlas: its runs are GD in the axis frame, its labels agree with the closed forms where
 those decide, and its results do not depend on how or where the chunks ran.
 
-Expected values come from eos_theory.analysis (derived closed forms), from docs/eos-2d.md (typed
+Expected values come from eos_theory.quadratic.closed_forms (derived closed forms), from docs/eos-2d.md (typed
 here as expectations: the window 1 < e < √5 − 1, the first doubling of the 4-cycle at
 e ≈ 1.288031754, certified in test_past_the_window.py, the crisis at e = 2), or from
-eos_theory.escape (the proven regions, tested in interval arithmetic).  Tolerances follow from
+eos_theory.quadratic.escape (the proven regions, tested in interval arithmetic).  Tolerances follow from
 float64's unit roundoff u = 2⁻⁵³ and the steps run.
 
 The Dask tests come last: the LocalCluster's scheduler runs in threads of this process, and the
@@ -24,9 +24,12 @@ import sympy as sp
 from mpmath import mpf
 
 from clitools import one_line_error, run
-from eos_theory import analysis, atlas, escape, executor, plots
-from eos_theory.model import InputError
-from eos_theory.numerics import Problem
+from eos_theory.quadratic import closed_forms, escape
+from eos_theory.past_window import atlas
+from eos_theory.running import executor
+from eos_theory.outputs import plots
+from eos_theory.numbers.parse import InputError
+from eos_theory.quadratic.gd import Problem
 
 U = 2.0**-53  #: float64 unit roundoff
 PNG, PDF = b"\x89PNG\r\n\x1a\n", b"%PDF-"
@@ -55,10 +58,10 @@ def same(a, b) -> None:
 
 def _step_in_theta():
     """θ ↦ θ' and its Jacobian, from the derived axis frame with p = θ₁, q = rθ₂ (docs/eos-2d.md §1)."""
-    f = analysis.axis_frame()
+    f = closed_forms.axis_frame()
     T1, T2 = sp.symbols("T1 T2", real=True)
-    frame = {analysis.p: T1, analysis.q: analysis.r * T2}
-    step = sp.Matrix([f.p_next.subs(frame, simultaneous=True), f.q_next.subs(frame, simultaneous=True) / analysis.r])
+    frame = {closed_forms.p: T1, closed_forms.q: closed_forms.r * T2}
+    step = sp.Matrix([f.p_next.subs(frame, simultaneous=True), f.q_next.subs(frame, simultaneous=True) / closed_forms.r])
     return (T1, T2), step, step.jacobian([T1, T2])
 
 
@@ -70,7 +73,7 @@ def test_a_run_is_gd_in_the_axis_frame_to_the_rounding_error(e, r):
     res = atlas.run_chunk(chunk)
     assert res.stop_step.ravel().tolist() == [-1]  # these starts stay bounded for 6 steps
     (T1, T2), step, jac = _step_in_theta()
-    at = {analysis.eps: sp.Rational(fr(e)), analysis.r: sp.Rational(fr(r))}
+    at = {closed_forms.eps: sp.Rational(fr(e)), closed_forms.r: sp.Rational(fr(r))}
     step, jac = step.subs(at), jac.subs(at)
     theta = [sp.Rational(fr(start.axis)), sp.Rational(fr(start.transverse))]
     bound = 0.0  # error bound: e_{k+1} ≤ ‖J_k‖∞ e_k + 16u(|θ_{k+1}|∞ + (θ₁²/2 + |r|θ₂²/2 + e)·max(1, |r|)·|θ_k|∞)
@@ -79,7 +82,7 @@ def test_a_run_is_gd_in_the_axis_frame_to_the_rounding_error(e, r):
         J = jac.subs(point)
         new = list(step.subs(point))
         size = max(abs(float(v)) for v in theta)
-        terms = float(theta[0] ** 2 / 2 + abs(at[analysis.r]) * theta[1] ** 2 / 2 + at[analysis.eps])
+        terms = float(theta[0] ** 2 / 2 + abs(at[closed_forms.r]) * theta[1] ** 2 / 2 + at[closed_forms.eps])
         bound = (float(max(abs(J[i, 0]) + abs(J[i, 1]) for i in range(2))) * bound
                  + 16 * U * (max(abs(float(v)) for v in new) + terms * max(1.0, abs(r)) * size))
         theta = new
@@ -101,12 +104,12 @@ def test_below_the_edge_every_run_settles_at_a_stable_minimum_with_at_least_the_
 
 
 def _window_cells(a: atlas.Atlas, margin: float):
-    """(row, col, multipliers, cycle η·NTK) of the cells that analysis.classify puts in the period-2 window,
+    """(row, col, multipliers, cycle η·NTK) of the cells that closed_forms.classify puts in the period-2 window,
     with both two-step multipliers at most ``margin`` in modulus; and the cells it calls unstable."""
     inside, unstable = [], []
     for i, r in enumerate(a.r):
         for j, e in enumerate(a.e):
-            cf = analysis.orbit_closed_forms(1, fr(r), fr(e), 1)
+            cf = closed_forms.orbit_closed_forms(1, fr(r), fr(e), 1)
             if cf["regime"] == "period-2":
                 mult = [float(m) for m in cf["cycle"]["multipliers"]]
                 if max(map(abs, mult)) <= margin:
@@ -239,7 +242,7 @@ def test_a_period_holds_over_the_whole_window_not_only_at_its_end():
 
 def test_the_closed_form_boundaries():
     b = atlas.boundaries()
-    r = analysis.r
+    r = closed_forms.r
     assert (b["edge"], b["along"], b["crisis"]) == (1, sp.sqrt(5) - 1, 2)
     assert sp.simplify(b["across"] - (1 + 2 / (r * (r - 1)))) == 0
 

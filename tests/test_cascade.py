@@ -16,12 +16,13 @@ import sympy as sp
 from mpmath import iv, mp, mpf
 
 from clitools import one_line_error, run
-from eos_theory import cascade as C
-from eos_theory import minpoly as A
-from eos_theory.analysis import axis_map, eps, y
-from eos_theory.model import InputError
-from eos_theory.numerics import agreeing_digits, exact
-from eos_theory.intervals import iv_workdps, krawczyk
+from eos_theory.past_window import cascade as C
+from eos_theory.past_window import minpoly as A
+from eos_theory.quadratic.closed_forms import axis_map, eps, y
+from eos_theory.numbers.parse import InputError
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.parse import exact
+from eos_theory.numbers.intervals import iv_workdps, krawczyk
 
 DELTA = "4.6692016091029906718532"  #: Feigenbaum's δ (Briggs, Math. Comp. 57 (1991) 435), independent of the module
 

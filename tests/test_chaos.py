@@ -1,14 +1,14 @@
-"""Tests of eos_theory.chaos (cycles proved, chaos measured, escape counted) and eos_theory.stats.
+"""Tests of eos_theory.past_window.chaos (cycles proved, chaos measured, escape counted) and eos_theory.numbers.stats.
 
 Expectations come from independent facts, never from the code under test:
 
-* the derived axis map and orbit closed forms (:mod:`eos_theory.analysis`: 1 + e, 7 − 4e − 2e²,
+* the derived axis map and orbit closed forms (:mod:`eos_theory.quadratic.closed_forms`: 1 + e, 7 − 4e − 2e²,
   1 − r(r − 1)(e − 1));
 * ε = 2, where f(2cos φ) = 2cos 3φ: the invariant density is 1/(π√(4 − y²)), so the mean of y is 0
   and the mean η·NTK is 2(0 + 2) = 4; λ = ln 3 (φ ↦ 3φ); and by Jensen's formula the transverse
   exponent (1/π)∫ ln|1 − 2r cos φ| dφ is the Mahler measure of −r z² + z − r, which is ln|r| for
   |r| ≥ 1/2 (both roots on the unit circle);
-* parameter-space GD at 30–60 digits (:mod:`eos_theory.dynamics`), the documented period-doubling
+* parameter-space GD at 30–60 digits (:mod:`eos_theory.quadratic.runs`), the documented period-doubling
   thresholds (Krawczyk-proved in tests/test_past_the_window.py) and hand-written interval and
   mpmath iterations here;
 * for the intervals: Student's t table, the closed forms of Clopper–Pearson at k = 0 and k = n, and
@@ -32,11 +32,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
 
-from eos_theory import analysis, attractor, chaos, stats
-from eos_theory.dynamics import outcome, trajectory
-from eos_theory.model import InputError
-from eos_theory.numerics import Problem
-from eos_theory.intervals import enclose, iv_workdps
+from eos_theory.quadratic import closed_forms
+from eos_theory.past_window import attractor, chaos
+from eos_theory.numbers import stats
+from eos_theory.quadratic.runs import outcome, trajectory
+from eos_theory.numbers.parse import InputError
+from eos_theory.quadratic.gd import Problem
+from eos_theory.numbers.intervals import enclose, iv_workdps
 
 F = Fraction
 LN3 = math.log(3)
@@ -61,12 +63,12 @@ def exact_inside(value, pair) -> bool:
        st.fractions(-4, 4, max_denominator=20))
 @settings(max_examples=30)
 def test_the_typed_axis_map_is_the_derived_one(yv, ev, rv):
-    y, eps, r, p, q = analysis.y, analysis.eps, analysis.r, analysis.p, analysis.q
+    y, eps, r, p, q = closed_forms.y, closed_forms.eps, closed_forms.r, closed_forms.p, closed_forms.q
     at = {y: sp.Rational(yv), eps: sp.Rational(ev)}
-    assert chaos.axis_map(yv, ev) == analysis.axis_map().subs(at)
-    assert chaos.axis_slope(yv, ev) == sp.diff(analysis.axis_map(), y).subs(at)
+    assert chaos.axis_map(yv, ev) == closed_forms.axis_map().subs(at)
+    assert chaos.axis_slope(yv, ev) == sp.diff(closed_forms.axis_map(), y).subs(at)
     # q'/q on the axis, from the derived frame, at the p with p²/2 − ε = y (p² = 2(y + ε))
-    fr = analysis.axis_frame()
+    fr = closed_forms.axis_frame()
     ratio = sp.expand(sp.cancel(fr.q_next / q)).subs(q, 0)
     value = sp.expand(ratio).subs(p**2, 2 * (sp.Rational(yv) + sp.Rational(ev)))
     value = value.subs({eps: sp.Rational(ev), r: sp.Rational(rv)})
@@ -74,10 +76,10 @@ def test_the_typed_axis_map_is_the_derived_one(yv, ev, rv):
 
 
 def test_the_critical_points_are_the_roots_of_the_slope():
-    y, eps = analysis.y, analysis.eps
-    roots = sp.solve(sp.diff(analysis.axis_map(), y), y)
+    y, eps = closed_forms.y, closed_forms.eps
+    roots = sp.solve(sp.diff(closed_forms.axis_map(), y), y)
     assert {sp.simplify(rt - chaos.critical_point(eps)) for rt in roots} & {0}
-    assert 1 in roots and sp.expand(analysis.axis_map().subs(y, 1) + eps) == 0  # 1 ↦ −ε, the origin θ = 0
+    assert 1 in roots and sp.expand(closed_forms.axis_map().subs(y, 1) + eps) == 0  # 1 ↦ −ε, the origin θ = 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,10 +90,10 @@ def test_the_critical_points_are_the_roots_of_the_slope():
 @pytest.mark.parametrize("e, r", [(F(11, 10), F(-1)), (F(6, 5), F(-1)), (F(23, 20), F(4)), (F(21, 20), F(-3)),
                                   (F(6, 5), F(2)), (F(11, 10), F(0))])
 def test_the_eos_cycle_in_the_window_matches_its_closed_forms(e, r):
-    orbit = analysis.eos_orbit()
+    orbit = closed_forms.eos_orbit()
     cyc = chaos.find_cycle(e, r=r)
     assert cyc is not None and cyc.period_y == 2 and cyc.period == 2 and cyc.attracting
-    vals = {analysis.eps: sp.Rational(e), analysis.r: sp.Rational(r)}
+    vals = {closed_forms.eps: sp.Rational(e), closed_forms.r: sp.Rational(r)}
     assert exact_inside(orbit.mean_ntk.subs(vals), cyc.mean_ntk)  # 1 + e
     assert exact_inside(orbit.along.subs(vals), cyc.multiplier)  # 7 − 4e − 2e²
     assert exact_inside(orbit.across.subs(vals), cyc.transverse)  # 1 − r(r − 1)(e − 1), claim eos2d-multipliers
@@ -153,9 +155,9 @@ def test_the_window_born_at_2_sqrt2_minus_1_is_a_period_4_orbit_of_gd():
     # (docs/eos-2d.md §4); just above, the critical orbit finds one of them attracting
     above = chaos.find_cycle("1.8285", r=-1)
     assert (above.period_y, above.period, above.attracting) == (2, 4, True)
-    q = analysis.period_two_factors()["sign_flip"].subs(analysis.eps, sp.Rational("1.8285"))
+    q = closed_forms.period_two_factors()["sign_flip"].subs(closed_forms.eps, sp.Rational("1.8285"))
     for a, b in above.points:  # each point is a root of the quartic: it changes sign on the enclosure
-        assert q.subs(analysis.y, sp.Rational(F(a))) * q.subs(analysis.y, sp.Rational(F(b))) <= 0
+        assert q.subs(closed_forms.y, sp.Rational(F(a))) * q.subs(closed_forms.y, sp.Rational(F(b))) <= 0
     below = chaos.find_cycle("1.8284", r=-1)
     assert below is None or below.period_y != 2
     end = outcome(Problem.diagonal([-1, 1], 1, "1.83"), ["1/100", "1/100"], dps=30)

@@ -22,7 +22,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from clitools import one_line_error, run
-from eos_theory import cli
+from eos_theory.commands import cli
 from eos_theory.commands.quadratic import _describe_check as describe_check
 from strategies import examples
 
@@ -75,7 +75,7 @@ def test_unwritable_report_path_fails_before_running_and_leaves_no_file(capsys, 
 
 
 def test_a_claim_that_does_not_come_out_as_recorded_fails_the_run(capsys, monkeypatch):
-    from eos_theory import registry
+    from eos_theory.core import registry
 
     c = registry.get("gf-z")
     monkeypatch.setitem(registry._REGISTRY, "gf-z", type(c)(**{**c.__dict__, "expect": "refuted"}))
@@ -90,7 +90,7 @@ def _hangs(p) -> None:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_claim_past_the_time_limit_is_inconclusive_and_the_others_are_decided(capsys, monkeypatch, tmp_path, jobs):
-    from eos_theory import registry
+    from eos_theory.core import registry
 
     hung = registry.Claim("test-hangs", registry.Source("derived"), "a claim whose proof hangs", "sleeping", _hangs)
     monkeypatch.setitem(registry._REGISTRY, hung.id, hung)
@@ -121,7 +121,7 @@ def test_verify_bad_jobs_or_timeout(capsys, argv, fragment):
 
 
 def test_list_names_every_claim(capsys):
-    from eos_theory import registry
+    from eos_theory.core import registry
 
     code, out, err = run(capsys, "verify", "--list")
     assert code == 0
@@ -468,7 +468,7 @@ def test_orbit_attractor_is_reproducible_and_seeded(capsys):
 
 def test_a_closed_pipe_ends_quietly():
     """`eos-theory verify --list | head -1`: the reader goes away; no traceback, exit 141 as for SIGPIPE."""
-    proc = subprocess.Popen([sys.executable, "-m", "eos_theory.cli", "verify", "--list"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "eos_theory", "verify", "--list"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     proc.stdout.read(10)
     proc.stdout.close()

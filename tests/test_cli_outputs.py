@@ -15,8 +15,8 @@ from fractions import Fraction
 import pytest
 
 from clitools import one_line_error, run
-from eos_theory import files
-from eos_theory.decimals import MAX_DIGITS
+from eos_theory.outputs import files
+from eos_theory.numbers.decimals import MAX_DIGITS
 
 
 def rounding_of(s: str, digits: int, lo: Fraction, hi: Fraction) -> bool:
@@ -170,7 +170,7 @@ def test_a_fifo_target_is_refused_before_any_work(capsys, tmp_path, command, via
 
 
 def test_plot_refuses_a_fifo_among_its_targets_before_drawing(capsys, tmp_path, monkeypatch):
-    from eos_theory import plots
+    from eos_theory.outputs import plots
 
     os.mkfifo(tmp_path / "fig3_bifurcation.png")
     monkeypatch.setattr(plots, "fig1_sharpening", lambda p: pytest.fail("drew before checking the targets"))

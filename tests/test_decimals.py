@@ -16,8 +16,8 @@ import sympy as sp
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from eos_theory.decimals import MAX_DIGITS, MIN_DIGITS, Uncertified, check_digits, decimal_string, exact_string
-from eos_theory.model import InputError
+from eos_theory.numbers.decimals import MAX_DIGITS, MIN_DIGITS, Uncertified, check_digits, decimal_string, exact_string
+from eos_theory.numbers.parse import InputError
 
 NUMBER = re.compile(r"^-?(\d+)(\.(\d+))?(e[+-]\d+)?$")
 

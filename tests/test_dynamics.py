@@ -1,6 +1,6 @@
-"""Tests of eos_theory.dynamics (what a bounded GD run did) and eos_theory.escape (proven escape regions).
+"""Tests of eos_theory.quadratic.runs (what a bounded GD run did) and eos_theory.quadratic.escape (proven escape regions).
 
-Expected values come from closed forms (eos_theory.analysis), from exact rational GD
+Expected values come from closed forms (eos_theory.quadratic.closed_forms), from exact rational GD
 (numerics.gd_exact) and from region tests written here straight from the lemmas' statements
 (proofs/escape.py) — never from the code under test.
 """
@@ -15,12 +15,12 @@ import pytest
 import sympy as sp
 from mpmath import mp, mpf
 
-from eos_theory import analysis, escape
-from eos_theory.dynamics import (
-    GUARD_BITS, STATUSES, cycle_digits, outcome, required_digits, trajectory,
-)
-from eos_theory.model import InputError
-from eos_theory.numerics import Problem, agreeing_digits, exact, gd_exact, gd_mp, to_mpf
+from eos_theory.quadratic import closed_forms, escape
+from eos_theory.quadratic.runs import GUARD_BITS, STATUSES, cycle_digits, outcome, required_digits, trajectory
+from eos_theory.numbers.parse import InputError
+from eos_theory.quadratic.gd import Problem, gd_exact, gd_mp
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.parse import exact, to_mpf
 
 F = Fraction
 DPS = 50
@@ -109,13 +109,13 @@ def test_converged_to_a_fixed_point_that_is_not_a_minimum():
 
 
 def test_periodic_on_the_closed_form_eos_cycle():
-    # e = 11/10 inside 1 < e < √5 − 1: the EOS 2-cycle attracts; period 2 in θ (analysis.orbit_theta).
+    # e = 11/10 inside 1 < e < √5 − 1: the EOS 2-cycle attracts; period 2 in θ (closed_forms.orbit_theta).
     p = Problem.diagonal([-1, 1], 1, "11/10")
     end = outcome(p, ["1/100", "1/100"], dps=DPS)
     assert end.status == "periodic" and end.period == 2 and end.digits >= NEED
     # θ repeats to ≥ NEED digits; η·NTK is quadratic in θ (≤ 1 digit lost) and the distance to the
     # orbit is at most the repeat gap / (1 − 0.8) (two-step multipliers 0.18 and 0.8; ≤ 1 digit lost).
-    assert cycle_digits(end.ntk, analysis.orbit_closed_forms(-1, 1, 1, "11/10")["cycle"]["ntk"], dps=DPS) >= NEED - 2
+    assert cycle_digits(end.ntk, closed_forms.orbit_closed_forms(-1, 1, 1, "11/10")["cycle"]["ntk"], dps=DPS) >= NEED - 2
     assert exact_repeat_digits(p, end.theta, 2) >= NEED - 1
     assert exact_repeat_digits(p, end.theta, 1) <= 2
 
@@ -354,9 +354,9 @@ def test_cycle_digits_is_order_free_and_takes_the_worse_pair():
 def test_module_doctests():
     import doctest
 
-    from eos_theory import dynamics
+    from eos_theory.quadratic import runs
 
-    assert doctest.testmod(dynamics).failed == 0
+    assert doctest.testmod(runs).failed == 0
     assert doctest.testmod(escape).failed == 0
 
 
@@ -364,7 +364,7 @@ def test_module_doctests():
 # Repeat detection, directly on hand-made histories (found missing by mutation testing)
 # ---------------------------------------------------------------------------------------------
 
-from eos_theory.dynamics import _best, _digits, _gap, _period  # noqa: E402
+from eos_theory.quadratic.runs import _best, _digits, _gap, _period  # noqa: E402
 
 
 def test_digits_of_a_relative_gap():

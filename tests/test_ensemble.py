@@ -2,7 +2,7 @@
 closed forms, the outcome criteria on hand-built cases, the stated scalings, and results that do not
 depend on chunks or backends.
 
-Expected values come from eos_theory.analysis (the derived 2-D closed forms: regime, the 2-cycle's
+Expected values come from eos_theory.quadratic.closed_forms (the derived 2-D closed forms: regime, the 2-cycle's
 η·NTK values, its mean 1 + e, the least η·NTK 2e over the minima) or are derived here by hand for
 linear models (z_k = (1 − η|G|²)^k z₀).  Tolerances follow from float64's unit roundoff u = 2⁻⁵³,
 the two-step multipliers of the cycle (analysis) and the steps run.
@@ -22,9 +22,11 @@ import pytest
 import sympy as sp
 
 from clitools import one_line_error, run
-from eos_theory import analysis, ensemble, executor, gd_general
-from eos_theory.gd_general import Model
-from eos_theory.model import InputError
+from eos_theory.quadratic import closed_forms
+from eos_theory.random_models import ensemble, gd
+from eos_theory.running import executor
+from eos_theory.random_models.gd import Model
+from eos_theory.numbers.parse import InputError
 
 U = 2.0**-53
 
@@ -52,15 +54,15 @@ def two_d_model(w1, w2, target, P: int = 2, seed: int = 0):
 @pytest.mark.parametrize("e", ["1.05", "1.1", "1.15", "1.2"])
 @pytest.mark.parametrize("P", [2, 5])
 def test_one_output_and_two_eigenvalues_reproduce_the_2d_cycle(w1, w2, e, P):
-    cf = analysis.orbit_closed_forms(w1, w2, 1, e)  # E = 1, η = e: the control parameter is e (axis ω₂ = 1)
+    cf = closed_forms.orbit_closed_forms(w1, w2, 1, e)  # E = 1, η = e: the control parameter is e (axis ω₂ = 1)
     assert cf["regime"] == "period-2" and cf["cycle"]["axis"] == 2
     pair = sorted(float(t) for t in cf["cycle"]["ntk"])
-    mean = float(analysis.eos_orbit().mean_ntk.subs(analysis.eps, sp.Rational(e)))  # 1 + e
+    mean = float(closed_forms.eos_orbit().mean_ntk.subs(closed_forms.eps, sp.Rational(e)))  # 1 + e
     m = max(abs(float(v)) for v in cf["cycle"]["multipliers"])  # two-step multipliers
     transient = 2 * math.ceil(math.log(U) / math.log(m)) + 1000  # contraction below u, after growing from θ₀
     model, R = two_d_model(w1, w2, 1, P)
     theta0 = R @ np.array([1e-3, 0.1] + [0.05] * (P - 2))  # near the axis of ω₂; the null directions are inert
-    r = gd_general.run(model, theta0, float(sp.Rational(e)), transient, keep_trace=True)
+    r = gd.run(model, theta0, float(sp.Rational(e)), transient, keep_trace=True)
     # rounding: each step's η·NTK is off by a few u·P relative; a contraction by m per two steps keeps
     # the accumulated error below that over (1 − m)
     tol = 64 * P * U * pair[1] / (1 - m)
@@ -71,13 +73,13 @@ def test_one_output_and_two_eigenvalues_reproduce_the_2d_cycle(w1, w2, e, P):
 
 @pytest.mark.parametrize("w1, w2, e", [(-1, 1, "0.5"), (-1, 1, "0.9"), (-2, 1, "0.75"), (3, 1, "0.3")])
 def test_below_the_edge_it_converges_at_the_least_ntk_on_its_axis(w1, w2, e):
-    assert analysis.classify(w1, w2, 1, e) == "minimum"
-    least = float(analysis.min_ntk(w1, w2, 1, e))  # 2e: the axis minimum of the smallest positive ηEω
+    assert closed_forms.classify(w1, w2, 1, e) == "minimum"
+    least = float(closed_forms.min_ntk(w1, w2, 1, e))  # 2e: the axis minimum of the smallest positive ηEω
     model, R = two_d_model(w1, w2, 1, P=4, seed=1)
     axis = 1 if float(sp.Rational(e)) * w2 == least / 2 else 0
     start = np.zeros(4)
     start[axis] = 0.1  # on that axis: GD stays on it (up to rounding) and stops at its minimum
-    r = gd_general.run(model, R @ start, float(sp.Rational(e)), 5000)
+    r = gd.run(model, R @ start, float(sp.Rational(e)), 5000)
     assert r.outcome == "converged"
     assert abs(r.ntk_final - least) <= 1e-9  # |z| ≤ 1e-10·2 at the stop: η·NTK = 2e(1 + O(z)) on the axis
 
@@ -93,22 +95,22 @@ def linear(G, E):
 
 def test_a_convex_quadratic_converges_when_the_step_is_stable():
     # |G|² = 1, η = 1/2, θ₀ = 0: z_k = −(1/2)^k exactly; converged at the first k with 2^-k ≤ 1e-10·(1 + 1)
-    r = gd_general.run(linear([1.0, 0.0, 0.0], 1.0), np.zeros(3), 0.5, 1000)
-    first = next(k for k in range(200) if 2.0**-k <= gd_general.Z_TOL * 2)
+    r = gd.run(linear([1.0, 0.0, 0.0], 1.0), np.zeros(3), 0.5, 1000)
+    first = next(k for k in range(200) if 2.0**-k <= gd.Z_TOL * 2)
     assert (r.outcome, r.steps, r.sharpened, r.ntk0) == ("converged", first, False, 0.5)
 
 
 def test_a_step_far_above_2_over_lambda_diverges_by_the_magnitude_criterion():
     # η = 20/|G|²: z_k = (−19)^k z₀, L_k = 19^(2k)/2; stops at the first L_k > 1e16·max(1, 1/2)
-    r = gd_general.run(linear([1.0, 0.0], 1.0), np.zeros(2), 20.0, 1000)
-    first = next(k for k in range(100) if 19.0 ** (2 * k) / 2 > gd_general.LOSS_CAP)
+    r = gd.run(linear([1.0, 0.0], 1.0), np.zeros(2), 20.0, 1000)
+    first = next(k for k in range(100) if 19.0 ** (2 * k) / 2 > gd.LOSS_CAP)
     assert (r.outcome, r.steps) == ("diverged", first)
     assert "not a proof" in r.reason and math.isfinite(r.loss_final)
 
 
 def test_slow_convergence_within_few_steps_is_not_converged():
     # η|G|² = 1/100: z shrinks by 0.99 a step, nowhere near 1e-10 after 50 steps, and η·NTK stays at 0.01
-    r = gd_general.run(linear([1.0], 1.0), np.zeros(1), 0.01, 50)
+    r = gd.run(linear([1.0], 1.0), np.zeros(1), 0.01, 50)
     assert r.outcome == "not converged" and not r.sharpened and r.steps == 50
 
 
@@ -117,7 +119,7 @@ def test_the_hessian_estimate_at_a_minimum_is_the_ntk():
     model, R = two_d_model(-1, 1, 1, P=6, seed=2)
     start = np.zeros(6)
     start[1] = 0.1
-    r = gd_general.run(model, R @ start, 0.6, 3000, hessian_every=1)
+    r = gd.run(model, R @ start, 0.6, 3000, hessian_every=1)
     assert r.outcome == "converged"
     assert abs(r.hessian_final - 1.2) <= 1e-6 and abs(r.ntk_final - 1.2) <= 1e-9
 
@@ -127,7 +129,7 @@ def test_lanczos_finds_the_largest_eigenvalue_not_the_largest_in_modulus():
     Rm = rotation(30, 4)
     vals = np.concatenate([[-9.0, 4.0, 3.5], rng.uniform(-3, 3, 27)])
     A = (Rm * vals) @ Rm.T
-    top, vec = gd_general.lanczos_top(lambda v: A @ v, rng.standard_normal(30), 30)
+    top, vec = gd.lanczos_top(lambda v: A @ v, rng.standard_normal(30), 30)
     assert abs(top - 4.0) <= 1e-10 and abs(abs(vec @ Rm[:, 1]) - 1) <= 1e-8
 
 
@@ -140,7 +142,7 @@ def test_lanczos_finds_the_largest_eigenvalue_not_the_largest_in_modulus():
 def test_run_refuses_bad_input(bad, message):
     args = dict(theta0=[0.0, 0.0], lr=0.5, steps=10) | bad
     with pytest.raises(InputError, match=message):
-        gd_general.run(linear([1.0, 0.0], 1.0), args["theta0"], args["lr"], args["steps"])
+        gd.run(linear([1.0, 0.0], 1.0), args["theta0"], args["lr"], args["steps"])
 
 
 def test_model_refuses_an_asymmetric_block():
@@ -195,7 +197,7 @@ def test_summary_intervals_are_clopper_pearson_over_the_finished_runs():
     spec = ensemble.Ensemble(params=8, outputs=1, lr="0.9")
     res = ensemble.compute(spec, 10, steps=500)
     s = ensemble.summary(res)
-    counts = {name: sum(r.outcome == name for r in res.runs) for name in gd_general.OUTCOMES}
+    counts = {name: sum(r.outcome == name for r in res.runs) for name in gd.OUTCOMES}
     assert sum(counts.values()) == 10
     for name, k in counts.items():
         o = s["outcomes"][name]
@@ -237,7 +239,7 @@ def test_cli_json_to_stdout_has_the_issue_keys_and_the_runs(capsys):
     rep = json.loads(out)
     assert code == 0 and err.splitlines()[-1] == "ensemble: 9/9 runs finished"
     assert rep["ensemble"]["params"] == 10 and rep["ensemble"]["seeds"] == {"first": 0, "count": 9}
-    assert set(rep["outcomes"]) == set(gd_general.OUTCOMES)
+    assert set(rep["outcomes"]) == set(gd.OUTCOMES)
     assert sum(o["count"] for o in rep["outcomes"].values()) == 9
     assert [r["seed"] for r in rep["runs"]] == list(range(9)) and rep["failures"] == []
     assert {"seed", "outcome", "top_ntk_final", "sharpened"} <= set(rep["runs"][0])

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from eos_theory import executor
-from eos_theory.executor import Outcome, Processes, Serial
+from eos_theory.running import executor
+from eos_theory.running.executor import Outcome, Processes, Serial
 
 GENEROUS = 30.0  # seconds: an upper bound for runs whose tasks are stopped after 1 s
 
@@ -222,7 +222,8 @@ def test_outcome_defaults_mean_success():
 
 def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(monkeypatch, registry_results):
     """Also the registry's run-to-run stability: the serial run of this session against fresh interpreters."""
-    from eos_theory import latex, registry
+    from eos_theory.outputs import latex
+    from eos_theory.core import registry
 
     def without_times(results):
         return [{k: v for k, v in c.items() if k != "seconds"} for c in registry.report(results)["claims"]]

@@ -10,8 +10,8 @@ import stat
 import pytest
 import sympy as sp
 
-from eos_theory import files
-from eos_theory.files import NotRegularFile, check_writable, target, write_bytes_atomic, write_json_atomic
+from eos_theory.outputs import files
+from eos_theory.outputs.files import NotRegularFile, check_writable, target, write_bytes_atomic, write_json_atomic
 
 
 def names(d) -> list[str]:

@@ -34,10 +34,10 @@ from sympy.core.function import AppliedUndef
 pytest.importorskip("lark", reason="the LaTeX round trip needs lark (pip install -e '.[test]')")
 from sympy.parsing.latex import parse_latex  # noqa: E402
 
-from eos_theory import latex as L  # noqa: E402
-from eos_theory.notation import Chain  # noqa: E402
-from eos_theory.notation import latex as printed  # noqa: E402
-from eos_theory.proof import NotRational, normal_form  # noqa: E402
+from eos_theory.outputs import latex as L  # noqa: E402
+from eos_theory.core.notation import Chain  # noqa: E402
+from eos_theory.core.notation import latex as printed  # noqa: E402
+from eos_theory.core.proof import NotRational, normal_form  # noqa: E402
 
 SKIP_TYPES = (sp.Interval,)  # a set, not an equation: the grammar cannot write it
 
@@ -339,7 +339,7 @@ def test_formulas_of_refuted_claims_are_in_the_document_with_their_corrections(r
     lambda x, y: (sp.Eq(x, y, evaluate=False), sp.Eq(y, x, evaluate=False)),  # sides exchanged
 ])
 def test_round_trip_rejects_a_wrong_printing(make_wrong):
-    from eos_theory.notation import Tt, zt
+    from eos_theory.core.notation import Tt, zt
 
     source, wrong = make_wrong(zt, Tt)
     round_trip(source, printed(source))
@@ -348,7 +348,7 @@ def test_round_trip_rejects_a_wrong_printing(make_wrong):
 
 
 def test_round_trip_reads_a_mode_sum_and_a_matrix_formula():
-    from eos_theory.notation import E, Jw, Q, eta, i, mode_sum, scalar, theta, w_, z, zt
+    from eos_theory.core.notation import E, Jw, Q, eta, i, mode_sum, scalar, theta, w_, z, zt
 
     sum_form = sp.Eq(zt, zt**2 * mode_sum(w_[i] * Jw(w_[i]) ** 2) / 2 - zt, evaluate=False)
     round_trip(sum_form, printed(sum_form))

@@ -1,4 +1,4 @@
-"""The derived maps of :mod:`eos_theory.maps` against gradient descent run directly in parameter space.
+"""The derived maps of :mod:`eos_theory.quadratic.maps` against gradient descent run directly in parameter space.
 
 Parameter-space GD is re-implemented here in a few lines, θ ← θ − η z(θ) Qθ with z = ½θᵀQθ − E,
 once with exact :class:`fractions.Fraction` arithmetic and once in mpmath at 50 digits.  The
@@ -23,9 +23,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eos_theory import maps
-from eos_theory.notation import E, Tt, eta, z, zt
-from eos_theory.notation import omega as w_sym
+from eos_theory.quadratic import maps
+from eos_theory.core.notation import E, Tt, eta, z, zt
+from eos_theory.core.notation import omega as w_sym
 from strategies import (distinct_nonzero_pairs, eigenvalue_pairs, positive_rationals, rationals, reals, signed_reals,
                         symmetric_matrices, vectors)
 

@@ -2,7 +2,7 @@
 
 Every expected value here is computed in the test with :class:`fractions.Fraction` from the
 paper's definitions (no SymPy), then compared exactly with the SymPy derivation of
-:mod:`eos_theory.model` evaluated at the same rational point.
+:mod:`eos_theory.core.model` evaluated at the same rational point.
 
 Hand derivations used (Q symmetric, z = ½θᵀQθ − E, L = z²/2):
   ∂z/∂θ_k = ½(Σ_j Q_kj θ_j + Σ_i θ_i Q_ik) = (Qθ)_k              so J = (Qθ)ᵀ, JJᵀ = |Qθ|²
@@ -20,8 +20,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eos_theory.model import InputError, Model, linear, quadratic, thetas
-from eos_theory.notation import E, eta, z
+from eos_theory.numbers.parse import InputError
+from eos_theory.core.model import Model, linear, quadratic, thetas
+from eos_theory.core.notation import E, eta, z
 from strategies import (Point, nonsymmetric_matrices, parameter_points, rationals, symmetric_matrices,
                         vectors)
 

@@ -1,7 +1,7 @@
-"""Tests of eos_theory.numerics: validation, exact and mpmath GD, agreeing digits, intervals, sweep.
+"""Tests of eos_theory.numbers.parse: validation, exact and mpmath GD, agreeing digits, intervals, sweep.
 
 Expected values come from hand calculation, from an independent SymPy derivation of the GD step
-(eos_theory.model differentiates the loss), or from exact rational arithmetic — never from the
+(eos_theory.core.model differentiates the loss), or from exact rational arithmetic — never from the
 code under test.
 """
 
@@ -17,11 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mpmath import iv, mp, mpf
 
-from eos_theory.maps import two_d_map
-from eos_theory.model import InputError, quadratic
-from eos_theory.notation import E, eta, z
-from eos_theory.intervals import iv_bound, krawczyk
-from eos_theory.numerics import Problem, agreeing_digits, exact, gd_exact, gd_mp, reduced, sweep
+from eos_theory.quadratic.maps import two_d_map
+from eos_theory.numbers.parse import InputError
+from eos_theory.core.model import quadratic
+from eos_theory.core.notation import E, eta, z
+from eos_theory.numbers.intervals import iv_bound, krawczyk
+from eos_theory.quadratic.gd import Problem, gd_exact, gd_mp, reduced, sweep
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.parse import exact
 from strategies import examples
 
 FAST = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -190,7 +193,7 @@ def problems(draw, max_P=3, positive_lr_max=Fraction(1, 2)):
 
 
 def sympy_gd(problem: Problem, theta, steps):
-    """θ ← θ − η∇θL with the gradient derived by SymPy (eos_theory.model), evaluated exactly."""
+    """θ ← θ − η∇θL with the gradient derived by SymPy (eos_theory.core.model), evaluated exactly."""
     Q = sp.Matrix(problem.Q).applyfunc(lambda q: sp.Rational(q.numerator, q.denominator))
     m = quadratic(Q)
     step = m.gd_map.subs(z, m.output)
@@ -525,21 +528,22 @@ def test_gd_mp_record_does_not_change_the_trajectory(omegas):
 
 
 def test_module_doctests():
-    """The examples in eos_theory.numerics (agreeing_digits, exact, the module header) hold."""
+    """The examples of the number reader, quadratic GD and agreeing_digits (exact, the module headers) hold."""
     import doctest
 
-    import eos_theory.numerics as numerics
+    from eos_theory.numbers import decimals, parse
+    from eos_theory.quadratic import gd
 
-    result = doctest.testmod(numerics)
-    assert result.failed == 0 and result.attempted >= 10
+    results = [doctest.testmod(m) for m in (parse, gd, decimals)]
+    assert all(r.failed == 0 for r in results) and sum(r.attempted for r in results) >= 10
 
 
 # ---------------------------------------------------------------------------------------------
 # Exactness helpers: to_mpf, enclose, exact_sign, and exact()'s messages (found missing by mutation testing)
 # ---------------------------------------------------------------------------------------------
 
-from eos_theory.intervals import Undecided, enclose, exact_sign, iv_workdps  # noqa: E402
-from eos_theory.numerics import to_mpf  # noqa: E402
+from eos_theory.numbers.intervals import Undecided, enclose, exact_sign, iv_workdps  # noqa: E402
+from eos_theory.numbers.parse import to_mpf  # noqa: E402
 
 THIRDS_AND_TENTHS = [Fraction(s) for s in ("1/3", "-1/3", "2/3", "-2/3", "1/10", "-1/10", "7/10", "-7/10")]
 

@@ -1,8 +1,8 @@
 """What docs/eos-2d.md §5 says about the axis map past the period-2 window, checked.
 
-Exact identities on :func:`eos_theory.analysis.axis_map` (the map is derived there; the factored
+Exact identities on :func:`eos_theory.quadratic.closed_forms.axis_map` (the map is derived there; the factored
 forms below are the documentation's, typed by hand as expectations), Krawczyk proofs of the first
-period doublings after √5 − 1 at the documented values (the system from :mod:`eos_theory.cascade`),
+period doublings after √5 − 1 at the documented values (the system from :mod:`eos_theory.past_window.cascade`),
 and certified escape after the boundary crisis at ε = 2.  The registered claims are in
 ``proofs/cascade.py``; the library's own tests in ``tests/test_cascade.py``.
 """
@@ -15,9 +15,9 @@ import pytest
 import sympy as sp
 from mpmath import mp
 
-from eos_theory.analysis import axis_map, eps, y
-from eos_theory.cascade import cycle_system
-from eos_theory.intervals import enclose, iv_workdps, krawczyk
+from eos_theory.quadratic.closed_forms import axis_map, eps, y
+from eos_theory.past_window.cascade import cycle_system
+from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
 
 
 def test_the_crisis_factorisations():

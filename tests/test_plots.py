@@ -1,4 +1,4 @@
-"""Tests of eos_theory.plots: the files are written, and the data plotted agree with the closed forms.
+"""Tests of eos_theory.outputs.plots: the files are written, and the data plotted agree with the closed forms.
 
 Pixels are not tested.  Every expected value is computed here from the formulas of docs/eos-2d.md
 (symmetric case ω₁ = −1, ω₂ = 1, E = 1, so e = η):
@@ -24,10 +24,12 @@ import pytest
 import sympy as sp
 from mpmath import mp, mpf, sqrt
 
-from eos_theory import plots
-from eos_theory.dynamics import required_digits
-from eos_theory.model import InputError
-from eos_theory.numerics import Problem, agreeing_digits, exact, gd_mp
+from eos_theory.outputs import plots
+from eos_theory.quadratic.runs import required_digits
+from eos_theory.numbers.parse import InputError
+from eos_theory.quadratic.gd import Problem, gd_mp
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.parse import exact
 
 PNG = b"\x89PNG\r\n\x1a\n"
 PDF = b"%PDF-"
@@ -137,7 +139,7 @@ def test_no_global_matplotlib_state():
     """Importing the module loads no matplotlib; drawing uses no pyplot and leaves rcParams alone."""
     code = (
         "import sys, tempfile, pathlib\n"
-        "import eos_theory.plots as p\n"
+        "import eos_theory.outputs.plots as p\n"
         "assert 'matplotlib' not in sys.modules, 'imported at module import'\n"
         "import matplotlib as mpl\n"
         # raw values: reading rcParams['backend'] the normal way would itself import pyplot

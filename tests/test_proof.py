@@ -13,9 +13,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eos_theory.proof import (CorrectionFailed, Disproved, NotRational, Proof, Undecided, canonical_words, exact_sign,
-                              find_counterexample, normal_form, same)
-from eos_theory.registry import Claim, Source, check_premises, run
+from eos_theory.core.proof import CorrectionFailed, Disproved, NotRational, Proof, Undecided, canonical_words, exact_sign, find_counterexample, normal_form, same
+from eos_theory.core.registry import Claim, Source, check_premises, run
 from strategies import nonzero_rationals, polynomials, rationals
 
 x, y, u = sp.symbols("x y u", real=True)
@@ -560,7 +559,7 @@ def test_numerical_steps_cover_a_quantifier_only_for_the_examples_checked():
 
 def test_every_registered_quantified_claim_would_fail_without_its_coverage():
     """Gutting a proof to its first step is caught for every claim whose statement quantifies."""
-    from eos_theory import registry
+    from eos_theory.core import registry
 
     for c in registry.claims():
         quantified = bool(registry.QUANTIFIERS.search(c.statement))
@@ -633,7 +632,7 @@ def test_canonical_words_push_transposes_onto_symbols():
 
 def test_any_size_model_derivatives_are_the_textbook_ones():
     """∂(½θᵀQθ)/∂θ = ½(Q + Qᵀ)θ and ∂²/∂θ² = ½(Q + Qᵀ) for any square Q (worked by hand)."""
-    from eos_theory.model import quadratic_any_size
+    from eos_theory.core.model import quadratic_any_size
 
     m = quadratic_any_size()
     p = Proof()
@@ -688,7 +687,7 @@ def test_finite_sets_compare_as_sets():
 
 # -- what each step records (the evidence the report shows); found missing by mutation testing ---
 
-from eos_theory.proof import Step, _allowed, _brief, format_point  # noqa: E402
+from eos_theory.core.proof import Step, _allowed, _brief, format_point  # noqa: E402
 
 nA, nB, nS = (sp.MatrixSymbol(name, n_, n_) for name in "ABS")
 
@@ -1044,7 +1043,7 @@ def test_normal_form_keeps_the_value_of_a_fraction(expr, at_3):
 # -- the registry's record of a run: evidence, audit messages, premises, summary, report ----------
 # (found missing by mutation testing; expected strings worked out by hand from the steps recorded)
 
-from eos_theory import registry as _registry  # noqa: E402
+from eos_theory.core import registry as _registry  # noqa: E402
 
 
 def _square_and_box(p):

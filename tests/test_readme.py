@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from eos_theory import registry
+from eos_theory.core import registry
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -96,7 +96,7 @@ def test_claims_latex_is_what_the_paper_prints(results):
 
 
 def test_latex_printed_where_the_proof_ran_is_the_latex_of_the_transported_formulas(results):
-    from eos_theory.notation import latex
+    from eos_theory.core.notation import latex
 
     for r in results:  # the strings came from the run (rendered); print again from the proof as it arrived
         assert r.rendered is not None, r.claim.id

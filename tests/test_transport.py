@@ -1,4 +1,4 @@
-"""SymPy objects survive the trip between processes exactly as built (eos_theory.transport)."""
+"""SymPy objects survive the trip between processes exactly as built (eos_theory.running.transport)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 from sympy.tensor.indexed import IndexedBase
 
-from eos_theory import transport
+from eos_theory.running import transport
 
 x = sp.Symbol("x")
 eta = sp.Symbol("eta", positive=True)

@@ -5,20 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, UsageError, output_error, read_timeout, writable
+from eos_theory.commands.common import EXIT_OK, UsageError, output_error, read_timeout, writable
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """The edge-of-stability analysis of the model given on the command line or in a TOML file."""
-    from .. import anyreport, flip
-    from ..anymodel import spec
-    from ..files import write_json_atomic
+    from eos_theory.anymodel import flip, report
+    from eos_theory.anymodel.definition import spec
+    from eos_theory.outputs.files import write_json_atomic
 
     out = writable(args.json) if args.json not in (None, "-") else None
     if args.model:
         if args.params or args.output or args.target:
             raise UsageError("give the model either with --model FILE or with --params/--output/--target, not both")
-        model = anyreport.load_model_file(args.model)
+        model = report.load_model_file(args.model)
     else:
         if not (args.params and args.output and args.target):
             raise UsageError("give --params, --output and --target (or --model FILE)")
@@ -27,9 +27,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     result = flip.analyze(model, lr=args.lr, check=args.check, degree=args.degree, seconds=timeout,
                           invariants=args.invariants)
     if args.json is None:
-        print(anyreport.text(result))
+        print(report.text(result))
         return EXIT_OK
-    data = anyreport.report(result)
+    data = report.report(result)
     if out is None:
         print(json.dumps(data, allow_nan=False))
         return EXIT_OK
@@ -42,9 +42,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def model_latex(path: str, seconds: float = 20.0) -> str:
     """``eos-theory latex --model FILE``: the analysis of the model in a TOML file as a LaTeX snippet."""
-    from .. import anyreport, flip, latex
+    from eos_theory.anymodel import flip, report
+    from eos_theory.outputs import latex
 
-    return latex.model_snippet(flip.analyze(anyreport.load_model_file(path), seconds=seconds))
+    return latex.model_snippet(flip.analyze(report.load_model_file(path), seconds=seconds))
 
 
 def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
@@ -52,11 +53,12 @@ def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
     ``out_dir/bifurcation_<file stem>.<fmt>``; returns that path."""
     from pathlib import Path
 
-    from .. import anyreport, flip, plots
-    from ..files import check_writable
+    from eos_theory.anymodel import flip, report
+    from eos_theory.outputs import plots
+    from eos_theory.outputs.files import check_writable
 
     target = Path(out_dir) / f"bifurcation_{Path(path).stem}.{fmt}"
-    model = anyreport.load_model_file(path)
+    model = report.load_model_file(path)
     try:
         check_writable(target)
     except OSError as exc:
@@ -68,8 +70,8 @@ def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
 def register(sub) -> None:
     """Add analyze to the subcommands ``sub``."""
 
-    from ..anymodel import MAX_PARAMS
-    from ..anyreport import MODEL_KEYS
+    from eos_theory.anymodel.definition import MAX_PARAMS
+    from eos_theory.anymodel.report import MODEL_KEYS
 
     an = sub.add_parser(
         "analyze",

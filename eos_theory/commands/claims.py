@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, read_jobs_and_timeout, rich_console, writable
+from eos_theory.commands.common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, read_jobs_and_timeout, rich_console, writable
 
 
 _STYLE = {"verified": "green", "refuted": "yellow", "supported": "cyan", "not supported": "magenta",
@@ -17,8 +17,8 @@ DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, s
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .. import registry
-    from ..files import write_json_atomic
+    from eos_theory.core import registry
+    from eos_theory.outputs.files import write_json_atomic
 
     jobs, timeout = read_jobs_and_timeout(args)
     out = writable(args.json) if args.json else None
@@ -56,7 +56,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _run_with_progress(registry, selected, quiet: bool, jobs: int | None = None,
                        timeout: float | None = DEFAULT_TIMEOUT):
     """Run the claims (``jobs`` None: on every core), with a progress bar that advances per claim."""
-    from ..executor import cores
+    from eos_theory.running.executor import cores
 
     jobs = cores() if jobs is None else jobs
     if quiet:
@@ -102,21 +102,22 @@ def _print_table(results) -> None:
                           f"    [bold]correct:[/] {r.proof.correction.statement}")
 
 def cmd_list() -> int:
-    from .. import registry
+    from eos_theory.core import registry
 
     for c in registry.claims():
         print(f"{c.id:18} {c.source.section:9} {c.statement}")
     return EXIT_OK
 
 def cmd_latex(args: argparse.Namespace) -> int:
-    from .. import latex, registry
-    from ..files import write_text_atomic
+    from eos_theory.outputs import latex
+    from eos_theory.core import registry
+    from eos_theory.outputs.files import write_text_atomic
 
     out = writable(args.output, "-o") if args.output else None
     if args.model:
         if args.claim:
             raise UsageError("give either --claim or --model, not both")
-        from .analyze import model_latex
+        from eos_theory.commands.analyze import model_latex
 
         text = model_latex(args.model)
     elif args.claim:
@@ -140,7 +141,7 @@ def cmd_latex(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from .. import plots
+    from eos_theory.outputs import plots
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -152,7 +153,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--out {args.out}: cannot create the directory: {exc.strerror or exc}") from None
     if args.model:
-        from .analyze import model_plot
+        from eos_theory.commands.analyze import model_plot
 
         print(model_plot(args.model, out, args.format))
         return EXIT_OK

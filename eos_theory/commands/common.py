@@ -31,7 +31,7 @@ def output_error(flag: str, path, exc: OSError) -> UsageError:
 
 def writable(path: str, flag: str = "--json") -> Path:
     """Fail before any work if an output file could not be written to ``path``."""
-    from ..files import check_writable
+    from eos_theory.outputs.files import check_writable
 
     try:
         check_writable(path)
@@ -42,7 +42,7 @@ def writable(path: str, flag: str = "--json") -> Path:
 
 def read_jobs(args: argparse.Namespace) -> int:
     """-j: a positive whole number of worker processes (default: every core this process may use)."""
-    from ..executor import cores
+    from eos_theory.running.executor import cores
 
     try:
         jobs = cores() if args.jobs is None else int(args.jobs)
@@ -58,7 +58,7 @@ def read_backend(args: argparse.Namespace):
 
     A Dask backend connects only when it first runs, so an unreachable scheduler is reported then.
     """
-    from .. import executor
+    from eos_theory.running import executor
 
     if args.scheduler is not None and args.jobs is not None:
         raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
@@ -70,8 +70,8 @@ def read_backend(args: argparse.Namespace):
 
 def read_timeout(value) -> float:
     """--timeout: seconds, read as an exact number, > 0 and at most the executor's cap."""
-    from ..executor import MAX_TIMEOUT
-    from ..numerics import exact
+    from eos_theory.running.executor import MAX_TIMEOUT
+    from eos_theory.numbers.parse import exact
 
     timeout = exact(value, "--timeout")
     if not 0 < timeout <= MAX_TIMEOUT:

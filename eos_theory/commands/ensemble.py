@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .common import EXIT_OK, UsageError, output_error, progress, read_backend, rich_console, writable
+from eos_theory.commands.common import EXIT_OK, UsageError, output_error, progress, read_backend, rich_console, writable
 
 
 EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost worker); the others are reported
@@ -14,9 +14,10 @@ EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost wo
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
     """GD over a seeded ensemble of random second-order models: outcome fractions with intervals."""
-    from .. import ensemble, plots
-    from ..executor import BackendError
-    from ..files import write_json_atomic
+    from eos_theory.random_models import ensemble
+    from eos_theory.outputs import plots
+    from eos_theory.running.executor import BackendError
+    from eos_theory.outputs.files import write_json_atomic
 
     def whole(value: str, flag: str) -> int:
         try:

@@ -8,14 +8,14 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, progress, read_backend, rich_console, writable
+from eos_theory.commands.common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, progress, read_backend, rich_console, writable
 
 
 def cmd_cascade(args: argparse.Namespace) -> int:
     """The period-doubling thresholds of the axis map, their Feigenbaum ratios, the chaos onset and the crisis."""
     import time
 
-    from .. import cascade as C
+    from eos_theory.past_window import cascade as C
 
     if not C.MIN_LEVELS <= args.levels <= C.MAX_LEVELS:
         raise UsageError(f"--levels must be from {C.MIN_LEVELS} to {C.MAX_LEVELS}, got {args.levels}")
@@ -41,7 +41,7 @@ def cmd_cascade(args: argparse.Namespace) -> int:
 def _print_cascade(data: dict) -> None:
     from rich.table import Table
 
-    from ..cascade import FEIGENBAUM_DELTA
+    from eos_theory.past_window.cascade import FEIGENBAUM_DELTA
 
     how = {"exact": "exact closed form", "interval": "interval proof (Krawczyk): certified digits",
            "two precisions": "Newton at two precisions: the digits they agree on"}
@@ -71,9 +71,10 @@ def _print_cascade(data: dict) -> None:
 
 def cmd_atlas(args: argparse.Namespace) -> int:
     """The regime atlas: float64 GD over a grid of (e, r), locally or on a Dask cluster."""
-    from .. import atlas, plots
-    from ..decimals import exact_string
-    from ..executor import BackendError
+    from eos_theory.past_window import atlas
+    from eos_theory.outputs import plots
+    from eos_theory.numbers.decimals import exact_string
+    from eos_theory.running.executor import BackendError
 
     try:
         n_e, n_r = (int(v) for v in args.grid)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, UsageError, rich_console
+from eos_theory.commands.common import EXIT_OK, UsageError, rich_console
+from eos_theory.quadratic.gd import Problem
 
 
 def _parse_matrix(text: str) -> list[list[str]]:
@@ -20,9 +21,11 @@ def cmd_gd(args: argparse.Namespace) -> int:
     """Parameter-space GD at high precision, checked step by step against the derived 2-D map."""
     from mpmath import mp
 
-    from ..decimals import MAX_DIGITS, MIN_DIGITS
-    from ..dynamics import trajectory
-    from ..numerics import MIN_DPS, Problem, agreeing_digits, to_mpf
+    from eos_theory.numbers.decimals import MAX_DIGITS, MIN_DIGITS
+    from eos_theory.quadratic.runs import trajectory
+    from eos_theory.numbers.parse import MIN_DPS, to_mpf
+    from eos_theory.quadratic.gd import Problem
+    from eos_theory.numbers.decimals import agreeing_digits
 
     if (args.Q is None) == (args.omega is None):
         raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
@@ -45,7 +48,7 @@ def cmd_gd(args: argparse.Namespace) -> int:
     with mp.workdps(args.digits):
         reduced = None
         if problem.P == 2:
-            from ..maps import two_d_map
+            from eos_theory.quadratic.maps import two_d_map
 
             step = two_d_map().numeric
             Q = [[to_mpf(q) for q in r] for r in problem.Q]
@@ -90,21 +93,21 @@ CONTROL_HELP = (
 
 
 def cmd_orbit(args: argparse.Namespace) -> int:
-    from .. import analysis
-    from ..decimals import Uncertified, check_digits
+    from eos_theory.quadratic import closed_forms
+    from eos_theory.numbers.decimals import Uncertified, check_digits
 
     check_digits(args.digits, "--digits")
     omega1, omega2 = args.omega
-    st = analysis.setting(omega1, omega2, args.target, args.lr)
+    st = closed_forms.setting(omega1, omega2, args.target, args.lr)
     if st.E == 0:
         raise UsageError("E = 0: the minimum θ = 0 has NTK 0 and there is no edge of stability to analyse")
     try:
-        report = analysis.orbit_report(omega1, omega2, args.target, args.lr, digits=args.digits)
+        report = closed_forms.orbit_report(omega1, omega2, args.target, args.lr, digits=args.digits)
     except Uncertified as exc:
         raise UsageError(str(exc)) from None
     report["closed_form_regime"] = report["regime"]
     if args.attractor:
-        from .. import attractor
+        from eos_theory.past_window import attractor
 
         found = attractor.attractor(omega1, omega2, args.target, args.lr, seed=args.seed)
         report["attractor"] = found.to_json()
@@ -115,7 +118,7 @@ def cmd_orbit(args: argparse.Namespace) -> int:
     else:
         report["attractor"] = None
     if args.check:
-        report["check"] = _check_orbit(st, analysis.orbit_closed_forms(omega1, omega2, args.target, args.lr),
+        report["check"] = _check_orbit(st, closed_forms.orbit_closed_forms(omega1, omega2, args.target, args.lr),
                                        args.digits)
     if args.json:
         print(json.dumps(report, allow_nan=False))
@@ -129,15 +132,15 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
     diverges or runs out of budget; digits vs the closed form only when it settled with the predicted period."""
     from mpmath import mp
 
-    from .. import dynamics, numerics
+    from eos_theory.quadratic import runs
 
     dps = max(50, digits + 20)
-    problem = numerics.Problem.diagonal([str(w) for w in st.omega], str(st.E), str(st.eta))
+    problem = Problem.diagonal([str(w) for w in st.omega], str(st.E), str(st.eta))
     i = st.axis - 1
     with mp.workdps(dps):
         w_axis, eta_v = mp.mpf(str(st.omega[i])), mp.mpf(str(st.eta))
         if cf["cycle"] is not None:
-            predicted, period = cf["cycle"]["ntk"], 2  # the EOS orbit: period 2 in θ (analysis.orbit_theta)
+            predicted, period = cf["cycle"]["ntk"], 2  # the EOS orbit: period 2 in θ (closed_forms.orbit_theta)
             across = mp.mpf(10) ** -6  # a small push off the axis tests the transverse multiplier too
         else:
             predicted, period = [cf["min_ntk"]], 1  # a zero-loss minimum: a fixed point
@@ -146,17 +149,17 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
         along = mp.sqrt(start_ntk / eta_v) / abs(w_axis) * (1 + mp.mpf(10) ** -3)
         theta0 = [across * along] * 2
         theta0[i] = along
-        end = dynamics.outcome(problem, theta0, dps=dps)
+        end = runs.outcome(problem, theta0, dps=dps)
         agree = None
         if end.settled and end.period == period:
-            agree = int(min(dynamics.cycle_digits(end.ntk, predicted, dps=dps), end.digits))
+            agree = int(min(runs.cycle_digits(end.ntk, predicted, dps=dps), end.digits))
         return {"steps": end.steps, "ntk": [mp.nstr(v, digits, strip_zeros=False) for v in end.ntk],
                 "digits_agree": agree, "status": end.status, "period": end.period, "predicted_period": period,
                 "reason": end.reason}
 
 
 def _print_orbit(report: dict, st) -> None:
-    from ..decimals import exact_string
+    from eos_theory.numbers.decimals import exact_string
 
     console = rich_console()
     w1, w2, E, eta = (exact_string(v) for v in (*st.omega, st.E, st.eta))  # the inputs, exactly

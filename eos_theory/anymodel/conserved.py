@@ -1,0 +1,116 @@
+"""What GD and gradient flow keep: conserved quantities of gradient flow and invariant subspaces of GD.
+
+Neither needs the minima: a polynomial I is conserved by gradient flow for every target and loss
+iff ∇I·∇f_i ≡ 0 for each output (:func:`conserved_quantities`, exact linear algebra over ℚ); a
+linear subspace that GD maps into itself gives a reduced map (:func:`invariant_subspaces`).
+
+>>> from eos_theory.anymodel.definition import spec
+>>> conserved_quantities(spec(["u", "v"], ["u*v"], [1]), degree=2).quantities
+(u**2 - v**2,)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import sympy as sp
+
+from eos_theory.anymodel.definition import Spec
+from eos_theory.numbers.parse import InputError, check_count
+
+__all__ = ["Conserved", "Invariant", "Invariants", "conserved_quantities", "invariant_subspaces"]
+
+
+# --------------------------------------------------------------------------------------------
+# Conserved quantities of gradient flow and invariant subspaces of GD
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conserved:
+    """Polynomials I (no constant term) of degree ≤ ``degree`` with ∇I·∇f_i ≡ 0 for every output."""
+
+    degree: int
+    quantities: tuple[sp.Expr, ...]  #: a basis of the space found (exact linear algebra)
+    how: str
+
+
+def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
+    """Conserved quantities of gradient flow for every target: ∇L = Σ ℓ'(r_i)∇f_i, so I is conserved
+    for every target and loss iff ∇I·∇f_i ≡ 0 for each i; solved as a linear system for I's
+    coefficients (SymPy linsolve over ℚ).  u² − v² for the uv model."""
+    degree = check_count(degree, "degree", least=1)
+    if degree > 6:
+        raise InputError("degree must be at most 6")
+    if not all(f.is_polynomial(*s.params) for f in s.outputs):
+        return Conserved(degree, (), "not computed: the outputs are not polynomial")
+    monos = [m for d in range(1, degree + 1) for m in itertools.combinations_with_replacement(s.params, d)]
+    coeffs = sp.symbols(f"k0:{len(monos)}")
+    I = sum(c * sp.Mul(*m) for c, m in zip(coeffs, monos))
+    eqs = []
+    for f in s.outputs:
+        rate = sp.expand(sum(sp.diff(I, th) * sp.diff(f, th) for th in s.params))
+        eqs += sp.Poly(rate, *s.params).coeffs() if rate != 0 else []
+    (sol,) = sp.linsolve(eqs, coeffs) if eqs else [tuple(coeffs)]
+    general = sp.expand(I.subs(dict(zip(coeffs, sol))))
+    free = sorted(general.free_symbols & set(coeffs), key=str)
+    basis = tuple(sp.factor_terms(sp.expand(general.subs({c: int(c == k) for c in free}))) for k in free)
+    basis = tuple(sp.expand(b / sp.Poly(b, *s.params).LC()) for b in basis)
+    return Conserved(degree, basis, f"exact: linear system for the coefficients of I (degree ≤ {degree}) "
+                     "from ∇I·∇f_i ≡ 0, solved over ℚ")
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A linear subspace that GD maps into itself for every η, with the reduced map on it."""
+
+    name: str  #: e.g. "u = v", "w = 0", "line through θ* along ∇f(θ*)"
+    equations: tuple[sp.Expr, ...]  #: linear forms vanishing on it
+    coordinates: tuple[sp.Symbol, ...]  #: the free coordinates on it
+    reduced_map: tuple[sp.Expr, ...] | None  #: GD in those coordinates (η as the symbol ``eta``)
+
+
+@dataclass(frozen=True)
+class Invariants:
+    subspaces: tuple[Invariant, ...]
+    how: str
+
+
+def _invariant(s: Spec, G: sp.Matrix, name: str, param_of: dict, coords: tuple, eqs: tuple) -> Invariant | None:
+    """Whether G maps {θ = param_of(coords)} into itself: every form in ``eqs`` vanishes on G's image."""
+    image = G.subs(param_of, simultaneous=True)
+    img = dict(zip(s.params, image))
+    if any(sp.simplify(sp.expand(e.subs(img, simultaneous=True))) != 0 for e in eqs):
+        return None
+    red = tuple(sp.expand(img[th]) if th in coords else None for th in s.params)
+    return Invariant(name, eqs, coords, tuple(v for v in red if v is not None) or None)
+
+
+def invariant_subspaces(s: Spec, step: sp.Symbol | None = None) -> Invariants:
+    """The coordinate hyperplanes θ_i = 0 and the slices θ_i = ±θ_j that GD maps into itself for
+    every η, each tested as an exact identity; on each, the reduced map in the remaining
+    coordinates.  (Candidates are these simple slices only: other invariant subspaces may exist.)"""
+    step = step if step is not None else sp.Symbol("eta", positive=True)
+    G = s.gd_map(step)
+    out = []
+    for i, th in enumerate(s.params):
+        coords = tuple(t for t in s.params if t != th)
+        inv = _invariant(s, G, f"{th} = 0", {th: 0}, coords, (th,))
+        if inv:
+            out.append(inv)
+    for (i, a), (j, b) in itertools.combinations(enumerate(s.params), 2):
+        for sign in (1, -1):
+            coords = tuple(t for t in s.params if t != b)
+            inv = _invariant(s, G, f"{b} = {a}" if sign == 1 else f"{b} = −{a}", {b: sign * a}, coords,
+                             (b - sign * a,))
+            if inv:
+                out.append(inv)
+    if len(s.params) > 2:
+        a = s.params[0]
+        eqs = tuple(t - a for t in s.params[1:])
+        inv = _invariant(s, G, "all parameters equal", {t: a for t in s.params[1:]}, (a,), eqs)
+        if inv:
+            out.append(inv)
+    return Invariants(tuple(out), "exact: each candidate slice (θ_i = 0, θ_j = ±θ_i, all equal) tested by "
+                      "substituting it into the GD map and simplifying the defining forms of its image to 0")

@@ -1,0 +1,307 @@
+"""Your own model: parameters, outputs, targets and a loss of the residual, read safely and checked.
+
+A :class:`Spec` is what a researcher hands over: parameter symbols θ, one output f_i(θ) per data
+point with its target y_i, and a loss ℓ of the residual r = f − y (½r² by default; any loss smooth
+at 0, such as log(cosh(r))).  The training loss is L(θ) = Σ_i ℓ(f_i(θ) − y_i) and GD is
+θ ← θ − η∇L.  Expressions are parsed by :func:`parse` with a fixed grammar (no code is ever
+evaluated), and the loss is checked exactly: ℓ'(0) = 0 and ℓ''(0) > 0 (:func:`loss_derivatives`).
+
+What is derived from a spec lives beside it: the least sharpness over the minima in
+:mod:`eos_theory.anymodel.minima`, conserved quantities and invariant subspaces in
+:mod:`eos_theory.anymodel.conserved`, the period doubling at η_c in :mod:`eos_theory.anymodel.flip`.
+
+>>> s = spec(["u", "v"], ["u*v"], [1])
+>>> s.params, s.outputs
+((u, v), (u*v,))
+"""
+from __future__ import annotations
+
+import keyword
+import re
+import tokenize
+from dataclasses import dataclass
+from functools import cache, cached_property
+from io import StringIO
+
+import sympy as sp
+from sympy.parsing.sympy_parser import auto_number, factorial_notation, parse_expr, rationalize
+
+from eos_theory.numbers.parse import InputError
+from eos_theory.core.model import Model, z
+from eos_theory.numbers.intervals import Undecided, exact_sign
+from eos_theory.numbers.parse import exact, show_value
+
+__all__ = ["MAX_DEGREE", "MAX_OUTPUTS", "MAX_PARAMS", "LossDerivatives", "Spec", "derivatives_at_zero", "from_model",
+           "loss_derivatives", "parse", "r", "spec"]
+
+MAX_PARAMS = 6  #: the exact path solves polynomial systems in P + 1 unknowns: beyond 6 it is refused
+MAX_OUTPUTS = 4  #: data points
+MAX_DEGREE = 12  #: the largest total degree of a polynomial output (larger ones make the expansions explode)
+MAX_LENGTH = 400  #: characters of one expression
+
+r = sp.Symbol("r", real=True)  #: the residual f − y, the loss's argument
+
+#: the functions an expression may use (real-analytic where they are used; see _check_real)
+FUNCTIONS = {"exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "cosh": sp.cosh, "sinh": sp.sinh, "tanh": sp.tanh,
+             "cos": sp.cos, "sin": sp.sin, "atan": sp.atan}
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/^().,\s]*$")
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------------------------
+
+
+def parse(text: str, symbols: dict[str, sp.Symbol], what: str = "expression") -> sp.Expr:
+    """``text`` as a real SymPy expression in ``symbols`` only, or :class:`InputError` (one line).
+
+    Only the given names, numbers (decimals are read exactly: 0.1 is 1/10), + − * / ^ ** and the
+    functions in :data:`FUNCTIONS` are accepted; every other name (I, E, pi, oo, __import__, …) is
+    refused before SymPy evaluates anything.
+
+    >>> u = sp.Symbol("u", real=True)
+    >>> parse("0.5*u^2", {"u": u})
+    u**2/2
+    >>> parse("u*I", {"u": u})
+    Traceback (most recent call last):
+    ...
+    eos_theory.numbers.parse.InputError: expression 'u*I': unknown name 'I' (allowed: u and the functions atan, cos, cosh, exp, log, sin, sinh, sqrt, tanh)
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{what} must be a non-empty string, got {show_value(text)}")
+    if len(text) > MAX_LENGTH:
+        raise InputError(f"{what} is longer than {MAX_LENGTH} characters")
+    shown = show_value(text)[1:-1]
+    if not _ALLOWED_CHARS.match(text):
+        bad = next(c for c in text if not _ALLOWED_CHARS.match(c))
+        raise InputError(f"{what} '{shown}': character {bad!r} is not allowed")
+    allowed = ", ".join(sorted(symbols))
+    try:
+        tokens = list(tokenize.generate_tokens(StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        raise InputError(f"{what} '{shown}': cannot parse (unbalanced parentheses?)") from None
+    for tok in tokens:
+        if tok.type == tokenize.NAME and tok.string not in symbols and tok.string not in FUNCTIONS:
+            raise InputError(f"{what} '{shown}': unknown name {tok.string!r} (allowed: {allowed or 'none'} and the "
+                             f"functions {', '.join(sorted(FUNCTIONS))})")
+        if tok.type == tokenize.NUMBER and re.search(r"[eEjJxXoObB]", tok.string):
+            raise InputError(f"{what} '{shown}': write the number {tok.string!r} as a plain decimal or fraction")
+    glob = {"__builtins__": {}, "Integer": sp.Integer, "Rational": sp.Rational, "Float": sp.Float, **FUNCTIONS}
+    try:
+        expr = parse_expr(text.replace("^", "**"), local_dict=dict(symbols), global_dict=glob,
+                          transformations=(auto_number, rationalize, factorial_notation), evaluate=True)
+    except (SyntaxError, TypeError, ValueError, NameError, AttributeError, ZeroDivisionError, sp.SympifyError):
+        raise InputError(f"{what} '{shown}': cannot parse") from None
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):
+        raise InputError(f"{what} '{shown}': not a single expression")
+    _check_real(expr, f"{what} '{shown}'")
+    return expr
+
+
+def _check_real(expr: sp.Expr, what: str) -> None:
+    """Refuse non-real or non-finite constants (I, zoo, nan, oo) and floats."""
+    if expr.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo) or expr.atoms(sp.Float):
+        raise InputError(f"{what}: not a finite real expression ({expr})")
+
+
+def _names(params) -> tuple[sp.Symbol, ...]:
+    if isinstance(params, str) or not params:
+        raise InputError("give the parameters as a list of names, e.g. u v")
+    out = []
+    for name in params:
+        name = str(name)
+        if not _NAME.match(name) or keyword.iskeyword(name):
+            raise InputError(f"parameter name {show_value(name)} is not a plain identifier")
+        if name in FUNCTIONS or name in ("r", "eta", "I", "E", "pi", "oo", "S", "N", "O", "Q"):
+            raise InputError(f"parameter name {name!r} is reserved (r is the residual, eta the step)")
+        out.append(name)
+    if len(set(out)) != len(out):
+        raise InputError(f"parameter names must be distinct, got {' '.join(out)}")
+    if len(out) > MAX_PARAMS:
+        raise InputError(f"{len(out)} parameters: the exact path handles at most {MAX_PARAMS}")
+    return tuple(sp.Symbol(n, real=True) for n in out)
+
+
+# --------------------------------------------------------------------------------------------
+# The model specification
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Parameters θ, outputs f_i(θ), targets y_i and a loss ℓ(r): L(θ) = Σ_i ℓ(f_i(θ) − y_i)."""
+
+    params: tuple[sp.Symbol, ...]
+    outputs: tuple[sp.Expr, ...]
+    targets: tuple[sp.Expr, ...]
+    loss: sp.Expr = r**2 / 2
+    name: str = "model"
+
+    @property
+    def P(self) -> int:
+        return len(self.params)
+
+    @cached_property
+    def residuals(self) -> tuple[sp.Expr, ...]:
+        return tuple(f - y for f, y in zip(self.outputs, self.targets))
+
+    @cached_property
+    def jacobian(self) -> sp.Matrix:
+        """J = ∂f/∂θ, one row per data point."""
+        return sp.Matrix(list(self.outputs)).jacobian(self.params)
+
+    @cached_property
+    def ntk(self) -> sp.Matrix:
+        """The NTK JJᵀ (n × n)."""
+        return (self.jacobian * self.jacobian.T).applyfunc(sp.expand)
+
+    @cached_property
+    def loss_of_theta(self) -> sp.Expr:
+        return sum(self.loss.subs(r, res) for res in self.residuals)
+
+    @cached_property
+    def gradient(self) -> sp.Matrix:
+        """∇L = Σ_i ℓ'(r_i)∇f_i."""
+        dl = sp.diff(self.loss, r)
+        return sum((dl.subs(r, res) * self.jacobian[i, :].T for i, res in enumerate(self.residuals)),
+                   sp.zeros(self.P, 1))
+
+    @cached_property
+    def hessian(self) -> sp.Matrix:
+        return sp.hessian(self.loss_of_theta, self.params)
+
+    def gd_map(self, step: sp.Expr) -> sp.Matrix:
+        """One GD step θ ↦ θ − η∇L(θ)."""
+        return sp.Matrix(self.params) - step * self.gradient
+
+    @cached_property
+    def is_polynomial(self) -> bool:
+        """Polynomial outputs and a polynomial loss: GD is a polynomial map (exact algebra applies)."""
+        return all(f.is_polynomial(*self.params) for f in self.outputs) and self.loss.is_polynomial(r)
+
+    def model(self) -> Model:
+        """The one-data-point spec as a :class:`~eos_theory.core.model.Model` (output z = f − y, loss ℓ(z))."""
+        if len(self.outputs) != 1:
+            raise InputError("a Model has one output; this spec has several data points")
+        return Model(self.params, self.residuals[0], self.loss.subs(r, z), self.name)
+
+    def describe(self) -> str:
+        out = "; ".join(f"{f} = {y}" for f, y in zip(self.outputs, self.targets))
+        return f"θ = ({', '.join(map(str, self.params))}), {out}, loss ℓ(r) = {self.loss}"
+
+
+def spec(params, outputs, targets, loss="r^2/2", name: str = "model") -> Spec:
+    """Build and validate a :class:`Spec` from names and strings (or SymPy objects).
+
+    Targets are exact numbers (exact: 1.05 and 21/20 are the same); the loss is an
+    expression in r with a strict minimum at r = 0 (checked exactly by :func:`loss_derivatives`).
+    """
+    theta = _names(params)
+    table = {s.name: s for s in theta}
+    outputs = [outputs] if isinstance(outputs, (str, sp.Expr)) else list(outputs)
+    targets = [targets] if isinstance(targets, (str, int, sp.Rational)) else list(targets)
+    if not outputs:
+        raise InputError("give at least one output")
+    if len(outputs) > MAX_OUTPUTS:
+        raise InputError(f"{len(outputs)} outputs: at most {MAX_OUTPUTS} data points")
+    if len(outputs) != len(targets):
+        raise InputError(f"{len(outputs)} output(s) but {len(targets)} target(s): give one target per output")
+    fs = []
+    for k, f in enumerate(outputs):
+        e = _as_expr(f, table, f"output {k + 1}")
+        if not e.free_symbols & set(theta):
+            raise InputError(f"output {k + 1} ({e}) does not depend on the parameters")
+        if e.is_polynomial(*theta) and sp.Poly(e, *theta).total_degree() > MAX_DEGREE:
+            raise InputError(f"output {k + 1} has degree above {MAX_DEGREE}")
+        fs.append(e)
+    ys = []
+    for k, y in enumerate(targets):
+        q = exact(y if not isinstance(y, sp.Rational) else sp.Rational(y), f"target {k + 1}")
+        ys.append(sp.Rational(q.numerator, q.denominator))
+    ell = _as_expr(loss, {"r": r}, "loss")
+    loss_derivatives(ell)  # raises InputError unless ℓ'(0) = 0 < ℓ''(0)
+    return Spec(theta, tuple(fs), tuple(ys), ell, name)
+
+
+def _as_expr(value, table: dict, what: str) -> sp.Expr:
+    if isinstance(value, sp.Expr):
+        extra = value.free_symbols - set(table.values())
+        if extra:
+            raise InputError(f"{what}: unknown symbol(s) {', '.join(sorted(map(str, extra)))}")
+        _check_real(value, what)
+        return value
+    return parse(str(value), table, what)
+
+
+def from_model(m: Model, values: dict | None = None, target: sp.Expr = 0) -> Spec:
+    """A :class:`~eos_theory.core.model.Model` (output z(θ) = residual, loss in z) as a Spec, with its
+    symbolic constants (E, ω, …) given exact ``values``."""
+    values = values or {}
+    out = sp.expand(m.output.subs(values))
+    extra = out.free_symbols - set(m.theta)
+    if extra:
+        raise InputError(f"give values for {', '.join(sorted(map(str, extra)))}")
+    theta = tuple(sp.Symbol(t.name, real=True) for t in m.theta)
+    ren = dict(zip(m.theta, theta))
+    return Spec(theta, (out.subs(ren) + target,), (sp.sympify(target),), m.loss.subs(z, r), m.name)
+
+
+# --------------------------------------------------------------------------------------------
+# The loss
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LossDerivatives:
+    """ℓ^(k)(0) for k = 1..4, exact."""
+
+    d1: sp.Expr
+    d2: sp.Expr
+    d3: sp.Expr
+    d4: sp.Expr
+
+
+@cache
+def derivatives_at_zero(loss: sp.Expr, n: int) -> tuple[sp.Expr, ...]:
+    """ℓ(0), ℓ'(0), …, ℓ⁽ⁿ⁾(0), exact (each derivative from the previous one; simplified unless rational).
+
+    >>> derivatives_at_zero(sp.log(sp.cosh(r)), 4)
+    (0, 0, 1, 0, -2)
+    """
+    out, d = [], loss
+    for k in range(n + 1):
+        if k:
+            d = sp.diff(d, r)
+        v = d.subs(r, 0)
+        out.append(v if v.is_Rational else sp.simplify(v))
+    return tuple(out)
+
+
+@cache  # a loss is checked once: spec, the flip series and the numerics all ask
+def loss_derivatives(loss: sp.Expr) -> LossDerivatives:
+    """ℓ'(0)..ℓ''''(0), after checking exactly that ℓ'(0) = 0 and ℓ''(0) > 0.
+
+    >>> loss_derivatives(sp.log(sp.cosh(r)))
+    LossDerivatives(d1=0, d2=1, d3=0, d4=-2)
+    >>> loss_derivatives(r**3)
+    Traceback (most recent call last):
+    ...
+    eos_theory.numbers.parse.InputError: loss without a minimum at zero residual: l'(0) = 0 but l''(0) = 0 is not > 0
+    """
+    ds = []
+    for k, v in enumerate(derivatives_at_zero(loss, 4)[1:], start=1):
+        if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or not v.is_number:
+            raise InputError(f"loss: the derivative of order {k} at r = 0 is not a finite real number ({v})")
+        ds.append(v)
+    try:
+        s1, s2 = exact_sign(ds[0]), exact_sign(ds[1])
+    except Undecided as exc:
+        raise InputError(f"loss: cannot decide the sign of its derivatives at 0 ({exc})") from None
+    if s1 != 0:
+        raise InputError(f"loss without a minimum at zero residual: l'(0) = {ds[0]} is not 0")
+    if s2 <= 0:
+        raise InputError(f"loss without a minimum at zero residual: l'(0) = 0 but l''(0) = {ds[1]} is not > 0")
+    return LossDerivatives(*ds)
+
+

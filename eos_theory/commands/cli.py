@@ -1,0 +1,73 @@
+"""The ``eos-theory`` command line: the parser and ``main``; the commands are in :mod:`eos_theory.commands`.
+
+Every user error ends in one line on stderr and exit code 2; a run whose claims do not all come
+out as recorded ends with exit code 1 and names them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import re
+import sys
+
+from eos_theory import __version__
+from eos_theory.commands import GROUPS
+from eos_theory.commands.common import EXIT_USAGE, UsageError
+from eos_theory.numbers.parse import InputError
+
+EXIT_BROKEN_PIPE = 141  #: 128 + SIGPIPE, what a shell reports for a command killed by a closed pipe
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with exact negative numbers as values (``--target -1/2``) and one-line errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?$")
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="eos-theory",
+        description="Check, symbolically and at high precision, the equations and claims of 'Second-order "
+        "regression models exhibit progressive sharpening to the edge of stability' (Agarwala, Pedregosa, "
+        "Pennington).",
+        epilog="Run 'eos-theory COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for group in GROUPS:
+        importlib.import_module(f"eos_theory.commands.{group}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        if args.command == "verify" and args.list:
+            from eos_theory.commands.claims import cmd_list
+
+            return cmd_list()
+        return args.func(args)
+    except (UsageError, InputError) as exc:
+        print(f"eos-theory: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("eos-theory: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (`eos-theory … | head`): stop quietly, as SIGPIPE would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
+        return EXIT_BROKEN_PIPE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,372 @@
+"""The claim registry: every equation and statement of the paper, with how it is checked.
+
+A claim is declared next to its proof, in a script under ``proofs/`` (installed as
+``eos_theory.proofs``)::
+
+    @claim("gf-z", source=Source("2.1", "ż = -η(JJ )z"), statement="...", method="...")
+    def _(p: Proof):
+        p.states(sp.Eq(lhs, rhs))
+        p.equal("ż from the chain rule", derived, rhs)
+
+Running a claim gives a :class:`Result` whose verdict comes from the proof's record: every step
+asserted ⇒ ``verified``; an exact counterexample plus a verified correction ⇒ ``refuted``;
+anything that could not be decided ⇒ ``inconclusive``.  A claim whose evidence includes a
+statistical estimate is at best ``supported`` (every interval where the statement needs it, at the
+stated confidence) and otherwise ``not supported`` (an interval falls outside), never verified.  A claim is no stronger than its steps:
+a verified claim must also pass :func:`audit` (every quantifier of its statement covered by a
+step that covers it) and every claim it uses as a premise must be verified
+(:func:`check_premises`); otherwise it is inconclusive, and the report says why.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from eos_theory.running import executor, transport
+from eos_theory.core.notation import latex
+from eos_theory.core.proof import UNIVERSAL, Disproved, NotSupported, Proof, format_point
+
+#: supported / not supported: the verdicts of a claim whose evidence is statistical (its confidence
+#: intervals lie, or do not lie, where the statement needs them); such a claim is never "verified"
+VERDICTS = ("verified", "refuted", "supported", "not supported", "inconclusive")
+PROVED = ("verified", "supported")  #: the verdicts that pass the audit of quantifiers
+
+
+class UnknownClaim(KeyError):
+    def __str__(self) -> str:
+        return f"unknown claim id {self.args[0]!r} (known: {', '.join(self.args[1])})"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim comes from: a section of the seed text and the words printed there."""
+
+    section: str  #: "2.1", "abstract", or "derived" for results the project derives itself
+    quote: str | None = None
+
+    def to_json(self) -> dict:
+        return {"section": self.section, "quote": self.quote}
+
+    def __str__(self) -> str:
+        return self.section if self.quote is None else f"§{self.section}: “{self.quote}”"
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    source: Source
+    statement: str  #: in words, as the paper means it
+    method: str  #: how it is checked
+    check: Callable[[Proof], None]
+    expect: str = "verified"  #: the verdict the project has established for it
+    module: str = ""
+    title: str = ""  #: a few words for tables; defaults to the statement
+
+    @property
+    def short(self) -> str:
+        return self.title or self.statement
+
+
+_REGISTRY: dict[str, Claim] = {}
+
+
+def claim(id: str, *, source: Source, statement: str, method: str, expect: str = "verified", title: str = ""):
+    """Register the decorated function as the proof of claim ``id``."""
+    if expect not in VERDICTS:
+        raise ValueError(f"expect must be one of {VERDICTS}")
+
+    def register(check: Callable[[Proof], None]) -> Callable[[Proof], None]:
+        if id in _REGISTRY and _REGISTRY[id].module != check.__module__:
+            raise ValueError(f"claim id {id!r} registered twice")
+        _REGISTRY[id] = Claim(id, source, statement, method, check, expect, check.__module__, title)
+        return check
+
+    return register
+
+
+def claims() -> list[Claim]:
+    """All registered claims, in the order of ``eos_theory.proofs.ORDER``."""
+    proofs = importlib.import_module("eos_theory.proofs")
+    for name in proofs.ORDER:
+        importlib.import_module(f"eos_theory.proofs.{name}")
+    return list(_REGISTRY.values())
+
+
+def get(claim_id: str) -> Claim:
+    known = claims()
+    for c in known:
+        if c.id == claim_id:
+            return c
+    raise UnknownClaim(claim_id, [c.id for c in known])
+
+
+@dataclass
+class Result:
+    claim: Claim
+    verdict: str
+    evidence: str  #: the full record, one paragraph
+    proof: Proof
+    seconds: float
+    error: str | None = None
+    #: the LaTeX of the proof's formula and of its correction's, printed where the proof ran (a worker
+    #: process, in parallel), so the report does not print them one after another at the end;
+    #: None: printed when asked
+    rendered: tuple[str | None, str | None] | None = None
+
+    @property
+    def summary(self) -> str:
+        """Evidence in a few words, for tables."""
+        p = self.proof
+        if self.error:  # every error leaves the claim inconclusive: name what failed
+            return self.error.split(":")[0]
+        if self.verdict == "not supported":
+            return self.evidence.rpartition("not supported: ")[2].split(" (")[0]
+        if p.refutations:
+            return f"counterexample {p.refutations[0].detail}"
+        counts = _kinds(p.steps)
+        return ", ".join(f"{n} {_NAMES[k][n == 1]}" for k, n in counts.items())
+
+    @property
+    def checked_by(self) -> str:
+        """How the verdict was reached, from the kinds of steps recorded."""
+        kinds = set(_kinds(self.proof.steps))
+        if self.proof.refutations:
+            return "counterexample"  # exact, and so is the verification of the correction
+        labels = []
+        if kinds & {"identity", "sign", "check", "example", "inference", "premise"}:
+            labels.append("exact")
+        labels += [label for k, label in (("citation", "cited"), ("interval", "interval"),
+                                          ("numerical", "numerical"), ("statistical", "statistical")) if k in kinds]
+        return " + ".join(labels) or "-"
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict == self.claim.expect
+
+    @property
+    def latex(self) -> str | None:
+        if self.rendered is not None:
+            return self.rendered[0]
+        return None if self.proof.formula is None else latex(self.proof.formula)
+
+    @property
+    def correction_latex(self) -> str | None:
+        if self.rendered is not None:
+            return self.rendered[1]
+        corr = self.proof.correction
+        return None if corr is None or corr.formula is None else latex(corr.formula)
+
+    def to_json(self) -> dict:
+        c, corr = self.claim, self.proof.correction
+        return {
+            "id": c.id,
+            "source": c.source.to_json(),
+            "statement": c.statement,
+            "latex": self.latex,
+            "method": c.method,
+            "verdict": self.verdict,
+            "expected": c.expect,
+            "basis": self.proof.basis,
+            "evidence": self.evidence,
+            "correction": None if self.verdict != "refuted" or corr is None else {
+                "statement": corr.statement,
+                "latex": self.correction_latex,
+                "steps": [s.to_json() for s in corr.steps],
+            },
+            "steps": [s.to_json() for s in self.proof.steps],
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+_NAMES = {  # kind: (plural, singular)
+    "identity": ("identities", "identity"), "sign": ("sign arguments", "sign argument"),
+    "check": ("exact checks", "exact check"), "example": ("examples", "example"),
+    "citation": ("cited theorems", "cited theorem"), "premise": ("premises", "premise"),
+    "inference": ("inferences", "inference"),
+    "numerical": ("numerical checks", "numerical check"), "interval": ("interval proofs", "interval proof"),
+    "statistical": ("statistical estimates", "statistical estimate"),
+}
+
+
+def _kinds(steps) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s in steps:
+        if s.kind != "counterexample":
+            counts[s.kind] = counts.get(s.kind, 0) + 1
+    return counts
+
+
+def _evidence(p: Proof) -> str:
+    """The record in one paragraph: counterexamples, then each step's result."""
+    parts = [f"{s.text}: counterexample {s.detail}" for s in p.refutations]
+    parts += [f"{s.text}: {s.detail}" if s.detail else s.text for s in p.steps if s.kind != "counterexample"]
+    if p.correction is not None:
+        parts.append(f"correction ({p.correction.statement}) verified: "
+                     + "; ".join(f"{s.text}: {s.detail}" for s in p.correction.steps))
+    return "; ".join(parts)
+
+
+#: words of a statement that quantify, and so need a step that covers them (see :func:`audit`)
+QUANTIFIERS = re.compile(r"\b(for all|for every|for any|at all times|any|every|each|all|always|never|settles?|"
+                         r"settled|converges?|exactly these|only)\b", re.IGNORECASE)
+EXAMPLES_ONLY = "for the examples checked"
+SAMPLED = ("numerical", "statistical")  #: step kinds that cover a quantifier only "for the examples checked"
+
+
+def audit(c: Claim, p: Proof) -> list[str]:
+    """What a claim's statement asserts beyond its recorded steps, as one line per problem.
+
+    Each quantifier word of the statement (:data:`QUANTIFIERS`) must lie inside a phrase the proof
+    declared with ``p.covers(phrase, step, ...)``; the phrase must occur in the statement and its
+    steps must be recorded.  The steps must be of a kind that covers every case (identities, sign
+    arguments, exact checks, inferences, premises, citations, interval proofs) unless the statement
+    itself says "for the examples checked", when numerical and statistical steps may cover it.
+    """
+    problems = []
+    spans = []
+    steps = {s.text: s for s in (*p.steps, *(p.correction.steps if p.correction else ()))}
+    for phrase, by in p.coverage.items():
+        start = c.statement.find(phrase)
+        if start < 0:
+            problems.append(f"covered phrase {phrase!r} does not occur in the statement")
+            continue
+        spans.append((start, start + len(phrase)))
+        for text in by:
+            step = steps.get(text)
+            if step is None:
+                problems.append(f"{phrase!r}: no recorded step {text!r}")
+            elif step.kind not in UNIVERSAL and not (EXAMPLES_ONLY in c.statement and step.kind in SAMPLED):
+                problems.append(f"{phrase!r}: step {text!r} is {step.kind} evidence, which does not cover it")
+    for m in QUANTIFIERS.finditer(c.statement):
+        if not any(a <= m.start() and m.end() <= b for a, b in spans):
+            problems.append(f"{m.group(0)!r} in “…{c.statement[max(0, m.start() - 30):m.end() + 30]}…” is covered "
+                            "by no step")
+    return problems
+
+
+def run(c: Claim) -> Result:
+    """Run one claim's proof, decide its verdict and audit it (premises are checked by :func:`check_premises`)."""
+    p = Proof()
+    start = time.perf_counter()
+    try:
+        c.check(p)
+        verdict, error = p.verdict, None
+        evidence = _evidence(p)
+        problems = audit(c, p) if verdict in PROVED else []
+        if problems:
+            verdict, error = "inconclusive", "audit: " + "; ".join(problems)
+            evidence += "; " + error
+    except NotSupported as exc:  # a confidence interval outside what the statement needs
+        verdict, error = "not supported", None
+        evidence = "; ".join(filter(None, (_evidence(p), f"not supported: {exc}")))
+    except Disproved as exc:  # an asserted identity is false, and there is no verified correction
+        verdict, error = "inconclusive", f"disproved, with no verified correction: {exc}"
+        evidence = f"{exc.text}: counterexample at {format_point(exc.point)}; no verified correction"
+    except Exception as exc:  # noqa: BLE001 - any failure leaves the claim undecided
+        verdict, error = "inconclusive", f"{type(exc).__name__}: {exc}"
+        evidence = error
+    return Result(c, verdict, evidence, p, time.perf_counter() - start, error)
+
+
+def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] = run) -> list[Result]:
+    """Make every result whose proof uses a premise that is not verified inconclusive, naming it.
+
+    Premises that are not among ``results`` are run with ``run_claim`` (each once); a cycle of
+    premises is an error.
+    """
+    by_id = {r.claim.id: r for r in results}
+
+    def verdict_of(claim_id: str, chain: tuple[str, ...]) -> str:
+        if claim_id in chain:
+            raise ValueError(f"premises form a cycle: {' → '.join(chain + (claim_id,))}")
+        if claim_id not in by_id:
+            by_id[claim_id] = run_claim(get(claim_id))
+        r = by_id[claim_id]
+        if r.verdict == "verified" and any(verdict_of(d, chain + (claim_id,)) != "verified" for d in r.proof.premises):
+            return "inconclusive"
+        return r.verdict
+
+    out = []
+    for r in results:
+        bad = [d for d in r.proof.premises if verdict_of(d, (r.claim.id,)) != "verified"]
+        if bad and r.verdict != "inconclusive":
+            error = f"premise not verified: {', '.join(bad)}"
+            r = Result(r.claim, "inconclusive", f"{r.evidence}; {error}", r.proof, r.seconds, error, r.rendered)
+        out.append(r)
+    return out
+
+
+def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None, jobs: int = 1,
+            timeout: float | None = None) -> list[Result]:
+    """Run registered claims ``jobs`` at a time (1: in this process) through :mod:`.executor`, each within
+    ``timeout`` seconds (None: no limit).  A claim past its limit, or whose worker fails, is inconclusive
+    with the reason and the others still run; results come in the order given and, but for the times,
+    are the same for any ``jobs``.  ``progress`` gets each result as it is decided.  Neighbouring
+    claims share derivations (the report's order follows the proof scripts), and the executor keeps
+    neighbours in one worker: keep ``selected`` in that order."""
+    selected = list(selected)
+    results: list[Result] = [None] * len(selected)  # type: ignore[list-item]
+
+    def done(i: int, outcome: executor.Outcome) -> None:
+        c = selected[i]
+        if outcome.error is None:
+            results[i] = Result(c, *transport.loads(outcome.value))
+        else:  # the claim's proof never reported: the executor says why (time limit, worker died, ...)
+            results[i] = Result(c, "inconclusive", outcome.error, Proof(), outcome.seconds, outcome.error)
+        if progress is not None:
+            progress(results[i])
+
+    executor.run(_run_shipped, [(c.module, c.id) for c in selected], backend=executor.local(jobs),
+                 timeout=timeout, progress=done)
+    return check_premises(results)
+
+
+def _run_shipped(name: tuple[str, str]) -> bytes:
+    """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id)``.
+
+    A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
+    result travels back without its Claim, which the caller already holds, and with its SymPy
+    objects exactly as built (:mod:`.transport`), in-process too, so that any ``jobs`` gives the
+    same results; with it the LaTeX of its formulas (:attr:`Result.rendered`), printed here, in parallel.
+    """
+    module, claim_id = name
+    if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it
+        importlib.import_module(module)
+    if claim_id not in _REGISTRY:
+        raise LookupError(f"claim {claim_id!r} is not registered in {module} (run_all runs claims by id)")
+    r = run(_REGISTRY[claim_id])
+    return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error, (r.latex, r.correction_latex)))
+
+
+def report(results: list[Result]) -> dict:
+    counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
+    return {
+        "tool": "eos-theory",
+        "paper": "Second-order regression models exhibit progressive sharpening to the edge of stability",
+        "summary": {**counts, "total": len(results), "unexpected": [r.claim.id for r in results if not r.as_expected]},
+        "claims": [r.to_json() for r in results],
+    }
+
+
+def print_proof(module: str) -> None:
+    """Run the claims declared in ``module`` and print each step (for ``python -m`` on a proof)."""
+    for c in [c for c in _REGISTRY.values() if c.module == module]:
+        r = run(c)
+        print(f"{c.id}: {r.verdict} (expected {c.expect})  [{c.source}]")
+        print(f"  claim: {c.statement}")
+        if r.latex:
+            print(f"  latex: {r.latex}")
+        for s in r.proof.steps:
+            print(f"  - [{s.kind}] {s.text}: {s.detail}")
+        corr = r.proof.correction
+        if corr is not None:
+            print(f"  correction: {corr.statement}")
+            for s in corr.steps:
+                print(f"    - [{s.kind}] {s.text}: {s.detail}")
+        if r.error:
+            print(f"  error: {r.error}")

@@ -1,0 +1,8 @@
+"""What the user takes away: LaTeX, figures, and the one file writer.
+
+* :mod:`.latex` – the checked claims as a LaTeX document, or a snippet for a paper;
+* :mod:`.plots` – the figures (matplotlib, headless);
+* :mod:`.files` – the one atomic writer (through symlinks, never onto a device).
+
+May import the analyses and everything below them; only :mod:`eos_theory.commands` imports this.
+"""
