@@ -41,8 +41,10 @@ def main() -> int:
         runs.append(timed(analyze))
         base.append(timed(baseline))
     med = statistics.median(runs)
-    print(f"eos-theory analyze (depth-4 product, P = 4): median {med:.2f} s over {args.repeats} runs "
-          f"(min {min(runs):.2f}, max {max(runs):.2f}); start-up and imports alone: median {statistics.median(base):.2f} s")
+    print(
+        f"eos-theory analyze (depth-4 product, P = 4): median {med:.2f} s over {args.repeats} runs "
+        f"(min {min(runs):.2f}, max {max(runs):.2f}); start-up and imports alone: median {statistics.median(base):.2f} s"
+    )
     print(f"budget {BUDGET:g} s: {'within' if med <= BUDGET else 'EXCEEDED'}")
     return 0 if med <= BUDGET else 1
 

@@ -107,15 +107,17 @@ def main(argv=None) -> int:
 
     plan = atlas.plan(("0.5", "2.5"), ("-4", "4"), tuple(args.grid), steps=args.steps)
     runs = len(plan.e) * len(plan.r)
-    print(f"atlas: {args.grid[0]} x {args.grid[1]} grid = {runs} runs x {args.steps} steps, "
-          f"{len(plan.tasks)} chunks; {executor.cores()} cores")
+    print(
+        f"atlas: {args.grid[0]} x {args.grid[1]} grid = {runs} runs x {args.steps} steps, "
+        f"{len(plan.tasks)} chunks; {executor.cores()} cores"
+    )
     jobs = executor.cores()
     default_name, serial_name = f"local, -j {jobs} (default)", "local, -j 1 (this process)"
     local = {default_name: executor.local(jobs), serial_name: executor.local(1)}
     times: dict[str, list[tuple[float, float]]] = {k: [] for k in local}
     first = None
     for r in range(args.repeats):
-        for name in (list(local) if r % 2 == 0 else list(local)[::-1]):
+        for name in list(local) if r % 2 == 0 else list(local)[::-1]:
             measured, result = timed(plan, local[name])
             first = first or result
             check_same(first, result)
@@ -124,20 +126,23 @@ def main(argv=None) -> int:
     meds = medians(times)
     default = meds[default_name][0]
     ok = default <= args.limit
-    print(f"  default run: median {default:.2f} s against the {args.limit:g} s budget ({default / args.limit:.0%} of it)"
-          f"{'' if ok else ' - OVER BUDGET'}; speed-up -j 1 / -j {jobs}: {speedup(meds, serial_name, default_name)}")
+    print(
+        f"  default run: median {default:.2f} s against the {args.limit:g} s budget ({default / args.limit:.0%} of it)"
+        f"{'' if ok else ' - OVER BUDGET'}; speed-up -j 1 / -j {jobs}: {speedup(meds, serial_name, default_name)}"
+    )
 
     if not args.no_dask:
         from distributed import Client, LocalCluster
 
-        clusters = {n: LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
-                    for n in (1, 2)}
+        clusters = {
+            n: LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0") for n in (1, 2)
+        }
         clients = {n: Client(c.scheduler_address, set_as_default=False) for n, c in clusters.items()}
         names = {1: "Dask, 1 worker", 2: "Dask, 2 workers"}
         try:
             dtimes: dict[str, list[tuple[float, float]]] = {v: [] for v in names.values()}
             for r in range(args.repeats):
-                for n in ((1, 2) if r % 2 == 0 else (2, 1)):
+                for n in (1, 2) if r % 2 == 0 else (2, 1):
                     measured, result = timed(plan, executor.Dask(clusters[n].scheduler_address), clients[n])
                     check_same(first, result)
                     dtimes[names[n]].append(measured)

@@ -33,8 +33,17 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=float, default=10.0)
     args = ap.parse_args(argv)
 
-    cmd = [sys.executable, "-m", "eos_theory", "cascade", "--levels", str(args.levels), "--digits",
-           str(args.digits), "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "eos_theory",
+        "cascade",
+        "--levels",
+        str(args.levels),
+        "--digits",
+        str(args.digits),
+        "--json",
+    ]
     walls, cpus, data = [], [], None
     for _ in range(args.repeats):
         cpu0, t0 = _child_cpu(), time.perf_counter()
@@ -46,10 +55,12 @@ def main(argv=None) -> int:
             return 1
         data = json.loads(done.stdout)
     evidence = [row["evidence"] for row in data["thresholds"][2:]]
-    print(f"cascade --levels {args.levels} --digits {args.digits}, {args.repeats} runs: wall median "
-          f"{statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}); CPU median "
-          f"{statistics.median(cpus):.2f} s; thresholds past √5 − 1 certified: {evidence.count('interval')} of "
-          f"{len(evidence)}; onset {data['chaos_onset']['e']} ± {data['chaos_onset']['error']}")
+    print(
+        f"cascade --levels {args.levels} --digits {args.digits}, {args.repeats} runs: wall median "
+        f"{statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}); CPU median "
+        f"{statistics.median(cpus):.2f} s; thresholds past √5 − 1 certified: {evidence.count('interval')} of "
+        f"{len(evidence)}; onset {data['chaos_onset']['e']} ± {data['chaos_onset']['error']}"
+    )
     if statistics.median(walls) > args.limit:
         print(f"FAIL: median {statistics.median(walls):.2f} s > {args.limit} s")
         return 1

@@ -20,9 +20,15 @@ from eos_theory.past_window import attractor, chaos
 
 BUDGET = 3.0  #: seconds of CPU per attractor() call at the defaults
 POINTS = [  # (ω₁, ω₂, E, η): one per regime
-    ((-1, 1, 1, "1/2"), "minimum"), ((-1, 1, 1, "11/10"), "period-2"), ((-1, 1, 1, "5/4"), "period-4"),
-    ((-1, 1, 1, "7/5"), "chaotic"), ((-1, 1, 1, "17/10"), "period-6"), ((-1, 1, 1, "21/10"), "divergent"),
-    ((1, 4, 1, "23/20"), "split"), ((1, 4, 1, "1/2"), "split"), ((-1, 1, 1, "2"), "not converged"),
+    ((-1, 1, 1, "1/2"), "minimum"),
+    ((-1, 1, 1, "11/10"), "period-2"),
+    ((-1, 1, 1, "5/4"), "period-4"),
+    ((-1, 1, 1, "7/5"), "chaotic"),
+    ((-1, 1, 1, "17/10"), "period-6"),
+    ((-1, 1, 1, "21/10"), "divergent"),
+    ((1, 4, 1, "23/20"), "split"),
+    ((1, 4, 1, "1/2"), "split"),
+    ((-1, 1, 1, "2"), "not converged"),
 ]
 
 
@@ -39,7 +45,7 @@ def timing(repeats: int) -> float:
         med = statistics.median(cpu)
         worst = max(worst, med)
         flag = "" if a.label == expected else f"  (expected {expected})"
-        print(f"  {str(args):28} {med:6.3f} {statistics.median(wall):6.3f}  {a.label}{flag}")
+        print(f"  {args!s:28} {med:6.3f} {statistics.median(wall):6.3f}  {a.label}{flag}")
     return worst
 
 
@@ -48,11 +54,14 @@ def numbers(runs: int, steps: int, transient: int, jobs: int) -> None:
     for e in ("7/5", "3/2"):
         for level in (0.95, 0.99):
             w0 = time.perf_counter()
-            st = chaos.axis_runs(e, r=-1, runs=runs, steps=steps, transient=transient, level=level, jobs=jobs,
-                                 max_seconds=3600.0)
+            st = chaos.axis_runs(
+                e, r=-1, runs=runs, steps=steps, transient=transient, level=level, jobs=jobs, max_seconds=3600.0
+            )
             dt = time.perf_counter() - w0
-            print(f"  e = {e} ({level:.0%}, {dt:.1f} s): lambda {st.lyapunov}; mean eta*NTK {st.mean_ntk}; "
-                  f"lambda_perp {st.transverse_lyapunov}; escaped {st.escaped}, projected {st.projected}")
+            print(
+                f"  e = {e} ({level:.0%}, {dt:.1f} s): lambda {st.lyapunov}; mean eta*NTK {st.mean_ntk}; "
+                f"lambda_perp {st.transverse_lyapunov}; escaped {st.escaped}, projected {st.projected}"
+            )
         cyc = chaos.find_cycle(e, r=-1)
         print(f"  e = {e}: attracting cycle from the critical orbit: {None if cyc is None else cyc.period_y}")
 

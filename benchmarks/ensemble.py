@@ -50,9 +50,9 @@ print(json.dumps({"base_kib": base, "peak_kib": peak, "heap_peak": heap, "steps"
 def full_length_seed(spec: ensemble.Ensemble, steps: int, tries: int = 32) -> int:
     """The first seed whose run takes every step (found with a run of steps // 10 steps, then confirmed)."""
     for seed in range(tries):
-        if ensemble.run_seed(spec, seed, max(gd.MIN_STEPS, steps // 10)).steps == steps // 10:
-            if ensemble.run_seed(spec, seed, steps).steps == steps:
-                return seed
+        short = ensemble.run_seed(spec, seed, max(gd.MIN_STEPS, steps // 10))
+        if short.steps == steps // 10 and ensemble.run_seed(spec, seed, steps).steps == steps:
+            return seed
     raise SystemExit(f"no seed below {tries} runs all {steps} steps at lr = {spec.lr}")
 
 
@@ -64,8 +64,10 @@ def one_run(spec, steps, repeats) -> float:
         r = ensemble.run_seed(spec, seed, steps)
         times.append(time.perf_counter() - t)
     med = statistics.median(times)
-    print(f"1. one run, P = {spec.params}, D = {spec.outputs}, lr = {spec.lr}, seed {seed}, {r.steps} steps "
-          f"({r.outcome}): median {med:.2f} s of {repeats} ({', '.join(f'{t:.2f}' for t in times)})")
+    print(
+        f"1. one run, P = {spec.params}, D = {spec.outputs}, lr = {spec.lr}, seed {seed}, {r.steps} steps "
+        f"({r.outcome}): median {med:.2f} s of {repeats} ({', '.join(f'{t:.2f}' for t in times)})"
+    )
     return med
 
 
@@ -78,9 +80,11 @@ def many_runs(spec, steps, repeats) -> float:
         times.append(time.perf_counter() - t)
         counts = ensemble.summary(res)["outcomes"]
     med = statistics.median(times)
-    print(f"2. 64 runs on {jobs} local process(es): median {med:.1f} s of {repeats} "
-          f"({', '.join(f'{t:.1f}' for t in times)}); outcomes "
-          + ", ".join(f"{k} {v['count']}" for k, v in counts.items()))
+    print(
+        f"2. 64 runs on {jobs} local process(es): median {med:.1f} s of {repeats} "
+        f"({', '.join(f'{t:.1f}' for t in times)}); outcomes "
+        + ", ".join(f"{k} {v['count']}" for k, v in counts.items())
+    )
     return med
 
 
@@ -88,15 +92,21 @@ def memory(lr) -> None:
     for P, D in ((200, 20), (400, 20), (800, 20)):
         m = {}
         for traced in ("0", "1"):  # RSS without tracemalloc (it slows the run), the heap peak with it
-            out = subprocess.run([sys.executable, "-c", MEMORY, str(P), str(D), str(lr), traced], capture_output=True,
-                                 text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", MEMORY, str(P), str(D), str(lr), traced],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             m[traced] = json.loads(out.stdout)
         q_mib = 8 * D * P * P / 2**20
         grew = (m["0"]["peak_kib"] - m["0"]["base_kib"]) / 1024
         heap = m["1"]["heap_peak"] / 2**20
-        print(f"3. P = {P}, D = {D}: Q is {q_mib:.1f} MiB; allocation peak of the run (tracemalloc) {heap:.1f} MiB "
-              f"= {heap / q_mib:.2f} times Q; peak RSS {m['0']['peak_kib'] / 1024:.0f} MiB, grown by {grew:.1f} MiB "
-              f"over the imported interpreter ({m['0']['base_kib'] / 1024:.0f} MiB)")
+        print(
+            f"3. P = {P}, D = {D}: Q is {q_mib:.1f} MiB; allocation peak of the run (tracemalloc) {heap:.1f} MiB "
+            f"= {heap / q_mib:.2f} times Q; peak RSS {m['0']['peak_kib'] / 1024:.0f} MiB, grown by {grew:.1f} MiB "
+            f"over the imported interpreter ({m['0']['base_kib'] / 1024:.0f} MiB)"
+        )
 
 
 def step_cost(steps) -> None:
@@ -110,13 +120,17 @@ def step_cost(steps) -> None:
             r = gd.run(model, theta0, float(spec.lr), steps)
             per = (time.perf_counter() - t) / max(r.steps, 1)
             rows.append((P, D, per))
-            print(f"4. P = {P:>3}, D = {D:>2}: {per * 1e6:8.1f} µs per step ({r.steps} steps, {r.outcome}); "
-                  f"D·P² = {D * P * P}")
+            print(
+                f"4. P = {P:>3}, D = {D:>2}: {per * 1e6:8.1f} µs per step ({r.steps} steps, {r.outcome}); "
+                f"D·P² = {D * P * P}"
+            )
     x = np.array([D * P * P for P, D, _ in rows], dtype=float)
     y = np.array([t for _, _, t in rows])
     b, a = np.polyfit(x, y, 1)
-    print(f"   fit t = a + b·D·P²: a = {a * 1e6:.1f} µs (per-step overhead), b = {b * 1e9:.3f} ns per multiply-add "
-          f"({1 / b / 1e9:.2f} G multiply-adds/s)")
+    print(
+        f"   fit t = a + b·D·P²: a = {a * 1e6:.1f} µs (per-step overhead), b = {b * 1e9:.3f} ns per multiply-add "
+        f"({1 / b / 1e9:.2f} G multiply-adds/s)"
+    )
 
 
 def main() -> int:

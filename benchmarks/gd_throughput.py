@@ -24,8 +24,8 @@ import time
 from mpmath import mp, mpf
 from mpmath.libmp import BACKEND
 
-from eos_theory.quadratic.gd import Problem, gd_mp
 from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.quadratic.gd import Problem, gd_mp
 
 W1, W2, E, ETA, THETA0 = "-1", "2", "1", "0.55", ("0.75", "1")
 Q_DENSE = [["23/25", "-36/25"], ["-36/25", "2/25"]]  # R diag(-1, 2) Rᵀ, R = [[3/5, -4/5], [4/5, 3/5]]
@@ -119,8 +119,10 @@ def main(argv=None) -> int:
     ap.add_argument("--min-ratio", type=float, default=0.8)
     args = ap.parse_args(argv)
 
-    print(f"gd_mp vs hand-written mpmath loop: {args.steps} steps, {args.dps} digits, "
-          f"{args.repeats} interleaved repeats, mpmath backend: {BACKEND}")
+    print(
+        f"gd_mp vs hand-written mpmath loop: {args.steps} steps, {args.dps} digits, "
+        f"{args.repeats} interleaved repeats, mpmath backend: {BACKEND}"
+    )
     failed = []
     for name, (ours, base) in CASES.items():
         t_ours, t_base = [], []
@@ -142,8 +144,10 @@ def main(argv=None) -> int:
         digits = min(agreeing_digits(a, b, dps=args.dps) for a, b in zip(flat(mine), flat(theirs)))
         ok = ratio >= args.min_ratio
         failed += [] if ok else [name]
-        print(f"  {name:9s} ours {m_ours * 1e6 / args.steps:7.2f} us/step   baseline {m_base * 1e6 / args.steps:7.2f} us/step"
-              f"   ratio {ratio:5.2f}   results agree to {digits} digits   {'ok' if ok else 'TOO SLOW'}")
+        print(
+            f"  {name:9s} ours {m_ours * 1e6 / args.steps:7.2f} us/step   baseline {m_base * 1e6 / args.steps:7.2f} us/step"
+            f"   ratio {ratio:5.2f}   results agree to {digits} digits   {'ok' if ok else 'TOO SLOW'}"
+        )
     if failed:
         print(f"FAIL: throughput ratio below {args.min_ratio} for: {', '.join(failed)}")
         return 1

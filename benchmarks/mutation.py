@@ -31,14 +31,20 @@ BAR = 0.90
 SCOPE = {
     "eos_theory/core/proof.py": ["eos_theory.core.proof.*"],
     "eos_theory/numbers/parse.py": [f"eos_theory.numbers.parse.x_{f}__mutmut_*" for f in ("exact", "to_mpf")],
-    "eos_theory/numbers/decimals.py": [f"eos_theory.numbers.decimals.x_{f}__mutmut_*" for f in (
-        "agreeing_digits", "_finite_mpf")],
-    "eos_theory/numbers/intervals.py": [f"eos_theory.numbers.intervals.x_{f}__mutmut_*" for f in (
-        "enclose", "_enclose_expr", "exact_sign")],
-    "eos_theory/quadratic/runs.py": [f"eos_theory.quadratic.runs.x_{f}__mutmut_*" for f in (
-        "required_digits", "_digits", "_norm", "_period", "_gap", "_best", "outcome", "cycle_digits")],
-    "eos_theory/core/registry.py": [f"eos_theory.core.registry.x_{f}__mutmut_*" for f in (
-        "_kinds", "_evidence", "audit", "run", "check_premises", "report")],
+    "eos_theory/numbers/decimals.py": [
+        f"eos_theory.numbers.decimals.x_{f}__mutmut_*" for f in ("agreeing_digits", "_finite_mpf")
+    ],
+    "eos_theory/numbers/intervals.py": [
+        f"eos_theory.numbers.intervals.x_{f}__mutmut_*" for f in ("enclose", "_enclose_expr", "exact_sign")
+    ],
+    "eos_theory/quadratic/runs.py": [
+        f"eos_theory.quadratic.runs.x_{f}__mutmut_*"
+        for f in ("required_digits", "_digits", "_norm", "_period", "_gap", "_best", "outcome", "cycle_digits")
+    ],
+    "eos_theory/core/registry.py": [
+        f"eos_theory.core.registry.x_{f}__mutmut_*"
+        for f in ("_kinds", "_evidence", "audit", "run", "check_premises", "report")
+    ],
 }
 
 #: mutmut's exit-code classes (mutmut/stats.py)
@@ -60,8 +66,10 @@ def results(root: Path) -> dict[str, dict[str, int | None]]:
 
 
 def table(res: dict[str, dict[str, int | None]]) -> tuple[list[str], bool]:
-    lines = [f"{'file':26} {'generated':>9} {'reached':>8} {'killed':>7} {'survived':>9} {'timeout':>8} "
-             f"{'other':>6} {'kill rate':>10}"]
+    lines = [
+        f"{'file':26} {'generated':>9} {'reached':>8} {'killed':>7} {'survived':>9} {'timeout':>8} "
+        f"{'other':>6} {'kill rate':>10}"
+    ]
     ok = True
     for path, codes in res.items():
         n = len(codes)
@@ -89,8 +97,13 @@ def main() -> int:
         patterns = [p for ps in SCOPE.values() for p in ps]
         # the derandomised hypothesis profile: every mutant meets the same examples, so results are reproducible
         env = {**os.environ, "HYPOTHESIS_PROFILE": "ci"}
-        subprocess.run([mutmut, "run", "--max-children", str(args.max_children), *patterns], cwd=root, env=env,
-                       stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            [mutmut, "run", "--max-children", str(args.max_children), *patterns],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
     res = results(root)
     lines, ok = table(res)
     print("\n".join(lines))

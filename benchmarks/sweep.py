@@ -38,9 +38,11 @@ def main(argv=None) -> int:
         times.append(time.perf_counter() - t)
     median = statistics.median(times)
     finite = int(np.isfinite(T).all(axis=1).sum())
-    print(f"sweep: {args.values} values x {args.steps} steps (tail {args.tail}), {args.repeats} runs: "
-          f"median {median:.3f} s (min {min(times):.3f}, max {max(times):.3f}); "
-          f"{finite}/{args.values} runs stay finite")
+    print(
+        f"sweep: {args.values} values x {args.steps} steps (tail {args.tail}), {args.repeats} runs: "
+        f"median {median:.3f} s (min {min(times):.3f}, max {max(times):.3f}); "
+        f"{finite}/{args.values} runs stay finite"
+    )
     if median > args.limit:
         print(f"FAIL: median {median:.3f} s > {args.limit} s")
         return 1

@@ -54,42 +54,54 @@ def timed(cmd: list[str]) -> tuple[float, float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--jobs", type=int, default=None, help="-j for the parallel run (default: the CLI's, all cores)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="-j for the parallel run (default: the CLI's, all cores)"
+    )
     args = parser.parse_args()
     exe = shutil.which("eos-theory")
     verify = [exe, "verify", "--quiet"] if exe else [sys.executable, "-m", "eos_theory", "verify", "--quiet"]
     cases = {
         "baseline": [sys.executable, "-c", "import sympy, mpmath, eos_theory.core.registry"],
-        "serial": verify + ["-j", "1"],
+        "serial": [*verify, "-j", "1"],
         "parallel": verify + ([] if args.jobs is None else ["-j", str(args.jobs)]),
     }
     runs: dict[str, list[tuple[float, float, float]]] = {k: [] for k in cases}
     names = list(cases)
     for r in range(args.repeats):
-        for name in names[r % 3:] + names[: r % 3]:  # rotate, so no case always runs after the same one
+        for name in names[r % 3 :] + names[: r % 3]:  # rotate, so no case always runs after the same one
             runs[name].append(timed(cases[name]))
 
     quiet = {k: [x for x in v if x[2] < QUIET] for k, v in runs.items()}
     judged = quiet if min(len(quiet["serial"]), len(quiet["parallel"])) >= 3 else runs
-    print(f"{args.repeats} runs each; median wall (range), median CPU of the command and its workers, "
-          "and the same for the undisturbed runs:")
+    print(
+        f"{args.repeats} runs each; median wall (range), median CPU of the command and its workers, "
+        "and the same for the undisturbed runs:"
+    )
     med = {}
     for name in names:
         wall = [x[0] for x in runs[name]]
-        line = (f"  {name:9} all: {statistics.median(wall):5.2f} s ({min(wall):.2f}-{max(wall):.2f}), "
-                f"{statistics.median(x[1] for x in runs[name]):5.2f} s CPU")
+        line = (
+            f"  {name:9} all: {statistics.median(wall):5.2f} s ({min(wall):.2f}-{max(wall):.2f}), "
+            f"{statistics.median(x[1] for x in runs[name]):5.2f} s CPU"
+        )
         if quiet[name]:
-            line += (f" | undisturbed ({len(quiet[name])}): {statistics.median(x[0] for x in quiet[name]):5.2f} s, "
-                     f"{statistics.median(x[1] for x in quiet[name]):5.2f} s CPU")
+            line += (
+                f" | undisturbed ({len(quiet[name])}): {statistics.median(x[0] for x in quiet[name]):5.2f} s, "
+                f"{statistics.median(x[1] for x in quiet[name]):5.2f} s CPU"
+            )
         print(line)
         med[name] = statistics.median(x[0] for x in judged[name])
     cpu = {k: statistics.median(x[1] for x in judged[k]) for k in ("serial", "parallel")}
     which = "undisturbed" if judged is quiet else "all (fewer than 3 undisturbed)"
-    print(f"judged on {which} runs: speed-up serial / parallel = {med['serial'] / med['parallel']:.2f}, "
-          f"CPU parallel / serial = {cpu['parallel'] / cpu['serial']:.2f}")
+    print(
+        f"judged on {which} runs: speed-up serial / parallel = {med['serial'] / med['parallel']:.2f}, "
+        f"CPU parallel / serial = {cpu['parallel'] / cpu['serial']:.2f}"
+    )
     ok = med["parallel"] <= BUDGET
-    print(f"parallel full run: {med['parallel']:.2f} s against the {BUDGET:.0f} s budget "
-          f"({med['parallel'] / BUDGET:.0%} of it){'' if ok else ' - OVER BUDGET'}")
+    print(
+        f"parallel full run: {med['parallel']:.2f} s against the {BUDGET:.0f} s budget "
+        f"({med['parallel'] / BUDGET:.0%} of it){'' if ok else ' - OVER BUDGET'}"
+    )
     return 0 if ok else 1
 
 

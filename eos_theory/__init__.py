@@ -29,14 +29,24 @@ __version__ = "0.1.0"
 
 #: the public names, and the module each lives in
 _API = {
-    "claim": "core.registry", "Source": "core.registry", "Claim": "core.registry", "Result": "core.registry",
+    "claim": "core.registry",
+    "Source": "core.registry",
+    "Claim": "core.registry",
+    "Result": "core.registry",
     "Proof": "core.proof",
-    "Model": "core.model", "quadratic": "core.model", "linear": "core.model", "eigenbasis": "core.model",
-    "thetas": "core.model", "omegas": "core.model", "symmetric_matrix": "core.model",
-    "InputError": "numbers.parse", "exact": "numbers.parse",
-    "spec": "anymodel.definition", "analyze": "anymodel.flip",
+    "Model": "core.model",
+    "quadratic": "core.model",
+    "linear": "core.model",
+    "eigenbasis": "core.model",
+    "thetas": "core.model",
+    "omegas": "core.model",
+    "symmetric_matrix": "core.model",
+    "InputError": "numbers.parse",
+    "exact": "numbers.parse",
+    "spec": "anymodel.definition",
+    "analyze": "anymodel.flip",
 }
-__all__ = sorted(_API) + ["__version__"]
+__all__ = [*sorted(_API), "__version__"]
 
 _moved.install()
 

@@ -16,18 +16,35 @@ import warnings
 
 #: old module (below eos_theory) -> the modules that now hold its names, searched in order
 MOVED: dict[str, tuple[str, ...]] = {
-    "notation": ("core.notation",), "model": ("core.model", "numbers.parse"), "proof": ("core.proof",),
-    "registry": ("core.registry",), "intervals": ("numbers.intervals",), "decimals": ("numbers.decimals",),
-    "stats": ("numbers.stats",), "numerics": ("numbers.parse", "quadratic.gd", "numbers.decimals"),
-    "maps": ("quadratic.maps",), "analysis": ("quadratic.closed_forms", "numbers.parse"),
-    "dynamics": ("quadratic.runs",), "escape": ("quadratic.escape",), "chaos": ("past_window.chaos",),
-    "attractor": ("past_window.attractor",), "cascade": ("past_window.cascade",),
-    "minpoly": ("past_window.minpoly",), "atlas": ("past_window.atlas",),
-    "anymodel": ("anymodel.definition", "anymodel.minima", "anymodel.conserved"), "flip": ("anymodel.flip",),
-    "continuation": ("anymodel.continuation",), "anyreport": ("anymodel.report",),
-    "gd_general": ("random_models.gd",), "ensemble": ("random_models.ensemble",), "latex": ("outputs.latex",),
-    "plots": ("outputs.plots",), "files": ("outputs.files",), "executor": ("running.executor",),
-    "transport": ("running.transport",), "cli": ("commands.cli",),
+    "notation": ("core.notation",),
+    "model": ("core.model", "numbers.parse"),
+    "proof": ("core.proof",),
+    "registry": ("core.registry",),
+    "intervals": ("numbers.intervals",),
+    "decimals": ("numbers.decimals",),
+    "stats": ("numbers.stats",),
+    "numerics": ("numbers.parse", "quadratic.gd", "numbers.decimals"),
+    "maps": ("quadratic.maps",),
+    "analysis": ("quadratic.closed_forms", "numbers.parse"),
+    "dynamics": ("quadratic.runs",),
+    "escape": ("quadratic.escape",),
+    "chaos": ("past_window.chaos",),
+    "attractor": ("past_window.attractor",),
+    "cascade": ("past_window.cascade",),
+    "minpoly": ("past_window.minpoly",),
+    "atlas": ("past_window.atlas",),
+    "anymodel": ("anymodel.definition", "anymodel.minima", "anymodel.conserved"),
+    "flip": ("anymodel.flip",),
+    "continuation": ("anymodel.continuation",),
+    "anyreport": ("anymodel.report",),
+    "gd_general": ("random_models.gd",),
+    "ensemble": ("random_models.ensemble",),
+    "latex": ("outputs.latex",),
+    "plots": ("outputs.plots",),
+    "files": ("outputs.files",),
+    "executor": ("running.executor",),
+    "transport": ("running.transport",),
+    "cli": ("commands.cli",),
 }
 
 
@@ -54,8 +71,11 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module) -> None:
         new = " and ".join(f"eos_theory.{t}" for t in module.__targets__)
-        warnings.warn(f"{module.__name__} has moved to {new}; the old path goes in the next release",
-                      DeprecationWarning, stacklevel=3)
+        warnings.warn(
+            f"{module.__name__} has moved to {new}; the old path goes in the next release",
+            DeprecationWarning,
+            stacklevel=3,
+        )
 
 
 def old_attribute(old: str, name: str):
@@ -64,8 +84,11 @@ def old_attribute(old: str, name: str):
     for target in MOVED[old]:
         module = importlib.import_module(f"eos_theory.{target}")
         if hasattr(module, name):
-            warnings.warn(f"eos_theory.{old}.{name} has moved to {module.__name__}.{name}; the old path goes in the "
-                          "next release", DeprecationWarning, stacklevel=3)
+            warnings.warn(
+                f"eos_theory.{old}.{name} has moved to {module.__name__}.{name}; the old path goes in the next release",
+                DeprecationWarning,
+                stacklevel=3,
+            )
             return getattr(module, name)
     raise AttributeError(f"module 'eos_theory.{old}' has no attribute {name!r}")
 

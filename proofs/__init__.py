@@ -20,7 +20,17 @@ PAPER = [
     "higher_dim",  # abstract: "in higher dimensions … similar behavior", statistically (eos_theory.random_models.ensemble)
 ]
 
-DERIVED: list[str] = ["eos_minima", "eos_orbit", "eos_bifurcation", "eos_sharpening", "eos_interval", "eos_numerics",
-                      "escape", "cascade", "chaos", "gallery"]
+DERIVED: list[str] = [
+    "eos_minima",
+    "eos_orbit",
+    "eos_bifurcation",
+    "eos_sharpening",
+    "eos_interval",
+    "eos_numerics",
+    "escape",
+    "cascade",
+    "chaos",
+    "gallery",
+]
 
 ORDER = PAPER + DERIVED

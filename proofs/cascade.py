@@ -7,14 +7,13 @@ from functools import cache
 import sympy as sp
 from mpmath import mp
 
+from eos_theory.core.proof import Proof
+from eos_theory.core.registry import Source, claim
+from eos_theory.numbers.decimals import agreeing_digits, common_string
+from eos_theory.numbers.parse import exact
 from eos_theory.past_window import cascade as C
 from eos_theory.past_window import minpoly as A
 from eos_theory.quadratic.closed_forms import axis_map, eps, y
-from eos_theory.numbers.decimals import common_string
-from eos_theory.numbers.decimals import agreeing_digits
-from eos_theory.numbers.parse import exact
-from eos_theory.core.proof import Proof
-from eos_theory.core.registry import Source, claim
 
 a, b, d, t = sp.symbols("a b d t", nonnegative=True)  #: slack variables: y = −ε + a, y = 2 − b, ε = 2 − d, y = 2 + t
 h = sp.Symbol("h", positive=True)  #: ε = 2 + h past the crisis
@@ -51,66 +50,110 @@ def crisis(p: Proof) -> None:
     p.states(sp.Eq(sp.Function("f")(c) - 2, cr.excess))
 
     # The same map for every r.
-    every_r = ("eos2d-axis-map: each eigen-axis q = 0 is invariant under GD (q' = (1 − ry)q) and on it y' = f(y) "
-               "and η·NTK = 2(y + ε), for every r")
+    every_r = (
+        "eos2d-axis-map: each eigen-axis q = 0 is invariant under GD (q' = (1 − ry)q) and on it y' = f(y) "
+        "and η·NTK = 2(y + ε), for every r"
+    )
     p.uses("eos2d-axis-map", every_r)
     no_r = "the derived axis map and the axis η·NTK do not contain r"
     p.check(no_r, C.map_has_no_r(), True, "cascade.map_has_no_r() on analysis.axis_map() and analysis.axis_ntk()")
 
     # Critical points, critical values, the repelling fixed point and the crisis value.
     p.equal("f'(y) = (y − 1)(3y + 2ε − 1)", sp.diff(f, y), (y - 1) * (3 * y + 2 * eps - 1))
-    p.check("the derived critical points: maximum c = (1 − 2ε)/3, minimum 1", [c, cr.minimum],
-            [(1 - 2 * eps) / 3, 1], "cascade.crisis(): roots of f', told apart by the sign of f''")
-    p.equal("f''(c) = −2(1 + ε) and f''(1) = 2(1 + ε): a maximum and a minimum for ε > −1",
-            sp.Matrix([sp.diff(f, y, 2).subs(y, c), sp.diff(f, y, 2).subs(y, 1)]),
-            sp.Matrix([-2 * (1 + eps), 2 * (1 + eps)]))
+    p.check(
+        "the derived critical points: maximum c = (1 − 2ε)/3, minimum 1",
+        [c, cr.minimum],
+        [(1 - 2 * eps) / 3, 1],
+        "cascade.crisis(): roots of f', told apart by the sign of f''",
+    )
+    p.equal(
+        "f''(c) = −2(1 + ε) and f''(1) = 2(1 + ε): a maximum and a minimum for ε > −1",
+        sp.Matrix([sp.diff(f, y, 2).subs(y, c), sp.diff(f, y, 2).subs(y, 1)]),
+        sp.Matrix([-2 * (1 + eps), 2 * (1 + eps)]),
+    )
     p.equal("f(1) = −ε", f.subs(y, 1), -eps)
     excess = "f(c) − 2 = (ε − 2)(2ε + 5)²/27"
     p.equal(excess, f.subs(y, c) - 2, (eps - 2) * (2 * eps + 5) ** 2 / 27)
-    p.check("f(c) = 2 for ε > 0 at ε = 2 and nowhere else", sp.solveset(cr.excess, eps, sp.Interval.open(0, sp.oo)),
-            sp.FiniteSet(2), "solveset of the factored excess on ε > 0")
-    p.equal("f(c) − 2 at ε = 2 + h is h(9 + 2h)²/27 > 0 for h > 0", (f.subs(y, c) - 2).subs(eps, 2 + h),
-            h * (9 + 2 * h) ** 2 / 27)
-    p.equal("y = 2 is fixed, one step maps p to (1 − y)p = −p there (θ ↦ −θ), and f'(2) = 5 + 2ε",
-            sp.Matrix([f.subs(y, 2), 1 - y.subs(y, 2), sp.diff(f, y).subs(y, 2)]), sp.Matrix([2, -1, 5 + 2 * eps]))
-    p.positive("f'(2) − 1 = 4 + 2ε > 0 for ε > −2 (ε = −2 + s, s > 0): y = 2 repels",
-               (4 + 2 * eps).subs(eps, -2 + h), 2 * h)
+    p.check(
+        "f(c) = 2 for ε > 0 at ε = 2 and nowhere else",
+        sp.solveset(cr.excess, eps, sp.Interval.open(0, sp.oo)),
+        sp.FiniteSet(2),
+        "solveset of the factored excess on ε > 0",
+    )
+    p.equal(
+        "f(c) − 2 at ε = 2 + h is h(9 + 2h)²/27 > 0 for h > 0",
+        (f.subs(y, c) - 2).subs(eps, 2 + h),
+        h * (9 + 2 * h) ** 2 / 27,
+    )
+    p.equal(
+        "y = 2 is fixed, one step maps p to (1 − y)p = −p there (θ ↦ −θ), and f'(2) = 5 + 2ε",
+        sp.Matrix([f.subs(y, 2), 1 - y.subs(y, 2), sp.diff(f, y).subs(y, 2)]),
+        sp.Matrix([2, -1, 5 + 2 * eps]),
+    )
+    p.positive(
+        "f'(2) − 1 = 4 + 2ε > 0 for ε > −2 (ε = −2 + s, s > 0): y = 2 repels", (4 + 2 * eps).subs(eps, -2 + h), 2 * h
+    )
 
     # Invariance of [−ε, 2] for 0 < ε ≤ 2.
-    below = ("f(y) + ε = (y + ε)(y − 1)², which at y = −ε + a is a(a − ε − 1)²")
-    p.equal(below, sp.Matrix([f + eps, (f + eps).subs(y, -eps + a)]),
-            sp.Matrix([(y + eps) * (y - 1) ** 2, a * (a - eps - 1) ** 2]))
+    below = "f(y) + ε = (y + ε)(y − 1)², which at y = −ε + a is a(a − ε − 1)²"
+    p.equal(
+        below,
+        sp.Matrix([f + eps, (f + eps).subs(y, -eps + a)]),
+        sp.Matrix([(y + eps) * (y - 1) ** 2, a * (a - eps - 1) ** 2]),
+    )
     lower = "a(a − ε − 1)² ≥ 0 for a ≥ 0: f(y) ≥ −ε whenever y ≥ −ε"
     _nonnegative(p, lower, a * (a - eps - 1) ** 2, "a ≥ 0, ε real")
-    above = ("2 − f(y) = (2 − y)(y² + εy + 1), which at y = 2 − b, ε = 2 − d is b((2 − b + ε/2)² + d(2 + ε)/4)")
-    p.equal(above, sp.Matrix([2 - f, (2 - f).subs(y, 2 - b)]),
-            sp.Matrix([(2 - y) * (y**2 + eps * y + 1), b * ((2 - b + eps / 2) ** 2 + d * (2 + eps) / 4)]),
-            modulo=(eps + d - 2,))
+    above = "2 − f(y) = (2 − y)(y² + εy + 1), which at y = 2 − b, ε = 2 − d is b((2 − b + ε/2)² + d(2 + ε)/4)"
+    p.equal(
+        above,
+        sp.Matrix([2 - f, (2 - f).subs(y, 2 - b)]),
+        sp.Matrix([(2 - y) * (y**2 + eps * y + 1), b * ((2 - b + eps / 2) ** 2 + d * (2 + eps) / 4)]),
+        modulo=(eps + d - 2,),
+    )
     upper = "b((2 − b + ε/2)² + d(2 + ε)/4) ≥ 0 for b, d ≥ 0 and ε > 0: f(y) ≤ 2 whenever y ≤ 2 and 0 < ε ≤ 2"
     _nonnegative(p, upper, b * ((2 - b + ep / 2) ** 2 + d * (2 + ep) / 4), "b, d ≥ 0, ε > 0")
-    invariant = ("for 0 < ε ≤ 2, f maps [−ε, 2] into itself, so by induction every orbit starting there stays in it; "
-                 "there η·NTK = 2(y + ε) lies in [0, 2(2 + ε)]")
+    invariant = (
+        "for 0 < ε ≤ 2, f maps [−ε, 2] into itself, so by induction every orbit starting there stays in it; "
+        "there η·NTK = 2(y + ε) lies in [0, 2(2 + ε)]"
+    )
     p.infer(invariant, (below, lower, above, upper, every_r))
 
     # Past the crisis: the hole, and escape from above 2.
     q = cr.above
     p.equal("f(y) − 2 = (y − 2)(y² + εy + 1)", f - 2, (y - 2) * q)
-    hole = ("at ε = 2 + h (h > 0) the quadratic Q(y) = y² + εy + 1 has Q(−ε) = Q(0) = 1, Q(−ε/2) = −h(4 + h)/4 < 0 "
-            "and Q(c) = −h(9 + 2h)/9 < 0: its two real roots lie in (−ε, 0), and c lies between them")
-    p.equal(hole, sp.Matrix([q.subs(y, -eps), q.subs(y, 0), q.subs(y, -eps / 2), q.subs(y, c)]).subs(eps, 2 + h),
-            sp.Matrix([1, 1, -h * (4 + h) / 4, -h * (9 + 2 * h) / 9]))
-    p.positive("h(4 + h)/4 > 0 and h(9 + 2h)/9 > 0 for h > 0", h * (4 + h) / 4 + h * (9 + 2 * h) / 9,
-               h * (4 + h) / 4 + h * (9 + 2 * h) / 9)
-    p.check("the derived hole ends are the roots (−ε ∓ √(ε² − 4))/2 of Q", list(cr.hole),
-            [(-eps - sp.sqrt(eps**2 - 4)) / 2, (-eps + sp.sqrt(eps**2 - 4)) / 2], "cascade.crisis().hole")
+    hole = (
+        "at ε = 2 + h (h > 0) the quadratic Q(y) = y² + εy + 1 has Q(−ε) = Q(0) = 1, Q(−ε/2) = −h(4 + h)/4 < 0 "
+        "and Q(c) = −h(9 + 2h)/9 < 0: its two real roots lie in (−ε, 0), and c lies between them"
+    )
+    p.equal(
+        hole,
+        sp.Matrix([q.subs(y, -eps), q.subs(y, 0), q.subs(y, -eps / 2), q.subs(y, c)]).subs(eps, 2 + h),
+        sp.Matrix([1, 1, -h * (4 + h) / 4, -h * (9 + 2 * h) / 9]),
+    )
+    p.positive(
+        "h(4 + h)/4 > 0 and h(9 + 2h)/9 > 0 for h > 0",
+        h * (4 + h) / 4 + h * (9 + 2 * h) / 9,
+        h * (4 + h) / 4 + h * (9 + 2 * h) / 9,
+    )
+    p.check(
+        "the derived hole ends are the roots (−ε ∓ √(ε² − 4))/2 of Q",
+        list(cr.hole),
+        [(-eps - sp.sqrt(eps**2 - 4)) / 2, (-eps + sp.sqrt(eps**2 - 4)) / 2],
+        "cascade.crisis().hole",
+    )
     mapped = "on the hole y − 2 < 0 and Q(y) < 0, so f(y) − 2 = (y − 2)Q(y) > 0: f maps the hole above 2"
     p.infer(mapped, (hole, "f(y) − 2 = (y − 2)(y² + εy + 1)"))
     grow = "f(y) − 2 − (5 + 2ε)(y − 2) = (y − 2)²(y + ε + 2), which at y = 2 + t is t²(4 + ε + t)"
-    p.equal(grow, sp.Matrix([f - 2 - (5 + 2 * eps) * (y - 2), (f - 2 - (5 + 2 * eps) * (y - 2)).subs(y, 2 + t)]),
-            sp.Matrix([(y - 2) ** 2 * (y + eps + 2), t**2 * (4 + eps + t)]))
+    p.equal(
+        grow,
+        sp.Matrix([f - 2 - (5 + 2 * eps) * (y - 2), (f - 2 - (5 + 2 * eps) * (y - 2)).subs(y, 2 + t)]),
+        sp.Matrix([(y - 2) ** 2 * (y + eps + 2), t**2 * (4 + eps + t)]),
+    )
     _nonnegative(p, "t²(4 + ε + t) ≥ 0 for t ≥ 0, ε > 0", t**2 * (4 + ep + t), "t ≥ 0, ε > 0")
-    escapes = ("from y_0 > 2: y_{n+1} − 2 ≥ (5 + 2ε)(y_n − 2) > 0, so y_n − 2 ≥ (5 + 2ε)^n(y_0 − 2) → ∞; then "
-               "η·NTK = 2(y + ε) → ∞ and the loss z²/2 with z = y/(ηω_i) → ∞")
+    escapes = (
+        "from y_0 > 2: y_{n+1} − 2 ≥ (5 + 2ε)(y_n − 2) > 0, so y_n − 2 ≥ (5 + 2ε)^n(y_0 − 2) → ∞; then "
+        "η·NTK = 2(y + ε) → ∞ and the loss z²/2 with z = y/(ηω_i) → ∞"
+    )
     p.infer(escapes, (grow, "t²(4 + ε + t) ≥ 0 for t ≥ 0, ε > 0", every_r))
     p.infer("every orbit that enters the hole escapes", (mapped, escapes))
 
@@ -123,6 +166,7 @@ def crisis(p: Proof) -> None:
 # --------------------------------------------------------------------------------------------
 # The thresholds: exact e_1, e_2 and certified e_3 … e_7
 # --------------------------------------------------------------------------------------------
+
 
 @cache
 def _newton() -> C.Cascade:
@@ -137,8 +181,13 @@ def _certificate(level: int) -> C.Certificate:
 
 
 #: the enclosures of e_3 … e_7 to 25 significant digits, as the statement quotes them (checked below)
-CERTIFIED = {4: "1.288031754482842761954342", 8: "1.299227939650204094163177", 16: "1.301628914037081195197757",
-             32: "1.302143271581458122996650", 64: "1.302253437742128565172079"}
+CERTIFIED = {
+    4: "1.288031754482842761954342",
+    8: "1.299227939650204094163177",
+    16: "1.301628914037081195197757",
+    32: "1.302143271581458122996650",
+    64: "1.302253437742128565172079",
+}
 
 
 @claim(
@@ -164,8 +213,12 @@ def thresholds(p: Proof) -> None:
     p.states(sp.Eq(sp.Symbol("e_2"), sp.sqrt(5) - 1))
     p.uses("eos2d-flip-birth", "the minimum y = 0 has multiplier 1 − 2ε, which is −1 at ε = 1 (speed −2)")
     p.uses("eos2d-period-doubling", "the EOS orbit's multiplier 7 − 4ε − 2ε² is −1 at ε = √5 − 1 (speed −4√5)")
-    p.check("e_1 = 1 and e_2 = √5 − 1 (derived)", [e1, e2], [1, sp.sqrt(5) - 1],
-            "analysis.flip_normal_form().at, analysis.period_doubling().at")
+    p.check(
+        "e_1 = 1 and e_2 = √5 − 1 (derived)",
+        [e1, e2],
+        [1, sp.sqrt(5) - 1],
+        "analysis.flip_normal_form().at, analysis.period_doubling().at",
+    )
     p.compare("e_1 < e_2", e1, "<", e2)
     run = _newton()
     if not run.converged:
@@ -178,17 +231,28 @@ def thresholds(p: Proof) -> None:
             raise AssertionError(f"{label}: not proved ({cert.describe()})")
         shown = common_string(cert.e_lo, cert.e_hi, 25)
         proved.append(f"{label}: a unique (y, ε) in the box solves f^p(y) = y, (f^p)'(y) = −1, with dλ/dε < 0")
-        p.interval(proved[-1], f"{cert.describe()}; the ε-enclosure rounds to {shown[0] if shown else '-'} at 25 digits")
-        p.check(f"{label} = {CERTIFIED[th.period]}… as stated (25 digits)", shown, (CERTIFIED[th.period], 25),
-                "decimals.common_string of the two ends of the Krawczyk enclosure")
+        p.interval(
+            proved[-1], f"{cert.describe()}; the ε-enclosure rounds to {shown[0] if shown else '-'} at 25 digits"
+        )
+        p.check(
+            f"{label} = {CERTIFIED[th.period]}… as stated (25 digits)",
+            shown,
+            (CERTIFIED[th.period], 25),
+            "decimals.common_string of the two ends of the Krawczyk enclosure",
+        )
         lo, hi = (sp.Rational(*exact(v).as_integer_ratio()) for v in (cert.e_lo, cert.e_hi))
         p.compare(f"e_{th.level - 1} < e_{th.level} (ends of the enclosures)", previous, "<", lo)
         previous = hi
-    p.cite("a zero of F in X lies in K(X); K(X) ⊂ int X proves that X holds exactly one zero",
-           "Krawczyk's existence and uniqueness test", "Krawczyk 1969; Neumaier, Interval Methods for Systems of "
-           "Equations (1990), §5.1")
-    p.infer("each solution has exact period p: p is a power of 2, and on a q-cycle with q | p, q < p, the chain rule "
-            "gives (f^p)' = ((f^q)')^(p/q) ≥ 0 ≠ −1", tuple(proved))
+    p.cite(
+        "a zero of F in X lies in K(X); K(X) ⊂ int X proves that X holds exactly one zero",
+        "Krawczyk's existence and uniqueness test",
+        "Krawczyk 1969; Neumaier, Interval Methods for Systems of Equations (1990), §5.1",
+    )
+    p.infer(
+        "each solution has exact period p: p is a power of 2, and on a q-cycle with q | p, q < p, the chain rule "
+        "gives (f^p)' = ((f^q)')^(p/q) ≥ 0 ≠ −1",
+        tuple(proved),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,14 +288,19 @@ def feigenbaum(p: Proof) -> None:
         shown = common_string(th.e_low, th.e, 24)
         if shown is None or shown[0] != quoted[th.level]:
             raise AssertionError(f"e_{th.level}: computed {shown}, stated {quoted[th.level]}")
-        p.numerical(f"e_{th.level} (p = {th.period}) = {quoted[th.level]}…", th.agree,
-                    f"Newton at {th.dps[0]} and {th.dps[1]} digits ({th.iterations[0]} and {th.iterations[1]} "
-                    "iterations)", required=30)
-    p.cite("δ = 4.669201609102990671853204… is the universal rate at which period-doubling thresholds of smooth "
-           "one-parameter families of unimodal maps with a quadratic maximum accumulate",
-           "Feigenbaum's universality (existence of the period-doubling fixed point and its eigenvalue δ)",
-           "Feigenbaum, J. Stat. Phys. 19 (1978) 25; Lanford, Bull. AMS 6 (1982) 427; digits: Briggs, Math. Comp. "
-           "57 (1991) 435")
+        p.numerical(
+            f"e_{th.level} (p = {th.period}) = {quoted[th.level]}…",
+            th.agree,
+            f"Newton at {th.dps[0]} and {th.dps[1]} digits ({th.iterations[0]} and {th.iterations[1]} iterations)",
+            required=30,
+        )
+    p.cite(
+        "δ = 4.669201609102990671853204… is the universal rate at which period-doubling thresholds of smooth "
+        "one-parameter families of unimodal maps with a quadratic maximum accumulate",
+        "Feigenbaum's universality (existence of the period-doubling fixed point and its eigenvalue δ)",
+        "Feigenbaum, J. Stat. Phys. 19 (1978) 25; Lanford, Bull. AMS 6 (1982) 427; digits: Briggs, Math. Comp. "
+        "57 (1991) 435",
+    )
     with mp.workdps(run.thresholds[0].dps[1]):
         hi = C.feigenbaum_ratios([th.e for th in run.thresholds])
         with mp.workdps(run.thresholds[0].dps[0]):
@@ -240,20 +309,31 @@ def feigenbaum(p: Proof) -> None:
             shown = common_string(ratio_hi, ratio_hi, 6)[0]
             if shown != text:
                 raise AssertionError(f"ratio {k}: computed {shown}, stated {text}")
-            p.numerical(f"(e_{k} − e_{k - 1})/(e_{k + 1} − e_{k}) = {text}", agreeing_digits(ratio_lo, ratio_hi, dps=30),
-                        "the ratio at the two precisions", required=25)
+            p.numerical(
+                f"(e_{k} − e_{k - 1})/(e_{k + 1} − e_{k}) = {text}",
+                agreeing_digits(ratio_lo, ratio_hi, dps=30),
+                "the ratio at the two precisions",
+                required=25,
+            )
         delta = mp.mpf(C.FEIGENBAUM_DELTA)
-        p.numerical("the last ratio agrees with δ to 5 digits", agreeing_digits(hi[-1], delta, dps=30),
-                    f"(e_8 − e_7)/(e_9 − e_8) = {mp.nstr(hi[-1], 10)}, δ = {mp.nstr(delta, 10)}", required=5)
+        p.numerical(
+            "the last ratio agrees with δ to 5 digits",
+            agreeing_digits(hi[-1], delta, dps=30),
+            f"(e_8 − e_7)/(e_9 − e_8) = {mp.nstr(hi[-1], 10)}, δ = {mp.nstr(delta, 10)}",
+            required=5,
+        )
         values = [th.e for th in run.thresholds]
         e_inf, err = C.onset(values)
         e_prev, _ = C.onset(values[:-1])
         bound = 2 * mp.mpf(10) ** -11
         if not (err < bound and abs(e_inf - mp.mpf("1.3022834627")) < mp.mpf(10) ** -10 / 2):
             raise AssertionError(f"onset {mp.nstr(e_inf, 15)} ± {mp.nstr(err, 3)} is not as stated")
-        p.numerical("E_9 = e_9 + (e_9 − e_8)/(δ − 1) rounds to 1.3022834627 and lies within 2·10⁻¹¹ of E_8",
-                    agreeing_digits(e_inf, e_prev, dps=30),
-                    f"E_9 = {mp.nstr(e_inf, 15)}, |E_9 − E_8| = {mp.nstr(err, 3)}", required=10)
+        p.numerical(
+            "E_9 = e_9 + (e_9 − e_8)/(δ − 1) rounds to 1.3022834627 and lies within 2·10⁻¹¹ of E_8",
+            agreeing_digits(e_inf, e_prev, dps=30),
+            f"E_9 = {mp.nstr(e_inf, 15)}, |E_9 − E_8| = {mp.nstr(err, 3)}",
+            required=10,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,59 +342,122 @@ def feigenbaum(p: Proof) -> None:
 
 #: m̂(s), s = (ε + 1)²: the factor of the period-4 eliminant that vanishes at (e_3 + 1)² (derived by
 #: minpoly.minimal_polynomial_e3 from minpoly.period4_eliminant; tests/test_cascade.py re-derives it)
-M_HAT = [8192, -387072, 7834624, -88031232, 585876512, -2158227720, 2211361312, 15958823175, -68871388441,
-         59290039854, 234882618673, -524807876277, -72612143404, 308406843576, 1539579145957, 0, -7984925229121]
+M_HAT = [
+    8192,
+    -387072,
+    7834624,
+    -88031232,
+    585876512,
+    -2158227720,
+    2211361312,
+    15958823175,
+    -68871388441,
+    59290039854,
+    234882618673,
+    -524807876277,
+    -72612143404,
+    308406843576,
+    1539579145957,
+    0,
+    -7984925229121,
+]
 
 #: the certificate q(v) = v⁴ + c₃v³ + c₂v² + c₁v + c₀: c_k = (a_0 + a_1 s + … + a_15 s¹⁵)/d as (d, [a_0, …, a_15]),
 #: found by minpoly.period4_certificate (PSLQ at 1500 digits) and checked exactly below
 CERTIFICATE = {
-    3: (24171295418745028811891643911022276276386430720000, [
-        55948328038543699783402447709657137988306568764561, -4126782349176816525780497481476768680780471456611,
-        -3175020620112253222005740610149057875915309944076, -2500535716358823998200990114576234546646480890740,
-        1060994063538466588181849590599739773194384084904, 916717518893080389940311590765718926229411038253,
-        -646130938507998442997196370048798612966591398296, 87031929200887573193818500631699701104421462282,
-        49356424108798069844817229121571723154138197499, -26383567917145154602647816720651627757662860424,
-        6160928242290620734187024673736386315290186232, -867171581999767293738126255274137795601487712,
-        80546560026787976159512610232308776676049920, -5158674113272538127629322193478446691601408,
-        220656607696441472758323569940645414017024, -4799191449038533570805790218334955855872
-    ]),
-    2: (5946138673011277087725344402111479963991061957120000, [
-        7739998279149227815493018714095683481071246169975517, -929978613363883242274061577276991092710958266839947,
-        -505181117948813466942709976821358122273612480288612, -896990356774428951371064691991741028053025467215260,
-        445990932883387254307496766384319170569449123627968, 213392149148637670391288372328033610493326302712641,
-        -208128726426826225209098878891505559972650013450452, 45961341579660892679048197955082339971583207081174,
-        9770190585634624324088955963723388067569654004923, -8329551118713006032303805396048603598063572624168,
-        2343340610831732163764354529524194718955684716664, -376847730449258650343542766255986641048091039584,
-        37319257588947682511551731117394005435303326720, -2222685805164357613399493664835374942938950656,
-        71429929491439804324971569695238668292200448, -907323149924614086291898054008618807681024
-    ]),
-    1: (217541658768705259307024795199200486487477876480000, [
-        7744963711250921414706535007510072487443704515439, 16885754252052978802529760307458235717713294496611,
-        171013683181406134347816350730183022652753784076, -19211073760868194514180199481132807248788605189260,
-        8656237556142739392889685677804324025092577835096, 1536146184927993337707478323521088440933753121747,
-        -2203118772820946562142903909398869940891601241704, 573193940406369639330051291834902694643130537718,
-        42128889640287017953847946300181365481274282501, -62903577984669628130474793228441217224045939576,
-        18077126492448093203617324158050008116730293768, -2774732088619617744931060405378196160207792288,
-        243576427409338430536676054627301858628910080, -10854721423370486539885945786776790551278592,
-        118251234348913546659988979906026273662976, 4799191449038533570805790218334955855872
-    ]),
-    0: (53515248057101493789528099619003319675919557614080000, [
-        -3305217013944688907169338363623582194565786747255517, 1950696365593976224414002603355508455665584110039947,
-        264860562994345699930076036067848134012607987488612, -839938401403732529619430475664982315581781419184740,
-        331387596691109224178226055088005933293507829972032, -17163052842951772179465179185089021120273169912641,
-        -19811250479489375202109143464307924336005397749548, 6856727988919684322861385442245851688220952918826,
-        -2451365485707817300195741929983140976736655604923, 1186579446567823413653996600121175999526868624168,
-        -404296232052635048740006622981283164394046316664, 85495436799707847250007833403799924583348639584,
-        -11389418594057569975856637928625154610906526720, 941614162232915639998272226414955963508550656,
-        -44317302127811402771506565707504933277800448, 907323149924614086291898054008618807681024
-    ]),
+    3: (
+        24171295418745028811891643911022276276386430720000,
+        [
+            55948328038543699783402447709657137988306568764561,
+            -4126782349176816525780497481476768680780471456611,
+            -3175020620112253222005740610149057875915309944076,
+            -2500535716358823998200990114576234546646480890740,
+            1060994063538466588181849590599739773194384084904,
+            916717518893080389940311590765718926229411038253,
+            -646130938507998442997196370048798612966591398296,
+            87031929200887573193818500631699701104421462282,
+            49356424108798069844817229121571723154138197499,
+            -26383567917145154602647816720651627757662860424,
+            6160928242290620734187024673736386315290186232,
+            -867171581999767293738126255274137795601487712,
+            80546560026787976159512610232308776676049920,
+            -5158674113272538127629322193478446691601408,
+            220656607696441472758323569940645414017024,
+            -4799191449038533570805790218334955855872,
+        ],
+    ),
+    2: (
+        5946138673011277087725344402111479963991061957120000,
+        [
+            7739998279149227815493018714095683481071246169975517,
+            -929978613363883242274061577276991092710958266839947,
+            -505181117948813466942709976821358122273612480288612,
+            -896990356774428951371064691991741028053025467215260,
+            445990932883387254307496766384319170569449123627968,
+            213392149148637670391288372328033610493326302712641,
+            -208128726426826225209098878891505559972650013450452,
+            45961341579660892679048197955082339971583207081174,
+            9770190585634624324088955963723388067569654004923,
+            -8329551118713006032303805396048603598063572624168,
+            2343340610831732163764354529524194718955684716664,
+            -376847730449258650343542766255986641048091039584,
+            37319257588947682511551731117394005435303326720,
+            -2222685805164357613399493664835374942938950656,
+            71429929491439804324971569695238668292200448,
+            -907323149924614086291898054008618807681024,
+        ],
+    ),
+    1: (
+        217541658768705259307024795199200486487477876480000,
+        [
+            7744963711250921414706535007510072487443704515439,
+            16885754252052978802529760307458235717713294496611,
+            171013683181406134347816350730183022652753784076,
+            -19211073760868194514180199481132807248788605189260,
+            8656237556142739392889685677804324025092577835096,
+            1536146184927993337707478323521088440933753121747,
+            -2203118772820946562142903909398869940891601241704,
+            573193940406369639330051291834902694643130537718,
+            42128889640287017953847946300181365481274282501,
+            -62903577984669628130474793228441217224045939576,
+            18077126492448093203617324158050008116730293768,
+            -2774732088619617744931060405378196160207792288,
+            243576427409338430536676054627301858628910080,
+            -10854721423370486539885945786776790551278592,
+            118251234348913546659988979906026273662976,
+            4799191449038533570805790218334955855872,
+        ],
+    ),
+    0: (
+        53515248057101493789528099619003319675919557614080000,
+        [
+            -3305217013944688907169338363623582194565786747255517,
+            1950696365593976224414002603355508455665584110039947,
+            264860562994345699930076036067848134012607987488612,
+            -839938401403732529619430475664982315581781419184740,
+            331387596691109224178226055088005933293507829972032,
+            -17163052842951772179465179185089021120273169912641,
+            -19811250479489375202109143464307924336005397749548,
+            6856727988919684322861385442245851688220952918826,
+            -2451365485707817300195741929983140976736655604923,
+            1186579446567823413653996600121175999526868624168,
+            -404296232052635048740006622981283164394046316664,
+            85495436799707847250007833403799924583348639584,
+            -11389418594057569975856637928625154610906526720,
+            941614162232915639998272226414955963508550656,
+            -44317302127811402771506565707504933277800448,
+            907323149924614086291898054008618807681024,
+        ],
+    ),
 }
 
 
 def certificate() -> list[sp.Expr]:
     """c₃, c₂, c₁, c₀ as polynomials in s."""
     s = A.s_sym
-    return [sum(sp.Integer(a) * s**i for i, a in enumerate(nums)) / d for d, nums in (CERTIFICATE[k] for k in (3, 2, 1, 0))]
+    return [
+        sum(sp.Integer(a) * s**i for i, a in enumerate(nums)) / d for d, nums in (CERTIFICATE[k] for k in (3, 2, 1, 0))
+    ]
 
 
 @claim(
@@ -344,19 +487,28 @@ def e3_minpoly(p: Proof) -> None:
     f = axis_map()
     h, F, F_eps = A.conjugate_map()
     conj = "f(h(v)) = h(F(v)) for h(v) = (2 − ε)/3 + (ε + 1)v, and f'(h(v)) = F'(v) (h is affine)"
-    p.equal(conj, sp.Matrix([f.subs(y, h), sp.diff(f, y).subs(y, h)]),
-            sp.Matrix([h.subs(v, F_eps), sp.diff(F_eps, v)]))
-    p.equal("F(v) = s(v³ − v/3) + 2(s − 9)/27 with s = (ε + 1)²", sp.Matrix([F, F_eps]),
-            sp.Matrix([s * (v**3 - v / 3) + 2 * (s - 9) / 27, (s * (v**3 - v / 3) + 2 * (s - 9) / 27).subs(
-                s, (eps + 1) ** 2)]))
+    p.equal(conj, sp.Matrix([f.subs(y, h), sp.diff(f, y).subs(y, h)]), sp.Matrix([h.subs(v, F_eps), sp.diff(F_eps, v)]))
+    p.equal(
+        "F(v) = s(v³ − v/3) + 2(s − 9)/27 with s = (ε + 1)²",
+        sp.Matrix([F, F_eps]),
+        sp.Matrix(
+            [s * (v**3 - v / 3) + 2 * (s - 9) / 27, (s * (v**3 - v / 3) + 2 * (s - 9) / 27).subs(s, (eps + 1) ** 2)]
+        ),
+    )
     irreducible = "m̂ is irreducible over ℚ"
     p.check(irreducible, sp.factor_list(m_hat.as_expr())[1], [(m_hat.as_expr(), 1)], "sympy.factor_list over ℚ")
     m_eps = sp.expand(m_hat.as_expr().subs(s, (eps + 1) ** 2))
-    p.check("m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32", [len(sp.factor_list(m_eps)[1]),
-            sp.degree(m_eps, eps)], [1, 32], "sympy.factor_list over ℚ")
+    p.check(
+        "m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32",
+        [len(sp.factor_list(m_eps)[1]), sp.degree(m_eps, eps)],
+        [1, 32],
+        "sympy.factor_list over ℚ",
+    )
     q_of_F, res = A.certificate_checks(m_hat, certificate())
-    exact_q = ("q(F(v)) ≡ 0 modulo q and m̂: at every root of m̂, F maps the roots of q to roots of q", 
-               "Res_v(q, F') = Π F'(v_i) over the roots of q ≡ −1 modulo m̂")
+    exact_q = (
+        "q(F(v)) ≡ 0 modulo q and m̂: at every root of m̂, F maps the roots of q to roots of q",
+        "Res_v(q, F') = Π F'(v_i) over the roots of q ≡ −1 modulo m̂",
+    )
     p.check(exact_q[0], q_of_F, 0, "normal form in ℚ[v, s] modulo the Gröbner basis {q, m̂}")
     p.check(exact_q[1], res, -1, "determinant of multiplication by F' on ℚ[s]/(m̂)[v]/(q), reduced modulo m̂")
     cert = _certificate(3)
@@ -365,25 +517,42 @@ def e3_minpoly(p: Proof) -> None:
     box = "the Krawczyk box X of e_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
     p.interval(box, cert.describe())
     orbit = A.certificate_orbit(m_hat, certificate(), cert)
-    p.check("m̂ has exactly one real root s_r in {(ε + 1)² : ε in X}", orbit.roots_in_box, 1,
-            "Sturm count of m̂ between the exact ends")
-    four = ("at s_r, q changes sign across four disjoint intervals (its four real roots), F maps each interval "
-            "into a neighbourhood meeting the next one only (1 → 2 → 3 → 4 → 1), and h maps the first into X")
+    p.check(
+        "m̂ has exactly one real root s_r in {(ε + 1)² : ε in X}",
+        orbit.roots_in_box,
+        1,
+        "Sturm count of m̂ between the exact ends",
+    )
+    four = (
+        "at s_r, q changes sign across four disjoint intervals (its four real roots), F maps each interval "
+        "into a neighbourhood meeting the next one only (1 → 2 → 3 → 4 → 1), and h maps the first into X"
+    )
     if not (orbit.one_four_cycle and orbit.inside_box):
         raise AssertionError(f"interval check failed: {orbit}")
     with mp.workdps(15):
-        p.interval(four, f"at 200 digits, s_r in an isolating interval of width < 1e-100; root intervals of "
-                   f"half-width 1e-45 around {', '.join(mp.nstr(mp.mpf(J.mid), 12) for J in orbit.intervals)}; "
-                   f"cycle {orbit.cycle}")
+        p.interval(
+            four,
+            f"at 200 digits, s_r in an isolating interval of width < 1e-100; root intervals of "
+            f"half-width 1e-45 around {', '.join(mp.nstr(mp.mpf(J.mid), 12) for J in orbit.intervals)}; "
+            f"cycle {orbit.cycle}",
+        )
     lo, hi = (sp.Rational(exact(mp.make_mpf(end))) for end in (cert.krawczyk.image[1]._mpi_))
-    p.check("m has exactly one real root in the certified enclosure of e_3", sp.Poly(m_eps, eps).count_roots(lo, hi),
-            1, "Sturm count")
-    unique = ("at s_r the root v_r of q in the first interval lies on a 4-cycle of F with multiplier Π F' = −1, so "
-              "y_r = h(v_r) solves f⁴(y) = y, (f⁴)'(y) = −1 with (y_r, √s_r − 1) in X: by uniqueness it is "
-              "(y*, e_3), so s_r = (e_3 + 1)²")
+    p.check(
+        "m has exactly one real root in the certified enclosure of e_3",
+        sp.Poly(m_eps, eps).count_roots(lo, hi),
+        1,
+        "Sturm count",
+    )
+    unique = (
+        "at s_r the root v_r of q in the first interval lies on a 4-cycle of F with multiplier Π F' = −1, so "
+        "y_r = h(v_r) solves f⁴(y) = y, (f⁴)'(y) = −1 with (y_r, √s_r − 1) in X: by uniqueness it is "
+        "(y*, e_3), so s_r = (e_3 + 1)²"
+    )
     p.infer(unique, (conj, *exact_q, box, four))
-    p.infer("m̂((e_3 + 1)²) = 0 and m(e_3) = 0 with m̂ and m irreducible: they are the minimal polynomials",
-            (unique, irreducible, "m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32"))
+    p.infer(
+        "m̂((e_3 + 1)²) = 0 and m(e_3) = 0 with m̂ and m irreducible: they are the minimal polynomials",
+        (unique, irreducible, "m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32"),
+    )
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@ curvature (the NTK): which modes sharpen, and the paper's progressive-sharpening
 
 import sympy as sp
 
-from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics
 from eos_theory.core.notation import Jw, Tt, d_dt, eta, omega, t, w_, z, zt
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics
 
 
 @claim(
@@ -28,23 +28,30 @@ def z_sign(p: Proof) -> None:
         p.equal(f"P = {P}: dz̃/dt = −z̃·T̃ with T̃ = Σ J̃(ω_i)²", dyn.zt_dot, -zt * sum(J**2 for J in Jt_modes(P)))
     residual = sp.diff(solution, t) + T(t) * solution
     p.equal("z̃(0)·exp(−∫₀ᵗ T̃) solves dz̃/dt = −z̃ T̃ for any path T̃(t)", sp.expand(residual.doit()), 0)
-    p.cite("it is the only solution through z̃(0): the GF vector field is polynomial in θ, hence locally Lipschitz",
-           "Picard–Lindelöf theorem (existence and uniqueness for locally Lipschitz ODEs)",
-           "Hartman, Ordinary Differential Equations, 2nd ed. (2002), Theorem II.1.1")
+    p.cite(
+        "it is the only solution through z̃(0): the GF vector field is polynomial in θ, hence locally Lipschitz",
+        "Picard–Lindelöf theorem (existence and uniqueness for locally Lipschitz ODEs)",
+        "Hartman, Ordinary Differential Equations, 2nd ed. (2002), Theorem II.1.1",
+    )
     xr = sp.Symbol("x", real=True)
     p.positive("exp(−∫T̃) > 0 (the exponential of any real number is positive)", sp.exp(xr), sp.exp(xr))
-    p.infer("so sign z̃(t) = sign z̃(0) for all t: z never changes sign, and z = 0 is invariant",
-            ("z̃(0)·exp(−∫₀ᵗ T̃) solves dz̃/dt = −z̃ T̃ for any path T̃(t)",
-             "it is the only solution through z̃(0): the GF vector field is polynomial in θ, hence locally Lipschitz",
-             "exp(−∫T̃) > 0 (the exponential of any real number is positive)"))
+    p.infer(
+        "so sign z̃(t) = sign z̃(0) for all t: z never changes sign, and z = 0 is invariant",
+        (
+            "z̃(0)·exp(−∫₀ᵗ T̃) solves dz̃/dt = −z̃ T̃ for any path T̃(t)",
+            "it is the only solution through z̃(0): the GF vector field is polynomial in θ, hence locally Lipschitz",
+            "exp(−∫T̃) > 0 (the exponential of any real number is positive)",
+        ),
+    )
     p.covers("never changes sign", "so sign z̃(t) = sign z̃(0) for all t: z never changes sign, and z = 0 is invariant")
 
 
 @claim(
     "mode-curvature",
     title="ω_iz > 0 modes flatten, ω_iz < 0 modes sharpen",
-    source=Source("2.1", "Modes with positive ω i z decrease the curvature, and those with negative ω i z increase "
-                  "the curvature."),
+    source=Source(
+        "2.1", "Modes with positive ω i z decrease the curvature, and those with negative ω i z increase the curvature."
+    ),
     statement="The curvature T̃ = Σᵢ J̃(ω_i)² changes at the rate Σᵢ −2z̃ω_iJ̃(ω_i)²: a mode with J̃(ω_i) ≠ 0 lowers "
     "it when ω_iz > 0 and raises it when ω_iz < 0.",
     method="exact sign arguments on the derived mode contributions (P = 1..4)",
@@ -53,16 +60,27 @@ def mode_curvature(p: Proof) -> None:
     p.states(sp.Eq(d_dt(Jw(w_[1]) ** 2), -2 * eta * (w_[1] * z) * Jw(w_[1]) ** 2))
     for P in (1, 2, 3, 4):
         dyn = eigen_dynamics(P)
-        p.equal(f"P = {P}: dT̃/dt is the sum of the mode contributions",
-                sp.expand(sum(2 * J * d for J, d in zip(Jt_modes(P), _jt_dot(dyn)))), sum(dyn.Jt_sq_dot))
+        p.equal(
+            f"P = {P}: dT̃/dt is the sum of the mode contributions",
+            sp.expand(sum(2 * J * d for J, d in zip(Jt_modes(P), _jt_dot(dyn)))),
+            sum(dyn.Jt_sq_dot),
+        )
     dyn = eigen_dynamics(1)
     (w1,), (J1,) = dyn.omega, Jt_modes(1)
     contribution = dyn.Jt_sq_dot[0].subs(zt, eta * z)  # z̃ = ηz
     pos, neg = sp.Symbol("s", positive=True), sp.Symbol("n", positive=True)
-    p.positive("ω_iz = s > 0 lowers the curvature: −contribution > 0", -contribution.subs(z, pos / w1),
-               2 * eta * pos * J1**2, nonzero=(J1,))
-    p.positive("ω_iz = −n < 0 raises the curvature: contribution > 0", contribution.subs(z, -neg / w1),
-               2 * eta * neg * J1**2, nonzero=(J1,))
+    p.positive(
+        "ω_iz = s > 0 lowers the curvature: −contribution > 0",
+        -contribution.subs(z, pos / w1),
+        2 * eta * pos * J1**2,
+        nonzero=(J1,),
+    )
+    p.positive(
+        "ω_iz = −n < 0 raises the curvature: contribution > 0",
+        contribution.subs(z, -neg / w1),
+        2 * eta * neg * J1**2,
+        nonzero=(J1,),
+    )
 
 
 def _jt_dot(dyn):
@@ -73,8 +91,11 @@ def _jt_dot(dyn):
 @claim(
     "ps-init",
     title="ω₁ = −ω₂, J̃(ω₁) = J̃(ω₂) sharpens at all times",
-    source=Source("2.1", "One such initialization for this quadratic regression model is ω 1 = -ω, ω 2 = ω, "
-                  "J(ω 1 ) = J(ω 2 ). This initialization (and others) show progressive sharpening at all times."),
+    source=Source(
+        "2.1",
+        "One such initialization for this quadratic regression model is ω 1 = -ω, ω 2 = ω, "
+        "J(ω 1 ) = J(ω 2 ). This initialization (and others) show progressive sharpening at all times.",
+    ),
     statement="For ω_1 = −ω, ω_2 = ω (ω > 0) and J̃(ω_1)² = J̃(ω_2)² ≠ 0 at t = 0 (with z ≠ 0), gradient flow "
     "increases the curvature T̃ at all times t > 0: dT̃/dt = 0 at t = 0, d²T̃/dt² > 0 there, and dT̃/dt > 0 for "
     "every t > 0.",
@@ -102,8 +123,9 @@ def ps_init(p: Proof) -> None:
     start = "at t = 0 (J̃(ω_1) = J̃(ω_2)) the gap J̃(ω_2)² − J̃(ω_1)² is 0"
     p.equal(start, (b - a).subs(J2, J1), 0)
     p.equal("at t = 0 dT̃/dt = 0", ddt(T).subs(J2, J1), 0)
-    p.positive("at t = 0, d²T̃/dt² = 4ω²z̃²T̃ > 0", ddt(ddt(T)).subs(J2, J1), 4 * omega**2 * zt**2 * 2 * J1**2,
-               nonzero=(zt, J1))
+    p.positive(
+        "at t = 0, d²T̃/dt² = 4ω²z̃²T̃ > 0", ddt(ddt(T)).subs(J2, J1), 4 * omega**2 * zt**2 * 2 * J1**2, nonzero=(zt, J1)
+    )
     # For t > 0: T̃(s) > 0 along the flow, z̃(s) keeps the sign of z̃(t), so I = ∫₀ᵗ z̃T̃ ds has that sign too.
     square = "(a + b)² = (b − a)² + 4ab with a, b = J̃(ω_1)², J̃(ω_2)²"
     p.equal(square, T**2, (b - a) ** 2 + 4 * a * b)

@@ -6,11 +6,11 @@ import itertools
 
 import sympy as sp
 
-from eos_theory.quadratic import closed_forms as A
-from eos_theory.quadratic.closed_forms import eps, r, u, y
 from eos_theory.core.notation import E, Tt, eta
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.closed_forms import eps, r, u, y
 
 _a2, _a3 = sp.symbols("a_2 a_3", real=True)  #: coefficients of the map f(u) = −u + a_2u² + a_3u³ at the flip
 
@@ -30,15 +30,21 @@ def flip_birth(p: Proof) -> None:
     nf = A.flip_normal_form()
     p.states(sp.Eq(_a2**2 + _a3, nf.coefficient))
     p.equal("f'(0) = 1 − 2ε", sp.diff(f, y).subs(y, 0), 1 - 2 * eps)
-    p.check("f'(0) = −1 exactly at ε = 1", [nf.at, sp.solve(1 - 2 * eps + 1, eps)], [1, [1]],
-            "analysis.flip_normal_form().at, and 1 − 2ε = −1 solved")
+    p.check(
+        "f'(0) = −1 exactly at ε = 1",
+        [nf.at, sp.solve(1 - 2 * eps + 1, eps)],
+        [1, [1]],
+        "analysis.flip_normal_form().at, and 1 − 2ε = −1 solved",
+    )
     p.equal("d f'(0)/dε = −2 ≠ 0 (transversal)", nf.transversality, -2)
     p.equal("f at ε = 1 is −y − y² + y³", f.subs(eps, 1), -y - y**2 + y**3)
     p.equal("a₂² + a₃ = (−1)² + 1 = 2", nf.coefficient, 2)
     ff = sp.Poly(sp.expand(f.subs(eps, 1).subs(y, f.subs(eps, 1))), y)
-    p.equal("f∘f at ε = 1: the y and y² coefficients are 1 and 0, the y³ coefficient −4 = −2(a₂² + a₃)",
-            sp.Matrix([ff.coeff_monomial(y), ff.coeff_monomial(y**2), ff.coeff_monomial(y**3)]),
-            sp.Matrix([1, 0, -2 * nf.coefficient]))
+    p.equal(
+        "f∘f at ε = 1: the y and y² coefficients are 1 and 0, the y³ coefficient −4 = −2(a₂² + a₃)",
+        sp.Matrix([ff.coeff_monomial(y), ff.coeff_monomial(y**2), ff.coeff_monomial(y**3)]),
+        sp.Matrix([1, 0, -2 * nf.coefficient]),
+    )
     p.positive("a₂² + a₃ > 0: supercritical", nf.coefficient, sp.Integer(2))
 
 
@@ -72,13 +78,18 @@ def period_doubling(p: Proof) -> None:
     p.equal("f∘f fixes y = 1 − ε/2", a[0], 1 - eps / 2, modulo=(rel,))
     p.equal("(f∘f)' = −1 there", a[1], -1, modulo=(rel,))
     p.equal("a₂² + a₃ ≡ 36 + 6ε", a[2] ** 2 + a[3], 36 + 6 * eps, modulo=(rel,))
-    p.equal("36 + 6ε at ε = √5 − 1 is 30 + 6√5 (analysis.period_doubling)", pdn.coefficient,
-            (36 + 6 * eps).subs(eps, pdn.at))
+    p.equal(
+        "36 + 6ε at ε = √5 − 1 is 30 + 6√5 (analysis.period_doubling)",
+        pdn.coefficient,
+        (36 + 6 * eps).subs(eps, pdn.at),
+    )
     p.compare("30 + 6√5 > 0: supercritical", 30 + 6 * sp.sqrt(5), ">", 0)
-    p.cite("a flip with non-zero crossing speed and positive normal-form coefficient a₂² + a₃ gives, on the side "
-           "where the orbit is unstable, a unique attracting period-2 orbit of the two-step map nearby",
-           "the flip (period-doubling) bifurcation theorem", "Kuznetsov, Elements of Applied Bifurcation Theory, "
-           "3rd ed. (2004), Theorem 4.3")
+    p.cite(
+        "a flip with non-zero crossing speed and positive normal-form coefficient a₂² + a₃ gives, on the side "
+        "where the orbit is unstable, a unique attracting period-2 orbit of the two-step map nearby",
+        "the flip (period-doubling) bifurcation theorem",
+        "Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed. (2004), Theorem 4.3",
+    )
 
 
 def _transverse_c_direct(rv: sp.Rational, ev: sp.Rational, yv: sp.Rational) -> sp.Rational:
@@ -87,7 +98,7 @@ def _transverse_c_direct(rv: sp.Rational, ev: sp.Rational, yv: sp.Rational) -> s
     GD in the axis frame is P' = P(1 − y)², q' = q(1 − ry), y = P/2 + q²/(2r) − ε: polynomial,
     so for rational (r, ε) and orbit point the two-step map has exact rational Taylor data.
     """
-    R, P, Q = sp.ring("P, Q", sp.QQ)
+    _R, P, Q = sp.ring("P, Q", sp.QQ)
     rv, ev, yv = (sp.QQ.convert(v) for v in (rv, ev, yv))
     yy = P / 2 + Q**2 / (2 * rv) - ev
     step = [P * (1 - yy) ** 2, Q * (1 - rv * yy)]
@@ -129,17 +140,27 @@ def transverse_flip(p: Proof) -> None:
     rel = orb.relation.subs(eps, tf.at)
     total, prod = -sp.Poly(rel, y).coeff_monomial(y), sp.Poly(rel, y).coeff_monomial(1)
     c0, c1 = c_stated.subs(y, 0), sp.diff(c_stated, y)
-    p.equal("Σc over the orbit = 2c₀ + c₁(y₁ + y₂) = −(r − 1)²", 2 * c0 + c1 * total, -(r - 1) ** 2)
-    p.equal("Πc = c₀² + c₀c₁(y₁ + y₂) + c₁²y₁y₂ = (r − 1)⁶/(4(2r² − 2r + 1))",
-            c0**2 + c0 * c1 * total + c1**2 * prod, (r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1)))
-    p.equal("analysis: the same sum and product", sp.Matrix([tf.c_sum, tf.c_prod]),
-            sp.Matrix([-(r - 1) ** 2, (r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1))]))
+    p.equal("Σc over the orbit = 2c₀ + c₁(y₁ + y₂) = −(r − 1)²", 2 * c0 + c1 * total, -((r - 1) ** 2))
+    p.equal(
+        "Πc = c₀² + c₀c₁(y₁ + y₂) + c₁²y₁y₂ = (r − 1)⁶/(4(2r² − 2r + 1))",
+        c0**2 + c0 * c1 * total + c1**2 * prod,
+        (r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1)),
+    )
+    p.equal(
+        "analysis: the same sum and product",
+        sp.Matrix([tf.c_sum, tf.c_prod]),
+        sp.Matrix([-((r - 1) ** 2), (r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1))]),
+    )
     v = sp.Symbol("v", real=True)  # r = 1 + v, v ≠ 0
     p.positive("−Σc = v² > 0 (r = 1 + v, v ≠ 0)", ((r - 1) ** 2).subs(r, 1 + v), v**2, nonzero=(v,))
     half = sp.Rational(1, 2)
     p.positive("2r² − 2r + 1 = 2(r − ½)² + ½ > 0", 2 * r**2 - 2 * r + 1, 2 * (r - half) ** 2 + half)
-    p.positive("Πc > 0", ((r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1))).subs(r, 1 + v),
-               v**6 / (4 * (2 * (v + half) ** 2 + half)), nonzero=(v,))
+    p.positive(
+        "Πc > 0",
+        ((r - 1) ** 6 / (4 * (2 * r**2 - 2 * r + 1))).subs(r, 1 + v),
+        v**6 / (4 * (2 * (v + half) ** 2 + half)),
+        nonzero=(v,),
+    )
     both = "two reals with negative sum and positive product are both negative: c < 0 at both orbit points"
     p.infer(both, from_=("−Σc = v² > 0 (r = 1 + v, v ≠ 0)", "Πc > 0"))
     p.covers("for every r ≠ 1", both)
@@ -149,8 +170,11 @@ def transverse_flip(p: Proof) -> None:
         for yv in sp.solve(orb.relation.subs(eps, ev), y):
             if not yv.is_Rational:
                 raise ArithmeticError("expected a rational orbit")
-            p.equal(f"r = {rv}, ε = {ev}, y = {yv}: c from the (p², q) two-step map = stated",
-                    _transverse_c_direct(rv, ev, yv), c_stated.subs({r: rv, y: yv}))
+            p.equal(
+                f"r = {rv}, ε = {ev}, y = {yv}: c from the (p², q) two-step map = stated",
+                _transverse_c_direct(rv, ev, yv),
+                c_stated.subs({r: rv, y: yv}),
+            )
 
 
 def _regime_by_theorem(ev: sp.Rational, rv: sp.Rational) -> str:
@@ -184,31 +208,46 @@ def regimes(p: Proof) -> None:
     flips = {f.name: f for f in A.fixed_points()}
     e1 = sp.Symbol("epsilon_1", real=True)
     w1 = sp.Symbol("omega_1", real=True)
-    p.uses("eos2d-two-cycles-on-axes", "every period-2 orbit of GD in θ that is not a fixed point lies on an "
-           "eigen-axis, as the EOS orbit or as the flip point θ ↦ −θ (the quartic's cycles have period 4 in θ)")
+    p.uses(
+        "eos2d-two-cycles-on-axes",
+        "every period-2 orbit of GD in θ that is not a fixed point lies on an "
+        "eigen-axis, as the EOS orbit or as the flip point θ ↦ −θ (the quartic's cycles have period 4 in θ)",
+    )
     p.uses("eos2d-control-parameter", "for e > 1 every minimum is unstable")
-    p.check("the flip point on axis 1 (θ ↦ −θ) has reduced multiplier 5 + 2ε_1 along the axis",
-            [sp.expand(m - 5 - 2 * eta * E * w1) == 0 for m in flips["flip_1"].multipliers].count(True) >= 1, True,
-            f"analysis.fixed_points() multipliers {flips['flip_1'].multipliers}")
+    p.check(
+        "the flip point on axis 1 (θ ↦ −θ) has reduced multiplier 5 + 2ε_1 along the axis",
+        [sp.expand(m - 5 - 2 * eta * E * w1) == 0 for m in flips["flip_1"].multipliers].count(True) >= 1,
+        True,
+        f"analysis.fixed_points() multipliers {flips['flip_1'].multipliers}",
+    )
     p.equal("its η·NTK is 4 + 2ε_1 = 2(ε_1 + 2)", flips["flip_1"].point[Tt], 2 * (eta * E * w1 + 2))
     dlt = sp.Symbol("delta", nonnegative=True)
-    p.equal("η·NTK ≥ 0 means ε_1 = −2 + δ, δ ≥ 0, and then 5 + 2ε_1 = 1 + 2δ ≥ 1: never attracting",
-            (5 + 2 * e1).subs(e1, -2 + dlt), 1 + 2 * dlt)
+    p.equal(
+        "η·NTK ≥ 0 means ε_1 = −2 + δ, δ ≥ 0, and then 5 + 2ε_1 = 1 + 2δ ≥ 1: never attracting",
+        (5 + 2 * e1).subs(e1, -2 + dlt),
+        1 + 2 * dlt,
+    )
     # The EOS orbit on the other axis j has r' = 1/r ∈ (0, 1]: its across multiplier is ≥ 1.
     rp = sp.Symbol("rho", positive=True)
     ej = sp.Symbol("epsilon_j", positive=True)
     across_j = orb.across.subs({r: rp, eps: 1 + ej})
-    p.equal("the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ", across_j - 1,
-            rp * (1 - rp) * ej)
-    p.infer("so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
-            from_=("the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ",))
+    p.equal(
+        "the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ", across_j - 1, rp * (1 - rp) * ej
+    )
+    p.infer(
+        "so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
+        from_=("the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ",),
+    )
     p.uses("eos2d-flip-birth", "the flip at e = 1 is supercritical (coefficient 2 > 0): 'minimum' at e = 1")
     p.uses("eos2d-transverse-flip", "the transverse flip is subcritical for every r ≠ 1: 'unstable' on the boundary")
     p.uses("eos2d-window", "the EOS orbit is linearly attracting iff 1 < e < √5 − 1 and r(r − 1)(e − 1) < 2")
-    p.covers("the only period-2 orbit", "every period-2 orbit of GD in θ that is not a fixed point lies on an "
-             "eigen-axis, as the EOS orbit or as the flip point θ ↦ −θ (the quartic's cycles have period 4 in θ)",
-             "so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
-             "η·NTK ≥ 0 means ε_1 = −2 + δ, δ ≥ 0, and then 5 + 2ε_1 = 1 + 2δ ≥ 1: never attracting")
+    p.covers(
+        "the only period-2 orbit",
+        "every period-2 orbit of GD in θ that is not a fixed point lies on an "
+        "eigen-axis, as the EOS orbit or as the flip point θ ↦ −θ (the quartic's cycles have period 4 in θ)",
+        "so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
+        "η·NTK ≥ 0 means ε_1 = −2 + δ, δ ≥ 0, and then 5 + 2ε_1 = 1 + 2δ ≥ 1: never attracting",
+    )
     grid_e = [sp.Rational(k, 20) for k in (4, 19, 20, 21, 22, 24, 25, 30, 40)] + [sp.Rational(11, 10)]
     grid_r = [sp.Integer(-1), sp.Integer(-4), sp.Integer(5), sp.Rational(3, 2), sp.Integer(0), sp.Integer(1)]
     mismatches = []
@@ -217,8 +256,13 @@ def regimes(p: Proof) -> None:
         got = A.classify(1, rv, ev, 1)
         if got != _regime_by_theorem(ev, rv):
             mismatches.append((ev, rv, got))
-    p.check(f"analysis.classify agrees with the statement on {len(grid_e) * len(grid_r)} exact (e, r), including the "
-            "boundaries e = 1 and r(r − 1)(e − 1) = 2", mismatches, [], "the (e, r, label) where they differ")
+    p.check(
+        f"analysis.classify agrees with the statement on {len(grid_e) * len(grid_r)} exact (e, r), including the "
+        "boundaries e = 1 and r(r − 1)(e − 1) = 2",
+        mismatches,
+        [],
+        "the (e, r, label) where they differ",
+    )
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ from functools import cache
 import sympy as sp
 from mpmath import iv, mp
 
-from eos_theory.quadratic import closed_forms
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, eta
-from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
+from eos_theory.quadratic import closed_forms
 
 # (ω1, ω2, E, η): the paper's symmetric case at two control values, same-sign eigenvalues, and
 # an asymmetric mixed-sign case; each inside its attracting window (checked below).
@@ -63,8 +63,10 @@ def prove_orbit(omega1, omega2, target, lr) -> dict:
 
         with mp.workdps(DPS):
             center = [mp.mpf(str(sp.N(a, DPS + 10))) for a in (a1, a2)]
-        box = [(c - mp.mpf(RADIUS.numerator) / RADIUS.denominator, c + mp.mpf(RADIUS.numerator) / RADIUS.denominator)
-               for c in center]
+        box = [
+            (c - mp.mpf(RADIUS.numerator) / RADIUS.denominator, c + mp.mpf(RADIUS.numerator) / RADIUS.denominator)
+            for c in center
+        ]
         result = krawczyk(F, DF, box, dps=DPS)
         X = [iv.mpf(list(b)) for b in box]
         y, J1 = one(X)
@@ -91,8 +93,12 @@ def interval_orbit(p: Proof) -> None:
     p.states(sp.Lt(sp.Function("rho")(sp.Symbol("D_{GD^2}")), 1))
     for example in EXAMPLES:
         label = "(ω1, ω2, E, η) = ({}, {}, {}, {})".format(*example)
-        p.check(f"{label} is in the attracting window", closed_forms.classify(*example), "period-2",
-                f"closed_forms.classify, e = {closed_forms.control_parameter(*example)}")
+        p.check(
+            f"{label} is in the attracting window",
+            closed_forms.classify(*example),
+            "period-2",
+            f"closed_forms.classify, e = {closed_forms.control_parameter(*example)}",
+        )
         out = prove_orbit(*example)
         k = out["krawczyk"]
         if not k.unique:
@@ -107,10 +113,12 @@ def interval_orbit(p: Proof) -> None:
         if not inside:
             raise AssertionError(f"{label}: closed-form η·NTK {closed} outside the proved enclosure {boxes}")
         with mp.workdps(8):
-            p.interval(f"{label}: a unique two-step fixed point in the box, attracting",
-                       f"K(X) ⊂ int X for X of half-width 1e-25 around θ = ({mp.nstr(k.center[0], 12)}, "
-                       f"{mp.nstr(k.center[1], 12)}); ‖D(GD²)‖∞ ≤ {mp.nstr(out['norm'], 6)} < 1; closed-form η·NTK "
-                       f"values inside the enclosures")
+            p.interval(
+                f"{label}: a unique two-step fixed point in the box, attracting",
+                f"K(X) ⊂ int X for X of half-width 1e-25 around θ = ({mp.nstr(k.center[0], 12)}, "
+                f"{mp.nstr(k.center[1], 12)}); ‖D(GD²)‖∞ ≤ {mp.nstr(out['norm'], 6)} < 1; closed-form η·NTK "
+                f"values inside the enclosures",
+            )
 
 
 if __name__ == "__main__":

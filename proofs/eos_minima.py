@@ -3,12 +3,12 @@ control parameter e = min{ηEω_i > 0}."""
 
 import sympy as sp
 
-from eos_theory.quadratic import closed_forms as A
-from eos_theory.quadratic.maps import two_d_map
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, Tt, eta, zt
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.maps import two_d_map
 
 lam = sp.Symbol("lambda")
 
@@ -45,8 +45,12 @@ def fixed_points(p: Proof) -> None:
     (R1, _), (R2, _) = (sp.div(sp.expand(e - v), zt, zt) for e, v in ((m.next_zt, zt), (m.next_Tt, Tt)))
     p.equal("z̃' − z̃ = z̃·R₁ with R₁ polynomial", m.next_zt - zt, zt * R1)
     p.equal("T̃' − T̃ = z̃·R₂ with R₂ polynomial", m.next_Tt - Tt, zt * R2)
-    p.check("R₁, R₂ are polynomials (z̃ divides both)", [R1.is_polynomial(zt, Tt), R2.is_polynomial(zt, Tt)],
-            [True, True], "is_polynomial in (z̃, T̃)")
+    p.check(
+        "R₁, R₂ are polynomials (z̃ divides both)",
+        [R1.is_polynomial(zt, Tt), R2.is_polynomial(zt, Tt)],
+        [True, True],
+        "is_polynomial in (z̃, T̃)",
+    )
     _charpoly_equal(p, "on z̃ = 0 the Jacobian has multipliers 1 and 1 − T̃", jac.subs(zt, 0), [1, 1 - Tt])
     # Off the line: R₁ is linear in T̃; eliminating T̃ from R₂ leaves a product of linear factors.
     p.check("R₁ is linear in T̃", sp.degree(R1, Tt), 1, "degree in T̃")
@@ -55,30 +59,49 @@ def fixed_points(p: Proof) -> None:
     elim = sp.numer(sp.together(R2.subs(Tt, T_of_z)))
     roots = w1 * w2 * (zt + eta * E) * (w1 * zt - 2) * (w2 * zt - 2)
     ratio = sp.cancel(elim / roots)
-    p.check("off the line (generic: (ω₁+ω₂)z̃ ≠ 2), eliminating T̃ leaves a non-zero rational constant times "
-            "ω₁ω₂(z̃ + ηE)(ω₁z̃ − 2)(ω₂z̃ − 2)", [ratio.is_Rational, ratio == 0], [True, False],
-            f"eliminant / product = {ratio}")
+    p.check(
+        "off the line (generic: (ω₁+ω₂)z̃ ≠ 2), eliminating T̃ leaves a non-zero rational constant times "
+        "ω₁ω₂(z̃ + ηE)(ω₁z̃ − 2)(ω₂z̃ − 2)",
+        [ratio.is_Rational, ratio == 0],
+        [True, False],
+        f"eliminant / product = {ratio}",
+    )
     p.equal("the eliminant equals that product", elim, ratio * roots)
     derived = {f.name: f for f in A.fixed_points()}
-    p.check("analysis.fixed_points() lists the line and exactly these three points", sorted(derived),
-            sorted({"minima", *stated}), "names of the derived fixed points")
-    p.infer("so the fixed points are exactly the line z̃ = 0 and these three points",
-            ("z̃' − z̃ = z̃·R₁ with R₁ polynomial", "R₁ is linear in T̃", "the eliminant equals that product"))
+    p.check(
+        "analysis.fixed_points() lists the line and exactly these three points",
+        sorted(derived),
+        sorted({"minima", *stated}),
+        "names of the derived fixed points",
+    )
+    p.infer(
+        "so the fixed points are exactly the line z̃ = 0 and these three points",
+        ("z̃' − z̃ = z̃·R₁ with R₁ polynomial", "R₁ is linear in T̃", "the eliminant equals that product"),
+    )
     p.covers("exactly these fixed points", "so the fixed points are exactly the line z̃ = 0 and these three points")
     for name, (point, mults) in stated.items():
         p.equal(f"{name}: a fixed point of the map", F.subs(point), sp.Matrix([point[zt], point[Tt]]))
-        p.equal(f"{name}: the derived point is the stated one", sp.Matrix([derived[name].point[k] for k in (zt, Tt)]),
-                sp.Matrix([point[zt], point[Tt]]))
+        p.equal(
+            f"{name}: the derived point is the stated one",
+            sp.Matrix([derived[name].point[k] for k in (zt, Tt)]),
+            sp.Matrix([point[zt], point[Tt]]),
+        )
         _charpoly_equal(p, f"{name}: multipliers {mults}", jac.subs(point), mults)
     p.covers("on each axis i", "flip_1: a fixed point of the map", "flip_2: a fixed point of the map")
     # Parameter space: θ_i' − θ_i = −ηz ω_i θ_i, so a fixed point has z = 0 or every ω_iθ_i = 0.
     mdl, omega = eigenbasis(2)
     step = mdl.on_theta(mdl.gd_map) - sp.Matrix(mdl.theta)
-    p.equal("θ' − θ = −ηz(θ)·(ω_1θ_1, ω_2θ_2) = −z̃·J", step,
-            -eta * mdl.output * sp.Matrix([w * th for w, th in zip(omega, mdl.theta)]))
-    at_origin = (step + sp.Matrix(mdl.theta)).jacobian(mdl.theta).subs({th: 0 for th in mdl.theta})
-    p.equal("at θ = 0 the GD Jacobian is diag(1 + ηEω_1, 1 + ηEω_2)", at_origin,
-            sp.diag(1 + eta * E * omega[0], 1 + eta * E * omega[1]))
+    p.equal(
+        "θ' − θ = −ηz(θ)·(ω_1θ_1, ω_2θ_2) = −z̃·J",
+        step,
+        -eta * mdl.output * sp.Matrix([w * th for w, th in zip(omega, mdl.theta)]),
+    )
+    at_origin = (step + sp.Matrix(mdl.theta)).jacobian(mdl.theta).subs(dict.fromkeys(mdl.theta, 0))
+    p.equal(
+        "at θ = 0 the GD Jacobian is diag(1 + ηEω_1, 1 + ηEω_2)",
+        at_origin,
+        sp.diag(1 + eta * E * omega[0], 1 + eta * E * omega[1]),
+    )
 
 
 @claim(
@@ -134,9 +157,16 @@ def min_ntk(p: Proof) -> None:
     p.positive("E < 0, ω_i = ω_k − b: ω_i(ω_i − ω_k) > 0", coeff(neg_k - b, neg_k), b * (b - neg_k))
     p.check("ω_i = 0 or ω_i = ω_k give a zero coefficient", [coeff(0, wk), coeff(wk, wk)], [0, 0])
     every = "so every term is ≥ 0 (the four sign cases and the zero cases exhaust the ω_i)"
-    p.infer(every, ("E > 0, ω_i = −a < 0: ω_i(ω_i − ω_k) > 0", "E > 0, ω_i = ω_k + b: ω_i(ω_i − ω_k) > 0",
-                    "E < 0, ω_i = a > 0: ω_i(ω_i − ω_k) > 0", "E < 0, ω_i = ω_k − b: ω_i(ω_i − ω_k) > 0",
-                    "ω_i = 0 or ω_i = ω_k give a zero coefficient"))
+    p.infer(
+        every,
+        (
+            "E > 0, ω_i = −a < 0: ω_i(ω_i − ω_k) > 0",
+            "E > 0, ω_i = ω_k + b: ω_i(ω_i − ω_k) > 0",
+            "E < 0, ω_i = a > 0: ω_i(ω_i − ω_k) > 0",
+            "E < 0, ω_i = ω_k − b: ω_i(ω_i − ω_k) > 0",
+            "ω_i = 0 or ω_i = ω_k give a zero coefficient",
+        ),
+    )
     p.covers("(any P)", term)
     p.covers("every term is ≥ 0", every)
     # Attained: on axis k, ηθ_k² = 2ηE/ω_k gives z̃ = 0 and η·NTK = 2ηEω_k.
@@ -144,20 +174,35 @@ def min_ntk(p: Proof) -> None:
     vertex = {mdl.theta[0]: sp.sqrt(2 * E / omega[0]), mdl.theta[1]: 0}
     p.equal("on axis 1 with θ_1² = 2E/ω_1: z = 0", mdl.output.subs(vertex), 0)
     p.equal("… and η·NTK = 2ηEω_1", eta * mdl.ntk.subs(vertex), 2 * eta * E * omega[0])
-    p.equal("the 2-D minima amplitudes vanish exactly at T̃ = 2ηEω_i (analysis.minima_vertices)",
-            sp.Matrix(A.minima_vertices()), sp.Matrix([2 * eta * E * omega[0], 2 * eta * E * omega[1]]))
+    p.equal(
+        "the 2-D minima amplitudes vanish exactly at T̃ = 2ηEω_i (analysis.minima_vertices)",
+        sp.Matrix(A.minima_vertices()),
+        sp.Matrix([2 * eta * E * omega[0], 2 * eta * E * omega[1]]),
+    )
     # No minimum: if Eω_i = −c_i ≤ 0 for all i then −2Ez = 2E² + Σ c_iθ_i² > 0.
     c1, c2 = sp.symbols("c_1 c_2", nonnegative=True)
     Enz = sp.Symbol("E", real=True)
     no_min = (-2 * Enz * mdl.output.subs(E, Enz)).subs({omega[0]: -c1 / Enz, omega[1]: -c2 / Enz})
     th1, th2 = mdl.theta
-    p.positive("if every Eω_i ≤ 0 (Eω_i = −c_i), then −2E·z = 2E² + Σ c_iθ_i² > 0: z ≠ 0 everywhere",
-               no_min, 2 * Enz**2 + c1 * th1**2 + c2 * th2**2, nonzero=(Enz,))
-    p.check("E = 0: θ = 0 is a zero-loss minimum with NTK 0",
-            [mdl.output.subs({E: 0, th1: 0, th2: 0}), mdl.ntk.subs({th1: 0, th2: 0})], [0, 0], "z and NTK at θ = 0")
+    p.positive(
+        "if every Eω_i ≤ 0 (Eω_i = −c_i), then −2E·z = 2E² + Σ c_iθ_i² > 0: z ≠ 0 everywhere",
+        no_min,
+        2 * Enz**2 + c1 * th1**2 + c2 * th2**2,
+        nonzero=(Enz,),
+    )
+    p.check(
+        "E = 0: θ = 0 is a zero-loss minimum with NTK 0",
+        [mdl.output.subs({E: 0, th1: 0, th2: 0}), mdl.ntk.subs({th1: 0, th2: 0})],
+        [0, 0],
+        "z and NTK at θ = 0",
+    )
     checks = [((-1, 2, 1, "1/4"), 1), ((3, 2, 1, "1/4"), 1), ((1, -1, 0, 1), 0), ((-3, 2, -1, "1/3"), 2)]
-    p.check("analysis.min_ntk agrees with 2·min{ηEω_i > 0} on exact examples (worked by hand)",
-            [A.min_ntk(*args) for args, _ in checks], [want for _, want in checks], f"min_ntk at {[a for a, _ in checks]}")
+    p.check(
+        "analysis.min_ntk agrees with 2·min{ηEω_i > 0} on exact examples (worked by hand)",
+        [A.min_ntk(*args) for args, _ in checks],
+        [want for _, want in checks],
+        f"min_ntk at {[a for a, _ in checks]}",
+    )
 
 
 @claim(
@@ -176,13 +221,19 @@ def control_parameter(p: Proof) -> None:
     p.states(sp.Lt(ek, 1))
     fr = A.axis_frame()
     free = fr.p_next.free_symbols | fr.q_next.free_symbols | fr.y.free_symbols
-    p.check("the axis-frame map (p, q) ↦ (p', q') involves only ε = ηEω_1 and r = ω_2/ω_1",
-            sorted(map(str, free - {A.p, A.q})), sorted(map(str, (A.eps, A.r))), "its parameters (free symbols but p, q)")
+    p.check(
+        "the axis-frame map (p, q) ↦ (p', q') involves only ε = ηEω_1 and r = ω_2/ω_1",
+        sorted(map(str, free - {A.p, A.q})),
+        sorted(map(str, (A.eps, A.r))),
+        "its parameters (free symbols but p, q)",
+    )
     p.covers("only through ε_i = ηEω_i", "the axis-frame map (p, q) ↦ (p', q') involves only ε = ηEω_1 and r = ω_2/ω_1")
     vertex = A.minimum_multipliers()[1].subs(Tt, 2 * ek)
     p.equal("at the least-NTK minimum (T̃ = 2e) the transverse multiplier is 1 − 2e", vertex, 1 - 2 * ek)
     stable = sp.solve_univariate_inequality(sp.Abs(vertex) < 1, ek, relational=False)
-    p.check("|1 − 2e| < 1 ⟺ 0 < e < 1 (e > 0 when E ≠ 0)", stable, sp.Interval.open(0, 1), "solve_univariate_inequality")
+    p.check(
+        "|1 − 2e| < 1 ⟺ 0 < e < 1 (e > 0 when E ≠ 0)", stable, sp.Interval.open(0, 1), "solve_univariate_inequality"
+    )
     p.uses("eos2d-min-ntk", "every zero-loss minimum has η·NTK ≥ 2e")
     p.uses("eos2d-minimum-stability", "a minimum is linearly stable iff 0 < η·NTK < 2")
     outside = "for e ≥ 1 every minimum has η·NTK ≥ 2e ≥ 2, outside the stable interval (0, 2)"

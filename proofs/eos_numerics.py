@@ -6,11 +6,11 @@ import random
 import sympy as sp
 from mpmath import mp
 
-from eos_theory.quadratic import closed_forms
-from eos_theory.quadratic.runs import cycle_digits, outcome
-from eos_theory.quadratic.gd import Problem
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic import closed_forms
+from eos_theory.quadratic.gd import Problem
+from eos_theory.quadratic.runs import cycle_digits, outcome
 
 DPS = 60
 PERIOD_2 = ((-1, 1, 1, "11/10"), (-1, 1, 1, "6/5"), (2, 3, 1, "3/5"), ("-1/2", 1, 1, "23/20"))
@@ -50,14 +50,20 @@ def gd_confirms(p: Proof) -> None:
         for example in PERIOD_2:
             cycle = closed_forms.orbit_closed_forms(*example)["cycle"]["ntk"]
             problem = Problem.diagonal([str(w) for w in example[:2]], str(example[2]), str(example[3]))
-            for start, theta0 in (("paper's start", _paper_start(*example[:2])),
-                                  ("random start", _random_start(rng, *example[:2]))):
+            for start, theta0 in (
+                ("paper's start", _paper_start(*example[:2])),
+                ("random start", _random_start(rng, *example[:2])),
+            ):
                 end = outcome(problem, [str(t) for t in theta0], dps=DPS)
                 if not (end.settled and end.period == 2):
                     raise AssertionError(f"{example}, {start}: GD {end.status} ({end.reason})")
                 digits = min(cycle_digits(end.ntk, cycle, dps=DPS), end.digits)
-                p.numerical(f"{_label(example)}, {start}: settles on the EOS 2-cycle", digits,
-                            f"after {end.steps} steps", required=30)
+                p.numerical(
+                    f"{_label(example)}, {start}: settles on the EOS 2-cycle",
+                    digits,
+                    f"after {end.steps} steps",
+                    required=30,
+                )
                 settled.append(f"{_label(example)}, {start}: settles on the EOS 2-cycle")
         for example in MINIMUM:
             e = closed_forms.control_parameter(*example)
@@ -66,8 +72,12 @@ def gd_confirms(p: Proof) -> None:
             ntk = end.ntk[-1]
             if not (end.settled and end.period == 1) or not (2 * mp.mpf(e.p) / e.q <= ntk < 2):
                 raise AssertionError(f"{example}: GD did not settle on a stable minimum ({end.reason}, η·NTK = {ntk})")
-            p.numerical(f"{_label(example)}, paper's start: settles on a minimum, 2e ≤ η·NTK < 2",
-                        end.digits, f"η·NTK = {mp.nstr(ntk, 15)} after {end.steps} steps, e = {e}", required=30)
+            p.numerical(
+                f"{_label(example)}, paper's start: settles on a minimum, 2e ≤ η·NTK < 2",
+                end.digits,
+                f"η·NTK = {mp.nstr(ntk, 15)} after {end.steps} steps, e = {e}",
+                required=30,
+            )
             settled.append(f"{_label(example)}, paper's start: settles on a minimum, 2e ≤ η·NTK < 2")
     p.covers("settles", *settled)
 

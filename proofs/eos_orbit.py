@@ -3,13 +3,15 @@
 
 import sympy as sp
 
-from eos_theory.quadratic import closed_forms as A
-from eos_theory.quadratic.closed_forms import eps, p as pp, q as qq, r, y
-from eos_theory.quadratic.maps import two_d_map
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, Tt, eta, zt
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.closed_forms import eps, r, y
+from eos_theory.quadratic.closed_forms import p as pp
+from eos_theory.quadratic.closed_forms import q as qq
+from eos_theory.quadratic.maps import two_d_map
 
 d = sp.Symbol("d", nonnegative=True)  #: √((ε − 1)(ε + 3)), named so identities stay rational
 T_sym = sp.Symbol(r"\eta JJ^{T}")
@@ -19,8 +21,10 @@ def _orbit_in_d():
     """The orbit points and η·NTK with the square root named d (relation d² = (ε − 1)(ε + 3))."""
     orb = A.eos_orbit()
     rad = sp.expand(orb.discriminant)
-    name = lambda e: e.replace(lambda t: t.is_Pow and t.exp == sp.S.Half and sp.expand(t.base) == rad,  # noqa: E731
-                               lambda t: d)
+
+    def name(e):
+        return e.replace(lambda t: t.is_Pow and t.exp == sp.S.Half and sp.expand(t.base) == rad, lambda t: d)
+
     pts = tuple(name(v) for v in orb.points)
     ntk = tuple(name(v) for v in orb.ntk)
     if any(v.has(sp.sqrt(rad)) or not v.has(d) for v in (*pts, *ntk)):
@@ -54,16 +58,24 @@ def axis_map(p: Proof) -> None:
     p.equal("θ-space GD: η^{1/2}ω_2θ_2' = q'", sp.sqrt(eta) * w2 * step[1], fr.q_next.subs(frame, simultaneous=True))
     p.equal("y = ω_1·ηz(θ)", fr.y.subs(frame, simultaneous=True), w1 * eta * mdl.output)
     p.equal("the axis q = 0 is invariant: q' = 0 there", fr.q_next.subs(qq, 0), 0)
-    p.covers("Each eigen-axis q = 0 is invariant", "the axis q = 0 is invariant: q' = 0 there")  # the frame of any axis i
+    p.covers(
+        "Each eigen-axis q = 0 is invariant", "the axis q = 0 is invariant: q' = 0 there"
+    )  # the frame of any axis i
     p.equal("η·NTK on the axis: p² = 2(y + ε)", A.axis_ntk(), 2 * (y + eps))
     p.equal("analysis.axis_map() = y + y(y + ε)(y − 2)", A.axis_map(), f_stated)
     # Against the reduced 2-D map: on axis 1, T̃ = J̃(ω_1)² = 2ω_1(z̃ + ηE), and ω_1z̃' = f(ω_1z̃).
     m = two_d_map()
     on_axis = {Tt: 2 * w1 * (zt + eta * E)}
-    p.equal("reduced map on axis 1: ω_1z̃' = f(ω_1z̃) with ε = ηEω_1",
-            w1 * m.next_zt.subs(on_axis), f_stated.subs({y: w1 * zt, eps: eta * E * w1}, simultaneous=True))
-    p.equal("reduced map on axis 1: T̃' = 2ω_1(z̃' + ηE) (the axis is invariant)",
-            m.next_Tt.subs(on_axis), 2 * w1 * (m.next_zt.subs(on_axis) + eta * E))
+    p.equal(
+        "reduced map on axis 1: ω_1z̃' = f(ω_1z̃) with ε = ηEω_1",
+        w1 * m.next_zt.subs(on_axis),
+        f_stated.subs({y: w1 * zt, eps: eta * E * w1}, simultaneous=True),
+    )
+    p.equal(
+        "reduced map on axis 1: T̃' = 2ω_1(z̃' + ηE) (the axis is invariant)",
+        m.next_Tt.subs(on_axis),
+        2 * w1 * (m.next_zt.subs(on_axis) + eta * E),
+    )
 
 
 @claim(
@@ -88,8 +100,10 @@ def two_cycles_on_axes(p: Proof) -> None:
     p.equal("(1 − ωa)(1 − ωb) − 1 = ω(ωab − a − b)", (1 - w * a) * (1 - w * b) - 1, w * (w * a * b - a - b))
     w1, w2 = sp.symbols("omega_1 omega_2", real=True)
     G = sp.groebner([w1 * a * b - a - b, w2 * a * b - a - b, (w1 - w2) * t - 1], t, w1, w2, a, b, order="lex")
-    off_axes = ("with ω_1 ≠ ω_2 (t = 1/(ω_1 − ω_2)), both θ_i ≠ 0 forces z̃ = 0 at both points: the Gröbner basis "
-                "contains a + b and b², so b = 0 and a = 0")
+    off_axes = (
+        "with ω_1 ≠ ω_2 (t = 1/(ω_1 − ω_2)), both θ_i ≠ 0 forces z̃ = 0 at both points: the Gröbner basis "
+        "contains a + b and b², so b = 0 and a = 0"
+    )
     p.check(off_axes, [(a + b) in G.exprs, b**2 in G.exprs], [True, True], f"lex Gröbner basis {G.exprs}")
     p.covers("every period-2 orbit", off_axes, "(1 − ωa)(1 − ωb) − 1 = ω(ωab − a − b)")
     fac = A.period_two_factors()
@@ -99,35 +113,65 @@ def two_cycles_on_axes(p: Proof) -> None:
     p.equal("the EOS factor is y² + (ε − 1)y + 1 − ε", fac["eos"], y**2 + (eps - 1) * y + 1 - eps)
     p.equal("the other factor is the stated quartic", fac["sign_flip"], quart)
     p.equal("f∘f − id = product of the three factors", f.subs(y, f) - y, fac["fixed"] * fac["eos"] * fac["sign_flip"])
-    p.equal("EOS factor: Π(1 − y_k) = Res(q, 1 − y) = 1, so θ returns after two steps",
-            sp.resultant(fac["eos"], 1 - y, y), 1)
-    p.equal("quartic: (1 − y)(1 − f(y)) ≡ −1 on its roots, so θ ↦ −θ after two steps",
-            (1 - y) * (1 - f), -1, modulo=(quart,))
+    p.equal(
+        "EOS factor: Π(1 − y_k) = Res(q, 1 − y) = 1, so θ returns after two steps",
+        sp.resultant(fac["eos"], 1 - y, y),
+        1,
+    )
+    p.equal(
+        "quartic: (1 − y)(1 − f(y)) ≡ −1 on its roots, so θ ↦ −θ after two steps",
+        (1 - y) * (1 - f),
+        -1,
+        modulo=(quart,),
+    )
     p.equal("y = 2: (1 − y)² = 1 with f(2) = 2 (θ ↦ −θ each step)", f.subs(y, 2), 2)
     disc = sp.factor(sp.discriminant(quart, y))
-    p.equal("discriminant of the quartic = 4(ε² + 2ε − 7)²(ε² + 2ε + 2)", disc,
-            4 * (eps**2 + 2 * eps - 7) ** 2 * (eps**2 + 2 * eps + 2))
+    p.equal(
+        "discriminant of the quartic = 4(ε² + 2ε − 7)²(ε² + 2ε + 2)",
+        disc,
+        4 * (eps**2 + 2 * eps - 7) ** 2 * (eps**2 + 2 * eps + 2),
+    )
     zeros = sp.solveset(disc, eps, sp.Interval.open(-1, sp.oo))
-    p.check("for ε > −1 the discriminant vanishes only at ε = 2√2 − 1", zeros, sp.FiniteSet(2 * sp.sqrt(2) - 1),
-            "solveset over (−1, ∞)")
+    p.check(
+        "for ε > −1 the discriminant vanishes only at ε = 2√2 − 1",
+        zeros,
+        sp.FiniteSet(2 * sp.sqrt(2) - 1),
+        "solveset over (−1, ∞)",
+    )
     counts = [sp.Poly(quart.subs(eps, v), y).count_roots() for v in (0, 2)]
     p.check("real roots of the quartic (Sturm count): none at ε = 0, four at ε = 2", counts, [0, 4], "Poly.count_roots")
     c = 2 * sp.sqrt(2) - 1
     double = y**2 + (sp.sqrt(2) - 2) * y - sp.sqrt(2)
-    p.check("at ε = 2√2 − 1 the quartic is (y² + (√2 − 2)y − √2)²", sp.expand(quart.subs(eps, c) - double**2), 0,
-            "expanded difference")
-    p.compare("whose discriminant (√2 − 2)² + 4√2 = 6 is > 0: two real double roots", (sp.sqrt(2) - 2) ** 2 + 4 * sp.sqrt(2),
-              ">", 0)
-    p.cite("the number of real roots of a monic real polynomial whose coefficients vary continuously can change only "
-           "where its discriminant vanishes", "continuity of the roots in the coefficients; non-real roots come in "
-           "conjugate pairs, which can reach the real line only as a multiple root", "Marden, Geometry of Polynomials, "
-           "AMS Math. Surveys 3 (1966), §1")
+    p.check(
+        "at ε = 2√2 − 1 the quartic is (y² + (√2 − 2)y − √2)²",
+        sp.expand(quart.subs(eps, c) - double**2),
+        0,
+        "expanded difference",
+    )
+    p.compare(
+        "whose discriminant (√2 − 2)² + 4√2 = 6 is > 0: two real double roots",
+        (sp.sqrt(2) - 2) ** 2 + 4 * sp.sqrt(2),
+        ">",
+        0,
+    )
+    p.cite(
+        "the number of real roots of a monic real polynomial whose coefficients vary continuously can change only "
+        "where its discriminant vanishes",
+        "continuity of the roots in the coefficients; non-real roots come in "
+        "conjugate pairs, which can reach the real line only as a multiple root",
+        "Marden, Geometry of Polynomials, AMS Math. Surveys 3 (1966), §1",
+    )
     real = "so for ε > −1 the quartic has real roots exactly when ε ≥ 2√2 − 1"
-    p.infer(real, ("for ε > −1 the discriminant vanishes only at ε = 2√2 − 1",
-                   "real roots of the quartic (Sturm count): none at ε = 0, four at ε = 2",
-                   "whose discriminant (√2 − 2)² + 4√2 = 6 is > 0: two real double roots",
-                   "the number of real roots of a monic real polynomial whose coefficients vary continuously can change "
-                   "only where its discriminant vanishes"))
+    p.infer(
+        real,
+        (
+            "for ε > −1 the discriminant vanishes only at ε = 2√2 − 1",
+            "real roots of the quartic (Sturm count): none at ε = 0, four at ε = 2",
+            "whose discriminant (√2 − 2)² + 4√2 = 6 is > 0: two real double roots",
+            "the number of real roots of a monic real polynomial whose coefficients vary continuously can change "
+            "only where its discriminant vanishes",
+        ),
+    )
 
 
 @claim(
@@ -144,8 +188,11 @@ def eos_orbit(p: Proof) -> None:
     orb = A.eos_orbit()
     (lo, hi), (t_lo, t_hi), rel = _orbit_in_d()
     root = sp.sqrt((eps - 1) * (eps + 3))
-    p.states(sp.Eq(sp.Symbol("Ttilde_-"), 1 + eps - root), sp.Eq(sp.Symbol("Ttilde_+"), 1 + eps + root),
-             sp.Eq(sp.Symbol("Ttilde_mean") - 2, orb.offset))
+    p.states(
+        sp.Eq(sp.Symbol("Ttilde_-"), 1 + eps - root),
+        sp.Eq(sp.Symbol("Ttilde_+"), 1 + eps + root),
+        sp.Eq(sp.Symbol("Ttilde_mean") - 2, orb.offset),
+    )
     f, qy = A.axis_map(), orb.relation
     p.equal("y₊ = (1 − ε + d)/2", hi, (1 - eps + d) / 2)
     p.equal("y₋ = (1 − ε − d)/2", lo, (1 - eps - d) / 2)
@@ -159,8 +206,12 @@ def eos_orbit(p: Proof) -> None:
     p.equal("analysis: mean 1 + ε, offset ε − 1", sp.Matrix([orb.mean_ntk, orb.offset]), sp.Matrix([1 + eps, eps - 1]))
     p.equal("discriminant (ε − 1)(ε + 3)", orb.discriminant, (eps - 1) * (eps + 3))
     p.equal("product of the η·NTK values = 4", t_hi * t_lo, 4, modulo=(rel,))
-    p.check("real iff ε ≤ −3 or ε ≥ 1; η·NTK ≥ 0 needs sum 2(1 + ε) ≥ 0: together ε ≥ 1", orb.exists,
-            sp.Interval(1, sp.oo), "analysis.eos_orbit().exists")
+    p.check(
+        "real iff ε ≤ −3 or ε ≥ 1; η·NTK ≥ 0 needs sum 2(1 + ε) ≥ 0: together ε ≥ 1",
+        orb.exists,
+        sp.Interval(1, sp.oo),
+        "analysis.eos_orbit().exists",
+    )
     p.equal("at ε = 1 the orbit collapses onto the minimum: q = y²", qy.subs(eps, 1), y**2)
 
 
@@ -192,8 +243,12 @@ def multipliers(p: Proof) -> None:
     rel = sp.expand(orb.relation.subs(y, y_a).subs(eps, eta * E * w1))
     concrete = {eps: eta * E * w1, r: w2 / w1}
     p.equal("θ-space: ∂θ₁''/∂θ₁ = 7 − 4ε − 2ε² on the orbit", jac[0, 0], along.subs(concrete), modulo=(rel,))
-    p.equal("θ-space: ∂θ₂''/∂θ₂ = 1 − r(r − 1)(ε − 1) on the orbit", jac[1, 1],
-            across.subs(concrete, simultaneous=True), modulo=(rel,))
+    p.equal(
+        "θ-space: ∂θ₂''/∂θ₂ = 1 − r(r − 1)(ε − 1) on the orbit",
+        jac[1, 1],
+        across.subs(concrete, simultaneous=True),
+        modulo=(rel,),
+    )
     p.equal("θ-space: the off-diagonal entries vanish on the axis", sp.Matrix([jac[0, 1], jac[1, 0]]), sp.zeros(2, 1))
 
 
@@ -213,24 +268,42 @@ def window(p: Proof) -> None:
     orb = A.eos_orbit()
     ek = sp.Symbol("e")
     p.states(sp.And(sp.Lt(1, ek), sp.Lt(ek, sp.Min(sp.sqrt(5) - 1, 1 + 2 / (r * (r - 1))))))
-    p.check("|7 − 4ε − 2ε²| < 1 and ε ≥ 1 ⟺ 1 < ε < √5 − 1", orb.along_window, sp.Interval.open(1, sp.sqrt(5) - 1),
-            "analysis.eos_orbit().along_window")
+    p.check(
+        "|7 − 4ε − 2ε²| < 1 and ε ≥ 1 ⟺ 1 < ε < √5 − 1",
+        orb.along_window,
+        sp.Interval.open(1, sp.sqrt(5) - 1),
+        "analysis.eos_orbit().along_window",
+    )
     p.equal("1 − across = r(r − 1)(ε − 1)", 1 - orb.across, r * (r - 1) * (eps - 1))
     p.equal("across + 1 = 2 − r(r − 1)(ε − 1)", orb.across + 1, 2 - r * (r - 1) * (eps - 1))
     p.equal("across = −1 at ε = 1 + 2/(r(r − 1))", orb.across_boundary, 1 + 2 / (r * (r - 1)))
     # On the axis of e = the least positive ε, r ∉ (0, 1): ε_j = rε_i would be a smaller positive value.
     rr = sp.Symbol("r", positive=True)
-    p.check("0 < r < 1 would give 0 < rε < ε: excluded, so r(r − 1) ≥ 0 on the axis of e",
-            sp.solve_univariate_inequality(rr * (rr - 1) < 0, rr, relational=False), sp.Interval.open(0, 1),
-            "where r(r − 1) < 0")
-    p.check("symmetric case: |3 − 2ε| < 1 ⟺ 1 < ε < 2, which contains the along window", orb.symmetric_window,
-            sp.Interval.open(1, sp.sqrt(5) - 1), "analysis.eos_orbit().symmetric_window")
+    p.check(
+        "0 < r < 1 would give 0 < rε < ε: excluded, so r(r − 1) ≥ 0 on the axis of e",
+        sp.solve_univariate_inequality(rr * (rr - 1) < 0, rr, relational=False),
+        sp.Interval.open(0, 1),
+        "where r(r − 1) < 0",
+    )
+    p.check(
+        "symmetric case: |3 − 2ε| < 1 ⟺ 1 < ε < 2, which contains the along window",
+        orb.symmetric_window,
+        sp.Interval.open(1, sp.sqrt(5) - 1),
+        "analysis.eos_orbit().symmetric_window",
+    )
     k = sp.Symbol("k", positive=True)  # k = r(r − 1)
     first = sp.solve_univariate_inequality(1 + 2 / k < sp.sqrt(5) - 1, k, relational=False) & sp.Interval.open(0, sp.oo)
-    p.check("for k = r(r − 1) > 0: 1 + 2/k < √5 − 1 ⟺ k > 2/(√5 − 2) = 4 + 2√5", first,
-            sp.Interval.open(4 + 2 * sp.sqrt(5), sp.oo), "solve_univariate_inequality")
-    p.equal("mean η·NTK at the window ends: 1 + 1 = 2 and 1 + (√5 − 1) = √5",
-            sp.Matrix([orb.mean_ntk.subs(eps, 1), orb.mean_ntk.subs(eps, sp.sqrt(5) - 1)]), sp.Matrix([2, sp.sqrt(5)]))
+    p.check(
+        "for k = r(r − 1) > 0: 1 + 2/k < √5 − 1 ⟺ k > 2/(√5 − 2) = 4 + 2√5",
+        first,
+        sp.Interval.open(4 + 2 * sp.sqrt(5), sp.oo),
+        "solve_univariate_inequality",
+    )
+    p.equal(
+        "mean η·NTK at the window ends: 1 + 1 = 2 and 1 + (√5 − 1) = √5",
+        sp.Matrix([orb.mean_ntk.subs(eps, 1), orb.mean_ntk.subs(eps, sp.sqrt(5) - 1)]),
+        sp.Matrix([2, sp.sqrt(5)]),
+    )
 
 
 if __name__ == "__main__":

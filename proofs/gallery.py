@@ -10,15 +10,15 @@ from functools import cache
 
 import sympy as sp
 
-from eos_theory.quadratic import closed_forms as A
 from eos_theory.anymodel import flip
-from eos_theory.core import model
 from eos_theory.anymodel.definition import from_model, loss_derivatives, spec
 from eos_theory.anymodel.minima import least_sharpness
+from eos_theory.core import model
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
 
-CHEN_BRUNA = ("Chen & Bruna, Beyond the edge of stability via two-step gradient updates, ICML 2023")
+CHEN_BRUNA = "Chen & Bruna, Beyond the edge of stability via two-step gradient updates, ICML 2023"
 
 
 @cache
@@ -64,17 +64,37 @@ def _expected_quadratic_window(omega: tuple, w_axis) -> sp.Set:
 )
 def quadratic_2d(p: Proof) -> None:
     res = _analysis("quadratic-2")
-    p.states(sp.Eq(sp.Symbol("eta_c"), 1), sp.And(sp.Lt(1, sp.Symbol("eta")), sp.Lt(sp.Symbol("eta"), sp.sqrt(5) - 1)), sp.Eq(sp.Symbol("offset_slope"), 1))
+    p.states(
+        sp.Eq(sp.Symbol("eta_c"), 1),
+        sp.And(sp.Lt(1, sp.Symbol("eta")), sp.Lt(sp.Symbol("eta"), sp.sqrt(5) - 1)),
+        sp.Eq(sp.Symbol("offset_slope"), 1),
+    )
     lr = sp.Rational(1, 7)
-    p.check("least sharpness = analysis.min_ntk/η", res.least_sharpness, A.min_ntk(-1, 1, 1, lr) / lr,
-            "anymodel.least_sharpness (Lagrange, exact)")
+    p.check(
+        "least sharpness = analysis.min_ntk/η",
+        res.least_sharpness,
+        A.min_ntk(-1, 1, 1, lr) / lr,
+        "anymodel.least_sharpness (Lagrange, exact)",
+    )
     p.check("η_c = 1/(Eω) = 1", res.critical_lr, 1, "2/least sharpness")
-    p.check("flip type agrees with analysis.flip_normal_form (a₂² + a₃ > 0: supercritical)", res.flip.type,
-            "supercritical" if A.flip_normal_form().coefficient > 0 else "subcritical", "flip.flip_series, order a³")
-    p.check("window = analysis.py's window (ε = η here)", res.window.interval, _expected_quadratic_window((-1, 1), 1),
-            res.window.how[:60])
-    p.check("offset slope = d(mean η·NTK)/dε of analysis.eos_orbit", res.flip.offset_slope,
-            sp.diff(A.eos_orbit().mean_ntk, A.eps), "flip.flip_series")
+    p.check(
+        "flip type agrees with analysis.flip_normal_form (a₂² + a₃ > 0: supercritical)",
+        res.flip.type,
+        "supercritical" if A.flip_normal_form().coefficient > 0 else "subcritical",
+        "flip.flip_series, order a³",
+    )
+    p.check(
+        "window = analysis.py's window (ε = η here)",
+        res.window.interval,
+        _expected_quadratic_window((-1, 1), 1),
+        res.window.how[:60],
+    )
+    p.check(
+        "offset slope = d(mean η·NTK)/dε of analysis.eos_orbit",
+        res.flip.offset_slope,
+        sp.diff(A.eos_orbit().mean_ntk, A.eps),
+        "flip.flip_series",
+    )
 
 
 @claim(
@@ -89,13 +109,18 @@ def quadratic_2d(p: Proof) -> None:
 )
 def quadratic_3d(p: Proof) -> None:
     res = _analysis("quadratic-3")
-    p.states(sp.Eq(sp.Symbol("eta_c"), 1), sp.And(sp.Lt(1, sp.Symbol("eta")), sp.Lt(sp.Symbol("eta"), sp.Rational(7, 6))))
+    p.states(
+        sp.Eq(sp.Symbol("eta_c"), 1), sp.And(sp.Lt(1, sp.Symbol("eta")), sp.Lt(sp.Symbol("eta"), sp.Rational(7, 6)))
+    )
     p.check("η_c = 1", res.critical_lr, 1, "anymodel.least_sharpness")
     p.check("supercritical flip", res.flip.type, "supercritical", "flip.flip_series")
-    p.check("three two-step multipliers on the orbit's invariant line", len(res.window.multipliers), 3,
-            "flip.window")
-    p.check("window = analysis.py's (along ∩ across r = −1 ∩ across r = 4)", res.window.interval,
-            _expected_quadratic_window((-1, 1, 4), 1), "flip.window (exact sets)")
+    p.check("three two-step multipliers on the orbit's invariant line", len(res.window.multipliers), 3, "flip.window")
+    p.check(
+        "window = analysis.py's (along ∩ across r = −1 ∩ across r = 4)",
+        res.window.interval,
+        _expected_quadratic_window((-1, 1, 4), 1),
+        "flip.window (exact sets)",
+    )
     p.compare("7/6 < √5 − 1: the transverse direction closes the window first", sp.Rational(7, 6), "<", sp.sqrt(5) - 1)
 
 
@@ -111,17 +136,29 @@ def quadratic_3d(p: Proof) -> None:
     "form of GD on the invariant line u = v = t (t' = t − η(2t² − 3)·2t), derived by SymPy in _uv_kappa",
 )
 def uv(p: Proof) -> None:
-    p.states(sp.Eq(sp.Symbol("eta_c"), sp.Rational(1, 6)), sp.Eq(sp.Symbol("kappa"), sp.Rational(4, 3)), sp.Eq(sp.Symbol("offset_slope"), 1))
+    p.states(
+        sp.Eq(sp.Symbol("eta_c"), sp.Rational(1, 6)),
+        sp.Eq(sp.Symbol("kappa"), sp.Rational(4, 3)),
+        sp.Eq(sp.Symbol("offset_slope"), 1),
+    )
     for key in ("uv-1", "uv-2"):
         res = _analysis(key)
         p.check(f"{key}: least sharpness 2|xy| = 12 (AM–GM)", res.least_sharpness, 12, "anymodel.least_sharpness")
         p.check(f"{key}: η_c = 1/6", res.critical_lr, sp.Rational(1, 6), "2/least sharpness")
         p.check(f"{key}: κ = 4/3", res.flip.coefficient, _uv_kappa(), "flip.flip_series vs the 1-D normal form")
-        p.check(f"{key}: window (η_c, (√5 − 1)η_c)", res.window.interval,
-                sp.Interval.open(sp.Rational(1, 6), (sp.sqrt(5) - 1) / 6), "flip.window")
+        p.check(
+            f"{key}: window (η_c, (√5 − 1)η_c)",
+            res.window.interval,
+            sp.Interval.open(sp.Rational(1, 6), (sp.sqrt(5) - 1) / 6),
+            "flip.window",
+        )
         p.check(f"{key}: offset slope 1", res.flip.offset_slope, 1, "flip.flip_series")
-    p.check("width 2: a family of least-sharp minima, one neutral multiplier", (
-        _analysis("uv-2").minimum.family, _analysis("uv-2").window.neutral), (True, 1), "anymodel, flip.window")
+    p.check(
+        "width 2: a family of least-sharp minima, one neutral multiplier",
+        (_analysis("uv-2").minimum.family, _analysis("uv-2").window.neutral),
+        (True, 1),
+        "anymodel, flip.window",
+    )
 
 
 def _uv_kappa() -> sp.Expr:
@@ -147,19 +184,28 @@ def _uv_kappa() -> sp.Expr:
     "against the series",
 )
 def products(p: Proof) -> None:
-    p.states(sp.Eq(sp.Symbol("kappa_3"), sp.Rational(44, 9)), sp.Eq(sp.Symbol("offset_slope_3"), sp.Rational(13, 11)), sp.Eq(sp.Symbol("kappa_4"), 8),
-             sp.Eq(sp.Symbol("offset_slope_4"), sp.Rational(5, 4)))
+    p.states(
+        sp.Eq(sp.Symbol("kappa_3"), sp.Rational(44, 9)),
+        sp.Eq(sp.Symbol("offset_slope_3"), sp.Rational(13, 11)),
+        sp.Eq(sp.Symbol("kappa_4"), 8),
+        sp.Eq(sp.Symbol("offset_slope_4"), sp.Rational(5, 4)),
+    )
     for n, kappa, slope in ((3, sp.Rational(44, 9), sp.Rational(13, 11)), (4, 8, sp.Rational(5, 4))):
         res = _analysis(f"product-{n}", check=True)
         p.check(f"n = {n}: least sharpness n (AM–GM)", res.least_sharpness, n, "anymodel.least_sharpness")
         p.check(f"n = {n}: η_c = 2/n", res.critical_lr, sp.Rational(2, n), "2/least sharpness")
-        p.check(f"n = {n}: supercritical, κ = {kappa}", (res.flip.type, res.flip.coefficient), ("supercritical", kappa),
-                "flip.flip_series, order a³")
+        p.check(
+            f"n = {n}: supercritical, κ = {kappa}",
+            (res.flip.type, res.flip.coefficient),
+            ("supercritical", kappa),
+            "flip.flip_series, order a³",
+        )
         p.check(f"n = {n}: offset slope {slope}", res.flip.offset_slope, slope, "flip.flip_series")
         c = res.check
         p.numerical(f"n = {n}: series vs a 50-digit Newton 2-cycle (κ)", c.kappa_digits, c.how, c.expected_digits)
-        p.numerical(f"n = {n}: series vs a 50-digit Newton 2-cycle (offset slope)", c.slope_digits, c.how,
-                    c.expected_digits)
+        p.numerical(
+            f"n = {n}: series vs a 50-digit Newton 2-cycle (offset slope)", c.slope_digits, c.how, c.expected_digits
+        )
 
 
 @claim(
@@ -175,12 +221,24 @@ def products(p: Proof) -> None:
 )
 def uv_logcosh(p: Proof) -> None:
     res = _analysis("uv-logcosh", check=True)
-    p.states(sp.Eq(sp.Symbol("eta_c"), 1), sp.Eq(sp.Symbol("kappa"), sp.Rational(8, 3)), sp.Eq(sp.Symbol("offset_slope"), sp.Rational(5, 4)))
-    p.check("ℓ''(0) = 1, ℓ''''(0) = −2", (loss_derivatives(res.spec.loss).d2, loss_derivatives(res.spec.loss).d4),
-            (1, -2), "anymodel.loss_derivatives")
+    p.states(
+        sp.Eq(sp.Symbol("eta_c"), 1),
+        sp.Eq(sp.Symbol("kappa"), sp.Rational(8, 3)),
+        sp.Eq(sp.Symbol("offset_slope"), sp.Rational(5, 4)),
+    )
+    p.check(
+        "ℓ''(0) = 1, ℓ''''(0) = −2",
+        (loss_derivatives(res.spec.loss).d2, loss_derivatives(res.spec.loss).d4),
+        (1, -2),
+        "anymodel.loss_derivatives",
+    )
     p.check("least sharpness 2, η_c = 1", (res.least_sharpness, res.critical_lr), (2, 1), "anymodel.least_sharpness")
-    p.check("supercritical, κ = 8/3", (res.flip.type, res.flip.coefficient), ("supercritical", sp.Rational(8, 3)),
-            "flip.flip_series")
+    p.check(
+        "supercritical, κ = 8/3",
+        (res.flip.type, res.flip.coefficient),
+        ("supercritical", sp.Rational(8, 3)),
+        "flip.flip_series",
+    )
     p.check("offset slope 5/4", res.flip.offset_slope, sp.Rational(5, 4), "flip.flip_series")
     # on u = v = t the loss is ψ(t) = 2·log cosh(t² − 1) in θ-space GD terms (∂/∂u of log cosh(uv − 1) at u = v)
     t = sp.Symbol("t", positive=True)
@@ -190,8 +248,11 @@ def uv_logcosh(p: Proof) -> None:
         dpsi.append(sp.diff(dpsi[-1], t))  # each derivative from the previous one
     h, d3, d4 = (sp.simplify(dpsi[k].subs(t, 1)) for k in (2, 3, 4))
     p.compare("Chen–Bruna on the line u = v: 3ψ'''² − ψ''ψ'''' > 0", 3 * d3**2 - h * d4, ">", 0)
-    p.cite("a 1-D GD flip at 2/ψ'' is supercritical when 3ψ'''² − ψ''ψ'''' > 0 at the minimum", "main result, the 1-D "
-           "two-step condition", CHEN_BRUNA)
+    p.cite(
+        "a 1-D GD flip at 2/ψ'' is supercritical when 3ψ'''² − ψ''ψ'''' > 0 at the minimum",
+        "main result, the 1-D two-step condition",
+        CHEN_BRUNA,
+    )
     c = res.check
     p.numerical("series vs a 50-digit Newton 2-cycle (κ)", c.kappa_digits, c.how, c.expected_digits)
 
@@ -217,16 +278,21 @@ def one_d_loss(p: Proof) -> None:
     g = lambda x: x - 2 * (1 + delta) / l2 * (l2 * x + l3 * x**2 / 2 + l4 * x**3 / 6)  # noqa: E731
     twice = sp.Poly(sp.expand(g(g(w))) - w, w)
     c1, c2, c3 = (twice.coeff_monomial(w**k) for k in (1, 2, 3))
-    lin, quad, cubic = ("the w-coefficient of g∘g − id is (1 + 2δ)² − 1 = 4δ(1 + δ)",
-                        "its w²-coefficient vanishes at δ = 0",
-                        "its w³-coefficient at δ = 0 is −4κ: g∘g(w) − w = 4δw − 4κw³ + O(δw², δ²w, w⁴)")
+    lin, quad, cubic = (
+        "the w-coefficient of g∘g − id is (1 + 2δ)² − 1 = 4δ(1 + δ)",
+        "its w²-coefficient vanishes at δ = 0",
+        "its w³-coefficient at δ = 0 is −4κ: g∘g(w) − w = 4δw − 4κw³ + O(δw², δ²w, w⁴)",
+    )
     p.equal(lin, c1, 4 * delta * (1 + delta))
     p.equal(quad, c2.subs(delta, 0), 0)
     p.equal(cubic, c3.subs(delta, 0), -4 * kappa)
-    p.cite("for κ ≠ 0 the nonzero solutions w² = δ/κ + O(δ²) of g∘g(w) = w form the period-2 orbit (half-diameter "
-           "ρ, so δ = κρ² + O(ρ³)); it exists for δ > 0 and attracts when κ > 0 (supercritical), exists for δ < 0 "
-           "and repels when κ < 0 (subcritical)", "the flip (period-doubling) bifurcation theorem",
-           "Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed. (2004), Theorem 4.3")
+    p.cite(
+        "for κ ≠ 0 the nonzero solutions w² = δ/κ + O(δ²) of g∘g(w) = w form the period-2 orbit (half-diameter "
+        "ρ, so δ = κρ² + O(ρ³)); it exists for δ > 0 and attracts when κ > 0 (supercritical), exists for δ < 0 "
+        "and repels when κ < 0 (subcritical)",
+        "the flip (period-doubling) bifurcation theorem",
+        "Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed. (2004), Theorem 4.3",
+    )
     p.covers("For every smooth 1-D loss", lin, quad, cubic)
     for loss in ("r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))"):
         s = spec(["w"], ["w"], [0], loss=loss)
@@ -234,15 +300,28 @@ def one_d_loss(p: Proof) -> None:
         fl = flip.flip_series(s, m)
         d = loss_derivatives(s.loss)
         cond = 3 * d.d3**2 - d.d2 * d.d4
-        p.check(f"ℓ = {loss}: κ = (3ℓ'''² − ℓ''ℓ'''')/(6ℓ''²)", fl.coefficient, cond / (6 * d.d2**2), "flip.flip_series")
-        p.check(f"ℓ = {loss}: type from the sign of 3ℓ'''² − ℓ''ℓ''''", fl.type,
-                "supercritical" if cond > 0 else "subcritical", "flip.flip_series")
+        p.check(
+            f"ℓ = {loss}: κ = (3ℓ'''² − ℓ''ℓ'''')/(6ℓ''²)", fl.coefficient, cond / (6 * d.d2**2), "flip.flip_series"
+        )
+        p.check(
+            f"ℓ = {loss}: type from the sign of 3ℓ'''² − ℓ''ℓ''''",
+            fl.type,
+            "supercritical" if cond > 0 else "subcritical",
+            "flip.flip_series",
+        )
     s = spec(["w"], ["w"], [0], loss="r^2/2 + r^3/6 + r^4/8")
     fl = flip.flip_series(s, least_sharpness(s), order=5)
-    p.check("ℓ = w²/2 + w³/6 + w⁴/8: κ = 0, decided at order a⁴", (fl.coefficient, fl.type.startswith("degenerate (")),
-            (0, True), "flip.flip_series, order a⁵")
-    p.cite("1-D flip condition 3ℓ'''² − ℓ''ℓ'''' > 0 for a supercritical flip", "main result, the 1-D two-step "
-           "condition", CHEN_BRUNA)
+    p.check(
+        "ℓ = w²/2 + w³/6 + w⁴/8: κ = 0, decided at order a⁴",
+        (fl.coefficient, fl.type.startswith("degenerate (")),
+        (0, True),
+        "flip.flip_series, order a⁵",
+    )
+    p.cite(
+        "1-D flip condition 3ℓ'''² − ℓ''ℓ'''' > 0 for a supercritical flip",
+        "main result, the 1-D two-step condition",
+        CHEN_BRUNA,
+    )
 
 
 if __name__ == "__main__":

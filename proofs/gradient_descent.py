@@ -6,12 +6,36 @@ from fractions import Fraction
 
 import sympy as sp
 
-from eos_theory.quadratic.maps import Delta, Jt_modes, eigen_dynamics, reduced_coordinates, rescaled_in_theta, tau, two_d_map
 from eos_theory.core.model import Model, eigenbasis, quadratic, symmetric_matrix
-from eos_theory.quadratic.gd import Problem, gd_exact, reduced
-from eos_theory.core.notation import E, J, Jw, Tt, Tt_next, eta, explicit_modes, i, mode_sum, omega, scalar, w_, z, zt, zt_next
+from eos_theory.core.notation import (
+    E,
+    J,
+    Jw,
+    Tt,
+    Tt_next,
+    eta,
+    explicit_modes,
+    i,
+    mode_sum,
+    omega,
+    scalar,
+    w_,
+    z,
+    zt,
+    zt_next,
+)
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic.gd import Problem, gd_exact, reduced
+from eos_theory.quadratic.maps import (
+    Delta,
+    Jt_modes,
+    eigen_dynamics,
+    reduced_coordinates,
+    rescaled_in_theta,
+    tau,
+    two_d_map,
+)
 
 
 @claim(
@@ -31,13 +55,18 @@ def gd_eigen(p: Proof) -> None:
         Jt = Jt_modes(P)
         p.equal(f"P = {P}: derived z̃' = stated", dyn.zt_next, explicit_modes(rhs, P, dyn.omega, Jt))
         for k in range(P):
-            p.equal(f"P = {P}, mode {k + 1}: J̃(ω_i)' = (1 − z̃ω_i)J̃(ω_i)", dyn.Jt_next[k], (1 - zt * dyn.omega[k]) * Jt[k])
+            p.equal(
+                f"P = {P}, mode {k + 1}: J̃(ω_i)' = (1 − z̃ω_i)J̃(ω_i)", dyn.Jt_next[k], (1 - zt * dyn.omega[k]) * Jt[k]
+            )
     for P in (1, 2, 3):
         m, w = eigenbasis(P)
         in_theta = rescaled_in_theta(P)
         after = m.on_theta(m.after_step(eta * m.output))
-        p.equal(f"P = {P}: η·z(θ') = stated z̃' with z̃, J̃ written in θ", after,
-                explicit_modes(rhs, P, w, Jt_modes(P)).xreplace(in_theta))
+        p.equal(
+            f"P = {P}: η·z(θ') = stated z̃' with z̃, J̃ written in θ",
+            after,
+            explicit_modes(rhs, P, w, Jt_modes(P)).xreplace(in_theta),
+        )
 
 
 @claim(
@@ -58,22 +87,41 @@ def gd_2d_map(p: Proof) -> None:
     zt_th, Tt_th = reduced_coordinates(Qm, m.theta)
     step = dict(zip(m.theta, m.on_theta(m.gd_map)))
     inv = {tau: Qm.trace(), Delta: Qm.det()}
-    p.equal("z̃(GD θ) = F_z(z̃(θ), T̃(θ)) for generic symmetric Q", zt_th.xreplace(step),
-            Fz.xreplace({**inv, zt: zt_th, Tt: Tt_th}))
-    p.equal("T̃(GD θ) = F_T(z̃(θ), T̃(θ)) for generic symmetric Q", Tt_th.xreplace(step),
-            FT.xreplace({**inv, zt: zt_th, Tt: Tt_th}))
-    p.check("the map's coefficients involve Q only through τ and Δ", sorted(map(str, (Fz.free_symbols | FT.free_symbols))),
-            sorted(map(str, (zt, Tt, tau, Delta, eta, E))), "free symbols of the derived map")
-    p.check("the map involves E only through ηE", [sp.expand(e.subs(E, sp.Symbol("k") / eta)).free_symbols & {eta, E}
-                                                   for e in (Fz, FT)], [set(), set()],
-            "η and E left after substituting E = k/η")
-    p.covers("only through τ = tr Q and Δ = det Q", "the map's coefficients involve Q only through τ and Δ",
-             "z̃(GD θ) = F_z(z̃(θ), T̃(θ)) for generic symmetric Q", "T̃(GD θ) = F_T(z̃(θ), T̃(θ)) for generic symmetric Q")
+    p.equal(
+        "z̃(GD θ) = F_z(z̃(θ), T̃(θ)) for generic symmetric Q",
+        zt_th.xreplace(step),
+        Fz.xreplace({**inv, zt: zt_th, Tt: Tt_th}),
+    )
+    p.equal(
+        "T̃(GD θ) = F_T(z̃(θ), T̃(θ)) for generic symmetric Q",
+        Tt_th.xreplace(step),
+        FT.xreplace({**inv, zt: zt_th, Tt: Tt_th}),
+    )
+    p.check(
+        "the map's coefficients involve Q only through τ and Δ",
+        sorted(map(str, (Fz.free_symbols | FT.free_symbols))),
+        sorted(map(str, (zt, Tt, tau, Delta, eta, E))),
+        "free symbols of the derived map",
+    )
+    p.check(
+        "the map involves E only through ηE",
+        [sp.expand(e.subs(E, sp.Symbol("k") / eta)).free_symbols & {eta, E} for e in (Fz, FT)],
+        [set(), set()],
+        "η and E left after substituting E = k/η",
+    )
+    p.covers(
+        "only through τ = tr Q and Δ = det Q",
+        "the map's coefficients involve Q only through τ and Δ",
+        "z̃(GD θ) = F_z(z̃(θ), T̃(θ)) for generic symmetric Q",
+        "T̃(GD θ) = F_T(z̃(θ), T̃(θ)) for generic symmetric Q",
+    )
     p.covers("only through ηE", "the map involves E only through ηE")
     rng, checked, mismatches = random.Random(20231004), 0, []
     for _ in range(24):
         q11, q12, q22 = (_random_rational(rng) for _ in range(3))
-        problem = Problem.create([[q11, q12], [q12, q22]], _random_rational(rng), _random_rational(rng, positive=True) / 4)
+        problem = Problem.create(
+            [[q11, q12], [q12, q22]], _random_rational(rng), _random_rational(rng, positive=True) / 4
+        )
         params = (q11 + q22, q11 * q22 - q12 * q12, problem.target, problem.lr)
         thetas = gd_exact(problem, [_random_rational(rng), _random_rational(rng)], 3)
         state = reduced(problem, thetas[0])
@@ -82,9 +130,13 @@ def gd_2d_map(p: Proof) -> None:
             if state != reduced(problem, theta):
                 mismatches.append(problem)
             checked += 1
-    p.check(f"exact rational evaluation: {checked} steps from 24 seeded random (Q, θ, E, η) agree exactly", mismatches,
-            [], "parameter-space GD in Fractions (numerics.gd_exact) against the map's polynomial in Fractions: "
-            "the steps that differ")
+    p.check(
+        f"exact rational evaluation: {checked} steps from 24 seeded random (Q, θ, E, η) agree exactly",
+        mismatches,
+        [],
+        "parameter-space GD in Fractions (numerics.gd_exact) against the map's polynomial in Fractions: "
+        "the steps that differ",
+    )
 
 
 def _random_rational(rng: random.Random, positive: bool = False) -> Fraction:
@@ -118,8 +170,11 @@ def gd_symmetric(p: Proof) -> None:
 @claim(
     "eos-threshold",
     title="GD on a quadratic converges iff ηλ < 2",
-    source=Source("1", "two divided by the learning rate, corresponding to the largest eigenvalue for which "
-                  "gradient descent would converge in a quadratic potential"),
+    source=Source(
+        "1",
+        "two divided by the learning rate, corresponding to the largest eigenvalue for which "
+        "gradient descent would converge in a quadratic potential",
+    ),
     statement="Gradient descent with step η on a quadratic potential ½λx² converges from every start iff 0 < ηλ < 2: "
     "2/η is the largest curvature it tolerates.",
     method="GD map derived from the potential by SymPy; the convergence condition |1 − ηλ| < 1 solved exactly",
@@ -133,16 +188,21 @@ def eos_threshold(p: Proof) -> None:
     region = sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
     p.states(sp.Lt(eta * lam, 2))
     p.check("|1 − ηλ| < 1 ⟺ 0 < ηλ < 2", region, sp.Interval.open(0, 2), "solve_univariate_inequality")
-    p.infer("so x_n = (1 − ηλ)ⁿx_0 → 0 for every start x_0 iff 0 < ηλ < 2",
-            ("one GD step is x ↦ (1 − ηλ)x", "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2"))
+    p.infer(
+        "so x_n = (1 − ηλ)ⁿx_0 → 0 for every start x_0 iff 0 < ηλ < 2",
+        ("one GD step is x ↦ (1 − ηλ)x", "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2"),
+    )
     p.covers("converges from every start", "so x_n = (1 − ηλ)ⁿx_0 → 0 for every start x_0 iff 0 < ηλ < 2")
 
 
 @claim(
     "eos-ntk",
     title="a minimum is stable iff η·NTK < 2",
-    source=Source("2.2", "gradient descent (GD) trajectories where the maximum eigenvalue of the NTK, JJ , remains "
-                  "close to the critical value 2/η"),
+    source=Source(
+        "2.2",
+        "gradient descent (GD) trajectories where the maximum eigenvalue of the NTK, JJ , remains "
+        "close to the critical value 2/η",
+    ),
     statement="At a zero-loss minimum the GD Jacobian in θ is I − ηJᵀJ, with eigenvalues 1 (P − 1 times) and "
     "1 − η·JJᵀ; in the eigenbasis variables z̃' = (1 − η·JJᵀ)z̃ + O(z̃²). So a minimum is linearly stable iff "
     "0 < η·JJᵀ < 2: 2/η is the critical NTK.",
@@ -159,13 +219,18 @@ def eos_ntk(p: Proof) -> None:
         at_min = jac.subs(E, m.output.subs(E, 0))  # choose E so that z(θ) = 0
         p.equal(f"P = {P}: GD Jacobian at a minimum = I − ηJᵀJ", at_min, sp.eye(P) - eta * m.jacobian.T * m.jacobian)
         Jg = sp.Matrix(1, P, sp.symbols(f"j_1:{P + 1}", real=True))
-        p.equal(f"P = {P}: det(λI − (I − ηJᵀJ)) = (λ − 1)^(P−1)(λ − 1 + η·JJᵀ)",
-                (lam * sp.eye(P) - (sp.eye(P) - eta * Jg.T * Jg)).det(),
-                (lam - 1) ** (P - 1) * (lam - 1 + eta * (Jg * Jg.T)[0, 0]))
+        p.equal(
+            f"P = {P}: det(λI − (I − ηJᵀJ)) = (λ − 1)^(P−1)(λ − 1 + η·JJᵀ)",
+            (lam * sp.eye(P) - (sp.eye(P) - eta * Jg.T * Jg)).det(),
+            (lam - 1) ** (P - 1) * (lam - 1 + eta * (Jg * Jg.T)[0, 0]),
+        )
     for P in (1, 2, 3, 4):
         dyn = eigen_dynamics(P)
-        p.equal(f"P = {P}: ∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", sp.diff(dyn.zt_next, zt).subs(zt, 0),
-                1 - sum(J**2 for J in Jt_modes(P)))
+        p.equal(
+            f"P = {P}: ∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃",
+            sp.diff(dyn.zt_next, zt).subs(zt, 0),
+            1 - sum(J**2 for J in Jt_modes(P)),
+        )
     s = sp.Symbol("s", real=True)
     region = sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
     p.check("|1 − T̃| < 1 ⟺ 0 < T̃ < 2", region, sp.Interval.open(0, 2), "solve_univariate_inequality")
@@ -185,20 +250,32 @@ def oscillation(p: Proof) -> None:
     dyn = eigen_dynamics(2)
     p.equal("∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", sp.diff(dyn.zt_next, zt).subs(zt, 0), 1 - sum(J**2 for J in Jt_modes(2)))
     flips = sp.solve_univariate_inequality(1 - s < 0, s, relational=False).intersect(
-        sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False))
-    p.check("multiplier in (−1, 0) ⟺ 1 < T̃ < 2 (sign flips, decaying)", flips, sp.Interval.open(1, 2),
-            "solve_univariate_inequality")
+        sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
+    )
+    p.check(
+        "multiplier in (−1, 0) ⟺ 1 < T̃ < 2 (sign flips, decaying)",
+        flips,
+        sp.Interval.open(1, 2),
+        "solve_univariate_inequality",
+    )
     grows = sp.solve_univariate_inequality(1 - s < -1, s, relational=False)
-    p.check("multiplier < −1 ⟺ T̃ > 2 (growing oscillation)", grows, sp.Interval.open(2, sp.oo),
-            "solve_univariate_inequality")
+    p.check(
+        "multiplier < −1 ⟺ T̃ > 2 (growing oscillation)",
+        grows,
+        sp.Interval.open(2, sp.oo),
+        "solve_univariate_inequality",
+    )
     p.covers("on each step", "∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", "multiplier in (−1, 0) ⟺ 1 < T̃ < 2 (sign flips, decaying)")
 
 
 @claim(
     "landscape",
     title="L is a squared hyperbolic paraboloid",
-    source=Source("2.2", "When Q has both positive and negative eigenvalues, the loss landscape is the square of a "
-                  "hyperbolic parabaloid"),
+    source=Source(
+        "2.2",
+        "When Q has both positive and negative eigenvalues, the loss landscape is the square of a "
+        "hyperbolic parabaloid",
+    ),
     statement="For P = 2 and Q with eigenvalues of opposite signs, z(θ) + E = θ₁²/a² − θ₂²/b² in the eigenbasis "
     "(a hyperbolic paraboloid, det Q < 0), and L = z²/2 is half its square; its zero set is the hyperbola z = 0.",
     method="exact identities in the eigenbasis with ω_1 > 0 > ω_2; exact sign of det Q",
@@ -247,16 +324,24 @@ def final_curvature(p: Proof) -> None:
             if settled < 40 or abs(ends[1].zt[-1]) > mp.mpf(10) ** -40:
                 raise AssertionError(f"{label}: not converged ({settled} digits settled)")
             limits[label], settled_digits[label] = ntk[1], settled
-            p.numerical(f"{label}: GD converges to a minimum", settled,
-                        f"|z̃| < 1e-40 at step 650, NTK = {mp.nstr(ntk[1], 12)} (steps 600 and 650 agree)", required=40)
+            p.numerical(
+                f"{label}: GD converges to a minimum",
+                settled,
+                f"|z̃| < 1e-40 at step 650, NTK = {mp.nstr(ntk[1], 12)} (steps 600 and 650 agree)",
+                required=40,
+            )
         labels = list(limits)
         for a, b in ((labels[0], labels[1]), (labels[1], labels[2])):
             same = agreeing_digits(limits[a], limits[b], dps=dps)
             if same > 5:
                 raise AssertionError(f"limits of {a} and {b} agree to {same} digits")
-            p.numerical(f"final NTK differs between '{a}' and '{b}'", min(settled_digits[a], settled_digits[b]),
-                        f"{mp.nstr(limits[a], 12)} vs {mp.nstr(limits[b], 12)} share only {same} leading digits, while "
-                        "each limit is settled (steps 600 and 650) to", required=40)
+            p.numerical(
+                f"final NTK differs between '{a}' and '{b}'",
+                min(settled_digits[a], settled_digits[b]),
+                f"{mp.nstr(limits[a], 12)} vs {mp.nstr(limits[b], 12)} share only {same} leading digits, while "
+                "each limit is settled (steps 600 and 650) to",
+                required=40,
+            )
     p.covers("converges", *(f"{label}: GD converges to a minimum" for label in runs))
 
 

@@ -7,7 +7,22 @@ Q (independent symbolic entries) in every dimension P = 1, 2, 3.
 import sympy as sp
 
 from eos_theory.core.model import quadratic, quadratic_any_size, symmetric_matrix
-from eos_theory.core.notation import E, J, chain, Jdot, Q, dz_dtheta, eta, explicit, gradL, scalar, theta, thetadot, z, zdot
+from eos_theory.core.notation import (
+    E,
+    J,
+    Jdot,
+    Q,
+    chain,
+    dz_dtheta,
+    eta,
+    explicit,
+    gradL,
+    scalar,
+    theta,
+    thetadot,
+    z,
+    zdot,
+)
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 
@@ -18,14 +33,17 @@ def instances():
     """(model, values for the matrix symbols) for a generic symmetric Q in each dimension."""
     for P in DIMENSIONS:
         m = quadratic(symmetric_matrix(P))
-        yield m, {
-            Q: symmetric_matrix(P),
-            theta: sp.Matrix(m.theta),
-            J: m.jacobian,
-            dz_dtheta: m.jacobian.T,
-            gradL: m.gradient,
-            thetadot: m.flow_field(),
-        }
+        yield (
+            m,
+            {
+                Q: symmetric_matrix(P),
+                theta: sp.Matrix(m.theta),
+                J: m.jacobian,
+                dz_dtheta: m.jacobian.T,
+                gradL: m.gradient,
+                thetadot: m.flow_field(),
+            },
+        )
 
 
 @claim(
@@ -54,13 +72,19 @@ def gf_theta(p: Proof) -> None:
         chain(thetadot, -eta * gradL, -eta * z * dz_dtheta, corrected),
     ):
         a = quadratic_any_size()
-        p.equal_any_size("any P: −η∇θL = −ηz∇z = −ηzQθ, with z = ½θᵀQθ − E", a.flow_field, -eta * z * Q * theta,
-                         a.rules)
+        p.equal_any_size(
+            "any P: −η∇θL = −ηz∇z = −ηzQθ, with z = ½θᵀQθ − E", a.flow_field, -eta * z * Q * theta, a.rules
+        )
         for m, values in instances():
             P = m.P
-            p.equal(f"P = {P}: −η∇θL = −ηz ∂z/∂θ", explicit(-eta * gradL, values), explicit(-eta * z * dz_dtheta, values))
-            p.equal(f"P = {P}: −ηz ∂z/∂θ = −η(½θᵀQθ − E)Qθ",
-                    m.on_theta(explicit(-eta * z * dz_dtheta, values)), explicit(corrected, values))
+            p.equal(
+                f"P = {P}: −η∇θL = −ηz ∂z/∂θ", explicit(-eta * gradL, values), explicit(-eta * z * dz_dtheta, values)
+            )
+            p.equal(
+                f"P = {P}: −ηz ∂z/∂θ = −η(½θᵀQθ − E)Qθ",
+                m.on_theta(explicit(-eta * z * dz_dtheta, values)),
+                explicit(corrected, values),
+            )
 
 
 @claim(
@@ -75,8 +99,7 @@ def gf_z(p: Proof) -> None:
     rhs = -eta * scalar(J * J.T) * z
     p.states(sp.Eq(zdot, rhs, evaluate=False))
     a = quadratic_any_size()
-    p.equal_any_size("any P: ∇zᵀθ̇ = −η(JJᵀ)z", a.grad_z.T * a.flow_field, -eta * a.jacobian * a.jacobian.T * z,
-                     a.rules)
+    p.equal_any_size("any P: ∇zᵀθ̇ = −η(JJᵀ)z", a.grad_z.T * a.flow_field, -eta * a.jacobian * a.jacobian.T * z, a.rules)
     for m, values in instances():
         p.equal(f"P = {m.P}: ∇z·θ̇ = −η(JJᵀ)z", m.along_flow(m.output), explicit(rhs, values))
 
@@ -101,13 +124,19 @@ def gf_J(p: Proof) -> None:
     # in the eigenbasis J̇(ω_i) = −2ηzω_iJ(ω_i) would give d(ηJ(ω_i)²)/dt = −4z̃ω_i·ηJ(ω_i)².
     w1, J1 = sp.symbols("omega_1 J_1", real=True)
     implied = eta * 2 * J1 * (-2 * eta * z * w1 * J1)
-    p.differ("the printed J̇ against the paper's eigenbasis equation for dJ̃(ω_i)²/dt",
-             implied, -2 * (eta * z) * w1 * (eta * J1**2))
-    with p.corrected("J̇ᵀ = −ηzQJᵀ (so J̇(ω_i) = −ηzω_i J(ω_i), as the paper's own eigenbasis equation requires)",
-                     sp.Eq(Jdot.T, -eta * z * Q * J.T, evaluate=False)):
+    p.differ(
+        "the printed J̇ against the paper's eigenbasis equation for dJ̃(ω_i)²/dt",
+        implied,
+        -2 * (eta * z) * w1 * (eta * J1**2),
+    )
+    with p.corrected(
+        "J̇ᵀ = −ηzQJᵀ (so J̇(ω_i) = −ηzω_i J(ω_i), as the paper's own eigenbasis equation requires)",
+        sp.Eq(Jdot.T, -eta * z * Q * J.T, evaluate=False),
+    ):
         a = quadratic_any_size()
-        p.equal_any_size("any P: J̇ᵀ = (∂²z/∂θ²)θ̇ = −ηzQJᵀ", a.hess_z * a.flow_field, -eta * z * Q * a.jacobian.T,
-                         a.rules)
+        p.equal_any_size(
+            "any P: J̇ᵀ = (∂²z/∂θ²)θ̇ = −ηzQJᵀ", a.hess_z * a.flow_field, -eta * z * Q * a.jacobian.T, a.rules
+        )
         for P, (flow, values) in derived.items():
             p.equal(f"P = {P}: θ̇ᵀ∂²z/∂θ² = −ηzQJᵀ", flow, explicit(-eta * z * Q * J.T, values))
 

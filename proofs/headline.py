@@ -4,13 +4,13 @@ import sympy as sp
 from mpmath import mp
 from sympy.solvers.inequalities import solve_poly_inequality
 
-from eos_theory.quadratic import closed_forms as A
-from eos_theory.quadratic.closed_forms import eps, r
 from eos_theory.core.notation import Tt, Tt_next
-from eos_theory.quadratic.runs import cycle_digits, outcome
-from eos_theory.quadratic.gd import Problem
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.quadratic import closed_forms as A
+from eos_theory.quadratic.closed_forms import eps, r
+from eos_theory.quadratic.gd import Problem
+from eos_theory.quadratic.runs import cycle_digits, outcome
 
 
 def _below_one(m: sp.Expr) -> sp.Set:
@@ -23,9 +23,12 @@ def _below_one(m: sp.Expr) -> sp.Set:
 @claim(
     "headline-2d",
     title="2-D: sharpening to 1 + e, slightly off the EOS",
-    source=Source("abstract", "For quadratic objectives in two dimensions, we prove that this second-order regression "
-                  "model exhibits progressive sharpening of the NTK eigenvalue towards a value that differs slightly "
-                  "from the edge of stability, which we explicitly compute."),
+    source=Source(
+        "abstract",
+        "For quadratic objectives in two dimensions, we prove that this second-order regression "
+        "model exhibits progressive sharpening of the NTK eigenvalue towards a value that differs slightly "
+        "from the edge of stability, which we explicitly compute.",
+    ),
     statement="The project's reading of the abstract's 2-D claim (the abstract does not state the value). For P = 2 "
     "and the paper's symmetric case, GD from the initialisation J̃(ω1) = J̃(ω2) first raises the η·NTK (by exactly "
     "ε²T̃ on the first step). For 1 < e < √5 − 1 the period-2 orbit on an eigen-axis is linearly attracting and its "
@@ -42,15 +45,28 @@ def headline(p: Proof) -> None:
     p.equal("the EOS orbit's mean η·NTK is 1 + ε", orbit.mean_ntk, 1 + eps)
     p.equal("its offset from the edge of stability is ε − 1", orbit.offset, eps - 1)
     window = orbit.symmetric_window
-    p.check("symmetric case (r = −1): the orbit is linearly attracting exactly for 1 < e < √5 − 1", window,
-            sp.Interval.open(1, sp.sqrt(5) - 1), "analysis.eos_orbit().symmetric_window")
-    check = _below_one(orbit.along).intersect(_below_one(orbit.across.subs(r, -1))).intersect(
-        sp.Interval.open(1, sp.oo))
-    p.check("recomputed from both multipliers, |7 − 4ε − 2ε²| < 1 and |3 − 2ε| < 1 for ε > 1", check, window,
-            "solve_poly_inequality on m − 1 < 0 and m + 1 > 0")
+    p.check(
+        "symmetric case (r = −1): the orbit is linearly attracting exactly for 1 < e < √5 − 1",
+        window,
+        sp.Interval.open(1, sp.sqrt(5) - 1),
+        "analysis.eos_orbit().symmetric_window",
+    )
+    check = (
+        _below_one(orbit.along).intersect(_below_one(orbit.across.subs(r, -1))).intersect(sp.Interval.open(1, sp.oo))
+    )
+    p.check(
+        "recomputed from both multipliers, |7 − 4ε − 2ε²| < 1 and |3 − 2ε| < 1 for ε > 1",
+        check,
+        window,
+        "solve_poly_inequality on m − 1 < 0 and m + 1 > 0",
+    )
     offsets = sp.imageset(sp.Lambda(eps, eps - 1), window)
-    p.check("so the offset lies in (0, √5 − 2): slightly above the edge of stability", offsets,
-            sp.Interval.open(0, sp.sqrt(5) - 2), "image of the window under e ↦ e − 1")
+    p.check(
+        "so the offset lies in (0, √5 − 2): slightly above the edge of stability",
+        offsets,
+        sp.Interval.open(0, sp.sqrt(5) - 2),
+        "image of the window under e ↦ e − 1",
+    )
     dps, runs = 60, []
     for lr in ("11/10", "6/5"):
         example = (-1, 1, 1, lr)

@@ -14,10 +14,10 @@ import math
 
 import sympy as sp
 
-from eos_theory.random_models import ensemble
-from eos_theory.numbers import stats
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
+from eos_theory.numbers import stats
+from eos_theory.random_models import ensemble
 
 SPEC = ensemble.Ensemble(params=20, outputs=1, lr="9/10", g=0)  #: the paper's model (D = 1, G = 0) with random Q
 SEEDS, STEPS = 40, 1500
@@ -31,8 +31,11 @@ DIGITS = 10  #: agreeing digits required between a run's long-run η·NTK and 1 
 @claim(
     "higher-dim",
     title="random models, P = 20: sharpening stops at the edge of stability (statistical)",
-    source=Source("abstract", "in higher dimensions, the model generically shows similar behavior, even without "
-                  "the specific structure of a neural network"),
+    source=Source(
+        "abstract",
+        "in higher dimensions, the model generically shows similar behavior, even without "
+        "the specific structure of a neural network",
+    ),
     expect="supported",
     statement="Random second-order models behave as the 2-D model does (statistical, for the examples checked): in "
     "the ensemble of eos_theory.random_models.ensemble with P = 20 parameters, one output and G = 0 (q = 1, t = 1, s = 1/10, "
@@ -48,21 +51,30 @@ DIGITS = 10  #: agreeing digits required between a run's long-run η·NTK and 1 
     "r_j = ω_j/ω_top in float64, and counts agreeing digits",
 )
 def higher_dim(p: Proof) -> None:
-    p.states(sp.StrictGreaterThan(sp.Symbol("f_sharpened"), sp.Rational(4, 5)),
-             sp.StrictGreaterThan(sp.Symbol("f_edge"), sp.Rational(1, 2)))
+    p.states(
+        sp.StrictGreaterThan(sp.Symbol("f_sharpened"), sp.Rational(4, 5)),
+        sp.StrictGreaterThan(sp.Symbol("f_edge"), sp.Rational(1, 2)),
+    )
     res = ensemble.compute(SPEC, SEEDS, STEPS, hessian=False)  # the claim reads no Hessian estimate
     runs = res.runs
     if len(runs) != SEEDS:
         raise AssertionError(f"only {len(runs)} of {SEEDS} runs finished")
     outcomes = {name: sum(r.outcome == name for r in runs) for name in ensemble.OUTCOMES}
-    sample = (f"{SEEDS} seeds of P = 20, D = 1, G = 0, η = 9/10, {STEPS} steps; outcomes "
-              + ", ".join(f"{k} {v}" for k, v in outcomes.items()))
+    sample = f"{SEEDS} seeds of P = 20, D = 1, G = 0, η = 9/10, {STEPS} steps; outcomes " + ", ".join(
+        f"{k} {v}" for k, v in outcomes.items()
+    )
 
     k = sum(r.sharpened for r in runs)
     est = stats.proportion_interval(k, len(runs), LEVEL)
     sharpen = "more than 80 % of runs sharpen (top η·NTK up by ≥ 0.1 before the loss settles)"
-    p.statistical(sharpen, est.value, (est.low, est.high), LEVEL, f"{k} of {len(runs)} runs sharpened; {sample}",
-                  inside=(SHARPEN_MIN, None))
+    p.statistical(
+        sharpen,
+        est.value,
+        (est.low, est.high),
+        LEVEL,
+        f"{k} of {len(runs)} runs sharpened; {sample}",
+        inside=(SHARPEN_MIN, None),
+    )
 
     edge = [r for r in runs if r.reached_edge and r.outcome != "diverged"]
     near = [r for r in edge if abs(r.top_ntk_final - 2) <= NEAR]
@@ -71,9 +83,15 @@ def higher_dim(p: Proof) -> None:
     est = stats.proportion_interval(len(near), len(edge), LEVEL)
     offsets = sorted(r.top_ntk_final - 2 for r in edge)
     at_edge = "of the runs that reach η·NTK = 2 without diverging, more than half end within 0.1 of 2"
-    p.statistical(at_edge, est.value, (est.low, est.high), LEVEL,
-                  f"{len(near)} of {len(edge)} such runs; their long-run top η·NTK − 2 runs from {offsets[0]:.3g} to "
-                  f"{offsets[-1]:.3g}, median {offsets[len(offsets) // 2]:.3g}", inside=(NEAR_MIN, None))
+    p.statistical(
+        at_edge,
+        est.value,
+        (est.low, est.high),
+        LEVEL,
+        f"{len(near)} of {len(edge)} such runs; their long-run top η·NTK − 2 runs from {offsets[0]:.3g} to "
+        f"{offsets[-1]:.3g}, median {offsets[len(offsets) // 2]:.3g}",
+        inside=(NEAR_MIN, None),
+    )
 
     # the 2-D closed forms on random 2-D models: every run the window predicts ends on the cycle, 1 + ε
     window_seeds = [s for s in range(SMALL_SCAN) if ensemble.two_d_prediction(SMALL, s).regime == "period-2"]
@@ -88,9 +106,14 @@ def higher_dim(p: Proof) -> None:
         gap = abs(r.top_ntk_final - pred.ntk)
         digits = 16 if gap == 0 else int(-math.log10(gap / pred.ntk))
         text = f"P = 2, seed {s}: long-run η·NTK = 1 + ε"
-        p.numerical(text, min(digits, 16), f"ε = {pred.eps:.9g}, multipliers along {pred.along:.3g}, across "
-                    f"{pred.across:.3g}; run {r.top_ntk_final!r} (mean over the last quarter of {SMALL_STEPS} steps, "
-                    f"labelled eos) vs 1 + ε = {pred.ntk!r}", required=DIGITS)
+        p.numerical(
+            text,
+            min(digits, 16),
+            f"ε = {pred.eps:.9g}, multipliers along {pred.along:.3g}, across "
+            f"{pred.across:.3g}; run {r.top_ntk_final!r} (mean over the last quarter of {SMALL_STEPS} steps, "
+            f"labelled eos) vs 1 + ε = {pred.ntk!r}",
+            required=DIGITS,
+        )
         cycles.append(text)
     p.infer(f"the {len(window_seeds)} seeds below {SMALL_SCAN} in the window end on the 2-cycle", tuple(cycles))
 
@@ -100,23 +123,32 @@ def higher_dim(p: Proof) -> None:
     minimum = [r for r in runs if preds[r.seed].eps <= 1]
     worst = min(preds[r.seed].across for r in above) if above else math.nan
     none_inside = "P = 20: seeds with ε > 1 for which the period-2 window holds across every other eigenvalue"
-    p.check(none_inside, sum(preds[r.seed].regime == "period-2" for r in above), 0,
-            f"{len(above)} of {SEEDS} seeds have ε > 1; the least of their largest |across multiplier| is {worst:.4g} "
-            "(float64 values of analysis.eos_orbit's multipliers)")
+    p.check(
+        none_inside,
+        sum(preds[r.seed].regime == "period-2" for r in above),
+        0,
+        f"{len(above)} of {SEEDS} seeds have ε > 1; the least of their largest |across multiplier| is {worst:.4g} "
+        "(float64 values of analysis.eos_orbit's multipliers)",
+    )
     ends = {name: sum(r.outcome == name for r in above) for name in ensemble.OUTCOMES}
     bounded = [r for r in above if r.outcome != "diverged"]
     if not bounded:
         raise AssertionError("every run with ε > 1 diverged")
     k = sum(r.outcome != "eos" for r in bounded)
     est = stats.proportion_interval(k, len(bounded), LEVEL)
-    p.statistical("P = 20: runs with ε > 1 that do not diverge and are not labelled eos", est.value,
-                  (est.low, est.high), LEVEL, f"{k} of {len(bounded)}; outcomes of the {len(above)} seeds with ε > 1: "
-                  + ", ".join(f"{name} {v}" for name, v in ends.items())
-                  + f"; the {len(minimum)} seeds with ε ≤ 1 (2-D theory: the axis minimum, η·NTK = 2ε): "
-                  f"{sum(r.outcome == 'converged' for r in minimum)} converged, η·NTK/(2ε) from "
-                  f"{min((r.top_ntk_final / preds[r.seed].ntk for r in minimum), default=math.nan):.3g} to "
-                  f"{max((r.top_ntk_final / preds[r.seed].ntk for r in minimum), default=math.nan):.3g}",
-                  inside=(0.5, None))
+    p.statistical(
+        "P = 20: runs with ε > 1 that do not diverge and are not labelled eos",
+        est.value,
+        (est.low, est.high),
+        LEVEL,
+        f"{k} of {len(bounded)}; outcomes of the {len(above)} seeds with ε > 1: "
+        + ", ".join(f"{name} {v}" for name, v in ends.items())
+        + f"; the {len(minimum)} seeds with ε ≤ 1 (2-D theory: the axis minimum, η·NTK = 2ε): "
+        f"{sum(r.outcome == 'converged' for r in minimum)} converged, η·NTK/(2ε) from "
+        f"{min((r.top_ntk_final / preds[r.seed].ntk for r in minimum), default=math.nan):.3g} to "
+        f"{max((r.top_ntk_final / preds[r.seed].ntk for r in minimum), default=math.nan):.3g}",
+        inside=(0.5, None),
+    )
     p.covers("more than 80 % of runs sharpen (the top η·NTK rises by at least 0.1 before the loss falls", sharpen)
     p.covers("end on the 2-cycle", *cycles)
     p.covers("required across every other eigenvalue of Q, holds for none", none_inside)

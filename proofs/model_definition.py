@@ -44,8 +44,11 @@ def model(p: Proof) -> None:
 @claim(
     "ntk-hessian",
     title="largest Hessian eigenvalue = NTK at minima only",
-    source=Source("2.2", "We define edge of stability with respect to the maximum eigenvalue of the NTK "
-                  "instead of the maximum loss Hessian eigenvalue"),
+    source=Source(
+        "2.2",
+        "We define edge of stability with respect to the maximum eigenvalue of the NTK "
+        "instead of the maximum loss Hessian eigenvalue",
+    ),
     statement="The loss Hessian is H = JᵀJ + zQ. At a zero-loss minimum (z = 0) its spectrum is {JJᵀ, 0, …, 0}, "
     "so its largest eigenvalue is the NTK; away from minima the two differ, by at most |z|·‖Q‖₂.",
     method="exact identities for H and for the characteristic polynomial of JᵀJ (P = 1, 2, 3); "
@@ -61,24 +64,37 @@ def ntk_hessian(p: Proof) -> None:
         p.equal(f"P = {P}: ∂²L/∂θ² = JᵀJ + zQ", m.hessian, m.on_theta(explicit(J.T * J + z * Q, v)))
         Jg = sp.Matrix(1, P, sp.symbols(f"j_1:{P + 1}", real=True))  # any row J
         ntk = (Jg * Jg.T)[0, 0]
-        p.equal(f"P = {P}: det(λI − JᵀJ) = λ^(P−1)(λ − JJᵀ)",
-                (lam * sp.eye(P) - Jg.T * Jg).det(), lam ** (P - 1) * (lam - ntk))
+        p.equal(
+            f"P = {P}: det(λI − JᵀJ) = λ^(P−1)(λ − JJᵀ)",
+            (lam * sp.eye(P) - Jg.T * Jg).det(),
+            lam ** (P - 1) * (lam - ntk),
+        )
     j = sp.symbols("j_1:4", real=True)
-    p.check("JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ",
-            sp.Add(*[s**2 for s in j]).is_nonnegative, True, "SymPy's assumptions: a sum of squares of reals")
-    p.cite("away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂",
-           "Weyl's inequality |λ_k(A + B) − λ_k(A)| ≤ ‖B‖₂ for symmetric A, B",
-           "Horn & Johnson, Matrix Analysis, 2nd ed. (2013), Theorem 4.3.1")
+    p.check(
+        "JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ",
+        sp.Add(*[s**2 for s in j]).is_nonnegative,
+        True,
+        "SymPy's assumptions: a sum of squares of reals",
+    )
+    p.cite(
+        "away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂",
+        "Weyl's inequality |λ_k(A + B) − λ_k(A)| ≤ ‖B‖₂ for symmetric A, B",
+        "Horn & Johnson, Matrix Analysis, 2nd ed. (2013), Theorem 4.3.1",
+    )
     m = quadratic(sp.Matrix([[1]]))  # P = 1: λmax(H) is H itself
-    p.differ("away from minima λmax(H) ≠ JJᵀ (P = 1, Q = 1)", m.hessian[0, 0], m.ntk,
-             at={m.theta[0]: 1, E: 0}, refutes=False)
+    p.differ(
+        "away from minima λmax(H) ≠ JJᵀ (P = 1, Q = 1)", m.hessian[0, 0], m.ntk, at={m.theta[0]: 1, E: 0}, refutes=False
+    )
 
 
 @claim(
     "constant-ntk",
     title="linear models have a constant NTK",
-    source=Source("abstract", "These phenomena ... do not happen for models in the constant Neural Tangent Kernel "
-                  "(NTK) regime, for which the predictive function is approximately linear in the parameters"),
+    source=Source(
+        "abstract",
+        "These phenomena ... do not happen for models in the constant Neural Tangent Kernel "
+        "(NTK) regime, for which the predictive function is approximately linear in the parameters",
+    ),
     statement="For a model linear in θ the NTK is constant under gradient flow and gradient descent, so the "
     "curvature cannot sharpen; for the quadratic model it is not constant.",
     method="exact: d(JJᵀ)/dt and (JJᵀ)' − JJᵀ computed by SymPy for z = cᵀθ − E (P = 1, 2, 3)",

@@ -13,7 +13,7 @@ def instances():
     for P in (1, 2, 3):
         Qm = symmetric_matrix(P)
         yield f"P = {P}, generic Q", quadratic(Qm), Qm, Qm.inv()
-    m, w = eigenbasis(3)
+    _m, w = eigenbasis(3)
     for rank in (1, 2):
         Qm = sp.diag(*w[:rank], *[0] * (3 - rank))
         yield f"P = 3, Q = diag of rank {rank}", quadratic(Qm), Qm, Qm.pinv()
@@ -34,15 +34,25 @@ def target_identity(p: Proof) -> None:
     label, m, Qm, Qp = next(instances())
     values = {Q: Qm, Qplus: Qp, theta: sp.Matrix(m.theta), J: m.jacobian}
     p.differ("E = JQ⁺Jᵀ − 2z", E, m.on_theta(explicit(printed, values)))
-    p.equal("as printed, the right side minus E is E itself (it holds only when E = 0)",
-            m.on_theta(explicit(printed, values)) - E, E)
+    p.equal(
+        "as printed, the right side minus E is E itself (it holds only when E = 0)",
+        m.on_theta(explicit(printed, values)) - E,
+        E,
+    )
     corrected = scalar(J * Qplus * J.T) / 2 - z
     with p.corrected("E = ½JQ⁺Jᵀ − z (equivalently 2E = JQ⁺Jᵀ − 2z)", sp.Eq(E, corrected, evaluate=False)):
         a = quadratic_any_size()
-        p.cite("the Moore–Penrose pseudo-inverse satisfies QQ⁺Q = Q", "the first Penrose equation",
-               "Penrose, A generalized inverse for matrices, Proc. Cambridge Philos. Soc. 51 (1955), 406–413")
-        p.equal_any_size("any P, any symmetric Q: ½JQ⁺Jᵀ = ½θᵀQQ⁺Qθ = ½θᵀQθ = z + E", a.jacobian * Qplus * a.jacobian.T / 2,
-                         theta.T * Q * theta / 2, {**a.rules, (Q, Qplus, Q): (Q,)})
+        p.cite(
+            "the Moore–Penrose pseudo-inverse satisfies QQ⁺Q = Q",
+            "the first Penrose equation",
+            "Penrose, A generalized inverse for matrices, Proc. Cambridge Philos. Soc. 51 (1955), 406–413",
+        )
+        p.equal_any_size(
+            "any P, any symmetric Q: ½JQ⁺Jᵀ = ½θᵀQQ⁺Qθ = ½θᵀQθ = z + E",
+            a.jacobian * Qplus * a.jacobian.T / 2,
+            theta.T * Q * theta / 2,
+            {**a.rules, (Q, Qplus, Q): (Q,)},
+        )
         for label, m, Qm, Qp in instances():
             values = {Q: Qm, Qplus: Qp, theta: sp.Matrix(m.theta), J: m.jacobian}
             p.equal(f"{label}: ½JQ⁺Jᵀ − z = E", m.on_theta(explicit(corrected, values)), E)

@@ -28,14 +28,16 @@ def examples(n: int) -> int:
     another (``thorough`` runs ten times as many): for properties that set their own count."""
     return max(1, n * settings.default.max_examples // 40)
 
+
 Vector = tuple[Fraction, ...]
 Matrix = tuple[Vector, ...]
 
 
 # -- exact scalars -----------------------------------------------------------------------------
 @st.composite
-def rationals(draw, max_numerator: int = 12, max_denominator: int = 7, *,
-              nonzero: bool = False, positive: bool = False) -> Fraction:
+def rationals(
+    draw, max_numerator: int = 12, max_denominator: int = 7, *, nonzero: bool = False, positive: bool = False
+) -> Fraction:
     """p/q with |p| ≤ max_numerator and 1 ≤ q ≤ max_denominator (shrinks towards 0, then 1)."""
     low = 1 if (nonzero or positive) else 0
     p = draw(st.integers(low, max_numerator))
@@ -102,8 +104,9 @@ class Point:
 
 
 @st.composite
-def parameter_points(draw, P: int, Q: st.SearchStrategy[Matrix] | None = None,
-                     eta: st.SearchStrategy[Fraction] | None = None) -> Point:
+def parameter_points(
+    draw, P: int, Q: st.SearchStrategy[Matrix] | None = None, eta: st.SearchStrategy[Fraction] | None = None
+) -> Point:
     """(Q, θ, E, η): Q symmetric (or drawn from ``Q``), θ ∈ ℚ^P, E ∈ ℚ, η ∈ ℚ, η > 0."""
     return Point(
         Q=draw(Q if Q is not None else symmetric_matrices(P)),
@@ -174,13 +177,24 @@ def signed_reals(draw, low: Fraction | int, high: Fraction | int, bits: int = 16
 
 # -- polynomials --------------------------------------------------------------------------------
 @st.composite
-def polynomials(draw, symbols, max_degree: int = 2, max_terms: int = 4, *, nonzero: bool = False,
-                coefficients: st.SearchStrategy[Fraction] | None = None):
+def polynomials(
+    draw,
+    symbols,
+    max_degree: int = 2,
+    max_terms: int = 4,
+    *,
+    nonzero: bool = False,
+    coefficients: st.SearchStrategy[Fraction] | None = None,
+):
     """Σ c_m·m over distinct monomials m of degree ≤ max_degree in each symbol (SymPy expression)."""
     import sympy as sp
 
     monomial = st.tuples(*([st.integers(0, max_degree)] * len(symbols)))
     coefficient = nonzero_rationals(max_numerator=5, max_denominator=3) if coefficients is None else coefficients
     terms = draw(st.dictionaries(monomial, coefficient, min_size=1 if nonzero else 0, max_size=max_terms))
-    return sp.Add(*(sp.Rational(c.numerator, c.denominator) * sp.Mul(*(s**e for s, e in zip(symbols, exps)))
-                    for exps, c in terms.items()))
+    return sp.Add(
+        *(
+            sp.Rational(c.numerator, c.denominator) * sp.Mul(*(s**e for s, e in zip(symbols, exps)))
+            for exps, c in terms.items()
+        )
+    )

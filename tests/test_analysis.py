@@ -19,10 +19,10 @@ import pytest
 import sympy as sp
 from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
-
-from eos_theory.quadratic import closed_forms as A
-from eos_theory.numbers.parse import InputError, rational
 from strategies import examples
+
+from eos_theory.numbers.parse import InputError, rational
+from eos_theory.quadratic import closed_forms as A
 
 DPS = 60  #: working precision of the mpmath GD
 # What rounding leaves near an attractor.  One GD step of the 2-D model rounds about 15 times, each
@@ -45,8 +45,9 @@ def gd_jacobian_exact(w, E, eta, th):
     """∂θ'/∂θ of one GD step, by hand: δ_ij(1 − ηzω_i) − ηω_iθ_i·ω_jθ_j."""
     z = sum(wi * ti * ti for wi, ti in zip(w, th)) / 2 - E
     n = len(w)
-    return [[(1 - eta * z * w[i] if i == j else 0) - eta * w[i] * th[i] * w[j] * th[j] for j in range(n)]
-            for i in range(n)]
+    return [
+        [(1 - eta * z * w[i] if i == j else 0) - eta * w[i] * th[i] * w[j] * th[j] for j in range(n)] for i in range(n)
+    ]
 
 
 def matmul(a, b):
@@ -62,7 +63,10 @@ def mpf(v):
     return mpmath.mpf(v.numerator) / v.denominator
 
 
-def gd_mp(w, E, eta, th, steps, dps=DPS, stop=mpmath.mpf(10) ** 8):
+STOP = mpmath.mpf(10) ** 8
+
+
+def gd_mp(w, E, eta, th, steps, dps=DPS, stop=STOP):
     """θ-space GD in a local mpmath context; returns the last three iterates.
 
     ``stop`` is a guard, not a divergence test: callers expect a bounded run and treat None
@@ -78,7 +82,7 @@ def gd_mp(w, E, eta, th, steps, dps=DPS, stop=mpmath.mpf(10) ** 8):
             a, b = a - em * z * w1 * a, b - em * z * w2 * b
             if abs(a) + abs(b) > stop:
                 return None
-            last = (last + [(a, b)])[-3:]
+            last = ([*last, (a, b)])[-3:]
         return last
 
 
@@ -94,7 +98,7 @@ def digits_agree(x, y) -> int:
     diff = abs(x - y)
     if diff == 0:
         return mpmath.mp.dps
-    scale = max(abs(x), abs(y), mpmath.mpf(1) * 10 ** -mpmath.mp.dps)
+    scale = max(abs(x), abs(y), mpmath.mpf(1) * 10**-mpmath.mp.dps)
     return int(min(mpmath.mp.dps, -mpmath.log10(diff / scale)))
 
 
@@ -104,17 +108,24 @@ def mp_of(expr, dps=DPS):
 
 # -- strategies ----------------------------------------------------------------------------------
 small = st.fractions(min_value=Fraction(-4), max_value=Fraction(4), max_denominator=6)
-nonzero = st.builds(lambda sign, v: sign * v, st.sampled_from([-1, 1]),
-                    st.fractions(min_value=Fraction(1, 6), max_value=Fraction(4), max_denominator=6))
+nonzero = st.builds(
+    lambda sign, v: sign * v,
+    st.sampled_from([-1, 1]),
+    st.fractions(min_value=Fraction(1, 6), max_value=Fraction(4), max_denominator=6),
+)
 # r = ω_other/ω_axis on the axis of e: r ≤ 0 or r ≥ 1
-ratios = st.one_of(st.fractions(min_value=Fraction(-6), max_value=Fraction(0), max_denominator=4),
-                   st.fractions(min_value=Fraction(1), max_value=Fraction(6), max_denominator=4))
+ratios = st.one_of(
+    st.fractions(min_value=Fraction(-6), max_value=Fraction(0), max_denominator=4),
+    st.fractions(min_value=Fraction(1), max_value=Fraction(6), max_denominator=4),
+)
 
 
 # r over a wider range, so that the orbit can also lose stability across the axis inside the
 # along-window (r(r − 1)(e − 1) > 2 with e < √5 − 1 needs r(r − 1) > 8.5)
-wide_ratios = st.one_of(st.fractions(min_value=Fraction(-12), max_value=Fraction(0), max_denominator=4),
-                        st.fractions(min_value=Fraction(1), max_value=Fraction(12), max_denominator=4))
+wide_ratios = st.one_of(
+    st.fractions(min_value=Fraction(-12), max_value=Fraction(0), max_denominator=4),
+    st.fractions(min_value=Fraction(1), max_value=Fraction(12), max_denominator=4),
+)
 
 
 @st.composite
@@ -200,17 +211,25 @@ def regime_from_multipliers(along: Fraction, across: Fraction) -> str:
 
 # k for ε = 1 + 4/(k² − 1), a band drawn first so that each is well represented:
 # e ∈ (1, √5 − 1), (√5 − 1, 2), (2, 4.2) and (4.2, 16]
-K_BANDS = ((Fraction(17, 4), Fraction(12)), (Fraction(9, 4), Fraction(21, 5)), (Fraction(3, 2), Fraction(11, 5)),
-           (Fraction(9, 8), Fraction(3, 2)))
+K_BANDS = (
+    (Fraction(17, 4), Fraction(12)),
+    (Fraction(9, 4), Fraction(21, 5)),
+    (Fraction(3, 2), Fraction(11, 5)),
+    (Fraction(9, 8), Fraction(3, 2)),
+)
 orbit_k = st.sampled_from(K_BANDS).flatmap(lambda band: st.fractions(*band, max_denominator=8))
 orbit_scale = st.fractions(min_value=Fraction(1, 4), max_value=Fraction(3), max_denominator=5)
 
 
 # -- exact: rational EOS orbits ------------------------------------------------------------------
 @settings(max_examples=examples(25))
-@given(k=st.fractions(min_value=Fraction(3, 2), max_value=Fraction(9), max_denominator=6),
-       s=nonzero, a=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(3), max_denominator=5),
-       r=ratios, axis=st.sampled_from([0, 1]))
+@given(
+    k=st.fractions(min_value=Fraction(3, 2), max_value=Fraction(9), max_denominator=6),
+    s=nonzero,
+    a=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(3), max_denominator=5),
+    r=ratios,
+    axis=st.sampled_from([0, 1]),
+)
 def test_rational_orbit_is_an_exact_two_cycle_of_parameter_space_gd(k, s, a, r, axis):
     """A rational orbit (see rational_orbit): GD in θ, in Fractions, must close the cycle."""
     eps, w, E, eta, th = rational_orbit(k, s, a, r, axis)
@@ -268,7 +287,7 @@ def test_gd_is_repelled_from_an_unstable_orbit_at_the_rate_of_its_multiplier(k, 
     at 60 digits, amplified by at most 10^14, stays below 10^-35 relative to the offset.  The run is
     bounded by construction (offset ≤ 10^-10·|μ|), so no divergence test is needed.
     """
-    eps, w, E, eta, th = rational_orbit(k, s, a, r, axis)
+    _eps, w, E, eta, th = rational_orbit(k, s, a, r, axis)
     along, across = exact_multipliers(w, E, eta, th, axis)
     assume(regime_from_multipliers(along, across) == "unstable")
     assert A.classify(*w, E, eta) == "unstable"
@@ -288,9 +307,13 @@ def test_gd_is_repelled_from_an_unstable_orbit_at_the_rate_of_its_multiplier(k, 
 
 
 @settings(max_examples=examples(30))
-@given(w=st.tuples(small, small), E=small, eta=st.fractions(min_value=Fraction(1, 8), max_value=Fraction(3),
-                                                            max_denominator=8),
-       u=st.fractions(min_value=Fraction(0), max_value=Fraction(5), max_denominator=7), idx=st.sampled_from([0, 1]))
+@given(
+    w=st.tuples(small, small),
+    E=small,
+    eta=st.fractions(min_value=Fraction(1, 8), max_value=Fraction(3), max_denominator=8),
+    u=st.fractions(min_value=Fraction(0), max_value=Fraction(5), max_denominator=7),
+    idx=st.sampled_from([0, 1]),
+)
 def test_min_ntk_bounds_every_exact_minimum_and_is_attained(w, E, eta, u, idx):
     """In u_i = θ_i² (z and NTK are linear in u), every feasible minimum has η·NTK ≥ min_ntk."""
     args = [sp.Rational(v.numerator, v.denominator) for v in (*w, E, eta)]
@@ -332,8 +355,11 @@ def regime_by_hand(w, E, eta):
 
 
 @settings(max_examples=examples(80))
-@given(w=st.tuples(small, small), E=small, eta=st.fractions(min_value=Fraction(1, 8), max_value=Fraction(4),
-                                                            max_denominator=8))
+@given(
+    w=st.tuples(small, small),
+    E=small,
+    eta=st.fractions(min_value=Fraction(1, 8), max_value=Fraction(4), max_denominator=8),
+)
 def test_classify_matches_the_theorem_on_all_inputs(w, E, eta):
     want = regime_by_hand(w, E, eta)
     if want is None:
@@ -348,7 +374,7 @@ def test_classify_matches_the_theorem_on_all_inputs(w, E, eta):
 @settings(max_examples=examples(12))
 @given(par=settings_for(Fraction(21, 20), Fraction(6, 5)))
 def test_gd_converges_to_the_predicted_orbit(par):
-    w, E, eta, axis, r, e = par
+    w, E, eta, axis, r, _e = par
     cf = closed(w, E, eta)
     along, across = (float(m) for m in cf["cycle"]["multipliers"])
     mu = abs(along) if r in (0, 1) else max(abs(along), abs(across))
@@ -366,8 +392,10 @@ def test_gd_converges_to_the_predicted_orbit(par):
     assert agree >= min(PRECISION_DIGITS, ORBIT_KICK_DIGITS + CONTRACTION_DIGITS - 1), f"only {agree} digits agree"
 
 
-@pytest.mark.parametrize("lr, regime", [("1/2", "minimum"), ("11/10", "period-2"), ("6/5", "period-2"),
-                                        ("5/4", "unstable"), ("3/2", "unstable")])
+@pytest.mark.parametrize(
+    "lr, regime",
+    [("1/2", "minimum"), ("11/10", "period-2"), ("6/5", "period-2"), ("5/4", "unstable"), ("3/2", "unstable")],
+)
 def test_paper_initialisation_symmetric_case(lr, regime):
     """ω = (−1, 1), E = 1, J̃(ω_1) = J̃(ω_2) (θ_1 = −θ_2) with small NTK: the paper's set-up."""
     w, E, eta = (Fraction(-1), Fraction(1)), Fraction(1), Fraction(lr)
@@ -398,10 +426,12 @@ def test_paper_initialisation_symmetric_case(lr, regime):
 
 # -- the regime matches GD -----------------------------------------------------------------------
 @settings(max_examples=examples(12))
-@given(par=settings_for(Fraction(1, 10), Fraction(9, 10)),
-       kick=st.fractions(min_value=Fraction(-1, 20), max_value=Fraction(1, 20), max_denominator=100))
+@given(
+    par=settings_for(Fraction(1, 10), Fraction(9, 10)),
+    kick=st.fractions(min_value=Fraction(-1, 20), max_value=Fraction(1, 20), max_denominator=100),
+)
 def test_minimum_regime_gd_settles_at_a_stable_minimum(par, kick):
-    w, E, eta, axis, r, e = par
+    w, E, eta, axis, _r, e = par
     assert A.classify(*w, E, eta) == "minimum"
     with mpmath.workdps(DPS):
         wa = mpf(w[axis])
@@ -415,7 +445,7 @@ def test_minimum_regime_gd_settles_at_a_stable_minimum(par, kick):
         last = gd_mp(w, E, eta, start, steps_for(mu) // 2)  # contracts one-step by 10^-45
         assert last is not None
         zt, T = reduced_mp(w, E, eta, last[-1])
-        assert T <= 2 * mpf(e) * mpf("1.3")  # the rate assumed for the step count holds
+        assert 2 * mpf(e) * mpf("1.3") >= T  # the rate assumed for the step count holds
         # |z̃₀| < 1 (kick ≤ 1/20), contracted by 10^-45 with 5 digits left for the nonlinear start;
         # rounding (10^-(DPS-3)) is far below.
         assert abs(zt) < mpmath.mpf(10) ** -(CONTRACTION_DIGITS - 5)
@@ -425,12 +455,15 @@ def test_minimum_regime_gd_settles_at_a_stable_minimum(par, kick):
         assert 2 * mpf(e) + 2 * wa * zt - mpmath.mpf(10) ** -PRECISION_DIGITS * T <= T < 2
 
 
-@pytest.mark.parametrize("w, E, eta, regime", [
-    ((Fraction(-1), Fraction(2)), Fraction(0), Fraction(1, 2), "minimum"),  # E = 0: minima through θ = 0
-    ((Fraction(0), Fraction(1)), Fraction(1), Fraction(11, 10), "period-2"),  # ω_1 = 0: θ_1 is frozen
-    ((Fraction(2), Fraction(2)), Fraction(1), Fraction(23, 40), "period-2"),  # ω_1 = ω_2: radial
-    ((Fraction(2), Fraction(2)), Fraction(1), Fraction(1, 5), "minimum"),
-])
+@pytest.mark.parametrize(
+    "w, E, eta, regime",
+    [
+        ((Fraction(-1), Fraction(2)), Fraction(0), Fraction(1, 2), "minimum"),  # E = 0: minima through θ = 0
+        ((Fraction(0), Fraction(1)), Fraction(1), Fraction(11, 10), "period-2"),  # ω_1 = 0: θ_1 is frozen
+        ((Fraction(2), Fraction(2)), Fraction(1), Fraction(23, 40), "period-2"),  # ω_1 = ω_2: radial
+        ((Fraction(2), Fraction(2)), Fraction(1), Fraction(1, 5), "minimum"),
+    ],
+)
 def test_degenerate_cases_are_classified_and_gd_agrees(w, E, eta, regime):
     assert A.classify(*w, E, eta) == regime
     with mpmath.workdps(DPS):
@@ -451,8 +484,10 @@ def test_degenerate_cases_are_classified_and_gd_agrees(w, E, eta, regime):
 
 # -- progressive sharpening in the symmetric case ------------------------------------------------
 @settings(max_examples=examples(15))
-@given(eps=st.fractions(min_value=Fraction(1, 10), max_value=Fraction(9, 10), max_denominator=20),
-       c=st.fractions(min_value=Fraction(1, 20), max_value=Fraction(1, 2), max_denominator=20))
+@given(
+    eps=st.fractions(min_value=Fraction(1, 10), max_value=Fraction(9, 10), max_denominator=20),
+    c=st.fractions(min_value=Fraction(1, 20), max_value=Fraction(1, 2), max_denominator=20),
+)
 def test_final_ntk_from_the_trajectory_and_bound(eps, c):
     """ω = (−1, 1), E = 1, η = ε; start J̃₁ = J̃₂ = c (θ₁ = −θ₂ = c/√η)."""
     w, E, eta = (Fraction(-1), Fraction(1)), Fraction(1), eps
@@ -486,7 +521,7 @@ def test_final_ntk_from_the_trajectory_and_bound(eps, c):
         # which η·NTK's rounding (PRECISION_DIGITS) barely adds to: DPS − 4 digits
         assert digits_agree(T, predicted) >= DPS - 4
         if max_x <= mpmath.sqrt(2):
-            assert T <= 2 * mpmath.sqrt(mpf(eps) ** 2 + P0**2)
+            assert 2 * mpmath.sqrt(mpf(eps) ** 2 + P0**2) >= T
 
 
 # -- the transverse flip, measured in θ ----------------------------------------------------------
@@ -503,9 +538,9 @@ def test_transverse_flip_coefficient_in_parameter_space():
         q0 = mpmath.mpf(10) ** -7
         a, b = mpmath.sqrt(3), q0 / 4
         for _ in range(2 * 80):  # settle onto the centre manifold
-            (a, b), = gd_mp(w, E, eta, (a, b), 1)[-1:]
+            ((a, b),) = gd_mp(w, E, eta, (a, b), 1)[-1:]
         q1 = 4 * b
-        (a2, b2), = gd_mp(w, E, eta, (a, b), 2)[-1:]
+        ((_a2, b2),) = gd_mp(w, E, eta, (a, b), 2)[-1:]
         q2 = 4 * b2
         c_est = (q2 + q1) / q1**3
         agree = digits_agree(c_est, mp_of(c_exact))
@@ -543,14 +578,17 @@ def test_orbit_report_regimes_and_null_cycle():
     assert zero["e"] == "0" and zero["min_ntk"] == "0" and zero["regime"] == "minimum"
 
 
-@pytest.mark.parametrize("args, message", [
-    ((-1, 1, 1, 0), "lr must be positive"),
-    ((-1, -2, 1, 1), "no zero-loss minimum"),
-    ((1, 2, -1, 1), "no zero-loss minimum"),
-    ((0, 0, 1, 1), "no zero-loss minimum"),
-    ((-1, 1, 1.5, 1), "must be exact"),
-    ((-1, 1, "one", 1), "as an exact number"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((-1, 1, 1, 0), "lr must be positive"),
+        ((-1, -2, 1, 1), "no zero-loss minimum"),
+        ((1, 2, -1, 1), "no zero-loss minimum"),
+        ((0, 0, 1, 1), "no zero-loss minimum"),
+        ((-1, 1, 1.5, 1), "must be exact"),
+        ((-1, 1, "one", 1), "as an exact number"),
+    ],
+)
 def test_invalid_inputs_raise_one_line_input_errors(args, message):
     with pytest.raises(InputError, match=message) as info:
         A.orbit_report(*args)
@@ -566,7 +604,7 @@ def test_exact_accepts_decimals_and_fractions_exactly():
 @settings(max_examples=examples(25))
 @given(par=settings_for(Fraction(21, 20), Fraction(5, 2)))
 def test_orbit_theta_is_a_two_cycle_of_gd_at_high_precision(par):
-    w, E, eta, axis, r, e = par
+    w, E, eta, _axis, _r, _e = par
     p1, p2 = A.orbit_theta(*(sp.Rational(v.numerator, v.denominator) for v in (*w, E, eta)))
     with mpmath.workdps(DPS):
         a = tuple(mp_of(v) for v in p1)
@@ -580,10 +618,13 @@ def test_orbit_theta_is_a_two_cycle_of_gd_at_high_precision(par):
 
 
 @settings(max_examples=examples(40))
-@given(a=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
-       b=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
-       E=nonzero, eta=st.fractions(min_value=Fraction(1, 20), max_value=Fraction(1, 2), max_denominator=20),
-       th=st.tuples(nonzero, nonzero))
+@given(
+    a=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
+    b=st.fractions(min_value=Fraction(1, 4), max_value=Fraction(4), max_denominator=4),
+    E=nonzero,
+    eta=st.fractions(min_value=Fraction(1, 20), max_value=Fraction(1, 2), max_denominator=20),
+    th=st.tuples(nonzero, nonzero),
+)
 def test_gf_invariant_does_not_increase_on_steps_without_overshoot(a, b, E, eta, th):
     """ω = (−a, b): I = J̃₁^{2b}J̃₂^{2a}; on a step with 1 − ω_i z̃ ≥ 0 for both i, I' ≤ I."""
     w = (-a, b)
@@ -592,7 +633,7 @@ def test_gf_invariant_does_not_increase_on_steps_without_overshoot(a, b, E, eta,
         zt, _ = reduced_mp(w, E, eta, th0)
         assume(1 + mpf(a) * zt >= 0 and 1 - mpf(b) * zt >= 0)
         (th1,) = gd_mp(w, E, eta, th0, 1)
-        logI = lambda t: (2 * mpf(b) * mpmath.log(abs(mpf(a) * t[0])) + 2 * mpf(a) * mpmath.log(abs(mpf(b) * t[1])))  # noqa: E731
+        logI = lambda t: 2 * mpf(b) * mpmath.log(abs(mpf(a) * t[0])) + 2 * mpf(a) * mpmath.log(abs(mpf(b) * t[1]))  # noqa: E731
         # log I evaluated twice: 2 terms with coefficients ≤ 8 and |log| ≤ 4 each rounded at
         # 10^-DPS, plus θ₁'s ~15 roundings through the logs: < 10^-(DPS-3) in all (I' = I when z̃ = 0)
         assert logI(th1) <= logI(th0) + mpmath.mpf(10) ** -(DPS - 3)

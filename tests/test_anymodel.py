@@ -7,6 +7,7 @@ closed forms for the quadratic model, the 1-D flip condition of Chen & Bruna (20
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -14,30 +15,32 @@ import subprocess
 import numpy as np
 import pytest
 import sympy as sp
+from clitools import one_line_error, run
 from mpmath import mp, mpf
 
-from eos_theory.quadratic import closed_forms as A
 from eos_theory.anymodel import flip
-from eos_theory.core import model
 from eos_theory.anymodel.conserved import conserved_quantities, invariant_subspaces
 from eos_theory.anymodel.definition import from_model, loss_derivatives, parse, r, spec
 from eos_theory.anymodel.minima import least_sharpness
 from eos_theory.anymodel.report import load_model_file, report
-from eos_theory.numbers.parse import InputError
-from eos_theory.numbers.intervals import exact_sign
-from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.core import model
 from eos_theory.core.proof import same
-
-from clitools import one_line_error, run
-
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.intervals import exact_sign
+from eos_theory.numbers.parse import InputError
+from eos_theory.quadratic import closed_forms as A
 
 # -- hand results ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("params, output, least, eta_c", [
-    (["u", "v"], "u*v", 2, 1),                    # u² + v² on uv = 1: 2 at |u| = |v| = 1
-    (["x", "y", "z"], "x*y*z", 3, sp.Rational(2, 3)),  # y²z² + x²z² + x²y² ≥ 3 (AM–GM) on xyz = 1
-    (["x", "y", "z", "w"], "x*y*z*w", 4, sp.Rational(1, 2)),
-])
+
+@pytest.mark.parametrize(
+    "params, output, least, eta_c",
+    [
+        (["u", "v"], "u*v", 2, 1),  # u² + v² on uv = 1: 2 at |u| = |v| = 1
+        (["x", "y", "z"], "x*y*z", 3, sp.Rational(2, 3)),  # y²z² + x²z² + x²y² ≥ 3 (AM–GM) on xyz = 1
+        (["x", "y", "z", "w"], "x*y*z*w", 4, sp.Rational(1, 2)),
+    ],
+)
 def test_least_sharpness_and_critical_step_of_the_hand_models(params, output, least, eta_c):
     m = least_sharpness(spec(params, [output], [1]))
     assert m.status == "exact"
@@ -81,6 +84,7 @@ def test_factors_without_real_roots_do_not_stop_the_exact_path():
 
 
 # -- the quadratic model against analysis.py --------------------------------------------------------
+
 
 def _expected_window(omega, E):
     """analysis.py's window in ε = ηEω_axis (along the axis and across to every other eigenvalue), in η."""
@@ -130,8 +134,10 @@ def test_quadratic_flip_coefficient_from_the_closed_form_orbit():
 
 # -- a 1-D loss: Chen & Bruna's condition as the expectation ---------------------------------------
 
-@pytest.mark.parametrize("loss", ["r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))",
-                                  "r^2/2 - r^3 + 5*r^4"])
+
+@pytest.mark.parametrize(
+    "loss", ["r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))", "r^2/2 - r^3 + 5*r^4"]
+)
 def test_one_dimensional_loss_flip_type_and_coefficient(loss):
     s = spec(["w"], ["w"], [0], loss=loss)
     res = flip.analyze(s, degree=0)
@@ -151,6 +157,7 @@ def test_degenerate_one_dimensional_flip_goes_to_the_next_order():
 
 
 # -- against mpmath 2-cycles found here ------------------------------------------------------------
+
 
 def _product_two_cycle(n, delta, dps=50):
     """The 2-cycle of GD on x₁⋯x_n = 1 on the diagonal (x, …, x) at η = η_c(1 + δ), by findroot."""
@@ -178,8 +185,7 @@ def test_series_agrees_with_an_mpmath_two_cycle(n):
 
 
 def test_the_built_in_numerical_check_reports_agreeing_digits():
-    res = flip.analyze(spec(["u", "v"], ["u*v"], [1], loss="log(cosh(r))"), check=True, degree=0,
-                       continuation=False)
+    res = flip.analyze(spec(["u", "v"], ["u*v"], [1], loss="log(cosh(r))"), check=True, degree=0, continuation=False)
     assert res.check.expected_digits == 14  # 2·8 − 2 for ρ = 1e-8
     assert res.check.kappa_digits >= res.check.expected_digits
 
@@ -196,12 +202,16 @@ def test_gd_at_a_step_in_the_window_settles_on_the_period_two_orbit():
 
 # -- the window's upper end by numerical continuation ------------------------------------------------
 
-@pytest.mark.parametrize("make, end", [
-    # closed forms derived by hand: the uv model at (x, y) = (2, 3) has η_c = 1/(|xy|) · ½ = 1/6 and the
-    # quadratic model's ratio √5 − 1; Q = diag(−1, 1, 4): the ω = 4 direction closes it at 1 + 2/(4·3) = 7/6
-    (lambda: spec(["u", "v"], ["2*u*v"], [3]), (sp.sqrt(5) - 1) / 6),
-    (lambda: from_model(model.quadratic(sp.diag(-1, 1, 4)), {model.E: 1}), sp.Rational(7, 6)),
-])
+
+@pytest.mark.parametrize(
+    "make, end",
+    [
+        # closed forms derived by hand: the uv model at (x, y) = (2, 3) has η_c = 1/(|xy|) · ½ = 1/6 and the
+        # quadratic model's ratio √5 − 1; Q = diag(−1, 1, 4): the ω = 4 direction closes it at 1 + 2/(4·3) = 7/6
+        (lambda: spec(["u", "v"], ["2*u*v"], [3]), (sp.sqrt(5) - 1) / 6),
+        (lambda: from_model(model.quadratic(sp.diag(-1, 1, 4)), {model.E: 1}), sp.Rational(7, 6)),
+    ],
+)
 def test_continued_window_end_matches_the_closed_form(make, end):
     s = make()
     m = least_sharpness(s)
@@ -243,6 +253,7 @@ def test_product_window_end_is_where_gd_stops_settling_on_the_two_cycle():
 
 # -- inconclusive, never a guess -------------------------------------------------------------------
 
+
 def test_no_real_minimum_is_inconclusive():
     res = flip.analyze(spec(["u", "v"], ["u^2 + v^2"], [-1]), degree=0)
     assert res.minimum.status == "inconclusive" and "no real solution" in res.minimum.how
@@ -266,6 +277,7 @@ def test_a_part_that_runs_out_of_time_is_reported_inconclusive():
 
 # -- parsing and the CLI ---------------------------------------------------------------------------
 
+
 def test_parse_is_exact_and_refuses_other_names():
     u = sp.Symbol("u", real=True)
     assert parse("0.1*u^2", {"u": u}) == u**2 / 10
@@ -274,20 +286,23 @@ def test_parse_is_exact_and_refuses_other_names():
             parse(bad, {"u": u})
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["--params", "u", "v", "--output", "u*I", "--target", "1"], "unknown name 'I'"),
-    (["--params", "u", "v", "--output", "u*v", "--target", "1", "--loss", "r^3"], "loss without a minimum"),
-    (["--params", "a", "b", "c", "d", "e", "f", "g", "--output", "a", "--target", "1"], "at most 6"),
-    (["--params", "u", "v", "--output", "u*v", "--target", "x"], "target 1"),
-    (["--params", "u", "u", "--output", "u", "--target", "1"], "distinct"),
-    (["--params", "u", "--output", "u", "--output", "u^2", "--target", "1"], "one target per output"),
-    (["--params", "u", "v", "--output", "u*(v", "--target", "1"], "cannot parse"),
-    (["--params", "u", "v", "--output", "u*v"], "give --params, --output and --target"),
-    (["--params", "u", "v", "--output", "u*v", "--target", "1", "--lr", "-1"], "lr must be positive"),
-    (["--model", "/nonexistent/model.toml"], "--model"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["--params", "u", "v", "--output", "u*I", "--target", "1"], "unknown name 'I'"),
+        (["--params", "u", "v", "--output", "u*v", "--target", "1", "--loss", "r^3"], "loss without a minimum"),
+        (["--params", "a", "b", "c", "d", "e", "f", "g", "--output", "a", "--target", "1"], "at most 6"),
+        (["--params", "u", "v", "--output", "u*v", "--target", "x"], "target 1"),
+        (["--params", "u", "u", "--output", "u", "--target", "1"], "distinct"),
+        (["--params", "u", "--output", "u", "--output", "u^2", "--target", "1"], "one target per output"),
+        (["--params", "u", "v", "--output", "u*(v", "--target", "1"], "cannot parse"),
+        (["--params", "u", "v", "--output", "u*v"], "give --params, --output and --target"),
+        (["--params", "u", "v", "--output", "u*v", "--target", "1", "--lr", "-1"], "lr must be positive"),
+        (["--model", "/nonexistent/model.toml"], "--model"),
+    ],
+)
 def test_analyze_bad_input(capsys, argv, fragment):
-    code, out, err = run(capsys, "analyze", *argv)
+    code, _out, err = run(capsys, "analyze", *argv)
     assert code == 2
     assert fragment in one_line_error(err)
 
@@ -311,8 +326,9 @@ def test_analyze_json_and_model_file(capsys, tmp_path):
 
 def test_analyze_writes_the_json_file(capsys, tmp_path):
     path = tmp_path / "out.json"
-    code, out, err = run(capsys, "analyze", "--params", "u", "v", "--output", "u*v", "--target", "1", "--json",
-                         str(path), "--no-check")
+    code, out, _err = run(
+        capsys, "analyze", "--params", "u", "v", "--output", "u*v", "--target", "1", "--json", str(path), "--no-check"
+    )
     assert code == 0 and out == ""
     data = json.loads(path.read_text())
     assert [sp.sympify(e) for e in data["period_two_window"]] == [1, sp.sqrt(5) - 1]
@@ -320,10 +336,11 @@ def test_analyze_writes_the_json_file(capsys, tmp_path):
 
 # -- the LaTeX snippet of one model ------------------------------------------------------------------
 
+
 def _rhs(tex: str, lhs: str) -> str:
     """The right-hand side of the displayed row ``lhs &= …`` (up to its label)."""
     (row,) = [line for line in tex.splitlines() if line.startswith(lhs + " &= ")]
-    return row[len(lhs) + 4:].split(" &&")[0]
+    return row[len(lhs) + 4 :].split(" &&")[0]
 
 
 def test_model_snippet_states_the_hand_results_each_with_how(capsys, tmp_path):
@@ -343,7 +360,7 @@ def test_model_snippet_states_the_hand_results_each_with_how(capsys, tmp_path):
     assert read(lo) == sp.Rational(1, 6) and sp.simplify(read(hi) - (sp.sqrt(5) - 1) / 6) == 0
     assert read(_rhs(tex, "\\frac{d\\,\\overline{\\eta S}}{d(\\eta/\\eta_{c})}\\Big|_{\\eta_{c}^{+}}")) == 1
     rows = tex.split("\\begin{align*}\n")[1].split("\n\\end{align*}")[0].splitlines()
-    for before, row in zip(rows, rows[1:]):  # every displayed row follows its comment saying how
+    for before, row in itertools.pairwise(rows):  # every displayed row follows its comment saying how
         if not row.startswith("%"):
             assert before.startswith("%"), row
 
@@ -355,10 +372,17 @@ def test_model_snippet_compiles(tmp_path):
     snippet = model_snippet(flip.analyze(spec(["x", "y", "z"], ["x*y*z"], [1], loss="log(cosh(r))")))
     assert "\\ldots" in snippet  # the product's window end is the continuation's decimal
     (tmp_path / "m.tex").write_text(snippet, encoding="ascii")
-    (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
-                                      "\\input{m.tex}\n\\end{document}\n", encoding="ascii")
-    run_ = subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n\\input{m.tex}\n\\end{document}\n",
+        encoding="ascii",
+    )
+    run_ = subprocess.run(
+        ["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run_.returncode == 0, run_.stdout[-2000:]
 
 
@@ -370,6 +394,7 @@ def test_latex_model_bad_input(capsys, tmp_path):
 
 
 # -- the bifurcation figure of one model (data, not pixels) ------------------------------------------
+
 
 def test_model_bifurcation_data_follow_the_closed_forms(tmp_path):
     """uv at (x, y) = (2, 3): u = (a + b)/√2, v = (a − b)/√2 turn 2uv into a² − b², the paper's model with

@@ -21,15 +21,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
+from clitools import one_line_error, run
 from mpmath import mpf
 
-from clitools import one_line_error, run
-from eos_theory.quadratic import closed_forms, escape
-from eos_theory.past_window import atlas
-from eos_theory.running import executor
-from eos_theory.outputs import plots
 from eos_theory.numbers.parse import InputError
+from eos_theory.outputs import plots
+from eos_theory.past_window import atlas
+from eos_theory.quadratic import closed_forms, escape
 from eos_theory.quadratic.gd import Problem
+from eos_theory.running import executor
 
 U = 2.0**-53  #: float64 unit roundoff
 PNG, PDF = b"\x89PNG\r\n\x1a\n", b"%PDF-"
@@ -49,8 +49,11 @@ def one(e, r, steps=4000, start=None, max_period=atlas.MAX_PERIOD) -> atlas.Atla
 def same(a, b) -> None:
     """Every array of two atlases (or npz files) equal, NaN included, and so the same bits."""
     for name in ARRAYS:
-        np.testing.assert_array_equal(a[name] if isinstance(a, dict) else getattr(a, name),
-                                      b[name] if isinstance(b, dict) else getattr(b, name), err_msg=name)
+        np.testing.assert_array_equal(
+            a[name] if isinstance(a, dict) else getattr(a, name),
+            b[name] if isinstance(b, dict) else getattr(b, name),
+            err_msg=name,
+        )
 
 
 # -- the runs are GD in the axis frame ------------------------------------------------------------
@@ -61,7 +64,9 @@ def _step_in_theta():
     f = closed_forms.axis_frame()
     T1, T2 = sp.symbols("T1 T2", real=True)
     frame = {closed_forms.p: T1, closed_forms.q: closed_forms.r * T2}
-    step = sp.Matrix([f.p_next.subs(frame, simultaneous=True), f.q_next.subs(frame, simultaneous=True) / closed_forms.r])
+    step = sp.Matrix(
+        [f.p_next.subs(frame, simultaneous=True), f.q_next.subs(frame, simultaneous=True) / closed_forms.r]
+    )
     return (T1, T2), step, step.jacobian([T1, T2])
 
 
@@ -83,8 +88,9 @@ def test_a_run_is_gd_in_the_axis_frame_to_the_rounding_error(e, r):
         new = list(step.subs(point))
         size = max(abs(float(v)) for v in theta)
         terms = float(theta[0] ** 2 / 2 + abs(at[closed_forms.r]) * theta[1] ** 2 / 2 + at[closed_forms.eps])
-        bound = (float(max(abs(J[i, 0]) + abs(J[i, 1]) for i in range(2))) * bound
-                 + 16 * U * (max(abs(float(v)) for v in new) + terms * max(1.0, abs(r)) * size))
+        bound = float(max(abs(J[i, 0]) + abs(J[i, 1]) for i in range(2))) * bound + 16 * U * (
+            max(abs(float(v)) for v in new) + terms * max(1.0, abs(r)) * size
+        )
         theta = new
     got = res.theta.reshape(2)
     assert max(abs(Fraction(float(g)) - Fraction(int(t.p), int(t.q))) for g, t in zip(got, theta)) <= bound
@@ -119,14 +125,18 @@ def _window_cells(a: atlas.Atlas, margin: float):
     return inside, unstable
 
 
-@pytest.mark.parametrize("e_range, r_range, shape, margin, least", [
-    (("1.02", "1.22"), (-3, 3), (6, 7), 0.9, 15),  # r = −3, 2, 3 leave the window across the axis
-    # 0 < r < 1: the orbit of the start's axis repels across it (μ⊥ = 1 − r(r − 1)(e − 1) > 1), and the run
-    # settles on the orbit of the other axis (ε = er ∈ (1.05, 1.16), r' = 1/r), far from the axis it started on
-    (("1.5", "1.5"), ("0.7", "0.77"), (1, 3), 0.97, 3),
-])
+@pytest.mark.parametrize(
+    "e_range, r_range, shape, margin, least",
+    [
+        (("1.02", "1.22"), (-3, 3), (6, 7), 0.9, 15),  # r = −3, 2, 3 leave the window across the axis
+        # 0 < r < 1: the orbit of the start's axis repels across it (μ⊥ = 1 − r(r − 1)(e − 1) > 1), and the run
+        # settles on the orbit of the other axis (ε = er ∈ (1.05, 1.16), r' = 1/r), far from the axis it started on
+        (("1.5", "1.5"), ("0.7", "0.77"), (1, 3), 0.97, 3),
+    ],
+)
 def test_inside_the_window_runs_settle_on_the_eos_orbit_with_its_closed_form_ntk_and_lyapunov_exponent(
-        e_range, r_range, shape, margin, least):
+    e_range, r_range, shape, margin, least
+):
     steps = 4000
     a = atlas.compute(e_range, r_range, shape, steps=steps)
     inside, unstable = _window_cells(a, margin)
@@ -142,7 +152,7 @@ def test_inside_the_window_runs_settle_on_the_eos_orbit_with_its_closed_form_ntk
         # the two-step Jacobian at the orbit is diagonal (docs §5): λ = ½ ln max|μ|, up to the start
         # vector's share of the slowest direction, ln|c| with |c| ≥ 1/2, spread over the window
         assert abs(a.lyapunov[i, j, 0] - 0.5 * math.log(max(map(abs, mult)))) <= 5 / window
-    for i, j, mult in unstable:
+    for i, j, _mult in unstable:
         assert labels[i, j, 0] != "period-2", (a.e[j], a.r[i])
 
 
@@ -176,7 +186,7 @@ def test_symmetric_case_is_chaotic_where_the_documented_runs_stayed_bounded(e):
 def test_on_the_axis_past_the_crisis_every_run_enters_y_above_2():
     a = atlas.compute(("2.05", "3"), (-3, 3), (6, 5), steps=1000, start=atlas.Start(transverse=0.0))
     assert set(a.labels().ravel()) == {"divergent"}
-    for i, r in enumerate(a.r):
+    for i, _r in enumerate(a.r):
         for j, e in enumerate(a.e):
             t1, t2 = a.theta[i, j, 0]
             assert t2 == 0.0 and fr(t1) ** 2 / 2 - fr(e) > 2  # y = z̃ at the stored iterate, exactly
@@ -195,7 +205,7 @@ def test_off_the_axis_divergent_runs_stopped_inside_a_proven_region_and_unbounde
     a = atlas.compute(("1.3", "2.6"), (-4, 4), (6, 9), steps=1000)
     kinds = set(a.kind.ravel().tolist())
     assert {atlas.DIVERGENT, atlas.UNBOUNDED} <= kinds  # unbounded: e > 2, r < −1 (no region for z̃ → +∞)
-    for (i, j, k) in zip(*np.nonzero(np.isin(a.kind, [atlas.DIVERGENT, atlas.UNBOUNDED]))):
+    for i, j, k in zip(*np.nonzero(np.isin(a.kind, [atlas.DIVERGENT, atlas.UNBOUNDED]))):
         t1, t2 = a.theta[i, j, k]
         cert = escape.certificate(Problem.diagonal([1, fr(a.r[i])], fr(a.e[j]), 1))
         region = cert.test([mpf(float(t1)), mpf(float(t2))])  # interval arithmetic: a proof for this iterate
@@ -207,25 +217,91 @@ def test_off_the_axis_divergent_runs_stopped_inside_a_proven_region_and_unbounde
 
 
 def test_labels_and_categories_of_hand_made_runs():
-    kind = np.array([[[atlas.MINIMUM, atlas.PERIODIC, atlas.PERIODIC, atlas.PERIODIC, atlas.PERIODIC,
-                       atlas.CHAOTIC, atlas.DIVERGENT, atlas.UNBOUNDED, atlas.NOT_CONVERGED, atlas.PERIODIC]]])
+    kind = np.array(
+        [
+            [
+                [
+                    atlas.MINIMUM,
+                    atlas.PERIODIC,
+                    atlas.PERIODIC,
+                    atlas.PERIODIC,
+                    atlas.PERIODIC,
+                    atlas.CHAOTIC,
+                    atlas.DIVERGENT,
+                    atlas.UNBOUNDED,
+                    atlas.NOT_CONVERGED,
+                    atlas.PERIODIC,
+                ]
+            ]
+        ]
+    )
     period = np.array([[[1, 2, 4, 16, 6, 0, 0, 0, 0, 8]]])
     shape = kind.shape
-    a = atlas.Atlas(np.zeros(1), np.zeros(1), (0, 0), (0, 0), 1000, atlas.Start(count=10), 64, 0.01,
-                    kind.astype(np.int8), period.astype(np.int32), np.zeros(shape), np.zeros(shape, dtype=np.int32),
-                    np.zeros(shape + (2,)), np.zeros(shape + (2,)))
-    assert a.labels().ravel().tolist() == ["minimum", "period-2", "period-4", "period-16", "period-6", "chaotic",
-                                          "divergent", "unbounded", "not converged", "period-8"]
+    a = atlas.Atlas(
+        np.zeros(1),
+        np.zeros(1),
+        (0, 0),
+        (0, 0),
+        1000,
+        atlas.Start(count=10),
+        64,
+        0.01,
+        kind.astype(np.int8),
+        period.astype(np.int32),
+        np.zeros(shape),
+        np.zeros(shape, dtype=np.int32),
+        np.zeros((*shape, 2)),
+        np.zeros((*shape, 2)),
+    )
+    assert a.labels().ravel().tolist() == [
+        "minimum",
+        "period-2",
+        "period-4",
+        "period-16",
+        "period-6",
+        "chaotic",
+        "divergent",
+        "unbounded",
+        "not converged",
+        "period-8",
+    ]
     assert a.escape_fraction().tolist() == [[0.1]]
     assert a.counts()["period-6"] == 1 and sum(a.counts().values()) == 10
     # one start each: the most frequent label is a tie, won by the first category
     assert atlas.CATEGORIES[a.categories()[0, 0]] == "minimum"
-    single = [atlas.CATEGORIES[atlas.Atlas(a.e, a.r, (0, 0), (0, 0), 1000, atlas.Start(), 64, 0.01,
-                                            a.kind[..., k:k + 1], a.period[..., k:k + 1], a.lyapunov[..., k:k + 1],
-                                            a.stop_step[..., k:k + 1], a.theta0[..., k:k + 1, :],
-                                            a.theta[..., k:k + 1, :]).categories()[0, 0]] for k in range(10)]
-    assert single == ["minimum", "period-2", "period-4", "period-2ᵏ", "other period", "chaotic", "divergent",
-                      "unbounded", "not converged", "period-8"]
+    single = [
+        atlas.CATEGORIES[
+            atlas.Atlas(
+                a.e,
+                a.r,
+                (0, 0),
+                (0, 0),
+                1000,
+                atlas.Start(),
+                64,
+                0.01,
+                a.kind[..., k : k + 1],
+                a.period[..., k : k + 1],
+                a.lyapunov[..., k : k + 1],
+                a.stop_step[..., k : k + 1],
+                a.theta0[..., k : k + 1, :],
+                a.theta[..., k : k + 1, :],
+            ).categories()[0, 0]
+        ]
+        for k in range(10)
+    ]
+    assert single == [
+        "minimum",
+        "period-2",
+        "period-4",
+        "period-2ᵏ",
+        "other period",
+        "chaotic",
+        "divergent",
+        "unbounded",
+        "not converged",
+        "period-8",
+    ]
 
 
 def test_a_period_holds_over_the_whole_window_not_only_at_its_end():
@@ -250,18 +326,21 @@ def test_the_closed_form_boundaries():
 # -- inputs ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"shape": (0, 3)}, "e range points must be >= 1"),
-    ({"shape": (1, 3)}, "one point needs equal ends"),
-    ({"e_range": ("2", "1")}, "the low end must be below the high end"),
-    ({"e_range": ("0", "1")}, "the e range must lie in (0, 10]"),
-    ({"r_range": ("-101", "0")}, "the r range must lie in [−100, 100]"),
-    ({"steps": 383}, "steps must be at least 384"),
-    ({"steps": 10**8}, "steps must be at most"),
-    ({"shape": (2001, 2001)}, "more than the 4000000 allowed"),
-    ({"shape": (1000, 3), "start": atlas.Start(count=33)}, "a grid row holds 33000 runs"),
-    ({"lyapunov_min": float("nan")}, "lyapunov_min must be a finite number >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"shape": (0, 3)}, "e range points must be >= 1"),
+        ({"shape": (1, 3)}, "one point needs equal ends"),
+        ({"e_range": ("2", "1")}, "the low end must be below the high end"),
+        ({"e_range": ("0", "1")}, "the e range must lie in (0, 10]"),
+        ({"r_range": ("-101", "0")}, "the r range must lie in [−100, 100]"),
+        ({"steps": 383}, "steps must be at least 384"),
+        ({"steps": 10**8}, "steps must be at most"),
+        ({"shape": (2001, 2001)}, "more than the 4000000 allowed"),
+        ({"shape": (1000, 3), "start": atlas.Start(count=33)}, "a grid row holds 33000 runs"),
+        ({"lyapunov_min": float("nan")}, "lyapunov_min must be a finite number >= 0"),
+    ],
+)
 def test_bad_requests_are_input_errors_before_anything_runs(kwargs, message):
     args = {"e_range": ("1", "2"), "r_range": ("-1", "1"), "shape": (3, 3), "steps": 1000, **kwargs}
     with pytest.raises(InputError) as exc:
@@ -269,8 +348,9 @@ def test_bad_requests_are_input_errors_before_anything_runs(kwargs, message):
     assert message in str(exc.value)
 
 
-@pytest.mark.parametrize("kwargs", [{"axis": 0}, {"axis": float("inf")}, {"transverse": 11}, {"count": -1},
-                                    {"seed": 1.5}, {"axis": True}])
+@pytest.mark.parametrize(
+    "kwargs", [{"axis": 0}, {"axis": float("inf")}, {"transverse": 11}, {"count": -1}, {"seed": 1.5}, {"axis": True}]
+)
 def test_bad_starts_are_input_errors(kwargs):
     with pytest.raises(InputError):
         atlas.Start(**kwargs)
@@ -278,8 +358,10 @@ def test_bad_starts_are_input_errors(kwargs):
 
 def test_random_starts_cover_the_axis_interval_and_follow_the_seed():
     plan = atlas.plan(("1", "2"), ("-1", "1"), (4, 3), steps=400, start=atlas.Start(count=50, seed=3))
-    a, b = atlas.execute(plan), atlas.execute(atlas.plan(("1", "2"), ("-1", "1"), (4, 3), steps=400,
-                                                         start=atlas.Start(count=50, seed=4)))
+    a, b = (
+        atlas.execute(plan),
+        atlas.execute(atlas.plan(("1", "2"), ("-1", "1"), (4, 3), steps=400, start=atlas.Start(count=50, seed=4))),
+    )
     t1, t2 = a.theta0[..., 0], a.theta0[..., 1]
     assert t1.shape == (3, 4, 50)
     assert np.all((t1 > 0) & (t1 < np.sqrt(2 * (a.e[None, :, None] + 2))))  # y₀ in (−e, 2)
@@ -346,12 +428,29 @@ def test_draw_refuses_other_formats(tmp_path, small_serial):
 
 # -- the command ----------------------------------------------------------------------------------
 
-CLI_SMALL = ["--grid", "7", "6", "--e-range", "0.8", "2.4", "--r-range", "-3", "3", "--steps", "800",
-             "--starts", "2", "--seed", "5"]
+CLI_SMALL = [
+    "--grid",
+    "7",
+    "6",
+    "--e-range",
+    "0.8",
+    "2.4",
+    "--r-range",
+    "-3",
+    "3",
+    "--steps",
+    "800",
+    "--starts",
+    "2",
+    "--seed",
+    "5",
+]
 
 
 def test_cli_writes_data_and_figure_and_prints_json(capsys, tmp_path, small_serial):
-    code, out, err = run(capsys, "atlas", *CLI_SMALL, "--out", str(tmp_path / "o"), "--format", "pdf", "--json", "-j", "1")
+    code, out, err = run(
+        capsys, "atlas", *CLI_SMALL, "--out", str(tmp_path / "o"), "--format", "pdf", "--json", "-j", "1"
+    )
     assert code == 0
     summary = json.loads(out)
     assert summary["files"] == {"data": str(tmp_path / "o" / "atlas.npz"), "figure": str(tmp_path / "o" / "atlas.pdf")}
@@ -369,18 +468,21 @@ def test_cli_human_summary(capsys, tmp_path):
     assert "labels (numerical, not proofs): " in out and (tmp_path / "atlas.png").read_bytes().startswith(PNG)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--grid", "0", "3"], "--grid N M: two whole numbers >= 1"),
-    (["--grid", "x", "3"], "--grid N M: two whole numbers >= 1"),
-    (["--grid", "1", "3"], "e range: one point needs equal ends"),
-    (["--e-range", "2", "1"], "e range: the low end must be below the high end"),
-    (["--e-range", "0", "1"], "the e range must lie in (0, 10]"),
-    (["--r-range", "-1/0", "1"], "r range low end: cannot read"),
-    (["--steps", "100"], "steps must be at least 384"),
-    (["--starts", "-2"], "starts must be >= 0"),
-    (["-j", "0"], "-j must be a positive whole number"),
-    (["-j", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not both"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--grid", "0", "3"], "--grid N M: two whole numbers >= 1"),
+        (["--grid", "x", "3"], "--grid N M: two whole numbers >= 1"),
+        (["--grid", "1", "3"], "e range: one point needs equal ends"),
+        (["--e-range", "2", "1"], "e range: the low end must be below the high end"),
+        (["--e-range", "0", "1"], "the e range must lie in (0, 10]"),
+        (["--r-range", "-1/0", "1"], "r range low end: cannot read"),
+        (["--steps", "100"], "steps must be at least 384"),
+        (["--starts", "-2"], "starts must be >= 0"),
+        (["-j", "0"], "-j must be a positive whole number"),
+        (["-j", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not both"),
+    ],
+)
 def test_cli_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
     code, _, err = run(capsys, "atlas", "--grid", "4", "3", "--steps", "400", "--out", str(tmp_path / "o"), *argv)
     assert code == 2 and message in one_line_error(err)
@@ -427,8 +529,9 @@ def test_dask_gives_the_same_results_seed_for_seed(monkeypatch, small_serial, da
 
 
 def test_cli_on_dask_writes_the_same_data(capsys, tmp_path, small_serial, dask_cluster):
-    code, out, _ = run(capsys, "atlas", *CLI_SMALL, "--out", str(tmp_path), "--json",
-                       "--scheduler", dask_cluster.scheduler_address)
+    code, out, _ = run(
+        capsys, "atlas", *CLI_SMALL, "--out", str(tmp_path), "--json", "--scheduler", dask_cluster.scheduler_address
+    )
     assert code == 0 and json.loads(out)["ran_on"] == dask_cluster.scheduler_address
     with np.load(tmp_path / "atlas.npz") as f:
         same(small_serial, dict(f))

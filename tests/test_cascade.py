@@ -8,21 +8,21 @@ literature.  Tolerances follow from the working precision used.
 
 from __future__ import annotations
 
+import itertools
 import json
 from fractions import Fraction
 
 import pytest
 import sympy as sp
+from clitools import one_line_error, run
 from mpmath import iv, mp, mpf
 
-from clitools import one_line_error, run
+from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.intervals import iv_workdps, krawczyk
+from eos_theory.numbers.parse import InputError, exact
 from eos_theory.past_window import cascade as C
 from eos_theory.past_window import minpoly as A
 from eos_theory.quadratic.closed_forms import axis_map, eps, y
-from eos_theory.numbers.parse import InputError
-from eos_theory.numbers.decimals import agreeing_digits
-from eos_theory.numbers.parse import exact
-from eos_theory.numbers.intervals import iv_workdps, krawczyk
 
 DELTA = "4.6692016091029906718532"  #: Feigenbaum's δ (Briggs, Math. Comp. 57 (1991) 435), independent of the module
 
@@ -160,7 +160,7 @@ def test_at_each_threshold_the_orbit_has_multiplier_minus_one(run9):
 def test_the_orbit_is_stable_just_below_the_threshold_and_unstable_just_above(run9, level):
     th = run9.thresholds[level - 1]
     with mp.workdps(60):
-        for h, inside in ((mpf(10) ** -8, True), (-mpf(10) ** -8, False)):
+        for h, inside in ((mpf(10) ** -8, True), (-(mpf(10) ** -8), False)):
             e = th.e - h
             Y = th.y
             for _ in range(20):  # Newton on g(y) = f^p(y) − y at fixed ε, reference map
@@ -186,9 +186,14 @@ def test_a_box_that_misses_the_threshold_is_not_certified(run9):
     th = run9.thresholds[2]
     with mp.workdps(80):
         off = th.e + mpf(10) ** -30  # the box of half-width 1e-40 around a point 1e-30 away
-    k = krawczyk(*C.cycle_system(4, interval=True),
-                   [(exact(th.y) - Fraction(1, 10**40), exact(th.y) + Fraction(1, 10**40)),
-                    (exact(off) - Fraction(1, 10**40), exact(off) + Fraction(1, 10**40))], dps=60)
+    k = krawczyk(
+        *C.cycle_system(4, interval=True),
+        [
+            (exact(th.y) - Fraction(1, 10**40), exact(th.y) + Fraction(1, 10**40)),
+            (exact(off) - Fraction(1, 10**40), exact(off) + Fraction(1, 10**40)),
+        ],
+        dps=60,
+    )
     assert not k.unique and not k.exists
 
 
@@ -197,7 +202,7 @@ def test_feigenbaum_ratios_approach_delta(run9):
         ratios = C.feigenbaum_ratios([t.e for t in run9.thresholds])
         gaps = [abs(r - mpf(DELTA)) for r in ratios]
     assert len(ratios) == 7
-    assert all(4 < g0 / g1 < 5 for g0, g1 in zip(gaps, gaps[1:]))  # geometric, at about the rate δ
+    assert all(4 < g0 / g1 < 5 for g0, g1 in itertools.pairwise(gaps))  # geometric, at about the rate δ
     assert gaps[-1] < mpf("3e-5")
 
 
@@ -223,16 +228,19 @@ def test_newton_that_does_not_converge_is_reported(monkeypatch):
     assert out.status == "not converged" and "did not converge in 1 iterations" in out.reason
 
 
-@pytest.mark.parametrize("call, fragment", [
-    (lambda: C.cascade(levels=13), "at most 12"),
-    (lambda: C.cascade(levels=0), ">= 1"),
-    (lambda: C.cascade(levels=3, digits=1), ">= 2"),
-    (lambda: C.cascade(levels=3, max_seconds=0), "max_seconds"),
-    (lambda: C.report(levels=2), ">= 3"),
-    (lambda: C.report(digits=101), "at most 100"),
-    (lambda: C.certify(3, "-0.47", "1.288", 0, 40), "radius"),
-    (lambda: C.onset([1, 2]), "at least 3"),
-])
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: C.cascade(levels=13), "at most 12"),
+        (lambda: C.cascade(levels=0), ">= 1"),
+        (lambda: C.cascade(levels=3, digits=1), ">= 2"),
+        (lambda: C.cascade(levels=3, max_seconds=0), "max_seconds"),
+        (lambda: C.report(levels=2), ">= 3"),
+        (lambda: C.report(digits=101), "at most 100"),
+        (lambda: C.certify(3, "-0.47", "1.288", 0, 40), "radius"),
+        (lambda: C.onset([1, 2]), "at least 3"),
+    ],
+)
 def test_bad_input(call, fragment):
     with pytest.raises(InputError, match=fragment):
         call()
@@ -265,17 +273,28 @@ def test_cascade_json_is_the_documented_object(capsys):
 def test_cascade_text_names_what_each_number_is(capsys):
     code, out, err = run(capsys, "cascade", "--levels", "3", "--digits", "12")
     assert code == 0 and "Traceback" not in err
-    for fragment in ("1.23606797750", "1.28803175448", "interval proof", "exact closed form", "δ = 4.6692",
-                     "onset of chaos", "not a proof", "boundary crisis at e = 2"):
+    for fragment in (
+        "1.23606797750",
+        "1.28803175448",
+        "interval proof",
+        "exact closed form",
+        "δ = 4.6692",
+        "onset of chaos",
+        "not a proof",
+        "boundary crisis at e = 2",
+    ):
         assert fragment in out
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["--levels", "2"], "--levels must be from 3 to 12"),
-    (["--levels", "13"], "--levels must be from 3 to 12"),
-    (["--digits", "1"], "--digits must be from 2 to 100"),
-    (["--digits", "101"], "--digits must be from 2 to 100"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["--levels", "2"], "--levels must be from 3 to 12"),
+        (["--levels", "13"], "--levels must be from 3 to 12"),
+        (["--digits", "1"], "--digits must be from 2 to 100"),
+        (["--digits", "101"], "--digits must be from 2 to 100"),
+    ],
+)
 def test_cascade_caps(capsys, argv, fragment):
     code, out, err = run(capsys, "cascade", *argv)
     assert code == 2 and out == "" and fragment in one_line_error(err)
@@ -346,7 +365,7 @@ def test_a_wrong_certificate_or_polynomial_is_caught(run9):
     q_of_F, res = A.certificate_checks(m_hat, bad)
     assert q_of_F != 0 and res != -1
     cert = C.certify_threshold(run9.thresholds[2], 30)
-    wrong = sp.Poly(M_HAT[:-1] + [M_HAT[-1] + 1], A.s_sym)  # a nearby polynomial: no root in the box
+    wrong = sp.Poly([*M_HAT[:-1], M_HAT[-1] + 1], A.s_sym)  # a nearby polynomial: no root in the box
     assert A.certificate_orbit(wrong, certificate(), cert).roots_in_box == 0
     good = A.certificate_orbit(m_hat, certificate(), cert)
     assert good.roots_in_box == 1 and good.one_four_cycle and good.inside_box

@@ -18,13 +18,13 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+from clitools import one_line_error, run
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
-from clitools import one_line_error, run
 from eos_theory.commands import cli
 from eos_theory.commands.quadratic import _describe_check as describe_check
-from strategies import examples
 
 REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evidence", "correction"}
 
@@ -34,12 +34,12 @@ REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evide
 
 def test_verify_one_claim_writes_the_documented_report(capsys, tmp_path):
     path = tmp_path / "r.json"
-    code, out, err = run(capsys, "verify", "--claim", "gf-J", "--claim", "gf-z", "--json", str(path))
+    code, out, _err = run(capsys, "verify", "--claim", "gf-J", "--claim", "gf-z", "--json", str(path))
     assert code == 0
     data = json.loads(path.read_text(encoding="utf-8"))
     assert [c["id"] for c in data["claims"]] == ["gf-J", "gf-z"]
     for c in data["claims"]:
-        assert REPORT_KEYS <= set(c)
+        assert set(c) >= REPORT_KEYS
         assert c["verdict"] in ("verified", "refuted", "inconclusive")
     gf_j, gf_z = data["claims"]
     # gf-J: the printed J̇ = −2ηzQJᵀ has a spurious 2 (by hand: J̇ = θ̇ᵀQ = −ηzθᵀQQ); gf-z holds.
@@ -49,7 +49,7 @@ def test_verify_one_claim_writes_the_documented_report(capsys, tmp_path):
 
 
 def test_unknown_claim_is_a_usage_error(capsys):
-    code, out, err = run(capsys, "verify", "--claim", "no-such-claim")
+    code, _out, err = run(capsys, "verify", "--claim", "no-such-claim")
     assert code == 2
     assert "unknown claim id 'no-such-claim'" in one_line_error(err)
 
@@ -79,7 +79,7 @@ def test_a_claim_that_does_not_come_out_as_recorded_fails_the_run(capsys, monkey
 
     c = registry.get("gf-z")
     monkeypatch.setitem(registry._REGISTRY, "gf-z", type(c)(**{**c.__dict__, "expect": "refuted"}))
-    code, out, err = run(capsys, "verify", "--claim", "gf-z", "--quiet")
+    code, _out, err = run(capsys, "verify", "--claim", "gf-z", "--quiet")
     assert code == 1
     assert "gf-z (verified, expected refuted)" in " ".join(err.split())  # rich may wrap the line
 
@@ -96,24 +96,44 @@ def test_a_claim_past_the_time_limit_is_inconclusive_and_the_others_are_decided(
     monkeypatch.setitem(registry._REGISTRY, hung.id, hung)
     path = tmp_path / "r.json"
     start = time.monotonic()
-    code, out, err = run(capsys, "verify", "--claim", "test-hangs", "--claim", "gf-z", "-j", jobs,
-                         "--timeout", "1", "--json", str(path), "--quiet")
+    code, _out, err = run(
+        capsys,
+        "verify",
+        "--claim",
+        "test-hangs",
+        "--claim",
+        "gf-z",
+        "-j",
+        jobs,
+        "--timeout",
+        "1",
+        "--json",
+        str(path),
+        "--quiet",
+    )
     assert time.monotonic() - start < 60  # generous: the hanging claim is stopped after 1 s
     assert code == 1 and "test-hangs (inconclusive, expected verified)" in err
     first, second = json.loads(path.read_text(encoding="utf-8"))["claims"]
-    assert (first["id"], first["verdict"], first["error"]) == ("test-hangs", "inconclusive", "time limit of 1 s exceeded")
+    assert (first["id"], first["verdict"], first["error"]) == (
+        "test-hangs",
+        "inconclusive",
+        "time limit of 1 s exceeded",
+    )
     assert (second["id"], second["verdict"], second["error"]) == ("gf-z", "verified", None)
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["-j", "0"], "-j must be a positive whole number"),
-    (["-j", "two"], "-j must be a positive whole number"),
-    (["-j", "1.5"], "-j must be a positive whole number"),
-    (["--timeout", "0"], "--timeout must be > 0"),
-    (["--timeout", "-3"], "--timeout must be > 0"),
-    (["--timeout", "10000001"], "at most"),
-    (["--timeout", "soon"], "--timeout: cannot read"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["-j", "0"], "-j must be a positive whole number"),
+        (["-j", "two"], "-j must be a positive whole number"),
+        (["-j", "1.5"], "-j must be a positive whole number"),
+        (["--timeout", "0"], "--timeout must be > 0"),
+        (["--timeout", "-3"], "--timeout must be > 0"),
+        (["--timeout", "10000001"], "at most"),
+        (["--timeout", "soon"], "--timeout: cannot read"),
+    ],
+)
 def test_verify_bad_jobs_or_timeout(capsys, argv, fragment):
     code, out, err = run(capsys, "verify", "--claim", "gf-z", *argv)
     assert code == 2 and out == ""
@@ -123,46 +143,65 @@ def test_verify_bad_jobs_or_timeout(capsys, argv, fragment):
 def test_list_names_every_claim(capsys):
     from eos_theory.core import registry
 
-    code, out, err = run(capsys, "verify", "--list")
+    code, out, _err = run(capsys, "verify", "--list")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [c.id for c in registry.claims()]
 
 
 def test_no_command_prints_help_and_fails(capsys):
-    code, out, err = run(capsys)
+    code, out, _err = run(capsys)
     assert code == 2 and "verify" in out and "orbit" in out
 
 
 # -- gd -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["--Q", "1 2; 3 -1"], "symmetric"),
-    (["--Q", "1 2; 2"], "square"),
-    (["--Q", "1 nan; nan 1"], "exact number"),
-    (["--Q", "1 inf; inf 1"], "exact number"),
-    (["--omega", "1", "-1", "--lr", "0"], "lr must be > 0"),
-    (["--omega", "1", "-1", "--lr", "-1/2"], "lr must be > 0"),
-    (["--omega", "1", "-1", "--theta", "1"], "length 2"),
-    (["--omega", "1", "-1", "--target", "nan"], "exact number"),
-    (["--omega", "1", "-1", "--Q", "1 0; 0 1"], "either"),
-    (["--omega", "1", "-1", "--max-seconds", "0"], "--max-seconds must be > 0"),
-    (["--omega", "1", "-1", "--max-seconds", "nan"], "--max-seconds must be > 0"),
-    (["--omega", "1", "-1", "--max-seconds", "inf"], "max_seconds must be a positive number"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["--Q", "1 2; 3 -1"], "symmetric"),
+        (["--Q", "1 2; 2"], "square"),
+        (["--Q", "1 nan; nan 1"], "exact number"),
+        (["--Q", "1 inf; inf 1"], "exact number"),
+        (["--omega", "1", "-1", "--lr", "0"], "lr must be > 0"),
+        (["--omega", "1", "-1", "--lr", "-1/2"], "lr must be > 0"),
+        (["--omega", "1", "-1", "--theta", "1"], "length 2"),
+        (["--omega", "1", "-1", "--target", "nan"], "exact number"),
+        (["--omega", "1", "-1", "--Q", "1 0; 0 1"], "either"),
+        (["--omega", "1", "-1", "--max-seconds", "0"], "--max-seconds must be > 0"),
+        (["--omega", "1", "-1", "--max-seconds", "nan"], "--max-seconds must be > 0"),
+        (["--omega", "1", "-1", "--max-seconds", "inf"], "max_seconds must be a positive number"),
+    ],
+)
 def test_gd_bad_input(capsys, argv, fragment):
     base = {"--theta": ["1", "1"], "--target": ["1"], "--lr": ["1/4"]}
     for flag in base:
         if flag not in argv:
-            argv = argv + [flag, *base[flag]]
-    code, out, err = run(capsys, "gd", *argv)
+            argv = [*argv, flag, *base[flag]]
+    code, _out, err = run(capsys, "gd", *argv)
     assert code == 2
     assert fragment in one_line_error(err)
 
 
 def test_gd_agrees_with_the_two_d_map_and_exact_arithmetic(capsys):
-    code, out, err = run(capsys, "gd", "--Q", "1 1/2; 1/2 -1", "--theta", "1", "1", "--target", "1", "--lr", "1/4",
-                         "--steps", "3", "--json", "--show", "30")
+    code, out, _err = run(
+        capsys,
+        "gd",
+        "--Q",
+        "1 1/2; 1/2 -1",
+        "--theta",
+        "1",
+        "1",
+        "--target",
+        "1",
+        "--lr",
+        "1/4",
+        "--steps",
+        "3",
+        "--json",
+        "--show",
+        "30",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["P"] == 2 and len(data["steps"]) == 4
@@ -210,7 +249,7 @@ def assert_rounded(text: str, value, digits: int = SCHEMA_DIGITS) -> None:
     if value == 0:
         assert text == "0"
         return
-    sign, mantissa, exponent = d.as_tuple()
+    _sign, mantissa, exponent = d.as_tuple()
     if len(mantissa) < digits:  # printed as exact: it must be the value itself
         if isinstance(value, Fraction):
             assert Fraction(d) == value, f"{text} is printed as exact but the value is {value}"
@@ -244,8 +283,9 @@ def test_orbit_json_for_the_paper_example(capsys):
     assert float(data["e"]) == pytest.approx(e, rel=1e-15)
     assert [float(v) for v in data["cycle"]["ntk"]] == pytest.approx([1 + e - root, 1 + e + root], rel=1e-14)
     assert float(data["cycle"]["offset"]) == pytest.approx(e - 1, rel=1e-13)
-    assert [float(v) for v in data["cycle"]["multipliers"]] == pytest.approx([7 - 4 * e - 2 * e * e, 3 - 2 * e],
-                                                                             rel=1e-13)
+    assert [float(v) for v in data["cycle"]["multipliers"]] == pytest.approx(
+        [7 - 4 * e - 2 * e * e, 3 - 2 * e], rel=1e-13
+    )
     assert all(len(v.replace("-", "").replace(".", "").lstrip("0")) >= 30 for v in data["cycle"]["ntk"])
     check = data["check"]
     assert set(check) == {"steps", "ntk", "digits_agree", "status", "period", "predicted_period", "reason"}
@@ -266,7 +306,7 @@ def test_orbit_check_reports_divergence_with_its_certificate(capsys, w1, w2, E, 
     check = data["check"]
     assert check["status"] == "diverged" and check["period"] is None and check["digits_agree"] is None
     assert "escape region" in check["reason"] and "(claim escape-" in check["reason"]
-    code, out, err = run(capsys, "orbit", "--omega", w1, w2, "--target", E, "--lr", lr, "--check")
+    code, out, _err = run(capsys, "orbit", "--omega", w1, w2, "--target", E, "--lr", lr, "--check")
     assert code == 0 and "diverged" in out and "settled" not in out
 
 
@@ -276,34 +316,58 @@ def test_orbit_check_with_another_period_compares_no_digits(capsys):
     check = data["check"]
     assert check["status"] == "periodic" and check["period"] == 4 and check["predicted_period"] == 2
     assert check["digits_agree"] is None and len(check["ntk"]) == 4
-    code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "5/4", "--check")
+    _code, out, _err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "5/4", "--check")
     assert "period-4" in out and "predicts period 2" in out and "digits agree" not in out
 
 
 def test_orbit_check_line_never_says_settled_for_an_unsettled_run():
     for status in ("not converged", "diverged"):
-        line = describe_check({"status": status, "period": None, "predicted_period": 2, "steps": 7,
-                                    "ntk": ["1.0"], "digits_agree": None, "reason": "why"})
+        line = describe_check(
+            {
+                "status": status,
+                "period": None,
+                "predicted_period": 2,
+                "steps": 7,
+                "ntk": ["1.0"],
+                "digits_agree": None,
+                "reason": "why",
+            }
+        )
         assert "settled" not in line and status in line and "why" in line
 
 
 def test_gd_stops_at_the_escape_region(capsys):
     """Issue 8 reproducer: 1000 steps took 45 s and 100000 steps 2.9 GB; GD enters z̃ ≥ 1 at step 3."""
     argv = ("gd", "--omega", "-1", "3", "--theta", "1", "1", "--target", "0.5", "--lr", "1.5", "--steps", "100000")
-    code, out, err = run(capsys, *argv, "--json")
+    code, out, _err = run(capsys, *argv, "--json")
     assert code == 0
     data = json.loads(out)
     # By hand: z̃_0 = 1.5·((−1 + 3)/2 − 0.5) = 0.75 < 1 = max(3/3, 2/(3 − 1), −2·0.75).
     assert data["steps"][0]["ztilde"] == "0.75" and len(data["steps"]) == 4
     assert data["stopped"]["step"] == 3 and data["stopped"]["status"] == "diverged"
     assert "z̃ ≥ 1 (claim escape-separated)" in data["stopped"]["reason"]
-    code, out, err = run(capsys, *argv)
+    code, out, _err = run(capsys, *argv)
     assert code == 0 and "GD diverged" in out
 
 
 def test_gd_runs_to_the_end_without_stopping(capsys):
-    code, out, err = run(capsys, "gd", "--omega", "-1", "1", "--theta", "1/10", "1/10", "--target", "1", "--lr", "1/2",
-                         "--steps", "5", "--json")
+    code, out, _err = run(
+        capsys,
+        "gd",
+        "--omega",
+        "-1",
+        "1",
+        "--theta",
+        "1/10",
+        "1/10",
+        "--target",
+        "1",
+        "--lr",
+        "1/2",
+        "--steps",
+        "5",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["stopped"] is None
 
 
@@ -332,23 +396,32 @@ def test_orbit_exact_inputs_decimal_and_fraction_agree(capsys):
     assert a == b
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["--omega", "-1", "1", "--target", "0", "--lr", "1"], "E = 0"),
-    (["--omega", "1", "2", "--target", "-1", "--lr", "1"], "no zero-loss minimum"),
-    (["--omega", "-1", "1", "--target", "1", "--lr", "0"], "lr"),
-    (["--omega", "-1", "x", "--target", "1", "--lr", "1"], "omega2"),
-    (["--omega", "-1", "1", "--target", "1", "--lr", "1", "--digits", "0"], "digits"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["--omega", "-1", "1", "--target", "0", "--lr", "1"], "E = 0"),
+        (["--omega", "1", "2", "--target", "-1", "--lr", "1"], "no zero-loss minimum"),
+        (["--omega", "-1", "1", "--target", "1", "--lr", "0"], "lr"),
+        (["--omega", "-1", "x", "--target", "1", "--lr", "1"], "omega2"),
+        (["--omega", "-1", "1", "--target", "1", "--lr", "1", "--digits", "0"], "digits"),
+    ],
+)
 def test_orbit_bad_input(capsys, argv, fragment):
-    code, out, err = run(capsys, "orbit", *argv)
+    code, _out, err = run(capsys, "orbit", *argv)
     assert code == 2
     assert fragment in one_line_error(err)
 
 
 rationals = st.fractions(min_value=-4, max_value=4, max_denominator=12)
+
+
 @settings(max_examples=examples(25))
-@given(rationals, rationals, rationals.filter(lambda v: v != 0), st.fractions(min_value=Fraction(1, 20), max_value=3,
-                                                                             max_denominator=20))
+@given(
+    rationals,
+    rationals,
+    rationals.filter(lambda v: v != 0),
+    st.fractions(min_value=Fraction(1, 20), max_value=3, max_denominator=20),
+)
 # found by exploration: the along multiplier is exactly −16.44519453125, a tie at 12 digits
 @example(Fraction(0), Fraction(37, 10), Fraction(37, 10), Fraction(3, 16))
 def test_orbit_json_is_the_documented_object_with_the_closed_forms(w1, w2, E, lr):
@@ -360,8 +433,22 @@ def test_orbit_json_is_the_documented_object_with_the_closed_forms(w1, w2, E, lr
     r = (w2, w1)[axis] / (w1, w2)[axis]  # ω_other / ω_axis
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = cli.main(["orbit", "--omega", str(w1), str(w2), "--target", str(E), "--lr", str(lr), "--json",
-                         "--digits", str(SCHEMA_DIGITS), "--no-attractor"])
+        code = cli.main(
+            [
+                "orbit",
+                "--omega",
+                str(w1),
+                str(w2),
+                "--target",
+                str(E),
+                "--lr",
+                str(lr),
+                "--json",
+                "--digits",
+                str(SCHEMA_DIGITS),
+                "--no-attractor",
+            ]
+        )
     assert code == 0
     assert len(out.getvalue().splitlines()) == 1
     data = json.loads(out.getvalue())
@@ -400,7 +487,7 @@ def test_latex_snippet_and_unknown_claim(capsys):
 
 def test_plot_writes_the_four_figures(capsys, tmp_path):
     """As PDF (tests/test_plots.py draws the PNGs): four drawn files and nothing else."""
-    code, out, err = run(capsys, "plot", "--out", str(tmp_path / "figs"), "--format", "pdf")
+    code, out, _err = run(capsys, "plot", "--out", str(tmp_path / "figs"), "--format", "pdf")
     assert code == 0
     paths = out.split()
     names = [f"{n}.pdf" for n in ("fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape")]
@@ -413,15 +500,18 @@ def test_plot_writes_the_four_figures(capsys, tmp_path):
 
 
 def test_plot_into_a_missing_parent_is_a_usage_error(capsys, tmp_path):
-    code, out, err = run(capsys, "plot", "--out", str(tmp_path / "a" / "b"))
+    code, _out, err = run(capsys, "plot", "--out", str(tmp_path / "a" / "b"))
     assert code == 2 and "does not exist" in one_line_error(err)
 
 
 def test_console_script_never_shows_a_traceback(tmp_path):
     beside = os.path.join(os.path.dirname(sys.executable), "eos-theory")  # the venv running the tests
     exe = beside if os.path.exists(beside) else shutil.which("eos-theory") or pytest.skip("eos-theory not installed")
-    proc = subprocess.run([exe, "gd", "--Q", "1 2; 3 4", "--theta", "1", "1", "--target", "1", "--lr", "1"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [exe, "gd", "--Q", "1 2; 3 4", "--theta", "1", "1", "--target", "1", "--lr", "1"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
 
@@ -432,16 +522,31 @@ if __name__ == "__main__":
 
 # -- orbit: the attractor past the window (issue 7) -----------------------------------------------
 
-ATTRACTOR_KEYS = {"label", "period", "mean_ntk", "mean_ntk_ci", "lyapunov", "lyapunov_ci", "transverse_lyapunov",
-                  "transverse_lyapunov_ci", "escape_fraction", "escape_ci", "level", "how"}
+ATTRACTOR_KEYS = {
+    "label",
+    "period",
+    "mean_ntk",
+    "mean_ntk_ci",
+    "lyapunov",
+    "lyapunov_ci",
+    "transverse_lyapunov",
+    "transverse_lyapunov_ci",
+    "escape_fraction",
+    "escape_ci",
+    "level",
+    "how",
+}
 
 
-@pytest.mark.parametrize("lr, regime, period", [
-    ("5/4", "period-4", 4),  # √5 − 1 < 1.25 < 1.288… (the 4-cycle's doubling, docs/eos-2d.md §5a): period 4
-    ("17/10", "period-6", 6),  # the period-3 window of the axis map; Π(1 − y_k) < 0, so θ returns after 6
-    ("7/5", "chaotic", None),  # past the accumulation point ≈ 1.3023 and in no window: λ > 0
-    ("21/10", "divergent", None),  # past the crisis at e = 2: the axis interval has a hole, starts escape
-])
+@pytest.mark.parametrize(
+    "lr, regime, period",
+    [
+        ("5/4", "period-4", 4),  # √5 − 1 < 1.25 < 1.288… (the 4-cycle's doubling, docs/eos-2d.md §5a): period 4
+        ("17/10", "period-6", 6),  # the period-3 window of the axis map; Π(1 − y_k) < 0, so θ returns after 6
+        ("7/5", "chaotic", None),  # past the accumulation point ≈ 1.3023 and in no window: λ > 0
+        ("21/10", "divergent", None),  # past the crisis at e = 2: the axis interval has a hole, starts escape
+    ],
+)
 def test_orbit_names_what_gd_does_past_the_window(capsys, lr, regime, period):
     data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", lr)
     assert data["closed_form_regime"] == "unstable"  # the closed forms alone cannot say more
@@ -468,8 +573,9 @@ def test_orbit_attractor_is_reproducible_and_seeded(capsys):
 
 def test_a_closed_pipe_ends_quietly():
     """`eos-theory verify --list | head -1`: the reader goes away; no traceback, exit 141 as for SIGPIPE."""
-    proc = subprocess.Popen([sys.executable, "-m", "eos_theory", "verify", "--list"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eos_theory", "verify", "--list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     proc.stdout.read(10)
     proc.stdout.close()
     err = proc.stderr.read().decode()

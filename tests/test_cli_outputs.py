@@ -13,10 +13,10 @@ import os
 from fractions import Fraction
 
 import pytest
-
 from clitools import one_line_error, run
-from eos_theory.outputs import files
+
 from eos_theory.numbers.decimals import MAX_DIGITS
+from eos_theory.outputs import files
 
 
 def rounding_of(s: str, digits: int, lo: Fraction, hi: Fraction) -> bool:
@@ -48,8 +48,21 @@ def cycle_enclosure(e: Fraction, k: int = 2000) -> list[tuple[Fraction, Fraction
 @pytest.mark.parametrize("k", [200, 300])
 @pytest.mark.parametrize("digits", [2, 30])
 def test_orbit_at_huge_eta_prints_correct_digits(capsys, k, digits):
-    code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", f"1e{k}",
-                         "--digits", str(digits), "--json", "--no-attractor")
+    code, out, err = run(
+        capsys,
+        "orbit",
+        "--omega",
+        "-1",
+        "1",
+        "--target",
+        "1",
+        "--lr",
+        f"1e{k}",
+        "--digits",
+        str(digits),
+        "--json",
+        "--no-attractor",
+    )
     assert code == 0, err
     data = json.loads(out)
     e = Fraction(10) ** k
@@ -57,8 +70,11 @@ def test_orbit_at_huge_eta_prints_correct_digits(capsys, k, digits):
     for s, (lo, hi) in zip(data["cycle"]["ntk"], cycle_enclosure(e)):
         assert Fraction(s) > 0 and rounding_of(s, digits, lo, hi), s
     # mean 1 + e and the multipliers 7 − 4e − 2e², 3 − 2e are rationals: rounded exactly
-    for s, q in [(data["cycle"]["mean_ntk"], 1 + e), (data["cycle"]["multipliers"][0], 7 - 4 * e - 2 * e * e),
-                 (data["cycle"]["multipliers"][1], 3 - 2 * e)]:
+    for s, q in [
+        (data["cycle"]["mean_ntk"], 1 + e),
+        (data["cycle"]["multipliers"][0], 7 - 4 * e - 2 * e * e),
+        (data["cycle"]["multipliers"][1], 3 - 2 * e),
+    ]:
         assert rounding_of(s, digits, q, q), s
 
 
@@ -74,8 +90,21 @@ def test_orbit_human_output_at_huge_eta_has_no_negative_ntk(capsys):
 def test_orbit_at_tiny_eta_prints_correct_digits(capsys):
     # η = 1.1·10^-300, ω = (−1, 10^300), E = 1: e = 11/10 on the axis of ω₂, r = −10^-300, and the across
     # multiplier 1 − r(r − 1)(e − 1) = 1 − 10^-301 − 10^-601: rounds to 1 (not the exact integer 1)
-    code, out, err = run(capsys, "orbit", "--omega", "-1", "1e300", "--target", "1", "--lr", "1.1e-300",
-                         "--json", "--digits", "30", "--no-attractor")
+    code, out, err = run(
+        capsys,
+        "orbit",
+        "--omega",
+        "-1",
+        "1e300",
+        "--target",
+        "1",
+        "--lr",
+        "1.1e-300",
+        "--json",
+        "--digits",
+        "30",
+        "--no-attractor",
+    )
     assert code == 0, err
     data = json.loads(out)
     r, e = Fraction(-1, 10**300), Fraction(11, 10)
@@ -88,29 +117,101 @@ def test_orbit_at_tiny_eta_prints_correct_digits(capsys):
 
 
 def test_small_digit_counts_never_print_a_rounded_value_as_an_integer(capsys):
-    data = json.loads(run(capsys, "orbit", "--omega", "-1", "1", "--target", "1.1", "--lr", "1",
-                          "--digits", "2", "--json", "--no-attractor")[1])
+    data = json.loads(
+        run(
+            capsys,
+            "orbit",
+            "--omega",
+            "-1",
+            "1",
+            "--target",
+            "1.1",
+            "--lr",
+            "1",
+            "--digits",
+            "2",
+            "--json",
+            "--no-attractor",
+        )[1]
+    )
     assert data["e"] == "1.1" and data["min_ntk"] == "2.2"  # exact: printed exactly (main: "e = 1" at --digits 1)
-    data = json.loads(run(capsys, "orbit", "--omega", "-1", "1", "--target", "1.01", "--lr", "1",
-                          "--digits", "2", "--json", "--no-attractor")[1])
+    data = json.loads(
+        run(
+            capsys,
+            "orbit",
+            "--omega",
+            "-1",
+            "1",
+            "--target",
+            "1.01",
+            "--lr",
+            "1",
+            "--digits",
+            "2",
+            "--json",
+            "--no-attractor",
+        )[1]
+    )
     assert data["e"] == "1.0"  # rounded: all D digits and a point; the exact 1 prints as "1"
-    data = json.loads(run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1",
-                          "--digits", "2", "--json", "--no-attractor")[1])
+    data = json.loads(
+        run(
+            capsys,
+            "orbit",
+            "--omega",
+            "-1",
+            "1",
+            "--target",
+            "1",
+            "--lr",
+            "1",
+            "--digits",
+            "2",
+            "--json",
+            "--no-attractor",
+        )[1]
+    )
     assert data["e"] == "1" and data["cycle"] is None
 
 
-@pytest.mark.parametrize("argv", [
-    ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", str(MAX_DIGITS + 1)],
-    ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", "10000000"],
-    ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", "1"],
-    ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", "0"],
-    ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--digits", str(MAX_DIGITS + 1)],
-    ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--digits", "14"],
-    ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--show", "1"],
-    ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--show", "51"],
-    ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--steps", "-1"],
-], ids=["orbit-over-cap", "orbit-1e7", "orbit-1", "orbit-0", "gd-over-cap", "gd-under-15", "gd-show-1",
-        "gd-show-over-digits", "gd-negative-steps"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", str(MAX_DIGITS + 1)],
+        ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", "10000000"],
+        ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", "1"],
+        ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--digits", "0"],
+        [
+            "gd",
+            "--omega",
+            "-1",
+            "1",
+            "--theta",
+            "1",
+            "1",
+            "--target",
+            "1",
+            "--lr",
+            "1",
+            "--digits",
+            str(MAX_DIGITS + 1),
+        ],
+        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--digits", "14"],
+        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--show", "1"],
+        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--show", "51"],
+        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--steps", "-1"],
+    ],
+    ids=[
+        "orbit-over-cap",
+        "orbit-1e7",
+        "orbit-1",
+        "orbit-0",
+        "gd-over-cap",
+        "gd-under-15",
+        "gd-show-1",
+        "gd-show-over-digits",
+        "gd-negative-steps",
+    ],
+)
 def test_digit_caps_are_one_line_errors(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
@@ -118,8 +219,21 @@ def test_digit_caps_are_one_line_errors(capsys, argv):
 
 
 def test_the_cap_itself_is_accepted(capsys):
-    code, out, err = run(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1",
-                         "--digits", str(MAX_DIGITS), "--json", "--no-attractor")
+    code, out, err = run(
+        capsys,
+        "orbit",
+        "--omega",
+        "-1",
+        "1",
+        "--target",
+        "1",
+        "--lr",
+        "1.1",
+        "--digits",
+        str(MAX_DIGITS),
+        "--json",
+        "--no-attractor",
+    )
     assert code == 0, err
     small = json.loads(out)["cycle"]["ntk"][0]
     assert rounding_of(small, MAX_DIGITS, *cycle_interval_11_10())
@@ -139,7 +253,7 @@ def test_verify_json_writes_through_a_symlink(capsys, tmp_path):
     dest.write_text("old\n")
     link = tmp_path / "link.json"
     link.symlink_to(dest)
-    code, out, err = run(capsys, "verify", "--claim", "gf-z", "--json", str(link), "--quiet")
+    code, _out, err = run(capsys, "verify", "--claim", "gf-z", "--json", str(link), "--quiet")
     assert code == 0, err
     assert link.is_symlink() and [c["id"] for c in json.loads(dest.read_text())["claims"]] == ["gf-z"]
     assert sorted(os.listdir(tmp_path)) == ["link.json", "report.json"]
@@ -149,7 +263,7 @@ def test_latex_output_writes_through_a_symlink(capsys, tmp_path):
     dest = tmp_path / "claim.tex"
     link = tmp_path / "link.tex"
     link.symlink_to(dest)  # dangling: the target is created
-    code, out, err = run(capsys, "latex", "--claim", "gf-J", "-o", str(link))
+    code, _out, err = run(capsys, "latex", "--claim", "gf-J", "-o", str(link))
     assert code == 0, err
     assert link.is_symlink() and "\\begin{erratum}" in dest.read_text()
 
@@ -174,25 +288,30 @@ def test_plot_refuses_a_fifo_among_its_targets_before_drawing(capsys, tmp_path, 
 
     os.mkfifo(tmp_path / "fig3_bifurcation.png")
     monkeypatch.setattr(plots, "fig1_sharpening", lambda p: pytest.fail("drew before checking the targets"))
-    code, out, err = run(capsys, "plot", "--out", str(tmp_path))
+    code, _out, err = run(capsys, "plot", "--out", str(tmp_path))
     assert code == 2 and "FIFO" in one_line_error(err)
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
-@pytest.mark.parametrize("argv", [
-    ["latex", "--claim", "gf-z", "-o", "/proc/x.tex"],
-    ["latex", "-o", "/proc/x.tex"],
-    ["verify", "--claim", "gf-z", "--json", "/proc/x.json"],
-    ["plot", "--out", "/proc/figs"],
-    ["plot", "--out", "/proc/sys"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["latex", "--claim", "gf-z", "-o", "/proc/x.tex"],
+        ["latex", "-o", "/proc/x.tex"],
+        ["verify", "--claim", "gf-z", "--json", "/proc/x.json"],
+        ["plot", "--out", "/proc/figs"],
+        ["plot", "--out", "/proc/sys"],
+    ],
+)
 def test_proc_targets_are_one_line_errors(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert argv[-1] in one_line_error(err)
 
 
-@pytest.mark.parametrize("command", [["verify", "--claim", "gf-z", "--quiet", "--json"], ["latex", "--claim", "gf-z", "-o"]])
+@pytest.mark.parametrize(
+    "command", [["verify", "--claim", "gf-z", "--quiet", "--json"], ["latex", "--claim", "gf-z", "-o"]]
+)
 def test_a_full_disk_is_one_line_and_keeps_the_old_file(capsys, tmp_path, monkeypatch, command):
     path = tmp_path / "out"
     path.write_text("old\n")
@@ -201,7 +320,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_old_file(capsys, tmp_path, monkey
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(files.os, "fsync", full)
-    code, out, err = run(capsys, *command, str(path))
+    code, _out, err = run(capsys, *command, str(path))
     assert code == 2
     assert "No space left on device" in one_line_error(err)
     assert path.read_text() == "old\n" and os.listdir(tmp_path) == ["out"]

@@ -84,8 +84,10 @@ def test_cycle_ntk_at_huge_eta_survives_cancellation(k):
     for digits in (2, 5, 30):
         check_root_expression(1 + e, Fraction(-1), (e - 1) * (e + 3), digits)
         check_root_expression(1 + e, Fraction(1), (e - 1) * (e + 3), digits)
-    assert decimal_string(1 + sp.Integer(10) ** k - sp.sqrt((sp.Integer(10) ** k - 1) * (sp.Integer(10) ** k + 3)),
-                          5) == f"2.0000e-{k}"  # 4/(2·10^k + 2 − 2·10^-k + …) = 1.99999…e-k
+    assert (
+        decimal_string(1 + sp.Integer(10) ** k - sp.sqrt((sp.Integer(10) ** k - 1) * (sp.Integer(10) ** k + 3)), 5)
+        == f"2.0000e-{k}"
+    )  # 4/(2·10^k + 2 − 2·10^-k + …) = 1.99999…e-k
 
 
 def test_rationals_near_one_and_tiny_rationals_are_rounded_exactly():
@@ -114,7 +116,8 @@ def test_small_digit_counts_do_not_round_to_an_integer_look():
 
 
 rationals = st.fractions(max_denominator=10**12).filter(lambda q: q != 0) | st.builds(
-    lambda m, k: Fraction(m) * Fraction(10) ** k, st.integers(-10**6, 10**6).filter(bool), st.integers(-400, 400))
+    lambda m, k: Fraction(m) * Fraction(10) ** k, st.integers(-(10**6), 10**6).filter(bool), st.integers(-400, 400)
+)
 digit_counts = st.integers(MIN_DIGITS, 60)
 
 
@@ -129,9 +132,12 @@ def test_every_rational_is_exact_or_correctly_rounded(q, digits):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.fractions(min_value=-10**6, max_value=10**6, max_denominator=1000),
-       st.fractions(min_value=-100, max_value=100, max_denominator=100).filter(bool),
-       st.fractions(min_value=Fraction(1, 10**4), max_value=10**12, max_denominator=10**4), digit_counts)
+@given(
+    st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=1000),
+    st.fractions(min_value=-100, max_value=100, max_denominator=100).filter(bool),
+    st.fractions(min_value=Fraction(1, 10**4), max_value=10**12, max_denominator=10**4),
+    digit_counts,
+)
 def test_every_root_expression_is_correctly_rounded(a, b, c, digits):
     if math.isqrt(c.numerator) ** 2 == c.numerator and math.isqrt(c.denominator) ** 2 == c.denominator:
         return  # a rational root: covered above

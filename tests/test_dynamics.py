@@ -7,6 +7,7 @@ Expected values come from closed forms (eos_theory.quadratic.closed_forms), from
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from fractions import Fraction
@@ -15,12 +16,11 @@ import pytest
 import sympy as sp
 from mpmath import mp, mpf
 
-from eos_theory.quadratic import closed_forms, escape
-from eos_theory.quadratic.runs import GUARD_BITS, STATUSES, cycle_digits, outcome, required_digits, trajectory
-from eos_theory.numbers.parse import InputError
-from eos_theory.quadratic.gd import Problem, gd_exact, gd_mp
 from eos_theory.numbers.decimals import agreeing_digits
-from eos_theory.numbers.parse import exact, to_mpf
+from eos_theory.numbers.parse import InputError, exact, to_mpf
+from eos_theory.quadratic import closed_forms, escape
+from eos_theory.quadratic.gd import Problem, gd_exact, gd_mp
+from eos_theory.quadratic.runs import GUARD_BITS, STATUSES, cycle_digits, outcome, required_digits, trajectory
 
 F = Fraction
 DPS = 50
@@ -115,7 +115,9 @@ def test_periodic_on_the_closed_form_eos_cycle():
     assert end.status == "periodic" and end.period == 2 and end.digits >= NEED
     # θ repeats to ≥ NEED digits; η·NTK is quadratic in θ (≤ 1 digit lost) and the distance to the
     # orbit is at most the repeat gap / (1 − 0.8) (two-step multipliers 0.18 and 0.8; ≤ 1 digit lost).
-    assert cycle_digits(end.ntk, closed_forms.orbit_closed_forms(-1, 1, 1, "11/10")["cycle"]["ntk"], dps=DPS) >= NEED - 2
+    assert (
+        cycle_digits(end.ntk, closed_forms.orbit_closed_forms(-1, 1, 1, "11/10")["cycle"]["ntk"], dps=DPS) >= NEED - 2
+    )
     assert exact_repeat_digits(p, end.theta, 2) >= NEED - 1
     assert exact_repeat_digits(p, end.theta, 1) <= 2
 
@@ -169,13 +171,14 @@ def test_diverged_reproducers_are_certified_by_exact_gd(name):
     omegas = [p.Q[i][i] for i in range(p.P)]
     if omegas[0] == -omegas[1]:
         w, th = omegas[1], path[end.steps]
-        assert any(in_R_plus(w, p.target, p.lr, th, S) for S in range(1, 20)) or \
-            any(in_R_plus(w, -p.target, p.lr, th[::-1], S) for S in range(1, 20))  # R₋ by the stated mirror
+        assert any(in_R_plus(w, p.target, p.lr, th, S) for S in range(1, 20)) or any(
+            in_R_plus(w, -p.target, p.lr, th[::-1], S) for S in range(1, 20)
+        )  # R₋ by the stated mirror
     else:
         Z = separated_Z(omegas, p.target, p.lr)
         assert zt_exact(p, path[end.steps]) >= Z
-    zts = [zt_exact(p, th) for th in path[end.steps:]]
-    assert all(abs(b) > 2 * abs(a) for a, b in zip(zts, zts[1:]))
+    zts = [zt_exact(p, th) for th in path[end.steps :]]
+    assert all(abs(b) > 2 * abs(a) for a, b in itertools.pairwise(zts))
 
 
 def test_magnitude_guard_without_an_escape_lemma():
@@ -193,9 +196,13 @@ def test_magnitude_guard_without_an_escape_lemma():
 
 def test_bad_arguments_are_input_errors():
     p = Problem.diagonal([-1, 1], 1, "1/2")
-    for call in (lambda: outcome(p, [0, 0], max_seconds=-1), lambda: outcome(p, [0, 0], max_steps=0),
-                 lambda: outcome([[1]], [0]), lambda: trajectory(p, [0, 0], 5, max_seconds=float("nan")),
-                 lambda: outcome(p, [0, 0], dps=5)):
+    for call in (
+        lambda: outcome(p, [0, 0], max_seconds=-1),
+        lambda: outcome(p, [0, 0], max_steps=0),
+        lambda: outcome([[1]], [0]),
+        lambda: trajectory(p, [0, 0], 5, max_seconds=float("nan")),
+        lambda: outcome(p, [0, 0], dps=5),
+    ):
         with pytest.raises(InputError):
             call()
 
@@ -205,10 +212,13 @@ def test_bad_arguments_are_input_errors():
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("problem, theta0", [
-    (Problem.diagonal([-1, 2], 1, "0.55"), ["0.75", 1]),
-    (Problem.create([["23/25", "-36/25"], ["-36/25", "2/25"]], 1, "0.55"), ["-7/20", "6/5"]),  # rotated diag(−1, 2)
-])
+@pytest.mark.parametrize(
+    "problem, theta0",
+    [
+        (Problem.diagonal([-1, 2], 1, "0.55"), ["0.75", 1]),
+        (Problem.create([["23/25", "-36/25"], ["-36/25", "2/25"]], 1, "0.55"), ["-7/20", "6/5"]),  # rotated diag(−1, 2)
+    ],
+)
 def test_trajectory_is_gd_mp_bit_for_bit(problem, theta0):
     run = trajectory(problem, theta0, 40, dps=DPS)
     ref = gd_mp(problem, theta0, 40, dps=DPS, record=True)
@@ -298,7 +308,8 @@ def test_symmetric_certificate_respects_the_boundary_x_50():
     # needs x ≥ 100): t = 81/8 gives x ≈ 51.3 (inside), t = 79/8 gives x ≈ 48.8 (outside every R₊(S)).
     cert = escape.certificate(Problem.diagonal([-1, 1], 0, 1))
     assert in_R_plus(F(1), F(0), F(1), [F(0), F(81, 8)], 1) and not any(
-        in_R_plus(F(1), F(0), F(1), [F(0), F(79, 8)], S) for S in range(1, 10))
+        in_R_plus(F(1), F(0), F(1), [F(0), F(79, 8)], S) for S in range(1, 10)
+    )
     with mp.workdps(DPS):
         assert cert.test([mpf(0), _mpf(F(81, 8))], DPS) == "R₊(1): x = wz̃ ≥ 50 (claim escape-symmetric)"
         assert cert.test([mpf(0), _mpf(F(79, 8))], DPS) is None
@@ -318,8 +329,9 @@ def test_symmetric_certificate_for_a_dense_trace_zero_q():
 
 def test_eigenvalue_bounds_enclose_the_exact_eigenvalues():
     Q = [[F(2), F(1), F(0)], [F(1), F(-1), F(3)], [F(0), F(3), F(1)]]
-    exact_roots = sorted(sp.Poly(sp.Matrix(Q).charpoly(sp.Symbol("l")).as_expr(), sp.Symbol("l")).real_roots(),
-                         key=lambda r: float(r))
+    exact_roots = sorted(
+        sp.Poly(sp.Matrix(Q).charpoly(sp.Symbol("l")).as_expr(), sp.Symbol("l")).real_roots(), key=lambda r: float(r)
+    )
     bounds = escape.eigenvalue_bounds(Q)
     assert len(bounds) == 3
     for (lo, hi), r in zip(bounds, exact_roots):
@@ -474,11 +486,15 @@ def test_the_guard_stops_at_the_first_iterate_past_it():
     p = Problem.diagonal([3, "-27/10", "3/5"], "17/10", "13/10")  # as in test_magnitude_guard_without_an_escape_lemma
     theta0 = ["-27/10", "-8/5", "-14/5"]
     end = outcome(p, theta0, dps=30)
-    assert re.fullmatch(r"\|z̃\| or \|θ\| passed 2\^\(2\^62\) at step \d+ outside every proven escape region; no "
-                        r"escape lemma covers this spectrum: divergence is likely but not proved", end.reason), end.reason
+    assert re.fullmatch(
+        r"\|z̃\| or \|θ\| passed 2\^\(2\^62\) at step \d+ outside every proven escape region; no "
+        r"escape lemma covers this spectrum: divergence is likely but not proved",
+        end.reason,
+    ), end.reason
     before = gd_mp(p, theta0, end.steps - 1, dps=30).theta
     guard = mpf(2) ** GUARD_BITS
     with mp.workdps(30):
+
         def zt(th):  # z̃ = η(½θᵀQθ − E), for the diagonal Q, computed here
             return to_mpf(p.lr) * (sum(to_mpf(p.Q[i][i]) * th[i] ** 2 for i in range(3)) / 2 - to_mpf(p.target))
 
@@ -487,8 +503,10 @@ def test_the_guard_stops_at_the_first_iterate_past_it():
 
 
 def test_bad_budgets_name_the_argument():
-    for kwargs, message in [({"max_steps": 0}, "max_steps must be >= 1, got 0"),
-                            ({"max_period": 0}, "max_period must be >= 1, got 0")]:
+    for kwargs, message in [
+        ({"max_steps": 0}, "max_steps must be >= 1, got 0"),
+        ({"max_period": 0}, "max_period must be >= 1, got 0"),
+    ]:
         with pytest.raises(InputError) as info:
             outcome(HALF, [0, 0], **kwargs)
         assert str(info.value) == message

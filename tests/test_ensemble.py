@@ -20,13 +20,13 @@ import socket
 import numpy as np
 import pytest
 import sympy as sp
-
 from clitools import one_line_error, run
+
+from eos_theory.numbers.parse import InputError
 from eos_theory.quadratic import closed_forms
 from eos_theory.random_models import ensemble, gd
-from eos_theory.running import executor
 from eos_theory.random_models.gd import Model
-from eos_theory.numbers.parse import InputError
+from eos_theory.running import executor
 
 U = 2.0**-53
 
@@ -133,12 +133,15 @@ def test_lanczos_finds_the_largest_eigenvalue_not_the_largest_in_modulus():
     assert abs(top - 4.0) <= 1e-10 and abs(abs(vec @ Rm[:, 1]) - 1) <= 1e-8
 
 
-@pytest.mark.parametrize("bad, message", [
-    (dict(theta0=[1.0]), "theta0 must be 2 finite numbers"),
-    (dict(lr=0.0), "the learning rate must be a finite number > 0"),
-    (dict(lr=math.inf), "the learning rate must be a finite number > 0"),
-    (dict(steps=3), "steps must be an integer >= 8"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (dict(theta0=[1.0]), "theta0 must be 2 finite numbers"),
+        (dict(lr=0.0), "the learning rate must be a finite number > 0"),
+        (dict(lr=math.inf), "the learning rate must be a finite number > 0"),
+        (dict(steps=3), "steps must be an integer >= 8"),
+    ],
+)
 def test_run_refuses_bad_input(bad, message):
     args = dict(theta0=[0.0, 0.0], lr=0.5, steps=10) | bad
     with pytest.raises(InputError, match=message):
@@ -160,8 +163,13 @@ def test_draws_follow_the_stated_scalings():
     assert np.array_equal(Q, Q.transpose(0, 2, 1))
     off = Q[:, np.triu_indices(300, 1)[0], np.triu_indices(300, 1)[1]]
     # sample variances of n ≈ 1.8e6, 1.2e4, 40, 300 normal draws: relative sd √(2/n); allow 6 sd
-    for sample, var in ((off, 4 / 300), (np.diagonal(Q, axis1=1, axis2=2), 8 / 300), (model.G, 0.25 / 300),
-                        (model.E, 9 / 40), (theta0, 0.04 / 300)):
+    for sample, var in (
+        (off, 4 / 300),
+        (np.diagonal(Q, axis1=1, axis2=2), 8 / 300),
+        (model.G, 0.25 / 300),
+        (model.E, 9 / 40),
+        (theta0, 0.04 / 300),
+    ):
         n = sample.size
         assert abs(np.mean(sample**2) / var - 1) <= 6 * math.sqrt(2 / n), (var, n)
 
@@ -176,9 +184,9 @@ def test_a_seed_gives_the_same_run_whatever_the_other_seeds_or_chunks(monkeypatc
         assert a.to_json() == b.to_json()
 
 
-
-@pytest.mark.parametrize("spec", [ensemble.Ensemble(params=20, outputs=1, lr="9/10", g=0),
-                                  ensemble.Ensemble(params=12, outputs=3, lr="0.8")])
+@pytest.mark.parametrize(
+    "spec", [ensemble.Ensemble(params=20, outputs=1, lr="9/10", g=0), ensemble.Ensemble(params=12, outputs=3, lr="0.8")]
+)
 def test_skipping_the_hessian_estimates_changes_nothing_else(spec):
     """The Lanczos estimates only observe the run: without them every iterate is the same."""
     with_h = ensemble.compute(spec, 8, steps=800, seed_start=30)
@@ -193,6 +201,7 @@ def test_skipping_the_hessian_estimates_changes_nothing_else(spec):
         outcomes.add(a.outcome)
     assert len(outcomes) >= 2  # the runs compared end differently
 
+
 def test_summary_intervals_are_clopper_pearson_over_the_finished_runs():
     spec = ensemble.Ensemble(params=8, outputs=1, lr="0.9")
     res = ensemble.compute(spec, 10, steps=500)
@@ -205,25 +214,35 @@ def test_summary_intervals_are_clopper_pearson_over_the_finished_runs():
         lo, hi = o["ci"]  # Clopper–Pearson: P(X ≥ k | lo) = 2.5 % and P(X ≤ k | hi) = 2.5 % (binomial sums)
         tail = lambda p, ks: sum(math.comb(10, j) * p**j * (1 - p) ** (10 - j) for j in ks)  # noqa: E731
         assert lo == 0 if k == 0 else abs(tail(lo, range(k, 11)) - 0.025) < 1e-9
-        assert hi == 1 if k == 10 else abs(tail(hi, range(0, k + 1)) - 0.025) < 1e-9
+        assert hi == 1 if k == 10 else abs(tail(hi, range(k + 1)) - 0.025) < 1e-9
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(params=0, outputs=1), "params \\(P\\) must be >= 1"),
-    (dict(params=3, outputs=0), "outputs \\(D\\) must be >= 1"),
-    (dict(params=3, outputs=1, lr="0"), "lr must be > 0"),
-    (dict(params=3, outputs=1, lr="-1/2"), "lr must be > 0"),
-    (dict(params=2001, outputs=1), "at most 2000"),
-    (dict(params=2000, outputs=26), "more than the 100000000 allowed"),
-    (dict(params=3, outputs=1, q="-1"), "q must lie in"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(params=0, outputs=1), "params \\(P\\) must be >= 1"),
+        (dict(params=3, outputs=0), "outputs \\(D\\) must be >= 1"),
+        (dict(params=3, outputs=1, lr="0"), "lr must be > 0"),
+        (dict(params=3, outputs=1, lr="-1/2"), "lr must be > 0"),
+        (dict(params=2001, outputs=1), "at most 2000"),
+        (dict(params=2000, outputs=26), "more than the 100000000 allowed"),
+        (dict(params=3, outputs=1, q="-1"), "q must lie in"),
+    ],
+)
 def test_ensemble_refuses_bad_definitions(kwargs, message):
     with pytest.raises(InputError, match=message):
         ensemble.Ensemble(**kwargs)
 
 
-@pytest.mark.parametrize("seeds, steps, message", [(0, 100, "seeds must be >= 1"), (10**6, 100, "seeds must be at most"),
-                                                  (1, 4, "steps must be >= 8"), (1, 10**7, "steps must be at most")])
+@pytest.mark.parametrize(
+    "seeds, steps, message",
+    [
+        (0, 100, "seeds must be >= 1"),
+        (10**6, 100, "seeds must be at most"),
+        (1, 4, "steps must be >= 8"),
+        (1, 10**7, "steps must be at most"),
+    ],
+)
 def test_plan_refuses_bad_requests(seeds, steps, message):
     with pytest.raises(InputError, match=message):
         ensemble.plan(ensemble.Ensemble(params=3, outputs=1), seeds, steps)
@@ -248,8 +267,18 @@ def test_cli_json_to_stdout_has_the_issue_keys_and_the_runs(capsys):
 
 
 def test_cli_table_json_file_and_figure(capsys, tmp_path):
-    code, out, _ = run(capsys, *CLI, "--seed-start", "5", "--json", str(tmp_path / "e.json"), "--plot",
-                       str(tmp_path / "e.png"), "-j", "1")
+    code, out, _ = run(
+        capsys,
+        *CLI,
+        "--seed-start",
+        "5",
+        "--json",
+        str(tmp_path / "e.json"),
+        "--plot",
+        str(tmp_path / "e.png"),
+        "-j",
+        "1",
+    )
     assert code == 0 and out.startswith("ensemble  P = 10, D = 3, lr = 0.9") and "seeds 5 … 13" in out
     assert "Clopper–Pearson" in out
     assert json.loads((tmp_path / "e.json").read_text())["runs"][0]["seed"] == 5
@@ -273,21 +302,24 @@ def test_cli_runs_that_finished_are_kept_when_others_fail(capsys, monkeypatch):
     assert err.splitlines()[-1] == "eos-theory: 1 of 9 runs did not finish: MemoryError: simulated"
 
 
-@pytest.mark.parametrize("change, message", [
-    (("--params", "0"), "params (P) must be >= 1"),
-    (("--outputs", "0"), "outputs (D) must be >= 1"),
-    (("--lr", "0"), "lr must be > 0"),
-    (("--lr", "-1"), "lr must be > 0"),
-    (("--lr", "fast"), "lr"),
-    (("--lr", "1e-400"), "lr is too small for float64"),
-    (("--lr", "1e400"), "lr is too large for float64"),
-    (("--seeds", "0"), "seeds must be >= 1"),
-    (("--seeds", "2.5"), "--seeds must be a whole number"),
-    (("--steps", "10000000"), "steps must be at most 1000000"),
-    (("--params", "5000"), "params (P) must be at most 2000"),
-    (("--outputs", "501"), "outputs (D) must be at most 500"),
-    (("-j", "0"), "-j must be a positive whole number"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("--params", "0"), "params (P) must be >= 1"),
+        (("--outputs", "0"), "outputs (D) must be >= 1"),
+        (("--lr", "0"), "lr must be > 0"),
+        (("--lr", "-1"), "lr must be > 0"),
+        (("--lr", "fast"), "lr"),
+        (("--lr", "1e-400"), "lr is too small for float64"),
+        (("--lr", "1e400"), "lr is too large for float64"),
+        (("--seeds", "0"), "seeds must be >= 1"),
+        (("--seeds", "2.5"), "--seeds must be a whole number"),
+        (("--steps", "10000000"), "steps must be at most 1000000"),
+        (("--params", "5000"), "params (P) must be at most 2000"),
+        (("--outputs", "501"), "outputs (D) must be at most 500"),
+        (("-j", "0"), "-j must be a positive whole number"),
+    ],
+)
 def test_cli_bad_input_is_one_line_and_exit_2(capsys, change, message):
     argv = list(CLI)
     if change[0] in argv:

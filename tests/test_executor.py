@@ -36,7 +36,7 @@ def task(spec):
     if kind == "swallow":  # a task that tries to swallow what stops it while it hangs
         try:
             time.sleep(arg)
-        except Exception:  # noqa: BLE001 - an ordinary exception handler
+        except Exception:
             return "swallowed"
         except BaseException:  # even the time limit, once (as a bare except would)
             time.sleep(arg)
@@ -74,8 +74,9 @@ def backend(request):
 def test_outcomes_come_in_submission_order_and_progress_sees_each_task_once(backend):
     items = [("value", k) for k in range(12)]
     seen = []
-    outcomes = executor.run(task, items, backend=backend, timeout=GENEROUS,
-                            progress=lambda i, o: seen.append((i, o.value)))
+    outcomes = executor.run(
+        task, items, backend=backend, timeout=GENEROUS, progress=lambda i, o: seen.append((i, o.value))
+    )
     assert [o.value for o in outcomes] == list(range(12))
     assert all(o.error is None and not o.timed_out for o in outcomes)
     assert sorted(seen) == [(k, k) for k in range(12)]
@@ -164,8 +165,14 @@ def test_two_workers_take_one_run_from_its_two_ends_and_meet_in_the_middle():
     runs = executor._Runs(6, 1)
     a, b = _W(), _W()
     runs.take(a), runs.take(b)
-    order = [runs.next_task(a), runs.next_task(b), runs.next_task(b), runs.next_task(a), runs.next_task(a),
-             runs.next_task(b)]
+    order = [
+        runs.next_task(a),
+        runs.next_task(b),
+        runs.next_task(b),
+        runs.next_task(a),
+        runs.next_task(a),
+        runs.next_task(b),
+    ]
     assert order == [0, 5, 4, 1, 2, 3] and runs.next_task(a) is None and not runs
 
 
@@ -222,8 +229,8 @@ def test_outcome_defaults_mean_success():
 
 def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(monkeypatch, registry_results):
     """Also the registry's run-to-run stability: the serial run of this session against fresh interpreters."""
-    from eos_theory.outputs import latex
     from eos_theory.core import registry
+    from eos_theory.outputs import latex
 
     def without_times(results):
         return [{k: v for k, v in c.items() if k != "seconds"} for c in registry.report(results)["claims"]]
@@ -233,7 +240,9 @@ def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(m
     # (forked workers would inherit the caches this test process has warmed)
     monkeypatch.setattr(executor, "local", lambda jobs: Processes(jobs, start_method="spawn"))
     parallel = registry.run_all(registry.claims(), jobs=2)
-    assert [(r.claim.id, r.verdict, r.evidence) for r in parallel] == [(r.claim.id, r.verdict, r.evidence) for r in serial]
+    assert [(r.claim.id, r.verdict, r.evidence) for r in parallel] == [
+        (r.claim.id, r.verdict, r.evidence) for r in serial
+    ]
     assert without_times(parallel) == without_times(serial)  # steps, corrections, LaTeX of each formula
     assert latex.document(parallel) == latex.document(serial)  # every SymPy object printed as it was built
 
@@ -241,9 +250,11 @@ def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(m
 def test_workers_do_not_outlive_a_parent_killed_outright(tmp_path):
     # SIGKILL leaves the parent no chance to clean up: the workers must go by themselves
     pidfile = tmp_path / "pid"
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from test_executor import task; "
-            "from eos_theory import executor; "
-            "executor.run(task, [('sleep', (sys.argv[2], 60)), ('value', 1)], backend=executor.Processes(2))")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from test_executor import task; "
+        "from eos_theory import executor; "
+        "executor.run(task, [('sleep', (sys.argv[2], 60)), ('value', 1)], backend=executor.Processes(2))"
+    )
     parent = subprocess.Popen([sys.executable, "-c", code, str(Path(__file__).parent), str(pidfile)])
     try:
         deadline = time.monotonic() + GENEROUS
@@ -273,8 +284,9 @@ def test_dask_runs_in_order_reports_errors_and_closes_its_client(dask_cluster):
     before = _clients(dask_cluster)
     backend = executor.Dask(dask_cluster.scheduler_address)
     seen = []
-    outcomes = executor.run(int, ["7", "x", "-3", "8"], backend=backend, timeout=GENEROUS,
-                            progress=lambda i, o: seen.append(i))
+    outcomes = executor.run(
+        int, ["7", "x", "-3", "8"], backend=backend, timeout=GENEROUS, progress=lambda i, o: seen.append(i)
+    )
     assert [o.value for o in outcomes] == [7, None, -3, 8]
     assert outcomes[1].error == "ValueError: invalid literal for int() with base 10: 'x'"
     assert sorted(seen) == [0, 1, 2, 3]

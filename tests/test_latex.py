@@ -32,12 +32,12 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 pytest.importorskip("lark", reason="the LaTeX round trip needs lark (pip install -e '.[test]')")
-from sympy.parsing.latex import parse_latex  # noqa: E402
+from sympy.parsing.latex import parse_latex
 
-from eos_theory.outputs import latex as L  # noqa: E402
-from eos_theory.core.notation import Chain  # noqa: E402
-from eos_theory.core.notation import latex as printed  # noqa: E402
-from eos_theory.core.proof import NotRational, normal_form  # noqa: E402
+from eos_theory.core.notation import Chain
+from eos_theory.core.notation import latex as printed
+from eos_theory.core.proof import NotRational, normal_form
+from eos_theory.outputs import latex as L
 
 SKIP_TYPES = (sp.Interval,)  # a set, not an equation: the grammar cannot write it
 
@@ -54,17 +54,18 @@ def document(results):
 
 # -- reading emitted LaTeX back ------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+
+@functools.cache
 def parse(s: str):
     return parse_latex(s, backend="lark")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parses_as_symbol(s: str) -> str | None:
     """The parser's name for ``s`` when it reads it as one symbol, else None."""
     try:
         out = parse(s)
-    except Exception:  # noqa: BLE001 - the grammar rejects it: not a native symbol
+    except Exception:
         return None
     return str(out.name) if isinstance(out, sp.Symbol) else None
 
@@ -178,7 +179,7 @@ def _ends_operand(left: str) -> bool:
     command = _COMMAND_AT_END.search(left)
     if command:
         return command.group(1) not in _NOT_OPERANDS
-    return bool(left) and left[-1] in "})]'" or left[-1:].isalnum()
+    return (bool(left) and left[-1] in "})]'") or left[-1:].isalnum()
 
 
 def dialect(tex: str, tokens: dict[str, str]) -> str:
@@ -190,9 +191,9 @@ def dialect(tex: str, tokens: dict[str, str]) -> str:
     s = _brace_big_operators(s)
     out, last = [], 0
     for m in re.finditer(r"\s+", s):
-        left, right = s[:m.start()], s[m.end():]
+        left, right = s[: m.start()], s[m.end() :]
         if _ends_operand(left) and _OPERAND_START.match(right) and not _LIMITS.search(left):
-            out.append(s[last:m.start()] + r" \cdot ")
+            out.append(s[last : m.start()] + r" \cdot ")
             last = m.end()
     return "".join(out) + s[last:]
 
@@ -212,8 +213,8 @@ def _brace_big_operators(s: str) -> str:
         depth += (s[k] in "{([") - (s[k] in "})]")
         k += 1
     body = s[start:k].rstrip()
-    rest = s[start + len(body):]
-    return s[:m.start()] + "{" + m.group() + " {" + _brace_big_operators(body) + "}}" + _brace_big_operators(rest)
+    rest = s[start + len(body) :]
+    return s[: m.start()] + "{" + m.group() + " {" + _brace_big_operators(body) + "}}" + _brace_big_operators(rest)
 
 
 def split_top(tex: str, sep: str) -> list[str]:
@@ -227,7 +228,7 @@ def split_top(tex: str, sep: str) -> list[str]:
             continue
         depth += (tex[k] in "{([") - (tex[k] in "})]")
         k += 1
-    return parts + [tex[last:]]
+    return [*parts, tex[last:]]
 
 
 def relation_symbol(cls) -> str:
@@ -244,8 +245,12 @@ def connective(cls) -> str:
 
 def same(parsed, source) -> bool:
     if isinstance(parsed, sp.MatrixBase) or isinstance(source, sp.MatrixBase):
-        return (isinstance(parsed, sp.MatrixBase) and isinstance(source, sp.MatrixBase)
-                and parsed.shape == source.shape and all(same(a, b) for a, b in zip(parsed, source)))
+        return (
+            isinstance(parsed, sp.MatrixBase)
+            and isinstance(source, sp.MatrixBase)
+            and parsed.shape == source.shape
+            and all(same(a, b) for a, b in zip(parsed, source))
+        )
     if parsed == source:
         return True
     try:
@@ -294,6 +299,7 @@ def round_trip(obj, tex: str) -> None:
 
 # -- the round trip -------------------------------------------------------------------------
 
+
 def emitted(results):
     for r in results:
         for where, obj, tex in L.equations(r):
@@ -311,7 +317,7 @@ def test_every_emitted_equation_reads_back_as_its_source(results, document):
         try:
             round_trip(obj, tex)
             checked.add(where.rsplit(" ", 1)[0] if where.endswith(("formula", "correction")) else where)
-        except Exception as exc:  # noqa: BLE001 - collect all, report together
+        except Exception as exc:
             failures.append(f"{where}: {type(exc).__name__}: {exc}")
     assert not failures, "\n".join(failures)
     # every claim's own formula (and its correction's) was among those checked, unless it is a set
@@ -332,12 +338,15 @@ def test_formulas_of_refuted_claims_are_in_the_document_with_their_corrections(r
 
 
 # the round trip must notice a wrong printing: each of these is a real mistake a printer could make
-@pytest.mark.parametrize("make_wrong", [
-    lambda x, y: (x - y, x + y),  # a lost sign
-    lambda x, y: (x * y / 2, x * y * 2),  # numerator and denominator swapped
-    lambda x, y: (x * (y + 1), x * y + 1),  # lost parentheses
-    lambda x, y: (sp.Eq(x, y, evaluate=False), sp.Eq(y, x, evaluate=False)),  # sides exchanged
-])
+@pytest.mark.parametrize(
+    "make_wrong",
+    [
+        lambda x, y: (x - y, x + y),  # a lost sign
+        lambda x, y: (x * y / 2, x * y * 2),  # numerator and denominator swapped
+        lambda x, y: (x * (y + 1), x * y + 1),  # lost parentheses
+        lambda x, y: (sp.Eq(x, y, evaluate=False), sp.Eq(y, x, evaluate=False)),  # sides exchanged
+    ],
+)
 def test_round_trip_rejects_a_wrong_printing(make_wrong):
     from eos_theory.core.notation import Tt, zt
 
@@ -362,6 +371,7 @@ def test_round_trip_reads_a_mode_sum_and_a_matrix_formula():
 
 # -- prose ------------------------------------------------------------------------------------
 
+
 def test_prose_maps_the_papers_symbols_and_escapes_latex_specials():
     assert L.prose("z̃ ≠ 0") == r"$\tilde{z}$ $\neq$ 0"
     assert L.prose("θᵀQθ") == r"$\theta ^{T}Q\theta$"
@@ -384,6 +394,7 @@ def test_every_claim_text_is_plain_ascii_latex_with_no_unmapped_character(result
 
 
 # -- environments and snippet -------------------------------------------------------------------
+
 
 def test_each_claim_gets_the_environment_its_verdict_calls_for(results, document):
     for r in results:
@@ -425,15 +436,23 @@ def test_snippet_is_one_environment_with_its_proof_and_says_what_it_needs(result
 
 # -- compiling -------------------------------------------------------------------------------------
 
+
 def _compile(tex: str, tmp_path) -> subprocess.CompletedProcess:
     (tmp_path / "doc.tex").write_text(tex, encoding="ascii")
-    return subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None,
-                    reason="no LaTeX engine: install pdflatex (Debian: apt-get install texlive-latex-base "
-                           "texlive-latex-recommended) to compile the document")
+@pytest.mark.skipif(
+    shutil.which("pdflatex") is None,
+    reason="no LaTeX engine: install pdflatex (Debian: apt-get install texlive-latex-base "
+    "texlive-latex-recommended) to compile the document",
+)
 def test_document_compiles_with_pdflatex(document, tmp_path):
     run = _compile(document, tmp_path)
     assert run.returncode == 0, run.stdout[-3000:]

@@ -22,12 +22,20 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import (
+    distinct_nonzero_pairs,
+    eigenvalue_pairs,
+    positive_rationals,
+    rationals,
+    reals,
+    signed_reals,
+    symmetric_matrices,
+    vectors,
+)
 
-from eos_theory.quadratic import maps
 from eos_theory.core.notation import E, Tt, eta, z, zt
 from eos_theory.core.notation import omega as w_sym
-from strategies import (distinct_nonzero_pairs, eigenvalue_pairs, positive_rationals, rationals, reals, signed_reals,
-                        symmetric_matrices, vectors)
+from eos_theory.quadratic import maps
 
 STEPS = (1, 2, 3)
 
@@ -154,8 +162,10 @@ def test_amplitudes_recover_mode_weights(omega, theta, target, step):
 #   z̃' = z̃ − z̃ΣA_i + ½z̃²Σω_iA_i  (z is quadratic: z' − z = −ηzΣJ_i² + ½η²z²Σω_iJ_i², rescaled)
 #      = z̃ − z̃T̃ + ½z̃²·ω(A2 − A1) = z̃ − z̃T̃ + ω²z̃²(z̃ + ηE).
 def _symmetric_by_hand():
-    return (zt - zt * Tt + w_sym**2 * zt**2 * (zt + eta * E),
-            Tt * (1 + w_sym**2 * zt**2) - 4 * w_sym**2 * zt * (zt + eta * E))
+    return (
+        zt - zt * Tt + w_sym**2 * zt**2 * (zt + eta * E),
+        Tt * (1 + w_sym**2 * zt**2) - 4 * w_sym**2 * zt * (zt + eta * E),
+    )
 
 
 def test_symmetric_case_matches_hand_derivation_and_substitution():
@@ -282,11 +292,16 @@ def test_eigenbasis_gradient_flow_equals_lie_derivative(P, data):
     assert [exact(e, subs) for e in d.J_dot] == [lie_derivative(f, theta, flow) for f in J_fn]
 
     # rescaled: z̃ = ηz, J̃_i = sJ_i; dz̃/dt = η ż and dJ̃_i²/dt = η d(J_i²)/dt
-    subs_t = {zt: step * z_v, **dict(zip(maps.Jt_modes(P), [s * j for j in J_v])),
-              **dict(zip(d.omega, omega)), eta: step}
+    subs_t = {
+        zt: step * z_v,
+        **dict(zip(maps.Jt_modes(P), [s * j for j in J_v])),
+        **dict(zip(d.omega, omega)),
+        eta: step,
+    }
     assert exact(d.zt_dot, subs_t) == step * lie_derivative(z_fn, theta, flow)
     assert [exact(e, subs_t) for e in d.Jt_sq_dot] == [
-        step * lie_derivative(lambda th, f=f: f(th) * f(th), theta, flow) for f in J_fn]
+        step * lie_derivative(lambda th, f=f: f(th) * f(th), theta, flow) for f in J_fn
+    ]
     assert eta not in d.zt_dot.free_symbols, "after rescaling, gradient flow must not involve η"
 
 
@@ -308,8 +323,10 @@ def _with_abs_companion(expr, gens):
 @cache
 def _mp_maps():
     m = maps.two_d_map()
-    forms = {"omega": ([zt, Tt, *m.omega, E, eta], (m.next_zt, m.next_Tt)),
-             "invariant": ([zt, Tt, maps.tau, maps.Delta, E, eta], m.invariant_form())}
+    forms = {
+        "omega": ([zt, Tt, *m.omega, E, eta], (m.next_zt, m.next_Tt)),
+        "invariant": ([zt, Tt, maps.tau, maps.Delta, E, eta], m.invariant_form()),
+    }
     out = {}
     for name, (gens, exprs) in forms.items():
         pairs = [_with_abs_companion(e, gens) for e in exprs]
@@ -355,8 +372,7 @@ def _compare_in_mpmath(Q, theta, target, step, advance):
         theta = gd(Q, theta, target, step)
         state, kappa = advance(state)
         direct = reduced(Q, theta, target, step)
-        terms = step * (sum(abs(Q[i][j] * theta[i] * theta[j]) for i in range(2) for j in range(2)) / 2
-                        + abs(target))
+        terms = step * (sum(abs(Q[i][j] * theta[i] * theta[j]) for i in range(2) for j in range(2)) / 2 + abs(target))
         condition = max(condition, kappa, terms / abs(direct[0]))
         digits = min(digits, *(agreeing_digits(a, b) for a, b in zip(state, direct)))
     return digits, amplification, condition
@@ -385,8 +401,10 @@ def _check_in_mpmath(case, form):
             Q = diag(*omega)
         else:
             c, s = mpmath.cos(phi), mpmath.sin(phi)
-            Q = [[c * c * omega[0] + s * s * omega[1], c * s * (omega[0] - omega[1])],
-                 [c * s * (omega[0] - omega[1]), s * s * omega[0] + c * c * omega[1]]]
+            Q = [
+                [c * c * omega[0] + s * s * omega[1], c * s * (omega[0] - omega[1])],
+                [c * s * (omega[0] - omega[1]), s * s * omega[0] + c * c * omega[1]],
+            ]
         target = dot(theta, matvec(Q, theta)) / 2 - z0
         if form == "omega":
             params = (*omega, target, step)
@@ -448,9 +466,17 @@ def test_mpmath_comparison_detects_a_wrong_map():
 # -- bad input to the map's evaluation ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(eta=0), dict(eta=-1), dict(eta=sp.oo), dict(E=sp.nan), dict(omega1=2),
-], ids=["eta=0", "eta<0", "eta=oo", "E=nan", "misspelled"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(eta=0),
+        dict(eta=-1),
+        dict(eta=sp.oo),
+        dict(E=sp.nan),
+        dict(omega1=2),
+    ],
+    ids=["eta=0", "eta<0", "eta=oo", "E=nan", "misspelled"],
+)
 def test_two_d_map_call_rejects_bad_parameters(kwargs):
     params = dict(omega_1=1, omega_2=2, E=0, eta=1)
     if "omega1" in kwargs:

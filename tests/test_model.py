@@ -19,12 +19,11 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import Point, nonsymmetric_matrices, parameter_points, rationals, symmetric_matrices, vectors
 
-from eos_theory.numbers.parse import InputError
 from eos_theory.core.model import Model, linear, quadratic, thetas
 from eos_theory.core.notation import E, eta, z
-from strategies import (Point, nonsymmetric_matrices, parameter_points, rationals, symmetric_matrices,
-                        vectors)
+from eos_theory.numbers.parse import InputError
 
 # -- independent exact arithmetic ---------------------------------------------------------------
 
@@ -204,8 +203,11 @@ def test_empty_Q_rejected():
     _one_line_input_error([])
 
 
-@pytest.mark.parametrize("bad", [sp.nan, sp.oo, -sp.oo, sp.zoo, float("nan"), float("inf")],
-                         ids=["nan", "oo", "-oo", "zoo", "float-nan", "float-inf"])
+@pytest.mark.parametrize(
+    "bad",
+    [sp.nan, sp.oo, -sp.oo, sp.zoo, float("nan"), float("inf")],
+    ids=["nan", "oo", "-oo", "zoo", "float-nan", "float-inf"],
+)
 def test_non_finite_Q_rejected(bad):
     _one_line_input_error(sp.Matrix([[1, bad], [bad, 1]]))
 

@@ -8,6 +8,7 @@ code under test.
 from __future__ import annotations
 
 import decimal
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -16,16 +17,15 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mpmath import iv, mp, mpf
+from strategies import examples
 
-from eos_theory.quadratic.maps import two_d_map
-from eos_theory.numbers.parse import InputError
 from eos_theory.core.model import quadratic
 from eos_theory.core.notation import E, eta, z
-from eos_theory.numbers.intervals import iv_bound, krawczyk
-from eos_theory.quadratic.gd import Problem, gd_exact, gd_mp, reduced, sweep
 from eos_theory.numbers.decimals import agreeing_digits
-from eos_theory.numbers.parse import exact
-from strategies import examples
+from eos_theory.numbers.intervals import iv_bound, krawczyk
+from eos_theory.numbers.parse import InputError, exact
+from eos_theory.quadratic.gd import Problem, gd_exact, gd_mp, reduced, sweep
+from eos_theory.quadratic.maps import two_d_map
 
 FAST = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -234,9 +234,16 @@ def test_gd_exact_follows_the_derived_two_d_map():
     m = two_d_map()
     its = gd_exact(p, ["1/2", "3/2"], 4)
     w1, w2 = (sp.Rational(str(p.Q[i][i])) for i in range(2))
-    for a, b in zip(its, its[1:]):
+    for a, b in itertools.pairwise(its):
         zt, Tt = reduced(p, a)
-        nxt = m(sp.Rational(str(zt)), sp.Rational(str(Tt)), omega_1=w1, omega_2=w2, E=sp.Rational(1, 3), eta=sp.Rational(2, 5))
+        nxt = m(
+            sp.Rational(str(zt)),
+            sp.Rational(str(Tt)),
+            omega_1=w1,
+            omega_2=w2,
+            E=sp.Rational(1, 3),
+            eta=sp.Rational(2, 5),
+        )
         assert tuple(nxt) == tuple(sp.Rational(str(x)) for x in reduced(p, b))
 
 
@@ -425,7 +432,7 @@ def test_iv_bound_proves_contraction():
     """|x/2 + x²/8| ≤ 5/8 < 1 on [−1, 1]; also vector-valued output."""
     lo_hi = iv_bound(lambda x: [x[0] / 2 + x[0] ** 2 / 8, x[0] * x[1]], [(-1, 1), (0, "1/2")], splits=4)
     m, p = lo_hi
-    assert -1 < mpf(m.a) and mpf(m.b) < 1
+    assert mpf(m.a) > -1 and mpf(m.b) < 1
     assert mpf(p.a) <= mpf("-0.5") and mpf(p.b) >= mpf("0.5")
 
 
@@ -470,10 +477,19 @@ def float64_error_bound(w, E, eta, theta0, steps, tail) -> np.ndarray:
         S = abs(a[0]) * t1 * t1 + abs(eta * E) + abs(a[1]) * t2 * t2
         zt = (a[0] * (t1 * t1) - eta * E) + a[1] * (t2 * t2)
         new = [ti - (zt * wi) * ti for wi, ti in zip(w, t)]
-        deltas.append(np.array([U64 * (abs(n) + 2 * abs(zt * wi * ti)) + abs(wi * ti) * 4 * U64 * S
-                                for n, wi, ti in zip(new, w, t)]))
-        jacobians.append(np.array([[(1 - zt * w[i] if i == j else 0) - eta * w[i] * t[i] * w[j] * t[j]
-                                    for j in range(2)] for i in range(2)]))
+        deltas.append(
+            np.array(
+                [U64 * (abs(n) + 2 * abs(zt * wi * ti)) + abs(wi * ti) * 4 * U64 * S for n, wi, ti in zip(new, w, t)]
+            )
+        )
+        jacobians.append(
+            np.array(
+                [
+                    [(1 - zt * w[i] if i == j else 0) - eta * w[i] * t[i] * w[j] * t[j] for j in range(2)]
+                    for i in range(2)
+                ]
+            )
+        )
         t = new
         thetas.append(t)
     bounds = []
@@ -583,8 +599,7 @@ ENCLOSED = {
     "cbrt 2": (sp.cbrt(2), lambda b: b**3 - 2, 1),
     "3^(2/3)": (sp.Integer(3) ** sp.Rational(2, 3), lambda b: b**3 - 9, 1),
     "2^(-2/3)": (sp.Pow(2, sp.Rational(-2, 3), evaluate=False), lambda b: 4 * b**3 - 1, 1),
-    "(sqrt 2 - 1)^(1/3)": (sp.Pow(sp.sqrt(2) - 1, sp.Rational(1, 3), evaluate=False),
-                       lambda b: (b**3 + 1) ** 2 - 2, 1),
+    "(sqrt 2 - 1)^(1/3)": (sp.Pow(sp.sqrt(2) - 1, sp.Rational(1, 3), evaluate=False), lambda b: (b**3 + 1) ** 2 - 2, 1),
     "|1 - sqrt 2|": (sp.Abs(1 - sp.sqrt(2), evaluate=False), lambda b: (b + 1) ** 2 - 2, 1),
     "exp(log 3)": (sp.exp(sp.log(3), evaluate=False), lambda b: b - 3, 1),
     "log(exp 2)": (sp.log(sp.exp(2), evaluate=False), lambda b: b - 2, 1),
@@ -602,13 +617,18 @@ def test_enclose_expressions_contain_their_value(name):
     assert (box.a > 0) if sign > 0 else (box.b < 0)
 
 
-@pytest.mark.parametrize("expr, message", [
-    (sp.sqrt(2) * sp.Float("0.5"), "cannot enclose 0.5*sqrt(2): not an exact real number"),
-    (sp.Symbol("x") + 1, "cannot enclose x + 1: not an exact real number"),
-    (sp.Pow(-1, sp.Rational(1, 3), evaluate=False),
-     "cannot enclose (-1)**(1/3): root of a number not known to be positive"),
-    (sp.sin(1), "cannot enclose sin(1): sin is not supported"),
-])
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        (sp.sqrt(2) * sp.Float("0.5"), "cannot enclose 0.5*sqrt(2): not an exact real number"),
+        (sp.Symbol("x") + 1, "cannot enclose x + 1: not an exact real number"),
+        (
+            sp.Pow(-1, sp.Rational(1, 3), evaluate=False),
+            "cannot enclose (-1)**(1/3): root of a number not known to be positive",
+        ),
+        (sp.sin(1), "cannot enclose sin(1): sin is not supported"),
+    ],
+)
 def test_enclose_refuses_what_it_cannot_enclose_rigorously(expr, message):
     with pytest.raises(InputError) as info:
         enclose(expr)
@@ -629,15 +649,18 @@ def test_exact_sign_says_why_it_cannot_decide():
     assert str(info.value).endswith("is non-zero but its sign was not resolved at 960 digits")
 
 
-@pytest.mark.parametrize("value, message", [
-    ("abc", "value: cannot read 'abc' as an exact number (use e.g. 1.05 or 21/20)"),
-    (True, "value must be a number, got True"),
-    (sp.sqrt(2), "value must be an exact rational, got sqrt(2)"),
-    (float("inf"), "value must be finite, got inf"),
-    (mpf("nan"), "value must be finite, got nan"),
-    (decimal.Decimal("NaN"), "value must be finite, got NaN"),
-    ([1], "value must be a number, got [1] of type list"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("abc", "value: cannot read 'abc' as an exact number (use e.g. 1.05 or 21/20)"),
+        (True, "value must be a number, got True"),
+        (sp.sqrt(2), "value must be an exact rational, got sqrt(2)"),
+        (float("inf"), "value must be finite, got inf"),
+        (mpf("nan"), "value must be finite, got nan"),
+        (decimal.Decimal("NaN"), "value must be finite, got NaN"),
+        ([1], "value must be a number, got [1] of type list"),
+    ],
+)
 def test_exact_messages_name_the_value(value, message):
     with pytest.raises(InputError) as info:
         exact(value)

@@ -15,9 +15,9 @@ import pytest
 import sympy as sp
 from mpmath import mp
 
-from eos_theory.quadratic.closed_forms import axis_map, eps, y
-from eos_theory.past_window.cascade import cycle_system
 from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
+from eos_theory.past_window.cascade import cycle_system
+from eos_theory.quadratic.closed_forms import axis_map, eps, y
 
 
 def test_the_crisis_factorisations():
@@ -69,7 +69,7 @@ def test_after_the_crisis_every_grid_start_escapes(e, starts, within):
         E = enclose(e)
         for i in range(starts):
             Y = enclose(-e + (2 + e) * Fraction(2 * i + 1, 2 * starts))
-            for step in range(within + 1):
+            for _step in range(within + 1):
                 if mp.make_mpf(Y._mpi_[0]) > 2:
                     break
                 Y = Y**3 + (E - 2) * Y**2 + (1 - 2 * E) * Y

@@ -15,6 +15,7 @@ runs that end on the orbit, from its multipliers and the steps run (:func:`guara
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from fractions import Fraction
@@ -24,12 +25,11 @@ import pytest
 import sympy as sp
 from mpmath import mp, mpf, sqrt
 
-from eos_theory.outputs import plots
-from eos_theory.quadratic.runs import required_digits
-from eos_theory.numbers.parse import InputError
-from eos_theory.quadratic.gd import Problem, gd_mp
 from eos_theory.numbers.decimals import agreeing_digits
-from eos_theory.numbers.parse import exact
+from eos_theory.numbers.parse import InputError, exact
+from eos_theory.outputs import plots
+from eos_theory.quadratic.gd import Problem, gd_mp
+from eos_theory.quadratic.runs import required_digits
 
 PNG = b"\x89PNG\r\n\x1a\n"
 PDF = b"%PDF-"
@@ -194,7 +194,7 @@ def test_fig1_starts_at_the_paper_init_and_sharpens(fig1):
     T = [float(v) for v in fig1.ntk]
     k = next(i for i, v in enumerate(T) if v > 2)  # progressive sharpening up to the EOS
     assert 3 < k < fig1.shown
-    assert all(a < b for a, b in zip(T[:k], T[1 : k + 1]))
+    assert all(a < b for a, b in itertools.pairwise(T[: k + 1]))
 
 
 def test_fig1_refuses_lr_outside_the_window():
@@ -352,8 +352,17 @@ def test_fig3_rows_are_gd_from_the_paper_init_bit_for_bit(fig3):
     """
     e = fig3.e
     one, end = np.searchsorted(e, 1.0), np.searchsorted(e, np.sqrt(5) - 1)
-    rows = [0, np.searchsorted(e, 0.85), one - 1, one, np.searchsorted(e, 1.05), np.searchsorted(e, 1.2), end - 1,
-            np.searchsorted(e, 1.3), np.searchsorted(e, 1.9)]
+    rows = [
+        0,
+        np.searchsorted(e, 0.85),
+        one - 1,
+        one,
+        np.searchsorted(e, 1.05),
+        np.searchsorted(e, 1.2),
+        end - 1,
+        np.searchsorted(e, 1.3),
+        np.searchsorted(e, 1.9),
+    ]
     assert e[one - 1] < 1 < e[one] and e[end - 1] < np.sqrt(5) - 1 < e[rows[7]] < 1.31 and e[rows[8]] < 2
     tail = fig3.ntk.shape[1]
     t0 = exact(fig3.t)
@@ -409,7 +418,7 @@ def test_fig4_paths_are_gd_and_end_as_predicted(fig4):
     with mp.workdps(dps):
         for lr, pts in fig4.paths:
             eta = mpq(lr)
-            for (a, b), (a1, b1) in zip(pts, pts[1:]):
+            for (a, b), (a1, b1) in itertools.pairwise(pts):
                 z = (b**2 - a**2) / 2 - 1
                 # one step computed twice at dps digits from the same θ: ~8 roundings each, of terms
                 # no larger than |θ|(1 + |ηz|)
@@ -429,7 +438,7 @@ def test_fig4_paths_are_gd_and_end_as_predicted(fig4):
                 got = sorted(eta * p[1] ** 2 for p in pts[-2:])
                 assert agreeing_digits(got[0], lo, dps=dps) >= digits and agreeing_digits(got[1], hi, dps=dps) >= digits
                 assert eta * a**2 <= mpf(10) ** -digits * Ts[-1]  # A₁ = ηθ₁² is part of the η·NTK offset
-    (lr, _), = [p for p in fig4.paths if p[0] > 1]
+    ((lr, _),) = [p for p in fig4.paths if p[0] > 1]
     e = sp.Rational(lr.numerator, lr.denominator)
     d = sp.sqrt((e - 1) * (e + 3))
     marked = sorted((p[0] ** 2 + p[1] ** 2 for p in fig4.orbit), key=float)
@@ -446,7 +455,7 @@ def test_fig3_cascade_marks_are_the_certified_thresholds(fig3):
     assert [th.evidence for th in ths] == ["exact", "exact"] + ["interval"] * 4
     documented = ["1.28803175448", "1.29922793965", "1.30162891404", "1.30214327158"]
     for th, doc in zip(ths[2:], documented):
-        assert abs(float(th.e) - float(doc)) <= 10 ** -7  # 8 significant digits shown
+        assert abs(float(th.e) - float(doc)) <= 10**-7  # 8 significant digits shown
     values = [float(th.e) for th in ths]
     assert values == sorted(values) and values[-1] < float(fig3.onset[0]) < float(fig3.crisis)
     assert fig3.crisis == 2

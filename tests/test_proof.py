@@ -12,10 +12,21 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-
-from eos_theory.core.proof import CorrectionFailed, Disproved, NotRational, Proof, Undecided, canonical_words, exact_sign, find_counterexample, normal_form, same
-from eos_theory.core.registry import Claim, Source, check_premises, run
 from strategies import nonzero_rationals, polynomials, rationals
+
+from eos_theory.core.proof import (
+    CorrectionFailed,
+    Disproved,
+    NotRational,
+    Proof,
+    Undecided,
+    canonical_words,
+    exact_sign,
+    find_counterexample,
+    normal_form,
+    same,
+)
+from eos_theory.core.registry import Claim, Source, check_premises, run
 
 x, y, u = sp.symbols("x y u", real=True)
 pos = sp.Symbol("p", positive=True)
@@ -59,8 +70,11 @@ def test_a_polynomial_gets_the_same_normal_form_unexpanded_and_as_a_fraction(p, 
     assert normal_form(sp.expand(p * r**k) / sp.expand(r**k)) == normal_form(p) == sp.expand(p)
 
 
-@given(polynomials(XY), polynomials(XY, nonzero=True), st.lists(st.tuples(rationals(), rationals()), min_size=1,
-                                                               max_size=3))
+@given(
+    polynomials(XY),
+    polynomials(XY, nonzero=True),
+    st.lists(st.tuples(rationals(), rationals()), min_size=1, max_size=3),
+)
 def test_normal_form_preserves_value(p, q, points):
     """Where q ≠ 0, the normal form has the value of p/q (computed with Fractions)."""
     nf = normal_form(p / q)
@@ -75,18 +89,22 @@ def test_normal_form_preserves_value(p, q, points):
         assert fraction_value(nf, pt) == fraction_value(p, pt) / qv
 
 
-@pytest.mark.parametrize("a, b", [
-    # 1/(x−1) − 1/(x+1) = 2/(x² − 1)
-    (1 / (x - 1) - 1 / (x + 1), 2 / (x**2 - 1)),
-    # (x² − y²)/(x − y) = x + y
-    ((x**2 - y**2) / (x - y), x + y),
-    # x/(xy + x) = 1/(y + 1)
-    (x / (x * y + x), 1 / (y + 1)),
-    # η^{1/2}·η^{1/2} = η, η^{3/2}/η^{1/2} = η (square roots of a positive symbol)
-    (sp.sqrt(eta) * x * sp.sqrt(eta), eta * x),
-    (eta ** sp.Rational(3, 2) / sp.sqrt(eta), eta),
-    ((sp.sqrt(eta) * x) ** 2, eta * x**2),
-], ids=["partial-fractions", "cancel", "common-factor", "sqrt-eta", "eta^(3/2)", "sqrt-eta-squared"])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # 1/(x−1) − 1/(x+1) = 2/(x² − 1)
+        (1 / (x - 1) - 1 / (x + 1), 2 / (x**2 - 1)),
+        # (x² − y²)/(x − y) = x + y
+        ((x**2 - y**2) / (x - y), x + y),
+        # x/(xy + x) = 1/(y + 1)
+        (x / (x * y + x), 1 / (y + 1)),
+        # η^{1/2}·η^{1/2} = η, η^{3/2}/η^{1/2} = η (square roots of a positive symbol)
+        (sp.sqrt(eta) * x * sp.sqrt(eta), eta * x),
+        (eta ** sp.Rational(3, 2) / sp.sqrt(eta), eta),
+        ((sp.sqrt(eta) * x) ** 2, eta * x**2),
+    ],
+    ids=["partial-fractions", "cancel", "common-factor", "sqrt-eta", "eta^(3/2)", "sqrt-eta-squared"],
+)
 def test_normal_form_identifies_rewritings(a, b):
     assert normal_form(a) == normal_form(b)
     assert normal_form(a - b) == 0
@@ -103,26 +121,46 @@ def test_normal_form_separates_different_functions():
     assert normal_form(sp.sqrt(eta) - eta) != 0
 
 
-@pytest.mark.parametrize("expr", [
-    x + sp.Float(0.5), sp.Float(2), x * sp.Float("1e-30"),
-    sp.sin(x), sp.exp(x), x ** sp.Rational(1, 3), sp.sqrt(x), sp.sqrt(2), sp.log(x + 1),
-], ids=["x+0.5", "2.0", "tiny-float", "sin", "exp", "cube-root", "sqrt-of-real", "sqrt2", "log"])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        x + sp.Float(0.5),
+        sp.Float(2),
+        x * sp.Float("1e-30"),
+        sp.sin(x),
+        sp.exp(x),
+        x ** sp.Rational(1, 3),
+        sp.sqrt(x),
+        sp.sqrt(2),
+        sp.log(x + 1),
+    ],
+    ids=["x+0.5", "2.0", "tiny-float", "sin", "exp", "cube-root", "sqrt-of-real", "sqrt2", "log"],
+)
 def test_normal_form_rejects_non_rational(expr):
     with pytest.raises(NotRational):
         normal_form(expr)
 
 
-@pytest.mark.parametrize("expr", [x + sp.pi, sp.sqrt(2) * x, sp.I * x, sp.E * x**2],
-                         ids=["x+pi", "sqrt2*x", "I*x", "e*x^2"])
+@pytest.mark.parametrize(
+    "expr", [x + sp.pi, sp.sqrt(2) * x, sp.I * x, sp.E * x**2], ids=["x+pi", "sqrt2*x", "I*x", "e*x^2"]
+)
 def test_normal_form_rejects_irrational_coefficients(expr):
     with pytest.raises(NotRational):
         normal_form(expr)
 
 
 # modulo: x² = 2.  By hand: x³ = x·x² ≡ 2x, x⁴ ≡ 4, (x² − 2)/(y + 1) ≡ 0.
-@pytest.mark.parametrize("expr, expected", [
-    (x**2 - 2, 0), (x**3 - 2 * x, 0), (x**3, 2 * x), (x**4, 4), ((x**2 - 2) / (y + 1), 0), (x**2 + y, 2 + y),
-])
+@pytest.mark.parametrize(
+    "expr, expected",
+    [
+        (x**2 - 2, 0),
+        (x**3 - 2 * x, 0),
+        (x**3, 2 * x),
+        (x**4, 4),
+        ((x**2 - 2) / (y + 1), 0),
+        (x**2 + y, 2 + y),
+    ],
+)
 def test_normal_form_modulo_relation(expr, expected):
     assert sp.expand(normal_form(expr, modulo=(x**2 - 2,)) - expected) == 0
 
@@ -147,8 +185,11 @@ SYMS = (pos, nz, k_int, u)
 
 
 def _respects_assumptions(point) -> bool:
-    return (point[pos] > 0 if pos in point else True) and (point[nz] != 0 if nz in point else True) \
+    return (
+        (point[pos] > 0 if pos in point else True)
+        and (point[nz] != 0 if nz in point else True)
         and (point[k_int].q == 1 if k_int in point else True)
+    )
 
 
 @given(polynomials(SYMS, max_degree=2, max_terms=3, nonzero=True))
@@ -199,7 +240,10 @@ def test_equal_raises_disproved_with_exact_counterexample():
     v = Fraction(int(exc.point[x].p), int(exc.point[x].q))
     # (v + 1)² − (v² + 1) = 2v, so the point must have v ≠ 0, and lhs/rhs are the exact values
     assert v != 0
-    assert (Fraction(int(exc.lhs.p), int(exc.lhs.q)), Fraction(int(exc.rhs.p), int(exc.rhs.q))) == ((v + 1) ** 2, v**2 + 1)
+    assert (Fraction(int(exc.lhs.p), int(exc.lhs.q)), Fraction(int(exc.rhs.p), int(exc.rhs.q))) == (
+        (v + 1) ** 2,
+        v**2 + 1,
+    )
     assert p.steps == [] and p.refutations == []
 
 
@@ -240,11 +284,11 @@ def test_differ_records_counterexample_and_refuted_needs_verified_correction():
     assert v * v != v  # by hand: x² = x only at 0 and 1
     assert len(p.refutations) == 1 and p.steps[-1].kind == "counterexample"
     with pytest.raises(AssertionError):
-        p.verdict  # noqa: B018 - a refutation without a correction is not a verdict
+        p.verdict
     with p.corrected("x² = x·x"):
         pass
     with pytest.raises(AssertionError):
-        p.verdict  # noqa: B018 - a correction with no verified step is not enough
+        p.verdict
     with p.corrected("x² = x·x"):
         p.equal("x² = x·x", x**2, x * x)
     assert p.verdict == "refuted"
@@ -257,9 +301,9 @@ def test_differ_records_counterexample_and_refuted_needs_verified_correction():
 def test_correction_block_closes_even_when_a_step_fails():
     p = Proof()
     p.differ("x² = x", x**2, x)
-    with pytest.raises(CorrectionFailed):  # a false correction is reported as such, not as a disproof
-        with p.corrected("wrong"):
-            p.equal("wrong", x**2, x + 1)
+    # a false correction is reported as such, not as a disproof
+    with pytest.raises(CorrectionFailed), p.corrected("wrong"):
+        p.equal("wrong", x**2, x + 1)
     p.equal("after", x, x)
     assert p.steps[-1].text == "after"
     assert p.correction.steps == []
@@ -325,8 +369,9 @@ def test_positive_accepts_manifest_witness():
     assert [s.kind for s in p.steps] == ["sign", "sign"]
 
 
-@given(polynomials((x, y), max_degree=1, max_terms=3), polynomials((x, y), max_degree=1, max_terms=3),
-       nonzero_rationals())
+@given(
+    polynomials((x, y), max_degree=1, max_terms=3), polynomials((x, y), max_degree=1, max_terms=3), nonzero_rationals()
+)
 def test_positive_accepts_sums_of_squares_plus_a_positive_constant(a, b, c):
     witness = a**2 + b**2 + abs(R(c))
     p = Proof()
@@ -334,12 +379,15 @@ def test_positive_accepts_sums_of_squares_plus_a_positive_constant(a, b, c):
     assert p.steps[-1].kind == "sign"
 
 
-@pytest.mark.parametrize("expr, witness, why", [
-    (x**2, x**2, "zero at x = 0"),
-    (-(x**2) - 1, -(x**2) - 1, "negative"),
-    (x**2 - 1, x**2 - 1, "indefinite"),
-    (x * y, x * y, "sign of a product of reals is unknown"),
-])
+@pytest.mark.parametrize(
+    "expr, witness, why",
+    [
+        (x**2, x**2, "zero at x = 0"),
+        (-(x**2) - 1, -(x**2) - 1, "negative"),
+        (x**2 - 1, x**2 - 1, "indefinite"),
+        (x * y, x * y, "sign of a product of reals is unknown"),
+    ],
+)
 def test_positive_rejects_non_positive_witness(expr, witness, why):
     p = Proof()
     with pytest.raises(AssertionError):
@@ -445,11 +493,18 @@ def test_a_bare_true_cannot_be_recorded():
 # -- exact decisions: exact_sign, same, check, compare --------------------------------------------
 
 
-@pytest.mark.parametrize("value, sign", [
-    (sp.Rational(-3, 7), -1), (0, 0), (sp.sqrt(5) - 1 - sp.Rational(5, 4), -1),  # √5 − 1 = 1.236… < 1.25
-    (sp.sqrt(5) - 1 - sp.Rational(6, 5), 1), (sp.sqrt(2) + sp.sqrt(3) - sp.sqrt(5 + 2 * sp.sqrt(6)), 0),
-    (30 + 6 * sp.sqrt(5), 1), (sp.Rational(99, 70) - sp.sqrt(2), 1),  # 99/70 = 1.414285… > √2 = 1.414213…
-])
+@pytest.mark.parametrize(
+    "value, sign",
+    [
+        (sp.Rational(-3, 7), -1),
+        (0, 0),
+        (sp.sqrt(5) - 1 - sp.Rational(5, 4), -1),  # √5 − 1 = 1.236… < 1.25
+        (sp.sqrt(5) - 1 - sp.Rational(6, 5), 1),
+        (sp.sqrt(2) + sp.sqrt(3) - sp.sqrt(5 + 2 * sp.sqrt(6)), 0),
+        (30 + 6 * sp.sqrt(5), 1),
+        (sp.Rational(99, 70) - sp.sqrt(2), 1),  # 99/70 = 1.414285… > √2 = 1.414213…
+    ],
+)
 def test_exact_sign_of_algebraic_numbers(value, sign):
     assert exact_sign(value) == sign
 
@@ -466,15 +521,23 @@ def test_exact_sign_refuses_what_is_not_an_exact_number(value):
         exact_sign(value)
 
 
-@pytest.mark.parametrize("a, b, expected", [
-    (sp.Interval.open(1, sp.sqrt(5) - 1), sp.Interval.open(1, (sp.sqrt(20) - 2) / 2), True),
-    (sp.Interval.open(1, sp.sqrt(5) - 1), sp.Interval(1, sp.sqrt(5) - 1), False),  # openness matters
-    (sp.Interval.open(0, 2), sp.Interval.open(0, sp.Rational(199, 100)), False),
-    ((x + 1) ** 2, x**2 + 2 * x + 1, True), ((x + 1) ** 2, x**2 + 1, False),
-    ([1, sp.Rational(1, 2)], (1, Fraction(1, 2)), True), ([1, 2], [1, 2, 3], False),
-    (sp.Rational(1, 2), 0.5, False), (True, sp.true, True), (True, 1, False), ("minimum", "minimum", True),
-    (sp.FiniteSet(sp.sqrt(8)), sp.FiniteSet(2 * sp.sqrt(2)), True),
-])
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        (sp.Interval.open(1, sp.sqrt(5) - 1), sp.Interval.open(1, (sp.sqrt(20) - 2) / 2), True),
+        (sp.Interval.open(1, sp.sqrt(5) - 1), sp.Interval(1, sp.sqrt(5) - 1), False),  # openness matters
+        (sp.Interval.open(0, 2), sp.Interval.open(0, sp.Rational(199, 100)), False),
+        ((x + 1) ** 2, x**2 + 2 * x + 1, True),
+        ((x + 1) ** 2, x**2 + 1, False),
+        ([1, sp.Rational(1, 2)], (1, Fraction(1, 2)), True),
+        ([1, 2], [1, 2, 3], False),
+        (sp.Rational(1, 2), 0.5, False),
+        (True, sp.true, True),
+        (True, 1, False),
+        ("minimum", "minimum", True),
+        (sp.FiniteSet(sp.sqrt(8)), sp.FiniteSet(2 * sp.sqrt(2)), True),
+    ],
+)
 def test_same_decides_equality_exactly(a, b, expected):
     assert same(a, b) is expected
     assert same(b, a) is expected
@@ -489,8 +552,12 @@ def test_normal_form_refuses_non_commuting_symbols():
 
 def test_check_records_the_computed_value_and_refuses_a_mismatch():
     p = Proof()
-    p.check("|1 − s| < 1 ⟺ 0 < s < 2", sp.solve_univariate_inequality(sp.Abs(1 - x) < 1, x, relational=False),
-            sp.Interval.open(0, 2), "solve_univariate_inequality")
+    p.check(
+        "|1 − s| < 1 ⟺ 0 < s < 2",
+        sp.solve_univariate_inequality(sp.Abs(1 - x) < 1, x, relational=False),
+        sp.Interval.open(0, 2),
+        "solve_univariate_inequality",
+    )
     assert p.steps[-1].kind == "check" and "Interval.open(0, 2)" in p.steps[-1].detail
     with pytest.raises(AssertionError, match="computed 1, expected 2"):
         p.check("degree", sp.degree(x**2 - x, x) - 1, 2)
@@ -522,7 +589,9 @@ def _claim_with(statement, check, id="test-claim", expect="verified"):
 
 
 def test_audit_flags_an_uncovered_quantifier():
-    r = run(_claim_with("For all x, (x + 1)² = x² + 2x + 1.", lambda p: p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)))
+    r = run(
+        _claim_with("For all x, (x + 1)² = x² + 2x + 1.", lambda p: p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1))
+    )
     assert r.verdict == "inconclusive" and "'For all' in" in r.error
 
 
@@ -534,11 +603,14 @@ def test_audit_accepts_a_covered_quantifier():
     assert run(_claim_with("For all x, (x + 1)² = x² + 2x + 1.", check)).verdict == "verified"
 
 
-@pytest.mark.parametrize("statement, covers, problem", [
-    ("For all x, x = x.", ("For every x", "square"), "does not occur in the statement"),
-    ("For all x, x = x.", ("For all x", "no such step"), "no recorded step"),
-    ("GD settles on the cycle.", ("settles", "run"), "numerical evidence, which does not cover it"),
-])
+@pytest.mark.parametrize(
+    "statement, covers, problem",
+    [
+        ("For all x, x = x.", ("For every x", "square"), "does not occur in the statement"),
+        ("For all x, x = x.", ("For all x", "no such step"), "no recorded step"),
+        ("GD settles on the cycle.", ("settles", "run"), "numerical evidence, which does not cover it"),
+    ],
+)
 def test_audit_rejects_bad_coverage(statement, covers, problem):
     def check(p):
         p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
@@ -579,10 +651,18 @@ def test_premises_must_be_verified():
         def check(p):
             p.uses(dep, f"{dep} holds")
             p.equal("x = x", x, x)
+
         return check
 
-    results = [run(c) for c in (good, bad, _claim_with("uses good.", uses("good"), id="a"),
-                                _claim_with("uses bad.", uses("bad"), id="b"))]
+    results = [
+        run(c)
+        for c in (
+            good,
+            bad,
+            _claim_with("uses good.", uses("good"), id="a"),
+            _claim_with("uses bad.", uses("bad"), id="b"),
+        )
+    ]
     out = {r.claim.id: r for r in check_premises(results)}
     assert out["a"].verdict == "verified"
     assert out["b"].verdict == "inconclusive" and out["b"].error == "premise not verified: bad"
@@ -592,12 +672,12 @@ def test_premise_cycles_are_an_error():
     def uses(dep):
         def check(p):
             p.uses(dep, f"{dep} holds")
+
         return check
 
     a, b = _claim_with("a.", uses("b"), id="a"), _claim_with("b.", uses("a"), id="b")
     with pytest.raises(ValueError, match="cycle"):
         check_premises([run(a), run(b)])
-
 
 
 # -- identities for every matrix size -------------------------------------------------------------
@@ -620,8 +700,12 @@ def test_equal_any_size_uses_only_the_rules_given():
     with pytest.raises(AssertionError):  # vᵀSᵀv = vᵀSv needs S symmetric
         p.equal_any_size("vᵀSᵀv = vᵀSv", v_.T * S_.T * v_, v_.T * S_ * v_)
     p.equal_any_size("vᵀSᵀv = vᵀSv for symmetric S", v_.T * S_.T * v_, v_.T * S_ * v_, {(S_.T,): (S_,)})
-    p.equal_any_size("with ABA = A: ABAv + (ABA)(ABA)v = Av + A²v", A_ * B_ * A_ * v_ + A_ * B_ * A_ * A_ * B_ * A_ * v_,
-                     A_ * v_ + A_**2 * v_, {(A_, B_, A_): (A_,)})
+    p.equal_any_size(
+        "with ABA = A: ABAv + (ABA)(ABA)v = Av + A²v",
+        A_ * B_ * A_ * v_ + A_ * B_ * A_ * A_ * B_ * A_ * v_,
+        A_ * v_ + A_**2 * v_,
+        {(A_, B_, A_): (A_,)},
+    )
     assert "Sᵀ = S" in p.steps[0].detail and "ABA = A" in p.steps[1].detail
 
 
@@ -708,7 +792,9 @@ def test_each_method_records_its_exact_step():
     p.interval("box", "Krawczyk at 30 digits")
     assert p.steps == [
         Step("square", "identity", "normal form of the difference is 0", ((x + 1) ** 2, x**2 + 2 * x + 1)),
-        Step("on x² = 2", "identity", "normal form of the difference is 0 modulo the defining relations", (x**3, 2 * x)),
+        Step(
+            "on x² = 2", "identity", "normal form of the difference is 0 modulo the defining relations", (x**3, 2 * x)
+        ),
         Step("(x + 1)² + 1 > 0", "sign", "≡ (x + 1)**2 + 1 > 0", (x**2 + 2 * x + 2, (x + 1) ** 2 + 1)),
         Step("ηx²y² > 0", "sign", "≡ eta*x**2*y**2 > 0 for x ≠ 0, y ≠ 0", (eta * x**2 * y**2, eta * x**2 * y**2)),
         Step("degree", "check", "sp.degree: computed 3"),
@@ -729,11 +815,21 @@ def test_equal_any_size_records_its_rules():
     p.equal_any_size("vᵀSᵀv = vᵀSv", v_.T * nS.T * v_, v_.T * nS * v_, {(nS.T,): (nS,)})
     p.equal_any_size("with AB = I", nA * nB * nS + nS.T, 2 * nS, {(nS.T,): (nS,), (nA, nB): ()})
     assert p.steps == [
-        Step("(A + B)A = A² + BA", "identity", "matrix words of symbolic size cancel", ((nA + nB) * nA, nA**2 + nB * nA)),
-        Step("vᵀSᵀv = vᵀSv", "identity", "matrix words of symbolic size cancel using Sᵀ = S",
-             (v_.T * nS.T * v_, v_.T * nS * v_)),
-        Step("with AB = I", "identity", "matrix words of symbolic size cancel using Sᵀ = S, AB = I",
-             (nA * nB * nS + nS.T, 2 * nS)),
+        Step(
+            "(A + B)A = A² + BA", "identity", "matrix words of symbolic size cancel", ((nA + nB) * nA, nA**2 + nB * nA)
+        ),
+        Step(
+            "vᵀSᵀv = vᵀSv",
+            "identity",
+            "matrix words of symbolic size cancel using Sᵀ = S",
+            (v_.T * nS.T * v_, v_.T * nS * v_),
+        ),
+        Step(
+            "with AB = I",
+            "identity",
+            "matrix words of symbolic size cancel using Sᵀ = S, AB = I",
+            (nA * nB * nS + nS.T, 2 * nS),
+        ),
     ]
 
 
@@ -760,7 +856,7 @@ def test_differ_records_the_point_and_both_values():
 def test_differ_needs_exact_rational_values():
     with pytest.raises(AssertionError, match=r"^√p vs 1: p = 2 is not a counterexample \(sqrt\(2\) vs 1\)$"):
         Proof().differ("√p vs 1", sp.sqrt(pos), 1, at={pos: 2})
-    with pytest.raises(AssertionError, match="^true identity: no counterexample found$"):
+    with pytest.raises(AssertionError, match=r"^true identity: no counterexample found$"):
         Proof().differ("true identity", (x + 1) ** 2, x**2 + 2 * x + 1)
     with pytest.raises(AssertionError, match=r"^shapes: shapes differ \(\(2, 1\) vs \(1, 2\)\)$"):
         Proof().differ("shapes", sp.Matrix([x, y]), sp.Matrix([[x, y]]))
@@ -769,7 +865,11 @@ def test_differ_needs_exact_rational_values():
 def test_step_to_json():
     assert Step("t", "identity", "d", (x, x)).to_json() == {"text": "t", "kind": "identity", "detail": "d"}
     assert Step("t", "counterexample", "d", (), {x: sp.Rational(1, 2), eta: 3}).to_json() == {
-        "text": "t", "kind": "counterexample", "detail": "d", "point": {"x": "1/2", "eta": "3"}}
+        "text": "t",
+        "kind": "counterexample",
+        "detail": "d",
+        "point": {"x": "1/2", "eta": "3"},
+    }
 
 
 def test_format_point_uses_the_paper_letters_in_name_order():
@@ -846,11 +946,22 @@ def test_identity_exprs_keep_both_sides_even_when_a_symbol_cancels():
 
 def test_allowed_values_follow_the_assumptions():
     q = sp.Symbol("q", nonnegative=True)
-    cases = [(pos, 0, False), (pos, -1, False), (pos, Fraction(1, 2), True),
-             (q, 0, True), (q, -1, False), (q, Fraction(1, 2), True),
-             (nz, 0, False), (nz, 1, True), (nz, -1, True),
-             (k_int, Fraction(1, 2), False), (k_int, -2, True), (k_int, 0, True),
-             (x, 0, True), (x, Fraction(-5, 2), True)]
+    cases = [
+        (pos, 0, False),
+        (pos, -1, False),
+        (pos, Fraction(1, 2), True),
+        (q, 0, True),
+        (q, -1, False),
+        (q, Fraction(1, 2), True),
+        (nz, 0, False),
+        (nz, 1, True),
+        (nz, -1, True),
+        (k_int, Fraction(1, 2), False),
+        (k_int, -2, True),
+        (k_int, 0, True),
+        (x, 0, True),
+        (x, Fraction(-5, 2), True),
+    ]
     assert [(s, v, _allowed(s, Fraction(v))) for s, v, _ in cases] == cases
 
 
@@ -880,21 +991,31 @@ def test_find_counterexample_searches_past_the_trial_pairs_reproducibly():
 # -- same: sets, sequences and mixed types --------------------------------------------------------
 
 
-@pytest.mark.parametrize("a, b, expected", [
-    (sp.Interval.open(THREE, sp.oo), sp.Interval.open(3, sp.oo), True),
-    (sp.Interval(-sp.oo, THREE), sp.Interval(-sp.oo, 3), True),
-    (sp.Interval(THREE, sp.oo), sp.Interval(3, 5), False),
-    (sp.Interval(-sp.oo, 3), sp.Interval(3, sp.oo), False),
-    (sp.Union(sp.Interval(0, 1), sp.Interval(2, THREE)), sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), True),
-    (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), sp.Union(sp.Interval(0, 1), sp.Interval(2, 4)), False),
-    (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)),
-     sp.Union(sp.Interval(0, 1), sp.Interval(2, 3), sp.Interval(4, 5)), False),
-    (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), sp.FiniteSet(sp.Interval(0, 1), sp.Interval(2, 3)), False),
-    (sp.FiniteSet(THREE, sp.sqrt(2)), sp.FiniteSet(sp.sqrt(2), 3), True),
-    (sp.Interval(0, 1), sp.FiniteSet(0, 1), False),
-    (sp.FiniteSet(1), 1, False), (sp.FiniteSet(1), [1], False), ([1], 1, False), ("x", x, False),
-    (sp.sin(x) * (x + 1), sp.sin(x) * x + sp.sin(x), True), (sp.sin(x), sp.sin(x) + 1, False),
-])
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        (sp.Interval.open(THREE, sp.oo), sp.Interval.open(3, sp.oo), True),
+        (sp.Interval(-sp.oo, THREE), sp.Interval(-sp.oo, 3), True),
+        (sp.Interval(THREE, sp.oo), sp.Interval(3, 5), False),
+        (sp.Interval(-sp.oo, 3), sp.Interval(3, sp.oo), False),
+        (sp.Union(sp.Interval(0, 1), sp.Interval(2, THREE)), sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), True),
+        (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), sp.Union(sp.Interval(0, 1), sp.Interval(2, 4)), False),
+        (
+            sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)),
+            sp.Union(sp.Interval(0, 1), sp.Interval(2, 3), sp.Interval(4, 5)),
+            False,
+        ),
+        (sp.Union(sp.Interval(0, 1), sp.Interval(2, 3)), sp.FiniteSet(sp.Interval(0, 1), sp.Interval(2, 3)), False),
+        (sp.FiniteSet(THREE, sp.sqrt(2)), sp.FiniteSet(sp.sqrt(2), 3), True),
+        (sp.Interval(0, 1), sp.FiniteSet(0, 1), False),
+        (sp.FiniteSet(1), 1, False),
+        (sp.FiniteSet(1), [1], False),
+        ([1], 1, False),
+        ("x", x, False),
+        (sp.sin(x) * (x + 1), sp.sin(x) * x + sp.sin(x), True),
+        (sp.sin(x), sp.sin(x) + 1, False),
+    ],
+)
 def test_same_on_sets_sequences_and_mixed_types(a, b, expected):
     assert same(a, b) is expected
     assert same(b, a) is expected
@@ -936,7 +1057,6 @@ def test_basis_is_the_weakest_evidence_used():
     assert p.basis == "numerical"  # an interval step after a numerical one does not strengthen the claim
 
 
-
 # -- statistical steps --------------------------------------------------------------------------------
 
 
@@ -945,25 +1065,27 @@ def test_statistical_records_the_estimate_its_interval_and_what_it_lies_in():
     p.statistical("λ > 0", 0.342, (0.340, 0.344), 0.95, "8 runs of 20000 steps", inside=(0, None))
     step = p.steps[-1]
     assert step.kind == "statistical" and p.basis == "statistical"
-    assert step.detail == ("8 runs of 20000 steps; estimate 0.342, 95% confidence interval [0.34, 0.344], "
-                           "entirely > 0")
+    assert step.detail == ("8 runs of 20000 steps; estimate 0.342, 95% confidence interval [0.34, 0.344], entirely > 0")
     p.statistical("mean", 2.4757, (2.4746, 2.4768), 0.9, "runs")  # nothing asserted beyond the interval itself
     assert p.steps[-1].detail == "runs; estimate 2.4757, 90% confidence interval [2.4746, 2.4768]"
 
 
-@pytest.mark.parametrize("estimate, ci, level, inside, message", [
-    (0.5, (0.6, 0.7), 0.95, (None, None), "not inside its interval"),
-    (0.5, (0.4, 0.45), 0.95, (None, None), "not inside its interval"),
-    (0.5, (0.4, float("nan")), 0.95, (None, None), "finite numbers"),
-    (0.5, (0.4, 0.6, 0.7), 0.95, (None, None), "finite numbers"),
-    (0.5, (0.4, 0.6), 1.0, (None, None), "confidence level"),
-    (0.5, (0.4, 0.6), 0, (None, None), "confidence level"),
-    (0.5, (0.4, 0.6), True, (None, None), "confidence level"),
-    (0.5, (-0.1, 0.6), 0.95, (0, None), "not entirely > 0"),
-    (0.5, (0.0, 0.6), 0.95, (0, None), "not entirely > 0"),  # strictly inside: touching the bound is not enough
-    (0.5, (0.4, 0.6), 0.95, (None, 0.6), "not entirely < 0.6"),
-    (0.5, (0.4, 0.6), 0.95, (0.45, 0.55), "not entirely > 0.45 and < 0.55"),
-])
+@pytest.mark.parametrize(
+    "estimate, ci, level, inside, message",
+    [
+        (0.5, (0.6, 0.7), 0.95, (None, None), "not inside its interval"),
+        (0.5, (0.4, 0.45), 0.95, (None, None), "not inside its interval"),
+        (0.5, (0.4, float("nan")), 0.95, (None, None), "finite numbers"),
+        (0.5, (0.4, 0.6, 0.7), 0.95, (None, None), "finite numbers"),
+        (0.5, (0.4, 0.6), 1.0, (None, None), "confidence level"),
+        (0.5, (0.4, 0.6), 0, (None, None), "confidence level"),
+        (0.5, (0.4, 0.6), True, (None, None), "confidence level"),
+        (0.5, (-0.1, 0.6), 0.95, (0, None), "not entirely > 0"),
+        (0.5, (0.0, 0.6), 0.95, (0, None), "not entirely > 0"),  # strictly inside: touching the bound is not enough
+        (0.5, (0.4, 0.6), 0.95, (None, 0.6), "not entirely < 0.6"),
+        (0.5, (0.4, 0.6), 0.95, (0.45, 0.55), "not entirely > 0.45 and < 0.55"),
+    ],
+)
 def test_statistical_refuses_what_the_interval_does_not_show(estimate, ci, level, inside, message):
     p = Proof()
     with pytest.raises(AssertionError, match=message):
@@ -1031,10 +1153,16 @@ def test_inconsistent_relations_are_refused():
         Proof().equal("1 = 0 on x = 0, x = 1", 1, 0, modulo=(x, x - 1))
 
 
-
-@pytest.mark.parametrize("expr, at_3", [
-    ((x + 1) / (x - 1), 2), (1 / (2 * x), sp.Rational(1, 6)), ((x**2 - 1) / (x - 1), 4), (-1 / (x - 1), sp.Rational(-1, 2)),
-], ids=["(x+1)/(x-1)", "1/(2x)", "(x^2-1)/(x-1)", "-1/(x-1)"])
+@pytest.mark.parametrize(
+    "expr, at_3",
+    [
+        ((x + 1) / (x - 1), 2),
+        (1 / (2 * x), sp.Rational(1, 6)),
+        ((x**2 - 1) / (x - 1), 4),
+        (-1 / (x - 1), sp.Rational(-1, 2)),
+    ],
+    ids=["(x+1)/(x-1)", "1/(2x)", "(x^2-1)/(x-1)", "-1/(x-1)"],
+)
 def test_normal_form_keeps_the_value_of_a_fraction(expr, at_3):
     """The value at x = 3, worked by hand: 4/2, 1/6, 8/2, −1/2."""
     assert normal_form(expr).xreplace({x: 3}) == at_3
@@ -1065,7 +1193,8 @@ def test_run_evidence_is_every_step_in_order():
     r = run(_claim(_refuted_with_two_step_correction, expect="refuted"))
     assert r.verdict == "refuted" and r.evidence == (
         "x² = x: counterexample at x = 2: 4 ≠ 2; correction (x² = x·x) verified: x² = x·x: normal form of the "
-        "difference is 0; x·x = x²: normal form of the difference is 0")
+        "difference is 0; x·x = x²: normal form of the difference is 0"
+    )
 
 
 def test_run_says_why_a_claim_is_inconclusive():
@@ -1087,14 +1216,17 @@ def test_run_says_why_a_claim_is_inconclusive():
 
 def test_a_refuted_claim_is_not_audited():
     """Its statement is false anyway; the audit is for what a verified claim asserts."""
-    assert run(_claim_with("For all x, x² = x.", _refuted_with_two_step_correction, expect="refuted")).verdict == "refuted"
+    assert (
+        run(_claim_with("For all x, x² = x.", _refuted_with_two_step_correction, expect="refuted")).verdict == "refuted"
+    )
 
 
 def test_audit_quotes_30_characters_either_side():
     statement = "012345678 " * 4 + "every" + " abcdefghi" * 4  # "every" starts at 40
     c = _claim_with(statement, lambda p: None)
     assert _registry.audit(c, Proof()) == [
-        "'every' in “…" + "012345678 " * 3 + "every" + " abcdefghi" * 3 + "…” is covered by no step"]
+        "'every' in “…" + "012345678 " * 3 + "every" + " abcdefghi" * 3 + "…” is covered by no step"
+    ]
 
 
 def test_audit_a_covered_phrase_covers_only_itself():
@@ -1103,8 +1235,10 @@ def test_audit_a_covered_phrase_covers_only_itself():
     p.equal("x = x", x, x)
     p.covers("For every x", "x = x")  # not in the statement: reported, and the next phrase is still read
     p.covers("For all x", "x = x")
-    assert _registry.audit(c, p) == ["covered phrase 'For every x' does not occur in the statement",
-                                     "'every' in “…For all x, x = x, and every y is y.…” is covered by no step"]
+    assert _registry.audit(c, p) == [
+        "covered phrase 'For every x' does not occur in the statement",
+        "'every' in “…For all x, x = x, and every y is y.…” is covered by no step",
+    ]
 
 
 def test_audit_counts_the_steps_of_a_correction():
@@ -1120,11 +1254,15 @@ def _uses(*deps):
         for dep in deps:
             p.uses(dep, f"{dep} holds")
         p.equal("x = x", x, x)
+
     return check
 
 
 def test_premises_are_checked_through_a_chain():
-    good_c, bad_c = _claim_with("c.", _uses(), id="c"), _claim_with("c.", lambda p: p.equal("x = x + 1", x, x + 1), id="c")
+    good_c, bad_c = (
+        _claim_with("c.", _uses(), id="c"),
+        _claim_with("c.", lambda p: p.equal("x = x + 1", x, x + 1), id="c"),
+    )
     b, a = _claim_with("b.", _uses("c"), id="b"), _claim_with("a.", _uses("b"), id="a")
     out = {r.claim.id: r for r in check_premises([run(a), run(b), run(good_c)])}
     assert [out[i].verdict for i in "abc"] == ["verified"] * 3
@@ -1145,8 +1283,12 @@ def test_premise_errors_name_every_bad_premise_and_keep_an_earlier_error():
         p.uses("bad1", "bad1 holds")
         raise RuntimeError("broken")
 
-    out = check_premises([run(c) for c in (bad1, bad2, _claim_with("u.", _uses("bad1", "bad2"), id="u"),
-                                         _claim_with("w.", broken, id="w"))])
+    out = check_premises(
+        [
+            run(c)
+            for c in (bad1, bad2, _claim_with("u.", _uses("bad1", "bad2"), id="u"), _claim_with("w.", broken, id="w"))
+        ]
+    )
     assert out[2].error == "premise not verified: bad1, bad2"
     assert out[3].error == "RuntimeError: broken"  # already inconclusive for its own reason
 
@@ -1181,8 +1323,9 @@ def test_summary_checked_by_and_report():
         p.numerical("run", 40, "GD", required=30)
 
     verified = run(_claim_with("x = x.", mixed, id="v"))
-    assert verified.summary == ("1 identity, 2 exact checks, 1 example, 1 cited theorem, 1 interval proof, "
-                                "1 numerical check")
+    assert verified.summary == (
+        "1 identity, 2 exact checks, 1 example, 1 cited theorem, 1 interval proof, 1 numerical check"
+    )
     assert verified.checked_by == "exact + cited + interval + numerical"
     refuted = run(_claim_with("x² = x.", _refuted_with_two_step_correction, id="r", expect="refuted"))
     assert refuted.summary == "counterexample at x = 2: 4 ≠ 2" and refuted.checked_by == "counterexample"
@@ -1192,8 +1335,15 @@ def test_summary_checked_by_and_report():
     assert cited.summary == "1 cited theorem" and cited.checked_by == "cited"
     report = _registry.report([verified, refuted, audit])
     assert report["tool"] == "eos-theory" and report["paper"].startswith("Second-order regression models")
-    assert report["summary"] == {"verified": 1, "refuted": 1, "supported": 0, "not supported": 0, "inconclusive": 1,
-                                 "total": 3, "unexpected": ["i"]}
+    assert report["summary"] == {
+        "verified": 1,
+        "refuted": 1,
+        "supported": 0,
+        "not supported": 0,
+        "inconclusive": 1,
+        "total": 3,
+        "unexpected": ["i"],
+    }
     assert [c["id"] for c in report["claims"]] == ["v", "r", "i"]
 
 

@@ -5,7 +5,6 @@ import re
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def results(registry_results):
     return registry_results
@@ -71,10 +70,10 @@ PAPER_LATEX = {
     "eos-ntk": r"\eta J J^{T} < 2",  # the NTK's eigenvalue against 2/η
     "eos2d-axis-map": r"{y}' = y \left(\epsilon + y\right) \left(y - 2\right) + y",
     "eos2d-eos-orbit": r"\tilde{T}_{-} = \epsilon - \sqrt{\left(\epsilon - 1\right) \left(\epsilon + 3\right)} + 1,"
-                       r"\quad \tilde{T}_{+} = \epsilon + \sqrt{\left(\epsilon - 1\right) \left(\epsilon + 3\right)} + 1,"
-                       r"\quad \tilde{T}_{mean} - 2 = \epsilon - 1",  # 1 + ε ± √((ε−1)(ε+3)), offset ε − 1
+    r"\quad \tilde{T}_{+} = \epsilon + \sqrt{\left(\epsilon - 1\right) \left(\epsilon + 3\right)} + 1,"
+    r"\quad \tilde{T}_{mean} - 2 = \epsilon - 1",  # 1 + ε ± √((ε−1)(ε+3)), offset ε − 1
     "eos2d-multipliers": r"\mu_{along} = - 2 \epsilon^{2} - 4 \epsilon + 7,"
-                         r"\quad \mu_{across} = - r \left(\epsilon - 1\right) \left(r - 1\right) + 1",
+    r"\quad \mu_{across} = - r \left(\epsilon - 1\right) \left(r - 1\right) + 1",
     "eos2d-flip-birth": r"a_{2}^{2} + a_{3} = 2",  # supercritical birth
     "eos2d-period-doubling": r"a_{2}^{2} + a_{3} = 6 \sqrt{5} + 30",  # 36 + 6ε at ε = √5 − 1
 }
@@ -91,8 +90,6 @@ def test_claims_latex_is_what_the_paper_prints(results):
     for r in results:  # every claim has a formula, printed on one line with balanced braces
         assert r.proof.formula is not None and r.latex, r.claim.id
         assert "\n" not in r.latex and r.latex.count("{") == r.latex.count("}"), r.claim.id
-
-
 
 
 def test_latex_printed_where_the_proof_ran_is_the_latex_of_the_transported_formulas(results):

@@ -32,14 +32,17 @@ def test_an_unevaluated_step_stays_unevaluated():
     assert sp.latex(back) == "2 \\left(x + 2\\right) = 2 x + 4"
 
 
-@pytest.mark.parametrize("expr", [
-    sp.Mul(x - 1, sp.Mul(x + 1, x, evaluate=False), evaluate=False),  # a nested product, as factor() builds
-    sp.Sum(J(omega[i]) ** 2 * omega[i], (i, 1, 3)),
-    sp.Integral(sp.exp(-eta * x), (x, 0, sp.oo)),
-    sp.Derivative(J(x), x),
-    sp.ImmutableMatrix([[eta, sp.Rational(1, 2)], [x, 0]]),
-    sp.Tuple(sp.S.Half, sp.sqrt(eta), sp.pi),
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sp.Mul(x - 1, sp.Mul(x + 1, x, evaluate=False), evaluate=False),  # a nested product, as factor() builds
+        sp.Sum(J(omega[i]) ** 2 * omega[i], (i, 1, 3)),
+        sp.Integral(sp.exp(-eta * x), (x, 0, sp.oo)),
+        sp.Derivative(J(x), x),
+        sp.ImmutableMatrix([[eta, sp.Rational(1, 2)], [x, 0]]),
+        sp.Tuple(sp.S.Half, sp.sqrt(eta), sp.pi),
+    ],
+)
 def test_expressions_come_back_identical(expr):
     back = roundtrip(expr)
     assert sp.srepr(back) == sp.srepr(expr)
@@ -57,8 +60,10 @@ def test_singletons_and_assumptions_are_kept():
 
 def test_bytes_from_an_interpreter_with_other_string_hashes_load_correctly():
     # hashes of names differ between interpreters (spawned or remote workers): no cached hash travels
-    code = ("import sys, sympy as sp; from eos_theory import transport; x = sp.Symbol('x'); "
-            "sys.stdout.buffer.write(transport.dumps(sp.Mul(3, x + sp.Symbol('y'), evaluate=False)))")
+    code = (
+        "import sys, sympy as sp; from eos_theory import transport; x = sp.Symbol('x'); "
+        "sys.stdout.buffer.write(transport.dumps(sp.Mul(3, x + sp.Symbol('y'), evaluate=False)))"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     data = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True).stdout
     back = transport.loads(data)

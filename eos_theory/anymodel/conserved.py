@@ -57,8 +57,11 @@ def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
     free = sorted(general.free_symbols & set(coeffs), key=str)
     basis = tuple(sp.factor_terms(sp.expand(general.subs({c: int(c == k) for c in free}))) for k in free)
     basis = tuple(sp.expand(b / sp.Poly(b, *s.params).LC()) for b in basis)
-    return Conserved(degree, basis, f"exact: linear system for the coefficients of I (degree ≤ {degree}) "
-                     "from ∇I·∇f_i ≡ 0, solved over ℚ")
+    return Conserved(
+        degree,
+        basis,
+        f"exact: linear system for the coefficients of I (degree ≤ {degree}) from ∇I·∇f_i ≡ 0, solved over ℚ",
+    )
 
 
 @dataclass(frozen=True)
@@ -94,23 +97,25 @@ def invariant_subspaces(s: Spec, step: sp.Symbol | None = None) -> Invariants:
     step = step if step is not None else sp.Symbol("eta", positive=True)
     G = s.gd_map(step)
     out = []
-    for i, th in enumerate(s.params):
+    for _i, th in enumerate(s.params):
         coords = tuple(t for t in s.params if t != th)
         inv = _invariant(s, G, f"{th} = 0", {th: 0}, coords, (th,))
         if inv:
             out.append(inv)
-    for (i, a), (j, b) in itertools.combinations(enumerate(s.params), 2):
+    for (_i, a), (_j, b) in itertools.combinations(enumerate(s.params), 2):
         for sign in (1, -1):
             coords = tuple(t for t in s.params if t != b)
-            inv = _invariant(s, G, f"{b} = {a}" if sign == 1 else f"{b} = −{a}", {b: sign * a}, coords,
-                             (b - sign * a,))
+            inv = _invariant(s, G, f"{b} = {a}" if sign == 1 else f"{b} = −{a}", {b: sign * a}, coords, (b - sign * a,))
             if inv:
                 out.append(inv)
     if len(s.params) > 2:
         a = s.params[0]
         eqs = tuple(t - a for t in s.params[1:])
-        inv = _invariant(s, G, "all parameters equal", {t: a for t in s.params[1:]}, (a,), eqs)
+        inv = _invariant(s, G, "all parameters equal", dict.fromkeys(s.params[1:], a), (a,), eqs)
         if inv:
             out.append(inv)
-    return Invariants(tuple(out), "exact: each candidate slice (θ_i = 0, θ_j = ±θ_i, all equal) tested by "
-                      "substituting it into the GD map and simplifying the defining forms of its image to 0")
+    return Invariants(
+        tuple(out),
+        "exact: each candidate slice (θ_i = 0, θ_j = ±θ_i, all equal) tested by "
+        "substituting it into the GD map and simplifying the defining forms of its image to 0",
+    )

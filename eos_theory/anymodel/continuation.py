@@ -22,8 +22,8 @@ is reported, not guessed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from mpmath import mp, mpf
 
@@ -70,10 +70,13 @@ def solve_cycle(num, P: int, v, rho, x0, dps: int, iters: int = 30) -> list:
     x = list(x0)
     tol = mpf(10) ** (-(dps - 6))
     for _ in range(iters):
-        pp, pm, et = x[:P], x[P:2 * P], x[2 * P]
+        pp, pm, et = x[:P], x[P : 2 * P], x[2 * P]
         Gp, Gm = Gf(*pp, et), Gf(*pm, et)
-        F = [Gp[i] - pm[i] for i in range(P)] + [Gm[i] - pp[i] for i in range(P)] + \
-            [mp.fsum(v[i] * (pp[i] - pm[i]) for i in range(P)) / 2 - rho * nv]
+        F = (
+            [Gp[i] - pm[i] for i in range(P)]
+            + [Gm[i] - pp[i] for i in range(P)]
+            + [mp.fsum(v[i] * (pp[i] - pm[i]) for i in range(P)) / 2 - rho * nv]
+        )
         scale = max(1, max(abs(t) for t in x))
         if max(abs(e) for e in F) < tol * scale:
             return x
@@ -105,7 +108,7 @@ def solve_cycle(num, P: int, v, rho, x0, dps: int, iters: int = 30) -> list:
 def _multipliers(num, P: int, x) -> list:
     """The two-step multipliers at the cycle x = (p+, p−, η): eigenvalues of DG(p−)·DG(p+)."""
     JGf = num[1]
-    pp, pm, et = x[:P], x[P:2 * P], x[2 * P]
+    pp, pm, et = x[:P], x[P : 2 * P], x[2 * P]
     M = mp.matrix(JGf(*pm, et)) * mp.matrix(JGf(*pp, et))
     if P == 1:
         return [M[0, 0]]
@@ -129,9 +132,19 @@ def _charpoly(M) -> list:
     return coeffs
 
 
-def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequence, dps: int = 30,
-                   max_steps: int = 400, max_seconds: float = 10.0, max_ratio: float = 10.0,
-                   ratio: float = 1.08) -> Branch:
+def continue_cycle(
+    num,
+    theta0: Sequence,
+    v: Sequence,
+    eta_c,
+    kappa,
+    c2: Sequence,
+    dps: int = 30,
+    max_steps: int = 400,
+    max_seconds: float = 10.0,
+    max_ratio: float = 10.0,
+    ratio: float = 1.08,
+) -> Branch:
     """Continue the 2-cycle born at (θ*, η_c) at ``dps`` digits until a non-neutral two-step multiplier
     leaves the unit circle (then locate that point), bounded in steps, seconds and η ≤ max_ratio·η_c.
 
@@ -149,8 +162,11 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
 
         def guess(rho):
             amp = rho / nv
-            return [th0[i] + amp**2 * cc[i] + amp * vv[i] for i in range(P)] + \
-                   [th0[i] + amp**2 * cc[i] - amp * vv[i] for i in range(P)] + [ec * (1 + kap * rho**2)]
+            return (
+                [th0[i] + amp**2 * cc[i] + amp * vv[i] for i in range(P)]
+                + [th0[i] + amp**2 * cc[i] - amp * vv[i] for i in range(P)]
+                + [ec * (1 + kap * rho**2)]
+            )
 
         rho = mpf("0.01") / mp.sqrt(kap)  # η/η_c − 1 ≈ 10⁻⁴ at the first point
         grow = mpf(ratio)
@@ -160,11 +176,20 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
         while True:
             k += 1
             if k > max_steps:
-                return Branch("failed", how=f"{max_steps} continuation steps without a multiplier leaving the unit "
-                              f"circle or reaching {max_ratio:g}·η_c", neutral=n_neutral, steps=len(pts))
+                return Branch(
+                    "failed",
+                    how=f"{max_steps} continuation steps without a multiplier leaving the unit "
+                    f"circle or reaching {max_ratio:g}·η_c",
+                    neutral=n_neutral,
+                    steps=len(pts),
+                )
             if time.perf_counter() - start > max_seconds:
-                return Branch("failed", how=f"time budget of {max_seconds:g} s spent after {len(pts)} continuation "
-                              "steps", neutral=n_neutral, steps=len(pts))
+                return Branch(
+                    "failed",
+                    how=f"time budget of {max_seconds:g} s spent after {len(pts)} continuation steps",
+                    neutral=n_neutral,
+                    steps=len(pts),
+                )
             if len(pts) >= 2:  # secant predictor in ρ
                 (r1, x1, _), (r2, x2, _) = pts[-2], pts[-1]
                 x0 = [b + (b - a) * (rho - r2) / (r2 - r1) for a, b in zip(x1, x2)]
@@ -177,8 +202,12 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
                 x, jump = None, True
             if jump:  # Newton failed or landed far from the prediction: a shorter step
                 if not pts or grow - 1 < mpf(10) ** -6:
-                    return Branch("failed", how=f"Newton did not follow the branch at ρ = {mp.nstr(rho, 8)}",
-                                  neutral=n_neutral, steps=len(pts))
+                    return Branch(
+                        "failed",
+                        how=f"Newton did not follow the branch at ρ = {mp.nstr(rho, 8)}",
+                        neutral=n_neutral,
+                        steps=len(pts),
+                    )
                 grow = 1 + (grow - 1) / 4
                 rho = pts[-1][0] * grow
                 continue
@@ -187,11 +216,20 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
             if not pts:
                 n_neutral = ones  # the non-neutral ones are 1 − O(ρ²) ≈ 1 − 10⁻⁴ here, far from 1 at this precision
             elif ones < n_neutral:
-                return Branch("failed", how="a multiplier equal to 1 at the start of the branch moves off 1: not a "
-                              "neutral direction", neutral=n_neutral, steps=len(pts))
+                return Branch(
+                    "failed",
+                    how="a multiplier equal to 1 at the start of the branch moves off 1: not a neutral direction",
+                    neutral=n_neutral,
+                    steps=len(pts),
+                )
             if pts and x[2 * P] <= pts[-1][1][2 * P]:
-                return Branch("failed", how=f"the branch folds back in η at η ≈ {mp.nstr(x[2 * P], 10)} before a "
-                              "multiplier leaves the unit circle", neutral=n_neutral, steps=len(pts))
+                return Branch(
+                    "failed",
+                    how=f"the branch folds back in η at η ≈ {mp.nstr(x[2 * P], 10)} before a "
+                    "multiplier leaves the unit circle",
+                    neutral=n_neutral,
+                    steps=len(pts),
+                )
             rest = _drop_ones(mus, n_neutral)
             hk = max(abs(m) for m in rest) - 1 if rest else mpf(-1)
             pts.append((rho, x, mus))
@@ -199,8 +237,13 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
             if hk >= 0:
                 break
             if x[2 * P] > max_ratio * ec:
-                return Branch("not found", how=f"every non-neutral multiplier stays inside the unit circle up to "
-                              f"η = {max_ratio:g}·η_c along the branch", neutral=n_neutral, steps=len(pts))
+                return Branch(
+                    "not found",
+                    how=f"every non-neutral multiplier stays inside the unit circle up to "
+                    f"η = {max_ratio:g}·η_c along the branch",
+                    neutral=n_neutral,
+                    steps=len(pts),
+                )
             grow = min(mpf(ratio), 1 + (grow - 1) * 2)
             rho = rho * grow
 
@@ -209,9 +252,13 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
             return max(abs(m) for m in rest) - 1 if rest else mpf(-1)
 
         if hs[0] >= 0:
-            return Branch("empty", how="a two-step multiplier is outside the unit circle right after η_c "
-                          f"(ρ = {mp.nstr(pts[0][0], 5)}): the orbit does not attract", neutral=n_neutral,
-                          steps=len(pts))
+            return Branch(
+                "empty",
+                how="a two-step multiplier is outside the unit circle right after η_c "
+                f"(ρ = {mp.nstr(pts[0][0], 5)}): the orbit does not attract",
+                neutral=n_neutral,
+                steps=len(pts),
+            )
         k = len(pts) - 1
         # Illinois method on ρ between the last point inside and the first outside
         (ra, xa, _), (rb, xb, mb) = pts[k - 1], pts[k]
@@ -246,14 +293,22 @@ def continue_cycle(num, theta0: Sequence, v: Sequence, eta_c, kappa, c2: Sequenc
         else:
             return Branch("failed", how="the crossing was not located in 200 iterations", neutral=n_neutral)
         if abs(rb - ra) > mpf(10) ** (-(dps - 4)) * rb:
-            return Branch("failed", how=f"time budget of {max_seconds:g} s spent locating the crossing",
-                          neutral=n_neutral)
+            return Branch(
+                "failed", how=f"time budget of {max_seconds:g} s spent locating the crossing", neutral=n_neutral
+            )
         eta_end = (xa[2 * P] + xb[2 * P]) / 2
         crit = max(_drop_ones(mb, n_neutral), key=abs)
         kind = "complex pair" if abs(mp.im(crit)) > cut else ("-1" if mp.re(crit) < 0 else "+1")
         near = xa if abs(hb) > abs(ha) else xb
-        return Branch("crossing", eta_end, f"numerical: {dps}-digit continuation in ρ, {len(pts)} steps",
-                      n_neutral, kind, len(pts), tuple(near))
+        return Branch(
+            "crossing",
+            eta_end,
+            f"numerical: {dps}-digit continuation in ρ, {len(pts)} steps",
+            n_neutral,
+            kind,
+            len(pts),
+            tuple(near),
+        )
 
 
 def _drop_ones(mus, n: int) -> list:
@@ -276,7 +331,7 @@ def certify_crossing(system: Callable, num, point, dps: int, radius: str = "1e-1
     with mp.workdps(dps):
         x = [mpf(t) for t in point]
         JGf = num[1]
-        Jp, Jm = mp.matrix(JGf(*x[:P], x[2 * P])), mp.matrix(JGf(*x[P:2 * P], x[2 * P]))
+        Jp, Jm = mp.matrix(JGf(*x[:P], x[2 * P])), mp.matrix(JGf(*x[P : 2 * P], x[2 * P]))
         if P == 1:
             w = mp.matrix([[1]])
         else:
@@ -298,8 +353,18 @@ def certify_crossing(system: Callable, num, point, dps: int, radius: str = "1e-1
         return mp.make_mpf(k._mpi_[0]), mp.make_mpf(k._mpi_[1])
 
 
-def upper_end(make_num: Callable, theta0, v, eta_c, kappa, c2, precisions: tuple[int, int] = (30, 45),
-              max_seconds: float = 10.0, crossing_system: Callable | None = None, **kw) -> UpperEnd:
+def upper_end(
+    make_num: Callable,
+    theta0,
+    v,
+    eta_c,
+    kappa,
+    c2,
+    precisions: tuple[int, int] = (30, 45),
+    max_seconds: float = 10.0,
+    crossing_system: Callable | None = None,
+    **kw,
+) -> UpperEnd:
     """:func:`continue_cycle` at two precisions; the upper end to the digits on which they agree.
 
     ``make_num()`` returns the (G, DG, ∇L) callables (mpmath, evaluated at the current precision).
@@ -335,16 +400,19 @@ def upper_end(make_num: Callable, theta0, v, eta_c, kappa, c2, precisions: tuple
             with mp.workdps(max(precisions)):
                 enclosure = (mp.nstr(box[0], max(precisions)), mp.nstr(box[1], max(precisions)))
             shown = agreeing_digits(box[0], box[1], max(precisions)) + 2
-            certified = (f"certified by interval arithmetic: a 2-cycle with two-step multiplier exactly −1 exists, "
-                         f"unique in a box about the one found, at η in [{enclosure[0][:shown + 2]}, "
-                         f"{enclosure[1][:shown + 2]}] (Krawczyk, {max(precisions)} digits); that it ends this "
-                         "branch's window — no earlier crossing — rests on the continuation")
+            certified = (
+                f"certified by interval arithmetic: a 2-cycle with two-step multiplier exactly −1 exists, "
+                f"unique in a box about the one found, at η in [{enclosure[0][: shown + 2]}, "
+                f"{enclosure[1][: shown + 2]}] (Krawczyk, {max(precisions)} digits); that it ends this "
+                "branch's window — no earlier crossing — rests on the continuation"
+            )
         else:
             certified = "the Krawczyk test did not certify the crossing (numerical only)"
-    how = (f"numerical, {precisions[0]} and {precisions[1]} digits, {digits} agreeing (two precisions): the 2-cycle "
-           f"continued from the flip series by Newton in parameter space ({a.steps} and {b.steps} steps), a two-step "
-           f"multiplier leaves the unit circle through {b.kind} (located by the Illinois method); {certified}")
+    how = (
+        f"numerical, {precisions[0]} and {precisions[1]} digits, {digits} agreeing (two precisions): the 2-cycle "
+        f"continued from the flip series by Newton in parameter space ({a.steps} and {b.steps} steps), a two-step "
+        f"multiplier leaves the unit circle through {b.kind} (located by the Illinois method); {certified}"
+    )
     if b.neutral:
-        how += (f"; {b.neutral} multiplier(s) equal to 1 along the whole branch (a continuum of cycles) are left "
-                "out")
+        how += f"; {b.neutral} multiplier(s) equal to 1 along the whole branch (a continuum of cycles) are left out"
     return UpperEnd("decimal", value, digits, how, b.neutral, b.kind, enclosure)

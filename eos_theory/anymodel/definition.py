@@ -14,6 +14,7 @@ What is derived from a spec lives beside it: the least sharpness over the minima
 >>> s.params, s.outputs
 ((u, v), (u*v,))
 """
+
 from __future__ import annotations
 
 import keyword
@@ -26,13 +27,23 @@ from io import StringIO
 import sympy as sp
 from sympy.parsing.sympy_parser import auto_number, factorial_notation, parse_expr, rationalize
 
-from eos_theory.numbers.parse import InputError
 from eos_theory.core.model import Model, z
 from eos_theory.numbers.intervals import Undecided, exact_sign
-from eos_theory.numbers.parse import exact, show_value
+from eos_theory.numbers.parse import InputError, exact, show_value
 
-__all__ = ["MAX_DEGREE", "MAX_OUTPUTS", "MAX_PARAMS", "LossDerivatives", "Spec", "derivatives_at_zero", "from_model",
-           "loss_derivatives", "parse", "r", "spec"]
+__all__ = [
+    "MAX_DEGREE",
+    "MAX_OUTPUTS",
+    "MAX_PARAMS",
+    "LossDerivatives",
+    "Spec",
+    "derivatives_at_zero",
+    "from_model",
+    "loss_derivatives",
+    "parse",
+    "r",
+    "spec",
+]
 
 MAX_PARAMS = 6  #: the exact path solves polynomial systems in P + 1 unknowns: beyond 6 it is refused
 MAX_OUTPUTS = 4  #: data points
@@ -42,8 +53,17 @@ MAX_LENGTH = 400  #: characters of one expression
 r = sp.Symbol("r", real=True)  #: the residual f − y, the loss's argument
 
 #: the functions an expression may use (real-analytic where they are used; see _check_real)
-FUNCTIONS = {"exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "cosh": sp.cosh, "sinh": sp.sinh, "tanh": sp.tanh,
-             "cos": sp.cos, "sin": sp.sin, "atan": sp.atan}
+FUNCTIONS = {
+    "exp": sp.exp,
+    "log": sp.log,
+    "sqrt": sp.sqrt,
+    "cosh": sp.cosh,
+    "sinh": sp.sinh,
+    "tanh": sp.tanh,
+    "cos": sp.cos,
+    "sin": sp.sin,
+    "atan": sp.atan,
+}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/^().,\s]*$")
 
@@ -63,10 +83,10 @@ def parse(text: str, symbols: dict[str, sp.Symbol], what: str = "expression") ->
     >>> u = sp.Symbol("u", real=True)
     >>> parse("0.5*u^2", {"u": u})
     u**2/2
-    >>> parse("u*I", {"u": u})
+    >>> parse("u*I", {"u": u})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    eos_theory.numbers.parse.InputError: expression 'u*I': unknown name 'I' (allowed: u and the functions atan, cos, cosh, exp, log, sin, sinh, sqrt, tanh)
+    eos_theory.numbers.parse.InputError: expression 'u*I': unknown name 'I' (allowed: u and the functions atan, ...)
     """
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{what} must be a non-empty string, got {show_value(text)}")
@@ -83,14 +103,21 @@ def parse(text: str, symbols: dict[str, sp.Symbol], what: str = "expression") ->
         raise InputError(f"{what} '{shown}': cannot parse (unbalanced parentheses?)") from None
     for tok in tokens:
         if tok.type == tokenize.NAME and tok.string not in symbols and tok.string not in FUNCTIONS:
-            raise InputError(f"{what} '{shown}': unknown name {tok.string!r} (allowed: {allowed or 'none'} and the "
-                             f"functions {', '.join(sorted(FUNCTIONS))})")
+            raise InputError(
+                f"{what} '{shown}': unknown name {tok.string!r} (allowed: {allowed or 'none'} and the "
+                f"functions {', '.join(sorted(FUNCTIONS))})"
+            )
         if tok.type == tokenize.NUMBER and re.search(r"[eEjJxXoObB]", tok.string):
             raise InputError(f"{what} '{shown}': write the number {tok.string!r} as a plain decimal or fraction")
     glob = {"__builtins__": {}, "Integer": sp.Integer, "Rational": sp.Rational, "Float": sp.Float, **FUNCTIONS}
     try:
-        expr = parse_expr(text.replace("^", "**"), local_dict=dict(symbols), global_dict=glob,
-                          transformations=(auto_number, rationalize, factorial_notation), evaluate=True)
+        expr = parse_expr(
+            text.replace("^", "**"),
+            local_dict=dict(symbols),
+            global_dict=glob,
+            transformations=(auto_number, rationalize, factorial_notation),
+            evaluate=True,
+        )
     except (SyntaxError, TypeError, ValueError, NameError, AttributeError, ZeroDivisionError, sp.SympifyError):
         raise InputError(f"{what} '{shown}': cannot parse") from None
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):
@@ -164,8 +191,9 @@ class Spec:
     def gradient(self) -> sp.Matrix:
         """∇L = Σ_i ℓ'(r_i)∇f_i."""
         dl = sp.diff(self.loss, r)
-        return sum((dl.subs(r, res) * self.jacobian[i, :].T for i, res in enumerate(self.residuals)),
-                   sp.zeros(self.P, 1))
+        return sum(
+            (dl.subs(r, res) * self.jacobian[i, :].T for i, res in enumerate(self.residuals)), sp.zeros(self.P, 1)
+        )
 
     @cached_property
     def hessian(self) -> sp.Matrix:
@@ -303,5 +331,3 @@ def loss_derivatives(loss: sp.Expr) -> LossDerivatives:
     if s2 <= 0:
         raise InputError(f"loss without a minimum at zero residual: l'(0) = 0 but l''(0) = {ds[1]} is not > 0")
     return LossDerivatives(*ds)
-
-

@@ -49,17 +49,28 @@ from mpmath import mp, mpf
 from sympy.polys.matrices import DomainMatrix
 from sympy.solvers.inequalities import solve_poly_inequality
 
-from eos_theory.running import executor
+from eos_theory.anymodel.conserved import invariant_subspaces
+from eos_theory.anymodel.continuation import NoConvergence, solve_cycle, upper_end
 from eos_theory.anymodel.definition import MAX_PARAMS, Spec, derivatives_at_zero, loss_derivatives, r
 from eos_theory.anymodel.minima import Minimum, least_sharpness
-from eos_theory.anymodel.conserved import invariant_subspaces
-from eos_theory.numbers.parse import InputError
-from eos_theory.anymodel.continuation import NoConvergence, solve_cycle, upper_end
-from eos_theory.numbers.intervals import Undecided, exact_sign
 from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.numbers.intervals import Undecided, exact_sign
+from eos_theory.numbers.parse import InputError
+from eos_theory.running import executor
 
-__all__ = ["Analysis", "Flip", "NumericalCheck", "Simulation", "Window", "analyze", "check_series", "flip_series",
-           "numerical_window", "simulate", "window"]
+__all__ = [
+    "Analysis",
+    "Flip",
+    "NumericalCheck",
+    "Simulation",
+    "Window",
+    "analyze",
+    "check_series",
+    "flip_series",
+    "numerical_window",
+    "simulate",
+    "window",
+]
 
 a = sp.Symbol("a", real=True)  #: the cycle amplitude along v
 eta = sp.Symbol("eta", positive=True)
@@ -105,8 +116,9 @@ def _loss_taylor(loss: sp.Expr, n: int) -> sp.Expr:
 
 def _ser_mul(A: list, B: list, n: int) -> list:
     """The product of two series in a (coefficient lists), truncated after a^n."""
-    return [sp.expand(sp.Add(*[A[i] * B[k - i] for i in range(k + 1) if A[i] != 0 and B[k - i] != 0]))
-            for k in range(n + 1)]
+    return [
+        sp.expand(sp.Add(*[A[i] * B[k - i] for i in range(k + 1) if A[i] != 0 and B[k - i] != 0])) for k in range(n + 1)
+    ]
 
 
 def _ser_poly(poly: sp.Poly, X: list, n: int) -> list:
@@ -159,8 +171,14 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
 
     def G(sign):
         """GD at θ* + C ± D as truncated series in a (lists of coefficients): fast exact arithmetic."""
-        X = [[th0[i]] + [(c[k][i] if k in c else 0) + (sign * (v[i] if k == 1 else d[k][i]) if k % 2 else 0)
-                         for k in range(1, N + 1)] for i in range(P)]
+        X = [
+            [th0[i]]
+            + [
+                (c[k][i] if k in c else 0) + (sign * (v[i] if k == 1 else d[k][i]) if k % 2 else 0)
+                for k in range(1, N + 1)
+            ]
+            for i in range(P)
+        ]
         res = _ser_poly(fpoly, X, N)
         lp = [sp.Integer(0)] * (N + 1)
         power = [sp.Integer(1)] + [sp.Integer(0)] * N
@@ -189,7 +207,7 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
         eqs = [sp.expand(e.xreplace(known)) for e in eqs]
         new = list(c[k]) if k in c else []
         if k in d:
-            new += list(d[k]) + [etas[k - 1]]
+            new += [*list(d[k]), etas[k - 1]]
             eqs.append(sp.expand((v.T * d[k])[0, 0]))  # normalisation: a measures the cycle along v
         unknowns = new + sorted(free, key=str)
         eqs = [e for e in eqs if e != 0 and not (e.is_number and _is_zero(e))]  # radicals SymPy leaves unsimplified
@@ -201,11 +219,13 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
         try:
             sols = sp.linsolve(eqs, unknowns)
         except (sp.PolynomialError, ValueError, NotImplementedError):
-            sols = sp.FiniteSet(*[tuple(sol.get(u, u) for u in unknowns) for sol in
-                                  sp.solve(eqs, unknowns, dict=True)])
+            sols = sp.FiniteSet(*[tuple(sol.get(u, u) for u in unknowns) for sol in sp.solve(eqs, unknowns, dict=True)])
         if sols == sp.EmptySet or len(sols) == 0:
-            return Flip("inconclusive", f"order a^{k}: no solution — the orbit centre θ* is not a critical point of "
-                        "the sharpness on the minima, or the flip is not generic")
+            return Flip(
+                "inconclusive",
+                f"order a^{k}: no solution — the orbit centre θ* is not a critical point of "
+                "the sharpness on the minima, or the flip is not generic",
+            )
         if len(sols) > 1:
             return Flip("inconclusive", f"order a^{k}: several branches of solutions")
         (sol,) = sols
@@ -222,8 +242,15 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     vv = sp.radsimp((v.T * v)[0, 0])
     e2 = eta_k.get(2)
     if e2 is None or e2.free_symbols:
-        return Flip("inconclusive", f"η₂ depends on unknowns the orders computed leave free ({e2})",
-                    eta_coeffs=eta_k, c=csol, d=dsol, free=tuple(free), order=N)
+        return Flip(
+            "inconclusive",
+            f"η₂ depends on unknowns the orders computed leave free ({e2})",
+            eta_coeffs=eta_k,
+            c=csol,
+            d=dsol,
+            free=tuple(free),
+            order=N,
+        )
     kappa = sp.radsimp(e2 / (eta_c * vv))
     sign = exact_sign(kappa)
     kind = {1: "supercritical", -1: "subcritical", 0: "degenerate"}[sign]
@@ -239,8 +266,7 @@ def flip_series(sp_: Spec, m: Minimum, order: int = 3) -> Flip:
     for sgn in (1, -1):  # θ* + C ± D to order a²: θ* ± a·v + a²·c₂
         X = [[th0[i], sgn * v[i], c2[i]] for i in range(P)]
         total = [x + y for x, y in zip(total, _ser_poly(Shp, X, 2))]
-    mean = _ser_mul([eta_c, 0, sp.expand(etas[2].xreplace(known)) if 2 in etas else 0],
-                    [t / 2 for t in total], 2)
+    mean = _ser_mul([eta_c, 0, sp.expand(etas[2].xreplace(known)) if 2 in etas else 0], [t / 2 for t in total], 2)
     m0, m1, m2 = (sp.radsimp(x) for x in mean)
     if exact_sign(m0 - 2) != 0 or m1 != 0:
         return Flip("inconclusive", f"the cycle mean of η·S does not start at 2 (got {m0} + {m1}a)")
@@ -285,8 +311,13 @@ def _crossing_system(sp_: Spec):
     JG = _gd_jacobian(sp_, G)
     at_p, at_m = dict(zip(sp_.params, pp)), dict(zip(sp_.params, pm))
     W, U = sp.Matrix(w), sp.Matrix(u)
-    F = [*(G.xreplace(at_p) - sp.Matrix(pm)), *(G.xreplace(at_m) - sp.Matrix(pp)),
-         *(JG.xreplace(at_p) * W - U), *(JG.xreplace(at_m) * U + W), sum(ci * wi for ci, wi in zip(c, w)) - 1]
+    F = [
+        *(G.xreplace(at_p) - sp.Matrix(pm)),
+        *(G.xreplace(at_m) - sp.Matrix(pp)),
+        *(JG.xreplace(at_p) * W - U),
+        *(JG.xreplace(at_m) * U + W),
+        sum(ci * wi for ci, wi in zip(c, w)) - 1,
+    ]
     X = [*pp, *pm, eta, *w, *u]
     DF = sp.Matrix(F).jacobian(X)
     modules = [{"mpf": iv.mpf}, "mpmath"]
@@ -300,24 +331,31 @@ def _crossing_system(sp_: Spec):
     return system
 
 
-def numerical_window(sp_: Spec, m: Minimum, fl: Flip, reason: str, seconds: float = 10.0,
-                     precisions: tuple[int, int] = (20, 30)) -> Window:
+def numerical_window(
+    sp_: Spec, m: Minimum, fl: Flip, reason: str, seconds: float = 10.0, precisions: tuple[int, int] = (20, 30)
+) -> Window:
     """The window's upper end by continuing the 2-cycle numerically (:mod:`eos_theory.anymodel.continuation`), for
     a supercritical flip whose window has no closed form (``reason``); the lower end is η_c, exact."""
     if fl.status != "exact" or fl.type != "supercritical":
         return Window("unknown", reason)
     dig = max(precisions) + 10
     text = lambda e: str(sp.N(e, dig))  # noqa: E731
-    c2 = [x.subs({u: 0 for u in x.free_symbols}) for x in fl.c.get(2, sp.zeros(sp_.P, 1))]
-    end = upper_end(lambda: _numeric(sp_), [text(x) for x in m.point], [text(x) for x in m.direction],
-                    text(m.critical_lr), text(fl.coefficient), [text(x) for x in c2], precisions=precisions,
-                    max_seconds=seconds, crossing_system=(lambda: _crossing_system(sp_)) if sp_.is_polynomial
-                    else None)
+    c2 = [x.subs(dict.fromkeys(x.free_symbols, 0)) for x in fl.c.get(2, sp.zeros(sp_.P, 1))]
+    end = upper_end(
+        lambda: _numeric(sp_),
+        [text(x) for x in m.point],
+        [text(x) for x in m.direction],
+        text(m.critical_lr),
+        text(fl.coefficient),
+        [text(x) for x in c2],
+        precisions=precisions,
+        max_seconds=seconds,
+        crossing_system=(lambda: _crossing_system(sp_)) if sp_.is_polynomial else None,
+    )
     reason = reason.replace("; upper end not computed", "").replace(": upper end not computed", "")
     how = f"no closed form ({reason}); upper end: {end.how}"
     if end.status == "decimal":
-        return Window("decimal", how, neutral=end.neutral, upper=end.value, digits=end.digits,
-                      enclosure=end.enclosure)
+        return Window("decimal", how, neutral=end.neutral, upper=end.value, digits=end.digits, enclosure=end.enclosure)
     if end.status == "empty":
         return Window("empty", how, interval=sp.EmptySet, neutral=end.neutral)
     return Window("unknown", how, neutral=end.neutral)
@@ -435,17 +473,24 @@ def window(sp_: Spec, m: Minimum) -> Window:
     if m.status != "exact":
         return Window("unknown", "no least-sharp minimum")
     if not sp_.is_polynomial:
-        return Window("unknown", "not a polynomial map (non-polynomial loss or output): the exact line path needs "
-                      "polynomial algebra; no certified upper end is computed")
+        return Window(
+            "unknown",
+            "not a polynomial map (non-polynomial loss or output): the exact line path needs "
+            "polynomial algebra; no certified upper end is computed",
+        )
     line = _line(sp_, m)
     if line is None:
         return Window("unknown", "the line θ* + s·∇f(θ*) is not invariant under GD: no exact reduction")
     var, g, birth, point_of, even = line
     eta_c = m.critical_lr
     if sp.degree(g, var) ** 2 > MAX_PERIOD_TWO_DEGREE:
-        return Window("unknown", f"the reduced map has degree {sp.degree(g, var)}: its period-2 polynomial (degree "
-                      f"{sp.degree(g, var) ** 2}) is beyond the factoring cap {MAX_PERIOD_TWO_DEGREE}; upper end not "
-                      "computed", reduced_map=g)
+        return Window(
+            "unknown",
+            f"the reduced map has degree {sp.degree(g, var)}: its period-2 polynomial (degree "
+            f"{sp.degree(g, var) ** 2}) is beyond the factoring cap {MAX_PERIOD_TWO_DEGREE}; upper end not "
+            "computed",
+            reduced_map=g,
+        )
     gP, V = sp.Poly(g, var, eta), sp.Poly(var, var, eta)
     quo, rem = (gP.compose(gP) - V).div(gP - V)  # g∘g − id over g − id, exact polynomial division
     if not rem.is_zero:
@@ -454,15 +499,20 @@ def window(sp_: Spec, m: Minimum) -> Window:
         _, facs = quo.factor_list()
     except (sp.PolynomialError, NotImplementedError):
         return Window("unknown", "cannot factor the period-2 polynomial exactly", reduced_map=g)
-    born = [h.as_expr() for h, _ in facs
-            if h.degree(var) > 0 and sp.expand(h.as_expr().subs({var: birth, eta: eta_c})) == 0]
+    born = [
+        h.as_expr() for h, _ in facs if h.degree(var) > 0 and sp.expand(h.as_expr().subs({var: birth, eta: eta_c})) == 0
+    ]
     if len(born) != 1:
         return Window("unknown", f"{len(born)} factors of the period-2 polynomial vanish at (θ*, η_c)", reduced_map=g)
     q = sp.expand(born[0])
     if sp.degree(q, var) != 2:
-        return Window("unknown", f"the orbit's factor of the reduced map's period-2 polynomial has degree "
-                      f"{sp.degree(q, var)} in {var}: no closed form for its points; upper end not computed",
-                      reduced_map=g, orbit_factor=q)
+        return Window(
+            "unknown",
+            f"the orbit's factor of the reduced map's period-2 polynomial has degree "
+            f"{sp.degree(q, var)} in {var}: no closed form for its points; upper end not computed",
+            reduced_map=g,
+            orbit_factor=q,
+        )
     qp = sp.Poly(q, var)
     q2 = qp.LC()
     gp = sp.Poly(sp.diff(g, var), var)
@@ -483,7 +533,7 @@ def window(sp_: Spec, m: Minimum) -> Window:
             raise ArithmeticError("the Jacobian on the line is not block triangular")
         K = K[1:, 1:]
         if ren is not None:  # θ = xθ*: entries even in x, written in w = x² = c
-            (xx, cc), = ren.items()
+            ((xx, cc),) = ren.items()
             K = K.applyfunc(lambda e: _even_in(e, xx.base, cc))
         coeffs = _orbit_charpoly(K, c0, q, var)
         if coeffs is None:
@@ -494,8 +544,13 @@ def window(sp_: Spec, m: Minimum) -> Window:
             if not h.has(mu):
                 continue
             if sp.degree(h, mu) != 1:
-                return Window("unknown", "a transverse multiplier is not rational in η (irreducible factor of degree "
-                              f"{sp.degree(h, mu)}): upper end not computed", reduced_map=g, orbit_factor=q)
+                return Window(
+                    "unknown",
+                    "a transverse multiplier is not rational in η (irreducible factor of degree "
+                    f"{sp.degree(h, mu)}): upper end not computed",
+                    reduced_map=g,
+                    orbit_factor=q,
+                )
             h1, h0 = sp.Poly(h, mu).all_coeffs()
             val = sp.factor(-h0 / h1)
             if sp.cancel(val - 1) == 0:
@@ -511,10 +566,16 @@ def window(sp_: Spec, m: Minimum) -> Window:
     parts = W.args if isinstance(W, sp.Union) else (W,)
     first = [I for I in parts if isinstance(I, sp.Interval) and exact_sign(I.start - eta_c) == 0]
     interval = first[0] if first else sp.EmptySet
-    how = ("exact: the line θ* + s·∇f(θ*) is invariant; its map g" + (" (in w = |θ|²/|θ*|², GD being odd)" if even
-           else "") + " and the orbit's quadratic factor of (g∘g − id)/(g − id) give every two-step multiplier as a rational function of η (resultant along the "
-           "line; across it, the two-step characteristic polynomial reduced modulo the orbit's factor), and |μ| < 1 "
-           "is solved exactly")
+    rest = (
+        " and the orbit's quadratic factor of (g∘g − id)/(g − id) give every two-step multiplier as a rational"
+        " function of η (resultant along the line; across it, the two-step characteristic polynomial reduced"
+        " modulo the orbit's factor), and |μ| < 1 is solved exactly"
+    )
+    how = (
+        "exact: the line θ* + s·∇f(θ*) is invariant; its map g"
+        + (" (in w = |θ|²/|θ*|², GD being odd)" if even else "")
+        + rest
+    )
     if neutral:
         how += f"; {neutral} multiplier(s) ≡ 1 (a family of orbits through the symmetry directions) are left out"
     return Window("exact", how, interval, g, q, tuple(multipliers), neutral)
@@ -556,7 +617,8 @@ def _numeric(sp_: Spec):
         def f(*xs):
             vals = every(*xs) if len(xs) == P + 1 else every(*xs, 0)
             out = vals[lo:hi]
-            return [out[i * P:(i + 1) * P] for i in range(P)] if shape else out
+            return [out[i * P : (i + 1) * P] for i in range(P)] if shape else out
+
         return f
 
     Sh = part(P + P * P + P, P + P * P + P + 1)
@@ -571,16 +633,19 @@ def _newton_cycle(sp_, num, m: Minimum, fl: Flip, rho, dps: int, iters: int = 60
         th0 = [mpf(sp.N(x, dps + 10)) for x in m.point]
         v = [mpf(sp.N(x, dps + 10)) for x in m.direction]
         amp = rho / mp.sqrt(mp.fsum(x * x for x in v))
-        c2 = [mpf(sp.N(x.subs({u: 0 for u in x.free_symbols}), dps)) for x in fl.c.get(2, sp.zeros(P, 1))]
+        c2 = [mpf(sp.N(x.subs(dict.fromkeys(x.free_symbols, 0)), dps)) for x in fl.c.get(2, sp.zeros(P, 1))]
         e2 = mpf(sp.N(fl.eta_coeffs[2], dps))
         ec = mpf(sp.N(m.critical_lr, dps))
-        x = [th0[i] + amp**2 * c2[i] + amp * v[i] for i in range(P)] + \
-            [th0[i] + amp**2 * c2[i] - amp * v[i] for i in range(P)] + [ec + e2 * amp**2]
+        x = (
+            [th0[i] + amp**2 * c2[i] + amp * v[i] for i in range(P)]
+            + [th0[i] + amp**2 * c2[i] - amp * v[i] for i in range(P)]
+            + [ec + e2 * amp**2]
+        )
         try:
             x = solve_cycle(num, P, v, rho, x, dps, iters)
         except NoConvergence:
             return None
-        return x[:P], x[P:2 * P], x[2 * P]
+        return x[:P], x[P : 2 * P], x[2 * P]
 
 
 def check_series(sp_: Spec, m: Minimum, fl: Flip, dps: int = 50, rho: str = "1e-8") -> NumericalCheck | None:
@@ -604,8 +669,15 @@ def check_series(sp_: Spec, m: Minimum, fl: Flip, dps: int = 50, rho: str = "1e-
             mean = et * (num[3](*pp) + num[3](*pm)) / 2
             sd = agreeing_digits((mean - 2) / (et / ec - 1), mpf(sp.N(fl.offset_slope, dps)), dps)
         expected = int(-2 * mp.log10(rv)) - 2
-    return NumericalCheck(dps, rho, kd, sd, expected, f"numerical: 2-cycle with half-distance ρ = {rho} by Newton in "
-                          f"parameter space at {dps} digits (mp.workdps); truncation error O(ρ²)")
+    return NumericalCheck(
+        dps,
+        rho,
+        kd,
+        sd,
+        expected,
+        f"numerical: 2-cycle with half-distance ρ = {rho} by Newton in "
+        f"parameter space at {dps} digits (mp.workdps); truncation error O(ρ²)",
+    )
 
 
 @dataclass(frozen=True)
@@ -616,8 +688,16 @@ class Simulation:
     how: str
 
 
-def simulate(sp_: Spec, m: Minimum, lr, dps: int = 30, max_steps: int = 20_000, max_seconds: float = 10.0,
-             max_period: int = 32, bound: str = "1e40") -> Simulation:
+def simulate(
+    sp_: Spec,
+    m: Minimum,
+    lr,
+    dps: int = 30,
+    max_steps: int = 20_000,
+    max_seconds: float = 10.0,
+    max_period: int = 32,
+    bound: str = "1e40",
+) -> Simulation:
     """GD at step ``lr`` from θ* pushed by 10⁻³ along v and 10⁻⁴ across it, at ``dps`` digits, bounded in
     steps and seconds.  Settled: θ_k repeats θ_{k−N} to dps − 10 digits.  There is no escape lemma for a
     generic model: "diverged" means only that |θ| passed ``bound`` (a stated magnitude criterion)."""
@@ -640,8 +720,13 @@ def simulate(sp_: Spec, m: Minimum, lr, dps: int = 30, max_steps: int = 20_000, 
         for k in range(1, max_steps + 1):
             th = list(Gf(*th, et))
             if any(not mp.isfinite(x) or abs(x) > big for x in th):
-                return Simulation("diverged", k, None, f"|θ| passed {bound} at step {k} (a magnitude criterion, not a "
-                                  f"proof of divergence), {dps}-digit mpmath GD")
+                return Simulation(
+                    "diverged",
+                    k,
+                    None,
+                    f"|θ| passed {bound} at step {k} (a magnitude criterion, not a "
+                    f"proof of divergence), {dps}-digit mpmath GD",
+                )
             hist.append(th)
             if len(hist) > max_period + 1:
                 hist.pop(0)
@@ -652,8 +737,12 @@ def simulate(sp_: Spec, m: Minimum, lr, dps: int = 30, max_steps: int = 20_000, 
                     pts = hist[-N:]
                     mean = et * mp.fsum(Sh(*p) for p in pts) / N
                     label = "converged" if N == 1 else f"period-{N}"
-                    return Simulation(label, k, mp.nstr(mean, 15), f"θ_k = θ_(k−{N}) to {dps - 10} digits at step {k}, "
-                                      f"{dps}-digit mpmath GD (numerical)")
+                    return Simulation(
+                        label,
+                        k,
+                        mp.nstr(mean, 15),
+                        f"θ_k = θ_(k−{N}) to {dps - 10} digits at step {k}, {dps}-digit mpmath GD (numerical)",
+                    )
             if k % 64 == 0 and time.perf_counter() - start > max_seconds:
                 return Simulation("not converged", k, None, f"time budget of {max_seconds:g} s spent")
     return Simulation("not converged", max_steps, None, f"{max_steps} steps without settling")
@@ -687,6 +776,7 @@ class Analysis:
 
 def _bounded(fn, seconds: float):
     """fn() within ``seconds`` (executor's Serial time limit): (value, None) or (None, reason)."""
+
     def call(_):
         try:
             return ("ok", fn())
@@ -706,8 +796,16 @@ def _bounded(fn, seconds: float):
     return (val, None) if kind == "ok" else (None, f"inconclusive: {val}")
 
 
-def analyze(sp_: Spec, lr=None, order: int = 3, check: bool = False, degree: int = 2, seconds: float = 20.0,
-            invariants: bool = False, continuation: bool = True) -> Analysis:
+def analyze(
+    sp_: Spec,
+    lr=None,
+    order: int = 3,
+    check: bool = False,
+    degree: int = 2,
+    seconds: float = 20.0,
+    invariants: bool = False,
+    continuation: bool = True,
+) -> Analysis:
     """Everything for one model: least sharpness, η_c, flip, window, offset slope (and, on request,
     conserved quantities, invariant slices, the mpmath check of the series and a GD run at ``lr``).
     A window without a closed form gets its upper end from the numerical continuation of the

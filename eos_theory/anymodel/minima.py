@@ -57,8 +57,10 @@ _TRIALS = [sp.Integer(0), sp.Integer(1), sp.Rational(1, 2), sp.Integer(-1), sp.I
 
 def _real_representative(sol: dict, unknowns) -> dict | None:
     """A real point of a solution (its free unknowns set to small rationals), or None."""
-    free = sorted((set().union(*(sp.sympify(v).free_symbols for v in sol.values())) | (set(unknowns) - set(sol)))
-                  & set(unknowns), key=str)
+    free = sorted(
+        (set().union(*(sp.sympify(v).free_symbols for v in sol.values())) | (set(unknowns) - set(sol))) & set(unknowns),
+        key=str,
+    )
     for values in itertools.product(_TRIALS, repeat=len(free)):
         sub = dict(zip(free, values))
         point = {u: sp.sympify(sol.get(u, u)).subs(sub) for u in unknowns}
@@ -79,11 +81,17 @@ def least_sharpness(s: Spec) -> Minimum:
     gallery), which this function does not prove; ``how`` says so.
     """
     if len(s.outputs) != 1:
-        return Minimum("inconclusive", f"{len(s.outputs)} data points: the least λ_max(JJᵀ) over the minima is a "
-                       "non-smooth min-max; the exact path handles one data point")
+        return Minimum(
+            "inconclusive",
+            f"{len(s.outputs)} data points: the least λ_max(JJᵀ) over the minima is a "
+            "non-smooth min-max; the exact path handles one data point",
+        )
     if not s.is_polynomial and not all(f.is_polynomial(*s.params) for f in s.outputs):
-        return Minimum("inconclusive", "the output is not a polynomial in the parameters: the Lagrange system is "
-                       "solved exactly only for polynomial outputs")
+        return Minimum(
+            "inconclusive",
+            "the output is not a polynomial in the parameters: the Lagrange system is "
+            "solved exactly only for polynomial outputs",
+        )
     f, y = s.outputs[0], s.targets[0]
     mu = sp.Dummy("mu")
     fP = sp.Poly(f, *s.params, mu)  # Poly arithmetic: much faster than differentiating expressions
@@ -108,7 +116,8 @@ def least_sharpness(s: Spec) -> Minimum:
         else:  # from sp.solve: possibly parametric
             rep = _real_representative(sol, unknowns)
             on_family = any(th not in sol for th in s.params) or any(
-                sp.sympify(v).free_symbols & set(s.params) for v in sol.values())
+                sp.sympify(v).free_symbols & set(s.params) for v in sol.values()
+            )
         if rep is None:
             continue
         point = tuple(sp.radsimp(rep[th]) for th in s.params)
@@ -118,20 +127,29 @@ def least_sharpness(s: Spec) -> Minimum:
         found.append((val, point))
         family_of[point] = on_family
     if not found:
-        return Minimum("inconclusive", "the Lagrange system has no real solution: the minima M = {f = y} are empty, "
-                       "or the sharpness has no critical point on them (its infimum is not attained)")
+        return Minimum(
+            "inconclusive",
+            "the Lagrange system has no real solution: the minima M = {f = y} are empty, "
+            "or the sharpness has no critical point on them (its infimum is not attained)",
+        )
     found.sort(key=lambda vp: (float(vp[0]), _preference(vp[1])))
     least = found[0][0]
     best = [vp for vp in found if exact_sign(vp[0] - least) == 0]
     if exact_sign(least) <= 0:
-        return Minimum("inconclusive", f"a global minimum with sharpness {least}: it is stable for every step size, "
-                       "so there is no edge of stability", all_critical=tuple(found))
+        return Minimum(
+            "inconclusive",
+            f"a global minimum with sharpness {least}: it is stable for every step size, "
+            "so there is no edge of stability",
+            all_critical=tuple(found),
+        )
     least, point = _simplest(least), tuple(_simplest(c) for c in best[0][1])
     direction = tuple(sp.radsimp(g.subs(dict(zip(s.params, point)))) for g in s.jacobian)
     family = any(family_of[p] for _, p in best)
-    how = (f"exact: Lagrange system ∇S = μ∇f, f = y solved by {method} ({len(sols)} solution(s), {len(found)} real); "
-           "least over the real critical points of the sharpness on the minima (a global minimum over M if the "
-           "sharpness attains its infimum there, not proved here)")
+    how = (
+        f"exact: Lagrange system ∇S = μ∇f, f = y solved by {method} ({len(sols)} solution(s), {len(found)} real); "
+        "least over the real critical points of the sharpness on the minima (a global minimum over M if the "
+        "sharpness attains its infimum there, not proved here)"
+    )
     return Minimum("exact", how, least, point, direction, len(best), family, tuple(found))
 
 
@@ -237,5 +255,3 @@ def _simplest(v: sp.Expr) -> sp.Expr:
 def _preference(point: tuple) -> tuple:
     """Rational, non-negative coordinates first (a canonical choice among symmetric minimisers)."""
     return (sum(not c.is_Rational for c in point), sum(bool(c.is_negative) for c in point), tuple(map(str, point)))
-
-

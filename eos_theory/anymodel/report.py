@@ -17,18 +17,18 @@ import tomllib
 import sympy as sp
 
 from eos_theory.anymodel.definition import Spec, spec
-from eos_theory.numbers.decimals import Uncertified, decimal_string
 from eos_theory.anymodel.flip import Analysis
+from eos_theory.numbers.decimals import Uncertified, decimal_string
 from eos_theory.numbers.parse import InputError
 
 __all__ = ["MODEL_KEYS", "load_model_file", "report", "text"]
 
 #: keys of a TOML model file (``--model FILE``)
 MODEL_KEYS = {
-    "params": "list of parameter names, e.g. [\"u\", \"v\"]",
+    "params": 'list of parameter names, e.g. ["u", "v"]',
     "outputs": "list of output expressions, one per data point, e.g. [\"u*v\"] (or 'output' for one)",
     "targets": "list of targets, one per output (numbers or exact strings such as \"21/20\"; or 'target')",
-    "loss": "loss of the residual r, e.g. \"log(cosh(r))\" (default \"r^2/2\")",
+    "loss": 'loss of the residual r, e.g. "log(cosh(r))" (default "r^2/2")',
     "name": "a name for the model (optional)",
 }
 
@@ -44,8 +44,10 @@ def load_model_file(path: str) -> Spec:
         raise InputError(f"--model {path}: not valid TOML ({str(exc).splitlines()[0]})") from None
     unknown = set(data) - set(MODEL_KEYS) - {"output", "target"}
     if unknown:
-        raise InputError(f"--model {path}: unknown key(s) {', '.join(sorted(unknown))} (known: "
-                         f"{', '.join(MODEL_KEYS)}, output, target)")
+        raise InputError(
+            f"--model {path}: unknown key(s) {', '.join(sorted(unknown))} (known: "
+            f"{', '.join(MODEL_KEYS)}, output, target)"
+        )
     outputs = data.get("outputs", [data["output"]] if "output" in data else None)
     targets = data.get("targets", [data["target"]] if "target" in data else None)
     if "params" not in data or outputs is None or targets is None:
@@ -53,12 +55,13 @@ def load_model_file(path: str) -> Spec:
     if not isinstance(data["params"], list) or not isinstance(outputs, list) or not isinstance(targets, list):
         raise InputError(f"--model {path}: params, outputs and targets must be lists")
     targets = [str(t) if isinstance(t, (int, str)) else _no_float(t, path) for t in targets]
-    return spec(data["params"], [str(o) for o in outputs], targets, str(data.get("loss", "r^2/2")),
-                str(data.get("name", path)))
+    return spec(
+        data["params"], [str(o) for o in outputs], targets, str(data.get("loss", "r^2/2")), str(data.get("name", path))
+    )
 
 
 def _no_float(value, path):
-    raise InputError(f"--model {path}: target {value!r} is a binary float; write it as a string (\"0.1\") to be exact")
+    raise InputError(f'--model {path}: target {value!r} is a binary float; write it as a string ("0.1") to be exact')
 
 
 def _exact(value) -> str | None:
@@ -92,36 +95,64 @@ def report(an: Analysis) -> dict:
     elif w is not None and w.status == "decimal":
         window_how = f"lower end η_c exact; {w.how}"
     elif w is not None and w.status != "exact" and win is not None:
-        window_how = f"lower end η_c exact (supercritical flip; its tangential attraction not decided); upper end " \
-                     f"unknown: {w.how}"
+        window_how = (
+            f"lower end η_c exact (supercritical flip; its tangential attraction not decided); upper end "
+            f"unknown: {w.how}"
+        )
     flip_ok = fl is not None and fl.status == "exact"
     out = {
-        "model": {"params": [str(p) for p in an.spec.params], "outputs": [sp.sstr(f) for f in an.spec.outputs],
-                  "targets": [sp.sstr(y) for y in an.spec.targets], "loss": sp.sstr(an.spec.loss)},
+        "model": {
+            "params": [str(p) for p in an.spec.params],
+            "outputs": [sp.sstr(f) for f in an.spec.outputs],
+            "targets": [sp.sstr(y) for y in an.spec.targets],
+            "loss": sp.sstr(an.spec.loss),
+        },
         "least_sharpness": _exact(m.value),
         "critical_lr": _exact(m.critical_lr),
-        "flip": {"type": fl.type if flip_ok else None, "coefficient": _exact(fl.coefficient) if flip_ok else None,
-                 "eta_2": _exact(fl.eta_coeffs.get(2)) if flip_ok else None,
-                 "meaning": "eta/eta_c = 1 + coefficient*rho^2 + O(rho^4), rho = half the distance between the two "
-                            "points of the period-2 orbit",
-                 "how": fl.how if fl is not None else "not computed"},
+        "flip": {
+            "type": fl.type if flip_ok else None,
+            "coefficient": _exact(fl.coefficient) if flip_ok else None,
+            "eta_2": _exact(fl.eta_coeffs.get(2)) if flip_ok else None,
+            "meaning": "eta/eta_c = 1 + coefficient*rho^2 + O(rho^4), rho = half the distance between the two "
+            "points of the period-2 orbit",
+            "how": fl.how if fl is not None else "not computed",
+        },
         "period_two_window": win,
         "offset_slope": _exact(fl.offset_slope) if flip_ok else None,
-        "form": {k: ("exact" if v else None) for k, v in (
-            ("least_sharpness", m.value is not None), ("critical_lr", m.value is not None),
-            ("flip", flip_ok), ("offset_slope", flip_ok and fl.offset_slope is not None))},
-        "decimal": {"least_sharpness": _decimal(m.value), "critical_lr": _decimal(m.critical_lr),
-                    "period_two_window": None if win is None else [
-                        None if e is None else (e if f == "decimal" else _decimal(sp.sympify(e)))
-                        for e, f in zip(win, win_form)],
-                    "offset_slope": _decimal(fl.offset_slope) if flip_ok else None},
-        "how": {"least_sharpness": m.how, "critical_lr": "exact: 2 / least sharpness" if exact_min else m.how,
-                "flip": fl.how if fl is not None else None, "period_two_window": window_how,
-                "offset_slope": (fl.how + "; slope of the cycle-mean of η·S, S = l''(0)·|∇f|² (the NTK sharpness)")
-                if flip_ok else None},
-        "minimum": {"point": [sp.sstr(c) for c in m.point] if m.point else None,
-                    "top_eigenvector": [sp.sstr(c) for c in m.direction] if m.direction else None,
-                    "least_sharp_minima_found": m.count, "on_a_family": m.family},
+        "form": {
+            k: ("exact" if v else None)
+            for k, v in (
+                ("least_sharpness", m.value is not None),
+                ("critical_lr", m.value is not None),
+                ("flip", flip_ok),
+                ("offset_slope", flip_ok and fl.offset_slope is not None),
+            )
+        },
+        "decimal": {
+            "least_sharpness": _decimal(m.value),
+            "critical_lr": _decimal(m.critical_lr),
+            "period_two_window": None
+            if win is None
+            else [
+                None if e is None else (e if f == "decimal" else _decimal(sp.sympify(e))) for e, f in zip(win, win_form)
+            ],
+            "offset_slope": _decimal(fl.offset_slope) if flip_ok else None,
+        },
+        "how": {
+            "least_sharpness": m.how,
+            "critical_lr": "exact: 2 / least sharpness" if exact_min else m.how,
+            "flip": fl.how if fl is not None else None,
+            "period_two_window": window_how,
+            "offset_slope": (fl.how + "; slope of the cycle-mean of η·S, S = l''(0)·|∇f|² (the NTK sharpness)")
+            if flip_ok
+            else None,
+        },
+        "minimum": {
+            "point": [sp.sstr(c) for c in m.point] if m.point else None,
+            "top_eigenvector": [sp.sstr(c) for c in m.direction] if m.direction else None,
+            "least_sharp_minima_found": m.count,
+            "on_a_family": m.family,
+        },
     }
     out["form"]["period_two_window"] = win_form
     if w is not None and w.enclosure is not None:
@@ -131,18 +162,28 @@ def report(an: Analysis) -> dict:
         out["reduced_map"] = sp.sstr(w.reduced_map)
     if an.check is not None:
         c = an.check
-        out["check"] = {"dps": c.dps, "rho": c.rho, "coefficient_digits": c.kappa_digits,
-                        "offset_slope_digits": c.slope_digits, "expected_digits": c.expected_digits, "how": c.how}
+        out["check"] = {
+            "dps": c.dps,
+            "rho": c.rho,
+            "coefficient_digits": c.kappa_digits,
+            "offset_slope_digits": c.slope_digits,
+            "expected_digits": c.expected_digits,
+            "how": c.how,
+        }
     if an.conserved is not None:
-        out["conserved_quantities"] = {"degree": an.conserved.degree,
-                                       "basis": [sp.sstr(q) for q in an.conserved.quantities], "how": an.conserved.how}
+        out["conserved_quantities"] = {
+            "degree": an.conserved.degree,
+            "basis": [sp.sstr(q) for q in an.conserved.quantities],
+            "how": an.conserved.how,
+        }
     if an.invariants is not None:
-        out["invariant_subspaces"] = [{"name": i.name, "reduced_map": None if i.reduced_map is None else
-                                       [sp.sstr(e) for e in i.reduced_map]} for i in an.invariants.subspaces]
+        out["invariant_subspaces"] = [
+            {"name": i.name, "reduced_map": None if i.reduced_map is None else [sp.sstr(e) for e in i.reduced_map]}
+            for i in an.invariants.subspaces
+        ]
     if an.simulation is not None:
         sim = an.simulation
-        out["gd"] = {"status": sim.status, "steps": sim.steps, "mean_eta_sharpness": sim.mean_sharpness,
-                     "how": sim.how}
+        out["gd"] = {"status": sim.status, "steps": sim.steps, "mean_eta_sharpness": sim.mean_sharpness, "how": sim.how}
     out["notes"] = list(an.notes)
     return out
 
@@ -161,19 +202,28 @@ def text(an: Analysis) -> str:
         lines.append(f"  least sharpness: inconclusive — {rep['how']['least_sharpness']}")
         return "\n".join(lines)
     d = rep["decimal"]
-    lines.append(f"  least sharpness over the minima = {rep['least_sharpness']}  (≈ {d['least_sharpness']}) at θ* = "
-                 f"({', '.join(rep['minimum']['point'])})")
+    lines.append(
+        f"  least sharpness over the minima = {rep['least_sharpness']}  (≈ {d['least_sharpness']}) at θ* = "
+        f"({', '.join(rep['minimum']['point'])})"
+    )
     lines.append(f"  critical step η_c = {rep['critical_lr']}  (≈ {d['critical_lr']})")
     fl = rep["flip"]
     if fl["type"]:
-        lines.append(f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(fl['coefficient'])}·ρ² + …  (ρ = half the "
-                     "orbit's diameter)")
+        lines.append(
+            f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(fl['coefficient'])}·ρ² + …  (ρ = half the "
+            "orbit's diameter)"
+        )
     else:
         lines.append(f"  flip at η_c: inconclusive — {fl['how']}")
     win = rep["period_two_window"]
     if win:
-        hi = "unknown" if win[1] is None else win[1] if rep["form"]["period_two_window"][1] == "decimal" else \
-            f"{win[1]} (≈ {d['period_two_window'][1]})"
+        hi = (
+            "unknown"
+            if win[1] is None
+            else win[1]
+            if rep["form"]["period_two_window"][1] == "decimal"
+            else f"{win[1]} (≈ {d['period_two_window'][1]})"
+        )
         lines.append(f"  period-2 orbit attracts for η in ({win[0]}, {hi})")
     elif an.window is not None and an.window.interval == sp.EmptySet:
         lines.append("  period-2 window: empty — the orbit born at η_c does not attract (see how)")
@@ -183,8 +233,10 @@ def text(an: Analysis) -> str:
         lines.append(f"  EOS offset: mean η·S over the cycle = 2 {_signed(rep['offset_slope'])}·(η/η_c − 1) + …")
     if "check" in rep:
         c = rep["check"]
-        lines.append(f"  mpmath check ({c['dps']} digits, ρ = {c['rho']}): coefficient {c['coefficient_digits']} digits, "
-                     f"offset slope {c['offset_slope_digits']} digits agree (≈ {c['expected_digits']} expected)")
+        lines.append(
+            f"  mpmath check ({c['dps']} digits, ρ = {c['rho']}): coefficient {c['coefficient_digits']} digits, "
+            f"offset slope {c['offset_slope_digits']} digits agree (≈ {c['expected_digits']} expected)"
+        )
     if rep.get("conserved_quantities"):
         cq = rep["conserved_quantities"]
         lines.append(f"  conserved by gradient flow (degree ≤ {cq['degree']}): {', '.join(cq['basis']) or 'none'}")

@@ -24,8 +24,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             raise UsageError("give --params, --output and --target (or --model FILE)")
         model = spec(args.params, args.output, args.target, args.loss or "r^2/2")
     timeout = read_timeout(args.timeout)
-    result = flip.analyze(model, lr=args.lr, check=args.check, degree=args.degree, seconds=timeout,
-                          invariants=args.invariants)
+    result = flip.analyze(
+        model, lr=args.lr, check=args.check, degree=args.degree, seconds=timeout, invariants=args.invariants
+    )
     if args.json is None:
         print(report.text(result))
         return EXIT_OK
@@ -87,7 +88,8 @@ def register(sub) -> None:
         f"Exact path: one data point for the minima and the flip, at most {MAX_PARAMS} parameters. Expressions may use "
         "the declared parameters, numbers (read exactly: 0.1 is 1/10), + - * / ^ and exp, log, sqrt, cosh, sinh, tanh, "
         "cos, sin, atan; any other name is refused.",
-        epilog="Model file (--model FILE, TOML) keys: " + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
+        epilog="Model file (--model FILE, TOML) keys: "
+        + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
         + ". With --json, one JSON object: least_sharpness, critical_lr, flip {type, coefficient, eta_2, meaning, how}, "
         "period_two_window [lo, hi] (in eta; where no closed form exists hi is a decimal string from the numerical "
         "continuation of the 2-cycle at two precisions, with the digits they agree on, and "
@@ -99,23 +101,45 @@ def register(sub) -> None:
         "Example: eos-theory analyze --params u v --output 'u*v' --target 1 --loss 'log(cosh(r))' --lr 1.1",
     )
     an.add_argument("--params", metavar="NAME", nargs="+", help="the parameter names, e.g. u v")
-    an.add_argument("--output", metavar="EXPR", action="append",
-                    help="the model output for one data point, e.g. 'u*v' (repeat for several data points)")
+    an.add_argument(
+        "--output",
+        metavar="EXPR",
+        action="append",
+        help="the model output for one data point, e.g. 'u*v' (repeat for several data points)",
+    )
     an.add_argument("--target", metavar="Y", action="append", help="the target of the matching --output (exact number)")
     an.add_argument("--loss", metavar="EXPR", help="loss of the residual r (default 'r^2/2')")
     an.add_argument("--model", metavar="FILE", help="read the model from a TOML file instead (keys listed below)")
-    an.add_argument("--lr", metavar="ETA", help="also run GD at this step from next to the least-sharp minimum (mpmath, "
-                    "30 digits, at most 20000 steps and 10 s) and say what it did: converged, period-N, diverged "
-                    "(|theta| passed 1e40: a magnitude criterion, not a proof) or not converged")
-    an.add_argument("--json", metavar="FILE", nargs="?", const="-",
-                    help="print one JSON object (or write it to FILE, atomically)")
-    an.add_argument("--degree", metavar="D", type=int, default=2,
-                    help="highest degree of the polynomial conserved quantities looked for (default 2, at most 6)")
-    an.add_argument("--invariants", action="store_true",
-                    help="also list the slices theta_i = 0, theta_j = +-theta_i that GD maps into themselves")
-    an.add_argument("--no-check", dest="check", action="store_false",
-                    help="skip the 50-digit mpmath check of the flip series")
-    an.add_argument("--timeout", metavar="SECONDS", default="20",
-                    help="time limit of each part of the analysis (default 20): a part still running is reported "
-                    "inconclusive ('timed out')")
+    an.add_argument(
+        "--lr",
+        metavar="ETA",
+        help="also run GD at this step from next to the least-sharp minimum (mpmath, "
+        "30 digits, at most 20000 steps and 10 s) and say what it did: converged, period-N, diverged "
+        "(|theta| passed 1e40: a magnitude criterion, not a proof) or not converged",
+    )
+    an.add_argument(
+        "--json", metavar="FILE", nargs="?", const="-", help="print one JSON object (or write it to FILE, atomically)"
+    )
+    an.add_argument(
+        "--degree",
+        metavar="D",
+        type=int,
+        default=2,
+        help="highest degree of the polynomial conserved quantities looked for (default 2, at most 6)",
+    )
+    an.add_argument(
+        "--invariants",
+        action="store_true",
+        help="also list the slices theta_i = 0, theta_j = +-theta_i that GD maps into themselves",
+    )
+    an.add_argument(
+        "--no-check", dest="check", action="store_false", help="skip the 50-digit mpmath check of the flip series"
+    )
+    an.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        default="20",
+        help="time limit of each part of the analysis (default 20): a part still running is reported "
+        "inconclusive ('timed out')",
+    )
     an.set_defaults(func=cmd_analyze)

@@ -6,11 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from eos_theory.commands.common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, read_jobs_and_timeout, rich_console, writable
+from eos_theory.commands.common import (
+    EXIT_OK,
+    EXIT_UNEXPECTED,
+    UsageError,
+    output_error,
+    read_jobs_and_timeout,
+    rich_console,
+    writable,
+)
 
-
-_STYLE = {"verified": "green", "refuted": "yellow", "supported": "cyan", "not supported": "magenta",
-          "inconclusive": "red"}
+_STYLE = {
+    "verified": "green",
+    "refuted": "yellow",
+    "supported": "cyan",
+    "not supported": "magenta",
+    "inconclusive": "red",
+}
 
 
 DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, so only a hang reaches it
@@ -48,13 +60,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_UNEXPECTED
     s = data["summary"]
     stat = "".join(f", {s[v]} {v}" for v in ("supported", "not supported") if s[v])
-    err.print(f"{s['total']} claims decided as recorded: {s['verified']} verified, {s['refuted']} refuted{stat}"
-              + (f" (report: {out})" if out else ""))
+    err.print(
+        f"{s['total']} claims decided as recorded: {s['verified']} verified, {s['refuted']} refuted{stat}"
+        + (f" (report: {out})" if out else "")
+    )
     return EXIT_OK
 
 
-def _run_with_progress(registry, selected, quiet: bool, jobs: int | None = None,
-                       timeout: float | None = DEFAULT_TIMEOUT):
+def _run_with_progress(
+    registry, selected, quiet: bool, jobs: int | None = None, timeout: float | None = DEFAULT_TIMEOUT
+):
     """Run the claims (``jobs`` None: on every core), with a progress bar that advances per claim."""
     from eos_theory.running.executor import cores
 
@@ -63,8 +78,13 @@ def _run_with_progress(registry, selected, quiet: bool, jobs: int | None = None,
         return registry.run_all(selected, jobs=jobs, timeout=timeout)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("checking claims"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("checking claims"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     # auto_refresh=False: no refresh thread, so the worker processes are forked from a single thread
     with Progress(*columns, console=rich_console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("", total=len(selected))
@@ -89,17 +109,21 @@ def _print_table(results) -> None:
         verdict = f"[{_STYLE[r.verdict]}]{r.verdict}[/]"
         if not r.as_expected:
             verdict += f"\n[red](expected {r.claim.expect})[/]"
-        table.add_row(r.claim.id, r.claim.source.section.replace("derived", "—"), r.claim.short,
-                      r.checked_by, verdict, r.summary)
+        table.add_row(
+            r.claim.id, r.claim.source.section.replace("derived", "—"), r.claim.short, r.checked_by, verdict, r.summary
+        )
     console = rich_console()
     console.print(table)
     refuted = [r for r in results if r.verdict == "refuted" and r.proof.correction is not None]
     if refuted:
         console.print("[bold]Findings[/] (the printed statement is false; the correction is verified):")
         for r in refuted:
-            console.print(f"  [yellow]{r.claim.id}[/] §{r.claim.source.section}: {r.claim.statement}\n"
-                          f"    counterexample {r.proof.refutations[0].detail}\n"
-                          f"    [bold]correct:[/] {r.proof.correction.statement}")
+            console.print(
+                f"  [yellow]{r.claim.id}[/] §{r.claim.source.section}: {r.claim.statement}\n"
+                f"    counterexample {r.proof.refutations[0].detail}\n"
+                f"    [bold]correct:[/] {r.proof.correction.statement}"
+            )
+
 
 def cmd_list() -> int:
     from eos_theory.core import registry
@@ -108,9 +132,10 @@ def cmd_list() -> int:
         print(f"{c.id:18} {c.source.section:9} {c.statement}")
     return EXIT_OK
 
+
 def cmd_latex(args: argparse.Namespace) -> int:
-    from eos_theory.outputs import latex
     from eos_theory.core import registry
+    from eos_theory.outputs import latex
     from eos_theory.outputs.files import write_text_atomic
 
     out = writable(args.output, "-o") if args.output else None
@@ -135,10 +160,14 @@ def cmd_latex(args: argparse.Namespace) -> int:
             write_text_atomic(out, text)
         except OSError as exc:
             raise output_error("-o", args.output, exc) from None
-        hint = f"\\input{{{out.name}}} it in a document that loads amsmath" if args.model else \
-            f"compile with: pdflatex {out.name}"
+        hint = (
+            f"\\input{{{out.name}}} it in a document that loads amsmath"
+            if args.model
+            else f"compile with: pdflatex {out.name}"
+        )
         rich_console(stderr=True).print(f"wrote {out} ({len(text.splitlines())} lines); {hint}")
     return EXIT_OK
+
 
 def cmd_plot(args: argparse.Namespace) -> int:
     from eos_theory.outputs import plots
@@ -183,19 +212,35 @@ def register(sub) -> None:
         "(they are named; a claim stopped by the time limit is inconclusive, so it counts), 2 for bad usage "
         "(unknown claim, unwritable report, bad -j or --timeout). Ctrl-C stops every worker process.",
     )
-    v.add_argument("--claim", metavar="ID", action="append",
-                   help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids")
-    v.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH (atomically; a symlink is written "
-                   "through, a device or FIFO is refused)")
+    v.add_argument(
+        "--claim",
+        metavar="ID",
+        action="append",
+        help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids",
+    )
+    v.add_argument(
+        "--json",
+        metavar="PATH",
+        help="also write a machine-readable report to PATH (atomically; a symlink is written "
+        "through, a device or FIFO is refused)",
+    )
     v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
-    v.add_argument("-j", "--jobs", metavar="N",
-                   help="check N claims at a time in worker processes (default: every core this process may "
-                   "use; 1 runs them one by one in this process); the verdicts do not depend on N")
-    v.add_argument("--timeout", metavar="SECONDS", default=str(DEFAULT_TIMEOUT),
-                   help=f"time limit per claim (default {DEFAULT_TIMEOUT}; the slowest claim takes about 1 s): a "
-                   "claim still running then is stopped and reported inconclusive with the reason, and the others "
-                   "still run")
+    v.add_argument(
+        "-j",
+        "--jobs",
+        metavar="N",
+        help="check N claims at a time in worker processes (default: every core this process may "
+        "use; 1 runs them one by one in this process); the verdicts do not depend on N",
+    )
+    v.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        default=str(DEFAULT_TIMEOUT),
+        help=f"time limit per claim (default {DEFAULT_TIMEOUT}; the slowest claim takes about 1 s): a "
+        "claim still running then is stopped and reported inconclusive with the reason, and the others "
+        "still run",
+    )
     v.set_defaults(func=cmd_verify)
 
     t = sub.add_parser(
@@ -209,12 +254,21 @@ def register(sub) -> None:
         epilog="Examples: eos-theory latex -o report.tex && pdflatex report.tex;  eos-theory latex --claim gf-J;  "
         "eos-theory latex --model uv.toml -o uv.tex",
     )
-    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically; a symlink is written through, a device or FIFO "
-                   "is refused) instead of standard output")
+    t.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically; a symlink is written through, a device or FIFO "
+        "is refused) instead of standard output",
+    )
     t.add_argument("--claim", metavar="ID", help="write only this claim's snippet")
-    t.add_argument("--model", metavar="FILE", help="write the edge-of-stability analysis of your own model (a TOML "
-                   "model file, as for 'eos-theory analyze --model') as a snippet: least sharpness, critical step, "
-                   "flip, window, offset slope, conserved quantities, each with how it was obtained as a comment")
+    t.add_argument(
+        "--model",
+        metavar="FILE",
+        help="write the edge-of-stability analysis of your own model (a TOML "
+        "model file, as for 'eos-theory analyze --model') as a snippet: least sharpness, critical step, "
+        "flip, window, offset slope, conserved quantities, each with how it was obtained as a comment",
+    )
     t.set_defaults(func=cmd_latex)
 
     pl = sub.add_parser(
@@ -228,11 +282,19 @@ def register(sub) -> None:
         "paraboloid) with GD paths. Sized for a paper's column.",
         epilog="Examples: eos-theory plot --out figures --format pdf;  eos-theory plot --model uv.toml --out figures",
     )
-    pl.add_argument("--out", metavar="DIR", default="figures", help="output directory, created if its parent exists (default: ./figures); each "
-                    "figure is written atomically")
+    pl.add_argument(
+        "--out",
+        metavar="DIR",
+        default="figures",
+        help="output directory, created if its parent exists (default: ./figures); each figure is written atomically",
+    )
     pl.add_argument("--format", choices=("png", "pdf"), default="png", help="file format (default png)")
-    pl.add_argument("--model", metavar="FILE", help="instead, the bifurcation diagram of your own model (a TOML "
-                    "model file, as for 'eos-theory analyze --model'): long-run eta*sharpness of float64 GD in "
-                    "parameter space against eta/eta_c, with eta_c, the window's ends and the offset slope's "
-                    "tangent overlaid; written to DIR/bifurcation_<file name>.<format>")
+    pl.add_argument(
+        "--model",
+        metavar="FILE",
+        help="instead, the bifurcation diagram of your own model (a TOML "
+        "model file, as for 'eos-theory analyze --model'): long-run eta*sharpness of float64 GD in "
+        "parameter space against eta/eta_c, with eta_c, the window's ends and the offset slope's "
+        "tangent overlaid; written to DIR/bifurcation_<file name>.<format>",
+    )
     pl.set_defaults(func=cmd_plot)

@@ -70,8 +70,8 @@ def read_backend(args: argparse.Namespace):
 
 def read_timeout(value) -> float:
     """--timeout: seconds, read as an exact number, > 0 and at most the executor's cap."""
-    from eos_theory.running.executor import MAX_TIMEOUT
     from eos_theory.numbers.parse import exact
+    from eos_theory.running.executor import MAX_TIMEOUT
 
     timeout = exact(value, "--timeout")
     if not 0 < timeout <= MAX_TIMEOUT:

@@ -8,16 +8,15 @@ import sys
 
 from eos_theory.commands.common import EXIT_OK, UsageError, output_error, progress, read_backend, rich_console, writable
 
-
 EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost worker); the others are reported
 
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
     """GD over a seeded ensemble of random second-order models: outcome fractions with intervals."""
-    from eos_theory.random_models import ensemble
     from eos_theory.outputs import plots
-    from eos_theory.running.executor import BackendError
     from eos_theory.outputs.files import write_json_atomic
+    from eos_theory.random_models import ensemble
+    from eos_theory.running.executor import BackendError
 
     def whole(value: str, flag: str) -> int:
         try:
@@ -26,10 +25,18 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
             raise UsageError(f"{flag} must be a whole number, got {value!r}") from None
 
     backend, where = read_backend(args)
-    spec = ensemble.Ensemble(whole(args.params, "--params"), whole(args.outputs, "--outputs"), args.lr,
-                             q=args.q, g=args.g, t=args.t, s=args.s)
-    work = ensemble.plan(spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"),
-                         whole(args.seed_start, "--seed-start"))  # checked before any run
+    spec = ensemble.Ensemble(
+        whole(args.params, "--params"),
+        whole(args.outputs, "--outputs"),
+        args.lr,
+        q=args.q,
+        g=args.g,
+        t=args.t,
+        s=args.s,
+    )
+    work = ensemble.plan(
+        spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"), whole(args.seed_start, "--seed-start")
+    )  # checked before any run
     out = None if args.json in (None, "-") else writable(args.json, "--json")
     figure = None if args.plot is None else writable(args.plot, "--plot")
     if figure is not None and figure.suffix.lstrip(".").lower() not in plots.FORMATS:
@@ -57,7 +64,9 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         console.print(f"  ({result.seconds:.1f} s on {rep['ran_on']})", markup=False)
     if result.failures:
         lost = sum(len(f.seeds) for f in result.failures)
-        print(f"eos-theory: {lost} of {len(work.seeds)} runs did not finish: {result.failures[0].error}", file=sys.stderr)
+        print(
+            f"eos-theory: {lost} of {len(work.seeds)} runs did not finish: {result.failures[0].error}", file=sys.stderr
+        )
         return EXIT_FAILED_RUNS
     return EXIT_OK
 
@@ -93,16 +102,30 @@ def register(sub) -> None:
     n.add_argument("--seeds", metavar="N", required=True, help="number of seeds (models), 1 to 100000")
     n.add_argument("--seed-start", metavar="K", default="0", help="the first seed (default 0): seeds K … K+N-1")
     n.add_argument("--steps", metavar="S", default="10000", help="GD steps per run, 8 to 10^6 (default 10000)")
-    for flag, default, what in (("--q", "1", "Q_a entries of variance q^2/P"),
-                                ("--g", "1/10", "G_a entries of variance g^2/P (0: the paper's model)"),
-                                ("--t", "1", "E_a of variance t^2/D"), ("--s", "1/10", "theta0 entries of variance s^2/P")):
+    for flag, default, what in (
+        ("--q", "1", "Q_a entries of variance q^2/P"),
+        ("--g", "1/10", "G_a entries of variance g^2/P (0: the paper's model)"),
+        ("--t", "1", "E_a of variance t^2/D"),
+        ("--s", "1/10", "theta0 entries of variance s^2/P"),
+    ):
         n.add_argument(flag, metavar="X", default=default, help=f"{what}; 0 <= X <= 100 (default {default})")
     n.add_argument("--json", metavar="FILE", help="write the JSON report to FILE (atomically), or to stdout with -")
-    n.add_argument("--plot", metavar="FILE", help="draw the figure (top lr*NTK against step for the first 8 seeds, "
-                   "histogram of the long-run offset) to FILE.png or FILE.pdf")
-    n.add_argument("--scheduler", metavar="ADDR",
-                   help="run on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
-                   "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s")
-    n.add_argument("-j", "--jobs", metavar="N",
-                   help="run in N local worker processes (default: every core this process may use; 1: in this process)")
+    n.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw the figure (top lr*NTK against step for the first 8 seeds, "
+        "histogram of the long-run offset) to FILE.png or FILE.pdf",
+    )
+    n.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="run on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
+        "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s",
+    )
+    n.add_argument(
+        "-j",
+        "--jobs",
+        metavar="N",
+        help="run in N local worker processes (default: every core this process may use; 1: in this process)",
+    )
     n.set_defaults(func=cmd_ensemble)

@@ -8,7 +8,16 @@ import json
 import sys
 from pathlib import Path
 
-from eos_theory.commands.common import EXIT_OK, EXIT_UNEXPECTED, UsageError, output_error, progress, read_backend, rich_console, writable
+from eos_theory.commands.common import (
+    EXIT_OK,
+    EXIT_UNEXPECTED,
+    UsageError,
+    output_error,
+    progress,
+    read_backend,
+    rich_console,
+    writable,
+)
 
 
 def cmd_cascade(args: argparse.Namespace) -> int:
@@ -43,12 +52,16 @@ def _print_cascade(data: dict) -> None:
 
     from eos_theory.past_window.cascade import FEIGENBAUM_DELTA
 
-    how = {"exact": "exact closed form", "interval": "interval proof (Krawczyk): certified digits",
-           "two precisions": "Newton at two precisions: the digits they agree on"}
+    how = {
+        "exact": "exact closed form",
+        "interval": "interval proof (Krawczyk): certified digits",
+        "two precisions": "Newton at two precisions: the digits they agree on",
+    }
     console = rich_console()
     console.print("[bold]Axis map[/] y ↦ y + y(y + ε)(y − 2) (ε = e on the axis of e; the same map for every r)")
-    table = Table(title="period doubling: e at which the period-p orbit loses stability (multiplier −1)",
-                  title_justify="left")
+    table = Table(
+        title="period doubling: e at which the period-p orbit loses stability (multiplier −1)", title_justify="left"
+    )
     for name in ("p", "e", "digits", "evidence"):
         table.add_column(name, justify="right" if name != "evidence" else "left")
     for row in data["thresholds"]:
@@ -63,17 +76,22 @@ def _print_cascade(data: dict) -> None:
     console.print(f"(they approach Feigenbaum's δ = {FEIGENBAUM_DELTA}…)")
     chaos = data["chaos_onset"]
     if chaos is not None:
-        console.print(f"onset of chaos (accumulation of the thresholds) ≈ {chaos['e']} ± {chaos['error']}  "
-                      "(an estimate: extrapolation with δ, error = spread of the last two extrapolations; not a proof)")
+        console.print(
+            f"onset of chaos (accumulation of the thresholds) ≈ {chaos['e']} ± {chaos['error']}  "
+            "(an estimate: extrapolation with δ, error = spread of the last two extrapolations; not a proof)"
+        )
     cr = data["crisis"]
-    console.print(f"boundary crisis at e = {cr['e']} (exact: {cr['exact']}): the local maximum's value reaches the "
-                  "repelling fixed point y = 2 (θ ↦ −θ); beyond it starts in the hole y² + ey + 1 < 0 escape")
+    console.print(
+        f"boundary crisis at e = {cr['e']} (exact: {cr['exact']}): the local maximum's value reaches the "
+        "repelling fixed point y = 2 (θ ↦ −θ); beyond it starts in the hole y² + ey + 1 < 0 escape"
+    )
+
 
 def cmd_atlas(args: argparse.Namespace) -> int:
     """The regime atlas: float64 GD over a grid of (e, r), locally or on a Dask cluster."""
-    from eos_theory.past_window import atlas
-    from eos_theory.outputs import plots
     from eos_theory.numbers.decimals import exact_string
+    from eos_theory.outputs import plots
+    from eos_theory.past_window import atlas
     from eos_theory.running.executor import BackendError
 
     try:
@@ -81,7 +99,9 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     except ValueError:
         n_e = n_r = 0
     if n_e < 1 or n_r < 1:
-        raise UsageError(f"--grid N M: two whole numbers >= 1 (N values of e, M values of r), got {' '.join(args.grid)}")
+        raise UsageError(
+            f"--grid N M: two whole numbers >= 1 (N values of e, M values of r), got {' '.join(args.grid)}"
+        )
     backend, where = read_backend(args)
     start = atlas.Start(count=args.starts, seed=args.seed)
     work = atlas.plan(args.e_range, args.r_range, (n_e, n_r), steps=args.steps, start=start)  # checked before any run
@@ -110,15 +130,26 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise output_error("--out", exc.filename if exc.filename is not None else args.out, exc) from None
     if args.json:
-        print(json.dumps({**result.meta(), "seconds": round(result.seconds, 3), "ran_on": where,
-                          "files": {"data": str(data_path), "figure": str(figure_path)}}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    **result.meta(),
+                    "seconds": round(result.seconds, 3),
+                    "ran_on": where,
+                    "files": {"data": str(data_path), "figure": str(figure_path)},
+                },
+                ensure_ascii=False,
+            )
+        )
         return EXIT_OK
     console = rich_console()
     runs = result.kind.size
     (e_lo, e_hi), (r_lo, r_hi) = ((exact_string(v) for v in rng) for rng in (result.e_range, result.r_range))
-    console.print(f"[bold]regime atlas[/]  {n_e} values of e in [{e_lo}, {e_hi}] × {n_r} of r in "
-                  f"[{r_lo}, {r_hi}], {runs} runs of {result.steps} float64 GD steps "
-                  f"({result.seconds:.1f} s on {where})")
+    console.print(
+        f"[bold]regime atlas[/]  {n_e} values of e in [{e_lo}, {e_hi}] × {n_r} of r in "
+        f"[{r_lo}, {r_hi}], {runs} runs of {result.steps} float64 GD steps "
+        f"({result.seconds:.1f} s on {where})"
+    )
     console.print("  labels (numerical, not proofs): " + ", ".join(f"{k} {v}" for k, v in result.counts().items()))
     console.print(f"  data: {data_path}\n  phase diagram: {figure_path}")
     return EXIT_OK
@@ -144,29 +175,65 @@ def register(sub) -> None:
         "0 on success, 1 if a chunk failed or ran out of time, 2 for bad usage (grid, ranges, steps, an unwritable "
         "--out, an unreachable scheduler).",
     )
-    a.add_argument("--grid", metavar=("N", "M"), nargs=2, default=["200", "200"],
-                   help="N values of e by M values of r (default 200 200; one value needs equal range ends)")
-    a.add_argument("--e-range", metavar=("LO", "HI"), nargs=2, default=["0.5", "2.5"],
-                   help="the e values, 0 < LO < HI <= 10 (default 0.5 2.5; exact: 1.05 or 21/20)")
-    a.add_argument("--r-range", metavar=("LO", "HI"), nargs=2, default=["-4", "4"],
-                   help="the r values, -100 <= LO < HI <= 100 (default -4 4)")
-    a.add_argument("--steps", metavar="S", type=int, default=10_000,
-                   help="GD steps per run, from 384 to 10^7 (default 10000); periods are looked for in the last "
-                   "192 iterates, the Lyapunov exponent over the second half")
-    a.add_argument("--starts", metavar="K", type=int, default=0,
-                   help="K random starts per cell (theta_1 uniform over the axis interval, theta_2 = 1e-6 x a normal "
-                   "draw) instead of the one stated start; the diagram shows each cell's most frequent label")
+    a.add_argument(
+        "--grid",
+        metavar=("N", "M"),
+        nargs=2,
+        default=["200", "200"],
+        help="N values of e by M values of r (default 200 200; one value needs equal range ends)",
+    )
+    a.add_argument(
+        "--e-range",
+        metavar=("LO", "HI"),
+        nargs=2,
+        default=["0.5", "2.5"],
+        help="the e values, 0 < LO < HI <= 10 (default 0.5 2.5; exact: 1.05 or 21/20)",
+    )
+    a.add_argument(
+        "--r-range",
+        metavar=("LO", "HI"),
+        nargs=2,
+        default=["-4", "4"],
+        help="the r values, -100 <= LO < HI <= 100 (default -4 4)",
+    )
+    a.add_argument(
+        "--steps",
+        metavar="S",
+        type=int,
+        default=10_000,
+        help="GD steps per run, from 384 to 10^7 (default 10000); periods are looked for in the last "
+        "192 iterates, the Lyapunov exponent over the second half",
+    )
+    a.add_argument(
+        "--starts",
+        metavar="K",
+        type=int,
+        default=0,
+        help="K random starts per cell (theta_1 uniform over the axis interval, theta_2 = 1e-6 x a normal "
+        "draw) instead of the one stated start; the diagram shows each cell's most frequent label",
+    )
     a.add_argument("--seed", metavar="SEED", type=int, default=0, help="seed of the random starts (default 0)")
-    a.add_argument("--out", metavar="DIR", default="atlas",
-                   help="output directory, created if its parent exists (default ./atlas); files written atomically")
+    a.add_argument(
+        "--out",
+        metavar="DIR",
+        default="atlas",
+        help="output directory, created if its parent exists (default ./atlas); files written atomically",
+    )
     a.add_argument("--format", choices=("png", "pdf"), default="png", help="figure format (default png)")
     a.add_argument("--json", action="store_true", help="print one JSON object (the summary) instead of text")
-    a.add_argument("--scheduler", metavar="ADDR",
-                   help="run the chunks on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
-                   "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s")
-    a.add_argument("-j", "--jobs", metavar="N",
-                   help="run the chunks in N local worker processes (default: every core this process may use; 1 runs "
-                   "them in this process)")
+    a.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="run the chunks on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
+        "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s",
+    )
+    a.add_argument(
+        "-j",
+        "--jobs",
+        metavar="N",
+        help="run the chunks in N local worker processes (default: every core this process may use; 1 runs "
+        "them in this process)",
+    )
     a.set_defaults(func=cmd_atlas)
 
     c = sub.add_parser(
@@ -181,17 +248,26 @@ def register(sub) -> None:
         "solution), and the digits shown are certified. Every threshold says how its digits are known (digits that "
         "are not certified, if the certification fails or the time budget is spent, are those two precisions agree "
         "on).",
-        epilog="With --json, stdout is one JSON object {\"thresholds\": [{\"period\", \"e\", \"digits\", "
-        "\"evidence\"}], \"feigenbaum\": [{\"periods\", \"ratio\", \"digits\"}], \"chaos_onset\": {\"e\", "
-        "\"error\"}, \"crisis\": {\"e\", \"exact\"}}: numbers are decimal strings, \"digits\" is how many "
-        "significant digits are shown and \"evidence\" is exact, interval or two precisions. Progress goes to "
+        epilog='With --json, stdout is one JSON object {"thresholds": [{"period", "e", "digits", '
+        '"evidence"}], "feigenbaum": [{"periods", "ratio", "digits"}], "chaos_onset": {"e", '
+        '"error"}, "crisis": {"e", "exact"}}: numbers are decimal strings, "digits" is how many '
+        'significant digits are shown and "evidence" is exact, interval or two precisions. Progress goes to '
         "stderr for runs longer than two seconds. Exit status 1 if a level did not converge within the budget "
         "(60 s; the levels before it are shown). Example: eos-theory cascade --levels 7 --digits 30",
     )
-    c.add_argument("--levels", metavar="K", type=int, default=7,
-                   help="thresholds e_1, …, e_K: periods 1 to 2^(K−1) (K from 3 to 12; default 7)")
-    c.add_argument("--digits", metavar="D", type=int, default=30,
-                   help="significant digits of every number, from 2 to 100 (default 30); fewer are shown where fewer "
-                   "are known")
+    c.add_argument(
+        "--levels",
+        metavar="K",
+        type=int,
+        default=7,
+        help="thresholds e_1, …, e_K: periods 1 to 2^(K−1) (K from 3 to 12; default 7)",
+    )
+    c.add_argument(
+        "--digits",
+        metavar="D",
+        type=int,
+        default=30,
+        help="significant digits of every number, from 2 to 100 (default 30); fewer are shown where fewer are known",
+    )
     c.add_argument("--json", action="store_true", help="print exactly one JSON object")
     c.set_defaults(func=cmd_cascade)

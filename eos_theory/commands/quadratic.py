@@ -21,19 +21,20 @@ def cmd_gd(args: argparse.Namespace) -> int:
     """Parameter-space GD at high precision, checked step by step against the derived 2-D map."""
     from mpmath import mp
 
-    from eos_theory.numbers.decimals import MAX_DIGITS, MIN_DIGITS
-    from eos_theory.quadratic.runs import trajectory
+    from eos_theory.numbers.decimals import MAX_DIGITS, MIN_DIGITS, agreeing_digits
     from eos_theory.numbers.parse import MIN_DPS, to_mpf
     from eos_theory.quadratic.gd import Problem
-    from eos_theory.numbers.decimals import agreeing_digits
+    from eos_theory.quadratic.runs import trajectory
 
     if (args.Q is None) == (args.omega is None):
         raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
     if not MIN_DPS <= args.digits <= MAX_DIGITS:
         raise UsageError(f"--digits (working precision) must be from {MIN_DPS} to {MAX_DIGITS}, got {args.digits}")
     if not MIN_DIGITS <= args.show <= args.digits:
-        raise UsageError(f"--show must be from {MIN_DIGITS} to --digits ({args.digits}): no more digits than are "
-                         f"computed, got {args.show}")
+        raise UsageError(
+            f"--show must be from {MIN_DIGITS} to --digits ({args.digits}): no more digits than are "
+            f"computed, got {args.show}"
+        )
     if args.steps < 0:
         raise UsageError(f"--steps must be >= 0, got {args.steps}")
     if not args.max_seconds > 0:
@@ -59,31 +60,40 @@ def cmd_gd(args: argparse.Namespace) -> int:
         for k in range(run.steps + 1):
             row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.show), "ntk": mp.nstr(run.ntk[k], args.show)}
             if reduced is not None:
-                row["map_digits"] = min(agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else args.digits,
-                                        agreeing_digits(run.ntk[k], reduced[k][1]))
+                row["map_digits"] = min(
+                    agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else args.digits,
+                    agreeing_digits(run.ntk[k], reduced[k][1]),
+                )
             rows.append(row)
-    stopped = None if run.stopped is None else {"step": run.stopped.step, "status": run.stopped.status,
-                                                "reason": run.stopped.reason}
+    stopped = (
+        None
+        if run.stopped is None
+        else {"step": run.stopped.step, "status": run.stopped.status, "reason": run.stopped.reason}
+    )
 
     if args.json:
         print(json.dumps({"P": problem.P, "digits": args.digits, "steps": rows, "stopped": stopped}))
         return EXIT_OK
     from rich.table import Table
 
-    table = Table(title=f"gradient descent in parameter space, P = {problem.P}, {args.digits} digits",
-                  title_justify="left")
+    table = Table(
+        title=f"gradient descent in parameter space, P = {problem.P}, {args.digits} digits", title_justify="left"
+    )
     for name in ("step", "z̃ = ηz", "η·NTK"):
         table.add_column(name, justify="right")
     if problem.P == 2:
         table.add_column("digits agreeing with the 2-D map", justify="right")
     for row in rows:
-        table.add_row(str(row["step"]), row["ztilde"], row["ntk"], *([str(row["map_digits"])] if problem.P == 2 else []))
+        table.add_row(
+            str(row["step"]), row["ztilde"], row["ntk"], *([str(row["map_digits"])] if problem.P == 2 else [])
+        )
     console = rich_console()
     console.print(table)
     if stopped is not None:
         head = "GD diverged" if stopped["status"] == "diverged" else "stopped (not converged)"
         console.print(f"{head}: {stopped['reason']}")  # the reason names the step
     return EXIT_OK
+
 
 CONTROL_HELP = (
     "e is the dimensionless control parameter e = min{ηEω_i : ηEω_i > 0}, half the smallest η·NTK over the "
@@ -93,8 +103,8 @@ CONTROL_HELP = (
 
 
 def cmd_orbit(args: argparse.Namespace) -> int:
-    from eos_theory.quadratic import closed_forms
     from eos_theory.numbers.decimals import Uncertified, check_digits
+    from eos_theory.quadratic import closed_forms
 
     check_digits(args.digits, "--digits")
     omega1, omega2 = args.omega
@@ -118,8 +128,9 @@ def cmd_orbit(args: argparse.Namespace) -> int:
     else:
         report["attractor"] = None
     if args.check:
-        report["check"] = _check_orbit(st, closed_forms.orbit_closed_forms(omega1, omega2, args.target, args.lr),
-                                       args.digits)
+        report["check"] = _check_orbit(
+            st, closed_forms.orbit_closed_forms(omega1, omega2, args.target, args.lr), args.digits
+        )
     if args.json:
         print(json.dumps(report, allow_nan=False))
         return EXIT_OK
@@ -153,9 +164,15 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
         agree = None
         if end.settled and end.period == period:
             agree = int(min(runs.cycle_digits(end.ntk, predicted, dps=dps), end.digits))
-        return {"steps": end.steps, "ntk": [mp.nstr(v, digits, strip_zeros=False) for v in end.ntk],
-                "digits_agree": agree, "status": end.status, "period": end.period, "predicted_period": period,
-                "reason": end.reason}
+        return {
+            "steps": end.steps,
+            "ntk": [mp.nstr(v, digits, strip_zeros=False) for v in end.ntk],
+            "digits_agree": agree,
+            "status": end.status,
+            "period": end.period,
+            "predicted_period": period,
+            "reason": end.reason,
+        }
 
 
 def _print_orbit(report: dict, st) -> None:
@@ -166,9 +183,14 @@ def _print_orbit(report: dict, st) -> None:
     console.print(f"[bold]2-D model[/]  ω = ({w1}, {w2}), E = {E}, η = {eta}")
     console.print(f"  control parameter e = {report['e']}   (edge of stability at e = 1)")
     console.print(f"  smallest η·NTK over zero-loss minima = {report['min_ntk']}   (= 2e)")
-    console.print(f"  regime: [bold]{report['regime']}[/]" + (
-        f"   (closed forms alone: {report['closed_form_regime']})" if report["regime"] != report["closed_form_regime"]
-        else ""))
+    console.print(
+        f"  regime: [bold]{report['regime']}[/]"
+        + (
+            f"   (closed forms alone: {report['closed_form_regime']})"
+            if report["regime"] != report["closed_form_regime"]
+            else ""
+        )
+    )
     c = report["cycle"]
     if c is None:
         console.print("  period-2 orbit: none (it is born at e = 1)")
@@ -176,14 +198,20 @@ def _print_orbit(report: dict, st) -> None:
         console.print(f"  period-2 orbit on the ω = {exact_string(st.omega[st.axis - 1])} axis:")
         console.print(f"    η·NTK at its two points = {c['ntk'][0]}, {c['ntk'][1]}")
         console.print(f"    cycle mean η·NTK = {c['mean_ntk']}   EOS offset (mean − 2) = {c['offset']}")
-        console.print(f"    two-step multipliers in θ: along the axis {c['multipliers'][0]}, "
-                      f"across it {c['multipliers'][1]}")
+        console.print(
+            f"    two-step multipliers in θ: along the axis {c['multipliers'][0]}, across it {c['multipliers'][1]}"
+        )
     a = report["attractor"]
     if a is not None:
-        console.print(f"  attractor: [bold]{a['label']}[/]" + ("" if a["period"] is None else f", period {a['period']} in θ"))
-        for name, key, ci in (("time-averaged η·NTK", "mean_ntk", "mean_ntk_ci"), ("Lyapunov exponent", "lyapunov",
-                              "lyapunov_ci"), ("transverse Lyapunov exponent", "transverse_lyapunov",
-                              "transverse_lyapunov_ci"), ("fraction of starts that escape", "escape_fraction", "escape_ci")):
+        console.print(
+            f"  attractor: [bold]{a['label']}[/]" + ("" if a["period"] is None else f", period {a['period']} in θ")
+        )
+        for name, key, ci in (
+            ("time-averaged η·NTK", "mean_ntk", "mean_ntk_ci"),
+            ("Lyapunov exponent", "lyapunov", "lyapunov_ci"),
+            ("transverse Lyapunov exponent", "transverse_lyapunov", "transverse_lyapunov_ci"),
+            ("fraction of starts that escape", "escape_fraction", "escape_ci"),
+        ):
             if a[key] is not None:
                 rng = "" if a[ci] is None else f"  [{a[ci][0]:.6g}, {a[ci][1]:.6g}]"
                 console.print(f"    {name} = {a[key]:.6g}{rng}")
@@ -215,8 +243,8 @@ def register(sub) -> None:
         "step. For P = 2 each step is compared with the closed 2-D map derived by SymPy, as a number of agreeing "
         "digits. Numbers are read exactly: decimals and fractions such as 1.05 or 21/20. The run stops early, and says "
         "why, when an iterate enters a proven escape region (GD diverges), when |z̃| or |θ| passes 2^(2^62) outside "
-        "every such region, or when --max-seconds is spent; with --json, \"stopped\" is then {\"step\", \"status\", "
-        "\"reason\"} (otherwise null).",
+        'every such region, or when --max-seconds is spent; with --json, "stopped" is then {"step", "status", '
+        '"reason"} (otherwise null).',
         epilog="Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
     )
     g.add_argument("--Q", metavar="ROWS", help="symmetric matrix, rows separated by ';': '1 1/2; 1/2 -1'")
@@ -225,12 +253,18 @@ def register(sub) -> None:
     g.add_argument("--target", metavar="E", required=True, help="regression target E")
     g.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
     g.add_argument("--steps", type=int, default=10, help="number of GD steps (default 10)")
-    g.add_argument("--digits", type=int, default=50,
-                   help="working precision in decimal digits, from 15 to 1000 (default 50)")
-    g.add_argument("--show", type=int, default=20,
-                   help="significant digits printed, from 2 to the working precision (default 20)")
-    g.add_argument("--max-seconds", type=float, default=60.0,
-                   help="wall-clock budget in seconds (default 60); the run stops early, and says so, when it is spent")
+    g.add_argument(
+        "--digits", type=int, default=50, help="working precision in decimal digits, from 15 to 1000 (default 50)"
+    )
+    g.add_argument(
+        "--show", type=int, default=20, help="significant digits printed, from 2 to the working precision (default 20)"
+    )
+    g.add_argument(
+        "--max-seconds",
+        type=float,
+        default=60.0,
+        help="wall-clock budget in seconds (default 60); the run stops early, and says so, when it is spent",
+    )
     g.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     g.set_defaults(func=cmd_gd)
 
@@ -241,7 +275,8 @@ def register(sub) -> None:
         "closed forms derived by SymPy: the control parameter, the smallest η·NTK over the zero-loss minima, and "
         "the period-2 orbit (η·NTK at both points, the cycle mean and its offset from 2, and both multipliers of "
         "the two-step map in parameter space). NTK values are η·JJᵀ, so the edge of stability is 2. "
-        + CONTROL_HELP + " Inputs are exact: 1.05 and 21/20 are the same number.",
+        + CONTROL_HELP
+        + " Inputs are exact: 1.05 and 21/20 are the same number.",
         epilog="Regimes (the 'regime' key): 'minimum' (GD settles at a stable zero-loss minimum), 'period-2', "
         "'period-N' (N = 4, 6, 8, …: the attracting period in θ), 'chaotic' (bounded, Lyapunov exponent > 0 at 95%), "
         "'divergent' (every simulated start escaped into a proven escape region), 'split' (starts split between "
@@ -260,18 +295,35 @@ def register(sub) -> None:
     o.add_argument("--omega", metavar="W", nargs=2, required=True, help="the two eigenvalues ω1 ω2 of Q")
     o.add_argument("--target", metavar="E", required=True, help="regression target E (non-zero)")
     o.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
-    o.add_argument("--digits", metavar="D", type=int, default=30,
-                   help="significant digits of every number, from 2 to 1000 (default 30). Each digit is certified "
-                   "(exact rounding, or interval arithmetic for square roots); a value shown with fewer than D "
-                   "digits, or as an integer, is exact; any other is rounded to nearest and shows all D digits")
-    o.add_argument("--check", action="store_true",
-                   help="also run parameter-space GD at max(50, D + 20) digits from next to the predicted attractor "
-                   "(at most 200000 steps and 20 s) and report what it did: settled (and how many digits of its η·NTK "
-                   "agree with the closed form), diverged (with the escape certificate) or not converged")
-    o.add_argument("--no-attractor", dest="attractor", action="store_false",
-                   help="only the closed forms: skip the bounded simulation that finds the attractor (period, "
-                   "time-averaged η·NTK, Lyapunov exponents, escape fraction)")
-    o.add_argument("--seed", metavar="S", type=int, default=0,
-                   help="seed of the simulated starts and runs (default 0): the same seed gives the same numbers")
+    o.add_argument(
+        "--digits",
+        metavar="D",
+        type=int,
+        default=30,
+        help="significant digits of every number, from 2 to 1000 (default 30). Each digit is certified "
+        "(exact rounding, or interval arithmetic for square roots); a value shown with fewer than D "
+        "digits, or as an integer, is exact; any other is rounded to nearest and shows all D digits",
+    )
+    o.add_argument(
+        "--check",
+        action="store_true",
+        help="also run parameter-space GD at max(50, D + 20) digits from next to the predicted attractor "
+        "(at most 200000 steps and 20 s) and report what it did: settled (and how many digits of its η·NTK "
+        "agree with the closed form), diverged (with the escape certificate) or not converged",
+    )
+    o.add_argument(
+        "--no-attractor",
+        dest="attractor",
+        action="store_false",
+        help="only the closed forms: skip the bounded simulation that finds the attractor (period, "
+        "time-averaged η·NTK, Lyapunov exponents, escape fraction)",
+    )
+    o.add_argument(
+        "--seed",
+        metavar="S",
+        type=int,
+        default=0,
+        help="seed of the simulated starts and runs (default 0): the same seed gives the same numbers",
+    )
     o.add_argument("--json", action="store_true", help="print exactly one JSON object")
     o.set_defaults(func=cmd_orbit)

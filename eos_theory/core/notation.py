@@ -51,6 +51,7 @@ def explicit_modes(expr, P_value: int, omega, Jt) -> sp.Expr:
         subs[w_[k + 1]] = omega[k]
     return sp.expand(out.xreplace(subs))
 
+
 # Matrix-level notation, of symbolic size P.
 P = sp.Symbol("P", integer=True, positive=True)
 Q = sp.MatrixSymbol("Q", P, P)

@@ -24,13 +24,13 @@ from __future__ import annotations
 import contextlib
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterator
 
 import sympy as sp
 
-from eos_theory.numbers.intervals import Undecided, exact_sign  # noqa: F401  (Undecided: re-exported for callers of same)
+from eos_theory.numbers.intervals import Undecided, exact_sign
 
 Verdict = str  # "verified" | "refuted" | "supported" | "not supported" | "inconclusive"
 
@@ -102,10 +102,8 @@ def normal_form(expr, modulo: tuple = ()) -> sp.Expr:
     try:
         f = None
         if not any(a.exp.is_negative for a in expr.atoms(sp.Pow)):  # (a failed try prints expr: slow)
-            try:  # a polynomial: built in the ring, with no gcd at every sum and product as in the field
+            with contextlib.suppress(ValueError):  # a polynomial: built in the ring, no gcd at every + and ×
                 f = field(field.ring.from_expr(expr))
-            except ValueError:
-                pass
         if f is None:
             f = field.from_expr(expr)
     except ValueError:
@@ -143,9 +141,7 @@ def _allowed(sym: sp.Symbol, value: Fraction) -> bool:
         return False
     if sym.is_nonzero and value == 0:
         return False
-    if sym.is_integer and value.denominator != 1:
-        return False
-    return True
+    return not (sym.is_integer and value.denominator != 1)
 
 
 def find_counterexample(expr, seed: int = 0, tries: int = 400, symbols=()) -> dict | None:
@@ -200,8 +196,11 @@ def same(a, b) -> bool:
     False
     """
     if isinstance(a, (bool, sp.logic.boolalg.BooleanAtom)) or isinstance(b, (bool, sp.logic.boolalg.BooleanAtom)):
-        return isinstance(a, (bool, sp.logic.boolalg.BooleanAtom)) and isinstance(
-            b, (bool, sp.logic.boolalg.BooleanAtom)) and bool(a) == bool(b)
+        return (
+            isinstance(a, (bool, sp.logic.boolalg.BooleanAtom))
+            and isinstance(b, (bool, sp.logic.boolalg.BooleanAtom))
+            and bool(a) == bool(b)
+        )
     if isinstance(a, float) or isinstance(b, float):
         return False
     if isinstance(a, (list, tuple, sp.Tuple)) and isinstance(b, (list, tuple, sp.Tuple)):
@@ -228,8 +227,9 @@ def _same_set(a, b) -> bool:
     if a == b:
         return True
     if isinstance(a, sp.Interval) and isinstance(b, sp.Interval):
-        ends = all(x == y if not (x.is_finite and y.is_finite) else same(x, y) for x, y in
-                   ((a.start, b.start), (a.end, b.end)))
+        ends = all(
+            x == y if not (x.is_finite and y.is_finite) else same(x, y) for x, y in ((a.start, b.start), (a.end, b.end))
+        )
         return ends and (a.left_open, a.right_open) == (b.left_open, b.right_open)
     if isinstance(a, sp.Union) and isinstance(b, sp.Union) and len(a.args) == len(b.args):
         return all(_same_set(x, y) for x, y in zip(a.args, b.args))
@@ -298,8 +298,8 @@ def _rewrite(word: tuple, rules: dict) -> tuple:
         for pattern, replacement in rules.items():
             k = len(pattern)
             for i in range(len(factors) - k + 1):
-                if tuple(factors[i:i + k]) == tuple(pattern):
-                    factors[i:i + k] = list(replacement)
+                if tuple(factors[i : i + k]) == tuple(pattern):
+                    factors[i : i + k] = list(replacement)
                     changed = True
                     break
     return tuple(factors)
@@ -310,8 +310,14 @@ def _word(factors: tuple) -> str:
     return "".join(str(f).replace(".T", "ᵀ") for f in factors) or "I"
 
 
-_OPS = {"<": lambda s: s < 0, "<=": lambda s: s <= 0, ">": lambda s: s > 0, ">=": lambda s: s >= 0,
-        "==": lambda s: s == 0, "!=": lambda s: s != 0}
+_OPS = {
+    "<": lambda s: s < 0,
+    "<=": lambda s: s <= 0,
+    ">": lambda s: s > 0,
+    ">=": lambda s: s >= 0,
+    "==": lambda s: s == 0,
+    "!=": lambda s: s != 0,
+}
 
 #: step kinds that establish a statement for every value of their free symbols (or of a box)
 UNIVERSAL = ("identity", "sign", "check", "inference", "citation", "premise", "interval")
@@ -386,8 +392,15 @@ class Proof:
         residual = canonical_words(lhs - rhs, rules or {})
         if not (residual == 0 or isinstance(residual, sp.ZeroMatrix)):
             raise AssertionError(f"{text}: the words do not cancel: {residual}")
-        self._record(Step(text, "identity", "matrix words of symbolic size cancel" + (
-            f" using {', '.join(f'{_word(a)} = {_word(b)}' for a, b in rules.items())}" if rules else ""), (lhs, rhs)))
+        self._record(
+            Step(
+                text,
+                "identity",
+                "matrix words of symbolic size cancel"
+                + (f" using {', '.join(f'{_word(a)} = {_word(b)}' for a, b in rules.items())}" if rules else ""),
+                (lhs, rhs),
+            )
+        )
 
     def equal(self, text: str, lhs, rhs, modulo: tuple = ()) -> None:
         """Assert lhs ≡ rhs exactly (rational-function normal form, optionally modulo relations)."""
@@ -405,8 +418,11 @@ class Proof:
         if at is None:  # search the first entry that is not identically equal
             pairs = [(a, b) for a, b in pairs if normal_form(a - b) != 0][:1] or pairs[:1]
         lhs, rhs = pairs[0]
-        point = at if at is not None else find_counterexample(normal_form(lhs - rhs),
-                                                               symbols=lhs.free_symbols | rhs.free_symbols)
+        point = (
+            at
+            if at is not None
+            else find_counterexample(normal_form(lhs - rhs), symbols=lhs.free_symbols | rhs.free_symbols)
+        )
         if point is None:
             raise AssertionError(f"{text}: no counterexample found")
         if at is not None:  # the given point must separate some entry
@@ -415,8 +431,9 @@ class Proof:
         a, b = sp.expand(lhs.xreplace(point)), sp.expand(rhs.xreplace(point))
         if not (a.is_Rational and b.is_Rational) or a == b:
             raise AssertionError(f"{text}: {format_point(point)} is not a counterexample ({a} vs {b})")
-        step = Step(text, "counterexample" if refutes else "example", f"at {format_point(point)}: {a} ≠ {b}", (lhs, rhs),
-                    point)
+        step = Step(
+            text, "counterexample" if refutes else "example", f"at {format_point(point)}: {a} ≠ {b}", (lhs, rhs), point
+        )
         if refutes:
             self.refutations.append(step)
         self._record(step)
@@ -493,8 +510,9 @@ class Proof:
             self.basis = "numerical"
         self._record(Step(text, "numerical", f"{detail}; {digits} agreeing digits (≥ {required} required)"))
 
-    def statistical(self, text: str, estimate, ci: tuple, level: float, detail: str,
-                    inside: tuple = (None, None)) -> None:
+    def statistical(
+        self, text: str, estimate, ci: tuple, level: float, detail: str, inside: tuple = (None, None)
+    ) -> None:
         """Record a statistical estimate with its confidence interval ``ci`` = (low, high) at ``level``.
 
         What is asserted: low ≤ estimate ≤ high, all finite, 0 < level < 1, and the whole interval
@@ -517,8 +535,14 @@ class Proof:
             raise NotSupported(f"{text}: the interval [{lo:.6g}, {hi:.6g}] is not entirely {side} ({detail})")
         self.basis = "statistical"
         within = " and ".join(s for s in (a is not None and f"> {a}", b is not None and f"< {b}") if s)
-        self._record(Step(text, "statistical", f"{detail}; estimate {est:.6g}, {level:.0%} confidence interval "
-                          f"[{lo:.6g}, {hi:.6g}]" + (f", entirely {within}" if within else "")))
+        self._record(
+            Step(
+                text,
+                "statistical",
+                f"{detail}; estimate {est:.6g}, {level:.0%} confidence interval "
+                f"[{lo:.6g}, {hi:.6g}]" + (f", entirely {within}" if within else ""),
+            )
+        )
 
     def interval(self, text: str, detail: str) -> None:
         """Record a computer-assisted (interval arithmetic) proof step."""
@@ -542,7 +566,9 @@ class Proof:
     @property
     def premises(self) -> list[str]:
         """Ids of the registered claims this proof uses as premises."""
-        return [s.detail for s in (*self.steps, *(self.correction.steps if self.correction else ())) if s.kind == "premise"]
+        return [
+            s.detail for s in (*self.steps, *(self.correction.steps if self.correction else ())) if s.kind == "premise"
+        ]
 
     @property
     def verdict(self) -> Verdict:

@@ -23,12 +23,12 @@ from __future__ import annotations
 import importlib
 import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
-from eos_theory.running import executor, transport
 from eos_theory.core.notation import latex
 from eos_theory.core.proof import UNIVERSAL, Disproved, NotSupported, Proof, format_point
+from eos_theory.running import executor, transport
 
 #: supported / not supported: the verdicts of a claim whose evidence is statistical (its confidence
 #: intervals lie, or do not lie, where the statement needs them); such a claim is never "verified"
@@ -139,8 +139,16 @@ class Result:
         labels = []
         if kinds & {"identity", "sign", "check", "example", "inference", "premise"}:
             labels.append("exact")
-        labels += [label for k, label in (("citation", "cited"), ("interval", "interval"),
-                                          ("numerical", "numerical"), ("statistical", "statistical")) if k in kinds]
+        labels += [
+            label
+            for k, label in (
+                ("citation", "cited"),
+                ("interval", "interval"),
+                ("numerical", "numerical"),
+                ("statistical", "statistical"),
+            )
+            if k in kinds
+        ]
         return " + ".join(labels) or "-"
 
     @property
@@ -172,7 +180,9 @@ class Result:
             "expected": c.expect,
             "basis": self.proof.basis,
             "evidence": self.evidence,
-            "correction": None if self.verdict != "refuted" or corr is None else {
+            "correction": None
+            if self.verdict != "refuted" or corr is None
+            else {
                 "statement": corr.statement,
                 "latex": self.correction_latex,
                 "steps": [s.to_json() for s in corr.steps],
@@ -184,11 +194,15 @@ class Result:
 
 
 _NAMES = {  # kind: (plural, singular)
-    "identity": ("identities", "identity"), "sign": ("sign arguments", "sign argument"),
-    "check": ("exact checks", "exact check"), "example": ("examples", "example"),
-    "citation": ("cited theorems", "cited theorem"), "premise": ("premises", "premise"),
+    "identity": ("identities", "identity"),
+    "sign": ("sign arguments", "sign argument"),
+    "check": ("exact checks", "exact check"),
+    "example": ("examples", "example"),
+    "citation": ("cited theorems", "cited theorem"),
+    "premise": ("premises", "premise"),
     "inference": ("inferences", "inference"),
-    "numerical": ("numerical checks", "numerical check"), "interval": ("interval proofs", "interval proof"),
+    "numerical": ("numerical checks", "numerical check"),
+    "interval": ("interval proofs", "interval proof"),
     "statistical": ("statistical estimates", "statistical estimate"),
 }
 
@@ -206,14 +220,19 @@ def _evidence(p: Proof) -> str:
     parts = [f"{s.text}: counterexample {s.detail}" for s in p.refutations]
     parts += [f"{s.text}: {s.detail}" if s.detail else s.text for s in p.steps if s.kind != "counterexample"]
     if p.correction is not None:
-        parts.append(f"correction ({p.correction.statement}) verified: "
-                     + "; ".join(f"{s.text}: {s.detail}" for s in p.correction.steps))
+        parts.append(
+            f"correction ({p.correction.statement}) verified: "
+            + "; ".join(f"{s.text}: {s.detail}" for s in p.correction.steps)
+        )
     return "; ".join(parts)
 
 
 #: words of a statement that quantify, and so need a step that covers them (see :func:`audit`)
-QUANTIFIERS = re.compile(r"\b(for all|for every|for any|at all times|any|every|each|all|always|never|settles?|"
-                         r"settled|converges?|exactly these|only)\b", re.IGNORECASE)
+QUANTIFIERS = re.compile(
+    r"\b(for all|for every|for any|at all times|any|every|each|all|always|never|settles?|"
+    r"settled|converges?|exactly these|only)\b",
+    re.IGNORECASE,
+)
 EXAMPLES_ONLY = "for the examples checked"
 SAMPLED = ("numerical", "statistical")  #: step kinds that cover a quantifier only "for the examples checked"
 
@@ -244,8 +263,9 @@ def audit(c: Claim, p: Proof) -> list[str]:
                 problems.append(f"{phrase!r}: step {text!r} is {step.kind} evidence, which does not cover it")
     for m in QUANTIFIERS.finditer(c.statement):
         if not any(a <= m.start() and m.end() <= b for a, b in spans):
-            problems.append(f"{m.group(0)!r} in “…{c.statement[max(0, m.start() - 30):m.end() + 30]}…” is covered "
-                            "by no step")
+            problems.append(
+                f"{m.group(0)!r} in “…{c.statement[max(0, m.start() - 30) : m.end() + 30]}…” is covered by no step"
+            )
     return problems
 
 
@@ -267,7 +287,7 @@ def run(c: Claim) -> Result:
     except Disproved as exc:  # an asserted identity is false, and there is no verified correction
         verdict, error = "inconclusive", f"disproved, with no verified correction: {exc}"
         evidence = f"{exc.text}: counterexample at {format_point(exc.point)}; no verified correction"
-    except Exception as exc:  # noqa: BLE001 - any failure leaves the claim undecided
+    except Exception as exc:
         verdict, error = "inconclusive", f"{type(exc).__name__}: {exc}"
         evidence = error
     return Result(c, verdict, evidence, p, time.perf_counter() - start, error)
@@ -283,11 +303,11 @@ def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] =
 
     def verdict_of(claim_id: str, chain: tuple[str, ...]) -> str:
         if claim_id in chain:
-            raise ValueError(f"premises form a cycle: {' → '.join(chain + (claim_id,))}")
+            raise ValueError(f"premises form a cycle: {' → '.join((*chain, claim_id))}")
         if claim_id not in by_id:
             by_id[claim_id] = run_claim(get(claim_id))
         r = by_id[claim_id]
-        if r.verdict == "verified" and any(verdict_of(d, chain + (claim_id,)) != "verified" for d in r.proof.premises):
+        if r.verdict == "verified" and any(verdict_of(d, (*chain, claim_id)) != "verified" for d in r.proof.premises):
             return "inconclusive"
         return r.verdict
 
@@ -301,8 +321,12 @@ def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] =
     return out
 
 
-def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None = None, jobs: int = 1,
-            timeout: float | None = None) -> list[Result]:
+def run_all(
+    selected: Iterable[Claim],
+    progress: Callable[[Result], None] | None = None,
+    jobs: int = 1,
+    timeout: float | None = None,
+) -> list[Result]:
     """Run registered claims ``jobs`` at a time (1: in this process) through :mod:`.executor`, each within
     ``timeout`` seconds (None: no limit).  A claim past its limit, or whose worker fails, is inconclusive
     with the reason and the others still run; results come in the order given and, but for the times,
@@ -321,8 +345,9 @@ def run_all(selected: Iterable[Claim], progress: Callable[[Result], None] | None
         if progress is not None:
             progress(results[i])
 
-    executor.run(_run_shipped, [(c.module, c.id) for c in selected], backend=executor.local(jobs),
-                 timeout=timeout, progress=done)
+    executor.run(
+        _run_shipped, [(c.module, c.id) for c in selected], backend=executor.local(jobs), timeout=timeout, progress=done
+    )
     return check_premises(results)
 
 

@@ -36,13 +36,22 @@ import numpy as np
 import sympy as sp
 from mpmath import mp, mpf
 
-from eos_theory.numbers.parse import InputError, check_dps, exact, to_mpf
 from eos_theory.numbers.intervals import Undecided, enclose, exact_sign, iv_workdps
+from eos_theory.numbers.parse import InputError, check_dps, exact, to_mpf
 
 MIN_DIGITS = 2  #: fewer would print a rounded value without a decimal point, like an exact integer
 MAX_DIGITS = 1000  #: the cap of ``--digits``: certified in well under a second, still readable
 
-__all__ = ["MAX_DIGITS", "MIN_DIGITS", "Uncertified", "check_digits", "common_string", "decimal_string", "exact_string", "agreeing_digits"]
+__all__ = [
+    "MAX_DIGITS",
+    "MIN_DIGITS",
+    "Uncertified",
+    "agreeing_digits",
+    "check_digits",
+    "common_string",
+    "decimal_string",
+    "exact_string",
+]
 
 
 class Uncertified(ArithmeticError):
@@ -120,8 +129,9 @@ def exact_string(value) -> str:
 
 
 def _context(prec: int) -> decimal.localcontext:
-    return decimal.localcontext(prec=prec, rounding=decimal.ROUND_HALF_EVEN,
-                                Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    return decimal.localcontext(
+        prec=prec, rounding=decimal.ROUND_HALF_EVEN, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+    )
 
 
 def _round(q: Fraction, digits: int) -> tuple[decimal.Decimal, bool]:
@@ -153,7 +163,7 @@ def _render(d: decimal.Decimal, digits: int, is_exact: bool) -> str:
     if lead < 0:
         body = "0." + "0" * (-lead - 1) + ds
     elif len(ds) > lead + 1:
-        body = f"{ds[: lead + 1]}.{ds[lead + 1:]}"
+        body = f"{ds[: lead + 1]}.{ds[lead + 1 :]}"
     else:
         body = ds + "0" * (lead + 1 - len(ds))
     return ("-" if sign else "") + body
@@ -254,4 +264,3 @@ def _finite_mpf(value):
     if isinstance(value, type(mpf(0))) and not mp.isfinite(value):
         return None
     return to_mpf(value)
-

@@ -19,19 +19,19 @@ True True
 from __future__ import annotations
 
 import contextlib
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterator, Sequence
 
 import sympy as sp
 from mpmath import iv, mp, mpf
 from mpmath.libmp import from_rational, round_ceiling, round_floor
 from sympy.polys.polyerrors import NotAlgebraic
 
-from eos_theory.numbers.parse import InputError
-from eos_theory.numbers.parse import check_count, check_dps, exact, exact_vector, show_value, to_mpf
+from eos_theory.numbers.parse import InputError, check_count, check_dps, exact, exact_vector, show_value, to_mpf
 
-__all__ = ["KrawczykResult", "SIGN_DIGITS", "Undecided", "enclose", "exact_sign", "iv_bound", "iv_workdps", "krawczyk"]
+__all__ = ["SIGN_DIGITS", "KrawczykResult", "Undecided", "enclose", "exact_sign", "iv_bound", "iv_workdps", "krawczyk"]
 
 SIGN_DIGITS = (30, 60, 120, 240, 480, 960)  #: the working precisions exact_sign tries in turn, until the sign shows
 
@@ -136,7 +136,11 @@ def exact_sign(value) -> int:
     try:
         if sp.minimal_polynomial(v, _X) == _X:
             return 0
-    except (NotAlgebraic, NotImplementedError, ValueError) as exc:  # transcendental, or not algebraic in a form SymPy knows
+    except (
+        NotAlgebraic,
+        NotImplementedError,
+        ValueError,
+    ) as exc:  # transcendental, or not algebraic in a form SymPy knows
         raise Undecided(f"no exact zero test for {v}: {exc}") from None
     for dps in SIGN_DIGITS:
         with iv_workdps(dps):
@@ -309,7 +313,7 @@ def iv_bound(f: Callable, box, splits: int = 1, dps: int = 30):
         for x in X:
             lo, hi = _lo(x), _hi(x)
             cuts = [lo] + [lo + (hi - lo) * k / splits for k in range(1, splits)] + [hi]
-            pieces.append([iv.mpf([min(a, b), max(a, b)]) for a, b in zip(cuts, cuts[1:])])
+            pieces.append([iv.mpf([min(a, b), max(a, b)]) for a, b in itertools.pairwise(cuts)])
         lows = highs = None
         for sub in _product(pieces):
             value = f(list(sub))
@@ -330,4 +334,4 @@ def _product(lists):
         return
     for head in lists[0]:
         for rest in _product(lists[1:]):
-            yield (head,) + rest
+            yield (head, *rest)

@@ -17,8 +17,8 @@ import decimal
 import math
 import numbers
 import re
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
 import numpy as np
 import sympy as sp
@@ -29,12 +29,21 @@ MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
 MAX_EXPONENT = 10_000  #: the largest decimal exponent read from a string: 1e10000 is exact, 1e999999999 would hang
 _EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
-__all__ = ["MIN_DPS", "InputError", "check_count", "check_dps", "exact", "exact_vector", "rational", "show_value", "to_mpf"]
+__all__ = [
+    "MIN_DPS",
+    "InputError",
+    "check_count",
+    "check_dps",
+    "exact",
+    "exact_vector",
+    "rational",
+    "show_value",
+    "to_mpf",
+]
 
 
 class InputError(ValueError):
     """Bad input from a user: the message is one line and says what to change."""
-
 
 
 def show_value(value, width: int = 40) -> str:
@@ -83,7 +92,9 @@ def exact(value, name: str = "value") -> Fraction:
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
-            raise InputError(f"{name}: cannot read {show_value(value)} as an exact number (use e.g. 1.05 or 21/20)") from None
+            raise InputError(
+                f"{name}: cannot read {show_value(value)} as an exact number (use e.g. 1.05 or 21/20)"
+            ) from None
     raise InputError(f"{name} must be a number, got {show_value(value)} of type {type(value).__name__}")
 
 
@@ -106,6 +117,7 @@ def check_count(value, name: str, least: int = 0) -> int:
 def check_dps(value) -> int:
     """A working precision in decimal digits: an int ≥ MIN_DPS, or InputError."""
     return check_count(value, "dps", least=MIN_DPS)
+
 
 def exact_vector(theta, P: int, name: str = "theta") -> tuple[Fraction, ...]:
     """A sequence of P numbers read exactly (:func:`exact`), or InputError naming the bad entry."""

@@ -21,13 +21,12 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from mpmath import mp
 
-from eos_theory.numbers.parse import InputError
-from eos_theory.numbers.parse import check_count, show_value
+from eos_theory.numbers.parse import InputError, check_count, show_value
 
 __all__ = ["Estimate", "beta_quantile", "mean_interval", "normal_quantile", "proportion_interval", "t_quantile"]
 
@@ -141,8 +140,14 @@ def mean_interval(samples: Sequence[float], level: float = 0.95, what: str = "in
     mean = math.fsum(xs) / R
     var = math.fsum((x - mean) ** 2 for x in xs) / (R - 1)
     half = t_quantile((1 + level) / 2, R - 1) * math.sqrt(var / R)
-    return Estimate(mean, mean - half, mean + half, level,
-                    f"Student t interval over {R} {what} (t with {R - 1} degrees of freedom)", R)
+    return Estimate(
+        mean,
+        mean - half,
+        mean + half,
+        level,
+        f"Student t interval over {R} {what} (t with {R - 1} degrees of freedom)",
+        R,
+    )
 
 
 def proportion_interval(k: int, n: int, level: float = 0.95) -> Estimate:

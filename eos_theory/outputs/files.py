@@ -30,11 +30,15 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["NotRegularFile", "check_writable", "target", "write_bytes_atomic", "write_json_atomic",
-           "write_text_atomic"]
+__all__ = ["NotRegularFile", "check_writable", "target", "write_bytes_atomic", "write_json_atomic", "write_text_atomic"]
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 class NotRegularFile(OSError):

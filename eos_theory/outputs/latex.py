@@ -12,12 +12,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import sympy as sp
 
 from eos_theory import __version__
-from eos_theory.core.notation import Chain, E, J, Jw, P, Q, Qplus, Tt, chain, dz_dtheta, eta, gradL, i, mode_sum, scalar, t, theta, thetadot, w_, z, zt
+from eos_theory.core.notation import (
+    Chain,
+    E,
+    J,
+    Jw,
+    P,
+    Q,
+    Qplus,
+    Tt,
+    chain,
+    dz_dtheta,
+    eta,
+    gradL,
+    i,
+    mode_sum,
+    scalar,
+    t,
+    theta,
+    thetadot,
+    w_,
+    z,
+    zt,
+)
 from eos_theory.core.notation import latex as _sympy_latex
 from eos_theory.core.proof import Step, format_point
 
@@ -40,42 +62,149 @@ SMALL = 160  #: a step's equation is shown when both sides together print in at 
 # -- Unicode prose → LaTeX ----------------------------------------------------------------
 
 _GREEK = {
-    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\epsilon", "ζ": r"\zeta", "η": r"\eta",
-    "θ": r"\theta", "ι": r"\iota", "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu", "ν": r"\nu", "ξ": r"\xi",
-    "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau", "υ": r"\upsilon", "φ": r"\phi", "χ": r"\chi",
-    "ψ": r"\psi", "ω": r"\omega", "Γ": r"\Gamma", "Δ": r"\Delta", "Θ": r"\Theta", "Λ": r"\Lambda", "Ξ": r"\Xi",
-    "Π": r"\prod", "Σ": r"\sum", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega",
+    "α": r"\alpha",
+    "β": r"\beta",
+    "γ": r"\gamma",
+    "δ": r"\delta",
+    "ε": r"\epsilon",
+    "ζ": r"\zeta",
+    "η": r"\eta",
+    "θ": r"\theta",
+    "ι": r"\iota",
+    "κ": r"\kappa",
+    "λ": r"\lambda",
+    "μ": r"\mu",
+    "ν": r"\nu",
+    "ξ": r"\xi",
+    "π": r"\pi",
+    "ρ": r"\rho",
+    "σ": r"\sigma",
+    "τ": r"\tau",
+    "υ": r"\upsilon",
+    "φ": r"\phi",
+    "χ": r"\chi",
+    "ψ": r"\psi",
+    "ω": r"\omega",
+    "Γ": r"\Gamma",
+    "Δ": r"\Delta",
+    "Θ": r"\Theta",
+    "Λ": r"\Lambda",
+    "Ξ": r"\Xi",
+    "Π": r"\prod",
+    "Σ": r"\sum",
+    "Φ": r"\Phi",
+    "Ψ": r"\Psi",
+    "Ω": r"\Omega",
 }
 _MATH = {
     **_GREEK,
-    "−": "-", "±": r"\pm", "∓": r"\mp", "·": r"\cdot", "×": r"\times", "∘": r"\circ", "≠": r"\neq", "≡": r"\equiv",
-    "≢": r"\not\equiv", "≤": r"\leq", "≥": r"\geq", "≲": r"\lesssim", "≳": r"\gtrsim", "≈": r"\approx",
-    "∼": r"\sim", "∝": r"\propto", "∈": r"\in", "∉": r"\notin", "⊂": r"\subset", "⊆": r"\subseteq", "∩": r"\cap",
-    "∪": r"\cup", "∅": r"\emptyset", "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla", "∫": r"\int",
-    "√": r"\surd", "‖": r"\|", "→": r"\to", "←": r"\leftarrow", "↦": r"\mapsto", "⇒": r"\Rightarrow",
-    "⇔": r"\Leftrightarrow", "⟹": r"\Longrightarrow", "⟺": r"\iff", "ℚ": r"\mathbb{Q}", "ℝ": r"\mathbb{R}",
-    "ℕ": r"\mathbb{N}", "ℤ": r"\mathbb{Z}", "ℂ": r"\mathbb{C}", "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}",
-    "…": r"\ldots", "⋯": r"\cdots", "∀": r"\forall", "∃": r"\exists", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee",
-    "⟨": r"\langle", "⟩": r"\rangle", "′": "'", "″": "''", "‴": "'''", "⊥": r"\perp",
+    "−": "-",
+    "±": r"\pm",
+    "∓": r"\mp",
+    "·": r"\cdot",
+    "×": r"\times",
+    "∘": r"\circ",
+    "≠": r"\neq",
+    "≡": r"\equiv",
+    "≢": r"\not\equiv",
+    "≤": r"\leq",
+    "≥": r"\geq",
+    "≲": r"\lesssim",
+    "≳": r"\gtrsim",
+    "≈": r"\approx",
+    "∼": r"\sim",
+    "∝": r"\propto",
+    "∈": r"\in",
+    "∉": r"\notin",
+    "⊂": r"\subset",
+    "⊆": r"\subseteq",
+    "∩": r"\cap",
+    "∪": r"\cup",
+    "∅": r"\emptyset",
+    "∞": r"\infty",
+    "∂": r"\partial",
+    "∇": r"\nabla",
+    "∫": r"\int",
+    "√": r"\surd",
+    "‖": r"\|",
+    "→": r"\to",
+    "←": r"\leftarrow",
+    "↦": r"\mapsto",
+    "⇒": r"\Rightarrow",
+    "⇔": r"\Leftrightarrow",
+    "⟹": r"\Longrightarrow",
+    "⟺": r"\iff",
+    "ℚ": r"\mathbb{Q}",
+    "ℝ": r"\mathbb{R}",
+    "ℕ": r"\mathbb{N}",
+    "ℤ": r"\mathbb{Z}",
+    "ℂ": r"\mathbb{C}",
+    "½": r"\tfrac{1}{2}",
+    "¼": r"\tfrac{1}{4}",
+    "…": r"\ldots",
+    "⋯": r"\cdots",
+    "∀": r"\forall",
+    "∃": r"\exists",
+    "¬": r"\neg",
+    "∧": r"\wedge",
+    "∨": r"\vee",
+    "⟨": r"\langle",
+    "⟩": r"\rangle",
+    "′": "'",
+    "″": "''",
+    "‴": "'''",
+    "⊥": r"\perp",
 }
 _SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵗ", "0123456789+-=()niTt"))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ᵢⱼₖₙₜₘₚ", "0123456789+-=()ijkntmp"))
 _TEXT = {
-    "§": r"\S{}", "–": "--", "—": "---", "“": "``", "”": "''", "‘": "`", "’": "'", "\u00a0": "~", "°": r"\ensuremath{^\circ}",
+    "§": r"\S{}",
+    "–": "--",
+    "—": "---",
+    "“": "``",
+    "”": "''",
+    "‘": "`",
+    "’": "'",
+    "\u00a0": "~",
+    "°": r"\ensuremath{^\circ}",
 }
 _MATH_ACCENT = {"\u0303": r"\tilde", "\u0307": r"\dot", "\u0304": r"\bar", "\u0302": r"\hat", "\u0308": r"\ddot"}
 _TEXT_ACCENT = {"\u0308": '\\"', "\u0301": "\\'", "\u0300": "\\`", "\u0327": r"\c", "\u030a": r"\r", "\u0303": r"\~"}
 _TEXT_ESCAPE = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%", "_": r"\_",
-    "^": r"\^{}", "~": r"\~{}", "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{|}", '"': "''",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    "<": r"\ensuremath{<}",
+    ">": r"\ensuremath{>}",
+    "|": r"\ensuremath{|}",
+    '"': "''",
 }
-_MATH_ESCAPE = {"{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%", "~": r"\sim ", "\\": r"\backslash ",
-                "*": r"\ast ", '"': "''"}
+_MATH_ESCAPE = {
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "~": r"\sim ",
+    "\\": r"\backslash ",
+    "*": r"\ast ",
+    '"': "''",
+}
 
 
 _OPERATORS = {"det", "exp", "ln", "log", "max", "min", "tr", "diag", "sign", "Res", "mod", "id", "sup", "inf", "lim"}
 _ACRONYMS = {"NTK", "GD", "GF", "EOS", "PS"}
-_LONE_SYMBOL = re.compile(r"^([(\[]?)([B-Zb-z])([)\]]?)([.,;:]*)$")  # "Q," or "(P": a one-letter symbol, not the article a
+_LONE_SYMBOL = re.compile(
+    r"^([(\[]?)([B-Zb-z])([)\]]?)([.,;:]*)$"
+)  # "Q," or "(P": a one-letter symbol, not the article a
 _LONE_RELATION = {"=", "<", ">", "+", "-", "/", "<=", ">="}
 
 
@@ -92,9 +221,9 @@ def unmapped(text: str) -> set[str]:
     """Non-ASCII characters of ``text`` that :func:`prose` has no LaTeX for (it writes [U+XXXX])."""
     out = set()
     for ch in _nfd(text):
-        if ord(ch) > 127 and not (_is_math_char(ch) or ch in _TEXT or ch in _TEXT_ACCENT):
-            if not unicodedata.normalize("NFKD", ch).isascii():
-                out.add(ch)
+        known = _is_math_char(ch) or ch in _TEXT or ch in _TEXT_ACCENT
+        if ord(ch) > 127 and not known and not unicodedata.normalize("NFKD", ch).isascii():
+            out.add(ch)
     return out
 
 
@@ -131,25 +260,25 @@ def _math_chunk(s: str) -> str:
             end = -1
             if nxt == "{":
                 end = _group(s, k + 1, "{", "}")
-                inner = s[k + 2:end - 1] if end > 0 else ""
+                inner = s[k + 2 : end - 1] if end > 0 else ""
             elif nxt == "(" and ch == "^":
                 end = _group(s, k + 1, "(", ")")
-                inner = s[k + 2:end - 1] if end > 0 else ""
+                inner = s[k + 2 : end - 1] if end > 0 else ""
             elif nxt.isdigit():
                 end = k + 1
                 while end < len(s) and s[end].isdigit():
                     end += 1
-                inner = s[k + 1:end]
-            elif nxt.isascii() and nxt.isalpha() or _is_math_char(nxt):
+                inner = s[k + 1 : end]
+            elif (nxt.isascii() and nxt.isalpha()) or _is_math_char(nxt):
                 end = k + 2
                 while end < len(s) and s[end] in _MATH_ACCENT:
                     end += 1
-                inner = s[k + 1:end]
+                inner = s[k + 1 : end]
             if end > 0:
                 out.append(ch + "{" + _math_chunk(inner) + "}")
                 k = end
                 continue
-        if k + 1 < len(s) and s[k + 1] in _MATH_ACCENT and (ch in _GREEK or ch.isascii() and ch.isalpha()):
+        if k + 1 < len(s) and s[k + 1] in _MATH_ACCENT and (ch in _GREEK or (ch.isascii() and ch.isalpha())):
             base = _GREEK.get(ch, ch)
             j = k + 1
             while j < len(s) and s[j] in _MATH_ACCENT:
@@ -165,7 +294,7 @@ def _math_chunk(s: str) -> str:
             continue
         if ch.isascii() and ch.isalpha():
             word = re.match(r"[A-Za-z]+", s[k:]).group()
-            if s[k + len(word):k + len(word) + 1] in _MATH_ACCENT:  # dJ̃: the accent belongs to the last letter
+            if s[k + len(word) : k + len(word) + 1] in _MATH_ACCENT:  # dJ̃: the accent belongs to the last letter
                 word = word[:-1]
             if word in _OPERATORS:
                 out.append(r"\operatorname{" + word + "}")
@@ -226,7 +355,9 @@ def prose(text: str) -> str:
             continue
         lone = _LONE_SYMBOL.match(chunk)
         if lone:
-            out.append(_text_chars(lone.group(1)) + "$" + lone.group(2) + "$" + _text_chars(lone.group(3) + lone.group(4)))
+            out.append(
+                _text_chars(lone.group(1)) + "$" + lone.group(2) + "$" + _text_chars(lone.group(3) + lone.group(4))
+            )
             continue
         if chunk in _LONE_RELATION:
             out.append("$" + chunk + "$")
@@ -243,6 +374,7 @@ def prose(text: str) -> str:
 
 
 # -- equations from SymPy objects ---------------------------------------------------------
+
 
 def math(expr) -> str:
     """LaTeX of a SymPy object in the paper's notation (via notation.latex), guaranteed ASCII."""
@@ -373,8 +505,18 @@ _NOTATION = [  # (object, meaning); the meanings are words, every symbol in them
 
 
 def _words(meaning: str) -> str:
-    names = {"P": P, "Q": Q, "z": z, "z0": sp.Eq(z, 0, evaluate=False), "theta": theta, "eta": eta, "two": sp.Integer(2),
-             "i": i, "one": sp.Integer(1), "w": w_[i]}
+    names = {
+        "P": P,
+        "Q": Q,
+        "z": z,
+        "z0": sp.Eq(z, 0, evaluate=False),
+        "theta": theta,
+        "eta": eta,
+        "two": sp.Integer(2),
+        "i": i,
+        "one": sp.Integer(1),
+        "w": w_[i],
+    }
     return re.sub(r"\{(\w+)\}", lambda m: f"${math(names[m.group(1)])}$", meaning)
 
 
@@ -399,14 +541,14 @@ def _model_section() -> str:
     rows = "\n".join(f"${math(obj)}$ & {_words(meaning)} \\\\" for obj, meaning in _NOTATION)
     return f"""\\section{{The model and its notation}}
 The paper studies a model that is quadratic in its parameters, trained on the squared loss:
-{display([eqs['output'], eqs['loss']])}
+{display([eqs["output"], eqs["loss"]])}
 Its Jacobian and its neural tangent kernel (NTK) are
-{display([eqs['Jacobian'], eqs['NTK']])}
+{display([eqs["Jacobian"], eqs["NTK"]])}
 Gradient flow and one step of gradient descent are
-{display([eqs['gradient flow'], eqs['gradient descent']])}
+{display([eqs["gradient flow"], eqs["gradient descent"]])}
 The paper removes ${math(eta)}$ from gradient flow by rescaling, and works in the eigenbasis of ${math(Q)}$, with
 eigenvalues ${math(w_[i])}$; the curvature is then
-{display([eqs['rescaled output'], eqs['rescaled Jacobian'], eqs['normalised NTK']])}
+{display([eqs["rescaled output"], eqs["rescaled Jacobian"], eqs["normalised NTK"]])}
 Edge of stability means ${math(Tt)}$ near ${math(sp.Integer(2))}$, i.e.\\ the NTK near ${math(2 / eta)}$.
 
 \\begin{{longtable}}{{@{{}}lp{{0.72\\linewidth}}@{{}}}}
@@ -421,6 +563,7 @@ symbol & meaning \\\\
 
 
 # -- one claim ----------------------------------------------------------------------------
+
 
 def environment_name(result) -> str:
     """theorem or lemma (verified), erratum (refuted), remark (inconclusive).
@@ -455,9 +598,16 @@ def _sentence(text: str) -> str:
 
 
 def _step_item(step: Step) -> str:
-    tag = {"numerical": "Numerical.", "statistical": "Statistical.", "interval": "Interval proof.",
-           "counterexample": "Counterexample.",
-           "example": "Example.", "citation": "Cited.", "premise": "Premise.", "inference": "Inference."}.get(step.kind)
+    tag = {
+        "numerical": "Numerical.",
+        "statistical": "Statistical.",
+        "interval": "Interval proof.",
+        "counterexample": "Counterexample.",
+        "example": "Example.",
+        "citation": "Cited.",
+        "premise": "Premise.",
+        "inference": "Inference.",
+    }.get(step.kind)
     text = "\\item " + (f"\\emph{{{tag}}} " if tag else "") + _sentence(step.text)
     eqs = step_equations(step)
     if step.kind in ("counterexample", "example"):
@@ -488,15 +638,21 @@ def _steps(steps: Iterable[Step]) -> str:
 def _basis_note(result) -> str:
     if result.verdict not in ("verified", "supported"):
         return ""
-    return {"numerical": " The verdict rests on high-precision numerical evidence.",
-            "statistical": " The verdict rests on statistical estimates with confidence intervals.",
-            "interval": " The verdict rests on interval arithmetic (a computer-assisted proof)."}.get(result.proof.basis, "")
+    return {
+        "numerical": " The verdict rests on high-precision numerical evidence.",
+        "statistical": " The verdict rests on statistical estimates with confidence intervals.",
+        "interval": " The verdict rests on interval arithmetic (a computer-assisted proof).",
+    }.get(result.proof.basis, "")
 
 
 def _source_note(result) -> str:
     src = result.claim.source
     if src.quote is None:
-        where = "Derived by the project; not in the paper's text." if src.section == "derived" else f"Source: {_section(src)}."
+        where = (
+            "Derived by the project; not in the paper's text."
+            if src.section == "derived"
+            else f"Source: {_section(src)}."
+        )
         return f"\\par\\noindent{{\\small {where}}}"
     return f"\\par\\noindent{{\\small Printed in {_section(src)} (as extracted from the PDF): ``{prose(src.quote)}''}}"
 
@@ -544,8 +700,10 @@ def claim_block(result) -> str:
     if env == "erratum":
         out.append(f"\\begin{{proof}}[Refutation]\n{method}\n{_steps(p.steps)}\n\\end{{proof}}")
         if p.correction is not None:
-            out.append("\\begin{proof}[Verification of the correction]\nThe corrected statement holds by these steps.\n"
-                       f"{_steps(p.correction.steps)}\n\\end{{proof}}")
+            out.append(
+                "\\begin{proof}[Verification of the correction]\nThe corrected statement holds by these steps.\n"
+                f"{_steps(p.correction.steps)}\n\\end{{proof}}"
+            )
     else:
         name = "Partial record" if env == "remark" else "Verification"
         out.append(f"\\begin{{proof}}[{name}]\n{method}\n{_steps(p.steps)}\n\\end{{proof}}")
@@ -554,16 +712,23 @@ def claim_block(result) -> str:
 
 def snippet(result) -> str:
     """One claim's environment and its proof, for pasting into a paper; the leading comment says what the preamble needs."""
-    head = [f"% {result.claim.id}: {result.verdict}, checked by eos-theory {__version__}.",
-            "% Needs \\usepackage{amsmath,amssymb,amsthm} and, for each environment the paper does not define yet:",
-            *("%   " + line for line in ENVIRONMENTS.splitlines())]
+    head = [
+        f"% {result.claim.id}: {result.verdict}, checked by eos-theory {__version__}.",
+        "% Needs \\usepackage{amsmath,amssymb,amsthm} and, for each environment the paper does not define yet:",
+        *("%   " + line for line in ENVIRONMENTS.splitlines()),
+    ]
     return "\n".join(head) + "\n" + claim_block(result)
 
 
 # -- the document ---------------------------------------------------------------------------
 
-_VERDICT = {"verified": "verified", "refuted": "refuted, corrected", "supported": "supported (statistical)",
-            "not supported": "not supported (statistical)", "inconclusive": "inconclusive"}
+_VERDICT = {
+    "verified": "verified",
+    "refuted": "refuted, corrected",
+    "supported": "supported (statistical)",
+    "not supported": "not supported (statistical)",
+    "inconclusive": "inconclusive",
+}
 
 
 def _table(results) -> str:
@@ -575,35 +740,52 @@ def _table(results) -> str:
         if r.verdict != r.claim.expect:
             verdict += f" (expected {r.claim.expect})"
         basis = r.checked_by if r.verdict != "inconclusive" else "--"
-        rows.append(f"\\texttt{{{r.claim.id}}} & {_section(r.claim.source)} & {verdict} & {prose(basis)} & "
-                    f"\\ref{{{label(r)}}} \\\\")
-    return ("\\begin{longtable}{@{}llllr@{}}\n\\toprule\nclaim & source & verdict & basis & no. \\\\\n\\midrule\n\\endhead\n"
-            + "\n".join(rows) + "\n\\bottomrule\n\\end{longtable}")
+        rows.append(
+            f"\\texttt{{{r.claim.id}}} & {_section(r.claim.source)} & {verdict} & {prose(basis)} & "
+            f"\\ref{{{label(r)}}} \\\\"
+        )
+    return (
+        "\\begin{longtable}{@{}llllr@{}}\n\\toprule\nclaim & source & verdict & basis & no. \\\\\n\\midrule\n\\endhead\n"
+        + "\n".join(rows)
+        + "\n\\bottomrule\n\\end{longtable}"
+    )
 
 
 def _evidence_section(results) -> str:
     parts = []
     for r in results:
         p = r.proof
-        steps = [s for s in list(p.steps) + (list(p.correction.steps) if p.correction else [])
-                 if s.kind in ("numerical", "statistical", "interval")]
+        steps = [
+            s
+            for s in list(p.steps) + (list(p.correction.steps) if p.correction else [])
+            if s.kind in ("numerical", "statistical", "interval")
+        ]
         if steps:
-            items = "\n".join(f"\\item \\emph{{{s.kind}:}} "
-                              f"{prose(s.text)}: {prose(s.detail)}." for s in steps)
-            parts.append(f"\\paragraph{{\\texttt{{{r.claim.id}}} (\\ref{{{label(r)}}}).}}\n"
-                         f"\\begin{{itemize}}\n{items}\n\\end{{itemize}}")
-    body = "\n".join(parts) if parts else "Every verdict rests on exact computation; no numerical or interval evidence was used."
-    return ("\\section{Numerical and interval evidence}\n"
-            "Exact steps decide most claims.  The following steps instead use high-precision floating point "
-            "(certified by agreeing digits), interval arithmetic (a computer-assisted proof), or statistics of "
-            "independent runs (an estimate with a confidence interval).\n\n" + body + "\n")
+            items = "\n".join(f"\\item \\emph{{{s.kind}:}} {prose(s.text)}: {prose(s.detail)}." for s in steps)
+            parts.append(
+                f"\\paragraph{{\\texttt{{{r.claim.id}}} (\\ref{{{label(r)}}}).}}\n"
+                f"\\begin{{itemize}}\n{items}\n\\end{{itemize}}"
+            )
+    body = (
+        "\n".join(parts)
+        if parts
+        else "Every verdict rests on exact computation; no numerical or interval evidence was used."
+    )
+    return (
+        "\\section{Numerical and interval evidence}\n"
+        "Exact steps decide most claims.  The following steps instead use high-precision floating point "
+        "(certified by agreeing digits), interval arithmetic (a computer-assisted proof), or statistics of "
+        "independent runs (an estimate with a confidence interval).\n\n" + body + "\n"
+    )
 
 
 def document(results, title: str | None = None) -> str:
     """A standalone LaTeX document: model, notation, verdict table, every claim with its proof, evidence."""
     results = list(results)
-    counts = {v: sum(r.verdict == v for r in results)
-              for v in ("verified", "refuted", "supported", "not supported", "inconclusive")}
+    counts = {
+        v: sum(r.verdict == v for r in results)
+        for v in ("verified", "refuted", "supported", "not supported", "inconclusive")
+    }
     corrected = sum(r.verdict == "refuted" and r.proof.correction is not None for r in results)
     paper = [r for r in results if r.claim.source.section != "derived"]
     derived = [r for r in results if r.claim.source.section == "derived"]
@@ -624,9 +806,12 @@ def document(results, title: str | None = None) -> str:
         "of its text, and results derived from its model. "
         f"{counts['verified']} are verified, {counts['refuted']} are refuted by an exact counterexample "
         f"({corrected} of them with a verified correction; each is stated as an erratum), "
-        + (f"{counts['supported']} are supported and {counts['not supported']} not supported by statistical "
-           "evidence at the stated confidence (never verified), "
-           if counts["supported"] or counts["not supported"] else "")
+        + (
+            f"{counts['supported']} are supported and {counts['not supported']} not supported by statistical "
+            "evidence at the stated confidence (never verified), "
+            if counts["supported"] or counts["not supported"]
+            else ""
+        )
         + f"and {counts['inconclusive']} remain undecided. "
         "Every equation below is printed from the SymPy object that was checked.",
         "\\end{abstract}",
@@ -648,9 +833,36 @@ def document(results, title: str | None = None) -> str:
 
 # -- one model's edge-of-stability analysis (eos-theory latex --model) -----------------------------
 
-_ASCII = {"θ": "theta", "η": "eta", "μ": "mu", "ρ": "rho", "ℓ": "l", "∇": " grad ", "·": "*", "−": "-", "–": "-",
-          "≤": "<=", "≥": ">=", "≡": "==", "ℚ": "Q", "∘": "o", "²": "^2", "³": "^3", "⁴": "^4", "⁺": "+", "ᵀ": "^T",
-          "≈": "~", "…": "...", "→": "->", "↦": "|->", "×": "x", "κ": "kappa", "λ": "lambda", "∗": "*", "ω": "omega"}
+_ASCII = {
+    "θ": "theta",
+    "η": "eta",
+    "μ": "mu",
+    "ρ": "rho",
+    "ℓ": "l",
+    "∇": " grad ",
+    "·": "*",
+    "−": "-",
+    "–": "-",
+    "≤": "<=",
+    "≥": ">=",
+    "≡": "==",
+    "ℚ": "Q",
+    "∘": "o",
+    "²": "^2",
+    "³": "^3",
+    "⁴": "^4",
+    "⁺": "+",
+    "ᵀ": "^T",
+    "≈": "~",
+    "…": "...",
+    "→": "->",
+    "↦": "|->",
+    "×": "x",
+    "κ": "kappa",
+    "λ": "lambda",
+    "∗": "*",
+    "ω": "omega",
+}
 
 
 def _ascii(text: str) -> str:
@@ -675,7 +887,7 @@ def _comment(text: str) -> str:
             lines.append(line)
             line = "%  "
         line += " " + w
-    return "\n".join(lines + [line])
+    return "\n".join([*lines, line])
 
 
 def model_snippet(an) -> str:
@@ -688,32 +900,47 @@ def model_snippet(an) -> str:
     sp_, m, fl, w = an.spec, an.minimum, an.flip, an.window
     how = rep["how"]
     theta = ", ".join(math(p) for p in sp_.params)
-    data = "; ".join(f"output $f_{{{k + 1}}}(\\theta) = {math(f)}$ with target ${math(y)}$" if len(sp_.outputs) > 1
-                     else f"output $f(\\theta) = {math(f)}$ with target ${math(y)}$"
-                     for k, (f, y) in enumerate(zip(sp_.outputs, sp_.targets)))
-    head = [f"% eos-theory {__version__}: the edge-of-stability analysis of one model (eos-theory analyze).",
-            "% Needs \\usepackage{amsmath}. Each line is preceded by a comment saying how it was obtained.",
-            f"\\noindent Model: parameters $\\theta = ({theta})$, {data}, loss $\\ell(r) = "
-            f"{math(sp_.loss)}$ of the residual $r$ = output $-$ target; "
-            "gradient descent $\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)$, "
-            "sharpness $S(\\theta) = \\ell''(0)\\,\\lvert\\nabla f(\\theta)\\rvert^{2}$; $\\rho$ is half the "
-            "diameter of the period-2 orbit born at $\\eta_{c}$."]
+    data = "; ".join(
+        f"output $f_{{{k + 1}}}(\\theta) = {math(f)}$ with target ${math(y)}$"
+        if len(sp_.outputs) > 1
+        else f"output $f(\\theta) = {math(f)}$ with target ${math(y)}$"
+        for k, (f, y) in enumerate(zip(sp_.outputs, sp_.targets))
+    )
+    head = [
+        f"% eos-theory {__version__}: the edge-of-stability analysis of one model (eos-theory analyze).",
+        "% Needs \\usepackage{amsmath}. Each line is preceded by a comment saying how it was obtained.",
+        f"\\noindent Model: parameters $\\theta = ({theta})$, {data}, loss $\\ell(r) = "
+        f"{math(sp_.loss)}$ of the residual $r$ = output $-$ target; "
+        "gradient descent $\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)$, "
+        "sharpness $S(\\theta) = \\ell''(0)\\,\\lvert\\nabla f(\\theta)\\rvert^{2}$; $\\rho$ is half the "
+        "diameter of the period-2 orbit born at $\\eta_{c}$.",
+    ]
     rows = []
     if m.value is None:
         rows.append((how["least_sharpness"], "&\\text{least sharpness: inconclusive}"))
     else:
         point = ", ".join(math(c) for c in m.point)
-        rows.append((how["least_sharpness"], f"S_{{\\min}} &= {math(m.value)} &&\\text{{least sharpness on the "
-                     "minima}"))
-        rows.append(("where it is attained (one least-sharp minimum)",
-                     f"\\theta^{{*}} &= ({point}) &&\\text{{least-sharp minimum}}"))
-        rows.append((how["critical_lr"], f"\\eta_{{c}} &= {math(m.critical_lr)} &&\\text{{critical step }} "
-                     "2/S_{\\min}"))
+        rows.append(
+            (how["least_sharpness"], f"S_{{\\min}} &= {math(m.value)} &&\\text{{least sharpness on the minima}}")
+        )
+        rows.append(
+            (
+                "where it is attained (one least-sharp minimum)",
+                f"\\theta^{{*}} &= ({point}) &&\\text{{least-sharp minimum}}",
+            )
+        )
+        rows.append(
+            (how["critical_lr"], f"\\eta_{{c}} &= {math(m.critical_lr)} &&\\text{{critical step }} 2/S_{{\\min}}")
+        )
     if fl is not None and fl.status == "exact":
         k = fl.coefficient
         term = f"- {math(-k)}" if k.could_extract_minus_sign() else f"+ {math(k)}"
-        rows.append((how["flip"], f"\\frac{{\\eta}}{{\\eta_{{c}}}} &= 1 {term}\\,\\rho^{{2}} + "
-                     f"O(\\rho^{{4}}) &&\\text{{{fl.type} flip}}"))
+        rows.append(
+            (
+                how["flip"],
+                f"\\frac{{\\eta}}{{\\eta_{{c}}}} &= 1 {term}\\,\\rho^{{2}} + O(\\rho^{{4}}) &&\\text{{{fl.type} flip}}",
+            )
+        )
     elif m.value is not None:
         rows.append((how["flip"] or "not computed", "&\\text{flip at } \\eta_{c}\\text{: inconclusive}"))
     win, form = rep["period_two_window"], rep["form"]["period_two_window"]
@@ -733,8 +960,13 @@ def model_snippet(an) -> str:
     elif m.value is not None:
         rows.append((how["period_two_window"] or "not computed", "&\\text{period-2 window: not determined}"))
     if fl is not None and fl.status == "exact" and fl.offset_slope is not None:
-        rows.append((how["offset_slope"], "\\frac{d\\,\\overline{\\eta S}}{d(\\eta/\\eta_{c})}\\Big|_{\\eta_{c}^{+}} "
-                     f"&= {math(fl.offset_slope)} &&\\text{{EOS offset slope}}"))
+        rows.append(
+            (
+                how["offset_slope"],
+                "\\frac{d\\,\\overline{\\eta S}}{d(\\eta/\\eta_{c})}\\Big|_{\\eta_{c}^{+}} "
+                f"&= {math(fl.offset_slope)} &&\\text{{EOS offset slope}}",
+            )
+        )
     if an.conserved is not None and an.conserved.quantities:
         qs = ",\\ ".join(math(q) for q in an.conserved.quantities)
         rows.append((an.conserved.how, f"&{qs} &&\\text{{conserved by gradient flow}}"))

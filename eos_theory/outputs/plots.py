@@ -20,12 +20,11 @@ import numpy as np
 import sympy as sp
 from mpmath import mp, mpf
 
-from eos_theory.quadratic import closed_forms
+from eos_theory.numbers.parse import InputError, exact
 from eos_theory.outputs.files import check_writable, write_bytes_atomic
-from eos_theory.numbers.parse import InputError
-from eos_theory.quadratic.runs import cycle_digits, outcome, trajectory
+from eos_theory.quadratic import closed_forms
 from eos_theory.quadratic.gd import Problem, gd_mp, sweep
-from eos_theory.numbers.parse import exact
+from eos_theory.quadratic.runs import cycle_digits, outcome, trajectory
 
 OMEGA = (-1, 1)  #: the paper's symmetric case
 TARGET = 1
@@ -34,9 +33,20 @@ NAMES = ("fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_land
 WIDTH = 3.4  #: inches: one paper column
 
 __all__ = [
-    "BifurcationData", "LandscapeData", "ModelBifurcationData", "PlanePanel", "ReducedPlaneData", "SharpeningData",
-    "SpotCheck", "Threshold",
-    "draw_all", "fig1_sharpening", "fig2_reduced_plane", "fig3_bifurcation", "fig4_landscape", "model_bifurcation",
+    "BifurcationData",
+    "LandscapeData",
+    "ModelBifurcationData",
+    "PlanePanel",
+    "ReducedPlaneData",
+    "SharpeningData",
+    "SpotCheck",
+    "Threshold",
+    "draw_all",
+    "fig1_sharpening",
+    "fig2_reduced_plane",
+    "fig3_bifurcation",
+    "fig4_landscape",
+    "model_bifurcation",
 ]
 
 
@@ -79,8 +89,9 @@ class SharpeningData:
     digits: int  #: agreeing digits of the last two T̃ (sorted) with ``cycle`` (the lesser of the two)
 
 
-def fig1_sharpening(path: Path | None = None, *, lr="11/10", t="1/100", steps: int = 500,
-                    dps: int = 50, shown: int = 40) -> SharpeningData:
+def fig1_sharpening(
+    path: Path | None = None, *, lr="11/10", t="1/100", steps: int = 500, dps: int = 50, shown: int = 40
+) -> SharpeningData:
     """Figure 1; raises if the run does not reach the closed-form cycle to 25 digits."""
     lr, t = exact(lr, "lr"), exact(t, "t")
     if closed_forms.classify(*OMEGA, TARGET, str(lr)) != "period-2":
@@ -109,8 +120,14 @@ def _draw_sharpening(fig, d: SharpeningData) -> None:
     ax.plot(k, T, "-o", color="0.25", lw=0.7, ms=2.2, label="GD in θ (mpmath)")
     ax.set(xlabel="step", ylabel="η·NTK", xlim=(0, d.shown), ylim=(0, float(d.cycle[1]) + 0.45))
     ax.set_title(f"Sharpening to the EOS: e = {e:g}, θ₁ = θ₂ = {float(d.t):g}")
-    ax.text(0.98, 0.04, f"steps {len(d.ntk) - 2}, {len(d.ntk) - 1}: the closed-form\ncycle to {d.digits} digits",
-            transform=ax.transAxes, va="bottom", ha="right")
+    ax.text(
+        0.98,
+        0.04,
+        f"steps {len(d.ntk) - 2}, {len(d.ntk) - 1}: the closed-form\ncycle to {d.digits} digits",
+        transform=ax.transAxes,
+        va="bottom",
+        ha="right",
+    )
     fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=2.2, columnspacing=1.0)
 
 
@@ -143,8 +160,9 @@ FIG2_STARTS = {
 }
 
 
-def fig2_reduced_plane(path: Path | None = None, *, starts: dict | None = None, steps: int = 200,
-                       dps: int = 30) -> ReducedPlaneData:
+def fig2_reduced_plane(
+    path: Path | None = None, *, starts: dict | None = None, steps: int = 200, dps: int = 30
+) -> ReducedPlaneData:
     """Figure 2: one panel per η (default e = 1/2, a minimum; e = 11/10, the EOS orbit)."""
     panels = []
     for lr, sts in (starts or FIG2_STARTS).items():
@@ -173,32 +191,49 @@ def _draw_plane(fig, d: ReducedPlaneData) -> None:
         tmax = 4.2
         zz = np.linspace(zmin, zmax, 200)
         # reachable set: T̃ = A₁ + A₂ ≥ |A₂ − A₁| = 2|z̃ + e|
-        ax.fill_between(zz, 0, np.minimum(2 * np.abs(zz + e), tmax), color="0.88", lw=0,
-                        label="unreachable: η·NTK < 2|z̃ + e|")
+        ax.fill_between(
+            zz, 0, np.minimum(2 * np.abs(zz + e), tmax), color="0.88", lw=0, label="unreachable: η·NTK < 2|z̃ + e|"
+        )
         ax.axvline(0, color="0.5", lw=0.8, label="minima z̃ = 0")
-        ax.plot([0, 0], pan.stable, color="tab:green", lw=3.5, solid_capstyle="butt",
-                label="stable: 0 < η·NTK < 2")
+        ax.plot([0, 0], pan.stable, color="tab:green", lw=3.5, solid_capstyle="butt", label="stable: 0 < η·NTK < 2")
         for i, (zt, Tt) in enumerate(pan.trajectories):
             z = np.array([float(v) for v in zt])
             T = np.array([float(v) for v in Tt])
-            ax.plot(z, T, "-o", lw=0.5, ms=1.8, alpha=0.85, color=f"C{i % 10}", zorder=3 if i == 0 else 2,
-                    label=("GD, paper's init" if i == 0 else "GD, other starts" if i == 1 else None))
-            ax.plot(z[:1], T[:1], "s", ms=3.5, color=f"C{i % 10}", mec="k", mew=0.4,
-                    label="start" if i == 0 else None)
+            ax.plot(
+                z,
+                T,
+                "-o",
+                lw=0.5,
+                ms=1.8,
+                alpha=0.85,
+                color=f"C{i % 10}",
+                zorder=3 if i == 0 else 2,
+                label=("GD, paper's init" if i == 0 else "GD, other starts" if i == 1 else None),
+            )
+            ax.plot(z[:1], T[:1], "s", ms=3.5, color=f"C{i % 10}", mec="k", mew=0.4, label="start" if i == 0 else None)
         if pan.orbit is not None:
             oz = [float(a) for a, _ in pan.orbit]
             oT = [float(b) for _, b in pan.orbit]
             ax.plot(oz, oT, "*", ms=9, color="gold", mec="k", mew=0.6, zorder=5, label="period-2 orbit")
         ax.set(xlim=(zmin, zmax), ylim=(0, tmax), ylabel="η·NTK")
-        ax.set_title(f"({tag}) e = {e:g}: " + ("GD settles on a stable minimum" if pan.orbit is None
-                                                else "no stable minimum; GD finds the 2-cycle"))
+        ax.set_title(
+            f"({tag}) e = {e:g}: "
+            + ("GD settles on a stable minimum" if pan.orbit is None else "no stable minimum; GD finds the 2-cycle")
+        )
     axes[-1].set_xlabel("z̃ = ηz")
     handles = {}
     for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lab, h)
-    fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=2, frameon=False,
-               handlelength=1.6, columnspacing=0.8)
+    fig.legend(
+        handles.values(),
+        handles.keys(),
+        loc="outside lower center",
+        ncol=2,
+        frameon=False,
+        handlelength=1.6,
+        columnspacing=0.8,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,10 +285,22 @@ class BifurcationData:
     chaos: tuple  #: (e, stats.Estimate of the mean η·NTK) from chaos.axis_runs, independent runs
 
 
-def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 2.0), n: int = 1400, steps: int = 3000,
-                     tail: int = 64, average: int = 1000, t: float = 0.01,
-                     spots=("3/4", "21/20", "11/10", "6/5", "5/4"), dps: int = 50, levels: int = 6,
-                     chaos_at=("7/5", "3/2"), chaos_runs: int = 8, chaos_steps: int = 20_000) -> BifurcationData:
+def fig3_bifurcation(
+    path: Path | None = None,
+    *,
+    e_range=(0.6, 2.0),
+    n: int = 1400,
+    steps: int = 3000,
+    tail: int = 64,
+    average: int = 1000,
+    t: float = 0.01,
+    spots=("3/4", "21/20", "11/10", "6/5", "5/4"),
+    dps: int = 50,
+    levels: int = 6,
+    chaos_at=("7/5", "3/2"),
+    chaos_runs: int = 8,
+    chaos_steps: int = 20_000,
+) -> BifurcationData:
     """Figure 3: ``numerics.sweep`` over n values of e (the last ``tail`` values drawn, the last
     ``average`` averaged); the cascade thresholds, onset and crisis from :mod:`cascade`; time averages
     with confidence intervals from :func:`chaos.axis_runs`; spot checks at 50 digits (bounded runs
@@ -278,10 +325,28 @@ def fig3_bifurcation(path: Path | None = None, *, e_range=(0.6, 2.0), n: int = 1
     report, _ = cascade.report(levels, digits=8, max_seconds=30)
     ths = tuple(Threshold(row["period"], row["e"], row["evidence"]) for row in report["thresholds"] if row["e"])
     onset = report["chaos_onset"] and (report["chaos_onset"]["e"], report["chaos_onset"]["error"])
-    runs = tuple((exact(v, "e"), chaos.axis_runs(exact(v, "e"), runs=chaos_runs, steps=chaos_steps).mean_ntk)
-                 for v in chaos_at)
-    data = BifurcationData(e, T, steps, t, (lo_w, hi_w), min_ntk, (lo, hi), mean, 2, spot_data, dps,
-                           time_mean, average, ths, onset, cascade.crisis().value, runs)
+    runs = tuple(
+        (exact(v, "e"), chaos.axis_runs(exact(v, "e"), runs=chaos_runs, steps=chaos_steps).mean_ntk) for v in chaos_at
+    )
+    data = BifurcationData(
+        e,
+        T,
+        steps,
+        t,
+        (lo_w, hi_w),
+        min_ntk,
+        (lo, hi),
+        mean,
+        2,
+        spot_data,
+        dps,
+        time_mean,
+        average,
+        ths,
+        onset,
+        cascade.crisis().value,
+        runs,
+    )
     if path is not None:
         _draw(_draw_bifurcation, data, path, (WIDTH, 3.6))
     return data
@@ -314,27 +379,41 @@ def _draw_bifurcation(fig, d: BifurcationData) -> None:
     ax.plot(d.e, d.mean, color="tab:red", ls="-.", lw=1.0, label="cycle mean 1 + e")
     finite = d.ntk[np.isfinite(d.ntk)]
     ymax = float(finite.max()) * 1.05 if finite.size else 4.0
-    marks = [(float(d.window[0]), "e₁ = 1"), (float(d.window[1]), "e₂ = √5 − 1"),
-             (float(d.crisis), f"crisis e = {d.crisis}")]
+    marks = [
+        (float(d.window[0]), "e₁ = 1"),
+        (float(d.window[1]), "e₂ = √5 − 1"),
+        (float(d.crisis), f"crisis e = {d.crisis}"),
+    ]
     if d.onset is not None:
         marks.append((float(d.onset[0]), "onset of chaos"))
     for x, lab in marks:
         ax.axvline(x, color="0.3", ls=":", lw=0.8)
         ax.text(x - 0.008, 0.05, lab, rotation=90, va="bottom", ha="right", fontsize="x-small")
     later = [float(th.e) for th in d.thresholds if th.period > 2]
-    ax.plot(later, [ymax * 0.97] * len(later), "|", color="k", ms=6,
-            label=f"thresholds e₃ … e{_sub(len(d.thresholds))} ({', '.join(sorted({th.evidence for th in d.thresholds if th.period > 2}))})")
-    ax.errorbar([float(v) for v, _ in d.chaos], [m.value for _, m in d.chaos],
-                yerr=[[m.value - m.low for _, m in d.chaos], [m.high - m.value for _, m in d.chaos]],
-                fmt="D", ms=3.5, color="tab:purple", capsize=2,
-                label=f"chaotic mean η·NTK ({d.chaos[0][1].level:.0%} CI)" if d.chaos else None)
+    ax.plot(
+        later,
+        [ymax * 0.97] * len(later),
+        "|",
+        color="k",
+        ms=6,
+        label=f"thresholds e₃ … e{_sub(len(d.thresholds))} ({', '.join(sorted({th.evidence for th in d.thresholds if th.period > 2}))})",
+    )
+    ax.errorbar(
+        [float(v) for v, _ in d.chaos],
+        [m.value for _, m in d.chaos],
+        yerr=[[m.value - m.low for _, m in d.chaos], [m.high - m.value for _, m in d.chaos]],
+        fmt="D",
+        ms=3.5,
+        color="tab:purple",
+        capsize=2,
+        label=f"chaotic mean η·NTK ({d.chaos[0][1].level:.0%} CI)" if d.chaos else None,
+    )
     se = [float(s.lr) for s in d.spots for _ in s.ntk]
     sT = [float(v) for s in d.spots for v in s.ntk]
     ax.plot(se, sT, "o", ms=4.5, mfc="none", mec="k", mew=0.8, label=f"mpmath GD, {d.dps} digits")
     ax.set(xlabel="control parameter e = ηEω", ylabel="long-run η·NTK", xlim=(d.e[0], d.e[-1]), ylim=(0, ymax))
     ax.set_title("Bifurcation diagram, ω₁ = −1, ω₂ = 1, E = 1")
-    fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=1.6, columnspacing=0.8,
-               fontsize="small")
+    fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=1.6, columnspacing=0.8, fontsize="small")
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,8 +434,15 @@ class LandscapeData:
     orbit: tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]  #: that orbit in θ (exact)
 
 
-def fig4_landscape(path: Path | None = None, *, paths=(("11/10", ("1/100", "1/100")), ("1/2", ("6/5", "6/5"))),
-                   steps: int = 60, dps: int = 30, m: int = 301, lim: float = 2.2) -> LandscapeData:
+def fig4_landscape(
+    path: Path | None = None,
+    *,
+    paths=(("11/10", ("1/100", "1/100")), ("1/2", ("6/5", "6/5"))),
+    steps: int = 60,
+    dps: int = 30,
+    m: int = 301,
+    lim: float = 2.2,
+) -> LandscapeData:
     """Figure 4: contours of log L with GD paths (default: the paper's init at e = 11/10, which
     ends on the EOS orbit; and a start at e = 1/2 that settles on the hyperbola)."""
     th = np.linspace(-lim, lim, m)
@@ -373,8 +459,7 @@ def fig4_landscape(path: Path | None = None, *, paths=(("11/10", ("1/100", "1/10
             raise ArithmeticError(f"GD path at η = {lr} stopped: {run.stopped.reason}")
         out.append((lr, run.thetas))
     eos_lr = next((lr for lr, _ in out if lr > 1), Fraction(11, 10))
-    data = LandscapeData(th, th, loss, hyper, tuple(out), eos_lr,
-                         closed_forms.orbit_theta(*OMEGA, TARGET, str(eos_lr)))
+    data = LandscapeData(th, th, loss, hyper, tuple(out), eos_lr, closed_forms.orbit_theta(*OMEGA, TARGET, str(eos_lr)))
     if path is not None:
         _draw(_draw_landscape, data, path, (WIDTH, 3.75))
     return data
@@ -386,8 +471,9 @@ def _draw_landscape(fig, d: LandscapeData) -> None:
 
     ax = fig.add_subplot()
     levels = np.logspace(-3, 1.5, 19)
-    cs = ax.contourf(d.theta1, d.theta2, np.clip(d.loss, levels[0], levels[-1]), levels=levels,
-                     norm=LogNorm(), cmap="viridis")
+    cs = ax.contourf(
+        d.theta1, d.theta2, np.clip(d.loss, levels[0], levels[-1]), levels=levels, norm=LogNorm(), cmap="viridis"
+    )
     cs.set_rasterized(True)
     cb = fig.colorbar(cs, ax=ax, pad=0.02, shrink=0.85)
     cb.set_label("L = z²/2")
@@ -400,14 +486,29 @@ def _draw_landscape(fig, d: LandscapeData) -> None:
     for (lr, pts), c in zip(d.paths, colors):
         a = np.array([[float(x) for x in p] for p in pts])
         kind = {"minimum": "converges", "period-2": "EOS 2-cycle"}.get(
-            closed_forms.classify(*OMEGA, TARGET, str(lr)), "no attractor")
+            closed_forms.classify(*OMEGA, TARGET, str(lr)), "no attractor"
+        )
         ax.plot(a[:, 0], a[:, 1], "-o", color=c, lw=0.8, ms=2, label=f"GD, e = {float(lr):g} ({kind})")
         ax.plot(a[:1, 0], a[:1, 1], "s", color=c, ms=4, mec="k", mew=0.5)
     o = np.array([[float(sp.N(v)) for v in pt] for pt in d.orbit])
-    ax.plot(o[:, 0], o[:, 1], "*", ms=9, color="gold", mec="k", mew=0.6, zorder=5,
-            label=f"period-2 orbit, e = {float(d.orbit_lr):g} (closed form)")
-    ax.set(xlabel="θ₁  (ω₁ = −1)", ylabel="θ₂  (ω₂ = 1)", aspect="equal",
-           xlim=(d.theta1[0], d.theta1[-1]), ylim=(d.theta2[0], d.theta2[-1]))
+    ax.plot(
+        o[:, 0],
+        o[:, 1],
+        "*",
+        ms=9,
+        color="gold",
+        mec="k",
+        mew=0.6,
+        zorder=5,
+        label=f"period-2 orbit, e = {float(d.orbit_lr):g} (closed form)",
+    )
+    ax.set(
+        xlabel="θ₁  (ω₁ = −1)",
+        ylabel="θ₂  (ω₂ = 1)",
+        aspect="equal",
+        xlim=(d.theta1[0], d.theta1[-1]),
+        ylim=(d.theta2[0], d.theta2[-1]),
+    )
     ax.set_title("Loss L = z²/2, z = (θ₂² − θ₁²)/2 − E")
     fig.legend(loc="outside lower center", ncol=1, frameon=False, handlelength=1.6)
 
@@ -417,9 +518,17 @@ def _draw_landscape(fig, d: LandscapeData) -> None:
 # --------------------------------------------------------------------------------------------
 
 _RC = {
-    "font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "xtick.labelsize": 8, "ytick.labelsize": 8,
-    "legend.fontsize": 8, "axes.linewidth": 0.6, "lines.linewidth": 1.0, "savefig.dpi": 200,
-    "pdf.fonttype": 42, "svg.fonttype": "none",
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "axes.linewidth": 0.6,
+    "lines.linewidth": 1.0,
+    "savefig.dpi": 200,
+    "pdf.fonttype": 42,
+    "svg.fonttype": "none",
 }
 
 
@@ -485,7 +594,11 @@ def _draw_atlas(fig, a) -> None:
     ax.pcolormesh(_cell_edges(a.e), _cell_edges(a.r), cat, cmap=cmap, norm=norm, rasterized=True)
     (e_lo, e_hi), (r_lo, r_hi) = (float(v) for v in a.e_range), (float(v) for v in a.r_range)
     b = boundaries()
-    for key, style, label in (("edge", "--", "e = 1"), ("along", ":", "e = √5 − 1"), ("crisis", "-.", "e = 2 (crisis)")):
+    for key, style, label in (
+        ("edge", "--", "e = 1"),
+        ("along", ":", "e = √5 − 1"),
+        ("crisis", "-.", "e = 2 (crisis)"),
+    ):
         x = float(b[key])
         if e_lo <= x <= e_hi:
             ax.axvline(x, color="k", ls=style, lw=0.9, label=label)
@@ -496,8 +609,15 @@ def _draw_atlas(fig, a) -> None:
     ee[(ee < e_lo) | (ee > e_hi)] = np.nan
     ax.plot(ee, rr, color="k", lw=1.1, label="r(r − 1)(e − 1) = 2")
     if r_lo < 1 and r_hi > 0:
-        ax.axhspan(max(r_lo, 0), min(r_hi, 1), facecolor="none", edgecolor="0.4", hatch="////", lw=0,
-                   label="0 < r < 1 (e not control)")
+        ax.axhspan(
+            max(r_lo, 0),
+            min(r_hi, 1),
+            facecolor="none",
+            edgecolor="0.4",
+            hatch="////",
+            lw=0,
+            label="0 < r < 1 (e not control)",
+        )
     ax.set(xlim=(a.e[0], a.e[-1]), ylim=(a.r[0], a.r[-1]), xlabel="e = ηEω₁", ylabel="r = ω₂/ω₁")
     if a.start.count == 0:
         starts = f"from θ = ({a.start.axis:g}, {a.start.transverse:g})"
@@ -507,8 +627,16 @@ def _draw_atlas(fig, a) -> None:
     present = sorted(set(cat.ravel().tolist()))
     handles = [Patch(facecolor=_ATLAS_COLOURS[c], edgecolor="0.3", lw=0.3, label=CATEGORIES[c]) for c in present]
     lines, labels = ax.get_legend_handles_labels()
-    fig.legend(handles + lines, [h.get_label() for h in handles] + labels, loc="outside lower center", ncol=2,
-               frameon=False, handlelength=1.4, columnspacing=0.8, fontsize=7)
+    fig.legend(
+        handles + lines,
+        [h.get_label() for h in handles] + labels,
+        loc="outside lower center",
+        ncol=2,
+        frameon=False,
+        handlelength=1.4,
+        columnspacing=0.8,
+        fontsize=7,
+    )
 
 
 def _cell_edges(v: np.ndarray) -> np.ndarray:
@@ -535,11 +663,21 @@ def _draw_ensemble(fig, res) -> None:
     left, right = fig.subplots(1, 2)
     traced = [r for r in res.runs if r.trace is not None]
     for r in traced:  # diverged runs leave the frame (clipped at 4)
-        left.plot(np.arange(1, len(r.trace) + 1), r.trace, lw=0.5, ls="--" if r.outcome == "diverged" else "-",
-                  label=f"seed {r.seed} ({r.outcome})")
+        left.plot(
+            np.arange(1, len(r.trace) + 1),
+            r.trace,
+            lw=0.5,
+            ls="--" if r.outcome == "diverged" else "-",
+            label=f"seed {r.seed} ({r.outcome})",
+        )
     left.axhline(2, color="k", ls=":", lw=0.8)
-    left.set(xscale="log", ylim=(0, 4), xlabel="step + 1", ylabel="top η·NTK eigenvalue",
-             title="sampled runs (η·NTK = 2: edge of stability)")
+    left.set(
+        xscale="log",
+        ylim=(0, 4),
+        xlabel="step + 1",
+        ylabel="top η·NTK eigenvalue",
+        title="sampled runs (η·NTK = 2: edge of stability)",
+    )
     if traced:
         left.legend(fontsize=5, frameon=False, ncol=2)
     offsets = {name: [r.top_ntk_final - 2 for r in res.runs if r.outcome == name] for name in _OUTCOME_COLOURS}
@@ -548,16 +686,25 @@ def _draw_ensemble(fig, res) -> None:
         lo, hi = min(values), max(values)
         bins = np.linspace(lo - 0.01, hi + 0.01, 41)
         names = [n for n in _OUTCOME_COLOURS if offsets[n]]
-        right.hist([offsets[n] for n in names], bins=bins, stacked=True, color=[_OUTCOME_COLOURS[n] for n in names],
-                   label=names)
+        right.hist(
+            [offsets[n] for n in names],
+            bins=bins,
+            stacked=True,
+            color=[_OUTCOME_COLOURS[n] for n in names],
+            label=names,
+        )
         right.legend(fontsize=6, frameon=False)
     right.axvline(0, color="k", ls="--", lw=0.8)
     s = res.spec
-    right.set(xlabel="long-run top η·NTK − 2", ylabel="runs",
-              title=f"P = {s.params}, D = {s.outputs}, η = {float(s.lr):g}: {len(res.runs)} runs, {res.steps} steps")
+    right.set(
+        xlabel="long-run top η·NTK − 2",
+        ylabel="runs",
+        title=f"P = {s.params}, D = {s.outputs}, η = {float(s.lr):g}: {len(res.runs)} runs, {res.steps} steps",
+    )
 
 
 # -- one model's bifurcation diagram (eos-theory plot --model; data: eos_theory.anymodel.flip) --------
+
 
 @dataclass(frozen=True)
 class ModelBifurcationData:
@@ -578,9 +725,20 @@ class ModelBifurcationData:
     least_sharpness: sp.Expr
 
 
-def model_bifurcation(an, path: Path | None = None, *, n: int = 600, steps: int = 4000, tail: int = 32,
-                      average: int = 1000, push: float = 1e-3, lo: float = 0.8, hi: float | None = None,
-                      max_seconds: float = 30.0, bound: float = 1e6) -> ModelBifurcationData:
+def model_bifurcation(
+    an,
+    path: Path | None = None,
+    *,
+    n: int = 600,
+    steps: int = 4000,
+    tail: int = 32,
+    average: int = 1000,
+    push: float = 1e-3,
+    lo: float = 0.8,
+    hi: float | None = None,
+    max_seconds: float = 30.0,
+    bound: float = 1e6,
+) -> ModelBifurcationData:
     """The bifurcation diagram of one analysed model (:class:`eos_theory.anymodel.flip.Analysis`).
 
     For each of ``n`` steps η = rη_c, r from ``lo`` to ``hi`` (default: 15 % past the window's end,
@@ -602,8 +760,10 @@ def model_bifurcation(an, path: Path | None = None, *, n: int = 600, steps: int 
     win, form = rep["period_two_window"], rep["form"]["period_two_window"]
     ends = (None, None)
     if win is not None and form is not None:
-        ends = tuple(None if v is None else (sp.sympify(v) / eta_c if f == "exact" else sp.Float(v) / eta_c)
-                     for v, f in zip(win, form))
+        ends = tuple(
+            None if v is None else (sp.sympify(v) / eta_c if f == "exact" else sp.Float(v) / eta_c)
+            for v, f in zip(win, form)
+        )
     if hi is None:
         hi = float(ends[1]) * 1.15 if ends[1] is not None else 1.6
     ratio = np.linspace(float(lo), float(hi), int(n))
@@ -633,9 +793,20 @@ def model_bifurcation(an, path: Path | None = None, *, n: int = 600, steps: int 
     filled = keep[:, : max(done - (steps - average), 0)]
     values = filled[:, -tail:] if filled.shape[1] >= tail else np.full((len(etas), tail), np.nan)
     time_mean = filled.mean(axis=1) if filled.shape[1] else np.full(len(etas), np.nan)
-    data = ModelBifurcationData(s.name, ratio, values, time_mean, steps, done, average, eta_c, ends,
-                                tuple(form) if form else (None, None),
-                                an.flip.offset_slope if an.flip is not None else None, m.value)
+    data = ModelBifurcationData(
+        s.name,
+        ratio,
+        values,
+        time_mean,
+        steps,
+        done,
+        average,
+        eta_c,
+        ends,
+        tuple(form) if form else (None, None),
+        an.flip.offset_slope if an.flip is not None else None,
+        m.value,
+    )
     if path is not None:
         _draw(_draw_model_bifurcation, data, path, (WIDTH, 3.0))
     return data
@@ -657,23 +828,44 @@ def _draw_model_bifurcation(fig, d: ModelBifurcationData) -> None:
     ax.axhline(2, color="k", ls="--", lw=0.8, label="EOS: η·S = 2")
     below = d.ratio <= 1
     ax.plot(d.ratio[below], 2 * d.ratio[below], color="tab:green", lw=1.0, label="η·S_min = 2η/η_c")
-    lo, hi = d.window
+    _lo, hi = d.window
     if d.offset_slope is not None:
         top = float(hi) if hi is not None else float(d.ratio[-1])
         r = np.linspace(1, top, 50)
-        ax.plot(r, 2 + float(d.offset_slope) * (r - 1), color="tab:red", ls="-.", lw=1.0,
-                label=f"offset tangent 2 + {sp.sstr(d.offset_slope)}·(η/η_c − 1)")
+        ax.plot(
+            r,
+            2 + float(d.offset_slope) * (r - 1),
+            color="tab:red",
+            ls="-.",
+            lw=1.0,
+            label=f"offset tangent 2 + {sp.sstr(d.offset_slope)}·(η/η_c − 1)",
+        )
     ax.axvline(1, color="0.3", ls=":", lw=0.8)
-    ax.text(0.995, 0.05, f"η_c = {sp.sstr(d.critical_lr)}", rotation=90, va="bottom", ha="right",
-            fontsize="x-small", transform=ax.get_xaxis_transform())
+    ax.text(
+        0.995,
+        0.05,
+        f"η_c = {sp.sstr(d.critical_lr)}",
+        rotation=90,
+        va="bottom",
+        ha="right",
+        fontsize="x-small",
+        transform=ax.get_xaxis_transform(),
+    )
     if hi is not None:
         kind = "exact" if d.window_form[1] == "exact" else "numerical"
         ax.axvline(float(hi), color="tab:blue", ls=":", lw=0.8)
-        ax.text(float(hi) - 0.005, 0.05, f"window end ({kind})", rotation=90, va="bottom", ha="right",
-                fontsize="x-small", transform=ax.get_xaxis_transform())
+        ax.text(
+            float(hi) - 0.005,
+            0.05,
+            f"window end ({kind})",
+            rotation=90,
+            va="bottom",
+            ha="right",
+            fontsize="x-small",
+            transform=ax.get_xaxis_transform(),
+        )
     finite = d.values[np.isfinite(d.values)]
     ymax = max(float(finite.max()) * 1.05, 2.5) if finite.size else 4.0
-    ax.set(xlabel="η / η_c", ylabel="long-run η·S (S = ℓ''(0)|∇f|²)", xlim=(d.ratio[0], d.ratio[-1]),
-           ylim=(0, ymax))
+    ax.set(xlabel="η / η_c", ylabel="long-run η·S (S = ℓ''(0)|∇f|²)", xlim=(d.ratio[0], d.ratio[-1]), ylim=(0, ymax))
     ax.set_title(f"Bifurcation diagram: {d.name}", fontsize="small")
     fig.legend(loc="outside lower center", ncol=1, frameon=False, handlelength=1.6, fontsize="x-small")

@@ -56,22 +56,47 @@ import numpy as np
 import sympy as sp
 from mpmath import mpf
 
-from eos_theory.quadratic import closed_forms, escape
-from eos_theory.past_window import cascade
-from eos_theory.running import executor
 from eos_theory.numbers.decimals import exact_string
-from eos_theory.numbers.parse import InputError
+from eos_theory.numbers.parse import InputError, check_count, exact
+from eos_theory.past_window import cascade
+from eos_theory.quadratic import closed_forms, escape
 from eos_theory.quadratic.gd import Problem
-from eos_theory.numbers.parse import check_count, exact
+from eos_theory.running import executor
 
-__all__ = ["Atlas", "CATEGORIES", "Chunk", "ChunkResult", "KINDS", "Plan", "Start", "boundaries", "chunks", "compute",
-           "execute", "grid", "plan", "run_chunk", "save", "time_limit"]
+__all__ = [
+    "CATEGORIES",
+    "KINDS",
+    "Atlas",
+    "Chunk",
+    "ChunkResult",
+    "Plan",
+    "Start",
+    "boundaries",
+    "chunks",
+    "compute",
+    "execute",
+    "grid",
+    "plan",
+    "run_chunk",
+    "save",
+    "time_limit",
+]
 
 KINDS = ("minimum", "periodic", "chaotic", "divergent", "unbounded", "not converged")  #: codes 0 … 5 of ``Atlas.kind``
 MINIMUM, PERIODIC, CHAOTIC, DIVERGENT, UNBOUNDED, NOT_CONVERGED = range(len(KINDS))
 #: the colours of the phase diagram, in this order (period-2ᵏ: k ≥ 4; other: periods not a power of 2)
-CATEGORIES = ("minimum", "period-2", "period-4", "period-8", "period-2ᵏ", "other period", "chaotic", "divergent",
-              "unbounded", "not converged")
+CATEGORIES = (
+    "minimum",
+    "period-2",
+    "period-4",
+    "period-8",
+    "period-2ᵏ",
+    "other period",
+    "chaotic",
+    "divergent",
+    "unbounded",
+    "not converged",
+)
 
 MAX_PERIOD = 64  #: the longest period looked for (2⁶)
 LYAPUNOV_MIN = 0.01  #: least finite-time Lyapunov exponent called chaos (see :func:`run_chunk`)
@@ -80,7 +105,9 @@ LYAPUNOV_MIN = 0.01  #: least finite-time Lyapunov exponent called chaos (see :f
 #: to 1 as 1 − 10⁻⁷ (noise grows like 1/(1 − |μ|)), yet 10⁻⁹ relative: chaos never repeats that well
 #: for 2·max_period steps in a row.
 REPEAT_TOL = float(np.finfo(np.float64).eps) * 2.0**23
-GUARD = 1e100  #: |z̃| at which a run outside every escape region stops as "unbounded" (a step from here cubes it to ~1e300)
+GUARD = (
+    1e100  #: |z̃| at which a run outside every escape region stops as "unbounded" (a step from here cubes it to ~1e300)
+)
 AXIS_ESCAPE = 2  #: on the axis, y > 2 escapes (docs/eos-2d.md §5a: f(y) − 2 − (5 + 2ε)(y − 2) = (y − 2)²(y + 2 + ε))
 CHUNK_RUNS = 4096  #: about this many runs per chunk (whole rows): numpy's per-call cost stays small
 MAX_RUNS = 4_000_000  #: grid cells × starts, at most (the results take about 50 bytes a run)
@@ -176,8 +203,13 @@ class Atlas:
     def categories(self) -> np.ndarray:
         """(M, N): the index into CATEGORIES of each cell's most frequent label (ties: the earlier category)."""
         cat = np.full(self.kind.shape, CATEGORIES.index("other period"), dtype=np.int8)
-        for name, k in (("minimum", MINIMUM), ("chaotic", CHAOTIC), ("divergent", DIVERGENT),
-                        ("unbounded", UNBOUNDED), ("not converged", NOT_CONVERGED)):
+        for name, k in (
+            ("minimum", MINIMUM),
+            ("chaotic", CHAOTIC),
+            ("divergent", DIVERGENT),
+            ("unbounded", UNBOUNDED),
+            ("not converged", NOT_CONVERGED),
+        ):
             cat[self.kind == k] = CATEGORIES.index(name)
         p = np.where(self.kind == PERIODIC, self.period, 0)
         for n, name in ((2, "period-2"), (4, "period-4"), (8, "period-8")):
@@ -209,10 +241,10 @@ class Atlas:
             "kinds": list(KINDS),
             "layout": "arrays are [r index, e index, start index]; model Q = diag(1, r), E = e, eta = 1",
             "evidence": "numerical: float64 GD; every label describes the float run, none is a proof. "
-                        "divergent = an iterate entered an escape region (on the axis y > 2, docs/eos-2d.md §5a; "
-                        "off it the regions of claims escape-separated / escape-symmetric), which proves "
-                        "divergence of exact GD from that rounded iterate, not from the start; unbounded = "
-                        f"|z̃| passed {GUARD:g} outside every escape region",
+            "divergent = an iterate entered an escape region (on the axis y > 2, docs/eos-2d.md §5a; "
+            "off it the regions of claims escape-separated / escape-symmetric), which proves "
+            "divergence of exact GD from that rounded iterate, not from the start; unbounded = "
+            f"|z̃| passed {GUARD:g} outside every escape region",
             "counts": self.counts(),
         }
 
@@ -227,8 +259,12 @@ def boundaries() -> dict[str, sp.Expr]:
     """The exact curves of the phase diagram, in (e, r): the minimum's edge e = 1, the window's end
     √5 − 1 along the axis, the transverse boundary e = 1 + 2/(r(r − 1)), and the crisis e = 2."""
     orbit = closed_forms.eos_orbit()
-    return {"edge": orbit.along_window.left, "along": orbit.along_window.right,
-            "across": orbit.across_boundary, "crisis": cascade.crisis().value}
+    return {
+        "edge": orbit.along_window.left,
+        "along": orbit.along_window.right,
+        "across": orbit.across_boundary,
+        "crisis": cascade.crisis().value,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,16 +288,31 @@ def grid(lo, hi, n: int, name: str = "range") -> tuple[tuple[Fraction, Fraction]
     return (lo, hi), np.array([float(lo + (hi - lo) * k / max(n - 1, 1)) for k in range(n)])
 
 
-def chunks(e: np.ndarray, r: np.ndarray, steps: int, start: Start, max_period: int = MAX_PERIOD,
-           lyapunov_min: float = LYAPUNOV_MIN) -> list[Chunk]:
+def chunks(
+    e: np.ndarray,
+    r: np.ndarray,
+    steps: int,
+    start: Start,
+    max_period: int = MAX_PERIOD,
+    lyapunov_min: float = LYAPUNOV_MIN,
+) -> list[Chunk]:
     """The tasks for a grid: whole rows, about CHUNK_RUNS runs each (a function of the grid alone)."""
     per_row = len(e) * max(1, start.count)
     size = max(1, CHUNK_RUNS // per_row)
     out = []
     for k in range(0, len(r), size):
         rows = tuple(range(k, min(k + size, len(r))))
-        out.append(Chunk(rows, tuple(float(r[i]) for i in rows), tuple(float(v) for v in e), steps, start,
-                         max_period, lyapunov_min))
+        out.append(
+            Chunk(
+                rows,
+                tuple(float(r[i]) for i in rows),
+                tuple(float(v) for v in e),
+                steps,
+                start,
+                max_period,
+                lyapunov_min,
+            )
+        )
     return out
 
 
@@ -323,8 +374,10 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     steps, P = chunk.steps, chunk.max_period
     history = 3 * P
     if steps < 2 * history:
-        raise InputError(f"steps must be at least {2 * history} (twice the {history} iterates compared for "
-                         f"periods up to {P}), got {steps}")
+        raise InputError(
+            f"steps must be at least {2 * history} (twice the {history} iterates compared for "
+            f"periods up to {P}), got {steps}"
+        )
     t1, t2 = _starts(chunk)
     shape = t1.shape
     e = np.broadcast_to(np.asarray(chunk.e)[None, :, None], shape).ravel().copy()
@@ -383,8 +436,15 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
                 hist[k - (steps - history), 1] = t2
         kind, period, lyap = _label(hist, t1, t2, e, r, v1, v2, scale_exp, window, stopped, P, chunk.lyapunov_min)
     end = np.where(stop_step >= 0, last, np.stack([t1, t2]))
-    return ChunkResult(chunk.rows, kind.reshape(shape), period.reshape(shape), lyap.reshape(shape),
-                       stop_step.astype(np.int32).reshape(shape), theta0, np.stack(list(end), axis=-1).reshape(shape + (2,)))
+    return ChunkResult(
+        chunk.rows,
+        kind.reshape(shape),
+        period.reshape(shape),
+        lyap.reshape(shape),
+        stop_step.astype(np.int32).reshape(shape),
+        theta0,
+        np.stack(list(end), axis=-1).reshape((*shape, 2)),
+    )
 
 
 def _stop(idx, k, zt, t1, t2, up, down, certs, trigger, stop_step, stopped, last) -> None:
@@ -488,18 +548,27 @@ class Plan:
     tasks: tuple[Chunk, ...]
 
 
-def plan(e_range, r_range, shape: tuple[int, int], steps: int = 10_000, start: Start | None = None,
-         max_period: int = MAX_PERIOD, lyapunov_min: float = LYAPUNOV_MIN) -> Plan:
+def plan(
+    e_range,
+    r_range,
+    shape: tuple[int, int],
+    steps: int = 10_000,
+    start: Start | None = None,
+    max_period: int = MAX_PERIOD,
+    lyapunov_min: float = LYAPUNOV_MIN,
+) -> Plan:
     """Check the request (InputError names what is wrong) and split an N × M grid (``shape`` = (N values
     of e, M values of r)) into its chunks; nothing runs yet."""
     start = Start() if start is None else start
     n_e, n_r = shape
     (e_lo, e_hi), e = grid(*e_range, n_e, "e range")
     (r_lo, r_hi), r = grid(*r_range, n_r, "r range")
-    if not (0 < e_lo and e_hi <= E_MAX):
+    if not (e_lo > 0 and e_hi <= E_MAX):
         raise InputError(f"the e range must lie in (0, {E_MAX}], got {exact_string(e_lo)} to {exact_string(e_hi)}")
-    if not (-R_MAX <= r_lo and r_hi <= R_MAX):
-        raise InputError(f"the r range must lie in [−{R_MAX}, {R_MAX}], got {exact_string(r_lo)} to {exact_string(r_hi)}")
+    if not (r_lo >= -R_MAX and r_hi <= R_MAX):
+        raise InputError(
+            f"the r range must lie in [−{R_MAX}, {R_MAX}], got {exact_string(r_lo)} to {exact_string(r_hi)}"
+        )
     steps = check_count(steps, "steps", least=1)
     if steps > MAX_STEPS:
         raise InputError(f"steps must be at most {MAX_STEPS}, got {steps}")
@@ -510,8 +579,10 @@ def plan(e_range, r_range, shape: tuple[int, int], steps: int = 10_000, start: S
     if runs > MAX_RUNS:
         raise InputError(f"{runs} runs (grid cells × starts) is more than the {MAX_RUNS} allowed")
     if len(e) * max(1, start.count) > MAX_ROW_RUNS:
-        raise InputError(f"a grid row holds {len(e) * max(1, start.count)} runs (values of e × starts), more than "
-                         f"the {MAX_ROW_RUNS} allowed")
+        raise InputError(
+            f"a grid row holds {len(e) * max(1, start.count)} runs (values of e × starts), more than "
+            f"the {MAX_ROW_RUNS} allowed"
+        )
     if isinstance(lyapunov_min, bool) or not isinstance(lyapunov_min, (int, float)) or not 0 <= lyapunov_min < math.inf:
         raise InputError(f"lyapunov_min must be a finite number >= 0, got {lyapunov_min!r}")
     tasks = tuple(chunks(e, r, steps, start, max_period, float(lyapunov_min)))
@@ -541,14 +612,37 @@ def execute(p: Plan, backend: executor.Backend | None = None, timeout: float | N
     def joined(name):
         return np.concatenate([getattr(part, name) for part in parts], axis=0)
 
-    return Atlas(p.e, p.r, p.e_range, p.r_range, p.steps, p.start, p.max_period, p.lyapunov_min,
-                 joined("kind"), joined("period"), joined("lyapunov"), joined("stop_step"), joined("theta0"),
-                 joined("theta"), time.perf_counter() - began)
+    return Atlas(
+        p.e,
+        p.r,
+        p.e_range,
+        p.r_range,
+        p.steps,
+        p.start,
+        p.max_period,
+        p.lyapunov_min,
+        joined("kind"),
+        joined("period"),
+        joined("lyapunov"),
+        joined("stop_step"),
+        joined("theta0"),
+        joined("theta"),
+        time.perf_counter() - began,
+    )
 
 
-def compute(e_range, r_range, shape: tuple[int, int], steps: int = 10_000, start: Start | None = None,
-            backend: executor.Backend | None = None, timeout: float | None = None, progress=None,
-            max_period: int = MAX_PERIOD, lyapunov_min: float = LYAPUNOV_MIN) -> Atlas:
+def compute(
+    e_range,
+    r_range,
+    shape: tuple[int, int],
+    steps: int = 10_000,
+    start: Start | None = None,
+    backend: executor.Backend | None = None,
+    timeout: float | None = None,
+    progress=None,
+    max_period: int = MAX_PERIOD,
+    lyapunov_min: float = LYAPUNOV_MIN,
+) -> Atlas:
     """:func:`plan`, then :func:`execute`: the atlas of an N × M grid of (e, r)."""
     return execute(plan(e_range, r_range, shape, steps, start, max_period, lyapunov_min), backend, timeout, progress)
 
@@ -563,7 +657,16 @@ def save(atlas: Atlas, path) -> None:
     from eos_theory.outputs.files import write_bytes_atomic
 
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, e=atlas.e, r=atlas.r, kind=atlas.kind, period=atlas.period,
-                        lyapunov=atlas.lyapunov, stop_step=atlas.stop_step, theta0=atlas.theta0,
-                        theta=atlas.theta, meta=np.array(json.dumps(atlas.meta(), ensure_ascii=False)))
+    np.savez_compressed(
+        buffer,
+        e=atlas.e,
+        r=atlas.r,
+        kind=atlas.kind,
+        period=atlas.period,
+        lyapunov=atlas.lyapunov,
+        stop_step=atlas.stop_step,
+        theta0=atlas.theta0,
+        theta=atlas.theta,
+        meta=np.array(json.dumps(atlas.meta(), ensure_ascii=False)),
+    )
     write_bytes_atomic(path, buffer.getvalue())

@@ -28,16 +28,25 @@ from fractions import Fraction
 import numpy as np
 from mpmath import mp
 
-from eos_theory.quadratic import escape
-from eos_theory.running import executor
-from eos_theory.past_window.chaos import CHUNK, AxisAttractor, axis_attractor, check_level, check_seconds
-from eos_theory.numbers.parse import InputError
-from eos_theory.quadratic.gd import Problem
-from eos_theory.numbers.parse import check_count, show_value
+from eos_theory.numbers.parse import InputError, check_count, show_value
 from eos_theory.numbers.stats import Estimate, proportion_interval
+from eos_theory.past_window.chaos import CHUNK, AxisAttractor, axis_attractor, check_level, check_seconds
+from eos_theory.quadratic import escape
+from eos_theory.quadratic.gd import Problem
+from eos_theory.running import executor
 
-__all__ = ["Attractor", "FAMILIES", "FATES", "LABELS", "PlaneRuns", "attractor", "classify", "describe_family",
-           "plane_runs", "plane_starts"]
+__all__ = [
+    "FAMILIES",
+    "FATES",
+    "LABELS",
+    "Attractor",
+    "PlaneRuns",
+    "attractor",
+    "classify",
+    "describe_family",
+    "plane_runs",
+    "plane_starts",
+]
 
 LABELS = ("minimum", "period-2", "period-N", "chaotic", "divergent", "split", "not converged")
 FAMILIES = ("paper", "ball")  #: the stated distributions of plane starts (see :func:`plane_starts`)
@@ -83,8 +92,10 @@ def plane_starts(problem: Problem, family: str, count: int, seed: int = 0) -> li
 
 
 def describe_family(family: str) -> str:
-    return {"paper": f"the paper's family |ω_i|θ_i = t, t uniform on [{PAPER_T[0]}, {PAPER_T[1]}]",
-            "ball": f"(|ω₁|θ₁, |ω₂|θ₂) uniform in the disc of radius {BALL_RADIUS}"}[family]
+    return {
+        "paper": f"the paper's family |ω_i|θ_i = t, t uniform on [{PAPER_T[0]}, {PAPER_T[1]}]",
+        "ball": f"(|ω₁|θ₁, |ω₂|θ₂) uniform in the disc of radius {BALL_RADIUS}",
+    }[family]
 
 
 FATES = ("escaped", "unbounded", "minimum", "axis", "other axis", "elsewhere")
@@ -96,7 +107,8 @@ class PlaneRuns:
 
     Fates: "escaped" (an iterate lay in a proven escape region), "unbounded" (|z̃| passed 1e100 or
     overflowed outside every proven region: divergence likely, not proved), "minimum" (z̃ ≤ 1e-9
-    times the sum of the sizes of its terms ηE and ηω_iθ_i²/2, on the last two iterates), "axis" / "other axis" (the other mode's |J̃| ≤ 1e-12·√(η·NTK)),
+    times the sum of the sizes of its terms ηE and ηω_iθ_i²/2, on the last two iterates), "axis" /
+    "other axis" (the other mode's |J̃| ≤ 1e-12·√(η·NTK)),
     "elsewhere" (none of these: still moving off the axes when the steps ran out).  When r = 0 or
     r = 1 the transverse factor 1 − r·y is 1 (a frozen mode, or GD along rays) and y follows the
     axis map whatever q is, so every bounded start not at a minimum counts as "axis".
@@ -145,8 +157,12 @@ def _plane_chunk(task) -> dict:
             zt = -eta_E + a1 * (t1 * t1) + a2 * (t2 * t2)
             big = alive & ~(np.abs(zt) < trigger)
             for i in np.flatnonzero(big):
-                if cert is not None and math.isfinite(t1[i]) and math.isfinite(t2[i]) \
-                        and cert.test([mp.mpf(float(t1[i])), mp.mpf(float(t2[i]))], 30) is not None:
+                if (
+                    cert is not None
+                    and math.isfinite(t1[i])
+                    and math.isfinite(t2[i])
+                    and cert.test([mp.mpf(float(t1[i])), mp.mpf(float(t2[i]))], 30) is not None
+                ):
                     fate[i], when[i], alive[i] = "escaped", k, False
                 elif not (abs(zt[i]) < BLOWUP):
                     fate[i], when[i], alive[i] = "unbounded", k, False
@@ -173,8 +189,16 @@ def _plane_chunk(task) -> dict:
     return {"fate": fate, "when": when, "stopped": None}
 
 
-def plane_runs(problem: Problem, *, families=(("paper", 32), ("ball", 32)), steps: int = 4_000, seed: int = 0,
-               level: float = 0.95, jobs: int = 1, max_seconds: float = 5.0) -> PlaneRuns:
+def plane_runs(
+    problem: Problem,
+    *,
+    families=(("paper", 32), ("ball", 32)),
+    steps: int = 4_000,
+    seed: int = 0,
+    level: float = 0.95,
+    jobs: int = 1,
+    max_seconds: float = 5.0,
+) -> PlaneRuns:
     """Run float64 GD in θ from seeded starts of the stated ``families`` (see :func:`plane_starts`) and
     count where they go; the escape fraction gets a Clopper–Pearson interval at ``level``."""
     if not isinstance(problem, Problem):
@@ -186,7 +210,7 @@ def plane_runs(problem: Problem, *, families=(("paper", 32), ("ball", 32)), step
     thetas = [t for f, n in fams for t in plane_starts(problem, f, n, seed)]
     _, axis, r = _axis_of(problem)
     neutral = r in (0, 1)
-    tasks = [(problem, axis, thetas[i:i + CHUNK], steps, seconds, neutral) for i in range(0, len(thetas), CHUNK)]
+    tasks = [(problem, axis, thetas[i : i + CHUNK], steps, seconds, neutral) for i in range(0, len(thetas), CHUNK)]
     outcomes = executor.run(_plane_chunk, tasks, backend=executor.local(min(jobs, len(tasks))))
     fate, when = [], []
     for o in outcomes:
@@ -197,8 +221,9 @@ def plane_runs(problem: Problem, *, families=(("paper", 32), ("ball", 32)), step
         when += o.value["when"]
     counts = {k: fate.count(k) for k in FATES}
     esc = proportion_interval(counts["escaped"], len(thetas), level)
-    return PlaneRuns(fams, seed, steps, counts, esc, tuple(w for f, w in zip(fate, when) if f == "escaped"), None,
-                     tuple(fate))
+    return PlaneRuns(
+        fams, seed, steps, counts, esc, tuple(w for f, w in zip(fate, when) if f == "escaped"), None, tuple(fate)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,8 +244,10 @@ def _axis_of(problem: Problem) -> tuple[Fraction, int | None, Fraction | None]:
     eps = [problem.lr * problem.target * wi for wi in w]
     positive = [(ev, i + 1) for i, ev in enumerate(eps) if ev > 0]
     if not positive:
-        raise InputError("no zero-loss minimum: E*omega_i <= 0 for both eigenvalues, so the loss "
-                         "never reaches 0 (give E the sign of an eigenvalue)")
+        raise InputError(
+            "no zero-loss minimum: E*omega_i <= 0 for both eigenvalues, so the loss "
+            "never reaches 0 (give E the sign of an eigenvalue)"
+        )
     e, axis = min(positive)
     return e, axis, w[2 - axis] / w[axis - 1]
 
@@ -250,11 +277,20 @@ class Attractor:
         """The issue's keys (``period``, ``mean_ntk``, ``mean_ntk_ci``, ``lyapunov``, ``transverse_lyapunov``,
         ``escape_fraction``) and the rest of the record; numbers are JSON numbers."""
         ci = lambda v: None if v is None else [v[0], v[1]]  # noqa: E731
-        return {"label": self.label, "period": self.period, "mean_ntk": self.mean_ntk,
-                "mean_ntk_ci": ci(self.mean_ntk_ci), "lyapunov": self.lyapunov, "lyapunov_ci": ci(self.lyapunov_ci),
-                "transverse_lyapunov": self.transverse_lyapunov,
-                "transverse_lyapunov_ci": ci(self.transverse_lyapunov_ci), "escape_fraction": self.escape_fraction,
-                "escape_ci": ci(self.escape_ci), "level": self.level, "how": self.how}
+        return {
+            "label": self.label,
+            "period": self.period,
+            "mean_ntk": self.mean_ntk,
+            "mean_ntk_ci": ci(self.mean_ntk_ci),
+            "lyapunov": self.lyapunov,
+            "lyapunov_ci": ci(self.lyapunov_ci),
+            "transverse_lyapunov": self.transverse_lyapunov,
+            "transverse_lyapunov_ci": ci(self.transverse_lyapunov_ci),
+            "escape_fraction": self.escape_fraction,
+            "escape_ci": ci(self.escape_ci),
+            "level": self.level,
+            "how": self.how,
+        }
 
 
 def _mid(pair):
@@ -301,9 +337,24 @@ def classify(omega1, omega2, target, lr, *, seed: int = 0) -> str:
     return attractor(omega1, omega2, target, lr, seed=seed).label
 
 
-def attractor(omega1, omega2, target, lr, *, seed: int = 0, runs: int = 8, steps: int = 20_000,
-              transient: int = 1_000, starts: int = 32, plane_steps: int = 4_000, level: float = 0.95,
-              max_period: int = 64, dps: int = 40, jobs: int = 1, max_seconds: float = 5.0) -> Attractor:
+def attractor(
+    omega1,
+    omega2,
+    target,
+    lr,
+    *,
+    seed: int = 0,
+    runs: int = 8,
+    steps: int = 20_000,
+    transient: int = 1_000,
+    starts: int = 32,
+    plane_steps: int = 4_000,
+    level: float = 0.95,
+    max_period: int = 64,
+    dps: int = 40,
+    jobs: int = 1,
+    max_seconds: float = 5.0,
+) -> Attractor:
     """The attractor of GD at (ω₁, ω₂, E, η), labelled, with its statistics and how each was obtained.
 
     * e ≤ 1 (exact comparison): "minimum" (claim eos2d-control-parameter: a stable minimum exists).
@@ -318,22 +369,42 @@ def attractor(omega1, omega2, target, lr, *, seed: int = 0, runs: int = 8, steps
     """
     problem = Problem.diagonal([omega1, omega2], target, lr)
     seed, level, seconds = check_count(seed, "seed"), check_level(level), check_seconds(max_seconds)
-    e, axis, r = _axis_of(problem)
+    e, _axis, r = _axis_of(problem)
     begin = time.monotonic()
-    plane = plane_runs(problem, families=(("paper", starts), ("ball", starts)), steps=plane_steps, seed=seed,
-                       level=level, jobs=jobs, max_seconds=seconds / 3)
+    plane = plane_runs(
+        problem,
+        families=(("paper", starts), ("ball", starts)),
+        steps=plane_steps,
+        seed=seed,
+        level=level,
+        jobs=jobs,
+        max_seconds=seconds / 3,
+    )
     how = [f"e = {e}" + ("" if r is None else f", r = {r}") + " (exact)"]
     ax = None
     period = mean = mean_ci = lyap = lyap_ci = trans = trans_ci = None
     if e <= 1:
         expected, base = "minimum", "minimum"
         period = 1
-        how.append("e ≤ 1: a linearly stable minimum exists (closed form, claim eos2d-control-parameter); the "
-                   "η·NTK GD settles at depends on the start (in [2e, 2))")
+        how.append(
+            "e ≤ 1: a linearly stable minimum exists (closed form, claim eos2d-control-parameter); the "
+            "η·NTK GD settles at depends on the start (in [2e, 2))"
+        )
     else:
         left = max(seconds - (time.monotonic() - begin), 0.5)
-        ax = axis_attractor(e, r, steps=steps, runs=runs, transient=transient, seed=seed, level=level,
-                            max_period=max_period, dps=dps, jobs=jobs, max_seconds=left)
+        ax = axis_attractor(
+            e,
+            r,
+            steps=steps,
+            runs=runs,
+            transient=transient,
+            seed=seed,
+            level=level,
+            max_period=max_period,
+            dps=dps,
+            jobs=jobs,
+            max_seconds=left,
+        )
         expected = "axis"
         if ax.kind == "cycle":
             c = ax.cycle
@@ -352,8 +423,10 @@ def attractor(omega1, omega2, target, lr, *, seed: int = 0, runs: int = 8, steps
             if st.transverse_lyapunov is not None:
                 trans = st.transverse_lyapunov.value
                 trans_ci = (st.transverse_lyapunov.low, st.transverse_lyapunov.high)
-            how.append(f"axis: {ax.reason}; intervals are {level:.0%} Student t over runs, for the computed "
-                       "(float64) orbits: shadowing is not proved")
+            how.append(
+                f"axis: {ax.reason}; intervals are {level:.0%} Student t over runs, for the computed "
+                "(float64) orbits: shadowing is not proved"
+            )
         elif ax.kind == "escapes":
             base = "divergent"
             how.append(f"axis: {ax.reason}")
@@ -365,8 +438,10 @@ def attractor(omega1, omega2, target, lr, *, seed: int = 0, runs: int = 8, steps
         label = "not converged"
         how.append(f"plane: {plane.describe()}")
     else:
-        how.append(f"plane: {plane.describe()}; escape means the computed iterate lay in a proven escape region "
-                   "(rounding before it is not enclosed)")
+        how.append(
+            f"plane: {plane.describe()}; escape means the computed iterate lay in a proven escape region "
+            "(rounding before it is not enclosed)"
+        )
         label = _label(base, expected, fates, plane.count)
         if label == "not converged" and fates[expected] < plane.count and base != "not converged":
             how.append("the starts did not all reach one attractor within the steps (see the fates)")
@@ -374,5 +449,21 @@ def attractor(omega1, omega2, target, lr, *, seed: int = 0, runs: int = 8, steps
         period = mean = mean_ci = lyap = lyap_ci = trans = trans_ci = None
     escape_fraction = None if plane.stopped else plane.escape.value
     escape_ci = None if plane.stopped else (plane.escape.low, plane.escape.high)
-    return Attractor(label, period, mean, mean_ci, lyap, lyap_ci, trans, trans_ci, escape_fraction, escape_ci,
-                     level, "; ".join(how), e, r, ax, plane)
+    return Attractor(
+        label,
+        period,
+        mean,
+        mean_ci,
+        lyap,
+        lyap_ci,
+        trans,
+        trans_ci,
+        escape_fraction,
+        escape_ci,
+        level,
+        "; ".join(how),
+        e,
+        r,
+        ax,
+        plane,
+    )

@@ -24,25 +24,56 @@ not involve r, so everything here holds on the axis for every r).  This module
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
-from typing import Callable
 
 import sympy as sp
 from mpmath import iv, mp, mpf
 
-from eos_theory.quadratic.closed_forms import axis_frame, axis_map, axis_ntk, eps, flip_normal_form, p, period_doubling, q, r, y
-from eos_theory.numbers.parse import InputError
 from eos_theory.numbers.decimals import agreeing_digits
-from eos_theory.numbers.parse import check_count, check_dps, exact, to_mpf
 from eos_theory.numbers.intervals import KrawczykResult, iv_workdps, krawczyk
+from eos_theory.numbers.parse import InputError, check_count, check_dps, exact, to_mpf
+from eos_theory.quadratic.closed_forms import (
+    axis_frame,
+    axis_map,
+    axis_ntk,
+    eps,
+    flip_normal_form,
+    p,
+    period_doubling,
+    q,
+    r,
+    y,
+)
 
-__all__ = ["Cascade", "Certificate", "Crisis", "FEIGENBAUM_DELTA", "MAX_DIGITS", "MAX_LEVELS", "MIN_LEVELS",
-           "NotConverged", "Threshold", "cascade", "certify", "certify_threshold", "crisis", "cycle_system",
-           "exact_thresholds", "feigenbaum_ratios", "map_function", "map_has_no_r", "onset", "orbit_jet", "refine",
-           "report"]
+__all__ = [
+    "FEIGENBAUM_DELTA",
+    "MAX_DIGITS",
+    "MAX_LEVELS",
+    "MIN_LEVELS",
+    "Cascade",
+    "Certificate",
+    "Crisis",
+    "NotConverged",
+    "Threshold",
+    "cascade",
+    "certify",
+    "certify_threshold",
+    "crisis",
+    "cycle_system",
+    "exact_thresholds",
+    "feigenbaum_ratios",
+    "map_function",
+    "map_has_no_r",
+    "onset",
+    "orbit_jet",
+    "refine",
+    "report",
+]
 
 #: Feigenbaum's δ to 25 significant digits (Feigenbaum, J. Stat. Phys. 19 (1978) 25; digits: K. Briggs,
 #: Math. Comp. 57 (1991) 435).  The ratios computed here reach about 6 digits, so 25 are ample.
@@ -105,8 +136,20 @@ def crisis() -> Crisis:
         raise ArithmeticError("y = 2 is not a root of f(y) − 2")
     mult = sp.expand(sp.diff(f, y).subs(y, rep))
     hole = tuple(sorted(sp.solve(above, y), key=lambda v: v.subs(eps, 3)))
-    return Crisis(f1, cmax, cmin, fixed, rep, mult, excess, value, sp.expand(above), sp.factor(f + eps), hole,
-                  sp.factor(f - 2 - mult * (y - 2)))
+    return Crisis(
+        f1,
+        cmax,
+        cmin,
+        fixed,
+        rep,
+        mult,
+        excess,
+        value,
+        sp.expand(above),
+        sp.factor(f + eps),
+        hole,
+        sp.factor(f - 2 - mult * (y - 2)),
+    )
 
 
 def map_has_no_r() -> bool:
@@ -303,8 +346,9 @@ def _to_mp(value: sp.Expr) -> mpf:
     return +mp.make_mpf(sp.Float(sp.N(value, mp.dps + 10))._mpf_)
 
 
-def cascade(levels: int = 7, digits: int = 30, max_seconds: float = 60.0,
-            progress: Callable[[Threshold], None] | None = None) -> Cascade:
+def cascade(
+    levels: int = 7, digits: int = 30, max_seconds: float = 60.0, progress: Callable[[Threshold], None] | None = None
+) -> Cascade:
     """The thresholds e_1, …, e_levels where the period-2^(k−1) orbit of the axis map loses stability.
 
     e_1 = 1 and e_2 = √5 − 1 are exact (derived in :mod:`analysis`).  For k ≥ 3 the start is the
@@ -348,13 +392,15 @@ def cascade(levels: int = 7, digits: int = 30, max_seconds: float = 60.0,
         except NotConverged as exc:
             status, reason = "not converged", f"level {k}: {exc}"
             break
-        (y_lo, e_lo, it_lo), (y_hi, e_hi, it_hi) = found
+        (_y_lo, e_lo, it_lo), (y_hi, e_hi, it_hi) = found
         with mp.workdps(dps[1]):
             inside = prev < e_hi < prev + gap and prev < e_lo < prev + gap
         if not inside:
             status = "not converged"
-            reason = (f"level {k}: Newton's method ended at ε = {mp.nstr(e_hi, 12)}, outside ({mp.nstr(prev, 12)}, "
-                      f"{mp.nstr(prev + gap, 12)}) where the cascade's next threshold lies")
+            reason = (
+                f"level {k}: Newton's method ended at ε = {mp.nstr(e_hi, 12)}, outside ({mp.nstr(prev, 12)}, "
+                f"{mp.nstr(prev + gap, 12)}) where the cascade's next threshold lies"
+            )
             break
         agree = agreeing_digits(e_lo, e_hi, dps=dps[0])
         out.append(Threshold(k, 2 ** (k - 1), e_hi, e_lo, y_hi, agree, dps, None, (it_lo, it_hi)))
@@ -391,7 +437,7 @@ class Certificate:
 
     def describe(self) -> str:
         with mp.workdps(12):
-            return (f"{self.krawczyk.describe()}; dλ/dε ∈ [{mp.nstr(self.speed[0], 6)}, {mp.nstr(self.speed[1], 6)}]")
+            return f"{self.krawczyk.describe()}; dλ/dε ∈ [{mp.nstr(self.speed[0], 6)}, {mp.nstr(self.speed[1], 6)}]"
 
 
 def certify(level: int, y_centre, e_centre, radius, dps: int, deadline: float | None = None) -> Certificate:
@@ -445,7 +491,7 @@ def onset(values) -> tuple:
     if len(vals) < 3:
         raise InputError("the onset needs at least 3 thresholds (two extrapolations)")
     d1 = mp.mpf(FEIGENBAUM_DELTA) - 1
-    ext = [b + (b - a) / d1 for a, b in zip(vals, vals[1:])]
+    ext = [b + (b - a) / d1 for a, b in itertools.pairwise(vals)]
     return ext[-1], abs(ext[-1] - ext[-2])
 
 
@@ -468,8 +514,9 @@ def certify_threshold(th: Threshold, digits: int, deadline: float | None = None)
     return certify(th.level, th.y, th.e, Fraction(1, 10**R), R + 20 + -(-p // 4), deadline)
 
 
-def report(levels: int = 7, digits: int = 30, max_seconds: float = 60.0,
-           progress: Callable[[str], None] | None = None) -> tuple[dict, Cascade]:
+def report(
+    levels: int = 7, digits: int = 30, max_seconds: float = 60.0, progress: Callable[[str], None] | None = None
+) -> tuple[dict, Cascade]:
     """The thresholds, Feigenbaum ratios, chaos onset and crisis value as decimal strings, and the run.
 
     Every threshold entry says how its digits are known: "exact" (a closed form, printed with
@@ -486,15 +533,23 @@ def report(levels: int = 7, digits: int = 30, max_seconds: float = 60.0,
         raise InputError(f"digits must be at most {MAX_DIGITS}, got {digits}")
     levels = check_count(levels, "levels", least=MIN_LEVELS)
     start = time.perf_counter()
-    note = (lambda th: progress(f"level {th.level} (period {th.period}) computed after "
-                                f"{time.perf_counter() - start:.1f} s")) if progress else None
+    note = (
+        (
+            lambda th: progress(
+                f"level {th.level} (period {th.period}) computed after {time.perf_counter() - start:.1f} s"
+            )
+        )
+        if progress
+        else None
+    )
     run = cascade(levels, digits, max_seconds, note)
     deadline = start + max_seconds
     rows = []
     for th in run.thresholds:
         if th.exact is not None:
-            rows.append({"period": th.period, "e": decimal_string(th.exact, digits), "digits": digits,
-                         "evidence": "exact"})
+            rows.append(
+                {"period": th.period, "e": decimal_string(th.exact, digits), "digits": digits, "evidence": "exact"}
+            )
             continue
         shown, evidence = None, "two precisions"
         if time.perf_counter() < deadline:
@@ -505,12 +560,20 @@ def report(levels: int = 7, digits: int = 30, max_seconds: float = 60.0,
             if cert is not None and cert.proved:
                 shown, evidence = common_string(cert.e_lo, cert.e_hi, digits), "interval"
             if progress:
-                progress(f"level {th.level} {'certified' if evidence == 'interval' else 'not certified'} after "
-                         f"{time.perf_counter() - start:.1f} s")
+                progress(
+                    f"level {th.level} {'certified' if evidence == 'interval' else 'not certified'} after "
+                    f"{time.perf_counter() - start:.1f} s"
+                )
         if shown is None:
             shown, evidence = common_string(th.e_low, th.e, digits), "two precisions"
-        rows.append({"period": th.period, "e": shown[0] if shown else None, "digits": shown[1] if shown else 0,
-                     "evidence": evidence})
+        rows.append(
+            {
+                "period": th.period,
+                "e": shown[0] if shown else None,
+                "digits": shown[1] if shown else 0,
+                "evidence": evidence,
+            }
+        )
     ratios = []
     values = [th.e for th in run.thresholds]
     with mp.workdps(run.thresholds[0].dps[1]):
@@ -519,15 +582,26 @@ def report(levels: int = 7, digits: int = 30, max_seconds: float = 60.0,
             lo = feigenbaum_ratios([th.e_low for th in run.thresholds])
         for k, (a, b) in enumerate(zip(lo, hi)):
             shown = common_string(a, b, digits)
-            ratios.append({"periods": [2**k, 2 ** (k + 1), 2 ** (k + 2)], "ratio": shown[0] if shown else None,
-                           "digits": shown[1] if shown else 0})
+            ratios.append(
+                {
+                    "periods": [2**k, 2 ** (k + 1), 2 ** (k + 2)],
+                    "ratio": shown[0] if shown else None,
+                    "digits": shown[1] if shown else 0,
+                }
+            )
         chaos = None
         if len(values) >= 3:
             e_inf, err = onset(values)
             n = max(2, min(digits, int(mp.floor(mp.log10(abs(e_inf) / err))) + 1)) if err > 0 else digits
-            chaos = {"e": decimal_string(sp.Rational(*exact(e_inf).as_integer_ratio()), n),
-                     "error": decimal_string(sp.Rational(*exact(err).as_integer_ratio()), 2)}
+            chaos = {
+                "e": decimal_string(sp.Rational(*exact(e_inf).as_integer_ratio()), n),
+                "error": decimal_string(sp.Rational(*exact(err).as_integer_ratio()), 2),
+            }
     cr = crisis()
-    data = {"thresholds": rows, "feigenbaum": ratios, "chaos_onset": chaos,
-            "crisis": {"e": decimal_string(cr.value, digits), "exact": sp.sstr(cr.value)}}
+    data = {
+        "thresholds": rows,
+        "feigenbaum": ratios,
+        "chaos_onset": chaos,
+        "crisis": {"e": decimal_string(cr.value, digits), "exact": sp.sstr(cr.value)},
+    }
     return data, run

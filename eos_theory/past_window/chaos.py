@@ -41,6 +41,7 @@ decide.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
@@ -51,15 +52,27 @@ from fractions import Fraction
 import numpy as np
 from mpmath import iv, mp, mpf
 
-from eos_theory.running import executor
-from eos_theory.numbers.parse import InputError
-from eos_theory.numbers.parse import check_count, check_dps, exact, show_value
 from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
+from eos_theory.numbers.parse import InputError, check_count, check_dps, exact, show_value
 from eos_theory.numbers.stats import Estimate, mean_interval, proportion_interval
+from eos_theory.running import executor
 
 __all__ = [
-    "AxisAttractor", "AxisRuns", "CHUNK", "Cycle", "axis_attractor", "axis_map", "axis_runs", "axis_slope",
-    "axis_starts", "certify_cycle", "check_level", "check_seconds", "critical_point", "find_cycle", "transverse_factor",
+    "CHUNK",
+    "AxisAttractor",
+    "AxisRuns",
+    "Cycle",
+    "axis_attractor",
+    "axis_map",
+    "axis_runs",
+    "axis_slope",
+    "axis_starts",
+    "certify_cycle",
+    "check_level",
+    "check_seconds",
+    "critical_point",
+    "find_cycle",
+    "transverse_factor",
 ]
 
 CHUNK = 16  #: runs per task handed to the executor (fixed, so results do not depend on the number of jobs)
@@ -236,7 +249,7 @@ def certify_cycle(eps, r, y0, period_y: int, dps: int = 40) -> Cycle | None:
             Y.append(axis_map(Y[-1], E))
         ends = [_ends(v) for v in Y]
         order = sorted(range(N), key=lambda i: ends[i][0])
-        if any(ends[a][1] >= ends[b][0] for a, b in zip(order, order[1:])):
+        if any(ends[a][1] >= ends[b][0] for a, b in itertools.pairwise(order)):
             return None  # enclosures overlap: exact period not proved
         mult, sign, total = iv.mpf(1), iv.mpf(1), iv.mpf(0)
         for v in Y:
@@ -255,12 +268,12 @@ def certify_cycle(eps, r, y0, period_y: int, dps: int = 40) -> Cycle | None:
                 trans *= transverse_factor(v, enclose(r))
 
         def lyap(m):
-            lo, hi = _ends(abs(m))
+            lo, _hi = _ends(abs(m))
             if lo <= 0:
                 return None
             return _out(*_ends(iv.log(abs(m)) / N))
 
-        m_lo, m_hi = _ends(abs(mult))
+        _m_lo, m_hi = _ends(abs(mult))
         attracting = bool(m_hi < 1)
         stable = None
         if trans is not None:
@@ -268,9 +281,19 @@ def certify_cycle(eps, r, y0, period_y: int, dps: int = 40) -> Cycle | None:
             stable = bool(t_hi < 1) if (t_hi < 1 or t_lo > 1) else None
         encl = {"points": Y, "multiplier": mult, "transverse": trans, "mean_ntk": mean}
         out = Cycle(
-            eps, r, N, period, tuple(_out(*e) for e in ends), _out(*_ends(mult)),
-            None if trans is None else _out(*_ends(trans)), _out(*_ends(mean)), lyap(mult),
-            None if trans is None else lyap(trans), attracting, stable, dps,
+            eps,
+            r,
+            N,
+            period,
+            tuple(_out(*e) for e in ends),
+            _out(*_ends(mult)),
+            None if trans is None else _out(*_ends(trans)),
+            _out(*_ends(mean)),
+            lyap(mult),
+            None if trans is None else lyap(trans),
+            attracting,
+            stable,
+            dps,
             f"{result.describe()} for f^{N}(y) − y; the {N} iterates' enclosures are disjoint (exact period {N})",
             encl,
         )
@@ -306,8 +329,9 @@ def _critical_orbit(eps: Fraction, steps: int, keep: int, deadline: float) -> tu
     return list(hist), f"{steps} float64 steps of the critical orbit of c = (1 − 2ε)/3"
 
 
-def find_cycle(eps, r=None, steps: int = 50_000, max_period: int = 64, dps: int = 40,
-               max_seconds: float = 5.0, tries: int = 4) -> Cycle | None:
+def find_cycle(
+    eps, r=None, steps: int = 50_000, max_period: int = 64, dps: int = 40, max_seconds: float = 5.0, tries: int = 4
+) -> Cycle | None:
     """The attracting cycle of the axis map, proved, if the critical orbit finds one; else None.
 
     The float64 critical orbit runs ``steps`` steps; each N ≤ ``max_period`` after which it returns
@@ -360,8 +384,10 @@ class AxisRuns:
     lyapunov_runs: tuple[float, ...] = ()  #: each bounded run's λ, for diagnostics
 
     def describe(self) -> str:
-        base = (f"{self.runs} independent float64 runs from y₀ uniform on (−ε, 2) (seed {self.seed}), "
-                f"{self.transient} transient steps discarded, {self.steps} steps averaged")
+        base = (
+            f"{self.runs} independent float64 runs from y₀ uniform on (−ε, 2) (seed {self.seed}), "
+            f"{self.transient} transient steps discarded, {self.steps} steps averaged"
+        )
         if self.stopped:
             return f"{base}: stopped early ({self.stopped}), no statistics"
         parts = [base]
@@ -410,8 +436,15 @@ def _walk(task) -> dict:
             p = np.abs(1 - y) * p
             if k % 1024 == 0 and time.monotonic() > deadline:
                 return {"stopped": f"time limit {seconds:g} s reached after {k} steps"}
-    return {"L": (L / steps).tolist(), "M": (M / steps).tolist(), "X": (X / steps).tolist(),
-            "alive": alive.tolist(), "escaped_at": escaped_at.tolist(), "projected": projected, "stopped": None}
+    return {
+        "L": (L / steps).tolist(),
+        "M": (M / steps).tolist(),
+        "X": (X / steps).tolist(),
+        "alive": alive.tolist(),
+        "escaped_at": escaped_at.tolist(),
+        "projected": projected,
+        "stopped": None,
+    }
 
 
 def axis_starts(eps, runs: int, seed: int = 0) -> list[float]:
@@ -429,8 +462,17 @@ def axis_starts(eps, runs: int, seed: int = 0) -> list[float]:
     return out
 
 
-def axis_runs(eps, r=None, runs: int = 8, steps: int = 20_000, transient: int = 1_000, seed: int = 0,
-              level: float = 0.95, jobs: int = 1, max_seconds: float = 10.0) -> AxisRuns:
+def axis_runs(
+    eps,
+    r=None,
+    runs: int = 8,
+    steps: int = 20_000,
+    transient: int = 1_000,
+    seed: int = 0,
+    level: float = 0.95,
+    jobs: int = 1,
+    max_seconds: float = 10.0,
+) -> AxisRuns:
     """λ, λ⊥ and the mean η·NTK on the axis from ``runs`` independent float64 runs, with Student t
     intervals at ``level``; runs go to the executor in chunks of CHUNK (``jobs`` worker processes)."""
     eps, r = _eps(eps), _r(r)
@@ -442,7 +484,10 @@ def axis_runs(eps, r=None, runs: int = 8, steps: int = 20_000, transient: int = 
     jobs = check_count(jobs, "jobs", least=1)
     starts = axis_starts(eps, runs, seed)
     rf = None if r is None else float(r)
-    tasks = [(float(eps), rf, tuple(starts[i:i + CHUNK]), transient, steps, eps > 2, seconds) for i in range(0, runs, CHUNK)]
+    tasks = [
+        (float(eps), rf, tuple(starts[i : i + CHUNK]), transient, steps, eps > 2, seconds)
+        for i in range(0, runs, CHUNK)
+    ]
     outcomes = executor.run(_walk, tasks, backend=executor.local(min(jobs, len(tasks))))
     L, M, X, alive, escaped_at, projected, stopped = [], [], [], [], [], 0, None
     for o in outcomes:
@@ -460,8 +505,22 @@ def axis_runs(eps, r=None, runs: int = 8, steps: int = 20_000, transient: int = 
         escaped_at += v["escaped_at"]
         projected += v["projected"]
     if stopped:
-        return AxisRuns(eps, r, runs, steps, transient, seed, None, None, None, 0,
-                        proportion_interval(0, runs, level), 0, 0, stopped)
+        return AxisRuns(
+            eps,
+            r,
+            runs,
+            steps,
+            transient,
+            seed,
+            None,
+            None,
+            None,
+            0,
+            proportion_interval(0, runs, level),
+            0,
+            0,
+            stopped,
+        )
     escaped = sum(1 for a in alive if not a)
     keep = [i for i in range(runs) if alive[i]]
     finite = [i for i in keep if all(math.isfinite(v[i]) for v in (L, M, X))]
@@ -472,9 +531,23 @@ def axis_runs(eps, r=None, runs: int = 8, steps: int = 20_000, transient: int = 
         lyap = mean_interval([L[i] for i in finite], level, what)
         ntk = mean_interval([M[i] for i in finite], level, what)
         trans = None if r is None else mean_interval([X[i] for i in finite], level, what)
-    return AxisRuns(eps, r, runs, steps, transient, seed, lyap, ntk, trans, escaped,
-                    proportion_interval(escaped, runs, level), projected, invalid, None,
-                    tuple(L[i] for i in finite))
+    return AxisRuns(
+        eps,
+        r,
+        runs,
+        steps,
+        transient,
+        seed,
+        lyap,
+        ntk,
+        trans,
+        escaped,
+        proportion_interval(escaped, runs, level),
+        projected,
+        invalid,
+        None,
+        tuple(L[i] for i in finite),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -494,37 +567,66 @@ class AxisAttractor:
     reason: str
 
 
-def axis_attractor(eps, r=None, *, steps: int = 20_000, runs: int = 8, transient: int = 1_000, seed: int = 0,
-                   level: float = 0.95, max_period: int = 64, dps: int = 40, jobs: int = 1,
-                   max_seconds: float = 5.0) -> AxisAttractor:
+def axis_attractor(
+    eps,
+    r=None,
+    *,
+    steps: int = 20_000,
+    runs: int = 8,
+    transient: int = 1_000,
+    seed: int = 0,
+    level: float = 0.95,
+    max_period: int = 64,
+    dps: int = 40,
+    jobs: int = 1,
+    max_seconds: float = 5.0,
+) -> AxisAttractor:
     """A proved attracting cycle if the critical orbit finds one (:func:`find_cycle`); otherwise the
     statistics of independent runs (:func:`axis_runs`): "chaotic" when λ > 0 at ``level``,
     "escapes" when every run escaped (ε > 2), else "not converged"."""
     eps, r = _eps(eps), _r(r)
     start = time.monotonic()
     seconds = check_seconds(max_seconds)
-    cyc = find_cycle(eps, r, steps=max(50_000, max_period + 1), max_period=max_period, dps=dps,
-                     max_seconds=seconds / 2)
+    cyc = find_cycle(eps, r, steps=max(50_000, max_period + 1), max_period=max_period, dps=dps, max_seconds=seconds / 2)
     if cyc is not None:
-        return AxisAttractor(eps, r, "cycle", cyc, None,
-                             f"attracting cycle of period {cyc.period_y} in y ({cyc.period} in θ), found from the "
-                             f"critical orbit and proved: {cyc.proof}; |multiplier| < 1 proved")
+        return AxisAttractor(
+            eps,
+            r,
+            "cycle",
+            cyc,
+            None,
+            f"attracting cycle of period {cyc.period_y} in y ({cyc.period} in θ), found from the "
+            f"critical orbit and proved: {cyc.proof}; |multiplier| < 1 proved",
+        )
     left = max(seconds - (time.monotonic() - start), 0.1)
-    st = axis_runs(eps, r, runs=runs, steps=steps, transient=transient, seed=seed, level=level, jobs=jobs,
-                   max_seconds=left)
+    st = axis_runs(
+        eps, r, runs=runs, steps=steps, transient=transient, seed=seed, level=level, jobs=jobs, max_seconds=left
+    )
     none_found = f"no attracting cycle of period ≤ {max_period} found from the critical orbit"
     if st.stopped:
         return AxisAttractor(eps, r, "not converged", None, st, f"{none_found}; {st.describe()}")
     if st.escaped == st.runs:
-        return AxisAttractor(eps, r, "escapes", None, st,
-                             f"every run escaped (y > 2, a proven escape for ε > 2); {st.describe()}")
+        return AxisAttractor(
+            eps, r, "escapes", None, st, f"every run escaped (y > 2, a proven escape for ε > 2); {st.describe()}"
+        )
     if st.escaped:
-        return AxisAttractor(eps, r, "not converged", None, st,
-                             f"{st.escaped} of {st.runs} runs escaped and the others were still bounded "
-                             f"(transient chaos?); {st.describe()}")
+        return AxisAttractor(
+            eps,
+            r,
+            "not converged",
+            None,
+            st,
+            f"{st.escaped} of {st.runs} runs escaped and the others were still bounded "
+            f"(transient chaos?); {st.describe()}",
+        )
     if st.lyapunov is not None and st.lyapunov.low > 0:
-        return AxisAttractor(eps, r, "chaotic", None, st,
-                             f"{none_found}; λ = {st.lyapunov} > 0; {st.describe()}")
-    return AxisAttractor(eps, r, "not converged", None, st,
-                         f"{none_found}, and λ = {st.lyapunov} is not > 0 at this level (a long period, a slow "
-                         f"approach, or a bifurcation); {st.describe()}")
+        return AxisAttractor(eps, r, "chaotic", None, st, f"{none_found}; λ = {st.lyapunov} > 0; {st.describe()}")
+    return AxisAttractor(
+        eps,
+        r,
+        "not converged",
+        None,
+        st,
+        f"{none_found}, and λ = {st.lyapunov} is not > 0 at this level (a long period, a slow "
+        f"approach, or a bifurcation); {st.describe()}",
+    )

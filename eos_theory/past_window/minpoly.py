@@ -24,13 +24,31 @@ from functools import cache
 import sympy as sp
 from mpmath import iv, mp
 
-from eos_theory.quadratic.closed_forms import axis_map, eps, y
-from eos_theory.past_window.cascade import Certificate, NotConverged, cascade, certify_threshold, crisis, map_function, refine
-from eos_theory.numbers.parse import check_dps, exact
 from eos_theory.numbers.intervals import enclose, iv_workdps
+from eos_theory.numbers.parse import check_dps, exact
+from eos_theory.past_window.cascade import (
+    Certificate,
+    NotConverged,
+    cascade,
+    certify_threshold,
+    crisis,
+    map_function,
+    refine,
+)
+from eos_theory.quadratic.closed_forms import axis_map, eps, y
 
-__all__ = ["CertificateOrbit", "certificate_checks", "certificate_orbit", "conjugate_map", "isolate_by_bisection",
-           "minimal_polynomial_e3", "period4_certificate", "period4_eliminant", "s_sym", "v_sym"]
+__all__ = [
+    "CertificateOrbit",
+    "certificate_checks",
+    "certificate_orbit",
+    "conjugate_map",
+    "isolate_by_bisection",
+    "minimal_polynomial_e3",
+    "period4_certificate",
+    "period4_eliminant",
+    "s_sym",
+    "v_sym",
+]
 
 s_sym = sp.Symbol("s", positive=True)  #: s = (ε + 1)², the parameter of the conjugate map
 v_sym = sp.Symbol("v", real=True)  #: the coordinate of the conjugate map
@@ -88,7 +106,7 @@ def _resultant_mod(a: list[int], b: list[int], P: int) -> int:
 def _eliminant_mod(P: int, points: int) -> list[int]:
     """D(ε) mod P, monic: Res_y(Φ₄, (f⁴)' + 1) at ``points`` values of ε, interpolated, then its 4th-root factor."""
     from sympy.polys.domains import ZZ
-    from sympy.polys.galoistools import (gf_add_ground, gf_compose, gf_diff, gf_gcd, gf_monic, gf_quo, gf_sub)
+    from sympy.polys.galoistools import gf_add_ground, gf_compose, gf_diff, gf_gcd, gf_monic, gf_quo, gf_sub
 
     coeffs = [sp.Poly(c, eps) for c in sp.Poly(axis_map(), y).all_coeffs()]  # polynomials in ε
     if not all(c.domain == sp.ZZ for c in coeffs):
@@ -220,7 +238,7 @@ def period4_certificate(m_hat: sp.Poly, dps: int = 1000) -> list[sp.Expr]:
             from itertools import combinations
 
             ek = sum(mp.fprod(c) for c in combinations(vs, k)) * (-1) ** k
-            rel = pslq([ek] + powers, maxcoeff=10**200, maxsteps=10**7)
+            rel = pslq([ek, *powers], maxcoeff=10**200, maxsteps=10**7)
             if rel is None:
                 raise NotConverged(f"PSLQ found no relation for the coefficient of v^{4 - k}")
             out.append(-sum(sp.Integer(int(a)) * s_sym**i for i, a in enumerate(rel[1:])) / int(rel[0]))
@@ -234,7 +252,7 @@ def certificate_checks(m_hat: sp.Poly, coeffs) -> tuple[sp.Expr, sp.Expr]:
     v⁴ and s^deg m̂ are coprime), so reduction by it is the normal form in ℚ[s]/(m̂)[v]/(q).  With q monic,
     Res_v(q, g) is the determinant of multiplication by g on ℚ[s]/(m̂)[v]/(q) in the basis 1, v, v², v³.
     """
-    R, v, s = sp.ring("v, s", sp.QQ, order="lex")
+    R, v, _s = sp.ring("v, s", sp.QQ, order="lex")
     conv = lambda e: R(sp.sympify(e).subs({s_sym: sp.Symbol("s"), v_sym: sp.Symbol("v")}))  # noqa: E731
     m = conv(m_hat.as_expr())
     q = v**4 + sum(conv(c) * v**k for k, c in zip((3, 2, 1, 0), coeffs))
@@ -341,8 +359,9 @@ def isolate_by_bisection(poly: sp.Poly, lo: Fraction, hi: Fraction, width: Fract
     return lo, hi
 
 
-def certificate_orbit(m_hat: sp.Poly, coeffs, cert: Certificate, radius=Fraction(1, 10**45),
-                      dps: int = 200) -> CertificateOrbit:
+def certificate_orbit(
+    m_hat: sp.Poly, coeffs, cert: Certificate, radius=Fraction(1, 10**45), dps: int = 200
+) -> CertificateOrbit:
     """Interval arithmetic at ``dps`` digits on the certificate q at the root of m̂ next to (e_3 + 1)²."""
     from itertools import combinations
 

@@ -32,13 +32,12 @@ from functools import cache
 import sympy as sp
 from sympy.solvers.inequalities import solve_poly_inequality
 
-from eos_theory.numbers.decimals import check_digits, decimal_string
-from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics, two_d_map
-from eos_theory.numbers.parse import InputError
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, Tt, eta, zt
 from eos_theory.core.notation import omega as w
-from eos_theory.numbers.parse import rational
+from eos_theory.numbers.decimals import check_digits, decimal_string
+from eos_theory.numbers.parse import InputError, rational
+from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics, two_d_map
 
 y = sp.Symbol("y", real=True)  #: ω_i z̃ on the axis of ω_i
 eps = sp.Symbol("epsilon", real=True)  #: ηEω_i, the axis's dimensionless target
@@ -75,13 +74,16 @@ def fixed_points() -> tuple[FixedPoint, ...]:
     (z̃ = 2/ω_i on axis i) is the 2-cycle θ ↦ −θ, which the reduced map cannot tell apart.
     """
     m = two_d_map()
-    w1, w2 = m.omega
+    w1, _w2 = m.omega
     jac = sp.Matrix([m.next_zt, m.next_Tt]).jacobian([zt, Tt])
     (r1, rem1), (r2, rem2) = (sp.div(sp.expand(e - v), zt, zt) for e, v in ((m.next_zt, zt), (m.next_Tt, Tt)))
     if rem1 != 0 or rem2 != 0:
         raise ArithmeticError("z̃ does not divide the fixed-point equations")
-    out = [FixedPoint("minima", {zt: sp.Integer(0)}, minimum_multipliers(),
-                      "the zero-loss minima z̃ = 0, a line of fixed points")]
+    out = [
+        FixedPoint(
+            "minima", {zt: sp.Integer(0)}, minimum_multipliers(), "the zero-loss minima z̃ = 0, a line of fixed points"
+        )
+    ]
     c1, c0 = sp.Poly(r1, Tt).all_coeffs()  # r1 is linear in T̃
     T_of_z = -c0 / c1
     for root in _linear_roots(sp.numer(sp.together(r2.subs(Tt, T_of_z))), zt):
@@ -91,8 +93,9 @@ def fixed_points() -> tuple[FixedPoint, ...]:
             out.append(FixedPoint("origin", sol, mult, "θ = 0 (J = 0): a critical point with loss E²/2"))
         else:
             i = 1 if sp.expand(root * w1) == 2 else 2
-            out.append(FixedPoint(f"flip_{i}", sol, mult,
-                                  f"z̃ = 2/ω_{i} on axis {i}: the parameter-space 2-cycle θ ↦ −θ"))
+            out.append(
+                FixedPoint(f"flip_{i}", sol, mult, f"z̃ = 2/ω_{i} on axis {i}: the parameter-space 2-cycle θ ↦ −θ")
+            )
     return tuple(sorted(out, key=lambda f: f.name))
 
 
@@ -180,8 +183,10 @@ def axis_frame() -> AxisFrame:
     J1, J2 = Jt_modes(2)
     m, _ = eigenbasis(2)
     # z̃ = η z(θ) with θ_i = J̃_i/(ω_i η^{1/2}): the definition of the rescaled output.
-    zt_of_J = sp.expand(eta * m.output.subs({m.theta[0]: J1 / (w1 * sp.sqrt(eta)),
-                                               m.theta[1]: J2 / (w2 * sp.sqrt(eta))}, simultaneous=True))
+    zt_of_J = sp.expand(
+        eta
+        * m.output.subs({m.theta[0]: J1 / (w1 * sp.sqrt(eta)), m.theta[1]: J2 / (w2 * sp.sqrt(eta))}, simultaneous=True)
+    )
     frame = {J1: p, J2: q, w2: r * w1, E: eps / (eta * w1)}
     yy = sp.expand((w1 * zt_of_J).subs(frame, simultaneous=True))
     nxt = [sp.expand(e.subs(frame, simultaneous=True).subs(zt, y / w1)) for e in dyn.Jt_next]
@@ -290,8 +295,20 @@ def eos_orbit() -> EOSOrbit:
     (boundary,) = sp.solve(across + 1, eps)
     sym_cross = across.subs(r, -1)
     sym_window = window & _inside_unit(sym_cross, eps)
-    return EOSOrbit(qy, (lo, hi), ntk, mean, sp.expand(mean - 2), disc, exists, along, across,
-                    window, sp.factor(boundary), sym_window)
+    return EOSOrbit(
+        qy,
+        (lo, hi),
+        ntk,
+        mean,
+        sp.expand(mean - 2),
+        disc,
+        exists,
+        along,
+        across,
+        window,
+        sp.factor(boundary),
+        sym_window,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,8 +362,7 @@ def period_doubling() -> FlipNormalForm:
     if red(c[0] - point) != 0 or red(c[1] + 1) != 0:
         raise ArithmeticError("not a flip of the two-step map")
     ev = lambda e: sp.expand(e.subs(eps, at))  # noqa: E731
-    return FlipNormalForm(at, ev(c[2]), ev(c[3]), ev(red(c[2] ** 2 + c[3])),
-                          ev(sp.diff(orbit.along, eps)))
+    return FlipNormalForm(at, ev(c[2]), ev(c[3]), ev(red(c[2] ** 2 + c[3])), ev(sp.diff(orbit.along, eps)))
 
 
 @dataclass(frozen=True)
@@ -463,8 +479,10 @@ def sharpening() -> Sharpening:
     n1, n2 = (sp.expand(e.subs(sym)) for e in dyn.Jt_next)
     factor = sp.factor(sp.cancel(n1 * n2 / (J1 * J2)).subs(zt, x / w))
     m, _ = eigenbasis(2)
-    zt_of_J = sp.expand(eta * m.output.subs({m.theta[0]: J1 / (w1 * sp.sqrt(eta)),
-                                               m.theta[1]: J2 / (w2 * sp.sqrt(eta))}, simultaneous=True))
+    zt_of_J = sp.expand(
+        eta
+        * m.output.subs({m.theta[0]: J1 / (w1 * sp.sqrt(eta)), m.theta[1]: J2 / (w2 * sp.sqrt(eta))}, simultaneous=True)
+    )
     zt_sym = sp.expand(zt_of_J.subs(sym))
     T_of_J = J1**2 + J2**2
     # On z̃ = 0: J̃₂² − J̃₁² = 2ηEω; eliminate J̃₂² and write T̃² in ε = ηEω and P² = J̃₁²J̃₂².
@@ -479,8 +497,7 @@ def sharpening() -> Sharpening:
     init_x = sp.expand(w * zt_sym.subs(J2, J1))
     first = sp.factor(step.subs(x, init_x.subs(E, eps / (eta * w))))
     rate = sp.expand(w2 * dyn.Jt_sq_dot[0] / J1**2 - w1 * dyn.Jt_sq_dot[1] / J2**2)  # d/dt ln of it
-    return Sharpening(factor, ntk_sq.subs(P2, sp.Symbol("P", real=True) ** 2), step, init_x,
-                      first, sp.expand(rate))
+    return Sharpening(factor, ntk_sq.subs(P2, sp.Symbol("P", real=True) ** 2), step, init_x, first, sp.expand(rate))
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,8 +529,10 @@ def setting(omega1, omega2, target, lr) -> Setting:
         return Setting((w1, w2), Ev, lv, (e1, e2), sp.Integer(0), None, None)
     positive = [(ev, i) for i, ev in ((1, e1), (2, e2)) if ev > 0]
     if not positive:
-        raise InputError("no zero-loss minimum: E*omega_i <= 0 for both eigenvalues, so the loss "
-                         "never reaches 0 (give E the sign of an eigenvalue)")
+        raise InputError(
+            "no zero-loss minimum: E*omega_i <= 0 for both eigenvalues, so the loss "
+            "never reaches 0 (give E the sign of an eigenvalue)"
+        )
     e, axis = min(positive)
     wa, wo = (w1, w2) if axis == 1 else (w2, w1)
     return Setting((w1, w2), Ev, lv, (e1, e2), e, axis, wo / wa)
@@ -614,7 +633,7 @@ def orbit_theta(omega1, omega2, target, lr) -> tuple[tuple[sp.Expr, sp.Expr], tu
         raise InputError(f"the EOS orbit exists only for e > 1 (here e = {st.e})")
     orbit = eos_orbit()
     wa = st.omega[st.axis - 1]
-    lo, hi = (v.subs(eps, st.e) for v in orbit.points)
+    lo, _hi = (v.subs(eps, st.e) for v in orbit.points)
     a = sp.sqrt(2 * (lo + st.e) / (st.eta * wa**2))
     b = sp.radsimp((1 - lo) * a)  # the image of (a, 0) under one step: θ' = (1 − y)θ
     place = (lambda t: (t, sp.Integer(0))) if st.axis == 1 else (lambda t: (sp.Integer(0), t))
@@ -640,17 +659,51 @@ def orbit_report(omega1, omega2, target, lr, digits: int = 30) -> dict:
     cycle = None
     if cf["cycle"] is not None:
         c = cf["cycle"]
-        cycle = {"ntk": [fmt(t) for t in c["ntk"]], "mean_ntk": fmt(c["mean_ntk"]),
-                 "offset": fmt(c["offset"]), "multipliers": [fmt(m) for m in c["multipliers"]]}
-    return {"e": fmt(cf["e"]), "regime": cf["regime"], "min_ntk": fmt(cf["min_ntk"]), "cycle": cycle,
-            "check": None}
+        cycle = {
+            "ntk": [fmt(t) for t in c["ntk"]],
+            "mean_ntk": fmt(c["mean_ntk"]),
+            "offset": fmt(c["offset"]),
+            "multipliers": [fmt(m) for m in c["multipliers"]],
+        }
+    return {"e": fmt(cf["e"]), "regime": cf["regime"], "min_ntk": fmt(cf["min_ntk"]), "cycle": cycle, "check": None}
 
 
 __all__ = [
-    "AxisFrame", "EOSOrbit", "FixedPoint", "FlipNormalForm", "REGIMES", "Setting", "Sharpening",
-    "TransverseFlip", "axis_frame", "axis_map", "axis_ntk", "classify", "control_parameter",
-    "edge_of_stability", "eos_orbit", "eps", "fixed_points",
-    "flip_normal_form", "min_ntk", "minima_amplitudes", "minima_vertices", "minimum_multipliers",
-    "ntk_gap_on_minima", "orbit_closed_forms", "orbit_report", "orbit_theta", "p", "period_doubling",
-    "period_two_factors", "q", "r", "setting", "sharpening", "transverse_flip", "u", "x", "y",
+    "REGIMES",
+    "AxisFrame",
+    "EOSOrbit",
+    "FixedPoint",
+    "FlipNormalForm",
+    "Setting",
+    "Sharpening",
+    "TransverseFlip",
+    "axis_frame",
+    "axis_map",
+    "axis_ntk",
+    "classify",
+    "control_parameter",
+    "edge_of_stability",
+    "eos_orbit",
+    "eps",
+    "fixed_points",
+    "flip_normal_form",
+    "min_ntk",
+    "minima_amplitudes",
+    "minima_vertices",
+    "minimum_multipliers",
+    "ntk_gap_on_minima",
+    "orbit_closed_forms",
+    "orbit_report",
+    "orbit_theta",
+    "p",
+    "period_doubling",
+    "period_two_factors",
+    "q",
+    "r",
+    "setting",
+    "sharpening",
+    "transverse_flip",
+    "u",
+    "x",
+    "y",
 ]

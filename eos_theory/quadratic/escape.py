@@ -26,16 +26,15 @@ characteristic polynomial, so a positive answer is a proof, not an estimate.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
 
 import sympy as sp
 from mpmath import iv, mp
 
-from eos_theory.quadratic.gd import Problem
-
 from eos_theory.numbers.intervals import enclose, iv_workdps
+from eos_theory.quadratic.gd import Problem
 
 __all__ = ["Certificate", "certificate", "eigenvalue_bounds"]
 
@@ -60,8 +59,13 @@ def eigenvalue_bounds(Q: Sequence[Sequence[Fraction]], rel_width: int = 20) -> l
     poly = sp.Poly(M.charpoly(lam).as_expr(), lam, domain=sp.QQ)
     eps = sp.Rational(1, 2**10)
     while True:
-        out = [(Fraction(int(sp.Rational(a).p), int(sp.Rational(a).q)), Fraction(int(sp.Rational(b).p), int(sp.Rational(b).q)))
-               for (a, b), _ in poly.intervals(eps=eps)]
+        out = [
+            (
+                Fraction(int(sp.Rational(a).p), int(sp.Rational(a).q)),
+                Fraction(int(sp.Rational(b).p), int(sp.Rational(b).q)),
+            )
+            for (a, b), _ in poly.intervals(eps=eps)
+        ]
         if all(lo == hi or (lo * hi > 0 and (hi - lo) * 2**rel_width <= min(abs(lo), abs(hi))) for lo, hi in out):
             return sorted(out)
         eps /= 2**16
@@ -141,7 +145,8 @@ def _ztilde(problem: Problem, box):
         quad = sum((enclose(Q[i][i]) * box[i] ** 2 for i in range(n)), iv.mpf(0))
     else:
         quad = sum((enclose(Q[i][i]) * box[i] ** 2 for i in range(n)), iv.mpf(0)) + 2 * sum(
-            (enclose(Q[i][j]) * box[i] * box[j] for i in range(n) for j in range(i + 1, n)), iv.mpf(0))
+            (enclose(Q[i][j]) * box[i] * box[j] for i in range(n) for j in range(i + 1, n)), iv.mpf(0)
+        )
     return enclose(problem.lr) * (quad / 2 - enclose(problem.target))
 
 
@@ -167,10 +172,7 @@ def certificate(problem: Problem, theta0=None) -> Certificate | None:
         w2 = -(Q[0][0] * Q[1][1] - Q[0][1] ** 2)
         w_lo = _sqrt_lower(w2)
         return Certificate(problem, SYMMETRIC, (None, None), 50 / (w_lo + 1), w2, w_lo)
-    if len(keep) == problem.P:
-        bounds = eigenvalue_bounds(Q)
-    else:
-        bounds = sorted({(Q[i][i], Q[i][i]) for i in keep})
+    bounds = eigenvalue_bounds(Q) if len(keep) == problem.P else sorted({(Q[i][i], Q[i][i]) for i in keep})
     pos = [(lo, hi) for lo, hi in bounds if lo > 0]
     neg = [(lo, hi) for lo, hi in bounds if hi < 0]
     up = down = None

@@ -20,18 +20,26 @@ a one-line message.  Numbers are read exactly by :func:`eos_theory.numbers.parse
 (Fraction(-1, 20), Fraction(1, 2))
 """
 
-
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
 
 import numpy as np
 import sympy as sp
 from mpmath import mp, mpf
 
-from eos_theory.numbers.parse import InputError, _positive, check_count, check_dps, exact, exact_vector, show_value, to_mpf
+from eos_theory.numbers.parse import (
+    InputError,
+    _positive,
+    check_count,
+    check_dps,
+    exact,
+    exact_vector,
+    show_value,
+    to_mpf,
+)
 
 __all__ = ["GDResult", "Problem", "gd_exact", "gd_mp", "reduced", "sweep"]
 
@@ -83,10 +91,14 @@ class Problem:
 
     def __post_init__(self):
         ok = (
-            isinstance(self.Q, tuple) and self.Q and all(isinstance(r, tuple) and len(r) == len(self.Q) for r in self.Q)
+            isinstance(self.Q, tuple)
+            and self.Q
+            and all(isinstance(r, tuple) and len(r) == len(self.Q) for r in self.Q)
             and all(isinstance(x, Fraction) for r in self.Q for x in r)
             and all(self.Q[i][j] == self.Q[j][i] for i in range(len(self.Q)) for j in range(i))
-            and isinstance(self.target, Fraction) and isinstance(self.lr, Fraction) and self.lr > 0
+            and isinstance(self.target, Fraction)
+            and isinstance(self.lr, Fraction)
+            and self.lr > 0
         )
         if not ok:
             raise InputError("Problem fields must be exact; build it with Problem.create(Q, target, lr)")
@@ -327,4 +339,4 @@ def sweep(omega1, omega2, target, lr, theta0, steps: int, tail: int) -> np.ndarr
             np.multiply(zt, w2, out=s)
             np.multiply(s, t2, out=s)
             np.subtract(t2, s, out=t2)
-    return out.T.reshape(shape + (tail,))
+    return out.T.reshape((*shape, tail))

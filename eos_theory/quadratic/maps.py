@@ -19,12 +19,12 @@ from functools import cache, cached_property
 
 import sympy as sp
 
-from eos_theory.numbers.parse import InputError
 from eos_theory.core.model import eigenbasis, omegas, quadratic
 from eos_theory.core.notation import E, Tt, eta, z, zt
 from eos_theory.core.notation import E as _E
 from eos_theory.core.notation import eta as _eta
 from eos_theory.core.notation import omega as w
+from eos_theory.numbers.parse import InputError
 
 tau = sp.Symbol("tau", real=True)  #: tr Q (P = 2)
 Delta = sp.Symbol("Delta", real=True)  #: det Q (P = 2)
@@ -123,8 +123,13 @@ class TwoDMap:
     def exact(self):
         """The invariant form as f(z̃, T̃, τ, Δ, E, η) -> (z̃', T̃') on Fractions, exactly (no SymPy per call)."""
         args = (zt, Tt, tau, Delta, E, eta)
-        terms = [[(monom, Fraction(int(c.numerator), int(c.denominator)))
-                  for monom, c in sp.Poly(e, *args, domain=sp.QQ).terms()] for e in self.invariant_form()]
+        terms = [
+            [
+                (monom, Fraction(int(c.numerator), int(c.denominator)))
+                for monom, c in sp.Poly(e, *args, domain=sp.QQ).terms()
+            ]
+            for e in self.invariant_form()
+        ]
 
         def f(*values):
             return tuple(sum((c * _monomial(values, monom) for monom, c in poly), Fraction(0)) for poly in terms)
@@ -156,8 +161,14 @@ class TwoDMap:
         if values["eta"].is_positive is False or values["eta"].is_zero:
             raise InputError(f"eta must be > 0, got {values['eta']}")
         w1, w2 = self.omega
-        subs = {zt: values["ztilde"], Tt: values["Ttilde"], w1: values["omega_1"], w2: values["omega_2"],
-                _E: values["E"], _eta: values["eta"]}  # the parameters shadow the symbols E and eta
+        subs = {
+            zt: values["ztilde"],
+            Tt: values["Ttilde"],
+            w1: values["omega_1"],
+            w2: values["omega_2"],
+            _E: values["E"],
+            _eta: values["eta"],
+        }  # the parameters shadow the symbols E and eta
         return tuple(sp.expand(e.xreplace(subs)) for e in (self.next_zt, self.next_Tt))
 
 
@@ -213,6 +224,18 @@ def reduced_coordinates(Q: sp.Matrix, theta, target=E) -> tuple[sp.Expr, sp.Expr
 
 
 __all__ = [
-    "Delta", "EigenDynamics", "J_modes", "Jt_modes", "Tt", "TwoDMap", "eigen_dynamics",
-    "omegas", "reduced_coordinates", "rescaled_in_theta", "tau", "two_d_map", "w", "zt",
+    "Delta",
+    "EigenDynamics",
+    "J_modes",
+    "Jt_modes",
+    "Tt",
+    "TwoDMap",
+    "eigen_dynamics",
+    "omegas",
+    "reduced_coordinates",
+    "rescaled_in_theta",
+    "tau",
+    "two_d_map",
+    "w",
+    "zt",
 ]

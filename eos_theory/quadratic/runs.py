@@ -30,15 +30,23 @@ from dataclasses import dataclass
 import sympy as sp
 from mpmath import iv, mp, mpf
 
-from eos_theory.quadratic import escape
-from eos_theory.numbers.parse import InputError
-from eos_theory.numbers.parse import MIN_DPS, check_count, check_dps, show_value, to_mpf
-from eos_theory.quadratic.gd import Problem
 from eos_theory.numbers.decimals import agreeing_digits
 from eos_theory.numbers.intervals import enclose, iv_workdps
+from eos_theory.numbers.parse import MIN_DPS, InputError, check_count, check_dps, show_value, to_mpf
+from eos_theory.quadratic import escape
+from eos_theory.quadratic.gd import Problem
 
-__all__ = ["GUARD_BITS", "Outcome", "STATUSES", "Stop", "Trajectory", "cycle_digits", "outcome",
-           "required_digits", "trajectory"]
+__all__ = [
+    "GUARD_BITS",
+    "STATUSES",
+    "Outcome",
+    "Stop",
+    "Trajectory",
+    "cycle_digits",
+    "outcome",
+    "required_digits",
+    "trajectory",
+]
 
 STATUSES = ("converged", "periodic", "diverged", "not converged")
 GUARD_BITS = 2**62  #: magnitude guard: stop once |z̃| or some |θ_i| reaches 2^GUARD_BITS (keeps exponents machine-size)
@@ -67,7 +75,9 @@ class Outcome:
     period: int | None  #: in θ (1 for a fixed point); None unless converged or periodic
     steps: int  #: GD steps taken
     digits: int | None  #: agreeing digits of θ_k, θ_{k−period} (best N ≤ max_period if not converged); None if diverged
-    ntk: tuple[mpf, ...]  #: η·NTK at the last ``period`` iterates (the best N's if not converged; the last one if diverged)
+    ntk: tuple[
+        mpf, ...
+    ]  #: η·NTK at the last ``period`` iterates (the best N's if not converged; the last one if diverged)
     reason: str
     theta: tuple[mpf, ...]  #: the last iterate
     dps: int
@@ -225,8 +235,9 @@ def _best(hist, floor) -> tuple[int, mpf]:
 # --------------------------------------------------------------------------------------------
 
 
-def outcome(problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, max_seconds: float = 20.0,
-            max_period: int = 64) -> Outcome:
+def outcome(
+    problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, max_seconds: float = 20.0, max_period: int = 64
+) -> Outcome:
     """Run GD from θ₀ at ``dps`` digits until it settles, provably diverges, or a budget runs out.
 
     Settled means θ_k agrees with θ_{k−N} to :func:`required_digits` digits, for the least such
@@ -260,8 +271,13 @@ def outcome(problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, m
         def unsettled(why):
             N, gap = _best(hist, floor)
             d = _digits(gap, dps)
-            return result("not converged", None, d, list(hist)[-N:],
-                          f"{why}; θ repeats best with period {N}, to only {d} digits ({need} required)")
+            return result(
+                "not converged",
+                None,
+                d,
+                list(hist)[-N:],
+                f"{why}; θ repeats best with period {N}, to only {d} digits ({need} required)",
+            )
 
         def settled(N, d):
             # A contracting orbit can pass the test for a multiple of its period first (with a multiplier
@@ -271,11 +287,19 @@ def outcome(problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, m
                 N, d = least, _digits(_gap(hist, least, floor), dps)
             if N == 1:
                 zt = step(th)[0]
-                kind = "a zero-loss minimum" if abs(zt) <= tol * max(1, abs(step.eta_E)) else \
-                    f"a fixed point with z̃ = {mp.nstr(zt, 5)} ≠ 0 (Qθ = 0)"
+                kind = (
+                    "a zero-loss minimum"
+                    if abs(zt) <= tol * max(1, abs(step.eta_E))
+                    else f"a fixed point with z̃ = {mp.nstr(zt, 5)} ≠ 0 (Qθ = 0)"
+                )
                 return result("converged", 1, d, [th], f"θ repeats every step to {d} digits: {kind}")
-            return result("periodic", N, d, list(hist)[-N:],
-                          f"θ repeats every {N} steps to {d} digits (no shorter period up to {max_period})")
+            return result(
+                "periodic",
+                N,
+                d,
+                list(hist)[-N:],
+                f"θ repeats every {N} steps to {d} digits (no shorter period up to {max_period})",
+            )
 
         found = None  # (N, digits, step) once θ repeats to `need` digits; then polish while digits improve
         while True:
@@ -287,9 +311,14 @@ def outcome(problem: Problem, theta0, dps: int = 50, max_steps: int = 200_000, m
                     return result("diverged", None, None, [th], why)
             if (big and abs(zt) >= guard) or (k % check == 0 and _norm(th) >= guard):
                 lemma = "" if cert is not None else "; no escape lemma covers this spectrum"
-                return result("not converged", None, None, [th],
-                              f"|z̃| or |θ| passed 2^(2^62) at step {k} outside every proven escape region{lemma}: "
-                              "divergence is likely but not proved")
+                return result(
+                    "not converged",
+                    None,
+                    None,
+                    [th],
+                    f"|z̃| or |θ| passed 2^(2^62) at step {k} outside every proven escape region{lemma}: "
+                    "divergence is likely but not proved",
+                )
             if k == max_steps:
                 return settled(*found[:2]) if found else unsettled(f"step budget {max_steps} exhausted")
             th, k = th_next, k + 1
@@ -336,8 +365,12 @@ def trajectory(problem: Problem, theta0, steps: int, dps: int = 50, max_seconds:
                     stop = Stop(k, "diverged", why)
                     break
             if abs(zt) >= guard or _norm(th) >= guard:
-                stop = Stop(k, "not converged", f"|z̃| or |θ| passed 2^(2^62) at step {k} outside every proven "
-                            "escape region: divergence is likely but not proved")
+                stop = Stop(
+                    k,
+                    "not converged",
+                    f"|z̃| or |θ| passed 2^(2^62) at step {k} outside every proven "
+                    "escape region: divergence is likely but not proved",
+                )
                 break
             if k == steps:
                 break

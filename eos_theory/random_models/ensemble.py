@@ -41,17 +41,33 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from eos_theory.quadratic import closed_forms
-from eos_theory.running import executor
-from eos_theory.random_models import gd
 from eos_theory.numbers import stats
 from eos_theory.numbers.decimals import exact_string
+from eos_theory.numbers.parse import InputError, check_count, exact
+from eos_theory.quadratic import closed_forms
+from eos_theory.random_models import gd
 from eos_theory.random_models.gd import OUTCOMES
-from eos_theory.numbers.parse import InputError
-from eos_theory.numbers.parse import check_count, exact
+from eos_theory.running import executor
 
-__all__ = ["Chunk", "Ensemble", "EnsembleResult", "Failure", "Prediction", "RunRecord", "chunks", "compute", "draw",
-           "execute", "plan", "report", "run_chunk", "run_seed", "summary", "time_limit", "two_d_prediction"]
+__all__ = [
+    "Chunk",
+    "Ensemble",
+    "EnsembleResult",
+    "Failure",
+    "Prediction",
+    "RunRecord",
+    "chunks",
+    "compute",
+    "draw",
+    "execute",
+    "plan",
+    "report",
+    "run_chunk",
+    "run_seed",
+    "summary",
+    "time_limit",
+    "two_d_prediction",
+]
 
 MAX_PARAMS, MAX_OUTPUTS = 2000, 500  #: the largest P and D accepted
 MAX_Q_ENTRIES = 10**8  #: D·P² at most (Q takes 8·D·P² bytes: 800 MB)
@@ -105,13 +121,18 @@ class Ensemble:
     def definition(self) -> dict:
         """The ensemble as JSON: sizes, scales (exact strings) and how each quantity is drawn."""
         return {
-            "params": self.params, "outputs": self.outputs, "lr": exact_string(self.lr),
-            "q": exact_string(self.q), "g": exact_string(self.g), "t": exact_string(self.t), "s": exact_string(self.s),
+            "params": self.params,
+            "outputs": self.outputs,
+            "lr": exact_string(self.lr),
+            "q": exact_string(self.q),
+            "g": exact_string(self.g),
+            "t": exact_string(self.t),
+            "s": exact_string(self.s),
             "model": "z_a(theta) = theta^T Q_a theta / 2 + G_a^T theta - E_a (a = 1..D), loss |z|^2 / 2, "
-                     "GD theta <- theta - lr J^T z, float64",
+            "GD theta <- theta - lr J^T z, float64",
             "draws": "numpy.random.default_rng(seed), in this order: A (D x P x P) standard normal, "
-                     "Q_a = q (A_a + A_a^T) / sqrt(2P); G (D x P) normal with variance g^2/P; "
-                     "E (D) normal with variance t^2/D; theta0 (P) normal with variance s^2/P",
+            "Q_a = q (A_a + A_a^T) / sqrt(2P); G (D x P) normal with variance g^2/P; "
+            "E (D) normal with variance t^2/D; theta0 (P) normal with variance s^2/P",
             "numpy": np.__version__,
         }
 
@@ -147,8 +168,22 @@ class RunRecord:
     trace: np.ndarray | None = field(default=None, repr=False)
 
     def to_json(self) -> dict:
-        out = {k: getattr(self, k) for k in ("seed", "outcome", "top_ntk_final", "sharpened", "reached_edge", "steps",
-                                              "top_ntk0", "top_hessian_final", "loss0", "loss_final", "reason")}
+        out = {
+            k: getattr(self, k)
+            for k in (
+                "seed",
+                "outcome",
+                "top_ntk_final",
+                "sharpened",
+                "reached_edge",
+                "steps",
+                "top_ntk0",
+                "top_hessian_final",
+                "loss0",
+                "loss_final",
+                "reason",
+            )
+        }
         return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in out.items()}
 
 
@@ -158,10 +193,23 @@ def run_seed(spec: Ensemble, seed: int, steps: int, keep_trace: bool = False, he
     ``hessian=False`` skips the Lanczos estimates of the top η·Hessian (``top_hessian_final`` is nan):
     everything else is the same, bit for bit, and the run takes about half as long at P = 20."""
     model, theta0 = draw(spec, seed)
-    r = gd.run(model, theta0, float(spec.lr), steps, keep_trace=keep_trace,
-                       hessian_every=gd.HESSIAN_EVERY if hessian else None)
-    return RunRecord(seed, r.outcome, r.reason, r.steps, r.sharpened, bool(r.ntk_peak >= 2), r.ntk0, r.ntk_final,
-                     r.hessian_final, r.loss0, r.loss_final, r.ntk)
+    r = gd.run(
+        model, theta0, float(spec.lr), steps, keep_trace=keep_trace, hessian_every=gd.HESSIAN_EVERY if hessian else None
+    )
+    return RunRecord(
+        seed,
+        r.outcome,
+        r.reason,
+        r.steps,
+        r.sharpened,
+        bool(r.ntk_peak >= 2),
+        r.ntk0,
+        r.ntk_final,
+        r.hessian_final,
+        r.loss0,
+        r.loss_final,
+        r.ntk,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,8 +242,10 @@ def chunks(spec: Ensemble, seeds: list[int], steps: int, hessian: bool = True) -
     """Consecutive seeds, about CHUNK_WORK multiply-adds per task (a function of the request alone)."""
     size = int(min(MAX_CHUNK, max(1, CHUNK_WORK // _cost(spec, steps))))
     traced = tuple(seeds[:SAMPLE])
-    return [Chunk(spec, tuple(seeds[k:k + size]), steps, tuple(s for s in traced if s in seeds[k:k + size]), hessian)
-            for k in range(0, len(seeds), size)]
+    return [
+        Chunk(spec, tuple(seeds[k : k + size]), steps, tuple(s for s in traced if s in seeds[k : k + size]), hessian)
+        for k in range(0, len(seeds), size)
+    ]
 
 
 def time_limit(chunk: Chunk) -> float:
@@ -269,8 +319,15 @@ def execute(p: Plan, backend: executor.Backend | None = None, progress=None) -> 
     return EnsembleResult(p.spec, p.seeds, p.steps, runs, failures, time.perf_counter() - began)
 
 
-def compute(spec: Ensemble, seeds: int, steps: int = 10_000, seed_start: int = 0,
-            backend: executor.Backend | None = None, progress=None, hessian: bool = True) -> EnsembleResult:
+def compute(
+    spec: Ensemble,
+    seeds: int,
+    steps: int = 10_000,
+    seed_start: int = 0,
+    backend: executor.Backend | None = None,
+    progress=None,
+    hessian: bool = True,
+) -> EnsembleResult:
     """:func:`plan`, then :func:`execute`."""
     return execute(plan(spec, seeds, steps, seed_start, hessian), backend, progress)
 
@@ -290,8 +347,13 @@ def _distribution(values: list[float]) -> dict | None:
     if not values:
         return None
     xs = np.sort(np.array(values))
-    out = {"count": len(values), "min": float(xs[0]), "median": float(np.median(xs)), "max": float(xs[-1]),
-           "quantiles": {f"{q:g}": float(np.quantile(xs, q)) for q in (0.1, 0.25, 0.75, 0.9)}}
+    out = {
+        "count": len(values),
+        "min": float(xs[0]),
+        "median": float(np.median(xs)),
+        "max": float(xs[-1]),
+        "quantiles": {f"{q:g}": float(np.quantile(xs, q)) for q in (0.1, 0.25, 0.75, 0.9)},
+    }
     if len(values) >= 2 and float(xs[-1] - xs[0]) > 0:
         est = stats.mean_interval(values, LEVEL, "independent seeds")
         out["mean"], out["mean_ci"] = est.value, [est.low, est.high]
@@ -312,8 +374,11 @@ def summary(res: EnsembleResult) -> dict:
         out["outcomes"][name] = _proportion(sum(r.outcome == name for r in res.runs), n)
     for flag in ("sharpened", "reached_edge"):
         out["flags"][flag] = _proportion(sum(getattr(r, flag) for r in res.runs), n)
-    for name, keep in (("not diverged", lambda r: r.outcome != "diverged"), ("eos", lambda r: r.outcome == "eos"),
-                       ("converged", lambda r: r.outcome == "converged")):
+    for name, keep in (
+        ("not diverged", lambda r: r.outcome != "diverged"),
+        ("eos", lambda r: r.outcome == "eos"),
+        ("converged", lambda r: r.outcome == "converged"),
+    ):
         out["offset"][name] = _distribution([r.top_ntk_final - 2 for r in res.runs if keep(r)])
     return out
 
@@ -321,16 +386,16 @@ def summary(res: EnsembleResult) -> dict:
 CRITERIA = {
     "converged": f"|z| <= {gd.Z_TOL:g} (1 + |E|) at some step",
     "eos": f"not converged or diverged; over the last quarter of the steps the top lr*NTK reaches 2, its mean is "
-           f"within {gd.EOS_BAND:g} of 2 and every two-step mean within {gd.PAIR_BAND:g} of 2",
+    f"within {gd.EOS_BAND:g} of 2 and every two-step mean within {gd.PAIR_BAND:g} of 2",
     "diverged": f"magnitude criterion, not a proof: the loss passed {gd.LOSS_CAP:g} max(1, L0)",
     "not converged": "none of these within the steps",
     "sharpened": f"the top lr*NTK rose at least {gd.SHARPEN_MARGIN:g} above its start before the loss "
-                 f"settled (L <= {gd.SETTLE:g} L0, else the end of the run)",
+    f"settled (L <= {gd.SETTLE:g} L0, else the end of the run)",
     "reached_edge": "the top lr*NTK reached 2 at some step",
     "top_ntk_final": "mean of the top lr*NTK over the last quarter of the steps (an even number), or its value "
-                     "where the run stopped (converged, diverged)",
+    "where the run stopped (converged, diverged)",
     "top_hessian_final": f"mean over the last quarter of Lanczos estimates ({gd.LANCZOS_STEPS} steps, "
-                         f"warm-started, every {gd.HESSIAN_EVERY} steps) of the top lr*Hessian eigenvalue",
+    f"warm-started, every {gd.HESSIAN_EVERY} steps) of the top lr*Hessian eigenvalue",
 }
 
 
@@ -338,8 +403,11 @@ def report(res: EnsembleResult) -> dict:
     """The JSON report: the ensemble and its seeds, outcome fractions, statistics, criteria, runs, failures."""
     s = summary(res)
     return {
-        "ensemble": {**res.spec.definition(), "seeds": {"first": res.seeds[0], "count": len(res.seeds)},
-                     "steps": res.steps},
+        "ensemble": {
+            **res.spec.definition(),
+            "seeds": {"first": res.seeds[0], "count": len(res.seeds)},
+            "steps": res.steps,
+        },
         "outcomes": s["outcomes"],
         "flags": s["flags"],
         "offset": s["offset"],
@@ -359,10 +427,12 @@ def table(rep: dict) -> list[str]:
     e = rep["ensemble"]
     level = f"{rep['level']:.0%}"
     n = sum(o["count"] for o in rep["outcomes"].values())
-    lines = [f"ensemble  P = {e['params']}, D = {e['outputs']}, lr = {e['lr']} (q = {e['q']}, g = {e['g']}, "
-             f"t = {e['t']}, s = {e['s']}); seeds {e['seeds']['first']} … {e['seeds']['first'] + e['seeds']['count'] - 1}, "
-             f"{e['steps']} float64 GD steps",
-             f"  {'outcome':<15}{'runs':>6}  {'fraction':>8}  {level} interval (Clopper–Pearson)"]
+    lines = [
+        f"ensemble  P = {e['params']}, D = {e['outputs']}, lr = {e['lr']} (q = {e['q']}, g = {e['g']}, "
+        f"t = {e['t']}, s = {e['s']}); seeds {e['seeds']['first']} … {e['seeds']['first'] + e['seeds']['count'] - 1}, "
+        f"{e['steps']} float64 GD steps",
+        f"  {'outcome':<15}{'runs':>6}  {'fraction':>8}  {level} interval (Clopper–Pearson)",
+    ]
     for name, o in [*rep["outcomes"].items(), *rep["flags"].items()]:
         label = name.replace("_", " ")
         lines.append(f"  {label:<15}{o['count']:>6}  {o['fraction']:>8.3f}  [{o['ci'][0]:.3f}, {o['ci'][1]:.3f}]")
@@ -372,11 +442,13 @@ def table(rep: dict) -> list[str]:
         if d is None:
             continue
         ci = "" if d["mean_ci"] is None else f" [{d['mean_ci'][0]:.4g}, {d['mean_ci'][1]:.4g}]"
-        lines.append(f"  long-run top lr·NTK − 2, {name} ({d['count']} runs): median {d['median']:.4g}, "
-                     f"10–90 % {d['quantiles']['0.1']:.4g} … {d['quantiles']['0.9']:.4g}, mean {d['mean']:.4g}{ci}")
+        lines.append(
+            f"  long-run top lr·NTK − 2, {name} ({d['count']} runs): median {d['median']:.4g}, "
+            f"10–90 % {d['quantiles']['0.1']:.4g} … {d['quantiles']['0.9']:.4g}, mean {d['mean']:.4g}{ci}"
+        )
     for f in rep["failures"]:
         lines.append(f"  failed: seeds {f['seeds'][0]} … {f['seeds'][-1]}: {f['error']}")
-    lines.append("  (statistical: labels describe float64 runs; criteria in the JSON's \"criteria\")")
+    lines.append('  (statistical: labels describe float64 runs; criteria in the JSON\'s "criteria")')
     return lines
 
 
@@ -402,7 +474,9 @@ def _multipliers():
     the generated code is plain arithmetic: lambdify's "math" namespace prints the same code as its
     "numpy" one without importing NumPy's whole namespace (about 0.1 s in a fresh process)."""
     orbit = closed_forms.eos_orbit()
-    return sp.lambdify(closed_forms.eps, orbit.along, "math"), sp.lambdify((closed_forms.eps, closed_forms.r), orbit.across, "math")
+    return sp.lambdify(closed_forms.eps, orbit.along, "math"), sp.lambdify(
+        (closed_forms.eps, closed_forms.r), orbit.across, "math"
+    )
 
 
 def two_d_prediction(spec: Ensemble, seed: int) -> Prediction:

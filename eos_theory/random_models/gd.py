@@ -56,7 +56,7 @@ import numpy as np
 
 from eos_theory.numbers.parse import InputError
 
-__all__ = ["Model", "OUTCOMES", "Run", "lanczos_top", "one_blas_thread", "run"]
+__all__ = ["OUTCOMES", "Model", "Run", "lanczos_top", "one_blas_thread", "run"]
 
 OUTCOMES = ("converged", "eos", "diverged", "not converged")
 Z_TOL = 1e-10  #: converged: |z|₂ ≤ Z_TOL·(1 + |E|₂)
@@ -141,7 +141,7 @@ class Model:
         return self.E.shape[0]
 
     @classmethod
-    def from_blocks(cls, Q, G, E) -> "Model":
+    def from_blocks(cls, Q, G, E) -> Model:
         """From Q as D blocks P × P (each symmetric), G as D × P and E as D numbers; checked."""
         Q3 = np.array(Q, dtype=np.float64)
         G2, E1 = np.array(G, dtype=np.float64), np.array(E, dtype=np.float64)
@@ -245,8 +245,9 @@ def _top_ntk(J: np.ndarray) -> float:
     return float(np.linalg.eigvalsh(J @ J.T)[-1])
 
 
-def run(model: Model, theta0, lr: float, steps: int, *, hessian_every: int | None = HESSIAN_EVERY,
-        keep_trace: bool = False) -> Run:
+def run(
+    model: Model, theta0, lr: float, steps: int, *, hessian_every: int | None = HESSIAN_EVERY, keep_trace: bool = False
+) -> Run:
     """GD from θ₀ with step ``lr`` for at most ``steps`` steps; the outcome and what was recorded.
 
     ``hessian_every=None`` skips the Hessian estimates (``hessian_final`` is then nan): they only
@@ -259,8 +260,9 @@ def run(model: Model, theta0, lr: float, steps: int, *, hessian_every: int | Non
         raise InputError(f"the learning rate must be a finite number > 0, got {lr!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < MIN_STEPS:
         raise InputError(f"steps must be an integer >= {MIN_STEPS}, got {steps!r}")
-    if hessian_every is not None and (isinstance(hessian_every, bool) or not isinstance(hessian_every, int)
-                                      or hessian_every < 1):
+    if hessian_every is not None and (
+        isinstance(hessian_every, bool) or not isinstance(hessian_every, int) or hessian_every < 1
+    ):
         raise InputError(f"hessian_every must be an integer >= 1 or None, got {hessian_every!r}")
     D, P = model.D, model.P
     Q3 = model.Q.reshape(D, P * P)
@@ -279,12 +281,18 @@ def run(model: Model, theta0, lr: float, steps: int, *, hessian_every: int | Non
             if k == 0:
                 cap = LOSS_CAP * max(1.0, L)
             if not (math.isfinite(L) and math.isfinite(ntk[k])):
-                outcome, reason, last = "not converged", f"a non-finite value at step {k} before the magnitude " \
-                                                         "criterion was met", k
+                outcome, reason, last = (
+                    "not converged",
+                    f"a non-finite value at step {k} before the magnitude criterion was met",
+                    k,
+                )
                 break
-            if L > cap:
-                outcome, reason, last = "diverged", f"the loss passed {LOSS_CAP:g}·max(1, L₀) at step {k} " \
-                                                    "(a magnitude criterion, not a proof)", k
+            if cap < L:
+                outcome, reason, last = (
+                    "diverged",
+                    f"the loss passed {LOSS_CAP:g}·max(1, L₀) at step {k} (a magnitude criterion, not a proof)",
+                    k,
+                )
                 break
             if math.sqrt(2 * L) <= z_tol:
                 outcome, reason, last = "converged", f"|z| ≤ {Z_TOL:g}·(1 + |E|) at step {k}", k
@@ -293,7 +301,7 @@ def run(model: Model, theta0, lr: float, steps: int, *, hessian_every: int | Non
                 break
             if hessian_every is not None and k % hessian_every == 0:
                 M = (z @ Q3).reshape(P, P)
-                top, v = lanczos_top(lambda u: J.T @ (J @ u) + M @ u, v, lanczos)
+                top, v = lanczos_top(lambda u: J.T @ (J @ u) + M @ u, v, lanczos)  # noqa: B023 (called at once)
                 hess_steps.append(k)
                 hess_vals.append(eta * top)
             theta = theta - eta * (J.T @ z)
@@ -306,21 +314,44 @@ def run(model: Model, theta0, lr: float, steps: int, *, hessian_every: int | Non
     quarter = max(2, 2 * ((n // 4) // 2))  # an even number of steps
     hess = np.array([hess_steps, hess_vals]).T.reshape(-1, 2)
     if outcome is None:  # ran every step: label the long-run state
-        window = ntk[n - quarter:]
+        window = ntk[n - quarter :]
         pairs = 0.5 * (window[0::2] + window[1::2])
         mean = float(window.mean())
         if window.max() >= 2 and abs(mean - 2) <= EOS_BAND and bool((np.abs(pairs - 2) <= PAIR_BAND).all()):
-            outcome, reason = "eos", (f"over the last {quarter} steps the top η·NTK reached 2, its mean "
-                                      f"{mean:.6g} is within {EOS_BAND:g} of 2 and every two-step mean within {PAIR_BAND:g}")
+            outcome, reason = (
+                "eos",
+                (
+                    f"over the last {quarter} steps the top η·NTK reached 2, its mean "
+                    f"{mean:.6g} is within {EOS_BAND:g} of 2 and every two-step mean within {PAIR_BAND:g}"
+                ),
+            )
         else:
-            outcome, reason = "not converged", (f"after {steps} steps: over the last {quarter} the top η·NTK has mean "
-                                                f"{mean:.6g}, range [{window.min():.6g}, {window.max():.6g}]; loss {loss[-1]:.3g}")
+            outcome, reason = (
+                "not converged",
+                (
+                    f"after {steps} steps: over the last {quarter} the top η·NTK has mean "
+                    f"{mean:.6g}, range [{window.min():.6g}, {window.max():.6g}]; loss {loss[-1]:.3g}"
+                ),
+            )
         ntk_final = mean
     else:
         ntk_final = float(ntk[-1])
     recent = hess[hess[:, 0] >= n - quarter, 1] if hess.size else hess
     hessian_final = float(recent.mean()) if recent.size else (float(hess[-1, 1]) if hess.size else math.nan)
-    return Run(outcome, reason, last, sharpened, float(loss[0]), float(ntk[0]), ntk_max, float(ntk.max()), ntk_final,
-               hessian_final,
-               float(loss[-1]), theta, ntk if keep_trace else None, loss if keep_trace else None,
-               hess if keep_trace else None)
+    return Run(
+        outcome,
+        reason,
+        last,
+        sharpened,
+        float(loss[0]),
+        float(ntk[0]),
+        ntk_max,
+        float(ntk.max()),
+        ntk_final,
+        hessian_final,
+        float(loss[-1]),
+        theta,
+        ntk if keep_trace else None,
+        loss if keep_trace else None,
+        hess if keep_trace else None,
+    )

@@ -35,6 +35,7 @@ results identical for any number of jobs.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -45,9 +46,10 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 MAX_TIMEOUT = 10**6  #: the longest time limit in seconds (11.6 days); for none at all, pass None
 CONNECT_TIMEOUT = 10.0  #: seconds to reach a Dask scheduler and find a worker there before giving up
@@ -76,8 +78,14 @@ class Backend(Protocol):
         """Run ``fn(items[i])`` for every i and call ``done(i, outcome)`` once per task, in this process."""
 
 
-def run(fn: Callable, items: Sequence, *, backend: Backend | None = None, timeout: float | None = None,
-        progress: Done | None = None) -> list[Outcome]:
+def run(
+    fn: Callable,
+    items: Sequence,
+    *,
+    backend: Backend | None = None,
+    timeout: float | None = None,
+    progress: Done | None = None,
+) -> list[Outcome]:
     """``fn`` applied to each item on ``backend`` (default :class:`Serial`), each call limited to
     ``timeout`` seconds; outcomes in the order of ``items``.  ``progress(i, outcome)`` is called
     (in this process) as each task finishes."""
@@ -118,12 +126,13 @@ def _call(fn: Callable, item) -> Outcome:
     start = time.perf_counter()
     try:
         value = fn(item)
-    except Exception as exc:  # noqa: BLE001 - reported, never raised: one task cannot stop the others
+    except Exception as exc:
         return Outcome(error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
     return Outcome(value=value, seconds=time.perf_counter() - start)
 
 
 # -- in this process ------------------------------------------------------------------------------
+
 
 class _TimeLimit(BaseException):
     """Raised into a task by SIGALRM; a BaseException, so the task's ``except Exception`` lets it pass."""
@@ -166,6 +175,7 @@ class Serial:
 
 # -- in local worker processes --------------------------------------------------------------------
 
+
 def _serve(conn, fn: Callable, parent: int) -> None:
     """A worker's life: receive an item, send back its outcome, until told to stop or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops every worker
@@ -186,9 +196,12 @@ def _serve(conn, fn: Callable, parent: int) -> None:
         try:
             try:
                 conn.send(outcome)  # pickled whole before anything is written
-            except Exception as exc:  # noqa: BLE001 - an unpicklable value is this task's error
-                conn.send(Outcome(error=f"result could not be sent back: {type(exc).__name__}: {exc}",
-                                  seconds=outcome.seconds))
+            except Exception as exc:
+                conn.send(
+                    Outcome(
+                        error=f"result could not be sent back: {type(exc).__name__}: {exc}", seconds=outcome.seconds
+                    )
+                )
         except OSError:
             return
 
@@ -196,8 +209,9 @@ def _serve(conn, fn: Callable, parent: int) -> None:
 class _Worker:
     def __init__(self, context, fn: Callable):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True,
-                                       name="eos-theory worker")
+        self.process = context.Process(
+            target=_serve, args=(child, fn, os.getpid()), daemon=True, name="eos-theory worker"
+        )
         self.process.start()
         child.close()
         self.run: _Run | None = None  #: the run of tasks this worker takes its next one from
@@ -216,10 +230,8 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.conn.send(None)
-        except OSError:
-            pass
         self.process.join(timeout=5)
         self.kill()
 
@@ -327,15 +339,17 @@ class Processes:
                 self._dispatch(fn, items, pending, workers)
                 busy = [w for w in workers if w.task is not None]
                 left = _POLL if timeout is None else min(w.started + timeout for w in busy) - time.perf_counter()
-                ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
-                                 timeout=min(max(left, 0), _POLL)))
+                ready = set(
+                    wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=min(max(left, 0), _POLL))
+                )
                 for w in busy:
                     outcome = None
                     if w.conn in ready or w.process.sentinel in ready:
                         outcome = self._receive(w)
                     elif timeout is not None and time.perf_counter() - w.started >= timeout:
-                        outcome = Outcome(error=time_limit_error(timeout), seconds=time.perf_counter() - w.started,
-                                          timed_out=True)
+                        outcome = Outcome(
+                            error=time_limit_error(timeout), seconds=time.perf_counter() - w.started, timed_out=True
+                        )
                         w.kill()
                     if outcome is not None:
                         index, w.task = w.task, None
@@ -382,11 +396,13 @@ class Processes:
         except (EOFError, OSError):
             pass
         w.kill()
-        return Outcome(error=f"worker process died (exit code {w.process.exitcode})",
-                       seconds=time.perf_counter() - w.started)
+        return Outcome(
+            error=f"worker process died (exit code {w.process.exitcode})", seconds=time.perf_counter() - w.started
+        )
 
 
 # -- on a Dask cluster ----------------------------------------------------------------------------
+
 
 def _remote(fn: Callable, item) -> bytes:
     """``fn(item)`` on a Dask worker, its outcome pickled there as a local worker pickles it for its pipe,
@@ -394,9 +410,10 @@ def _remote(fn: Callable, item) -> bytes:
     outcome = _call(fn, item)
     try:
         return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # noqa: BLE001 - an unpicklable value is this task's error
-        return pickle.dumps(Outcome(error=f"result could not be sent back: {type(exc).__name__}: {exc}",
-                                    seconds=outcome.seconds))
+    except Exception as exc:
+        return pickle.dumps(
+            Outcome(error=f"result could not be sent back: {type(exc).__name__}: {exc}", seconds=outcome.seconds)
+        )
 
 
 def _exit_worker() -> None:
@@ -435,7 +452,9 @@ class Dask:
 
     def __init__(self, address: str, connect_timeout: float = CONNECT_TIMEOUT):
         if not isinstance(address, str) or not address.strip():
-            raise ValueError(f"the scheduler address must be a non-empty string such as tcp://host:8786, got {address!r}")
+            raise ValueError(
+                f"the scheduler address must be a non-empty string such as tcp://host:8786, got {address!r}"
+            )
         if not 0 < connect_timeout <= MAX_TIMEOUT:
             raise ValueError(f"connect_timeout must be in (0, {MAX_TIMEOUT}] seconds, got {connect_timeout}")
         self.address, self.connect_timeout = address.strip(), float(connect_timeout)
@@ -446,8 +465,9 @@ class Dask:
         try:
             from distributed import Client
         except ImportError:
-            raise BackendError("the Dask backend needs the 'distributed' package: "
-                               "pip install 'eos-theory[dask]'") from None
+            raise BackendError(
+                "the Dask backend needs the 'distributed' package: pip install 'eos-theory[dask]'"
+            ) from None
         wait = f"within {self.connect_timeout:g} s"
         answer: list = []
 
@@ -456,7 +476,7 @@ class Dask:
 
             try:
                 answer.append(asyncio.run(_identify(self.address, self.connect_timeout)))
-            except BaseException as exc:  # noqa: BLE001 - reported below, in the caller's thread
+            except BaseException as exc:
                 answer.append(exc)
 
         asker = threading.Thread(target=ask, name="eos-theory dask probe", daemon=True)
@@ -464,18 +484,18 @@ class Dask:
         asker.join(2 * self.connect_timeout + 1)  # connect, then read: each bounded by connect_timeout
         reply = answer[0] if answer else TimeoutError("no answer")
         if isinstance(reply, BaseException):
-            raise BackendError(f"no Dask scheduler answered at {self.address} {wait} "
-                               f"({type(reply).__name__}: {reply})")
+            raise BackendError(f"no Dask scheduler answered at {self.address} {wait} ({type(reply).__name__}: {reply})")
         if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
             raise BackendError(f"{self.address} answered, but not as a Dask scheduler")
         try:
             client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
-        except Exception as exc:  # noqa: BLE001 - e.g. the scheduler went away since it answered
-            raise BackendError(f"cannot connect a client to the Dask scheduler at {self.address}: "
-                               f"{type(exc).__name__}: {exc}") from None
+        except Exception as exc:
+            raise BackendError(
+                f"cannot connect a client to the Dask scheduler at {self.address}: {type(exc).__name__}: {exc}"
+            ) from None
         try:
             client.wait_for_workers(1, timeout=self.connect_timeout)
-        except Exception:  # noqa: BLE001 - a TimeoutError, by its documentation
+        except Exception:
             self._close(client)
             raise BackendError(f"the Dask scheduler at {self.address} has no worker {wait}") from None
         return client
@@ -502,7 +522,9 @@ class Dask:
                     running[future.key] = (future, i, time.perf_counter())
                     future.add_done_callback(finished.put)
                     free -= 1
-                left = _POLL if timeout is None else min(t + timeout for _, _, t in running.values()) - time.perf_counter()
+                left = (
+                    _POLL if timeout is None else min(t + timeout for _, _, t in running.values()) - time.perf_counter()
+                )
                 ready = []
                 try:
                     ready.append(finished.get(timeout=min(max(left, 0), _POLL)))
@@ -529,7 +551,7 @@ class Dask:
         """No worker thread at all (workers restarting or gone): wait for one, else fail the rest."""
         try:
             client.wait_for_workers(1, timeout=self.connect_timeout)
-        except Exception:  # noqa: BLE001 - a TimeoutError
+        except Exception:
             while pending:
                 done(pending.popleft(), Outcome(error=f"no Dask worker left at {self.address} to run this task"))
 
@@ -543,26 +565,24 @@ class Dask:
 
         try:
             return pickle.loads(future.result())
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - _remote raises nothing: the cluster lost it
-            return Outcome(error=f"the Dask cluster lost this task: {type(exc).__name__}: {exc}",
-                           seconds=time.perf_counter() - started)
+        except (Exception, asyncio.CancelledError) as exc:
+            return Outcome(
+                error=f"the Dask cluster lost this task: {type(exc).__name__}: {exc}",
+                seconds=time.perf_counter() - started,
+            )
 
     @staticmethod
     def _stop(client, future) -> None:
         """Cancel an overdue task and kill the worker that runs it (its nanny starts a fresh one)."""
         try:
             holders = [w for w, keys in client.processing().items() if future.key in keys]
-        except Exception:  # noqa: BLE001 - the worker may be gone already
+        except Exception:
             holders = []
         client.cancel([future], force=True)
         if holders:
-            try:
+            with contextlib.suppress(Exception):
                 client.run(_exit_worker, workers=holders)
-            except Exception:  # noqa: BLE001 - the connection drops as the worker dies: expected
-                pass
 
     def _close(self, client) -> None:
-        try:
+        with contextlib.suppress(Exception):
             client.close(timeout=self.connect_timeout)
-        except Exception:  # noqa: BLE001 - the results are in; a scheduler that vanished cannot spoil them
-            pass
