@@ -48,7 +48,7 @@ def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
     monos = [m for d in range(1, degree + 1) for m in itertools.combinations_with_replacement(s.params, d)]
     coeffs = sp.symbols(f"k0:{len(monos)}")
     I = sum(c * sp.Mul(*m) for c, m in zip(coeffs, monos))
-    eqs = []
+    eqs: list = []
     for f in s.outputs:
         rate = sp.expand(sum(sp.diff(I, th) * sp.diff(f, th) for th in s.params))
         eqs += sp.Poly(rate, *s.params).coeffs() if rate != 0 else []

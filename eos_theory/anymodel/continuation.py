@@ -170,7 +170,8 @@ def continue_cycle(
 
         rho = mpf("0.01") / mp.sqrt(kap)  # η/η_c − 1 ≈ 10⁻⁴ at the first point
         grow = mpf(ratio)
-        pts, hs = [], []  # (ρ, x, multipliers), and the largest non-neutral |μ| − 1 at each
+        pts: list[tuple] = []  # (ρ, x, multipliers) at each point
+        hs: list = []  # the largest non-neutral |μ| − 1 at each
         n_neutral = 0
         k = 0
         while True:
@@ -199,7 +200,7 @@ def continue_cycle(
                 x = solve_cycle(num, P, vv, rho, x0, dps)
                 jump = max(abs(a - b) for a, b in zip(x, x0)) > mpf("0.05") * (1 + max(abs(t) for t in x0))
             except NoConvergence:
-                x, jump = None, True
+                jump = True  # x is not used: the step is retried shorter, or the branch fails
             if jump:  # Newton failed or landed far from the prediction: a shorter step
                 if not pts or grow - 1 < mpf(10) ** -6:
                     return Branch(

@@ -49,7 +49,7 @@ from mpmath import mp, mpf
 from sympy.polys.matrices import DomainMatrix
 from sympy.solvers.inequalities import solve_poly_inequality
 
-from eos_theory.anymodel.conserved import invariant_subspaces
+from eos_theory.anymodel.conserved import Conserved, Invariants, invariant_subspaces
 from eos_theory.anymodel.continuation import NoConvergence, solve_cycle, upper_end
 from eos_theory.anymodel.definition import MAX_PARAMS, Spec, derivatives_at_zero, loss_derivatives, r
 from eos_theory.anymodel.minima import Minimum, least_sharpness
@@ -338,6 +338,7 @@ def numerical_window(
     a supercritical flip whose window has no closed form (``reason``); the lower end is η_c, exact."""
     if fl.status != "exact" or fl.type != "supercritical":
         return Window("unknown", reason)
+    assert m.point is not None and m.direction is not None  # an exact flip is computed at an exact minimum
     dig = max(precisions) + 10
     text = lambda e: str(sp.N(e, dig))  # noqa: E731
     c2 = [x.subs(dict.fromkeys(x.free_symbols, 0)) for x in fl.c.get(2, sp.zeros(sp_.P, 1))]
@@ -629,6 +630,7 @@ def _newton_cycle(sp_, num, m: Minimum, fl: Flip, rho, dps: int, iters: int = 60
     """The 2-cycle with half-distance ρ along v: :func:`continuation.solve_cycle` (Newton on
     G(p+) = p−, G(p−) = p+, vᵀ(p+ − p−)/2 = ρ|v|) from the flip series' second-order point."""
     P = sp_.P
+    assert m.point is not None and m.direction is not None  # an exact flip is computed at an exact minimum
     with mp.workdps(dps):
         th0 = [mpf(sp.N(x, dps + 10)) for x in m.point]
         v = [mpf(sp.N(x, dps + 10)) for x in m.direction]
@@ -709,6 +711,7 @@ def simulate(
     Gf, _, _, Sh = _numeric(sp_)
     start = time.perf_counter()
     P = sp_.P
+    assert m.point is not None and m.direction is not None  # GD is run from an exact minimum (analyze checks)
     with mp.workdps(dps):
         et = mpf(q.numerator) / q.denominator
         v = [mpf(sp.N(x, dps + 5)) for x in m.direction]
@@ -760,8 +763,8 @@ class Analysis:
     flip: Flip | None = None
     window: Window | None = None
     check: NumericalCheck | None = None
-    conserved: object = None
-    invariants: object = None
+    conserved: Conserved | None = None
+    invariants: Invariants | None = None
     simulation: Simulation | None = None
     notes: list = field(default_factory=list)
 

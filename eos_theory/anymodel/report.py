@@ -13,6 +13,7 @@ Every number is given as an exact string that SymPy parses (``"-1 + sqrt(5)"``) 
 from __future__ import annotations
 
 import tomllib
+from typing import Any
 
 import sympy as sp
 
@@ -81,7 +82,8 @@ def report(an: Analysis) -> dict:
     """The JSON object of ``analyze --json``."""
     m, fl, w = an.minimum, an.flip, an.window
     exact_min = m.status == "exact"
-    win, win_form = None, None
+    win: list[str | None] | None = None  # the window's ends, and their forms (set together)
+    win_form: list[str | None] | None = None
     if w is not None and w.status == "exact" and w.interval is not None and w.interval != sp.EmptySet:
         win, win_form = [_exact(w.interval.start), _exact(w.interval.end)], ["exact", "exact"]
     elif w is not None and w.status == "decimal":
@@ -99,8 +101,8 @@ def report(an: Analysis) -> dict:
             f"lower end η_c exact (supercritical flip; its tangential attraction not decided); upper end "
             f"unknown: {w.how}"
         )
-    flip_ok = fl is not None and fl.status == "exact"
-    out = {
+    exact_flip = fl if fl is not None and fl.status == "exact" else None
+    out: dict[str, Any] = {
         "model": {
             "params": [str(p) for p in an.spec.params],
             "outputs": [sp.sstr(f) for f in an.spec.outputs],
@@ -110,41 +112,41 @@ def report(an: Analysis) -> dict:
         "least_sharpness": _exact(m.value),
         "critical_lr": _exact(m.critical_lr),
         "flip": {
-            "type": fl.type if flip_ok else None,
-            "coefficient": _exact(fl.coefficient) if flip_ok else None,
-            "eta_2": _exact(fl.eta_coeffs.get(2)) if flip_ok else None,
+            "type": exact_flip.type if exact_flip is not None else None,
+            "coefficient": _exact(exact_flip.coefficient) if exact_flip is not None else None,
+            "eta_2": _exact(exact_flip.eta_coeffs.get(2)) if exact_flip is not None else None,
             "meaning": "eta/eta_c = 1 + coefficient*rho^2 + O(rho^4), rho = half the distance between the two "
             "points of the period-2 orbit",
             "how": fl.how if fl is not None else "not computed",
         },
         "period_two_window": win,
-        "offset_slope": _exact(fl.offset_slope) if flip_ok else None,
+        "offset_slope": _exact(exact_flip.offset_slope) if exact_flip is not None else None,
         "form": {
             k: ("exact" if v else None)
             for k, v in (
                 ("least_sharpness", m.value is not None),
                 ("critical_lr", m.value is not None),
-                ("flip", flip_ok),
-                ("offset_slope", flip_ok and fl.offset_slope is not None),
+                ("flip", exact_flip is not None),
+                ("offset_slope", exact_flip is not None and exact_flip.offset_slope is not None),
             )
         },
         "decimal": {
             "least_sharpness": _decimal(m.value),
             "critical_lr": _decimal(m.critical_lr),
             "period_two_window": None
-            if win is None
+            if win is None or win_form is None
             else [
                 None if e is None else (e if f == "decimal" else _decimal(sp.sympify(e))) for e, f in zip(win, win_form)
             ],
-            "offset_slope": _decimal(fl.offset_slope) if flip_ok else None,
+            "offset_slope": _decimal(exact_flip.offset_slope) if exact_flip is not None else None,
         },
         "how": {
             "least_sharpness": m.how,
             "critical_lr": "exact: 2 / least sharpness" if exact_min else m.how,
             "flip": fl.how if fl is not None else None,
             "period_two_window": window_how,
-            "offset_slope": (fl.how + "; slope of the cycle-mean of η·S, S = l''(0)·|∇f|² (the NTK sharpness)")
-            if flip_ok
+            "offset_slope": (exact_flip.how + "; slope of the cycle-mean of η·S, S = l''(0)·|∇f|² (the NTK sharpness)")
+            if exact_flip is not None
             else None,
         },
         "minimum": {

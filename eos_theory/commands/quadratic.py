@@ -163,6 +163,7 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
         end = runs.outcome(problem, theta0, dps=dps)
         agree = None
         if end.settled and end.period == period:
+            assert end.digits is not None  # a settled run reports its agreeing digits
             agree = int(min(runs.cycle_digits(end.ntk, predicted, dps=dps), end.digits))
         return {
             "steps": end.steps,

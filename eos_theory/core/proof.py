@@ -334,7 +334,7 @@ class Step:
     point: dict | None = None  #: the exact rational point of a counterexample or example
 
     def to_json(self) -> dict:
-        out = {"text": self.text, "kind": self.kind, "detail": self.detail}
+        out: dict[str, str | dict[str, str]] = {"text": self.text, "kind": self.kind, "detail": self.detail}
         if self.point is not None:
             out["point"] = {str(k): str(v) for k, v in self.point.items()}
         return out

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import decimal
 import math
+from contextlib import AbstractContextManager
 from fractions import Fraction
 
 import numpy as np
@@ -128,7 +129,7 @@ def exact_string(value) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _context(prec: int) -> decimal.localcontext:
+def _context(prec: int) -> AbstractContextManager[decimal.Context]:
     return decimal.localcontext(
         prec=prec, rounding=decimal.ROUND_HALF_EVEN, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
     )
@@ -150,9 +151,10 @@ def _render(d: decimal.Decimal, digits: int, is_exact: bool) -> str:
     """Lay out ``d`` (at most ``digits`` significant digits): exact unpadded, rounded with all D digits."""
     if d == 0:
         return "0"
-    sign, ds, exp = d.as_tuple()
-    lead = exp + len(ds) - 1  # the exponent of the leading digit
-    ds = "".join(map(str, ds)).rstrip("0") or "0"
+    sign, digit_tuple, exp = d.as_tuple()
+    assert isinstance(exp, int)  # d is finite (rounded from a Fraction): no 'n', 'N' or 'F' exponent
+    lead = exp + len(digit_tuple) - 1  # the exponent of the leading digit
+    ds = "".join(map(str, digit_tuple)).rstrip("0") or "0"
     if is_exact:
         fixed = -5 <= lead < digits
     else:

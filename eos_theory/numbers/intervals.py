@@ -87,7 +87,8 @@ def _enclose_expr(expr: sp.Basic) -> iv.mpf:
         return iv.pi
     if expr is sp.E:
         return iv.e
-    args = [_enclose_expr(a) for a in expr.args] if not isinstance(expr, sp.Pow) else None
+    # a Pow encloses only its base (below): its exponent is read exactly
+    args = [_enclose_expr(a) for a in expr.args] if not isinstance(expr, sp.Pow) else []
     if isinstance(expr, sp.Add):
         return sum(args[1:], args[0])
     if isinstance(expr, sp.Mul):
@@ -314,16 +315,18 @@ def iv_bound(f: Callable, box, splits: int = 1, dps: int = 30):
             lo, hi = _lo(x), _hi(x)
             cuts = [lo] + [lo + (hi - lo) * k / splits for k in range(1, splits)] + [hi]
             pieces.append([iv.mpf([min(a, b), max(a, b)]) for a, b in itertools.pairwise(cuts)])
-        lows = highs = None
+        lows: list | None = None
+        highs: list | None = None
         for sub in _product(pieces):
             value = f(list(sub))
             single = not _is_vector(value)
             vals = _as_list(value, None if lows is None else len(lows), "f")
-            if lows is None:
+            if lows is None or highs is None:  # the first sub-box (they are set together)
                 lows, highs = [_lo(v) for v in vals], [_hi(v) for v in vals]
             else:
                 lows = [min(a, _lo(v)) for a, v in zip(lows, vals)]
                 highs = [max(b, _hi(v)) for b, v in zip(highs, vals)]
+        assert lows is not None and highs is not None  # the box is non-empty and splits >= 1: one sub-box at least
         out = [iv.mpf([a, b]) for a, b in zip(lows, highs)]
     return out[0] if single else out
 

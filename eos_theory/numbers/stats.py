@@ -53,7 +53,8 @@ class Estimate:
 
 
 def _level(level) -> float:
-    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
+    # typeshed's numbers.Real declares only __lt__/__le__; every concrete Real (int, float, Fraction, numpy) has __gt__
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:  # type: ignore[operator]
         raise InputError(f"level must be a number strictly between 0 and 1, got {show_value(level)}")
     return float(level)
 

@@ -287,13 +287,15 @@ def _math_chunk(s: str) -> str:
             out.append(base)
             k = j
             continue
-        if ch == "-" and re.match(r"-[A-Za-z]{2,}", s[k:]):  # a hyphenated word: θ-space
-            word = re.match(r"-[A-Za-z]+", s[k:]).group()
+        if ch == "-" and (hyphenated := re.match(r"-[A-Za-z]{2,}", s[k:])):  # a hyphenated word: θ-space
+            word = hyphenated.group()  # the hyphen and all the letters after it
             out.append(r"\text{" + word + "}")
             k += len(word)
             continue
         if ch.isascii() and ch.isalpha():
-            word = re.match(r"[A-Za-z]+", s[k:]).group()
+            letters = re.match(r"[A-Za-z]+", s[k:])
+            assert letters is not None  # s[k] is an ASCII letter
+            word = letters.group()
             if s[k + len(word) : k + len(word) + 1] in _MATH_ACCENT:  # dJ̃: the accent belongs to the last letter
                 word = word[:-1]
             if word in _OPERATORS:
@@ -366,6 +368,7 @@ def prose(text: str) -> str:
             out.append(_text_chars(chunk))
             continue
         m = re.match(r"^(.*?)([.,;:!?]*)$", chunk)  # trailing punctuation stays in the text
+        assert m is not None  # it matches any string without a newline (text was split on whitespace)
         body, tail = m.group(1), m.group(2)
         if body.endswith(")") and body.count("(") < body.count(")"):  # "(see θ)" → keep the ")" in the text
             body, tail = body[:-1], ")" + tail
@@ -394,7 +397,8 @@ def formula_lines(formula) -> list[tuple[sp.Basic, str]]:
 
 def display(lines: Sequence[str]) -> str:
     """Display math for printed lines; over-long ones are set inline so TeX can break them."""
-    out, group = [], []
+    out: list[str] = []
+    group: list[str] = []
 
     def flush():
         if len(group) == 1:

@@ -12,9 +12,11 @@ Agg canvas; no pyplot), so importing this module changes no global state.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
@@ -23,8 +25,11 @@ from mpmath import mp, mpf
 from eos_theory.numbers.parse import InputError, exact
 from eos_theory.outputs.files import check_writable, write_bytes_atomic
 from eos_theory.quadratic import closed_forms
-from eos_theory.quadratic.gd import Problem, gd_mp, sweep
+from eos_theory.quadratic.gd import GDResult, Problem, gd_mp, sweep
 from eos_theory.quadratic.runs import cycle_digits, outcome, trajectory
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 OMEGA = (-1, 1)  #: the paper's symmetric case
 TARGET = 1
@@ -57,6 +62,12 @@ def _problem(lr) -> Problem:
 def _mp(value, dps: int) -> mpf:
     """An exact SymPy number as an mpf at ``dps`` digits (inside the caller's workdps)."""
     return mp.mpf(sp.N(sp.sympify(value), dps + 10))
+
+
+def _recorded(run: GDResult) -> tuple[tuple[mpf, ...], tuple[mpf, ...]]:
+    """(z̃_k, T̃_k) of a run made with ``record=True``."""
+    assert run.zt is not None and run.Tt is not None  # record=True keeps every step
+    return run.zt, run.Tt
 
 
 def _cycle(lr, dps: int) -> tuple[tuple[mpf, mpf], mpf] | None:
@@ -96,13 +107,15 @@ def fig1_sharpening(
     lr, t = exact(lr, "lr"), exact(t, "t")
     if closed_forms.classify(*OMEGA, TARGET, str(lr)) != "period-2":
         raise InputError(f"lr = {lr} is outside the period-2 window 1 < e < √5 − 1")
-    run = gd_mp(_problem(lr), [t, t], steps, dps=dps, record=True)
+    zt, Tt = _recorded(gd_mp(_problem(lr), [t, t], steps, dps=dps, record=True))
     with mp.workdps(dps):
-        cycle, mean = _cycle(lr, dps)
-        digits = cycle_digits(run.Tt[-2:], cycle, dps=dps)
+        closed = _cycle(lr, dps)
+        assert closed is not None  # lr is in the period-2 window (checked above), so e > 1
+        cycle, mean = closed
+        digits = cycle_digits(Tt[-2:], cycle, dps=dps)
     if digits < 25:
         raise ArithmeticError(f"GD did not reach the EOS orbit in {steps} steps ({digits} digits agree)")
-    data = SharpeningData(lr, t, dps, run.Tt, run.zt, min(shown, steps), 2, cycle, mean, digits)
+    data = SharpeningData(lr, t, dps, Tt, zt, min(shown, steps), 2, cycle, mean, digits)
     if path is not None:
         _draw(_draw_sharpening, data, path, (WIDTH, 2.9))
     return data
@@ -169,13 +182,14 @@ def fig2_reduced_plane(
         lr = exact(lr, "lr")
         p = _problem(lr)
         sts = tuple((exact(a, "theta1"), exact(b, "theta2")) for a, b in sts)
-        trajs = tuple((r.zt, r.Tt) for r in (gd_mp(p, s, steps, dps=dps, record=True) for s in sts))
+        trajs = tuple(_recorded(gd_mp(p, s, steps, dps=dps, record=True)) for s in sts)
         cf = closed_forms.orbit_closed_forms(*OMEGA, TARGET, str(lr))
         with mp.workdps(dps):
             orbit = None
             if cf["cycle"] is not None:
                 pts, ntk = cf["cycle"]["points"], cf["cycle"]["ntk"]  # y = ω₂z̃ = z̃ on axis 2
-                orbit = tuple((_mp(y, dps), _mp(T, dps)) for y, T in zip(pts, ntk))
+                first, second = ((_mp(y, dps), _mp(T, dps)) for y, T in zip(pts, ntk))  # a period-2 orbit
+                orbit = (first, second)
             panels.append(PlanePanel(lr, sts, trajs, (0, 2), _mp(cf["min_ntk"], dps), orbit))
     data = ReducedPlaneData(tuple(panels), dps)
     if path is not None:
@@ -221,7 +235,7 @@ def _draw_plane(fig, d: ReducedPlaneData) -> None:
             + ("GD settles on a stable minimum" if pan.orbit is None else "no stable minimum; GD finds the 2-cycle")
         )
     axes[-1].set_xlabel("z̃ = ηz")
-    handles = {}
+    handles: dict = {}
     for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lab, h)
@@ -358,6 +372,7 @@ def _spot(lr, t: float, dps: int) -> SpotCheck:
     end = outcome(_problem(lr), [exact(t, "t")] * 2, dps=dps)
     if not end.settled:
         raise ArithmeticError(f"spot check at e = {lr}: GD {end.status} ({end.reason})")
+    assert end.period is not None and end.digits is not None  # a settled run has both
     return SpotCheck(lr, end.ntk, end.period, end.digits, end.steps)
 
 
@@ -517,7 +532,7 @@ def _draw_landscape(fig, d: LandscapeData) -> None:
 # Drawing
 # --------------------------------------------------------------------------------------------
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "font.size": 8,
     "axes.titlesize": 8,
     "axes.labelsize": 8,
@@ -565,7 +580,13 @@ def draw_all(out_dir: Path, fmt: str = "png") -> list[Path]:
     paths = [out_dir / f"{name}.{fmt}" for name in NAMES]
     for p in paths:
         check_writable(p)
-    for fig, p in zip((fig1_sharpening, fig2_reduced_plane, fig3_bifurcation, fig4_landscape), paths):
+    figures: tuple[Callable[[Path], object], ...] = (
+        fig1_sharpening,
+        fig2_reduced_plane,
+        fig3_bifurcation,
+        fig4_landscape,
+    )
+    for fig, p in zip(figures, paths):
         fig(p)
     return paths
 
@@ -758,7 +779,7 @@ def model_bifurcation(
     s, m = an.spec, an.minimum
     eta_c = m.critical_lr
     win, form = rep["period_two_window"], rep["form"]["period_two_window"]
-    ends = (None, None)
+    ends: tuple[sp.Expr | None, ...] = (None, None)
     if win is not None and form is not None:
         ends = tuple(
             None if v is None else (sp.sympify(v) / eta_c if f == "exact" else sp.Float(v) / eta_c)

@@ -549,8 +549,8 @@ class Plan:
 
 
 def plan(
-    e_range,
-    r_range,
+    e_range: tuple[object, object],  # (low, high): ends that numerics.exact reads
+    r_range: tuple[object, object],
     shape: tuple[int, int],
     steps: int = 10_000,
     start: Start | None = None,
@@ -632,8 +632,8 @@ def execute(p: Plan, backend: executor.Backend | None = None, timeout: float | N
 
 
 def compute(
-    e_range,
-    r_range,
+    e_range: tuple[object, object],
+    r_range: tuple[object, object],
     shape: tuple[int, int],
     steps: int = 10_000,
     start: Start | None = None,

@@ -77,7 +77,7 @@ def plane_starts(problem: Problem, family: str, count: int, seed: int = 0) -> li
         raise InputError("plane starts need a diagonal 2x2 Q")
     w = [abs(float(problem.Q[i][i])) or 1.0 for i in range(2)]
     rng = random.Random(f"{family}:{seed}")
-    out = []
+    out: list[tuple[float, float]] = []
     lo, hi = float(PAPER_T[0]), float(PAPER_T[1])
     rad = float(BALL_RADIUS)
     while len(out) < count:
@@ -408,6 +408,7 @@ def attractor(
         expected = "axis"
         if ax.kind == "cycle":
             c = ax.cycle
+            assert c is not None  # kind "cycle" carries the proved cycle
             base, period = _cycle_label(c.period), c.period
             mean, mean_ci = c.mean, c.mean_ntk
             lyap, lyap_ci = _mid(c.lyapunov), c.lyapunov
@@ -417,6 +418,8 @@ def attractor(
                 how.append("the cycle is transversally unstable (|Π(1 − r·y)| > 1 proved)")
         elif ax.kind == "chaotic":
             st = ax.runs
+            # "chaotic" means λ > 0 was estimated, from at least 2 finite runs, which give the mean too
+            assert st is not None and st.lyapunov is not None and st.mean_ntk is not None
             base = "chaotic"
             mean, mean_ci = st.mean_ntk.value, (st.mean_ntk.low, st.mean_ntk.high)
             lyap, lyap_ci = st.lyapunov.value, (st.lyapunov.low, st.lyapunov.high)

@@ -177,10 +177,11 @@ def period4_eliminant() -> sp.Poly:
         residues = D if residues is None else [crt([modulus, P], [a, b])[0] for a, b in zip(residues, D)]
         modulus *= P
         found = [_rational(int(a), modulus) for a in residues]
-        if None not in found and found == previous:
-            poly = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in found], eps)
+        complete = [c for c in found if c is not None]  # found, if every coefficient was reconstructed
+        if len(complete) == len(found) and complete == previous:
+            poly = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in complete], eps)
             return poly.clear_denoms()[1].primitive()[1]
-        previous = None if None in found else found
+        previous = complete if len(complete) == len(found) else None
     raise ArithmeticError("the reconstruction did not stabilise within 8 primes")
 
 
@@ -311,7 +312,8 @@ class CertificateOrbit:
     @property
     def one_four_cycle(self) -> bool:
         """Every interval's image meets exactly one interval, and following them visits all four once."""
-        seen, i = [], 0
+        seen: list[int] = []
+        i: int | None = 0
         for _ in range(4):
             if i is None or i in seen:
                 return False

@@ -632,6 +632,7 @@ def orbit_theta(omega1, omega2, target, lr) -> tuple[tuple[sp.Expr, sp.Expr], tu
     if st.e <= 1:
         raise InputError(f"the EOS orbit exists only for e > 1 (here e = {st.e})")
     orbit = eos_orbit()
+    assert st.axis is not None  # e > 1, so E ≠ 0 and setting() chose an axis
     wa = st.omega[st.axis - 1]
     lo, _hi = (v.subs(eps, st.e) for v in orbit.points)
     a = sp.sqrt(2 * (lo + st.e) / (st.eta * wa**2))

@@ -165,7 +165,7 @@ def certificate(problem: Problem, theta0=None) -> Certificate | None:
     stays 0 under GD, so they play no part (claim escape-separated).
     """
     Q, eta_E = problem.Q, problem.lr * problem.target
-    keep = range(problem.P)
+    keep: Sequence[int] = range(problem.P)
     if theta0 is not None and problem.is_diagonal:
         keep = [i for i, t in enumerate(problem.theta(theta0)) if t != 0]
     if len(keep) == problem.P and problem.P == 2 and Q[0][0] + Q[1][1] == 0 and Q[0][0] * Q[1][1] - Q[0][1] ** 2 < 0:

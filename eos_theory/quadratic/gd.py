@@ -149,8 +149,8 @@ def gd_exact(problem: Problem, theta0, steps: int) -> list[tuple[Fraction, ...]]
     Q, E, eta = problem.Q, problem.target, problem.lr
     out = [theta]
     for _ in range(steps):
-        v = [sum(q * t for q, t in zip(row, theta)) for row in Q]
-        z = sum(t * vi for t, vi in zip(theta, v)) / 2 - E
+        v = [sum((q * t for q, t in zip(row, theta)), Fraction(0)) for row in Q]
+        z = sum((t * vi for t, vi in zip(theta, v)), Fraction(0)) / 2 - E
         c = eta * z
         theta = tuple(t - c * vi for t, vi in zip(theta, v))
         out.append(theta)

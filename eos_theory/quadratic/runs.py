@@ -332,9 +332,9 @@ def outcome(
                     return settled(N, d)
                 found = (N, d, first) if d >= need else None
                 continue
-            N = _period(hist, floor, tol)
-            if N is not None:
-                found = (N, _digits(_gap(hist, N, floor), dps), k)
+            period = _period(hist, floor, tol)
+            if period is not None:
+                found = (period, _digits(_gap(hist, period, floor), dps), k)
             elif time.monotonic() > deadline:
                 return unsettled(f"time limit {max_seconds:g} s reached after {k} steps")
 

@@ -46,10 +46,13 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 MAX_TIMEOUT = 10**6  #: the longest time limit in seconds (11.6 days); for none at all, pass None
 CONNECT_TIMEOUT = 10.0  #: seconds to reach a Dask scheduler and find a worker there before giving up
@@ -100,7 +103,7 @@ def run(
             progress(i, outcome)
 
     (backend or Serial()).execute(fn, items, timeout, done)
-    return outcomes
+    return cast(list[Outcome], outcomes)  # filled: a backend calls done once per task (Backend.execute)
 
 
 def cores() -> int:
@@ -239,10 +242,10 @@ class _Worker:
 class _Run:
     """A contiguous run of pending task indices; up to two workers hold it, one at each end."""
 
-    def __init__(self, tasks):
+    def __init__(self, tasks: Iterable[int]) -> None:
         self.tasks: deque[int] = deque(tasks)
-        self.front: object | None = None  #: the worker taking tasks from the front, if any
-        self.back: object | None = None  #: the worker taking tasks from the back, if any
+        self.front: _Worker | None = None  #: the worker taking tasks from the front, if any
+        self.back: _Worker | None = None  #: the worker taking tasks from the back, if any
 
 
 class _Runs:
@@ -328,7 +331,8 @@ class Processes:
         self.context = multiprocessing.get_context(start_method or _start_method())
 
     def execute(self, fn, items, timeout, done) -> None:
-        pending, workers = _Runs(len(items), (min(self.jobs, len(items)) + 1) // 2 or 1), []
+        pending = _Runs(len(items), (min(self.jobs, len(items)) + 1) // 2 or 1)
+        workers: list[_Worker] = []
         # Objects that exist now are the workers' inheritance: frozen, the workers' garbage collector
         # never walks them (which would also copy every page it touches); thawed again afterwards.
         thaw = self.context.get_start_method() == "fork" and gc.get_freeze_count() == 0
@@ -380,6 +384,7 @@ class Processes:
             if i is None:
                 pending.take(w)
                 i = pending.next_task(w)
+                assert i is not None  # take() gave w an end of a run with tasks left (pending is non-empty)
             try:
                 w.give(i, items[i])
             except OSError:  # the worker died while idle: the task never started
@@ -459,7 +464,7 @@ class Dask:
             raise ValueError(f"connect_timeout must be in (0, {MAX_TIMEOUT}] seconds, got {connect_timeout}")
         self.address, self.connect_timeout = address.strip(), float(connect_timeout)
 
-    def connect(self):
+    def connect(self) -> Client:
         """A ``distributed.Client`` of the scheduler, once it has a worker; :class:`BackendError` if that
         takes longer than ``connect_timeout`` (twice, at most: the scheduler, then a worker)."""
         try:
@@ -509,7 +514,8 @@ class Dask:
 
     def _execute(self, client, fn, items, timeout, done) -> None:
         finished: queue.SimpleQueue = queue.SimpleQueue()  # futures, put there by their done-callbacks
-        pending, running = deque(range(len(items))), {}  # running: key -> (future, index, submitted at)
+        pending = deque(range(len(items)))
+        running: dict[Any, tuple[Any, int, float]] = {}  # key -> (future, index, submitted at)
         try:
             while pending or running:
                 free = self._threads(client) - len(running)
