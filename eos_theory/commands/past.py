@@ -91,6 +91,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     """The regime atlas: float64 GD over a grid of (e, r), locally or on a Dask cluster."""
     from eos_theory.numbers.decimals import exact_string
     from eos_theory.outputs import plots
+    from eos_theory.outputs.files import write_bytes_atomic
     from eos_theory.past_window import atlas
     from eos_theory.running.executor import BackendError
 
@@ -125,7 +126,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         print(f"eos-theory: {exc}", file=sys.stderr)
         return EXIT_UNEXPECTED
     try:
-        atlas.save(result, data_path)
+        write_bytes_atomic(data_path, atlas.to_npz(result))
         plots.draw_atlas(result, figure_path)
     except OSError as exc:
         raise output_error("--out", exc.filename if exc.filename is not None else args.out, exc) from None

@@ -78,8 +78,8 @@ __all__ = [
     "grid",
     "plan",
     "run_chunk",
-    "save",
     "time_limit",
+    "to_npz",
 ]
 
 KINDS = ("minimum", "periodic", "chaotic", "divergent", "unbounded", "not converged")  #: codes 0 … 5 of ``Atlas.kind``
@@ -652,10 +652,9 @@ def compute(
 # --------------------------------------------------------------------------------------------
 
 
-def save(atlas: Atlas, path) -> None:
-    """Write the arrays and :meth:`Atlas.meta` (as JSON, key ``meta``) to an .npz file, atomically."""
-    from eos_theory.outputs.files import write_bytes_atomic
-
+def to_npz(atlas: Atlas) -> bytes:
+    """The arrays and :meth:`Atlas.meta` (as JSON, key ``meta``) as the bytes of an .npz file (written by the
+    caller, with :func:`eos_theory.outputs.files.write_bytes_atomic`: an analysis writes no files)."""
     buffer = io.BytesIO()
     np.savez_compressed(
         buffer,
@@ -669,4 +668,4 @@ def save(atlas: Atlas, path) -> None:
         theta=atlas.theta,
         meta=np.array(json.dumps(atlas.meta(), ensure_ascii=False)),
     )
-    write_bytes_atomic(path, buffer.getvalue())
+    return buffer.getvalue()
