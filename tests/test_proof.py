@@ -771,7 +771,7 @@ def test_finite_sets_compare_as_sets():
 
 # -- what each step records (the evidence the report shows); found missing by mutation testing ---
 
-from eos_theory.core.proof import Step, _allowed, _brief, format_point  # noqa: E402
+from eos_theory.core.proof import BoxProof, Step, _allowed, _brief, format_point  # noqa: E402
 
 nA, nB, nS = (sp.MatrixSymbol(name, n_, n_) for name in "ABS")
 
@@ -789,22 +789,51 @@ def test_each_method_records_its_exact_step():
     p.uses("z-sign", "z̃ keeps its sign")
     p.infer("so", from_=("square", "degree"))
     p.numerical("run", 30, "60-digit GD", required=30)  # exactly the required count is enough
-    p.interval("box", "Krawczyk at 30 digits")
+    box = BoxProof((x,), ((1, 2),), equations=(x**2 - 2,), at_zero=((x**2, 2, 2),))
+    p.interval("box", "Krawczyk at 30 digits", box)
     assert p.steps == [
         Step("square", "identity", "normal form of the difference is 0", ((x + 1) ** 2, x**2 + 2 * x + 1)),
         Step(
-            "on x² = 2", "identity", "normal form of the difference is 0 modulo the defining relations", (x**3, 2 * x)
+            "on x² = 2",
+            "identity",
+            "normal form of the difference is 0 modulo the defining relations",
+            (x**3, 2 * x),
+            data={"modulo": (x**2 - 2,)},
         ),
-        Step("(x + 1)² + 1 > 0", "sign", "≡ (x + 1)**2 + 1 > 0", (x**2 + 2 * x + 2, (x + 1) ** 2 + 1)),
-        Step("ηx²y² > 0", "sign", "≡ eta*x**2*y**2 > 0 for x ≠ 0, y ≠ 0", (eta * x**2 * y**2, eta * x**2 * y**2)),
+        Step(
+            "(x + 1)² + 1 > 0",
+            "sign",
+            "≡ (x + 1)**2 + 1 > 0",
+            (x**2 + 2 * x + 2, (x + 1) ** 2 + 1),
+            data={"nonzero": ()},
+        ),
+        Step(
+            "ηx²y² > 0",
+            "sign",
+            "≡ eta*x**2*y**2 > 0 for x ≠ 0, y ≠ 0",
+            (eta * x**2 * y**2, eta * x**2 * y**2),
+            data={"nonzero": (x, y)},
+        ),
         Step("degree", "check", "sp.degree: computed 3"),
         Step("no mismatches", "check", "computed []"),
-        Step("√2 > 7/5", "check", "sqrt(2) > 7/5, decided exactly"),
-        Step("Weyl", "citation", "Weyl's inequality (Horn & Johnson, Theorem 4.3.1)"),
+        Step(
+            "√2 > 7/5",
+            "check",
+            "sqrt(2) > 7/5, decided exactly",
+            data={"compare": (sp.sqrt(2), ">", sp.Rational(7, 5))},
+        ),
+        Step(
+            "Weyl",
+            "citation",
+            "Weyl's inequality (Horn & Johnson, Theorem 4.3.1)",
+            data={"theorem": "Weyl's inequality", "reference": "Horn & Johnson, Theorem 4.3.1"},
+        ),
         Step("z̃ keeps its sign", "premise", "z-sign"),
-        Step("so", "inference", "from: square; degree"),
-        Step("run", "numerical", "60-digit GD; 30 agreeing digits (≥ 30 required)"),
-        Step("box", "interval", "Krawczyk at 30 digits"),
+        Step("so", "inference", "from: square; degree", data={"from": ("square", "degree")}),
+        Step(
+            "run", "numerical", "60-digit GD; 30 agreeing digits (≥ 30 required)", data={"digits": 30, "required": 30}
+        ),
+        Step("box", "interval", "Krawczyk at 30 digits", data={"boxes": (box,)}),
     ]
     assert p.premises == ["z-sign"] and p.basis == "numerical"
 
@@ -816,19 +845,25 @@ def test_equal_any_size_records_its_rules():
     p.equal_any_size("with AB = I", nA * nB * nS + nS.T, 2 * nS, {(nS.T,): (nS,), (nA, nB): ()})
     assert p.steps == [
         Step(
-            "(A + B)A = A² + BA", "identity", "matrix words of symbolic size cancel", ((nA + nB) * nA, nA**2 + nB * nA)
+            "(A + B)A = A² + BA",
+            "identity",
+            "matrix words of symbolic size cancel",
+            ((nA + nB) * nA, nA**2 + nB * nA),
+            data={"rules": {}},
         ),
         Step(
             "vᵀSᵀv = vᵀSv",
             "identity",
             "matrix words of symbolic size cancel using Sᵀ = S",
             (v_.T * nS.T * v_, v_.T * nS * v_),
+            data={"rules": {(nS.T,): (nS,)}},
         ),
         Step(
             "with AB = I",
             "identity",
             "matrix words of symbolic size cancel using Sᵀ = S, AB = I",
             (nA * nB * nS + nS.T, 2 * nS),
+            data={"rules": {(nS.T,): (nS,), (nA, nB): ()}},
         ),
     ]
 
@@ -1380,3 +1415,23 @@ def test_a_premise_that_is_only_supported_does_not_make_a_claim_verified():
     out = check_premises([s, uses], run_claim=lambda c: None)
     assert [r.verdict for r in out] == ["supported", "inconclusive"]
     assert out[1].error == "premise not verified: stat"
+
+
+def test_box_proof_needs_its_parts_and_interval_takes_only_box_proofs():
+    BoxProof((x,), ((0, 1),), over_box=((x**2, 0, 1),))  # a bound over the box alone is a proof
+    with pytest.raises(ValueError, match="one interval per variable"):
+        BoxProof((x, y), ((0, 1),), over_box=((x, 0, 1),))
+    with pytest.raises(ValueError, match="as many equations"):
+        BoxProof((x, y), ((0, 1), (0, 1)), equations=(x - y,))
+    with pytest.raises(ValueError, match=r"a zero .* or a bound"):
+        BoxProof((x,), ((0, 1),))
+    with pytest.raises(ValueError, match="give the equations"):
+        BoxProof((x,), ((0, 1),), over_box=((x, 0, 1),), distinct=(x, 2 * x))
+    with pytest.raises(TypeError, match="BoxProof"):
+        Proof().interval("box", "Krawczyk", "K(X) ⊂ int X")
+
+
+def test_statistical_step_records_its_interval():
+    p = Proof()
+    p.statistical("mean", 0.5, (0.4, 0.6), 0.95, "64 runs", inside=(0, None))
+    assert p.steps[0].data == {"estimate": 0.5, "ci": (0.4, 0.6), "level": 0.95, "inside": (0, None)}

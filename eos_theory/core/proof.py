@@ -323,6 +323,35 @@ _OPS = {
 UNIVERSAL = ("identity", "sign", "check", "inference", "citation", "premise", "interval")
 
 
+@dataclass(frozen=True)
+class BoxProof:
+    """The data of one interval proof, for a checker to re-prove in its own ball arithmetic.
+
+    With ``equations`` (as many as ``variables``): they have exactly one zero in ``box`` (Krawczyk's
+    test), and at that zero each ``at_zero`` expression lies in its interval and the ``distinct``
+    expressions differ pairwise.  With or without: at every point of the box each ``over_box``
+    expression lies in its interval.  Intervals are closed, (lo, hi), with None for an open end.
+    ``definitions`` name intermediate values in order (a straight-line program, y₁ = f(y₀), y₂ = f(y₁), …),
+    so that an iterated map stays as small as the map.  Every number is exact (a rational).
+    """
+
+    variables: tuple
+    box: tuple  #: one (lo, hi) pair of rationals per variable
+    equations: tuple = ()
+    definitions: tuple = ()  #: (symbol, expression) pairs, each using the variables and the earlier ones
+    at_zero: tuple = ()  #: (expression, lo, hi)
+    over_box: tuple = ()  #: (expression, lo, hi)
+    distinct: tuple = ()
+
+    def __post_init__(self):
+        if len(self.box) != len(self.variables) or (self.equations and len(self.equations) != len(self.variables)):
+            raise ValueError("a box proof needs one interval per variable, and as many equations as variables")
+        if not (self.equations or self.over_box):
+            raise ValueError("a box proof proves a zero (equations) or a bound over the box (over_box)")
+        if (self.at_zero or self.distinct) and not self.equations:
+            raise ValueError("at_zero and distinct are about the zero of equations: give the equations")
+
+
 @dataclass
 class Step:
     """One asserted step: what was shown, how, and the exact objects involved."""
@@ -332,6 +361,11 @@ class Step:
     detail: str = ""
     exprs: tuple = ()
     point: dict | None = None  #: the exact rational point of a counterexample or example
+    #: what a checker needs beyond ``exprs`` and ``point`` to replay the step without the code that found it:
+    #: an identity's ``modulo`` relations (or matrix-word ``rules``), a sign witness's ``nonzero`` symbols, a
+    #: ``compare`` triple (lhs, op, rhs), an interval step's ``boxes`` (:class:`BoxProof`), a citation's
+    #: ``theorem`` and ``reference``, an inference's ``from`` texts, numerical ``digits`` and ``required``
+    data: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         out: dict[str, str | dict[str, str]] = {"text": self.text, "kind": self.kind, "detail": self.detail}
@@ -399,6 +433,7 @@ class Proof:
                 "matrix words of symbolic size cancel"
                 + (f" using {', '.join(f'{_word(a)} = {_word(b)}' for a, b in rules.items())}" if rules else ""),
                 (lhs, rhs),
+                data={"rules": dict(rules or {})},
             )
         )
 
@@ -406,7 +441,7 @@ class Proof:
         """Assert lhs ≡ rhs exactly (rational-function normal form, optionally modulo relations)."""
         self._require_identity(text, lhs, rhs, modulo)
         how = "normal form of the difference is 0" + (" modulo the defining relations" if modulo else "")
-        self._record(Step(text, "identity", how, (lhs, rhs)))
+        self._record(Step(text, "identity", how, (lhs, rhs), data={"modulo": tuple(modulo)} if modulo else {}))
 
     def differ(self, text: str, lhs, rhs, at: dict | None = None, refutes: bool = True) -> dict:
         """Assert lhs ≢ rhs by an exact rational point where they differ (searched for when not given).
@@ -450,7 +485,7 @@ class Proof:
         if sp.sympify(witness).xreplace(fresh).is_positive is not True:
             raise AssertionError(f"{text}: {witness} is not manifestly positive")
         cond = f" for {', '.join(f'{s} ≠ 0' for s in nonzero)}" if nonzero else ""
-        self._record(Step(text, "sign", f"≡ {witness} > 0{cond}", (expr, witness)))
+        self._record(Step(text, "sign", f"≡ {witness} > 0{cond}", (expr, witness), data={"nonzero": tuple(nonzero)}))
 
     def check(self, text: str, computed, expected, how: str = "") -> None:
         """Assert that a computed object equals the expected one exactly (:func:`same`), and record both.
@@ -472,13 +507,15 @@ class Proof:
             raise Undecided(f"{text}: a floating-point number is not an exact real number")
         if not _OPS[op](exact_sign(lhs - rhs)):
             raise AssertionError(f"{text}: {lhs} {op} {rhs} is false")
-        self._record(Step(text, "check", f"{lhs} {op} {rhs}, decided exactly"))
+        self._record(Step(text, "check", f"{lhs} {op} {rhs}, decided exactly", data={"compare": (lhs, op, rhs)}))
 
     def cite(self, text: str, theorem: str, reference: str) -> None:
         """Use a published theorem, named with a reference, as a premise (not re-proved here)."""
         if not theorem.strip() or not reference.strip():
             raise ValueError("a citation names the theorem and where it is proved")
-        self._record(Step(text, "citation", f"{theorem} ({reference})"))
+        self._record(
+            Step(text, "citation", f"{theorem} ({reference})", data={"theorem": theorem, "reference": reference})
+        )
 
     def uses(self, claim_id: str, text: str) -> None:
         """Use another registered claim as a premise; the registry requires it to be verified."""
@@ -490,7 +527,7 @@ class Proof:
         missing = [t for t in from_ if t not in known]
         if missing:
             raise AssertionError(f"{text}: premises not established: {missing}")
-        self._record(Step(text, "inference", "from: " + "; ".join(from_)))
+        self._record(Step(text, "inference", "from: " + "; ".join(from_), data={"from": tuple(from_)}))
 
     def covers(self, phrase: str, *by: str) -> None:
         """Declare which recorded steps cover a quantifier phrase of the claim's statement (see registry.audit)."""
@@ -508,7 +545,14 @@ class Proof:
             raise AssertionError(f"{text}: only {digits} digits agree, {required} required ({detail})")
         if self.basis in ("exact", "interval"):  # never stronger than a statistical step already recorded
             self.basis = "numerical"
-        self._record(Step(text, "numerical", f"{detail}; {digits} agreeing digits (≥ {required} required)"))
+        self._record(
+            Step(
+                text,
+                "numerical",
+                f"{detail}; {digits} agreeing digits (≥ {required} required)",
+                data={"digits": digits, "required": required},
+            )
+        )
 
     def statistical(
         self, text: str, estimate, ci: tuple, level: float, detail: str, inside: tuple = (None, None)
@@ -541,14 +585,18 @@ class Proof:
                 "statistical",
                 f"{detail}; estimate {est:.6g}, {level:.0%} confidence interval "
                 f"[{lo:.6g}, {hi:.6g}]" + (f", entirely {within}" if within else ""),
+                data={"estimate": est, "ci": (lo, hi), "level": level, "inside": tuple(inside)},
             )
         )
 
-    def interval(self, text: str, detail: str) -> None:
-        """Record a computer-assisted (interval arithmetic) proof step."""
+    def interval(self, text: str, detail: str, *boxes: BoxProof) -> None:
+        """Record a computer-assisted (interval arithmetic) proof step, with the ``boxes`` it rests on: the
+        equations, box and bounds that a checker re-proves in its own ball arithmetic (:class:`BoxProof`)."""
+        if not all(isinstance(b, BoxProof) for b in boxes):
+            raise TypeError("an interval step's evidence is a BoxProof")
         if self.basis == "exact":
             self.basis = "interval"
-        self._record(Step(text, "interval", detail))
+        self._record(Step(text, "interval", detail, data={"boxes": boxes} if boxes else {}))
 
     # -- corrections ----------------------------------------------------------------------
     @contextlib.contextmanager
