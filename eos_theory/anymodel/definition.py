@@ -17,15 +17,14 @@ What is derived from a spec lives beside it: the least sharpness over the minima
 
 from __future__ import annotations
 
+import ast
 import keyword
+import math
 import re
-import tokenize
 from dataclasses import dataclass
 from functools import cache, cached_property
-from io import StringIO
 
 import sympy as sp
-from sympy.parsing.sympy_parser import auto_number, factorial_notation, parse_expr, rationalize
 
 from eos_theory.core.model import Model, z
 from eos_theory.numbers.intervals import Undecided, exact_sign
@@ -33,10 +32,13 @@ from eos_theory.numbers.parse import InputError, exact, show_value
 
 __all__ = [
     "MAX_DEGREE",
+    "MAX_LOSS_DEGREE",
+    "MAX_NUMBER_DIGITS",
     "MAX_OUTPUTS",
     "MAX_PARAMS",
     "LossDerivatives",
     "Spec",
+    "degree",
     "derivatives_at_zero",
     "from_model",
     "loss_derivatives",
@@ -47,8 +49,10 @@ __all__ = [
 
 MAX_PARAMS = 6  #: the exact path solves polynomial systems in P + 1 unknowns: beyond 6 it is refused
 MAX_OUTPUTS = 4  #: data points
-MAX_DEGREE = 12  #: the largest total degree of a polynomial output (larger ones make the expansions explode)
+MAX_DEGREE = 12  #: the largest total degree of an expression, a function call counting as one symbol (:func:`degree`)
+MAX_LOSS_DEGREE = 2 * MAX_DEGREE  #: degree of l(f − y): the default loss of an output of degree 12
 MAX_LENGTH = 400  #: characters of one expression
+MAX_NUMBER_DIGITS = 1000  #: decimal digits of any number in an expression (2**2**2**2**2 would have 19729)
 
 r = sp.Symbol("r", real=True)  #: the residual f − y, the loss's argument
 
@@ -78,7 +82,10 @@ def parse(text: str, symbols: dict[str, sp.Symbol], what: str = "expression") ->
 
     Only the given names, numbers (decimals are read exactly: 0.1 is 1/10), + − * / ^ ** and the
     functions in :data:`FUNCTIONS` are accepted; every other name (I, E, pi, oo, __import__, …) is
-    refused before SymPy evaluates anything.
+    refused.  The text is read by Python's own parser into a syntax tree and built node by node
+    (:class:`_Reader`), so every size is checked before SymPy builds anything: exponents are rational
+    numbers, a power of an expression in the parameters keeps the degree at most :data:`MAX_DEGREE`,
+    and no number has more than :data:`MAX_NUMBER_DIGITS` digits (``9**9**9`` is refused, not computed).
 
     >>> u = sp.Symbol("u", real=True)
     >>> parse("0.5*u^2", {"u": u})
@@ -87,6 +94,10 @@ def parse(text: str, symbols: dict[str, sp.Symbol], what: str = "expression") ->
     Traceback (most recent call last):
     ...
     eos_theory.numbers.parse.InputError: expression 'u*I': unknown name 'I' (allowed: u and the functions atan, ...)
+    >>> parse("u^99999999", {"u": u})
+    Traceback (most recent call last):
+    ...
+    eos_theory.numbers.parse.InputError: expression 'u^99999999': u**99999999 has degree 99999999, above 12
     """
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{what} must be a non-empty string, got {show_value(text)}")
@@ -96,40 +107,165 @@ def parse(text: str, symbols: dict[str, sp.Symbol], what: str = "expression") ->
     if not _ALLOWED_CHARS.match(text):
         bad = next(c for c in text if not _ALLOWED_CHARS.match(c))
         raise InputError(f"{what} '{shown}': character {bad!r} is not allowed")
-    allowed = ", ".join(sorted(symbols))
+    source = " ".join(text.split()).replace("^", "**")  # one line: node offsets index it directly
     try:
-        tokens = list(tokenize.generate_tokens(StringIO(text).readline))
-    except (tokenize.TokenError, IndentationError, SyntaxError):
+        tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise InputError(f"{what} '{shown}': cannot parse (unbalanced parentheses?)") from None
-    for tok in tokens:
-        if tok.type == tokenize.NAME and tok.string not in symbols and tok.string not in FUNCTIONS:
-            raise InputError(
-                f"{what} '{shown}': unknown name {tok.string!r} (allowed: {allowed or 'none'} and the "
-                f"functions {', '.join(sorted(FUNCTIONS))})"
-            )
-        if tok.type == tokenize.NUMBER and re.search(r"[eEjJxXoObB]", tok.string):
-            raise InputError(f"{what} '{shown}': write the number {tok.string!r} as a plain decimal or fraction")
-    glob = {"__builtins__": {}, "Integer": sp.Integer, "Rational": sp.Rational, "Float": sp.Float, **FUNCTIONS}
-    try:
-        expr = parse_expr(
-            text.replace("^", "**"),
-            local_dict=dict(symbols),
-            global_dict=glob,
-            transformations=(auto_number, rationalize, factorial_notation),
-            evaluate=True,
-        )
-    except (SyntaxError, TypeError, ValueError, NameError, AttributeError, ZeroDivisionError, sp.SympifyError):
-        raise InputError(f"{what} '{shown}': cannot parse") from None
-    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):
-        raise InputError(f"{what} '{shown}': not a single expression")
+    expr = _Reader(source, symbols, f"{what} '{shown}'").read(tree.body)
     _check_real(expr, f"{what} '{shown}'")
     return expr
 
 
+def degree(expr: sp.Expr) -> int:
+    """The total degree of ``expr`` in its symbols, each function call (exp, sin, …) counting as one
+    symbol, a root x^(p/q) as ⌈p/q⌉ and a quotient as the sum of both degrees: an upper bound of
+    the size of everything derived from it, read from the tree without expanding anything.
+
+    >>> x, y = sp.symbols("x y")
+    >>> degree((x + y) ** 3 * sp.exp(x) / y), degree(sp.sqrt(x) * y**2), degree(sp.Integer(7))
+    (5, 3, 0)
+    """
+    return _degree(expr)[0]
+
+
+def _degree(expr: sp.Expr) -> tuple[int, int]:
+    """(degree of ``expr``, the largest degree of any sub-expression, function arguments included)."""
+    if not expr.free_symbols:
+        return 0, 0
+    if expr.is_Symbol:
+        return 1, 1
+    parts = [_degree(a) for a in expr.args]
+    inner = max((w for _, w in parts), default=0)
+    if expr.is_Add:
+        d = max(p for p, _ in parts)
+    elif expr.is_Mul:
+        d = sum(p for p, _ in parts)
+    elif expr.is_Pow:
+        base, power = parts[0][0], expr.args[1]
+        d = int(sp.ceiling(abs(power))) * base if power.is_Rational else base + parts[1][0]
+    else:  # a function call: one more "symbol"
+        d = 1
+    return d, max(d, inner)
+
+
+def _log10(q: sp.Rational) -> float:
+    """log₁₀ of the larger of |numerator| and denominator (no decimal string is made: 10**5000 has no str)."""
+    return math.log10(max(abs(int(q.p)), int(q.q), 1))
+
+
+class _Reader:
+    """Builds a SymPy expression from a Python syntax tree, refusing what the grammar does not allow and
+    checking each size before the node that would have it is built."""
+
+    def __init__(self, source: str, symbols: dict[str, sp.Symbol], what: str):
+        self.source, self.symbols, self.what = source, symbols, what
+
+    def fail(self, why: str) -> InputError:
+        return InputError(f"{self.what}: {why}")
+
+    def read(self, node: ast.AST) -> sp.Expr:
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return self.number(self.source[node.col_offset : node.end_col_offset])
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.read(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp) and (isinstance(node.op, ast.Pow) or type(node.op) in _OPERATORS):
+            left, right = self.read(node.left), self.read(node.right)
+            if isinstance(node.op, ast.Pow):
+                return self.power(left, right)
+            if isinstance(node.op, ast.Div) and right == 0:
+                raise self.fail("division by zero")
+            return self.checked(_OPERATORS[type(node.op)](left, right))
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Tuple):
+            raise self.fail("not a single expression")
+        if isinstance(node, ast.BinOp):
+            raise self.fail("an operator other than + - * / ^ (or **)")
+        raise self.fail("cannot parse (only numbers, the parameters, + - * / ^ and the listed functions)")
+
+    def number(self, text: str) -> sp.Rational:
+        if not _PLAIN_NUMBER.match(text):
+            raise self.fail(f"write the number {text!r} as a plain decimal or fraction")
+        q = exact(text, "number")
+        return self.checked(sp.Rational(q.numerator, q.denominator))
+
+    def name(self, name: str) -> sp.Expr:
+        if name in self.symbols:
+            return self.symbols[name]
+        if name in FUNCTIONS:
+            raise self.fail(f"the function {name} needs an argument, e.g. {name}(x)")
+        allowed = ", ".join(sorted(self.symbols))
+        raise self.fail(
+            f"unknown name {name!r} (allowed: {allowed or 'none'} and the functions {', '.join(sorted(FUNCTIONS))})"
+        )
+
+    def call(self, node: ast.Call) -> sp.Expr:
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name not in FUNCTIONS:
+            raise self.fail(f"{ast.unparse(node.func)!s} is not a function (allowed: {', '.join(sorted(FUNCTIONS))})")
+        if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
+            raise self.fail(f"{name} takes one argument")
+        return self.checked(FUNCTIONS[name](self.read(node.args[0])))
+
+    def power(self, base: sp.Expr, power: sp.Expr) -> sp.Expr:
+        """base^power once its size is known: a rational exponent with a denominator ≤ MAX_DEGREE, the
+        degree at most MAX_DEGREE, and a number of at most MAX_NUMBER_DIGITS digits."""
+        shown = sp.sstr(sp.Pow(base, power, evaluate=False))  # not evaluated: 9**387420489 stays short
+        shown = shown if len(shown) < 60 else "a power"
+        if power.free_symbols:
+            raise self.fail(f"the exponent of {shown} depends on the parameters (write exp(b*log(a)) for a^b)")
+        if not power.is_Rational:
+            raise self.fail(f"the exponent of {shown} is not a rational number")
+        if power.q > MAX_DEGREE:
+            raise self.fail(f"{shown}: roots up to the {MAX_DEGREE}th only")
+        if base.free_symbols:
+            d = int(sp.ceiling(abs(power))) * _degree(base)[0]
+            if d > MAX_DEGREE:
+                raise self.fail(f"{shown} has degree {d}, above {MAX_DEGREE}")
+        else:
+            size = abs(power) * max((_log10(q) for q in base.atoms(sp.Rational)), default=0)
+            if size > MAX_NUMBER_DIGITS:
+                raise self.fail(f"{shown} has about {int(size) + 1} digits, more than {MAX_NUMBER_DIGITS}")
+            if base == 0 and power < 0:
+                raise self.fail("division by zero")
+        return self.checked(base**power)
+
+    def checked(self, expr: sp.Expr) -> sp.Expr:
+        """``expr`` if its numbers and degree are within bounds (sums and products grow them slowly)."""
+        if expr.has(sp.zoo, sp.nan):
+            raise self.fail("division by zero")
+        if max((_log10(q) for q in expr.atoms(sp.Rational)), default=0) >= MAX_NUMBER_DIGITS:
+            raise self.fail(f"a number with more than {MAX_NUMBER_DIGITS} digits")
+        d = _degree(expr)[1]
+        if d > MAX_DEGREE:
+            raise self.fail(f"degree {d} (a function of the parameters counting as one), above {MAX_DEGREE}")
+        return expr
+
+
+_OPERATORS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}  #: and ast.Pow, read by _Reader.power
+_PLAIN_NUMBER = re.compile(r"^(\d+\.?\d*|\.\d+)$")
+
+
 def _check_real(expr: sp.Expr, what: str) -> None:
-    """Refuse non-real or non-finite constants (I, zoo, nan, oo) and floats."""
+    """Refuse non-real or non-finite constants (I, zoo, nan, oo) and floats, and expressions that are real
+    nowhere: an even root or a fractional power of a quantity negative for every real θ, or the log of
+    one that is never positive (the sign decided by SymPy's assumptions; undecided signs are accepted)."""
     if expr.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo) or expr.atoms(sp.Float):
         raise InputError(f"{what}: not a finite real expression ({expr})")
+    for sub in sp.preorder_traversal(expr):
+        if sub.is_Pow and sub.exp.is_Rational and not sub.exp.is_Integer and sub.base.is_negative:
+            raise InputError(f"{what}: {sub} is not real: {sub.base} < 0 for every real value of the parameters")
+        if isinstance(sub, sp.log) and sub.args[0].is_nonpositive:
+            raise InputError(f"{what}: {sub} is not real: {sub.args[0]} <= 0 for every real value of the parameters")
 
 
 def _names(params) -> tuple[sp.Symbol, ...]:
@@ -240,7 +376,7 @@ def spec(params, outputs, targets, loss="r^2/2", name: str = "model") -> Spec:
         e = _as_expr(f, table, f"output {k + 1}")
         if not e.free_symbols & set(theta):
             raise InputError(f"output {k + 1} ({e}) does not depend on the parameters")
-        if e.is_polynomial(*theta) and sp.Poly(e, *theta).total_degree() > MAX_DEGREE:
+        if _degree(e)[1] > MAX_DEGREE:
             raise InputError(f"output {k + 1} has degree above {MAX_DEGREE}")
         fs.append(e)
     ys = []
@@ -248,6 +384,12 @@ def spec(params, outputs, targets, loss="r^2/2", name: str = "model") -> Spec:
         q = exact(y if not isinstance(y, sp.Rational) else sp.Rational(y), f"target {k + 1}")
         ys.append(sp.Rational(q.numerator, q.denominator))
     ell = _as_expr(loss, {"r": r}, "loss")
+    composed = _degree(ell)[0] * max(_degree(f)[0] for f in fs)
+    if composed > MAX_LOSS_DEGREE:
+        raise InputError(
+            f"the training loss l(f - y) would have degree {composed} (the loss's {_degree(ell)[0]} times the "
+            f"output's {max(_degree(f)[0] for f in fs)}), above {MAX_LOSS_DEGREE}"
+        )
     loss_derivatives(ell)  # raises InputError unless ℓ'(0) = 0 < ℓ''(0)
     return Spec(theta, tuple(fs), tuple(ys), ell, name)
 
@@ -258,6 +400,8 @@ def _as_expr(value, table: dict, what: str) -> sp.Expr:
         if extra:
             raise InputError(f"{what}: unknown symbol(s) {', '.join(sorted(map(str, extra)))}")
         _check_real(value, what)
+        if _degree(value)[1] > MAX_DEGREE:
+            raise InputError(f"{what}: degree above {MAX_DEGREE}")
         return value
     return parse(str(value), table, what)
 

@@ -12,6 +12,8 @@ Every number is given as an exact string that SymPy parses (``"-1 + sqrt(5)"``) 
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from typing import Any
 
@@ -20,9 +22,9 @@ import sympy as sp
 from eos_theory.anymodel.definition import Spec, spec
 from eos_theory.anymodel.flip import Analysis
 from eos_theory.numbers.decimals import Uncertified, decimal_string
-from eos_theory.numbers.parse import InputError
+from eos_theory.numbers.parse import InputError, show_value
 
-__all__ = ["MODEL_KEYS", "load_model_file", "report", "text"]
+__all__ = ["MAX_MODEL_BYTES", "MODEL_KEYS", "load_model_file", "report", "text"]
 
 #: keys of a TOML model file (``--model FILE``)
 MODEL_KEYS = {
@@ -34,31 +36,69 @@ MODEL_KEYS = {
 }
 
 
+MAX_MODEL_BYTES = 64 * 1024  #: the largest model file read (a model is a few lines)
+
+
 def load_model_file(path: str) -> Spec:
-    """A :class:`~eos_theory.anymodel.definition.Spec` from a TOML file with the keys in :data:`MODEL_KEYS`."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise InputError(f"--model {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"--model {path}: not valid TOML ({str(exc).splitlines()[0]})") from None
+    """A :class:`~eos_theory.anymodel.definition.Spec` from a TOML file with the keys in :data:`MODEL_KEYS`.
+
+    Only a regular file of at most :data:`MAX_MODEL_BYTES` bytes of UTF-8 is read (a FIFO, a device or a
+    directory is refused before it is opened for reading, so nothing blocks or reads without end), and
+    every key must have its type; any other file gives one :class:`InputError` line.
+    """
+    where = f"--model {path}"
+    data = _read_toml(str(path), where)
     unknown = set(data) - set(MODEL_KEYS) - {"output", "target"}
     if unknown:
         raise InputError(
-            f"--model {path}: unknown key(s) {', '.join(sorted(unknown))} (known: "
-            f"{', '.join(MODEL_KEYS)}, output, target)"
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(MODEL_KEYS)}, output, target)"
         )
     outputs = data.get("outputs", [data["output"]] if "output" in data else None)
     targets = data.get("targets", [data["target"]] if "target" in data else None)
     if "params" not in data or outputs is None or targets is None:
-        raise InputError(f"--model {path}: needs params, outputs (or output) and targets (or target)")
-    if not isinstance(data["params"], list) or not isinstance(outputs, list) or not isinstance(targets, list):
-        raise InputError(f"--model {path}: params, outputs and targets must be lists")
-    targets = [str(t) if isinstance(t, (int, str)) else _no_float(t, path) for t in targets]
+        raise InputError(f"{where}: needs params, outputs (or output) and targets (or target)")
+    for key, value, kinds in (("params", data["params"], str), ("outputs", outputs, str), ("targets", targets, None)):
+        if not isinstance(value, list):
+            raise InputError(f"{where}: {key} must be a list")
+        for item in value:
+            if isinstance(item, float):
+                _no_float(item, path)
+            if not isinstance(item, kinds or (int, str)) or isinstance(item, bool):
+                what = "strings" if kinds else "numbers or strings"
+                raise InputError(f"{where}: {key} must be a list of {what}, got {show_value(item)}")
+    for key in ("loss", "name"):
+        if key in data and not isinstance(data[key], str):
+            raise InputError(f"{where}: {key} must be a string, got {show_value(data[key])}")
     return spec(
-        data["params"], [str(o) for o in outputs], targets, str(data.get("loss", "r^2/2")), str(data.get("name", path))
+        data["params"], outputs, [str(t) for t in targets], data.get("loss", "r^2/2"), data.get("name", str(path))
     )
+
+
+def _read_toml(path: str, where: str) -> dict:
+    """The TOML table in the regular file at ``path``, or InputError (one line)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens at once instead of waiting for a writer
+    except OSError as exc:
+        raise InputError(f"{where}: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{where}: not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_MODEL_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{where}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_MODEL_BYTES:
+        raise InputError(f"{where}: larger than {MAX_MODEL_BYTES // 1024} KiB; a model file is a few lines")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{where}: not valid TOML ({str(exc).splitlines()[0]})") from None
+    except RecursionError:
+        raise InputError(f"{where}: nested too deeply to be a model file") from None
 
 
 def _no_float(value, path):

@@ -36,7 +36,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     out = writable(args.json) if args.json else None
     if args.claim:
         try:
-            selected = [registry.get(c) for c in args.claim]
+            selected = [registry.get(c) for c in dict.fromkeys(args.claim)]  # each once, in the order given
         except registry.UnknownClaim as exc:
             raise UsageError(str(exc)) from None
     else:

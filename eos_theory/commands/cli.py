@@ -1,7 +1,9 @@
 """The ``eos-theory`` command line: the parser and ``main``; the commands are in :mod:`eos_theory.commands`.
 
 Every user error ends in one line on stderr and exit code 2; a run whose claims do not all come
-out as recorded ends with exit code 1 and names them.
+out as recorded, or whose work did not all finish, ends with exit code 1 and says which.  Nothing
+ends in a traceback: an unexpected exception (a bug) is one "internal error" line and exit code 1
+(``EOS_THEORY_TRACEBACK=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -14,18 +16,26 @@ import sys
 
 from eos_theory import __version__
 from eos_theory.commands import GROUPS
-from eos_theory.commands.common import EXIT_USAGE, UsageError
+from eos_theory.commands.common import EXIT_UNEXPECTED, EXIT_USAGE, UsageError
 from eos_theory.numbers.parse import InputError
 
+_NOT_AN_OPTION = re.compile(r"[*/^()+ ]")  #: characters of an expression, never of an option name
 EXIT_BROKEN_PIPE = 141  #: 128 + SIGPIPE, what a shell reports for a command killed by a closed pipe
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with exact negative numbers as values (``--target -1/2``) and one-line errors."""
+    """argparse with exact negative numbers (``--target -1/2``) and expressions (``--loss -r**2``) as
+    values, and one-line errors."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?$")
+
+    def _parse_optional(self, arg_string):
+        """A word starting with '-' that no option name could be (it holds * / ^ ( ) + or a space) is a value."""
+        if arg_string.startswith("-") and _NOT_AN_OPTION.search(arg_string.split("=", 1)[0]):
+            return None
+        return super()._parse_optional(arg_string)
 
     def error(self, message: str):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
@@ -67,6 +77,19 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`eos-theory … | head`): stop quietly, as SIGPIPE would
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
         return EXIT_BROKEN_PIPE
+    except MemoryError:
+        print("eos-theory: out of memory", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except Exception as exc:  # a bug: one line that says so, not a traceback (unless asked for)
+        if os.environ.get("EOS_THEORY_TRACEBACK"):
+            raise
+        what = " ".join(str(exc).split())[:200]
+        print(
+            f"eos-theory: internal error ({type(exc).__name__}: {what}); please report it with the command line "
+            "(EOS_THEORY_TRACEBACK=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":

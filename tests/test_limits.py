@@ -1,0 +1,101 @@
+"""Every input is bounded before any work: the reproducers of issue 15, kept as regression tests.
+
+Each runs ``eos-theory`` in a forked child limited to 10 s of wall time and 500 MB of memory
+(:func:`clitools.bounded`) and must end there with one line on stderr and exit status 2, or with the
+right result.  Before the fixes they hung for minutes, ate gigabytes, or ended in a traceback.
+"""
+
+import os
+
+import pytest
+from clitools import bounded, one_line_error
+
+import eos_theory.anymodel.flip
+import eos_theory.anymodel.report
+import eos_theory.outputs.latex
+import eos_theory.outputs.plots  # noqa: F401 (imported once here, so that each forked child starts with them)
+
+SECONDS, MEGABYTES = 10, 500  #: the issue's bound on every reproducer
+
+XY = ("analyze", "--params", "x", "y", "--target", "1", "--no-check", "--timeout", "5")
+
+
+def refused(*argv: str) -> str:
+    """The one error line of a run that must be refused within the bounds."""
+    res = bounded(*argv, seconds=SECONDS, megabytes=MEGABYTES)
+    assert res.code == 2, (res.code, res.err[-2000:])
+    return one_line_error(res.err)
+
+
+# -- analyze: expressions are sized before SymPy builds them (items 1-3, 15) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (("--output", "9**9**9"), "digits, more than 1000"),  # item 1: ran for minutes
+        (("--output", "10**10**8"), "digits, more than 1000"),
+        (("--output", "x*y", "--loss", "r^2/2 + 9**9**9*r^4"), "digits, more than 1000"),
+        (("--output", "x**99999999"), "degree 99999999, above 12"),  # item 2: 82 s and 7.9 GB
+        (("--output", "x**(10**10)"), "degree 10000000000, above 12"),  # item 2: MemoryError
+        (("--output", "x*y", "--loss", "r^2/2 + r**99999999"), "degree 99999999, above 12"),  # 48 s, 7.3 GB
+        (("--output", "2**2**2**2**2"), "2**65536 has about 19729 digits"),  # item 3: a 35-line traceback
+        (("--output", "sqrt(-x^2-1)*y"), "is not real"),  # item 15: accepted before
+        (("--output", "log(-x^2-1)*y"), "is not real"),
+        (("--output", "x**y"), "depends on the parameters"),
+        (("--output", "(x+y)^7*(x-y)^6"), "above 12"),
+        (("--output", "x*y", "--loss", "-r**2"), "loss without a minimum"),  # item 15: read as an option before
+    ],
+)
+def test_analyze_sizes_every_expression_before_building_it(argv, fragment):
+    assert fragment in refused(*XY, *argv)
+
+
+def test_parameters_named_like_sympy_classes_are_plain_names():
+    """Item 15: a parameter named Integer or Float broke the reading of numbers (auto_number wraps them in
+    Integer(…) and Float(…), which then named the parameter)."""
+    res = bounded(
+        "analyze", "--params", "Integer", "Float", "--output", "2*Integer*Float + 0.5", "--target", "5/2", "--json"
+    )
+    assert res.code == 0, res.err
+    # zero residual at I·F = 1, where the sharpness |∇f|² = 4(I² + F²) is least at I = F = ±1: 8
+    assert '"least_sharpness": "8"' in res.out
+
+
+# -- model files (item 4) ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [("analyze",), ("latex",), ("plot", "--out", "{tmp}")])
+@pytest.mark.parametrize(
+    "make, fragment",
+    [
+        (lambda p: p.write_bytes(b"\xff\xfe params"), "not UTF-8"),
+        (lambda p: p.write_text("params = " + "[" * 5000 + "]" * 5000), "nested too deeply"),
+        (lambda p: os.mkfifo(p), "not a regular file"),  # hung analyze, latex --model and plot --model
+        (lambda p: p.write_text('params = ["u"]\noutput = "u"\ntarget = 1\n' + "#" * 70_000), "larger than 64 KiB"),
+        (lambda p: p.write_text('params = ["u"]\noutputs = [["u"]]\ntargets = [1]\n'), "list of strings"),
+        (lambda p: p.write_text('params = ["u"]\noutput = "u"\ntarget = 1\nloss = 2\n'), "loss must be a string"),
+    ],
+)
+def test_model_files_are_read_within_bounds(tmp_path, command, make, fragment):
+    path = tmp_path / "model.toml"
+    make(path)
+    argv = [a.format(tmp=tmp_path) for a in command]
+    assert fragment in refused(*argv, "--model", str(path))
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/"])
+def test_devices_and_directories_are_not_model_files(device):
+    assert "not a regular file" in refused("analyze", "--model", device)  # /dev/zero was read without end
+
+
+# -- verify ------------------------------------------------------------------------------------------------
+
+
+def test_a_claim_named_twice_runs_once(capsys, tmp_path):
+    """Item 15: verify --claim gf-J --claim gf-J ran it twice."""
+    path = tmp_path / "r.json"
+    res = bounded("verify", "--claim", "gf-J", "--claim", "gf-J", "-q", "--json", str(path))
+    assert res.code == 0, res.err
+    assert res.err.strip().startswith("1 claims decided as recorded")
+    assert path.read_text().count('"id": "gf-J"') == 1
