@@ -1,5 +1,5 @@
 """Derived (2-D GD, past the period-2 window): the boundary crisis of the axis map at ε = 2 (exact), the
-period-doubling thresholds e_1 … e_7 (exact and interval), and the higher thresholds, Feigenbaum ratios and the
+period-doubling thresholds ε_1 … ε_7 (exact and interval), and the higher thresholds, Feigenbaum ratios and the
 onset of chaos (numerical, with stated precision).  Library: ``eos_theory.past_window.cascade``."""
 
 from functools import cache
@@ -170,7 +170,7 @@ def crisis(p: Proof) -> None:
 
 @cache
 def _newton() -> C.Cascade:
-    """Newton's method for e_1 … e_9 at 40 and 80 digits, once for the claims that use a prefix of it."""
+    """Newton's method for ε_1 … ε_9 at 40 and 80 digits, once for the claims that use a prefix of it."""
     return C.cascade(levels=9, digits=30)
 
 
@@ -192,37 +192,37 @@ CERTIFIED = {
 
 @claim(
     "cascade-thresholds",
-    title="period-doubling thresholds e_1 … e_7 (exact, interval)",
+    title="period-doubling thresholds ε_1 … ε_7 (exact, interval)",
     source=Source("derived"),
-    statement="Along the axis the period-p orbit of f loses stability (its multiplier reaches −1) at e_1 = 1 for "
-    "p = 1 (the minimum y = 0) and e_2 = √5 − 1 for p = 2 (the EOS orbit), exactly. For p = 4, 8, 16, 32 and 64 "
+    statement="Along the axis the period-p orbit of f loses stability (its multiplier reaches −1) at ε_1 = 1 for "
+    "p = 1 (the minimum y = 0) and ε_2 = √5 − 1 for p = 2 (the EOS orbit), exactly. For p = 4, 8, 16, 32 and 64 "
     "interval arithmetic proves that a box of half-width 10⁻⁴⁰ around the Newton solution contains exactly one "
-    "(y, ε) with f^p(y) = y and (f^p)'(y) = −1 (an orbit of exact period p), with ε = e_3 = "
-    "1.288031754482842761954342…, e_4 = 1.299227939650204094163177…, e_5 = 1.301628914037081195197757…, "
-    "e_6 = 1.302143271581458122996650…, e_7 = 1.302253437742128565172079… (25 certified digits), and that there "
-    "the multiplier passes −1 with negative speed dλ/dε, so the orbit is stable just below e_k and unstable just "
-    "above. So 1 < √5 − 1 < e_3 < e_4 < e_5 < e_6 < e_7. That these are consecutive doublings of the cascade "
+    "(y, ε) with f^p(y) = y and (f^p)'(y) = −1 (an orbit of exact period p), with ε = ε_3 = "
+    "1.288031754482842761954342…, ε_4 = 1.299227939650204094163177…, ε_5 = 1.301628914037081195197757…, "
+    "ε_6 = 1.302143271581458122996650…, ε_7 = 1.302253437742128565172079… (25 certified digits), and that there "
+    "the multiplier passes −1 with negative speed dλ/dε, so the orbit is stable just below ε_k and unstable just "
+    "above. So 1 < √5 − 1 < ε_3 < ε_4 < ε_5 < ε_6 < ε_7. That these are consecutive doublings of the cascade "
     "that starts at √5 − 1 rests on the Newton continuation (started from the Feigenbaum extrapolation at the "
     "orbit point nearest the critical point), not on this proof.",
-    method="exact: e_1, e_2 from the claims eos2d-flip-birth and eos2d-period-doubling; interval: Krawczyk operator "
+    method="exact: ε_1, ε_2 from the claims eos2d-flip-birth and eos2d-period-doubling; interval: Krawczyk operator "
     "K(X) ⊂ int X for F = (f^p(y) − y, (f^p)'(y) + 1) in mpmath.iv (centred forms of f around its critical point, "
     "derived by SymPy), the speed dλ/dε enclosed over the same box; orderings of the enclosures decided exactly",
 )
 def thresholds(p: Proof) -> None:
     e1, e2 = C.exact_thresholds()
-    p.states(sp.Eq(sp.Symbol("e_2"), sp.sqrt(5) - 1))
+    p.states(sp.Eq(sp.Symbol("epsilon_2"), sp.sqrt(5) - 1))
     p.uses("eos2d-flip-birth", "the minimum y = 0 has multiplier 1 − 2ε, which is −1 at ε = 1 (speed −2)")
     p.uses("eos2d-period-doubling", "the EOS orbit's multiplier 7 − 4ε − 2ε² is −1 at ε = √5 − 1 (speed −4√5)")
     p.check(
-        "e_1 = 1 and e_2 = √5 − 1 (derived)",
+        "ε_1 = 1 and ε_2 = √5 − 1 (derived)",
         [e1, e2],
         [1, sp.sqrt(5) - 1],
         "analysis.flip_normal_form().at, analysis.period_doubling().at",
     )
-    p.compare("e_1 < e_2", e1, "<", e2)
+    p.compare("ε_1 < ε_2", e1, "<", e2)
     run = _newton()
     if not run.converged:
-        raise AssertionError(f"Newton's method did not reach e_9: {run.reason}")
+        raise AssertionError(f"Newton's method did not reach ε_9: {run.reason}")
     previous, proved = e2, []
     for th in run.thresholds[2:7]:
         cert = _certificate(th.level)
@@ -267,22 +267,22 @@ RATIOS = ("4.54293", "4.64120", "4.66318", "4.66791", "4.66893", "4.66914", "4.6
     "cascade-feigenbaum",
     title="Feigenbaum ratios → δ, onset of chaos ≈ 1.30228346 (numerical)",
     source=Source("derived"),
-    statement="Numerical, for the examples checked: Newton's method at 40 and 80 digits puts e_8 (p = 128) at "
-    "1.30227703225964167036217… and e_9 (p = 256) at 1.30228208549649349904494… (at least 30 agreeing digits). "
-    "The ratios (e_k − e_{k−1})/(e_{k+1} − e_k) for k = 2 … 8 are 4.54293, 4.64120, 4.66318, 4.66791, 4.66893, "
+    statement="Numerical, for the examples checked: Newton's method at 40 and 80 digits puts ε_8 (p = 128) at "
+    "1.30227703225964167036217… and ε_9 (p = 256) at 1.30228208549649349904494… (at least 30 agreeing digits). "
+    "The ratios (ε_k − ε_{k−1})/(ε_{k+1} − ε_k) for k = 2 … 8 are 4.54293, 4.64120, 4.66318, 4.66791, 4.66893, "
     "4.66914, 4.66919, approaching Feigenbaum's δ = 4.6692016…: the last agrees with δ to 5 digits. Extrapolating "
-    "with δ, E_k = e_k + (e_k − e_{k−1})/(δ − 1), puts the accumulation point of the thresholds (the onset of "
+    "with δ, E_k = ε_k + (ε_k − ε_{k−1})/(δ − 1), puts the accumulation point of the thresholds (the onset of "
     "chaos along the axis) at ε ≈ 1.3022834627, E_8 and E_9 differing by less than 2·10⁻¹¹ (an estimate of "
     "its error, not a bound).",
     method="numerical: Newton's method on f^p(y) = y, (f^p)'(y) = −1 in mpmath at 40 digits and again at 80, "
     "started from the Feigenbaum extrapolation; agreeing digits between the precisions; δ cited",
 )
 def feigenbaum(p: Proof) -> None:
-    e_k = sp.Symbol("e_k")
-    p.states(sp.Eq(sp.Symbol("E_k"), e_k + (e_k - sp.Symbol("e_{k-1}")) / (sp.Symbol("delta") - 1)))
+    e_k = sp.Symbol("epsilon_k")
+    p.states(sp.Eq(sp.Symbol("E_k"), e_k + (e_k - sp.Symbol("epsilon_k-1")) / (sp.Symbol("delta") - 1)))
     run = _newton()
     if not run.converged:
-        raise AssertionError(f"Newton's method did not reach e_9: {run.reason}")
+        raise AssertionError(f"Newton's method did not reach ε_9: {run.reason}")
     quoted = {8: "1.30227703225964167036217", 9: "1.30228208549649349904494"}
     for th in run.thresholds[7:]:
         shown = common_string(th.e_low, th.e, 24)
@@ -319,7 +319,7 @@ def feigenbaum(p: Proof) -> None:
         p.numerical(
             "the last ratio agrees with δ to 5 digits",
             agreeing_digits(hi[-1], delta, dps=30),
-            f"(e_8 − e_7)/(e_9 − e_8) = {mp.nstr(hi[-1], 10)}, δ = {mp.nstr(delta, 10)}",
+            f"(ε_8 − ε_7)/(ε_9 − ε_8) = {mp.nstr(hi[-1], 10)}, δ = {mp.nstr(delta, 10)}",
             required=5,
         )
         values = [th.e for th in run.thresholds]
@@ -329,7 +329,7 @@ def feigenbaum(p: Proof) -> None:
         if not (err < bound and abs(e_inf - mp.mpf("1.3022834627")) < mp.mpf(10) ** -10 / 2):
             raise AssertionError(f"onset {mp.nstr(e_inf, 15)} ± {mp.nstr(err, 3)} is not as stated")
         p.numerical(
-            "E_9 = e_9 + (e_9 − e_8)/(δ − 1) rounds to 1.3022834627 and lies within 2·10⁻¹¹ of E_8",
+            "E_9 = ε_9 + (ε_9 − ε_8)/(δ − 1) rounds to 1.3022834627 and lies within 2·10⁻¹¹ of E_8",
             agreeing_digits(e_inf, e_prev, dps=30),
             f"E_9 = {mp.nstr(e_inf, 15)}, |E_9 − E_8| = {mp.nstr(err, 3)}",
             required=10,
@@ -462,21 +462,21 @@ def certificate() -> list[sp.Expr]:
 
 @claim(
     "cascade-e3-minpoly",
-    title="the minimal polynomial of e_3 (exact, certificate)",
+    title="the minimal polynomial of ε_3 (exact, certificate)",
     source=Source("derived"),
-    statement="(e_3 + 1)² is a root of m̂(s) = 8192s¹⁶ − 387072s¹⁵ + 7834624s¹⁴ − 88031232s¹³ + 585876512s¹² − "
+    statement="(ε_3 + 1)² is a root of m̂(s) = 8192s¹⁶ − 387072s¹⁵ + 7834624s¹⁴ − 88031232s¹³ + 585876512s¹² − "
     "2158227720s¹¹ + 2211361312s¹⁰ + 15958823175s⁹ − 68871388441s⁸ + 59290039854s⁷ + 234882618673s⁶ − "
     "524807876277s⁵ − 72612143404s⁴ + 308406843576s³ + 1539579145957s² − 7984925229121, which is irreducible over "
-    "ℚ: m̂ is the minimal polynomial of (e_3 + 1)², and m(ε) = m̂((ε + 1)²), irreducible of degree 32, is the "
-    "minimal polynomial of e_3, with exactly one root in the certified enclosure of e_3. Proof: y = (2 − ε)/3 + "
+    "ℚ: m̂ is the minimal polynomial of (ε_3 + 1)², and m(ε) = m̂((ε + 1)²), irreducible of degree 32, is the "
+    "minimal polynomial of ε_3, with exactly one root in the certified enclosure of ε_3. Proof: y = (2 − ε)/3 + "
     "(ε + 1)v conjugates f to F(v) = s(v³ − v/3) + 2(s − 9)/27 with s = (ε + 1)²; a quartic q(v) with "
     "coefficients in ℚ[s]/(m̂) (a certificate) has q(F(v)) ≡ 0 mod q and Res_v(q, F') ≡ −1, so at a root of m̂ "
     "the map F sends roots of q to roots of q and the product of F' over them is −1; at the root of m̂ in the "
-    "enclosure of (e_3 + 1)², interval arithmetic finds four real roots of q that F permutes in one 4-cycle, one "
-    "of them in the Krawczyk box of e_3, whose uniqueness makes that root (e_3 + 1)².",
+    "enclosure of (ε_3 + 1)², interval arithmetic finds four real roots of q that F permutes in one 4-cycle, one "
+    "of them in the Krawczyk box of ε_3, whose uniqueness makes that root (ε_3 + 1)².",
     method="exact: the conjugacy derived from the axis map; irreducibility by factorisation over ℚ; the "
     "certificate's two identities by normal forms in ℚ[s]/(m̂)[v]/(q) (a resultant as a 4×4 determinant); root "
-    "counts by Sturm sequences; interval: Krawczyk for e_3, sign changes and images of the four roots at 200 "
+    "counts by Sturm sequences; interval: Krawczyk for ε_3, sign changes and images of the four roots at 200 "
     "digits. m̂ was derived as a factor of the period-4 eliminant by modular elimination and q by PSLQ "
     "(minpoly.period4_eliminant, minpoly.period4_certificate); the proof does not depend on how they were found",
 )
@@ -513,8 +513,8 @@ def e3_minpoly(p: Proof) -> None:
     p.check(exact_q[1], res, -1, "determinant of multiplication by F' on ℚ[s]/(m̂)[v]/(q), reduced modulo m̂")
     cert = _certificate(3)
     if not cert.proved:
-        raise AssertionError(f"e_3 not certified: {cert.describe()}")
-    box = "the Krawczyk box X of e_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
+        raise AssertionError(f"ε_3 not certified: {cert.describe()}")
+    box = "the Krawczyk box X of ε_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
     p.interval(box, cert.describe())
     orbit = A.certificate_orbit(m_hat, certificate(), cert)
     p.check(
@@ -538,7 +538,7 @@ def e3_minpoly(p: Proof) -> None:
         )
     lo, hi = (sp.Rational(exact(mp.make_mpf(end))) for end in (cert.krawczyk.image[1]._mpi_))
     p.check(
-        "m has exactly one real root in the certified enclosure of e_3",
+        "m has exactly one real root in the certified enclosure of ε_3",
         sp.Poly(m_eps, eps).count_roots(lo, hi),
         1,
         "Sturm count",
@@ -546,11 +546,11 @@ def e3_minpoly(p: Proof) -> None:
     unique = (
         "at s_r the root v_r of q in the first interval lies on a 4-cycle of F with multiplier Π F' = −1, so "
         "y_r = h(v_r) solves f⁴(y) = y, (f⁴)'(y) = −1 with (y_r, √s_r − 1) in X: by uniqueness it is "
-        "(y*, e_3), so s_r = (e_3 + 1)²"
+        "(y*, ε_3), so s_r = (ε_3 + 1)²"
     )
     p.infer(unique, (conj, *exact_q, box, four))
     p.infer(
-        "m̂((e_3 + 1)²) = 0 and m(e_3) = 0 with m̂ and m irreducible: they are the minimal polynomials",
+        "m̂((ε_3 + 1)²) = 0 and m(ε_3) = 0 with m̂ and m irreducible: they are the minimal polynomials",
         (unique, irreducible, "m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32"),
     )
 

@@ -1,8 +1,8 @@
 """Past the period-2 window on the axis: where attractors can be, periodic windows, chaos and the crisis.
 
 Exact claims (the axis map's structure, a window with closed-form ends, the exponents at ε = 2),
-interval claims (periodic windows at rational e, found from the critical orbit and proved by
-Krawczyk), and one statistical claim (chaos at e = 7/5 and 3/2: λ, λ⊥ and the mean η·NTK with
+interval claims (periodic windows at rational ε, found from the critical orbit and proved by
+Krawczyk), and one statistical claim (chaos at ε = 7/5 and 3/2: λ, λ⊥ and the mean η·NTK with
 confidence intervals, and where GD goes from stated starts).  Code: :mod:`eos_theory.past_window.chaos`.
 """
 
@@ -157,14 +157,14 @@ def cycle_multipliers(p_: Proof) -> None:
 
 @claim(
     "chaos-flip-window",
-    title="window: the period-4 orbit of GD for 2√2 − 1 < e < (√(13 + 3√41) − 2)/2",
+    title="window: the period-4 orbit of GD for 2√2 − 1 < ε < (√(13 + 3√41) − 2)/2",
     source=Source("derived"),
     statement="The 2-cycles {y₁, y₂} of the axis map on which θ returns negated (the quartic factor of f∘f − id) "
     "have y₁y₂ = P with P² + (ε + 1)P + 2 = 0 and y₁ + y₂ = P(2 − ε)/(P + 1). For ε > 2√2 − 1 the one with "
     "P = (d − ε − 1)/2, d = √(ε² + 2ε − 7), has along-axis multiplier μ = 8 − ε² − 2ε − 3(ε + 1)d, and |μ| < 1 "
     "exactly for 2√2 − 1 < ε < ε* = (√(13 + 3√41) − 2)/2 ≈ 1.83767: it is born with μ = 1 at 2√2 − 1 and "
     "period-doubles (μ = −1) at ε*. Its transverse multiplier is 1 − r(y₁ + y₂) + r²y₁y₂; in the symmetric case "
-    "r = −1 it is 2 − ε + d, in (0, 1) for 2√2 − 1 ≤ ε < 2. So for 2√2 − 1 < e < ε* GD in the symmetric case has a "
+    "r = −1 it is 2 − ε + d, in (0, 1) for 2√2 − 1 ≤ ε < 2. So for 2√2 − 1 < ε < ε* GD in the symmetric case has a "
     "linearly attracting period-4 orbit on the axis: a periodic window inside the chaotic band, with exact ends.",
     method="exact: resultants of the quartic with P − y·f(y) and the sum relation modulo the quartic; μ and the "
     "transverse multiplier as identities modulo d² = ε² + 2ε − 7; μ strictly decreasing (positive witness); the "
@@ -254,13 +254,13 @@ WINDOWS = (("279/200", 5, 5), ("291/200", 3, 3), ("15483/10000", 4, 4), ("17/10"
 
 @claim(
     "chaos-windows",
-    title="periodic windows in the chaotic band, proved at rational e",
+    title="periodic windows in the chaotic band, proved at rational ε",
     source=Source("derived"),
     statement="In the symmetric case r = −1, for the examples checked, the axis map has an attracting cycle of exact "
-    "period 5 at e = 279/200, 3 at e = 291/200, 4 at e = 15483/10000 and 3 at e = 17/10; GD in θ has period 5, 3, 4 "
-    "and 6 on them (at e = 17/10 θ returns negated after 3 steps); each transverse multiplier lies in (−1, 1), so "
+    "period 5 at ε = 279/200, 3 at ε = 291/200, 4 at ε = 15483/10000 and 3 at ε = 17/10; GD in θ has period 5, 3, 4 "
+    "and 6 on them (at ε = 17/10 θ returns negated after 3 steps); each transverse multiplier lies in (−1, 1), so "
     "GD in θ has a linearly attracting orbit of that period on the axis, and it is the only attracting cycle of the "
-    "axis map there. The cycle means of η·NTK are enclosed: at e = 15483/10000 it is about 1.7328, below the edge "
+    "axis map there. The cycle means of η·NTK are enclosed: at ε = 15483/10000 it is about 1.7328, below the edge "
     "of stability 2.",
     method="interval: the critical orbit (float64) suggests the period; Newton at 60 digits; a Krawczyk proof at 50 "
     "digits of a unique cycle point in a box of radius 1e-25; disjoint enclosures of the N iterates (exact period); "
@@ -275,9 +275,9 @@ def windows(p_: Proof) -> None:
     for e, N, N_theta in WINDOWS:
         cyc = chaos.find_cycle(e, r=-1, dps=50)
         if cyc is None or cyc.period_y != N:
-            raise AssertionError(f"e = {e}: no attracting cycle of period {N} proved ({cyc})")
+            raise AssertionError(f"ε = {e}: no attracting cycle of period {N} proved ({cyc})")
         text = (
-            f"e = {e}: an attracting cycle of exact period {N}, GD period {cyc.period}, "
+            f"ε = {e}: an attracting cycle of exact period {N}, GD period {cyc.period}, "
             f"μ ∈ [{cyc.multiplier[0]:.12g}, {cyc.multiplier[1]:.12g}], ν ∈ [{cyc.transverse[0]:.12g}, "
             f"{cyc.transverse[1]:.12g}]"
         )
@@ -286,8 +286,8 @@ def windows(p_: Proof) -> None:
         p_.interval(text, f"{cyc.proof}; mean η·NTK ∈ [{cyc.mean_ntk[0]:.15g}, {cyc.mean_ntk[1]:.15g}]")
         found.append(text)
         if e == "15483/10000" and not cyc.mean_ntk[1] < 2:
-            raise AssertionError(f"e = {e}: the cycle mean {cyc.mean_ntk} is not below 2")
-    last = "each is linearly attracting for GD in θ, and the only attracting cycle of the axis map at its e"
+            raise AssertionError(f"ε = {e}: the cycle mean {cyc.mean_ntk} is not below 2")
+    last = "each is linearly attracting for GD in θ, and the only attracting cycle of the axis map at its ε"
     p_.infer(
         last,
         (
@@ -310,15 +310,15 @@ RUNS, STEPS, TRANSIENT, STARTS, PLANE_STEPS = 16, 5_000, 1_000, 32, 1_000
 
 @claim(
     "chaos-statistics",
-    title="chaos at e = 7/5 and 3/2: λ > 0, mean η·NTK, λ⊥ < 0 (statistical)",
+    title="chaos at ε = 7/5 and 3/2: λ > 0, mean η·NTK, λ⊥ < 0 (statistical)",
     expect="supported",
     source=Source("derived"),
-    statement="In the symmetric case at e = 7/5 and e = 3/2 (statistical, for the examples checked, float64 "
+    statement="In the symmetric case at ε = 7/5 and ε = 3/2 (statistical, for the examples checked, float64 "
     "statistics of computed orbits, where the critical orbit finds no attracting cycle): the Lyapunov "
     "exponent of the axis map is positive and the transverse exponent negative at 95 % confidence, with the "
     "time-averaged η·NTK above the edge of stability; and of 64 starts from the paper's family and the small ball "
     "none escaped within 1000 GD steps and all ended on the axis (|q| ≤ 1e-12·√(η·NTK)).",
-    method="statistical: 16 independent float64 runs per e from seeded uniform starts on the axis, 1000 transient "
+    method="statistical: 16 independent float64 runs per ε from seeded uniform starts on the axis, 1000 transient "
     "steps discarded, 5000 averaged; Student t intervals; plane runs of float64 GD in θ with Clopper–Pearson "
     "intervals for the escape fraction (attractor.attractor's machinery)",
 )
@@ -327,11 +327,11 @@ def statistics(p_: Proof) -> None:
     runs = []
     for e in CHAOS:
         if chaos.find_cycle(e, r=-1) is not None:
-            raise AssertionError(f"e = {e}: the critical orbit found an attracting cycle")
+            raise AssertionError(f"ε = {e}: the critical orbit found an attracting cycle")
         st = chaos.axis_runs(e, r=-1, runs=RUNS, steps=STEPS, transient=TRANSIENT, seed=0)
         detail = st.describe()
         p_.statistical(
-            f"e = {e}: λ > 0",
+            f"ε = {e}: λ > 0",
             st.lyapunov.value,
             (st.lyapunov.low, st.lyapunov.high),
             0.95,
@@ -340,7 +340,7 @@ def statistics(p_: Proof) -> None:
             inside=(0, None),
         )
         p_.statistical(
-            f"e = {e}: mean η·NTK > 2",
+            f"ε = {e}: mean η·NTK > 2",
             st.mean_ntk.value,
             (st.mean_ntk.low, st.mean_ntk.high),
             0.95,
@@ -348,7 +348,7 @@ def statistics(p_: Proof) -> None:
             inside=(2, None),
         )
         p_.statistical(
-            f"e = {e}: λ⊥ < 0",
+            f"ε = {e}: λ⊥ < 0",
             st.transverse_lyapunov.value,
             (st.transverse_lyapunov.low, st.transverse_lyapunov.high),
             0.95,
@@ -359,8 +359,8 @@ def statistics(p_: Proof) -> None:
             Problem.diagonal([-1, 1], 1, e), families=(("paper", STARTS), ("ball", STARTS)), steps=PLANE_STEPS, seed=0
         )
         if pl.fates["escaped"] or pl.fates["axis"] != pl.count:
-            raise AssertionError(f"e = {e}: plane starts {pl.fates}")
-        text = f"e = {e}: no plane start escaped, all reached the axis"
+            raise AssertionError(f"ε = {e}: plane starts {pl.fates}")
+        text = f"ε = {e}: no plane start escaped, all reached the axis"
         p_.statistical(text, pl.escape.value, (pl.escape.low, pl.escape.high), 0.95, pl.describe(), inside=(None, 0.06))
         runs.append(text)
     p_.covers("all ended on the axis", *runs)

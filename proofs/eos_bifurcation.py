@@ -1,5 +1,5 @@
-"""Derived (2-D GD): how the EOS orbit is born (flip at e = 1) and how it dies (period doubling
-along the axis at e = √5 − 1, subcritical transverse flip at r(r − 1)(e − 1) = 2), and the
+"""Derived (2-D GD): how the EOS orbit is born (flip at ε = 1) and how it dies (period doubling
+along the axis at ε = √5 − 1, subcritical transverse flip at r(r − 1)(ε − 1) = 2), and the
 resulting regime classification."""
 
 import itertools
@@ -17,7 +17,7 @@ _a2, _a3 = sp.symbols("a_2 a_3", real=True)  #: coefficients of the map f(u) = �
 
 @claim(
     "eos2d-flip-birth",
-    title="supercritical flip at e = 1",
+    title="supercritical flip at ε = 1",
     source=Source("derived"),
     statement="At ε = 1 the minimum y = 0 of the axis map has multiplier f'(0) = 1 − 2ε = −1 (crossing with speed −2); "
     "there f(y) = −y − y² + y³, whose normal-form coefficient a₂² + a₃ = 2 > 0 (f∘f(y) = y − 4y³ + …): the flip is "
@@ -50,7 +50,7 @@ def flip_birth(p: Proof) -> None:
 
 @claim(
     "eos2d-period-doubling",
-    title="supercritical period doubling at e = √5 − 1",
+    title="supercritical period doubling at ε = √5 − 1",
     source=Source("derived"),
     statement="Along the axis the EOS orbit loses stability at ε = √5 − 1, where its multiplier 7 − 4ε − 2ε² = −1 "
     "(speed −4√5); there its points are y = 1 − ε/2 and −ε/2, and the two-step map's normal-form coefficient is "
@@ -190,19 +190,19 @@ def _regime_by_theorem(ev: sp.Rational, rv: sp.Rational) -> str:
     "eos2d-regimes",
     title="regimes: minimum / period-2 / unstable",
     source=Source("derived"),
-    statement="Let E ≠ 0 have a zero-loss minimum, e = min{ηEω_i > 0} on axis i and r = ω_j/ω_i (r ≤ 0 or r ≥ 1). "
-    "A zero-loss minimum is stable (linearly for e < 1; at e = 1 through the supercritical flip) iff e ≤ 1. For "
-    "e > 1 no minimum is stable and the EOS orbit on axis i is the only period-2 orbit of GD in θ that can attract: "
-    "it is linearly attracting iff 1 < e < √5 − 1 and r(r − 1)(e − 1) < 2 (for r ∈ {0, 1}, i.e. ω_j = 0 or "
+    statement="Let E ≠ 0 have a zero-loss minimum, ε = min{ηEω_i > 0} on axis i and r = ω_j/ω_i (r ≤ 0 or r ≥ 1). "
+    "A zero-loss minimum is stable (linearly for ε < 1; at ε = 1 through the supercritical flip) iff ε ≤ 1. For "
+    "ε > 1 no minimum is stable and the EOS orbit on axis i is the only period-2 orbit of GD in θ that can attract: "
+    "it is linearly attracting iff 1 < ε < √5 − 1 and r(r − 1)(ε − 1) < 2 (for r ∈ {0, 1}, i.e. ω_j = 0 or "
     "ω_1 = ω_2, the orbits form a family with transverse multiplier 1). Otherwise the regime is labelled 'unstable': "
     "no minimum and no period-2 orbit attracts. What GD does there (longer cycles, chaos, escape) is not decided by "
     "this claim.",
     method="combines the derived claims: minima (eos2d-control-parameter), orbits on axes (eos2d-two-cycles-on-axes), "
-    "multipliers of every candidate, flip criticality at e = 1 and subcriticality at the transverse boundary; "
+    "multipliers of every candidate, flip criticality at ε = 1 and subcriticality at the transverse boundary; "
     "analysis.classify checked against the statement on an exact grid",
 )
 def regimes(p: Proof) -> None:
-    ek = sp.Symbol("e")
+    ek = sp.Symbol("epsilon")
     p.states(sp.And(sp.Lt(1, ek), sp.Lt(ek, sp.sqrt(5) - 1), sp.Lt(r * (r - 1) * (ek - 1), 2)))
     orb = A.eos_orbit()
     flips = {f.name: f for f in A.fixed_points()}
@@ -213,7 +213,7 @@ def regimes(p: Proof) -> None:
         "every period-2 orbit of GD in θ that is not a fixed point lies on an "
         "eigen-axis, as the EOS orbit or as the flip point θ ↦ −θ (the quartic's cycles have period 4 in θ)",
     )
-    p.uses("eos2d-control-parameter", "for e > 1 every minimum is unstable")
+    p.uses("eos2d-control-parameter", "for ε > 1 every minimum is unstable")
     p.check(
         "the flip point on axis 1 (θ ↦ −θ) has reduced multiplier 5 + 2ε_1 along the axis",
         [sp.expand(m - 5 - 2 * eta * E * w1) == 0 for m in flips["flip_1"].multipliers].count(True) >= 1,
@@ -238,9 +238,9 @@ def regimes(p: Proof) -> None:
         "so it is ≥ 1 there (r'(1 − r') ≥ 0, δ > 0): the other axis's orbit never attracts",
         from_=("the other axis (r' = 1/r ∈ (0, 1], ε_j = 1 + δ): across − 1 = r'(1 − r')δ",),
     )
-    p.uses("eos2d-flip-birth", "the flip at e = 1 is supercritical (coefficient 2 > 0): 'minimum' at e = 1")
+    p.uses("eos2d-flip-birth", "the flip at ε = 1 is supercritical (coefficient 2 > 0): 'minimum' at ε = 1")
     p.uses("eos2d-transverse-flip", "the transverse flip is subcritical for every r ≠ 1: 'unstable' on the boundary")
-    p.uses("eos2d-window", "the EOS orbit is linearly attracting iff 1 < e < √5 − 1 and r(r − 1)(e − 1) < 2")
+    p.uses("eos2d-window", "the EOS orbit is linearly attracting iff 1 < ε < √5 − 1 and r(r − 1)(ε − 1) < 2")
     p.covers(
         "the only period-2 orbit",
         "every period-2 orbit of GD in θ that is not a fixed point lies on an "
@@ -257,11 +257,11 @@ def regimes(p: Proof) -> None:
         if got != _regime_by_theorem(ev, rv):
             mismatches.append((ev, rv, got))
     p.check(
-        f"analysis.classify agrees with the statement on {len(grid_e) * len(grid_r)} exact (e, r), including the "
-        "boundaries e = 1 and r(r − 1)(e − 1) = 2",
+        f"analysis.classify agrees with the statement on {len(grid_e) * len(grid_r)} exact (ε, r), including the "
+        "boundaries ε = 1 and r(r − 1)(ε − 1) = 2",
         mismatches,
         [],
-        "the (e, r, label) where they differ",
+        "the (ε, r, label) where they differ",
     )
 
 

@@ -97,7 +97,7 @@ def interval_orbit(p: Proof) -> None:
             f"{label} is in the attracting window",
             closed_forms.classify(*example),
             "period-2",
-            f"closed_forms.classify, e = {closed_forms.control_parameter(*example)}",
+            f"closed_forms.classify, ε = {closed_forms.control_parameter(*example)}",
         )
         out = prove_orbit(*example)
         k = out["krawczyk"]

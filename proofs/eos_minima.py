@@ -1,5 +1,5 @@
 """Derived (2-D GD): fixed points of the reduced map, the minima, their least η·NTK and the
-control parameter e = min{ηEω_i > 0}."""
+control parameter ε = min{ηEω_i > 0}."""
 
 import sympy as sp
 
@@ -125,7 +125,7 @@ def minimum_stability(p: Proof) -> None:
 
 @claim(
     "eos2d-min-ntk",
-    title="least η·NTK over the minima is 2e",
+    title="least η·NTK over the minima is 2ε",
     source=Source("derived"),
     statement="On the zero-loss minima (any P), η·NTK − 2ηEω_k = Σ_i ω_i(ω_i − ω_k)·ηθ_i². If ηEω_k is the least "
     "positive ηEω_i, every term is ≥ 0, so the least η·NTK over the minima is 2·min{ηEω_i : ηEω_i > 0}, attained "
@@ -134,7 +134,7 @@ def minimum_stability(p: Proof) -> None:
     "the axis vertex evaluated exactly; sign witness for no minimum",
 )
 def min_ntk(p: Proof) -> None:
-    ek = sp.Symbol("e")
+    ek = sp.Symbol("epsilon")
     p.states(sp.Eq(sp.Symbol("Ttilde_min"), 2 * ek))
     for P in (2, 3):
         for k in range(P):
@@ -207,17 +207,17 @@ def min_ntk(p: Proof) -> None:
 
 @claim(
     "eos2d-control-parameter",
-    title="control parameter e = min{ηEω_i > 0}",
+    title="control parameter ε = min{ηEω_i > 0}",
     source=Source("derived"),
-    statement="GD depends on (ω_1, ω_2, E, η) only through ε_i = ηEω_i (equivalently e and r). With the control "
-    "parameter e = ½·min η·NTK over the zero-loss minima = min{ε_i > 0} (0 when E = 0), for E ≠ 0 a linearly stable "
-    "minimum exists iff e < 1 (the least-NTK minimum, with multiplier 1 − 2e); for e > 1 every minimum has "
-    "η·NTK ≥ 2e > 2 and is unstable.",
+    statement="GD depends on (ω_1, ω_2, E, η) only through ε_i = ηEω_i (equivalently ε and r). With the control "
+    "parameter ε = ½·min η·NTK over the zero-loss minima = min{ε_i > 0} (0 when E = 0), for E ≠ 0 a linearly stable "
+    "minimum exists iff ε < 1 (the least-NTK minimum, with multiplier 1 − 2ε); for ε > 1 every minimum has "
+    "η·NTK ≥ 2ε > 2 and is unstable.",
     method="the eigenbasis GD map rewritten in the axis frame, exactly, is free of η, E and ω_1; the least η·NTK "
     "from eos2d-min-ntk against the stability interval of eos2d-minimum-stability, solved exactly",
 )
 def control_parameter(p: Proof) -> None:
-    ek = sp.Symbol("e", real=True)
+    ek = sp.Symbol("epsilon", real=True)
     p.states(sp.Lt(ek, 1))
     fr = A.axis_frame()
     free = fr.p_next.free_symbols | fr.q_next.free_symbols | fr.y.free_symbols
@@ -229,16 +229,16 @@ def control_parameter(p: Proof) -> None:
     )
     p.covers("only through ε_i = ηEω_i", "the axis-frame map (p, q) ↦ (p', q') involves only ε = ηEω_1 and r = ω_2/ω_1")
     vertex = A.minimum_multipliers()[1].subs(Tt, 2 * ek)
-    p.equal("at the least-NTK minimum (T̃ = 2e) the transverse multiplier is 1 − 2e", vertex, 1 - 2 * ek)
+    p.equal("at the least-NTK minimum (T̃ = 2ε) the transverse multiplier is 1 − 2ε", vertex, 1 - 2 * ek)
     stable = sp.solve_univariate_inequality(sp.Abs(vertex) < 1, ek, relational=False)
     p.check(
-        "|1 − 2e| < 1 ⟺ 0 < e < 1 (e > 0 when E ≠ 0)", stable, sp.Interval.open(0, 1), "solve_univariate_inequality"
+        "|1 − 2ε| < 1 ⟺ 0 < ε < 1 (ε > 0 when E ≠ 0)", stable, sp.Interval.open(0, 1), "solve_univariate_inequality"
     )
-    p.uses("eos2d-min-ntk", "every zero-loss minimum has η·NTK ≥ 2e")
+    p.uses("eos2d-min-ntk", "every zero-loss minimum has η·NTK ≥ 2ε")
     p.uses("eos2d-minimum-stability", "a minimum is linearly stable iff 0 < η·NTK < 2")
-    outside = "for e ≥ 1 every minimum has η·NTK ≥ 2e ≥ 2, outside the stable interval (0, 2)"
+    outside = "for ε ≥ 1 every minimum has η·NTK ≥ 2ε ≥ 2, outside the stable interval (0, 2)"
     p.check(outside, sp.Interval(2, sp.oo).intersect(A.edge_of_stability()), sp.EmptySet, "[2, ∞) ∩ stable interval")
-    p.covers("every minimum", outside, "every zero-loss minimum has η·NTK ≥ 2e")
+    p.covers("every minimum", outside, "every zero-loss minimum has η·NTK ≥ 2ε")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ def _random_start(rng: random.Random, omega1, omega2):
     title="50-digit GD in θ settles where the closed forms say",
     source=Source("derived"),
     statement="Parameter-space GD at 60 digits, from the paper's initialisation J̃(ω1) = J̃(ω2) and from seeded random "
-    "starts, settles on the closed-form EOS 2-cycle (η·NTK = 1 + e ± √((e−1)(e+3))) in the period-2 regime, and on "
-    "a zero-loss minimum with 2e ≤ η·NTK < 2 in the minimum regime (numerical, for the examples checked: "
+    "starts, settles on the closed-form EOS 2-cycle (η·NTK = 1 + ε ± √((ε−1)(ε+3))) in the period-2 regime, and on "
+    "a zero-loss minimum with 2ε ≤ η·NTK < 2 in the minimum regime (numerical, for the examples checked: "
     "(ω1, ω2, E, η) = (−1, 1, 1, 11/10), (−1, 1, 1, 6/5), (2, 3, 1, 3/5), (−1/2, 1, 1, 23/20); (−1, 1, 1, 1/2), "
     "(−1, 2, 1, 1/3)).",
     method="numerical: mpmath GD in θ at 60 digits until η·NTK repeats every two steps; agreeing digits with the "
@@ -73,12 +73,12 @@ def gd_confirms(p: Proof) -> None:
             if not (end.settled and end.period == 1) or not (2 * mp.mpf(e.p) / e.q <= ntk < 2):
                 raise AssertionError(f"{example}: GD did not settle on a stable minimum ({end.reason}, η·NTK = {ntk})")
             p.numerical(
-                f"{_label(example)}, paper's start: settles on a minimum, 2e ≤ η·NTK < 2",
+                f"{_label(example)}, paper's start: settles on a minimum, 2ε ≤ η·NTK < 2",
                 end.digits,
-                f"η·NTK = {mp.nstr(ntk, 15)} after {end.steps} steps, e = {e}",
+                f"η·NTK = {mp.nstr(ntk, 15)} after {end.steps} steps, ε = {e}",
                 required=30,
             )
-            settled.append(f"{_label(example)}, paper's start: settles on a minimum, 2e ≤ η·NTK < 2")
+            settled.append(f"{_label(example)}, paper's start: settles on a minimum, 2ε ≤ η·NTK < 2")
     p.covers("settles", *settled)
 
 

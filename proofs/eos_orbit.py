@@ -176,7 +176,7 @@ def two_cycles_on_axes(p: Proof) -> None:
 
 @claim(
     "eos2d-eos-orbit",
-    title="EOS 2-cycle: mean η·NTK 1 + e, offset e − 1",
+    title="EOS 2-cycle: mean η·NTK 1 + ε, offset ε − 1",
     source=Source("derived"),
     statement="The EOS 2-cycle on the axis of ε = ηEω_i is y± = [1 − ε ± √((ε−1)(ε+3))]/2; it exists (real, with "
     "η·NTK ≥ 0) iff ε ≥ 1, branching from the minimum y = 0 at ε = 1. Its η·NTK values are "
@@ -254,19 +254,19 @@ def multipliers(p: Proof) -> None:
 
 @claim(
     "eos2d-window",
-    title="the 2-cycle attracts for 1 < e < √5 − 1 (r = −1)",
+    title="the 2-cycle attracts for 1 < ε < √5 − 1 (r = −1)",
     source=Source("derived"),
     statement="The EOS orbit is linearly attracting (both two-step multipliers in (−1, 1)) iff 1 < ε < √5 − 1 and "
-    "r(r − 1)(ε − 1) < 2, i.e. for 1 < e < min(√5 − 1, "
-    "1 + 2/(r(r − 1))) (r ≤ 0 or r ≥ 1 on the axis of e); so the cycle-mean η·NTK lies in (2, √5) and the EOS offset "
-    "in (0, √5 − 2). In the symmetric case (r = −1) the window is 1 < e < √5 − 1. It loses stability along the axis "
+    "r(r − 1)(ε − 1) < 2, i.e. for 1 < ε < min(√5 − 1, "
+    "1 + 2/(r(r − 1))) (r ≤ 0 or r ≥ 1 on the axis of ε); so the cycle-mean η·NTK lies in (2, √5) and the EOS offset "
+    "in (0, √5 − 2). In the symmetric case (r = −1) the window is 1 < ε < √5 − 1. It loses stability along the axis "
     "at ε = √5 − 1 and across it at ε = 1 + 2/(r(r − 1)); the latter comes first iff r(r − 1) > 4 + 2√5.",
     method="|multiplier| < 1 solved exactly as sets in ε; the across condition rewritten by exact identities; "
     "comparisons of algebraic numbers decided exactly",
 )
 def window(p: Proof) -> None:
     orb = A.eos_orbit()
-    ek = sp.Symbol("e")
+    ek = sp.Symbol("epsilon")
     p.states(sp.And(sp.Lt(1, ek), sp.Lt(ek, sp.Min(sp.sqrt(5) - 1, 1 + 2 / (r * (r - 1))))))
     p.check(
         "|7 − 4ε − 2ε²| < 1 and ε ≥ 1 ⟺ 1 < ε < √5 − 1",
@@ -280,7 +280,7 @@ def window(p: Proof) -> None:
     # On the axis of e = the least positive ε, r ∉ (0, 1): ε_j = rε_i would be a smaller positive value.
     rr = sp.Symbol("r", positive=True)
     p.check(
-        "0 < r < 1 would give 0 < rε < ε: excluded, so r(r − 1) ≥ 0 on the axis of e",
+        "0 < r < 1 would give 0 < rε < ε: excluded, so r(r − 1) ≥ 0 on the axis of ε",
         sp.solve_univariate_inequality(rr * (rr - 1) < 0, rr, relational=False),
         sp.Interval.open(0, 1),
         "where r(r − 1) < 0",

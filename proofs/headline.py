@@ -22,7 +22,7 @@ def _below_one(m: sp.Expr) -> sp.Set:
 
 @claim(
     "headline-2d",
-    title="2-D: sharpening to 1 + e, slightly off the EOS",
+    title="2-D: sharpening to 1 + ε, slightly off the EOS",
     source=Source(
         "abstract",
         "For quadratic objectives in two dimensions, we prove that this second-order regression "
@@ -31,12 +31,12 @@ def _below_one(m: sp.Expr) -> sp.Set:
     ),
     statement="The project's reading of the abstract's 2-D claim (the abstract does not state the value). For P = 2 "
     "and the paper's symmetric case, GD from the initialisation J̃(ω1) = J̃(ω2) first raises the η·NTK (by exactly "
-    "ε²T̃ on the first step). For 1 < e < √5 − 1 the period-2 orbit on an eigen-axis is linearly attracting and its "
-    "mean η·NTK is 1 + e: it differs from the edge of stability 2 by e − 1, which lies in (0, √5 − 2). GD from the "
-    "paper's small initialisation settles on it (60-digit numerics, for the examples checked: e = 11/10 and 6/5 "
+    "ε²T̃ on the first step). For 1 < ε < √5 − 1 the period-2 orbit on an eigen-axis is linearly attracting and its "
+    "mean η·NTK is 1 + ε: it differs from the edge of stability 2 by ε − 1, which lies in (0, √5 − 2). GD from the "
+    "paper's small initialisation settles on it (60-digit numerics, for the examples checked: ε = 11/10 and 6/5 "
     "from θ1 = θ2 = 1/100); other starts are outside this claim.",
     method="exact: the derived first-step rise, cycle mean and attracting window; numerical: 60-digit GD in θ from "
-    "the paper's initialisation at e = 11/10 and 6/5",
+    "the paper's initialisation at ε = 11/10 and 6/5",
 )
 def headline(p: Proof) -> None:
     orbit, sh = A.eos_orbit(), A.sharpening()
@@ -46,7 +46,7 @@ def headline(p: Proof) -> None:
     p.equal("its offset from the edge of stability is ε − 1", orbit.offset, eps - 1)
     window = orbit.symmetric_window
     p.check(
-        "symmetric case (r = −1): the orbit is linearly attracting exactly for 1 < e < √5 − 1",
+        "symmetric case (r = −1): the orbit is linearly attracting exactly for 1 < ε < √5 − 1",
         window,
         sp.Interval.open(1, sp.sqrt(5) - 1),
         "analysis.eos_orbit().symmetric_window",
@@ -65,7 +65,7 @@ def headline(p: Proof) -> None:
         "so the offset lies in (0, √5 − 2): slightly above the edge of stability",
         offsets,
         sp.Interval.open(0, sp.sqrt(5) - 2),
-        "image of the window under e ↦ e − 1",
+        "image of the window under ε ↦ ε − 1",
     )
     dps, runs = 60, []
     for lr in ("11/10", "6/5"):
@@ -73,10 +73,10 @@ def headline(p: Proof) -> None:
         with mp.workdps(dps):
             end = outcome(Problem.diagonal(example[:2], example[2], example[3]), ["1/100", "1/100"], dps=dps)
             if not (end.settled and end.period == 2):
-                raise AssertionError(f"GD from the paper's initialisation at e = {lr}: {end.status} ({end.reason})")
+                raise AssertionError(f"GD from the paper's initialisation at ε = {lr}: {end.status} ({end.reason})")
             cycle = A.orbit_closed_forms(*example)["cycle"]
             digits = min(cycle_digits(end.ntk, cycle["ntk"], dps=dps), end.digits)
-        text = f"e = {lr}, θ1 = θ2 = 1/100 (the paper's initialisation): GD in θ settles on the cycle with mean {1 + sp.Rational(lr)}"
+        text = f"ε = {lr}, θ1 = θ2 = 1/100 (the paper's initialisation): GD in θ settles on the cycle with mean {1 + sp.Rational(lr)}"
         p.numerical(text, digits, f"after {end.steps} steps", required=30)
         runs.append(text)
     p.covers("settles on it", *runs)

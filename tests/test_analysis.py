@@ -149,7 +149,7 @@ def orbit_start(w, E, eta, axis, kick=Fraction(1, 1000)):
     """A start near the predicted orbit point y₊, kicked along and across the axis."""
     cf = closed(w, E, eta)
     y_hi = cf["cycle"]["points"][1]
-    e = cf["e"]
+    e = cf["epsilon"]
     T = mp_of(2 * (y_hi + e))  # η·NTK at y₊
     wa = mpf(w[axis])
     th_axis = mpmath.sqrt(T / (mpf(eta) * wa * wa)) * (1 + mpf(kick))
@@ -237,7 +237,7 @@ def test_rational_orbit_is_an_exact_two_cycle_of_parameter_space_gd(k, s, a, r, 
     th2 = gd_step_exact(w, E, eta, th1)
     assert th2 == th and th1 != th
     cf = closed(w, E, eta)
-    assert cf["e"] == sp.Rational(eps.numerator, eps.denominator)
+    assert cf["epsilon"] == sp.Rational(eps.numerator, eps.denominator)
     assert cf["cycle"]["axis"] == axis + 1 or r == 1  # ω_1 = ω_2: every direction is an axis
     ntk = sorted([ntk_exact(w, eta, th), ntk_exact(w, eta, th1)])
     assert [Fraction(str(v)) for v in cf["cycle"]["ntk"]] == ntk
@@ -555,11 +555,17 @@ def significant_digits(text: str) -> int:
 @pytest.mark.parametrize("digits", [5, 30, 45])
 def test_orbit_report_shape_and_digits(digits):
     rep = A.orbit_report(-1, 1, "1.1", 1, digits=digits)
-    assert set(rep) == {"e", "regime", "min_ntk", "cycle", "check"} and rep["check"] is None
+    assert set(rep) == {"epsilon", "regime", "min_ntk", "cycle", "check"} and rep["check"] is None
     assert rep["regime"] == "period-2"
     # e = 1.1 and everything rational in it prints exactly (fewer than D digits): by hand, min η·NTK = 2e = 2.2,
     # mean 1 + e = 2.1, offset e − 1 = 0.1, multipliers 7 − 4e − 2e² = 0.18 and 3 − 2e = 0.8
-    exact = [rep["e"], rep["min_ntk"], rep["cycle"]["mean_ntk"], rep["cycle"]["offset"], *rep["cycle"]["multipliers"]]
+    exact = [
+        rep["epsilon"],
+        rep["min_ntk"],
+        rep["cycle"]["mean_ntk"],
+        rep["cycle"]["offset"],
+        *rep["cycle"]["multipliers"],
+    ]
     assert exact == ["1.1", "2.2", "2.1", "0.1", "0.18", "0.8"]
     assert all(significant_digits(t) == digits for t in rep["cycle"]["ntk"]), rep["cycle"]["ntk"]  # irrational
     with mpmath.workdps(digits + 10):  # ntk = 2.1 ± √(0.1·4.1), rounded to `digits`
@@ -575,7 +581,7 @@ def test_orbit_report_regimes_and_null_cycle():
     assert unstable["regime"] == "unstable" and unstable["cycle"] is not None
     assert unstable["cycle"]["multipliers"] == ["-9", "-1"]  # 7 − 8 − 8, 3 − 4: exact integers print exactly
     zero = A.orbit_report(-1, 1, 0, 1)
-    assert zero["e"] == "0" and zero["min_ntk"] == "0" and zero["regime"] == "minimum"
+    assert zero["epsilon"] == "0" and zero["min_ntk"] == "0" and zero["regime"] == "minimum"
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,8 @@ from eos_theory.running import executor
 U = 2.0**-53  #: float64 unit roundoff
 PNG, PDF = b"\x89PNG\r\n\x1a\n", b"%PDF-"
 FIRST_DOUBLING = 1.288031754  #: where the 4-cycle of the symmetric case doubles (docs/eos-2d.md §5a, 10 digits)
-ARRAYS = ("e", "r", "kind", "period", "lyapunov", "stop_step", "theta0", "theta")
+ATTRIBUTE = {"epsilon": "e"}  #: the npz names ε epsilon (ASCII); the Atlas calls it e
+ARRAYS = ("epsilon", "r", "kind", "period", "lyapunov", "stop_step", "theta0", "theta")
 
 
 def fr(x: float) -> Fraction:
@@ -51,8 +52,8 @@ def same(a, b) -> None:
     """Every array of two atlases (or npz files) equal, NaN included, and so the same bits."""
     for name in ARRAYS:
         np.testing.assert_array_equal(
-            a[name] if isinstance(a, dict) else getattr(a, name),
-            b[name] if isinstance(b, dict) else getattr(b, name),
+            a[name] if isinstance(a, dict) else getattr(a, ATTRIBUTE.get(name, name)),
+            b[name] if isinstance(b, dict) else getattr(b, ATTRIBUTE.get(name, name)),
             err_msg=name,
         )
 
@@ -330,10 +331,10 @@ def test_the_closed_form_boundaries():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"shape": (0, 3)}, "e range points must be >= 1"),
+        ({"shape": (0, 3)}, "ε range points must be >= 1"),
         ({"shape": (1, 3)}, "one point needs equal ends"),
         ({"e_range": ("2", "1")}, "the low end must be below the high end"),
-        ({"e_range": ("0", "1")}, "the e range must lie in (0, 10]"),
+        ({"e_range": ("0", "1")}, "the ε range must lie in (0, 10]"),
         ({"r_range": ("-101", "0")}, "the r range must lie in [−100, 100]"),
         ({"steps": 383}, "steps must be at least 384"),
         ({"steps": 10**8}, "steps must be at most"),
@@ -412,7 +413,7 @@ def test_the_npz_holds_the_arrays_and_the_meta(tmp_path, small_serial):
     with np.load(tmp_path / "a.npz") as f:
         same(small_serial, dict(f))
         meta = json.loads(str(f["meta"]))
-    assert meta["grid"] == [7, 6] and meta["e_range"] == ["0.8", "2.4"] and meta["start"]["seed"] == 5
+    assert meta["grid"] == [7, 6] and meta["epsilon_range"] == ["0.8", "2.4"] and meta["start"]["seed"] == 5
     assert sum(meta["counts"].values()) == 7 * 6 * 2 and meta["evidence"].startswith("numerical")
 
 
@@ -433,7 +434,7 @@ CLI_SMALL = [
     "--grid",
     "7",
     "6",
-    "--e-range",
+    "--epsilon-range",
     "0.8",
     "2.4",
     "--r-range",
@@ -465,7 +466,7 @@ def test_cli_writes_data_and_figure_and_prints_json(capsys, tmp_path, small_seri
 def test_cli_human_summary(capsys, tmp_path):
     code, out, _ = run(capsys, "atlas", *CLI_SMALL, "--out", str(tmp_path), "-j", "2")
     assert code == 0
-    assert "7 values of e in [0.8, 2.4] × 6 of r in [-3, 3], 84 runs of 800 float64 GD steps" in out
+    assert "7 values of ε in [0.8, 2.4] × 6 of r in [-3, 3], 84 runs of 800 float64 GD steps" in out
     assert "labels (numerical, not proofs): " in out and (tmp_path / "atlas.png").read_bytes().startswith(PNG)
 
 
@@ -474,9 +475,9 @@ def test_cli_human_summary(capsys, tmp_path):
     [
         (["--grid", "0", "3"], "--grid N M: two whole numbers >= 1"),
         (["--grid", "x", "3"], "--grid N M: two whole numbers >= 1"),
-        (["--grid", "1", "3"], "e range: one point needs equal ends"),
-        (["--e-range", "2", "1"], "e range: the low end must be below the high end"),
-        (["--e-range", "0", "1"], "the e range must lie in (0, 10]"),
+        (["--grid", "1", "3"], "ε range: one point needs equal ends"),
+        (["--epsilon-range", "2", "1"], "ε range: the low end must be below the high end"),
+        (["--epsilon-range", "0", "1"], "the ε range must lie in (0, 10]"),
         (["--r-range", "-1/0", "1"], "r range low end: cannot read"),
         (["--steps", "100"], "steps must be at least 384"),
         (["--starts", "-2"], "starts must be >= 0"),

@@ -256,18 +256,18 @@ def test_cascade_json_is_the_documented_object(capsys):
     assert set(data) == {"thresholds", "feigenbaum", "chaos_onset", "crisis"}
     rows = data["thresholds"]
     assert [r["period"] for r in rows] == [1, 2, 4, 8, 16]
-    assert all(set(r) == {"period", "e", "digits", "evidence"} for r in rows)
-    assert rows[0]["e"] == "1" and rows[0]["evidence"] == "exact"
+    assert all(set(r) == {"period", "epsilon", "digits", "evidence"} for r in rows)
+    assert rows[0]["epsilon"] == "1" and rows[0]["evidence"] == "exact"
     with mp.workdps(40):
-        assert rows[1]["e"] == mp.nstr(mp.sqrt(5) - 1, 25, strip_zeros=False)
+        assert rows[1]["epsilon"] == mp.nstr(mp.sqrt(5) - 1, 25, strip_zeros=False)
     assert [r["evidence"] for r in rows[2:]] == ["interval"] * 3 and all(r["digits"] == 25 for r in rows)
-    assert rows[2]["e"].startswith("1.288031754") and rows[3]["e"].startswith("1.2992279396")
+    assert rows[2]["epsilon"].startswith("1.288031754") and rows[3]["epsilon"].startswith("1.2992279396")
     ratios = data["feigenbaum"]
     assert [r["periods"] for r in ratios] == [[1, 2, 4], [2, 4, 8], [4, 8, 16]]
     assert ratios[0]["ratio"].startswith("4.5429") and set(ratios[0]) == {"periods", "ratio", "digits"}
-    assert set(data["chaos_onset"]) == {"e", "error"} and float(data["chaos_onset"]["error"]) > 0
-    assert data["chaos_onset"]["e"].startswith("1.302")
-    assert data["crisis"] == {"e": "2", "exact": "2"}
+    assert set(data["chaos_onset"]) == {"epsilon", "error"} and float(data["chaos_onset"]["error"]) > 0
+    assert data["chaos_onset"]["epsilon"].startswith("1.302")
+    assert data["crisis"] == {"epsilon": "2", "exact": "2"}
 
 
 def test_cascade_text_names_what_each_number_is(capsys):
@@ -281,7 +281,7 @@ def test_cascade_text_names_what_each_number_is(capsys):
         "δ = 4.6692",
         "onset of chaos",
         "not a proof",
-        "boundary crisis at e = 2",
+        "boundary crisis at ε = 2",
     ):
         assert fragment in out
 

@@ -332,7 +332,7 @@ def test_degenerate_r_0_and_1_take_the_label_of_the_axis_map(omegas, lr):
 def test_attractor_numbers_in_the_window_and_in_chaos():
     a = attractor.attractor(-1, 1, 1, "11/10")
     assert exact_inside(F(21, 10), a.mean_ntk_ci) and a.escape_fraction == 0  # mean 1 + e
-    assert "Krawczyk" in a.how and "e = 11/10" in a.how
+    assert "Krawczyk" in a.how and "ε = 11/10" in a.how
     b = attractor.attractor(-1, 1, 1, "7/5", seed=3)
     assert b.lyapunov_ci[0] > 0 and b.transverse_lyapunov_ci[1] < 0 and inside(b.mean_ntk, b.mean_ntk_ci)
     assert "Student t" in b.how and "shadowing is not proved" in b.how

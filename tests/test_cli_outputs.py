@@ -66,7 +66,7 @@ def test_orbit_at_huge_eta_prints_correct_digits(capsys, k, digits):
     assert code == 0, err
     data = json.loads(out)
     e = Fraction(10) ** k
-    assert Fraction(data["e"]) == e and Fraction(data["min_ntk"]) == 2 * e  # exact values print exactly
+    assert Fraction(data["epsilon"]) == e and Fraction(data["min_ntk"]) == 2 * e  # exact values print exactly
     for s, (lo, hi) in zip(data["cycle"]["ntk"], cycle_enclosure(e)):
         assert Fraction(s) > 0 and rounding_of(s, digits, lo, hi), s
     # mean 1 + e and the multipliers 7 − 4e − 2e², 3 − 2e are rationals: rounded exactly
@@ -108,7 +108,7 @@ def test_orbit_at_tiny_eta_prints_correct_digits(capsys):
     assert code == 0, err
     data = json.loads(out)
     r, e = Fraction(-1, 10**300), Fraction(11, 10)
-    assert data["e"] == "1.1" and data["regime"] == "period-2"
+    assert data["epsilon"] == "1.1" and data["regime"] == "period-2"
     assert data["cycle"]["multipliers"][1] == "1." + "0" * 29
     assert rounding_of(data["cycle"]["multipliers"][1], 30, 1 - r * (r - 1) * (e - 1), 1 - r * (r - 1) * (e - 1))
 
@@ -134,7 +134,7 @@ def test_small_digit_counts_never_print_a_rounded_value_as_an_integer(capsys):
             "--no-attractor",
         )[1]
     )
-    assert data["e"] == "1.1" and data["min_ntk"] == "2.2"  # exact: printed exactly (main: "e = 1" at --digits 1)
+    assert data["epsilon"] == "1.1" and data["min_ntk"] == "2.2"  # exact: printed exactly (main: "e = 1" at --digits 1)
     data = json.loads(
         run(
             capsys,
@@ -152,7 +152,7 @@ def test_small_digit_counts_never_print_a_rounded_value_as_an_integer(capsys):
             "--no-attractor",
         )[1]
     )
-    assert data["e"] == "1.0"  # rounded: all D digits and a point; the exact 1 prints as "1"
+    assert data["epsilon"] == "1.0"  # rounded: all D digits and a point; the exact 1 prints as "1"
     data = json.loads(
         run(
             capsys,
@@ -170,7 +170,7 @@ def test_small_digit_counts_never_print_a_rounded_value_as_an_integer(capsys):
             "--no-attractor",
         )[1]
     )
-    assert data["e"] == "1" and data["cycle"] is None
+    assert data["epsilon"] == "1" and data["cycle"] is None
 
 
 @pytest.mark.parametrize(
@@ -195,9 +195,25 @@ def test_small_digit_counts_never_print_a_rounded_value_as_an_integer(capsys):
             "--digits",
             str(MAX_DIGITS + 1),
         ],
-        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--digits", "14"],
-        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--show", "1"],
-        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--show", "51"],
+        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--precision", "14"],
+        ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--digits", "1"],
+        [
+            "gd",
+            "--omega",
+            "-1",
+            "1",
+            "--theta",
+            "1",
+            "1",
+            "--target",
+            "1",
+            "--lr",
+            "1",
+            "--precision",
+            "50",
+            "--digits",
+            "51",
+        ],
         ["gd", "--omega", "-1", "1", "--theta", "1", "1", "--target", "1", "--lr", "1", "--steps", "-1"],
     ],
     ids=[

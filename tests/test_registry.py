@@ -68,12 +68,12 @@ PAPER_LATEX = {
     "rotation": r"J J^{T} = \theta^{T} Q^{2} \theta",  # the NTK JJᵀ = θᵀQ²θ
     "eos-threshold": r"\eta \lambda < 2",  # stable in a quadratic potential below 2/η
     "eos-ntk": r"\eta J J^{T} < 2",  # the NTK's eigenvalue against 2/η
-    "eos2d-axis-map": r"{y}' = y \left(\epsilon + y\right) \left(y - 2\right) + y",
-    "eos2d-eos-orbit": r"\tilde{T}_{-} = \epsilon - \sqrt{\left(\epsilon - 1\right) \left(\epsilon + 3\right)} + 1,"
-    r"\quad \tilde{T}_{+} = \epsilon + \sqrt{\left(\epsilon - 1\right) \left(\epsilon + 3\right)} + 1,"
-    r"\quad \tilde{T}_{mean} - 2 = \epsilon - 1",  # 1 + ε ± √((ε−1)(ε+3)), offset ε − 1
-    "eos2d-multipliers": r"\mu_{along} = - 2 \epsilon^{2} - 4 \epsilon + 7,"
-    r"\quad \mu_{across} = - r \left(\epsilon - 1\right) \left(r - 1\right) + 1",
+    "eos2d-axis-map": r"{y}' = y \left(\varepsilon + y\right) \left(y - 2\right) + y",
+    "eos2d-eos-orbit": r"\tilde{T}_{-} = \varepsilon - \sqrt{\left(\varepsilon - 1\right) \left(\varepsilon + 3\right)} + 1,"
+    r"\quad \tilde{T}_{+} = \varepsilon + \sqrt{\left(\varepsilon - 1\right) \left(\varepsilon + 3\right)} + 1,"
+    r"\quad \tilde{T}_{\mathrm{mean}} - 2 = \varepsilon - 1",  # 1 + ε ± √((ε−1)(ε+3)), offset ε − 1
+    "eos2d-multipliers": r"\mu_{\mathrm{along}} = - 2 \varepsilon^{2} - 4 \varepsilon + 7,"
+    r"\quad \mu_{\mathrm{across}} = - r \left(\varepsilon - 1\right) \left(r - 1\right) + 1",
     "eos2d-flip-birth": r"a_{2}^{2} + a_{3} = 2",  # supercritical birth
     "eos2d-period-doubling": r"a_{2}^{2} + a_{3} = 6 \sqrt{5} + 30",  # 36 + 6ε at ε = √5 − 1
 }

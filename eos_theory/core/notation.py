@@ -11,6 +11,8 @@ the same object into explicit matrices of a chosen size for checking.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
@@ -91,6 +93,9 @@ def chain(*members) -> Chain:
     return Chain(*(sp.sympify(m) for m in members))
 
 
+_WORD_SUBSCRIPT = re.compile(r"_\{([A-Za-z]{2,})\}")
+
+
 class _Printer(LatexPrinter):
     def _print_Tuple(self, expr):  # several formulas of one claim
         return r",\quad ".join(self._print(a) for a in expr.args)
@@ -100,6 +105,12 @@ class _Printer(LatexPrinter):
 
     def _print_Trace(self, expr):  # a 1×1 matrix written as a scalar
         return self._print(expr.arg)
+
+    def _print_Symbol(self, expr, style="plain"):
+        out = super()._print_Symbol(expr, style)
+        if out.startswith(r"\epsilon"):  # ε as the command line and README print it, not ϵ
+            out = r"\varepsilon" + out[len(r"\epsilon") :]
+        return _WORD_SUBSCRIPT.sub(r"_{\\mathrm{\1}}", out)  # T̃_mean: a word, set upright
 
 
 def latex(expr) -> str:

@@ -66,7 +66,7 @@ _GREEK = {
     "β": r"\beta",
     "γ": r"\gamma",
     "δ": r"\delta",
-    "ε": r"\epsilon",
+    "ε": r"\varepsilon",
     "ζ": r"\zeta",
     "η": r"\eta",
     "θ": r"\theta",
@@ -714,14 +714,23 @@ def claim_block(result) -> str:
     return "\n".join(out) + "\n"
 
 
+SNIPPET_PACKAGES = "amsmath, amssymb and amsthm"  #: what a snippet needs in the preamble, in words
+
+
 def snippet(result) -> str:
     """One claim's environment and its proof, for pasting into a paper; the leading comment says what the preamble needs."""
+    return snippets([result])
+
+
+def snippets(results: Sequence) -> str:
+    """Claims' environments and proofs, one after another, under one leading comment that says what the
+    preamble needs (the packages, and the environments the paper may not define yet)."""
     head = [
-        f"% {result.claim.id}: {result.verdict}, checked by eos-theory {__version__}.",
+        f"% {', '.join(f'{r.claim.id}: {r.verdict}' for r in results)}; checked by eos-theory {__version__}.",
         "% Needs \\usepackage{amsmath,amssymb,amsthm} and, for each environment the paper does not define yet:",
         *("%   " + line for line in ENVIRONMENTS.splitlines()),
     ]
-    return "\n".join(head) + "\n" + claim_block(result)
+    return "\n".join(head) + "\n" + "\n".join(claim_block(r) for r in results)
 
 
 # -- the document ---------------------------------------------------------------------------

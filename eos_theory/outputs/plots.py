@@ -1,6 +1,6 @@
 """Figures for the 2-D edge of stability (matplotlib, drawn headless with the Agg canvas).
 
-Symmetric case ω₁ = −1, ω₂ = 1, E = 1 throughout, so the control parameter is e = ηEω₂ = η and
+Symmetric case ω₁ = −1, ω₂ = 1, E = 1 throughout, so the control parameter is ε = ηEω₂ = η and
 η·NTK = T̃ (the edge of stability is 2).  One function per figure computes the data, draws it if
 given a path, and returns the data; :func:`draw_all` writes all four.  Figures are illustrations:
 the tests check their data against the closed forms of :mod:`eos_theory.quadratic.closed_forms`.
@@ -71,7 +71,7 @@ def _recorded(run: GDResult) -> tuple[tuple[mpf, ...], tuple[mpf, ...]]:
 
 
 def _cycle(lr, dps: int) -> tuple[tuple[mpf, mpf], mpf] | None:
-    """Closed-form (ascending η·NTK pair, mean) of the EOS orbit from analysis, or None if e ≤ 1."""
+    """Closed-form (ascending η·NTK pair, mean) of the EOS orbit from analysis, or None if ε ≤ 1."""
     c = closed_forms.orbit_closed_forms(*OMEGA, TARGET, str(exact(lr, "lr")))["cycle"]
     if c is None:
         return None
@@ -106,7 +106,7 @@ def fig1_sharpening(
     """Figure 1; raises if the run does not reach the closed-form cycle to 25 digits."""
     lr, t = exact(lr, "lr"), exact(t, "t")
     if closed_forms.classify(*OMEGA, TARGET, str(lr)) != "period-2":
-        raise InputError(f"lr = {lr} is outside the period-2 window 1 < e < √5 − 1")
+        raise InputError(f"lr = {lr} is outside the period-2 window 1 < ε < √5 − 1")
     zt, Tt = _recorded(gd_mp(_problem(lr), [t, t], steps, dps=dps, record=True))
     with mp.workdps(dps):
         closed = _cycle(lr, dps)
@@ -127,12 +127,12 @@ def _draw_sharpening(fig, d: SharpeningData) -> None:
     T = np.array([float(v) for v in d.ntk[: d.shown + 1]])
     e = float(d.lr)
     ax.axhline(d.eos, color="k", ls="--", lw=0.9, label="EOS: 2")
-    ax.axhline(float(d.mean), color="tab:red", ls="-.", lw=0.9, label="cycle mean 1 + e")
+    ax.axhline(float(d.mean), color="tab:red", ls="-.", lw=0.9, label="cycle mean 1 + ε")
     for i, c in enumerate(d.cycle):
-        ax.axhline(float(c), color="tab:blue", ls=":", lw=1.1, label="1 + e ± √((e−1)(e+3))" if i == 0 else None)
+        ax.axhline(float(c), color="tab:blue", ls=":", lw=1.1, label="1 + ε ± √((ε−1)(ε+3))" if i == 0 else None)
     ax.plot(k, T, "-o", color="0.25", lw=0.7, ms=2.2, label="GD in θ (mpmath)")
     ax.set(xlabel="step", ylabel="η·NTK", xlim=(0, d.shown), ylim=(0, float(d.cycle[1]) + 0.45))
-    ax.set_title(f"Sharpening to the EOS: e = {e:g}, θ₁ = θ₂ = {float(d.t):g}")
+    ax.set_title(f"Sharpening to the EOS: ε = {e:g}, θ₁ = θ₂ = {float(d.t):g}")
     ax.text(
         0.98,
         0.04,
@@ -176,7 +176,7 @@ FIG2_STARTS = {
 def fig2_reduced_plane(
     path: Path | None = None, *, starts: dict | None = None, steps: int = 200, dps: int = 30
 ) -> ReducedPlaneData:
-    """Figure 2: one panel per η (default e = 1/2, a minimum; e = 11/10, the EOS orbit)."""
+    """Figure 2: one panel per η (default ε = 1/2, a minimum; ε = 11/10, the EOS orbit)."""
     panels = []
     for lr, sts in (starts or FIG2_STARTS).items():
         lr = exact(lr, "lr")
@@ -206,7 +206,7 @@ def _draw_plane(fig, d: ReducedPlaneData) -> None:
         zz = np.linspace(zmin, zmax, 200)
         # reachable set: T̃ = A₁ + A₂ ≥ |A₂ − A₁| = 2|z̃ + e|
         ax.fill_between(
-            zz, 0, np.minimum(2 * np.abs(zz + e), tmax), color="0.88", lw=0, label="unreachable: η·NTK < 2|z̃ + e|"
+            zz, 0, np.minimum(2 * np.abs(zz + e), tmax), color="0.88", lw=0, label="unreachable: η·NTK < 2|z̃ + ε|"
         )
         ax.axvline(0, color="0.5", lw=0.8, label="minima z̃ = 0")
         ax.plot([0, 0], pan.stable, color="tab:green", lw=3.5, solid_capstyle="butt", label="stable: 0 < η·NTK < 2")
@@ -231,7 +231,7 @@ def _draw_plane(fig, d: ReducedPlaneData) -> None:
             ax.plot(oz, oT, "*", ms=9, color="gold", mec="k", mew=0.6, zorder=5, label="period-2 orbit")
         ax.set(xlim=(zmin, zmax), ylim=(0, tmax), ylabel="η·NTK")
         ax.set_title(
-            f"({tag}) e = {e:g}: "
+            f"({tag}) ε = {e:g}: "
             + ("GD settles on a stable minimum" if pan.orbit is None else "no stable minimum; GD finds the 2-cycle")
         )
     axes[-1].set_xlabel("z̃ = ηz")
@@ -257,7 +257,7 @@ def _draw_plane(fig, d: ReducedPlaneData) -> None:
 
 @dataclass(frozen=True)
 class SpotCheck:
-    """A 50-digit mpmath GD run at one e, from the same θ₀ as the sweep."""
+    """A 50-digit mpmath GD run at one ε, from the same θ₀ as the sweep."""
 
     lr: Fraction
     ntk: tuple[mpf, ...]  #: the last ``period`` η·NTK values
@@ -268,7 +268,7 @@ class SpotCheck:
 
 @dataclass(frozen=True)
 class Threshold:
-    """A period-doubling threshold of the axis map, from :func:`cascade.report` (e as decimal digits)."""
+    """A period-doubling threshold of the axis map, from :func:`cascade.report` (ε as decimal digits)."""
 
     period: int  #: the period-p orbit loses stability at e
     e: str
@@ -277,7 +277,7 @@ class Threshold:
 
 @dataclass(frozen=True)
 class BifurcationData:
-    """Long-run η·NTK of float64 GD against e = η, with closed forms, the cascade past the window,
+    """Long-run η·NTK of float64 GD against ε = η, with closed forms, the cascade past the window,
     time averages, and mpmath spot checks."""
 
     e: np.ndarray  #: shape (n,)
@@ -315,7 +315,7 @@ def fig3_bifurcation(
     chaos_runs: int = 8,
     chaos_steps: int = 20_000,
 ) -> BifurcationData:
-    """Figure 3: ``numerics.sweep`` over n values of e (the last ``tail`` values drawn, the last
+    """Figure 3: ``numerics.sweep`` over n values of ε (the last ``tail`` values drawn, the last
     ``average`` averaged); the cascade thresholds, onset and crisis from :mod:`cascade`; time averages
     with confidence intervals from :func:`chaos.axis_runs`; spot checks at 50 digits (bounded runs
     that must settle: on a minimum, on the 2-cycle inside the window, on a 4-cycle just past it)."""
@@ -337,10 +337,12 @@ def fig3_bifurcation(
     min_ntk = np.where(e < 1, 2 * e, np.nan)  # min η·NTK over the minima, 2e, where they attract
     spot_data = tuple(_spot(s, t, dps) for s in spots)
     report, _ = cascade.report(levels, digits=8, max_seconds=30)
-    ths = tuple(Threshold(row["period"], row["e"], row["evidence"]) for row in report["thresholds"] if row["e"])
-    onset = report["chaos_onset"] and (report["chaos_onset"]["e"], report["chaos_onset"]["error"])
+    ths = tuple(
+        Threshold(row["period"], row["epsilon"], row["evidence"]) for row in report["thresholds"] if row["epsilon"]
+    )
+    onset = report["chaos_onset"] and (report["chaos_onset"]["epsilon"], report["chaos_onset"]["error"])
     runs = tuple(
-        (exact(v, "e"), chaos.axis_runs(exact(v, "e"), runs=chaos_runs, steps=chaos_steps).mean_ntk) for v in chaos_at
+        (exact(v, "ε"), chaos.axis_runs(exact(v, "ε"), runs=chaos_runs, steps=chaos_steps).mean_ntk) for v in chaos_at
     )
     data = BifurcationData(
         e,
@@ -371,13 +373,13 @@ def _spot(lr, t: float, dps: int) -> SpotCheck:
     lr = exact(lr, "lr")
     end = outcome(_problem(lr), [exact(t, "t")] * 2, dps=dps)
     if not end.settled:
-        raise ArithmeticError(f"spot check at e = {lr}: GD {end.status} ({end.reason})")
+        raise ArithmeticError(f"spot check at ε = {lr}: GD {end.status} ({end.reason})")
     assert end.period is not None and end.digits is not None  # a settled run has both
     return SpotCheck(lr, end.ntk, end.period, end.digits, end.steps)
 
 
 def _sub(n: int) -> str:
-    """n in subscript digits (e₁₂)."""
+    """n in subscript digits (ε₁₂)."""
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
@@ -388,16 +390,16 @@ def _draw_bifurcation(fig, d: BifurcationData) -> None:
     ax.plot([], [], "s", ms=3, color="0.55", label=f"float64 GD, last {d.ntk.shape[1]} steps")
     ax.plot(d.e, d.time_mean, color="tab:orange", lw=0.7, label=f"time average, last {d.average} steps")
     ax.axhline(d.eos, color="k", ls="--", lw=0.8, label="EOS: η·NTK = 2")
-    ax.plot(d.e, d.min_ntk, color="tab:green", lw=1.2, label="min η·NTK = 2e")
-    ax.plot(d.e, d.cycle[0], color="tab:blue", lw=1.2, label="1 + e ± √((e−1)(e+3))")
+    ax.plot(d.e, d.min_ntk, color="tab:green", lw=1.2, label="min η·NTK = 2ε")
+    ax.plot(d.e, d.cycle[0], color="tab:blue", lw=1.2, label="1 + ε ± √((ε−1)(ε+3))")
     ax.plot(d.e, d.cycle[1], color="tab:blue", lw=1.2)
-    ax.plot(d.e, d.mean, color="tab:red", ls="-.", lw=1.0, label="cycle mean 1 + e")
+    ax.plot(d.e, d.mean, color="tab:red", ls="-.", lw=1.0, label="cycle mean 1 + ε")
     finite = d.ntk[np.isfinite(d.ntk)]
     ymax = float(finite.max()) * 1.05 if finite.size else 4.0
     marks = [
-        (float(d.window[0]), "e₁ = 1"),
-        (float(d.window[1]), "e₂ = √5 − 1"),
-        (float(d.crisis), f"crisis e = {d.crisis}"),
+        (float(d.window[0]), "ε₁ = 1"),
+        (float(d.window[1]), "ε₂ = √5 − 1"),
+        (float(d.crisis), f"crisis ε = {d.crisis}"),
     ]
     if d.onset is not None:
         marks.append((float(d.onset[0]), "onset of chaos"))
@@ -411,7 +413,7 @@ def _draw_bifurcation(fig, d: BifurcationData) -> None:
         "|",
         color="k",
         ms=6,
-        label=f"thresholds e₃ … e{_sub(len(d.thresholds))} ({', '.join(sorted({th.evidence for th in d.thresholds if th.period > 2}))})",
+        label=f"thresholds ε₃ … ε{_sub(len(d.thresholds))} ({', '.join(sorted({th.evidence for th in d.thresholds if th.period > 2}))})",
     )
     ax.errorbar(
         [float(v) for v, _ in d.chaos],
@@ -426,7 +428,7 @@ def _draw_bifurcation(fig, d: BifurcationData) -> None:
     se = [float(s.lr) for s in d.spots for _ in s.ntk]
     sT = [float(v) for s in d.spots for v in s.ntk]
     ax.plot(se, sT, "o", ms=4.5, mfc="none", mec="k", mew=0.8, label=f"mpmath GD, {d.dps} digits")
-    ax.set(xlabel="control parameter e = ηEω", ylabel="long-run η·NTK", xlim=(d.e[0], d.e[-1]), ylim=(0, ymax))
+    ax.set(xlabel="control parameter ε = ηEω", ylabel="long-run η·NTK", xlim=(d.e[0], d.e[-1]), ylim=(0, ymax))
     ax.set_title("Bifurcation diagram, ω₁ = −1, ω₂ = 1, E = 1")
     fig.legend(loc="outside lower center", ncol=2, frameon=False, handlelength=1.6, columnspacing=0.8, fontsize="small")
 
@@ -458,8 +460,8 @@ def fig4_landscape(
     m: int = 301,
     lim: float = 2.2,
 ) -> LandscapeData:
-    """Figure 4: contours of log L with GD paths (default: the paper's init at e = 11/10, which
-    ends on the EOS orbit; and a start at e = 1/2 that settles on the hyperbola)."""
+    """Figure 4: contours of log L with GD paths (default: the paper's init at ε = 11/10, which
+    ends on the EOS orbit; and a start at ε = 1/2 that settles on the hyperbola)."""
     th = np.linspace(-lim, lim, m)
     t1, t2 = np.meshgrid(th, th)
     z = (OMEGA[0] * t1**2 + OMEGA[1] * t2**2) / 2 - TARGET
@@ -503,7 +505,7 @@ def _draw_landscape(fig, d: LandscapeData) -> None:
         kind = {"minimum": "converges", "period-2": "EOS 2-cycle"}.get(
             closed_forms.classify(*OMEGA, TARGET, str(lr)), "no attractor"
         )
-        ax.plot(a[:, 0], a[:, 1], "-o", color=c, lw=0.8, ms=2, label=f"GD, e = {float(lr):g} ({kind})")
+        ax.plot(a[:, 0], a[:, 1], "-o", color=c, lw=0.8, ms=2, label=f"GD, ε = {float(lr):g} ({kind})")
         ax.plot(a[:1, 0], a[:1, 1], "s", color=c, ms=4, mec="k", mew=0.5)
     o = np.array([[float(sp.N(v)) for v in pt] for pt in d.orbit])
     ax.plot(
@@ -515,7 +517,7 @@ def _draw_landscape(fig, d: LandscapeData) -> None:
         mec="k",
         mew=0.6,
         zorder=5,
-        label=f"period-2 orbit, e = {float(d.orbit_lr):g} (closed form)",
+        label=f"period-2 orbit, ε = {float(d.orbit_lr):g} (closed form)",
     )
     ax.set(
         xlabel="θ₁  (ω₁ = −1)",
@@ -616,9 +618,9 @@ def _draw_atlas(fig, a) -> None:
     (e_lo, e_hi), (r_lo, r_hi) = (float(v) for v in a.e_range), (float(v) for v in a.r_range)
     b = boundaries()
     for key, style, label in (
-        ("edge", "--", "e = 1"),
-        ("along", ":", "e = √5 − 1"),
-        ("crisis", "-.", "e = 2 (crisis)"),
+        ("edge", "--", "ε = 1"),
+        ("along", ":", "ε = √5 − 1"),
+        ("crisis", "-.", "ε = 2 (crisis)"),
     ):
         x = float(b[key])
         if e_lo <= x <= e_hi:
@@ -628,7 +630,7 @@ def _draw_atlas(fig, a) -> None:
     with np.errstate(divide="ignore", invalid="ignore"):
         ee = np.where(rr * (rr - 1) > 0, across(rr), np.nan)
     ee[(ee < e_lo) | (ee > e_hi)] = np.nan
-    ax.plot(ee, rr, color="k", lw=1.1, label="r(r − 1)(e − 1) = 2")
+    ax.plot(ee, rr, color="k", lw=1.1, label="r(r − 1)(ε − 1) = 2")
     if r_lo < 1 and r_hi > 0:
         ax.axhspan(
             max(r_lo, 0),
@@ -637,9 +639,9 @@ def _draw_atlas(fig, a) -> None:
             edgecolor="0.4",
             hatch="////",
             lw=0,
-            label="0 < r < 1 (e not control)",
+            label="0 < r < 1 (ε not control)",
         )
-    ax.set(xlim=(a.e[0], a.e[-1]), ylim=(a.r[0], a.r[-1]), xlabel="e = ηEω₁", ylabel="r = ω₂/ω₁")
+    ax.set(xlim=(a.e[0], a.e[-1]), ylim=(a.r[0], a.r[-1]), xlabel="ε = ηEω₁", ylabel="r = ω₂/ω₁")
     if a.start.count == 0:
         starts = f"from θ = ({a.start.axis:g}, {a.start.transverse:g})"
     else:

@@ -1,23 +1,23 @@
-"""A regime atlas of the 2-D model: what GD does over a grid of (e, r), computed in float64.
+"""A regime atlas of the 2-D model: what GD does over a grid of (ε, r), computed in float64.
 
-GD runs in θ with Q = diag(1, r), E = e and η = 1, so ε₁ = ηEω₁ = e and, with p = θ₁ and q = rθ₂,
+GD runs in θ with Q = diag(1, r), E = ε and η = 1, so ε₁ = ηEω₁ = ε and, with p = θ₁ and q = rθ₂,
 it is the axis frame of docs/eos-2d.md §1 (:func:`eos_theory.quadratic.closed_forms.axis_frame`):
 
-    y = z̃ = θ₁²/2 + rθ₂²/2 − e,     θ₁' = (1 − y)θ₁,     θ₂' = (1 − ry)θ₂.
+    y = z̃ = θ₁²/2 + rθ₂²/2 − ε,     θ₁' = (1 − y)θ₁,     θ₂' = (1 − ry)θ₂.
 
-(e is the control parameter when r ≤ 0 or r ≥ 1; for 0 < r < 1 the other axis has the smaller
-ε = er.)  Every run starts from a stated start (:class:`Start`): a point of the axis of e pushed a
+(ε is the control parameter when r ≤ 0 or r ≥ 1; for 0 < r < 1 the other axis has the smaller
+ε = er.)  Every run starts from a stated start (:class:`Start`): a point of the axis of ε pushed a
 little across it, or random starts drawn with a seed.  After ``steps`` steps it gets one label:
 
 * ``minimum`` — θ repeats after one step, with |z̃| < e/2 (the fixed points are the minima, z̃ = 0,
-  and θ = 0, where z̃ = −e: docs/eos-2d.md §2);
+  and θ = 0, where z̃ = −ε: docs/eos-2d.md §2);
 * ``period-N`` — θ repeats after N steps, N ≤ ``max_period`` the least such (the period in θ:
   the EOS 2-cycle is period-2, the cascade gives period-4, period-8, …; period-1 is θ = 0, reached
   only from starts that hit y = 1 exactly);
 * ``chaotic`` — bounded, no period ≤ ``max_period``, and a finite-time Lyapunov exponent above
   ``lyapunov_min`` over the second half of the run;
 * ``divergent`` — an iterate entered an escape region: on the axis (θ₂ = 0 exactly) y > 2, from
-  where y − 2 grows at least by the factor 5 + 2e each step (docs/eos-2d.md §5a); off the axis a
+  where y − 2 grows at least by the factor 5 + 2ε each step (docs/eos-2d.md §5a); off the axis a
   region of :mod:`eos_theory.quadratic.escape` (claims escape-separated, escape-symmetric), tested in float
   against its exact thresholds (in interval arithmetic on the float iterate for the symmetric one);
 * ``unbounded`` — |z̃| passed 10¹⁰⁰ outside every escape region: float64 cannot follow the run much
@@ -121,9 +121,9 @@ _RENORMALISE = 16  #: steps between power-of-two rescalings of the tangent vecto
 class Start:
     """Where the runs start.
 
-    ``count = 0``: every cell runs from θ = (axis, transverse): a small start on the axis of e (the
+    ``count = 0``: every cell runs from θ = (axis, transverse): a small start on the axis of ε (the
     paper initialises small) pushed ``transverse`` across it.  ``count = K ≥ 1``: K random starts per
-    cell, θ₁ uniform on (0, √(2(e + 2))) (y₀ uniform over the axis interval (−e, 2)) and
+    cell, θ₁ uniform on (0, √(2(ε + 2))) (y₀ uniform over the axis interval (−ε, 2)) and
     θ₂ = transverse × a standard normal draw, from ``numpy.random.default_rng([seed, row])`` for each
     grid row, so a row's starts do not depend on how the grid is split.  ``transverse = 0`` keeps
     every run exactly on the axis.
@@ -149,7 +149,7 @@ class Start:
 
 @dataclass(frozen=True)
 class Chunk:
-    """One task: grid rows ``rows`` (r values ``r``) against every e of the grid."""
+    """One task: grid rows ``rows`` (r values ``r``) against every ε of the grid."""
 
     rows: tuple[int, ...]
     r: tuple[float, ...]
@@ -162,7 +162,7 @@ class Chunk:
 
 @dataclass(frozen=True, eq=False)
 class ChunkResult:
-    """Per run, arrays of shape (rows, len(e), starts): see :class:`Atlas`."""
+    """Per run, arrays of shape (rows, len(ε), starts): see :class:`Atlas`."""
 
     rows: tuple[int, ...]
     kind: np.ndarray
@@ -175,7 +175,7 @@ class ChunkResult:
 
 @dataclass(frozen=True, eq=False)
 class Atlas:
-    """The labels of a grid: rows are r, columns e, the last axis the starts (1 for the stated start)."""
+    """The labels of a grid: rows are r, columns ε, the last axis the starts (1 for the stated start)."""
 
     e: np.ndarray  #: (N,)
     r: np.ndarray  #: (M,)
@@ -231,7 +231,7 @@ class Atlas:
         """Everything but the arrays, JSON-ready: the settings and how to read the labels."""
         return {
             "grid": [len(self.e), len(self.r)],
-            "e_range": [exact_string(v) for v in self.e_range],
+            "epsilon_range": [exact_string(v) for v in self.e_range],
             "r_range": [exact_string(v) for v in self.r_range],
             "steps": self.steps,
             "start": asdict(self.start),
@@ -239,7 +239,7 @@ class Atlas:
             "lyapunov_min": self.lyapunov_min,
             "repeat_tolerance": REPEAT_TOL,
             "kinds": list(KINDS),
-            "layout": "arrays are [r index, e index, start index]; model Q = diag(1, r), E = e, eta = 1",
+            "layout": "arrays are [r index, ε index, start index]; model Q = diag(1, r), E = ε, eta = 1",
             "evidence": "numerical: float64 GD; every label describes the float run, none is a proof. "
             "divergent = an iterate entered an escape region (on the axis y > 2, docs/eos-2d.md §5a; "
             "off it the regions of claims escape-separated / escape-symmetric), which proves "
@@ -256,8 +256,8 @@ class Atlas:
 
 @cache
 def boundaries() -> dict[str, sp.Expr]:
-    """The exact curves of the phase diagram, in (e, r): the minimum's edge e = 1, the window's end
-    √5 − 1 along the axis, the transverse boundary e = 1 + 2/(r(r − 1)), and the crisis e = 2."""
+    """The exact curves of the phase diagram, in (ε, r): the minimum's edge ε = 1, the window's end
+    √5 − 1 along the axis, the transverse boundary ε = 1 + 2/(r(r − 1)), and the crisis ε = 2."""
     orbit = closed_forms.eos_orbit()
     return {
         "edge": orbit.along_window.left,
@@ -317,7 +317,7 @@ def chunks(
 
 
 def _starts(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
-    """θ₁, θ₂ of every run of the chunk, shape (rows, len(e), starts)."""
+    """θ₁, θ₂ of every run of the chunk, shape (rows, len(ε), starts)."""
     st, n = chunk.start, len(chunk.e)
     shape = (len(chunk.rows), n, max(1, st.count))
     if st.count == 0:
@@ -558,13 +558,13 @@ def plan(
     lyapunov_min: float = LYAPUNOV_MIN,
 ) -> Plan:
     """Check the request (InputError names what is wrong) and split an N × M grid (``shape`` = (N values
-    of e, M values of r)) into its chunks; nothing runs yet."""
+    of ε, M values of r)) into its chunks; nothing runs yet."""
     start = Start() if start is None else start
     n_e, n_r = shape
-    (e_lo, e_hi), e = grid(*e_range, n_e, "e range")
+    (e_lo, e_hi), e = grid(*e_range, n_e, "ε range")
     (r_lo, r_hi), r = grid(*r_range, n_r, "r range")
     if not (e_lo > 0 and e_hi <= E_MAX):
-        raise InputError(f"the e range must lie in (0, {E_MAX}], got {exact_string(e_lo)} to {exact_string(e_hi)}")
+        raise InputError(f"the ε range must lie in (0, {E_MAX}], got {exact_string(e_lo)} to {exact_string(e_hi)}")
     if not (r_lo >= -R_MAX and r_hi <= R_MAX):
         raise InputError(
             f"the r range must lie in [−{R_MAX}, {R_MAX}], got {exact_string(r_lo)} to {exact_string(r_hi)}"
@@ -580,7 +580,7 @@ def plan(
         raise InputError(f"{runs} runs (grid cells × starts) is more than the {MAX_RUNS} allowed")
     if len(e) * max(1, start.count) > MAX_ROW_RUNS:
         raise InputError(
-            f"a grid row holds {len(e) * max(1, start.count)} runs (values of e × starts), more than "
+            f"a grid row holds {len(e) * max(1, start.count)} runs (values of ε × starts), more than "
             f"the {MAX_ROW_RUNS} allowed"
         )
     if isinstance(lyapunov_min, bool) or not isinstance(lyapunov_min, (int, float)) or not 0 <= lyapunov_min < math.inf:
@@ -643,7 +643,7 @@ def compute(
     max_period: int = MAX_PERIOD,
     lyapunov_min: float = LYAPUNOV_MIN,
 ) -> Atlas:
-    """:func:`plan`, then :func:`execute`: the atlas of an N × M grid of (e, r)."""
+    """:func:`plan`, then :func:`execute`: the atlas of an N × M grid of (ε, r)."""
     return execute(plan(e_range, r_range, shape, steps, start, max_period, lyapunov_min), backend, timeout, progress)
 
 
@@ -658,7 +658,7 @@ def to_npz(atlas: Atlas) -> bytes:
     buffer = io.BytesIO()
     np.savez_compressed(
         buffer,
-        e=atlas.e,
+        epsilon=atlas.e,
         r=atlas.r,
         kind=atlas.kind,
         period=atlas.period,

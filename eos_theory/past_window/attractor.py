@@ -232,7 +232,7 @@ def plane_runs(
 
 
 def _axis_of(problem: Problem) -> tuple[Fraction, int | None, Fraction | None]:
-    """(e, axis, r): e = min{ηEω_i > 0} (0 if E = 0), its axis (1 or 2) and r = ω_other/ω_axis.
+    """(ε, axis, r): ε = min{ηEω_i > 0} (0 if E = 0), its axis (1 or 2) and r = ω_other/ω_axis.
 
     The same selection as :func:`eos_theory.quadratic.closed_forms.setting` (this module sits below analysis).
     """
@@ -357,8 +357,8 @@ def attractor(
 ) -> Attractor:
     """The attractor of GD at (ω₁, ω₂, E, η), labelled, with its statistics and how each was obtained.
 
-    * e ≤ 1 (exact comparison): "minimum" (claim eos2d-control-parameter: a stable minimum exists).
-    * otherwise the axis of e: a proved attracting cycle ("period-2", "period-N", N in θ), or
+    * ε ≤ 1 (exact comparison): "minimum" (claim eos2d-control-parameter: a stable minimum exists).
+    * otherwise the axis of ε: a proved attracting cycle ("period-2", "period-N", N in θ), or
       "chaotic" (λ > 0 at ``level``), from :func:`axis_attractor`.
     * the plane: ``starts`` starts from each of the paper's family and the small ball
       (:func:`plane_starts`), ``plane_steps`` float64 GD steps in θ: all escaped → "divergent";
@@ -380,15 +380,15 @@ def attractor(
         jobs=jobs,
         max_seconds=seconds / 3,
     )
-    how = [f"e = {e}" + ("" if r is None else f", r = {r}") + " (exact)"]
+    how = [f"ε = {e}" + ("" if r is None else f", r = {r}") + " (exact)"]
     ax = None
     period = mean = mean_ci = lyap = lyap_ci = trans = trans_ci = None
     if e <= 1:
         expected, base = "minimum", "minimum"
         period = 1
         how.append(
-            "e ≤ 1: a linearly stable minimum exists (closed form, claim eos2d-control-parameter); the "
-            "η·NTK GD settles at depends on the start (in [2e, 2))"
+            "ε ≤ 1: a linearly stable minimum exists (closed form, claim eos2d-control-parameter); the "
+            "η·NTK GD settles at depends on the start (in [2ε, 2))"
         )
     else:
         left = max(seconds - (time.monotonic() - begin), 0.5)

@@ -6,7 +6,7 @@ not involve r, so everything here holds on the axis for every r).  This module
 * derives the **boundary crisis** exactly (:func:`crisis`): f's local maximum c = (1 − 2ε)/3 has
   f(c) − 2 = (ε − 2)(2ε + 5)²/27, so the critical value reaches the repelling fixed point y = 2
   (θ ↦ −θ) exactly at ε = 2;
-* computes the **period-doubling thresholds** e_k at which the period-2^(k−1) orbit of f loses
+* computes the **period-doubling thresholds** ε_k at which the period-2^(k−1) orbit of f loses
   stability ((f^p)'(y) = −1 with f^p(y) = y, p = 2^(k−1)): Newton's method on that system in mpmath
   at two precisions, started from the Feigenbaum extrapolation of the previous thresholds, bounded in
   iterations and time (:func:`cascade`);
@@ -211,7 +211,7 @@ def orbit_jet(y0, e, period: int, interval: bool = False) -> tuple:
 
     Forward recurrences, so one pass serves mpmath numbers (at the current ``mp`` precision) and
     ``mpmath.iv`` intervals (``interval=True``, at the current ``iv`` precision, enclosing the exact
-    values for every y0, e in the given intervals).
+    values for every y0, ε in the given intervals).
     """
     c, (cf, cfy, cfyy, cfe, cfye) = _numeric_forms(interval)(e)
     Y, Yy, Ye = y0, 1, 0
@@ -250,9 +250,9 @@ def cycle_system(period: int, interval: bool = False) -> tuple[Callable, Callabl
 
 @dataclass(frozen=True)
 class Threshold:
-    """e_k: the ε at which the period-p orbit of f (p = 2^(k−1)) loses stability, its multiplier passing −1.
+    """ε_k: the ε at which the period-p orbit of f (p = 2^(k−1)) loses stability, its multiplier passing −1.
 
-    ``e`` and ``y`` (the orbit point nearest the critical point) were computed at ``dps[1]`` digits,
+    ``ε`` and ``y`` (the orbit point nearest the critical point) were computed at ``dps[1]`` digits,
     ``e_low`` at ``dps[0]``; ``agree`` is the number of significant digits on which the two agree.
     ``exact`` is the closed form where one is derived (k = 1, 2), else None.
     """
@@ -297,7 +297,7 @@ def refine(period: int, y0, e0, deadline: float | None = None) -> tuple[mpf, mpf
 def _start(period: int, e_guess: mpf, deadline: float | None) -> mpf:
     """A Newton start for the orbit point: the point nearest the critical point c on the orbit of c.
 
-    Near e_k the attractor of f is the period-p cycle (or the 2p-cycle just born from it), and its
+    Near ε_k the attractor of f is the period-p cycle (or the 2p-cycle just born from it), and its
     point nearest c is near the orbit point sought; 16p steps from c reach it closely enough.
     """
     f = map_function()
@@ -322,7 +322,7 @@ def _solve(level: int, y0: mpf, e_guess: mpf, dps: int, deadline: float | None) 
 
 @dataclass(frozen=True)
 class Cascade:
-    """The thresholds e_1 < e_2 < … computed by :func:`cascade`, and how the run ended."""
+    """The thresholds ε_1 < ε_2 < … computed by :func:`cascade`, and how the run ended."""
 
     thresholds: tuple[Threshold, ...]
     levels: int  #: levels asked for
@@ -336,7 +336,7 @@ class Cascade:
 
 
 def exact_thresholds() -> tuple[sp.Expr, sp.Expr]:
-    """e_1 and e_2, derived in :mod:`analysis`: the minimum's multiplier 1 − 2ε = −1 (ε = 1), and the EOS
+    """ε_1 and ε_2, derived in :mod:`analysis`: the minimum's multiplier 1 − 2ε = −1 (ε = 1), and the EOS
     2-cycle's multiplier 7 − 4ε − 2ε² = −1 on the orbit (ε = √5 − 1)."""
     return flip_normal_form().at, period_doubling().at
 
@@ -349,14 +349,14 @@ def _to_mp(value: sp.Expr) -> mpf:
 def cascade(
     levels: int = 7, digits: int = 30, max_seconds: float = 60.0, progress: Callable[[Threshold], None] | None = None
 ) -> Cascade:
-    """The thresholds e_1, …, e_levels where the period-2^(k−1) orbit of the axis map loses stability.
+    """The thresholds ε_1, …, e_levels where the period-2^(k−1) orbit of the axis map loses stability.
 
-    e_1 = 1 and e_2 = √5 − 1 are exact (derived in :mod:`analysis`).  For k ≥ 3 the start is the
-    Feigenbaum extrapolation e_{k−1} + (e_{k−1} − e_{k−2})/δ, and Newton's method runs twice, at
+    ε_1 = 1 and ε_2 = √5 − 1 are exact (derived in :mod:`analysis`).  For k ≥ 3 the start is the
+    Feigenbaum extrapolation ε_{k−1} + (ε_{k−1} − ε_{k−2})/δ, and Newton's method runs twice, at
     ``digits + 10`` digits and then, from that result, at twice as many, each in a local mp context
     and each until its step is below 10^(6 − precision); ``agree`` counts the digits on which the two
     results agree (an estimate of the first one's error; the second is far more precise).  A level
-    whose Newton run fails, whose result is not inside (e_{k−1}, e_{k−1} + (e_{k−1} − e_{k−2})) (the
+    whose Newton run fails, whose result is not inside (ε_{k−1}, ε_{k−1} + (ε_{k−1} − ε_{k−2})) (the
     cascade's gaps shrink), or that runs past ``max_seconds`` ends the run with status "not
     converged" and the reason; the levels before it stand.
     """
@@ -474,7 +474,7 @@ def certify(level: int, y_centre, e_centre, radius, dps: int, deadline: float | 
 
 
 def feigenbaum_ratios(values) -> list:
-    """(e_k − e_{k−1})/(e_{k+1} − e_k) for consecutive thresholds (at the current mp precision)."""
+    """(ε_k − ε_{k−1})/(ε_{k+1} − ε_k) for consecutive thresholds (at the current mp precision)."""
     vals = [to_mpf(v) for v in values]
     return [(b - a) / (c - b) for a, b, c in zip(vals, vals[1:], vals[2:])]
 
@@ -483,8 +483,8 @@ def onset(values) -> tuple:
     """The accumulation point of the cascade, extrapolated, and an error estimate.
 
     If the gaps shrink by δ per level from level k on, the thresholds accumulate at
-    E_k = e_k + (e_k − e_{k−1})/(δ − 1).  The ratios approach δ geometrically, so the E_k converge
-    much faster than the e_k; the estimate is E_K and its error is taken as |E_K − E_{K−1}|, the
+    E_k = ε_k + (ε_k − ε_{k−1})/(δ − 1).  The ratios approach δ geometrically, so the E_k converge
+    much faster than the ε_k; the estimate is E_K and its error is taken as |E_K − E_{K−1}|, the
     spread of the last two extrapolations.  An estimate under that assumption, not a bound.
     """
     vals = [to_mpf(v) for v in values]
@@ -548,7 +548,12 @@ def report(
     for th in run.thresholds:
         if th.exact is not None:
             rows.append(
-                {"period": th.period, "e": decimal_string(th.exact, digits), "digits": digits, "evidence": "exact"}
+                {
+                    "period": th.period,
+                    "epsilon": decimal_string(th.exact, digits),
+                    "digits": digits,
+                    "evidence": "exact",
+                }
             )
             continue
         shown, evidence = None, "two precisions"
@@ -569,7 +574,7 @@ def report(
         rows.append(
             {
                 "period": th.period,
-                "e": shown[0] if shown else None,
+                "epsilon": shown[0] if shown else None,
                 "digits": shown[1] if shown else 0,
                 "evidence": evidence,
             }
@@ -594,7 +599,7 @@ def report(
             e_inf, err = onset(values)
             n = max(2, min(digits, int(mp.floor(mp.log10(abs(e_inf) / err))) + 1)) if err > 0 else digits
             chaos = {
-                "e": decimal_string(sp.Rational(*exact(e_inf).as_integer_ratio()), n),
+                "epsilon": decimal_string(sp.Rational(*exact(e_inf).as_integer_ratio()), n),
                 "error": decimal_string(sp.Rational(*exact(err).as_integer_ratio()), 2),
             }
     cr = crisis()
@@ -602,6 +607,6 @@ def report(
         "thresholds": rows,
         "feigenbaum": ratios,
         "chaos_onset": chaos,
-        "crisis": {"e": decimal_string(cr.value, digits), "exact": sp.sstr(cr.value)},
+        "crisis": {"epsilon": decimal_string(cr.value, digits), "exact": sp.sstr(cr.value)},
     }
     return data, run

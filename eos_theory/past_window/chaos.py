@@ -34,7 +34,7 @@ Everything is bounded in steps and in time, deterministic for a given seed (and 
 worker processes: runs are grouped in fixed chunks), and says "not converged" when it could not
 decide.
 
->>> cyc = find_cycle("17/10", r=-1)        # the period-3 window near e = 1.7 (symmetric case)
+>>> cyc = find_cycle("17/10", r=-1)        # the period-3 window near ε = 1.7 (symmetric case)
 >>> cyc.period_y, cyc.period, cyc.attracting, cyc.transversally_stable
 (3, 6, True, True)
 """

@@ -1,15 +1,15 @@
-"""The thresholds as algebraic numbers: the minimal polynomial of e_3, derived and certified.
+"""The thresholds as algebraic numbers: the minimal polynomial of ε_3, derived and certified.
 
 The affine change y = (2 − ε)/3 + (ε + 1)v conjugates the axis map f to F(v) = s(v³ − v/3) + 2(s − 9)/27
-with s = (ε + 1)² (:func:`conjugate_map`), so every threshold is −1 + √s for an algebraic s.  For e_3
+with s = (ε + 1)² (:func:`conjugate_map`), so every threshold is −1 + √s for an algebraic s.  For ε_3
 (the period-4 orbit's loss of stability):
 
 * :func:`period4_eliminant` derives D(ε) = Π over the period-4 orbits of (λ + 1) by modular
   elimination (SymPy's resultants over ℤ[ε] do not reach it); :func:`minimal_polynomial_e3` takes the
-  factor with a root in the certified enclosure of e_3, as a polynomial m̂(s) of degree 16;
+  factor with a root in the certified enclosure of ε_3, as a polynomial m̂(s) of degree 16;
 * :func:`period4_certificate` finds, by PSLQ, a quartic q(v) over ℚ[s]/(m̂) whose roots are the flip
   4-cycle; :func:`certificate_checks` (exact) and :func:`certificate_orbit` (interval) check it, which
-  is how the claim cascade-e3-minpoly proves that m̂ is the minimal polynomial of (e_3 + 1)².
+  is how the claim cascade-e3-minpoly proves that m̂ is the minimal polynomial of (ε_3 + 1)².
 
 >>> conjugate_map()[1]
 s*v**3 - s*v/3 + 2*s/27 - 2/3
@@ -166,7 +166,7 @@ def period4_eliminant() -> sp.Poly:
     monic D over ℚ is rebuilt by the Chinese remainder theorem and rational reconstruction, prime after
     prime, until one further prime leaves it unchanged.  A standard modular algorithm: its result is
     right unless every prime used is unlucky; it is a derivation, not a proof (the minimal polynomial
-    of e_3 is proved separately, by the certificate checked in ``proofs/cascade.py``).  About 5 s.
+    of ε_3 is proved separately, by the certificate checked in ``proofs/cascade.py``).  About 5 s.
     """
     from sympy.ntheory.modular import crt
 
@@ -186,10 +186,10 @@ def period4_eliminant() -> sp.Poly:
 
 
 def minimal_polynomial_e3(cert: Certificate | None = None) -> sp.Poly:
-    """The irreducible factor m̂(s), s = (ε + 1)², of the period-4 eliminant that has a root at (e_3 + 1)².
+    """The irreducible factor m̂(s), s = (ε + 1)², of the period-4 eliminant that has a root at (ε_3 + 1)².
 
-    The factor is the one with exactly one real root in the certified enclosure of e_3 (exact root
-    counting); the others must have none there.  Its being e_3's minimal polynomial is proved by the
+    The factor is the one with exactly one real root in the certified enclosure of ε_3 (exact root
+    counting); the others must have none there.  Its being ε_3's minimal polynomial is proved by the
     certificate of :func:`period4_certificate` (checked in ``proofs/cascade.py``).
     """
     if cert is None:
@@ -202,7 +202,7 @@ def minimal_polynomial_e3(cert: Certificate | None = None) -> sp.Poly:
         if n:
             inside.append((g, n))
     if len(inside) != 1 or inside[0][1] != 1:
-        raise ArithmeticError(f"expected one factor with one root in the enclosure of e_3, found {inside}")
+        raise ArithmeticError(f"expected one factor with one root in the enclosure of ε_3, found {inside}")
     g = sp.expand(inside[0][0].subs(eps, sp.sqrt(s_sym) - 1))
     if g.has(sp.sqrt(s_sym)):
         raise ArithmeticError("the factor is not a polynomial in (ε + 1)²")
@@ -213,7 +213,7 @@ def minimal_polynomial_e3(cert: Certificate | None = None) -> sp.Poly:
 def period4_certificate(m_hat: sp.Poly, dps: int = 1000) -> list[sp.Expr]:
     """The coefficients c₃, c₂, c₁, c₀ ∈ ℚ[s]/(m̂) of q(v) = v⁴ + c₃v³ + c₂v² + c₁v + c₀, the polynomial
     whose roots are the flip 4-cycle of F at a root s of m̂, found by PSLQ (integer relations between
-    each symmetric function of the e_3 orbit in v and 1, s_3, …, s_3^15 at ``dps`` digits).
+    each symmetric function of the ε_3 orbit in v and 1, s_3, …, s_3^15 at ``dps`` digits).
 
     A certificate: it is checked exactly (q(F(v)) ≡ 0 mod q and Res_v(q, F') ≡ −1 in ℚ[s]/(m̂)) and in
     interval arithmetic by the claim cascade-e3-minpoly, so how it was found does not matter.  Slow:
@@ -291,9 +291,9 @@ def _det(M, reduce) -> object:
 
 @dataclass(frozen=True)
 class CertificateOrbit:
-    """Where the certificate's quartic puts the flip 4-cycle at the real root s_r of m̂ next to (e_3 + 1)².
+    """Where the certificate's quartic puts the flip 4-cycle at the real root s_r of m̂ next to (ε_3 + 1)².
 
-    ``roots_in_box``: real roots of m̂ in S = {(ε + 1)² : ε in the Krawczyk box of e_3} (exact count);
+    ``roots_in_box``: real roots of m̂ in S = {(ε + 1)² : ε in the Krawczyk box of ε_3} (exact count);
     ``s_interval``: an isolating interval of that root refined to width < 10⁻¹⁰⁰ (exact rationals);
     ``intervals``: four pairwise disjoint v-intervals, the first around h⁻¹(y*), across each of which q
     changes sign for every s in ``s_interval`` (so each holds a root of q at s_r: its four roots);
@@ -364,7 +364,7 @@ def isolate_by_bisection(poly: sp.Poly, lo: Fraction, hi: Fraction, width: Fract
 def certificate_orbit(
     m_hat: sp.Poly, coeffs, cert: Certificate, radius=Fraction(1, 10**45), dps: int = 200
 ) -> CertificateOrbit:
-    """Interval arithmetic at ``dps`` digits on the certificate q at the root of m̂ next to (e_3 + 1)²."""
+    """Interval arithmetic at ``dps`` digits on the certificate q at the root of m̂ next to (ε_3 + 1)²."""
     from itertools import combinations
 
     h, F, _ = conjugate_map()

@@ -11,10 +11,10 @@ The results live in a dimensionless *axis frame*.  On the eigen-axis i of Q (θ_
 and p, q = J̃(ω_i), J̃(ω_j).  GD is then p' = (1 − y)p, q' = (1 − ry)q with
 y = p²/2 + q²/(2r) − ε (:func:`axis_frame`), and on the axis y ↦ y + y(y + ε)(y − 2).
 
-The control parameter is e = ½·min η·NTK over the zero-loss minima = min{ηEω_i > 0} (0 if
-E = 0).  GD can settle at a minimum iff e ≤ 1; for 1 < e < min(√5 − 1, 1 + 2/(r(r − 1))) it
-settles on the period-2 orbit on the axis of that eigenvalue, whose cycle-mean η·NTK is 1 + e
-(EOS offset e − 1).
+The control parameter is ε = ½·min η·NTK over the zero-loss minima = min{ηEω_i > 0} (0 if
+E = 0).  GD can settle at a minimum iff ε ≤ 1; for 1 < ε < min(√5 − 1, 1 + 2/(r(r − 1))) it
+settles on the period-2 orbit on the axis of that eigenvalue, whose cycle-mean η·NTK is 1 + ε
+(EOS offset ε − 1).
 
 >>> axis_map()
 y*(epsilon + y)*(y - 2) + y
@@ -519,7 +519,7 @@ class Setting:
 
 
 def setting(omega1, omega2, target, lr) -> Setting:
-    """Validate (ω₁, ω₂, E, η) and compute e, the orbit's axis and r."""
+    """Validate (ω₁, ω₂, E, η) and compute ε, the orbit's axis and r."""
     w1, w2 = rational(omega1, "omega1"), rational(omega2, "omega2")
     Ev, lv = rational(target, "target"), rational(lr, "lr")
     if lv <= 0:
@@ -555,7 +555,7 @@ def min_ntk(omega1, omega2, target, lr) -> sp.Rational:
 
 
 def control_parameter(omega1, omega2, target, lr) -> sp.Rational:
-    """e = ½·min η·NTK over the zero-loss minima = min{ηEω_i : ηEω_i > 0} (0 when E = 0)."""
+    """ε = ½·min η·NTK over the zero-loss minima = min{ηEω_i : ηEω_i > 0} (0 when E = 0)."""
     return min_ntk(omega1, omega2, target, lr) / 2
 
 
@@ -574,8 +574,8 @@ def classify(omega1, omega2, target, lr) -> str:
     "unstable" says only that no minimum and no EOS 2-cycle attracts; what GD does there (a
     period-2ᵏ orbit, chaos, divergence, …) is :func:`eos_theory.past_window.attractor.classify`.
 
-    "minimum": e ≤ 1 (at e = 1 convergence is algebraic: the flip is supercritical).
-    "period-2": e > 1 and the EOS orbit attracts (both two-step multipliers in (−1, 1), or the
+    "minimum": ε ≤ 1 (at ε = 1 convergence is algebraic: the flip is supercritical).
+    "period-2": ε > 1 and the EOS orbit attracts (both two-step multipliers in (−1, 1), or the
     transverse one exactly 1 when ω_1 = ω_2 or an ω_i = 0: then a family of orbits, each
     normally attracting).  "unstable": neither.  Raises InputError without a zero-loss minimum.
 
@@ -602,7 +602,7 @@ def classify(omega1, omega2, target, lr) -> str:
 def orbit_closed_forms(omega1, omega2, target, lr) -> dict:
     """The exact closed-form quantities for concrete parameters (SymPy numbers)."""
     st = setting(omega1, omega2, target, lr)
-    out = {"e": st.e, "regime": classify(omega1, omega2, target, lr), "min_ntk": 2 * st.e, "cycle": None}
+    out = {"epsilon": st.e, "regime": classify(omega1, omega2, target, lr), "min_ntk": 2 * st.e, "cycle": None}
     if st.e > 1:
         orbit = eos_orbit()
         val = {eps: st.e, r: st.r}
@@ -620,17 +620,17 @@ def orbit_closed_forms(omega1, omega2, target, lr) -> dict:
 def orbit_theta(omega1, omega2, target, lr) -> tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]:
     """The two points of the EOS orbit in parameter space θ (exact), for starting GD or boxes.
 
-    On the axis of e, θ_axis = ±√(2(y + e)/(η ω_axis²)) at y = y₋, y₊; one GD step multiplies
+    On the axis of ε, θ_axis = ±√(2(y + ε)/(η ω_axis²)) at y = y₋, y₊; one GD step multiplies
     θ_axis by 1 − y, which is negative on one of the two points, so the signs alternate.
 
-    >>> (_, a), (_, b) = orbit_theta(-1, 1, 1, 2)        # axis 2 (ω_2 = 1), e = 2
+    >>> (_, a), (_, b) = orbit_theta(-1, 1, 1, 2)        # axis 2 (ω_2 = 1), ε = 2
     >>> step = lambda t: t - 2 * ((t**2) / 2 - 1) * t     # θ₂' = θ₂ − ηzω₂θ₂ on the axis
     >>> sp.simplify(step(a) - b), sp.simplify(step(b) - a)
     (0, 0)
     """
     st = setting(omega1, omega2, target, lr)
     if st.e <= 1:
-        raise InputError(f"the EOS orbit exists only for e > 1 (here e = {st.e})")
+        raise InputError(f"the EOS orbit exists only for ε > 1 (here ε = {st.e})")
     orbit = eos_orbit()
     assert st.axis is not None  # e > 1, so E ≠ 0 and setting() chose an axis
     wa = st.omega[st.axis - 1]
@@ -644,14 +644,14 @@ def orbit_theta(omega1, omega2, target, lr) -> tuple[tuple[sp.Expr, sp.Expr], tu
 def orbit_report(omega1, omega2, target, lr, digits: int = 30) -> dict:
     """The issue's JSON object for ``eos-theory orbit`` (with ``"check": None``).
 
-    ``cycle`` is given whenever the EOS orbit exists (e > 1), attracting or not; its ``ntk`` is
+    ``cycle`` is given whenever the EOS orbit exists (ε > 1), attracting or not; its ``ntk`` is
     ascending and ``multipliers`` is [along the axis, across it] for the two-step map in θ.
 
     Every number is printed by :func:`eos_theory.numbers.decimals.decimal_string`: certified digits, and
     a value that ``digits`` digits hold exactly is printed exactly (1.1, not 1.10000).
 
     >>> rep = orbit_report(-1, 1, 1, "11/10", digits=6)
-    >>> rep["e"], rep["regime"], rep["cycle"]["ntk"], rep["cycle"]["offset"]
+    >>> rep["epsilon"], rep["regime"], rep["cycle"]["ntk"], rep["cycle"]["offset"]
     ('1.1', 'period-2', ['1.45969', '2.74031'], '0.1')
     """
     digits = check_digits(digits)
@@ -666,7 +666,13 @@ def orbit_report(omega1, omega2, target, lr, digits: int = 30) -> dict:
             "offset": fmt(c["offset"]),
             "multipliers": [fmt(m) for m in c["multipliers"]],
         }
-    return {"e": fmt(cf["e"]), "regime": cf["regime"], "min_ntk": fmt(cf["min_ntk"]), "cycle": cycle, "check": None}
+    return {
+        "epsilon": fmt(cf["epsilon"]),
+        "regime": cf["regime"],
+        "min_ntk": fmt(cf["min_ntk"]),
+        "cycle": cycle,
+        "check": None,
+    }
 
 
 __all__ = [

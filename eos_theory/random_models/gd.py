@@ -39,7 +39,7 @@ per-task limit, outside the run.
 
 >>> m = Model.from_blocks([[[1.0, 0.0], [0.0, -1.0]]], [[0.0, 0.0]], [1.0])   # the paper's symmetric case
 >>> r = run(m, [0.1, 0.0], lr=0.5, steps=3000)
->>> r.outcome, round(r.ntk_final, 9)            # e = ηEω = 1/2: a minimum with η·NTK = 2e
+>>> r.outcome, round(r.ntk_final, 9)            # ε = ηEω = 1/2: a minimum with η·NTK = 2ε
 ('converged', 1.0)
 """
 
