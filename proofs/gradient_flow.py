@@ -66,6 +66,7 @@ def gf_theta(p: Proof) -> None:
     p.differ("−η∇θL = ηz ∂z/∂θ (the sign)", flow, m.on_theta(explicit(middle, values)))
     p.differ("−η∇θL = (η/2)(θᵀQθ − E)Qθ", flow, explicit(right, values))
     p.differ("even read as η(½θᵀQθ − E)Qθ, the sign is wrong", flow, explicit(charitable, values))
+    p.differ("with its sign reversed, −(η/2)(θᵀQθ − E)Qθ still has E where 2E belongs", flow, -explicit(right, values))
     corrected = -eta * (scalar(theta.T * Q * theta) / 2 - E) * Q * theta
     with p.corrected(
         "θ̇ = −η∇θL = −ηz ∂z/∂θ = −η(½θᵀQθ − E)Qθ",

@@ -168,9 +168,9 @@ def test_no_command_prints_help_and_fails(capsys):
         (["--omega", "1", "-1", "--theta", "1"], "length 2"),
         (["--omega", "1", "-1", "--target", "nan"], "exact number"),
         (["--omega", "1", "-1", "--Q", "1 0; 0 1"], "either"),
-        (["--omega", "1", "-1", "--max-seconds", "0"], "--max-seconds must be > 0"),
-        (["--omega", "1", "-1", "--max-seconds", "nan"], "--max-seconds must be > 0"),
-        (["--omega", "1", "-1", "--max-seconds", "inf"], "max_seconds must be a positive number"),
+        (["--omega", "1", "-1", "--timeout", "0"], "--timeout must be > 0"),
+        (["--omega", "1", "-1", "--timeout", "nan"], "--timeout"),
+        (["--omega", "1", "-1", "--timeout", "inf"], "--timeout"),
     ],
 )
 def test_gd_bad_input(capsys, argv, fragment):
@@ -199,7 +199,7 @@ def test_gd_agrees_with_the_two_d_map_and_exact_arithmetic(capsys):
         "--steps",
         "3",
         "--json",
-        "--show",
+        "--digits",
         "30",
     )
     assert code == 0
@@ -268,7 +268,7 @@ def mpq(q: Fraction):
     return mpmath.mpf(q.numerator) / q.denominator
 
 
-ORBIT_KEYS = {"e", "regime", "closed_form_regime", "min_ntk", "cycle", "attractor", "check"}
+ORBIT_KEYS = {"epsilon", "regime", "closed_form_regime", "min_ntk", "cycle", "attractor", "check"}
 
 
 def test_orbit_json_for_the_paper_example(capsys):
@@ -280,7 +280,7 @@ def test_orbit_json_for_the_paper_example(capsys):
     # multipliers 7 − 4e − 2e² and 3 − 2e.
     e = 1.1
     root = math.sqrt((e - 1) * (e + 3))
-    assert float(data["e"]) == pytest.approx(e, rel=1e-15)
+    assert float(data["epsilon"]) == pytest.approx(e, rel=1e-15)
     assert [float(v) for v in data["cycle"]["ntk"]] == pytest.approx([1 + e - root, 1 + e + root], rel=1e-14)
     assert float(data["cycle"]["offset"]) == pytest.approx(e - 1, rel=1e-13)
     assert [float(v) for v in data["cycle"]["multipliers"]] == pytest.approx(
@@ -378,7 +378,7 @@ def test_orbit_json_for_the_paper_example_to_every_digit_printed(capsys):
     data = orbit_json(capsys, "--omega", "-1", "1", "--target", "1", "--lr", "1.1")
     assert data["regime"] == "period-2" and data["check"] is None
     e = Fraction(11, 10)
-    assert_rounded(data["e"], e, 30)
+    assert_rounded(data["epsilon"], e, 30)
     assert_rounded(data["min_ntk"], 2 * e, 30)
     with mpmath.workdps(50):
         root = mpmath.sqrt(mpq((e - 1) * (e + 3)))  # √0.41
@@ -454,9 +454,9 @@ def test_orbit_json_is_the_documented_object_with_the_closed_forms(w1, w2, E, lr
     data = json.loads(out.getvalue())
     assert set(data) == ORBIT_KEYS
     assert data["check"] is None and data["attractor"] is None  # only --check fills check; --no-attractor
-    assert all(isinstance(data[k], str) for k in ("e", "regime", "min_ntk"))
+    assert all(isinstance(data[k], str) for k in ("epsilon", "regime", "min_ntk"))
     assert data["regime"] == regime_by_hand(e, r)
-    assert_rounded(data["e"], e)
+    assert_rounded(data["epsilon"], e)
     assert_rounded(data["min_ntk"], 2 * e)
     cycle = data["cycle"]
     if e <= 1:
@@ -581,3 +581,15 @@ def test_a_closed_pipe_ends_quietly():
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141, err
     assert err == ""
+
+
+def test_findings_print_every_refuted_member_with_its_own_counterexample(capsys):
+    code, out, _err = run(capsys, "verify", "--claim", "gf-theta", "-j", "1")
+    assert code == 0
+    findings = out[out.index("Findings") :]
+    members = [line for line in findings.splitlines() if line.lstrip().startswith("✗")]
+    # gf-theta's chain: the sign of −η∇θL = ηz∂z/∂θ, its last member, read charitably, and E where 2E belongs
+    assert len(members) == 4 and all("counterexample at" in m for m in members)
+    assert any("E where 2E belongs" in m for m in members)
+    assert "correct: θ̇ = −η∇θL = −ηz ∂z/∂θ = −η(½θᵀQθ − E)Qθ" in findings
+    assert out.rstrip().endswith("1 claim decided as recorded: 0 verified, 1 refuted")  # the summary, on stdout

@@ -250,7 +250,7 @@ def test_plan_refuses_bad_requests(seeds, steps, message):
 
 # -- the command ------------------------------------------------------------------------------
 
-CLI = ["ensemble", "--params", "10", "--outputs", "3", "--lr", "0.9", "--seeds", "9", "--steps", "800"]
+CLI = ["ensemble", "--n-params", "10", "--n-outputs", "3", "--lr", "0.9", "--seeds", "9", "--steps", "800"]
 
 
 def test_cli_json_to_stdout_has_the_issue_keys_and_the_runs(capsys):
@@ -270,11 +270,11 @@ def test_cli_table_json_file_and_figure(capsys, tmp_path):
     code, out, _ = run(
         capsys,
         *CLI,
-        "--seed-start",
+        "--seed",
         "5",
         "--json",
         str(tmp_path / "e.json"),
-        "--plot",
+        "-o",
         str(tmp_path / "e.png"),
         "-j",
         "1",
@@ -305,8 +305,8 @@ def test_cli_runs_that_finished_are_kept_when_others_fail(capsys, monkeypatch):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (("--params", "0"), "params (P) must be >= 1"),
-        (("--outputs", "0"), "outputs (D) must be >= 1"),
+        (("--n-params", "0"), "params (P) must be >= 1"),
+        (("--n-outputs", "0"), "outputs (D) must be >= 1"),
         (("--lr", "0"), "lr must be > 0"),
         (("--lr", "-1"), "lr must be > 0"),
         (("--lr", "fast"), "lr"),
@@ -315,8 +315,8 @@ def test_cli_runs_that_finished_are_kept_when_others_fail(capsys, monkeypatch):
         (("--seeds", "0"), "seeds must be >= 1"),
         (("--seeds", "2.5"), "--seeds must be a whole number"),
         (("--steps", "10000000"), "steps must be at most 1000000"),
-        (("--params", "5000"), "params (P) must be at most 2000"),
-        (("--outputs", "501"), "outputs (D) must be at most 500"),
+        (("--n-params", "5000"), "params (P) must be at most 2000"),
+        (("--n-outputs", "501"), "outputs (D) must be at most 500"),
         (("-j", "0"), "-j must be a positive whole number"),
     ],
 )
@@ -333,7 +333,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, change, message):
 def test_cli_unwritable_output_and_bad_figure_name(capsys, tmp_path):
     code, _, err = run(capsys, *CLI, "--json", str(tmp_path / "missing" / "e.json"))
     assert code == 2 and one_line_error(err).startswith("eos-theory: error: --json ")
-    code, _, err = run(capsys, *CLI, "--plot", str(tmp_path / "e.svg"))
+    code, _, err = run(capsys, *CLI, "-o", str(tmp_path / "e.svg"))
     assert code == 2 and "must end in .png or .pdf" in one_line_error(err)
 
 

@@ -100,7 +100,7 @@ class Flip:
 
 
 def _trunc(e: sp.Expr, n: int) -> sp.Expr:
-    """e as a polynomial in a, terms of degree > n dropped."""
+    """ε as a polynomial in a, terms of degree > n dropped."""
     e = sp.expand(e)
     return sp.Add(*[e.coeff(a, k) * a**k for k in range(n + 1)])
 
@@ -431,8 +431,8 @@ def _orbit_charpoly(K: sp.Matrix, c: sp.Symbol, q: sp.Expr, var: sp.Symbol) -> l
     """The characteristic coefficients of K(s₂)K(s₁) at the orbit's points s₁, s₂ (the roots of the
     quadratic q), as rational functions of η, or None when they are not symmetric in s₁, s₂.
 
-    A symmetric function of the two roots is its value in ℚ(η)[s]/(q) with s₁ = s, s₂ = e₁ − s
-    (e₁ = s₁ + s₂): the remainder modulo q is free of s.  Exact: over the field ℚ(η) when the entries
+    A symmetric function of the two roots is its value in ℚ(η)[s]/(q) with s₁ = s, s₂ = ε₁ − s
+    (ε₁ = s₁ + s₂): the remainder modulo q is free of s.  Exact: over the field ℚ(η) when the entries
     are rational (fast), else over the domain SymPy picks for them."""
     s1, s2 = sp.Symbol("s_1"), sp.Symbol("s_2")
     try:
@@ -684,7 +684,7 @@ def check_series(sp_: Spec, m: Minimum, fl: Flip, dps: int = 50, rho: str = "1e-
 
 @dataclass(frozen=True)
 class Simulation:
-    status: str  #: "converged" | "period-N" | "diverged" | "not converged"
+    status: str  #: "converged" | "period-N" | "diverged" | "not converged" | "not run" (how says why)
     steps: int
     mean_sharpness: str | None  #: mean η·S over the last period, when settled
     how: str
@@ -844,4 +844,8 @@ def analyze(
             out.notes.append(f"invariant subspaces: {why}")
     if lr is not None and m.status == "exact":
         out.simulation = simulate(sp_, m, lr)
+    elif lr is not None:  # an option given is used or refused with its reason, never dropped
+        out.simulation = Simulation(
+            "not run", 0, None, f"GD starts next to the least-sharp minimum, which was not found ({m.how})"
+        )
     return out

@@ -237,25 +237,28 @@ def _signed(value: str) -> str:
 
 
 def text(an: Analysis) -> str:
-    """The report as a few readable lines."""
+    """The report as readable lines: everything :func:`report` has (the JSON), nothing hidden."""
     rep = report(an)
+    d, mn = rep["decimal"], rep["minimum"]
     lines = [f"model: {an.spec.describe()}"]
     if rep["least_sharpness"] is None:
         lines.append(f"  least sharpness: inconclusive — {rep['how']['least_sharpness']}")
-        return "\n".join(lines)
-    d = rep["decimal"]
-    lines.append(
-        f"  least sharpness over the minima = {rep['least_sharpness']}  (≈ {d['least_sharpness']}) at θ* = "
-        f"({', '.join(rep['minimum']['point'])})"
-    )
-    lines.append(f"  critical step η_c = {rep['critical_lr']}  (≈ {d['critical_lr']})")
+    else:
+        lines.append(
+            f"  least sharpness over the minima = {rep['least_sharpness']}  (≈ {d['least_sharpness']}) at θ* = "
+            f"({', '.join(mn['point'])})"
+        )
+        family = ", on a family of least-sharp minima" if mn["on_a_family"] else ""
+        vector = f"top eigenvector ∇f(θ*) = ({', '.join(mn['top_eigenvector'])}); " if mn["top_eigenvector"] else ""
+        lines.append(f"    {vector}least-sharp minima found: {mn['least_sharp_minima_found']}{family}")
+        lines.append(f"  critical step η_c = {rep['critical_lr']}  (≈ {d['critical_lr']})")
     fl = rep["flip"]
     if fl["type"]:
         lines.append(
-            f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(fl['coefficient'])}·ρ² + …  (ρ = half the "
-            "orbit's diameter)"
+            f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(fl['coefficient'])}·ρ² + …, i.e. η = η_c "
+            f"{_signed(fl['eta_2'])}·ρ² + …  (ρ = half the orbit's diameter)"
         )
-    else:
+    elif rep["least_sharpness"] is not None:
         lines.append(f"  flip at η_c: inconclusive — {fl['how']}")
     win = rep["period_two_window"]
     if win:
@@ -267,25 +270,42 @@ def text(an: Analysis) -> str:
             else f"{win[1]} (≈ {d['period_two_window'][1]})"
         )
         lines.append(f"  period-2 orbit attracts for η in ({win[0]}, {hi})")
+        if "period_two_window_upper_enclosure" in rep:
+            lo, up = rep["period_two_window_upper_enclosure"]
+            lines.append(f"    its upper end lies in [{lo}, {up}] (interval arithmetic)")
     elif an.window is not None and an.window.interval == sp.EmptySet:
         lines.append("  period-2 window: empty — the orbit born at η_c does not attract (see how)")
-    else:
+    elif rep["least_sharpness"] is not None:
         lines.append("  period-2 window: not determined (see how)")
+    if "window_multipliers" in rep:
+        lines.append(f"    two-step multipliers on the orbit: {', '.join(rep['window_multipliers'])}")
+        lines.append(f"    reduced map: {rep['reduced_map']}")
     if rep["offset_slope"] is not None:
-        lines.append(f"  EOS offset: mean η·S over the cycle = 2 {_signed(rep['offset_slope'])}·(η/η_c − 1) + …")
+        lines.append(
+            f"  EOS offset: mean η·S over the cycle = 2 {_signed(rep['offset_slope'])}·(η/η_c − 1) + …  "
+            f"(≈ {d['offset_slope']})"
+        )
     if "check" in rep:
         c = rep["check"]
         lines.append(
             f"  mpmath check ({c['dps']} digits, ρ = {c['rho']}): coefficient {c['coefficient_digits']} digits, "
-            f"offset slope {c['offset_slope_digits']} digits agree (≈ {c['expected_digits']} expected)"
+            f"offset slope {c['offset_slope_digits']} digits agree (≈ {c['expected_digits']} expected): {c['how']}"
         )
-    if rep.get("conserved_quantities"):
+    if "conserved_quantities" in rep:
         cq = rep["conserved_quantities"]
-        lines.append(f"  conserved by gradient flow (degree ≤ {cq['degree']}): {', '.join(cq['basis']) or 'none'}")
+        lines.append(
+            f"  conserved by gradient flow (degree ≤ {cq['degree']}): {', '.join(cq['basis']) or 'none'}  ({cq['how']})"
+        )
+    for sub in rep.get("invariant_subspaces", []):
+        reduced = "; ".join(sub["reduced_map"]) if sub["reduced_map"] else "not reduced"
+        lines.append(f"  GD maps the slice {sub['name']} into itself: {reduced}")
     if "gd" in rep:
         g = rep["gd"]
-        extra = f", mean η·S = {g['mean_eta_sharpness']}" if g["mean_eta_sharpness"] else ""
-        lines.append(f"  GD at the given step: {g['status']} after {g['steps']} steps{extra} ({g['how']})")
+        if g["status"] == "not run":
+            lines.append(f"  GD at the given step: not run — {g['how']}")
+        else:
+            extra = f", mean η·S = {g['mean_eta_sharpness']}" if g["mean_eta_sharpness"] else ""
+            lines.append(f"  GD at the given step: {g['status']} after {g['steps']} steps{extra} ({g['how']})")
     lines.append("  how:")
     lines += [f"    {k}: {v}" for k, v in rep["how"].items() if v]
     lines += [f"  note: {n}" for n in rep["notes"]]

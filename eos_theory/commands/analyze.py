@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from eos_theory.commands.common import EXIT_OK, UsageError, output_error, read_timeout, writable
+from eos_theory.commands.common import EXIT_OK, UsageError, output_error, read_timeout
+from eos_theory.commands.grammar import add_json, add_lr, add_model, add_target, add_timeout, emit, json_target
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """The edge-of-stability analysis of the model given on the command line or in a TOML file."""
     from eos_theory.anymodel import flip, report
     from eos_theory.anymodel.definition import spec
-    from eos_theory.outputs.files import write_json_atomic
 
-    out = writable(args.json) if args.json not in (None, "-") else None
+    target = json_target(args)
     if args.model:
-        if args.params or args.output or args.target:
-            raise UsageError("give the model either with --model FILE or with --params/--output/--target, not both")
+        given = [
+            o
+            for o, v in (
+                ("--params", args.params),
+                ("--output", args.output),
+                ("--target", args.target),
+                ("--loss", args.loss),
+            )
+            if v
+        ]
+        if given:
+            raise UsageError(
+                f"give the model either with --model FILE or with --params/--output/--target/--loss, not "
+                f"both ({', '.join(given)} given with --model)"
+            )
         model = report.load_model_file(args.model)
     else:
         if not (args.params and args.output and args.target):
@@ -27,17 +39,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     result = flip.analyze(
         model, lr=args.lr, check=args.check, degree=args.degree, seconds=timeout, invariants=args.invariants
     )
-    if args.json is None:
-        print(report.text(result))
-        return EXIT_OK
-    data = report.report(result)
-    if out is None:
-        print(json.dumps(data, allow_nan=False))
-        return EXIT_OK
-    try:
-        write_json_atomic(out, data)
-    except OSError as exc:
-        raise output_error("--json", args.json, exc) from None
+    emit(args, report.report(result), lambda: print(report.text(result)), target)
     return EXIT_OK
 
 
@@ -63,7 +65,7 @@ def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
     try:
         check_writable(target)
     except OSError as exc:
-        raise output_error("--out", str(target), exc) from None
+        raise output_error("-o", str(target), exc) from None
     plots.model_bifurcation(flip.analyze(model, degree=0, seconds=seconds), target)
     return target
 
@@ -90,7 +92,7 @@ def register(sub) -> None:
         "cos, sin, atan; any other name is refused.",
         epilog="Model file (--model FILE, TOML) keys: "
         + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
-        + ". With --json, one JSON object: least_sharpness, critical_lr, flip {type, coefficient, eta_2, meaning, how}, "
+        + ". The JSON object (--json): least_sharpness, critical_lr, flip {type, coefficient, eta_2, meaning, how}, "
         "period_two_window [lo, hi] (in eta; where no closed form exists hi is a decimal string from the numerical "
         "continuation of the 2-cycle at two precisions, with the digits they agree on, and "
         "period_two_window_upper_enclosure [lo, hi] when interval arithmetic certifies the crossing; null when "
@@ -107,19 +109,17 @@ def register(sub) -> None:
         action="append",
         help="the model output for one data point, e.g. 'u*v' (repeat for several data points)",
     )
-    an.add_argument("--target", metavar="Y", action="append", help="the target of the matching --output (exact number)")
+    add_target(an, " of the matching --output (repeat for several data points)", action="append")
     an.add_argument("--loss", metavar="EXPR", help="loss of the residual r (default 'r^2/2')")
-    an.add_argument("--model", metavar="FILE", help="read the model from a TOML file instead (keys listed below)")
-    an.add_argument(
-        "--lr",
-        metavar="ETA",
-        help="also run GD at this step from next to the least-sharp minimum (mpmath, "
-        "30 digits, at most 20000 steps and 10 s) and say what it did: converged, period-N, diverged "
-        "(|theta| passed 1e40: a magnitude criterion, not a proof) or not converged",
+    add_model(an, "read the model from it instead of --params/--output/--target/--loss (keys listed below)")
+    add_lr(
+        an,
+        ": also run GD at this step from next to the least-sharp minimum (mpmath, 30 digits, at most 20000 steps "
+        "and 10 s) and say what it did: converged, period-N, diverged (|theta| passed 1e40: a magnitude criterion, "
+        "not a proof) or not converged; or, when no least-sharp minimum was found, why it was not run",
+        required=False,
     )
-    an.add_argument(
-        "--json", metavar="FILE", nargs="?", const="-", help="print one JSON object (or write it to FILE, atomically)"
-    )
+    add_json(an)
     an.add_argument(
         "--degree",
         metavar="D",
@@ -135,11 +135,9 @@ def register(sub) -> None:
     an.add_argument(
         "--no-check", dest="check", action="store_false", help="skip the 50-digit mpmath check of the flip series"
     )
-    an.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        default="20",
-        help="time limit of each part of the analysis (default 20): a part still running is reported "
-        "inconclusive ('timed out')",
+    add_timeout(
+        an,
+        "20",
+        "for each part of the analysis (default 20): a part still running is reported inconclusive ('timed out')",
     )
     an.set_defaults(func=cmd_analyze)

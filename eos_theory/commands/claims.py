@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from eos_theory.commands.common import (
     EXIT_OK,
     EXIT_UNEXPECTED,
     UsageError,
+    output_dir,
     output_error,
     read_jobs_and_timeout,
     rich_console,
     writable,
+)
+from eos_theory.commands.grammar import (
+    EPS,
+    add_claim,
+    add_format,
+    add_jobs,
+    add_json,
+    add_model,
+    add_out,
+    add_timeout,
+    deprecated,
+    emit,
+    json_target,
+    refuse,
 )
 
 _STYLE = {
@@ -30,40 +44,80 @@ DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, s
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from eos_theory.core import registry
-    from eos_theory.outputs.files import write_json_atomic
 
+    if args.list:
+        return _list(args)
     jobs, timeout = read_jobs_and_timeout(args)
-    out = writable(args.json) if args.json else None
-    if args.claim:
-        try:
-            selected = [registry.get(c) for c in dict.fromkeys(args.claim)]  # each once, in the order given
-        except registry.UnknownClaim as exc:
-            raise UsageError(str(exc)) from None
-    else:
-        selected = registry.claims()
-
-    results = _run_with_progress(registry, selected, quiet=args.quiet, jobs=jobs, timeout=timeout)
-    if not args.quiet:
-        _print_table(results)
+    target = json_target(args)
+    selected = _select(registry, args.claim)
+    quiet = args.quiet or args.json == "-"
+    results = _run_with_progress(registry, selected, quiet=quiet, jobs=jobs, timeout=timeout)
     data = registry.report(results)
-    if out is not None:
-        try:
-            write_json_atomic(out, data)
-        except OSError as exc:
-            raise output_error("--json", args.json, exc) from None
-
     unexpected = [r for r in results if not r.as_expected]
-    err = rich_console(stderr=True)
+    s = data["summary"]
+    stat = "".join(f", {s[v]} {v}" for v in ("supported", "not supported", "inconclusive") if s[v])
+    total = f"{s['total']} claim{'s' if s['total'] != 1 else ''}"
+    decided = f"{s['total'] - len(unexpected)} of {total}" if unexpected else total
+    summary = f"{decided} decided as recorded: {s['verified']} verified, {s['refuted']} refuted{stat}" + (
+        f" (report: {target})" if target else ""
+    )
+
+    def show_text() -> None:
+        console = rich_console()
+        if not args.quiet:
+            _print_table(results, console)
+            for r in results:
+                if args.verbose or not r.as_expected:
+                    console.print("\n".join(registry.record_lines(r)), markup=False)
+        console.print(summary, markup=False)
+
+    emit(args, data, show_text, target)
+    if args.json == "-":
+        print(summary, file=sys.stderr)
     if unexpected:
         names = ", ".join(f"{r.claim.id} ({r.verdict}, expected {r.claim.expect})" for r in unexpected)
-        err.print(f"eos-theory: {len(unexpected)} claim(s) did not come out as recorded: {names}")
+        print(f"eos-theory: {len(unexpected)} claim(s) did not come out as recorded: {names}", file=sys.stderr)
         return EXIT_UNEXPECTED
-    s = data["summary"]
-    stat = "".join(f", {s[v]} {v}" for v in ("supported", "not supported") if s[v])
-    err.print(
-        f"{s['total']} claims decided as recorded: {s['verified']} verified, {s['refuted']} refuted{stat}"
-        + (f" (report: {out})" if out else "")
+    return EXIT_OK
+
+
+def _select(registry, ids: list[str] | None) -> list:
+    """The claims ``--claim`` names (each once, in the order given), or every registered claim."""
+    if not ids:
+        return registry.claims()
+    try:
+        return [registry.get(c) for c in dict.fromkeys(ids)]
+    except registry.UnknownClaim as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _list(args: argparse.Namespace) -> int:
+    """verify --list: every registered claim's id, source and statement (as JSON with --json)."""
+    from eos_theory.core import registry
+
+    refuse(
+        args,
+        [
+            ("--claim", bool(args.claim), "with --list, which lists every claim and runs none"),
+            ("-j", args.jobs is not None, "with --list, which runs no claim"),
+            ("--timeout", args.timeout != str(DEFAULT_TIMEOUT), "with --list, which runs no claim"),
+            ("-q", args.quiet, "with --list, which prints only the list"),
+            ("-v", args.verbose, "with --list, which runs no claim"),
+        ],
     )
+    target = json_target(args)
+    known = registry.claims()
+    data = {
+        "claims": [
+            {"id": c.id, "source": c.source.to_json(), "statement": c.statement, "expect": c.expect} for c in known
+        ]
+    }
+
+    def show_text() -> None:
+        for c in known:
+            print(f"{c.id:18} {c.source.section:9} {c.statement}")
+
+    emit(args, data, show_text, target)
     return EXIT_OK
 
 
@@ -95,7 +149,7 @@ def _run_with_progress(
         return registry.run_all(selected, progress=advance, jobs=jobs, timeout=timeout)
 
 
-def _print_table(results) -> None:
+def _print_table(results, console) -> None:
     from rich.table import Table
 
     table = Table(title="Claims of the paper (§) and results derived from it (—)", title_justify="left", expand=True)
@@ -112,25 +166,15 @@ def _print_table(results) -> None:
         table.add_row(
             r.claim.id, r.claim.source.section.replace("derived", "—"), r.claim.short, r.checked_by, verdict, r.summary
         )
-    console = rich_console()
     console.print(table)
     refuted = [r for r in results if r.verdict == "refuted" and r.proof.correction is not None]
     if refuted:
         console.print("[bold]Findings[/] (the printed statement is false; the correction is verified):")
         for r in refuted:
-            console.print(
-                f"  [yellow]{r.claim.id}[/] §{r.claim.source.section}: {r.claim.statement}\n"
-                f"    counterexample {r.proof.refutations[0].detail}\n"
-                f"    [bold]correct:[/] {r.proof.correction.statement}"
-            )
-
-
-def cmd_list() -> int:
-    from eos_theory.core import registry
-
-    for c in registry.claims():
-        print(f"{c.id:18} {c.source.section:9} {c.statement}")
-    return EXIT_OK
+            console.print(f"  [yellow]{r.claim.id}[/] §{r.claim.source.section}: {r.claim.statement}", highlight=False)
+            for step in r.proof.refutations:  # every refuted member, each with its own counterexample
+                console.print(f"    ✗ {step.text}: counterexample {step.detail}", markup=False)
+            console.print(f"    [bold]correct:[/] {r.proof.correction.statement}")
 
 
 def cmd_latex(args: argparse.Namespace) -> int:
@@ -138,49 +182,39 @@ def cmd_latex(args: argparse.Namespace) -> int:
     from eos_theory.outputs import latex
     from eos_theory.outputs.files import write_text_atomic
 
-    out = writable(args.output, "-o") if args.output else None
+    out = writable(args.out, "-o") if args.out else None
     if args.model:
-        if args.claim:
-            raise UsageError("give either --claim or --model, not both")
+        refuse(args, [("--claim", bool(args.claim), "with --model, which writes your model's analysis")])
         from eos_theory.commands.analyze import model_latex
 
-        text = model_latex(args.model)
+        text, what = model_latex(args.model), "snippet"
     elif args.claim:
-        try:
-            text = latex.snippet(registry.run(registry.get(args.claim)))
-        except registry.UnknownClaim as exc:
-            raise UsageError(str(exc)) from None
+        text, what = latex.snippets([registry.run(c) for c in _select(registry, args.claim)]), "snippet"
     else:
         results = _run_with_progress(registry, registry.claims(), quiet=out is None)
-        text = latex.document(results)
+        text, what = latex.document(results), "document"
     if out is None:
         sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_text_atomic(out, text)
+    except OSError as exc:
+        raise output_error("-o", args.out, exc) from None
+    if what == "document":
+        hint = f"compile with: pdflatex {out.name} (twice, so the claim numbers resolve)"
     else:
-        try:
-            write_text_atomic(out, text)
-        except OSError as exc:
-            raise output_error("-o", args.output, exc) from None
-        hint = (
-            f"\\input{{{out.name}}} it in a document that loads amsmath"
-            if args.model
-            else f"compile with: pdflatex {out.name}"
+        packages = "amsmath" if args.model else latex.SNIPPET_PACKAGES
+        hint = f"paste it, or \\input{{{out.stem}}} it, in a document that loads {packages}" + (
+            "" if args.model else " (its leading comment has the theorem environments it uses)"
         )
-        rich_console(stderr=True).print(f"wrote {out} ({len(text.splitlines())} lines); {hint}")
+    print(f"wrote {out} ({len(text.splitlines())} lines); {hint}")
     return EXIT_OK
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
     from eos_theory.outputs import plots
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {args.out}: not a directory")
-    if not out.exists() and not out.parent.is_dir():
-        raise UsageError(f"--out {args.out}: directory {out.parent} does not exist")
-    try:
-        out.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {args.out}: cannot create the directory: {exc.strerror or exc}") from None
+    out = output_dir(args.out)
     if args.model:
         from eos_theory.commands.analyze import model_plot
 
@@ -190,7 +224,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         paths = plots.draw_all(out, args.format)  # checks every target before drawing
     except OSError as exc:
         where = exc.filename if exc.filename is not None else args.out
-        raise output_error("--out", where, exc) from None
+        raise output_error("-o", where, exc) from None
     for path in paths:
         print(path)
     return EXIT_OK
@@ -206,95 +240,85 @@ def register(sub) -> None:
         "counterexamples, interval or high-precision evidence) and gets a verdict: verified, refuted (with an "
         "exact counterexample and a verified correction) or inconclusive. A claim whose evidence is statistical "
         "(estimates with confidence intervals over seeded runs) is never verified: it is supported (every interval "
-        "lies where the statement needs it) or not supported (one does not), at the confidence it states.",
+        "lies where the statement needs it) or not supported (one does not), at the confidence it states. Prints a "
+        "table of verdicts, the findings (every refuted member of a statement with its own counterexample, and the "
+        "correction), the full record of each claim that did not come out as recorded (of every claim with -v), "
+        "and a summary line.",
         epilog="Exit status: 0 when every claim comes out as recorded in the registry (a claim recorded as "
         "supported must come out supported), 1 when some do not "
-        "(they are named; a claim stopped by the time limit is inconclusive, so it counts), 2 for bad usage "
+        "(they are named on stderr; a claim stopped by the time limit is inconclusive, so it counts), 2 for bad usage "
         "(unknown claim, unwritable report, bad -j or --timeout). Ctrl-C stops every worker process.",
     )
-    v.add_argument(
-        "--claim",
-        metavar="ID",
-        action="append",
-        help="run only this claim (repeatable); 'eos-theory verify --list' shows the ids",
+    add_claim(v, "run only this claim")
+    add_json(
+        v,
+        'Keys: "tool", "paper", "summary" {verified, refuted, supported, not supported, inconclusive, total, '
+        'unexpected}, "claims" [{id, source, statement, latex, method, verdict, expected, basis, evidence, '
+        "correction, steps, error, seconds}]",
     )
+    v.add_argument("-q", "--quiet", action="store_true", help="no table or progress; only the summary line")
     v.add_argument(
-        "--json",
-        metavar="PATH",
-        help="also write a machine-readable report to PATH (atomically; a symlink is written "
-        "through, a device or FIFO is refused)",
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print every claim's full record: method, formula, each step with its evidence, the correction",
     )
-    v.add_argument("--quiet", "-q", action="store_true", help="no table or progress; only the summary line")
     v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
-    v.add_argument(
-        "-j",
-        "--jobs",
-        metavar="N",
-        help="check N claims at a time in worker processes (default: every core this process may "
-        "use; 1 runs them one by one in this process); the verdicts do not depend on N",
-    )
-    v.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        default=str(DEFAULT_TIMEOUT),
-        help=f"time limit per claim (default {DEFAULT_TIMEOUT}; the slowest claim takes about 1 s): a "
-        "claim still running then is stopped and reported inconclusive with the reason, and the others "
-        "still run",
+    add_jobs(v, "check the claims (the verdicts do not depend on N)")
+    add_timeout(
+        v,
+        str(DEFAULT_TIMEOUT),
+        f"per claim (default {DEFAULT_TIMEOUT}; the slowest claim takes about 1 s): a claim still running then is "
+        "stopped and reported inconclusive with the reason, and the others still run",
     )
     v.set_defaults(func=cmd_verify)
 
     t = sub.add_parser(
         "latex",
-        help="write the checked claims as a LaTeX document, or one claim as a snippet",
+        help="write the checked claims as a LaTeX document, or claims as snippets",
         description="Write a standalone LaTeX document (article, amsmath, amsthm): the model and notation, every "
         "claim as a theorem, lemma or erratum with its proof steps, the numerical and interval evidence, and a "
         "table of verdicts. Equations are printed from the SymPy objects the checks used. With --claim, write "
-        "only that claim's environment, for pasting into a paper (its leading comment lists what to add to the "
+        "only those claims' environments, for pasting into a paper (the leading comment lists what to add to the "
         "preamble).",
         epilog="Examples: eos-theory latex -o report.tex && pdflatex report.tex;  eos-theory latex --claim gf-J;  "
         "eos-theory latex --model uv.toml -o uv.tex",
     )
-    t.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write to FILE (atomically; a symlink is written through, a device or FIFO "
-        "is refused) instead of standard output",
+    add_out(
+        t,
+        "a file, written atomically (a symlink is written through, a device or FIFO refused); without it, the "
+        "LaTeX goes to standard output",
     )
-    t.add_argument("--claim", metavar="ID", help="write only this claim's snippet")
-    t.add_argument(
-        "--model",
-        metavar="FILE",
-        help="write the edge-of-stability analysis of your own model (a TOML "
-        "model file, as for 'eos-theory analyze --model') as a snippet: least sharpness, critical step, "
-        "flip, window, offset slope, conserved quantities, each with how it was obtained as a comment",
+    deprecated(t, "--output", now="-o/--out", dest="out", metavar="FILE")
+    add_claim(t, "write only this claim's snippet")
+    add_model(
+        t,
+        "write its edge-of-stability analysis as a snippet (least sharpness, critical step, flip, window, offset "
+        "slope, conserved quantities, each with how it was obtained as a comment)",
     )
     t.set_defaults(func=cmd_latex)
 
     pl = sub.add_parser(
         "plot",
         help="draw the four figures (sharpening, reduced plane, bifurcation diagram, landscape)",
-        description="Draw, for the paper's symmetric case ω1 = −1, ω2 = 1, E = 1 (so the control parameter is e = η): "
-        "(1) η·NTK against step from the paper's initialisation, sharpening into the edge of stability, with the "
-        "closed-form cycle values; (2) GD trajectories in the reduced (z̃, η·NTK) plane with the line of minima, "
-        "its stable segment and the period-2 orbit; (3) the bifurcation diagram of the long-run η·NTK against e, "
-        "closed forms overlaid, with 50-digit spot checks; (4) the loss landscape (a squared hyperbolic "
-        "paraboloid) with GD paths. Sized for a paper's column.",
-        epilog="Examples: eos-theory plot --out figures --format pdf;  eos-theory plot --model uv.toml --out figures",
+        description=f"Draw, for the paper's symmetric case ω1 = −1, ω2 = 1, E = 1 (so the control parameter is "
+        f"{EPS} = η): (1) η·NTK against step from the paper's initialisation, sharpening into the edge of stability, "
+        "with the closed-form cycle values; (2) GD trajectories in the reduced (z̃, η·NTK) plane with the line of "
+        f"minima, its stable segment and the period-2 orbit; (3) the bifurcation diagram of the long-run η·NTK "
+        f"against {EPS}, closed forms overlaid, with 50-digit spot checks; (4) the loss landscape (a squared "
+        "hyperbolic paraboloid) with GD paths. Sized for a paper's column.",
+        epilog="Examples: eos-theory plot -o figures --format pdf;  eos-theory plot --model uv.toml -o figures",
     )
-    pl.add_argument(
-        "--out",
-        metavar="DIR",
+    add_out(
+        pl,
+        "a directory, created if its parent exists; each figure is written atomically",
         default="figures",
-        help="output directory, created if its parent exists (default: ./figures); each figure is written atomically",
     )
-    pl.add_argument("--format", choices=("png", "pdf"), default="png", help="file format (default png)")
-    pl.add_argument(
-        "--model",
-        metavar="FILE",
-        help="instead, the bifurcation diagram of your own model (a TOML "
-        "model file, as for 'eos-theory analyze --model'): long-run eta*sharpness of float64 GD in "
-        "parameter space against eta/eta_c, with eta_c, the window's ends and the offset slope's "
-        "tangent overlaid; written to DIR/bifurcation_<file name>.<format>",
+    add_format(pl)
+    add_model(
+        pl,
+        "instead, its bifurcation diagram: long-run η·sharpness of float64 GD in parameter space against η/η_c, with "
+        "η_c, the window's ends and the offset slope's tangent overlaid; written to DIR/bifurcation_<file name>."
+        "<format>",
     )
     pl.set_defaults(func=cmd_plot)

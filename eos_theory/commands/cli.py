@@ -15,7 +15,7 @@ import re
 import sys
 
 from eos_theory import __version__
-from eos_theory.commands import GROUPS
+from eos_theory.commands import GROUPS, grammar
 from eos_theory.commands.common import EXIT_UNEXPECTED, EXIT_USAGE, UsageError
 from eos_theory.numbers.parse import InputError
 
@@ -28,6 +28,7 @@ class _Parser(argparse.ArgumentParser):
     values, and one-line errors."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)  # one grammar: an option has the spellings README lists, no prefixes
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?$")
 
@@ -62,11 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    grammar.print_notes(grammar.resolve(parser, args))
     try:
-        if args.command == "verify" and args.list:
-            from eos_theory.commands.claims import cmd_list
-
-            return cmd_list()
         return args.func(args)
     except (UsageError, InputError) as exc:
         print(f"eos-theory: error: {exc}", file=sys.stderr)

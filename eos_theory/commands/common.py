@@ -97,3 +97,17 @@ def progress(name: str, what: str):
         print(f"{chr(13) if tty else ''}{name}: {done}/{total} {what}", end=end, file=sys.stderr, flush=True)
 
     return show
+
+
+def output_dir(path: str, flag: str = "-o") -> Path:
+    """The output directory ``path``, created if its parent exists; a one-line error otherwise."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{flag} {path}: not a directory")
+    if not out.exists() and not out.parent.is_dir():
+        raise UsageError(f"{flag} {path}: directory {out.parent} does not exist")
+    try:
+        out.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag} {path}: cannot create the directory: {exc.strerror or exc}") from None
+    return out

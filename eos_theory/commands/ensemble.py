@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from eos_theory.commands.common import EXIT_OK, UsageError, output_error, progress, read_backend, rich_console, writable
+from eos_theory.commands.grammar import (
+    add_jobs,
+    add_json,
+    add_lr,
+    add_out,
+    add_scheduler,
+    add_seed,
+    add_steps,
+    deprecated,
+    emit,
+    json_target,
+)
 
 EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost worker); the others are reported
 
@@ -14,7 +25,6 @@ EXIT_FAILED_RUNS = 1  #: ensemble: some runs did not finish (time limit, lost wo
 def cmd_ensemble(args: argparse.Namespace) -> int:
     """GD over a seeded ensemble of random second-order models: outcome fractions with intervals."""
     from eos_theory.outputs import plots
-    from eos_theory.outputs.files import write_json_atomic
     from eos_theory.random_models import ensemble
     from eos_theory.running.executor import BackendError
 
@@ -24,44 +34,46 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         except (TypeError, ValueError):
             raise UsageError(f"{flag} must be a whole number, got {value!r}") from None
 
+    missing = [flag for flag, v in (("--n-params P", args.n_params), ("--n-outputs D", args.n_outputs)) if v is None]
+    if missing:
+        raise UsageError(f"the model size is needed: {' and '.join(missing)}")
     backend, where = read_backend(args)
     spec = ensemble.Ensemble(
-        whole(args.params, "--params"),
-        whole(args.outputs, "--outputs"),
+        whole(args.n_params, "--n-params"),
+        whole(args.n_outputs, "--n-outputs"),
         args.lr,
         q=args.q,
         g=args.g,
         t=args.t,
         s=args.s,
     )
-    work = ensemble.plan(
-        spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"), whole(args.seed_start, "--seed-start")
-    )  # checked before any run
-    out = None if args.json in (None, "-") else writable(args.json, "--json")
-    figure = None if args.plot is None else writable(args.plot, "--plot")
+    first = 0 if args.seed is None else args.seed
+    work = ensemble.plan(spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"), first)  # checked first
+    target = json_target(args)
+    figure = None if args.out is None else writable(args.out, "-o")
     if figure is not None and figure.suffix.lstrip(".").lower() not in plots.FORMATS:
-        raise UsageError(f"--plot {args.plot}: the name must end in .png or .pdf")
+        raise UsageError(f"-o {args.out}: the figure's name must end in .png or .pdf")
     try:
         result = ensemble.execute(work, backend, progress=progress("ensemble", "runs finished"))
     except BackendError as exc:
         raise UsageError(str(exc)) from None
     rep = ensemble.report(result)
     rep["ran_on"] = where
-    try:
-        if out is not None:
-            write_json_atomic(out, rep)
-        if figure is not None and result.runs:
+    if figure is not None and result.runs:
+        try:
             plots.draw_ensemble(result, figure)
-    except OSError as exc:
-        flag, path = ("--json", args.json) if out is not None and not out.exists() else ("--plot", args.plot)
-        raise output_error(flag, exc.filename if exc.filename is not None else path, exc) from None
-    if args.json == "-":
-        print(json.dumps(rep, ensure_ascii=False, allow_nan=False))
-    else:
+        except OSError as exc:
+            raise output_error("-o", exc.filename if exc.filename is not None else args.out, exc) from None
+
+    def show_text() -> None:
         console = rich_console()
         for line in ensemble.table(rep):
             console.print(line, markup=False)
         console.print(f"  ({result.seconds:.1f} s on {rep['ran_on']})", markup=False)
+        if figure is not None and result.runs:
+            console.print(f"  figure: {figure}", markup=False)
+
+    emit(args, rep, show_text, target)
     if result.failures:
         lost = sum(len(f.seeds) for f in result.failures)
         print(
@@ -88,7 +100,7 @@ def register(sub) -> None:
         "Clopper-Pearson intervals and the distribution of the long-run top lr*NTK - 2; progress on stderr. Runs go "
         "to N local processes (-j) or the Dask cluster at --scheduler, with the same results seed for seed. "
         "Everything is statistical evidence about float64 runs, not a proof (docs/ensemble.md).",
-        epilog="Example: eos-theory ensemble --params 200 --outputs 20 --lr 0.8 --seeds 64 --plot ens.png. "
+        epilog="Example: eos-theory ensemble --n-params 200 --n-outputs 20 --lr 0.8 --seeds 64 -o ens.png. "
         'JSON: {"ensemble": {definition, "seeds": {"first", "count"}, "steps"}, "outcomes": {NAME: {"count", '
         '"fraction", "ci": [lo, hi]}}, "flags", "offset", "criteria", "runs": [{"seed", "outcome", "top_ntk_final", '
         '"sharpened", ...}], "failures": [{"seeds", "error"}], "seconds", "ran_on"}. Exit status: 0 when every run '
@@ -96,12 +108,12 @@ def register(sub) -> None:
         "the others under failures, and stderr names the cause), 2 for bad usage (sizes, lr, seeds, steps, an "
         "unwritable output, an unreachable scheduler).",
     )
-    n.add_argument("--params", metavar="P", required=True, help="parameters per model, 1 to 2000")
-    n.add_argument("--outputs", metavar="D", required=True, help="outputs per model, 1 to 500, with D*P^2 <= 1e8")
-    n.add_argument("--lr", metavar="ETA", required=True, help="step size > 0 (exact: 0.8 or 4/5)")
-    n.add_argument("--seeds", metavar="N", required=True, help="number of seeds (models), 1 to 100000")
-    n.add_argument("--seed-start", metavar="K", default="0", help="the first seed (default 0): seeds K … K+N-1")
-    n.add_argument("--steps", metavar="S", default="10000", help="GD steps per run, 8 to 10^6 (default 10000)")
+    n.add_argument("--n-params", metavar="P", help="parameters per model, 1 to 2000 (required)")
+    n.add_argument("--n-outputs", metavar="D", help="outputs per model, 1 to 500, with D*P^2 <= 1e8 (required)")
+    add_lr(n)
+    n.add_argument("--seeds", metavar="N", required=True, help="how many seeds (models), 1 to 100000")
+    add_seed(n, "the first model: the runs use seeds S … S+N-1")
+    add_steps(n, "10000", "per run, 8 to 10^6")
     for flag, default, what in (
         ("--q", "1", "Q_a entries of variance q^2/P"),
         ("--g", "1/10", "G_a entries of variance g^2/P (0: the paper's model)"),
@@ -109,23 +121,23 @@ def register(sub) -> None:
         ("--s", "1/10", "theta0 entries of variance s^2/P"),
     ):
         n.add_argument(flag, metavar="X", default=default, help=f"{what}; 0 <= X <= 100 (default {default})")
-    n.add_argument("--json", metavar="FILE", help="write the JSON report to FILE (atomically), or to stdout with -")
-    n.add_argument(
-        "--plot",
-        metavar="FILE",
-        help="draw the figure (top lr*NTK against step for the first 8 seeds, "
-        "histogram of the long-run offset) to FILE.png or FILE.pdf",
+    add_json(n, "Keys: listed below")
+    add_out(
+        n,
+        "the figure file, FILE.png or FILE.pdf: top lr*NTK against step for the first 8 seeds, and the histogram "
+        "of the long-run offset",
     )
-    n.add_argument(
-        "--scheduler",
-        metavar="ADDR",
-        help="run on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
-        "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s",
+    add_scheduler(n, "the runs")
+    add_jobs(n, "run")
+    deprecated(
+        n,
+        "--params",
+        now="--n-params",
+        dest="n_params",
+        metavar="P",
+        meaning="--params names parameters in analyze; here it was their number",
     )
-    n.add_argument(
-        "-j",
-        "--jobs",
-        metavar="N",
-        help="run in N local worker processes (default: every core this process may use; 1: in this process)",
-    )
+    deprecated(n, "--outputs", now="--n-outputs", dest="n_outputs", metavar="D")
+    deprecated(n, "--plot", now="-o/--out", dest="out", metavar="FILE")
+    deprecated(n, "--seed-start", now="--seed", dest="seed", metavar="K", type=int)
     n.set_defaults(func=cmd_ensemble)

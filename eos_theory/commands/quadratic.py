@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from eos_theory.commands.common import EXIT_OK, UsageError, rich_console
+from eos_theory.commands.common import EXIT_OK, UsageError, read_timeout, rich_console
+from eos_theory.commands.grammar import (
+    add_digits,
+    add_json,
+    add_lr,
+    add_omega,
+    add_seed,
+    add_steps,
+    add_target,
+    add_timeout,
+    deprecated,
+    emit,
+    json_target,
+    refuse,
+)
 from eos_theory.quadratic.gd import Problem
 
 
@@ -28,25 +41,27 @@ def cmd_gd(args: argparse.Namespace) -> int:
 
     if (args.Q is None) == (args.omega is None):
         raise UsageError("give the matrix either as --Q 'ROWS' or as its eigenvalues --omega W1 W2 ...")
-    if not MIN_DPS <= args.digits <= MAX_DIGITS:
-        raise UsageError(f"--digits (working precision) must be from {MIN_DPS} to {MAX_DIGITS}, got {args.digits}")
-    if not MIN_DIGITS <= args.show <= args.digits:
+    if args.precision is not None and not MIN_DPS <= args.precision <= MAX_DIGITS:
+        raise UsageError(f"--precision (working digits) must be from {MIN_DPS} to {MAX_DIGITS}, got {args.precision}")
+    precision = args.precision if args.precision is not None else max(50, min(args.digits + 10, MAX_DIGITS))
+    most = precision if args.precision is not None or args.digits <= 40 else MAX_DIGITS - 10
+    if not MIN_DIGITS <= args.digits <= most:
         raise UsageError(
-            f"--show must be from {MIN_DIGITS} to --digits ({args.digits}): no more digits than are "
-            f"computed, got {args.show}"
+            f"--digits (printed) must be from {MIN_DIGITS} to {most} (no more digits than the working precision, "
+            f"--precision, computes), got {args.digits}"
         )
     if args.steps < 0:
         raise UsageError(f"--steps must be >= 0, got {args.steps}")
-    if not args.max_seconds > 0:
-        raise UsageError(f"--max-seconds must be > 0, got {args.max_seconds}")
+    timeout = read_timeout(args.timeout)
+    target = json_target(args)
     if args.Q is not None:
         problem = Problem.create(_parse_matrix(args.Q), args.target, args.lr)
     else:
         problem = Problem.diagonal(args.omega, args.target, args.lr)
-    run = trajectory(problem, args.theta, args.steps, dps=args.digits, max_seconds=args.max_seconds)
+    run = trajectory(problem, args.theta, args.steps, dps=precision, max_seconds=timeout)
 
     rows = []
-    with mp.workdps(args.digits):
+    with mp.workdps(precision):
         reduced = None
         if problem.P == 2:
             from eos_theory.quadratic.maps import two_d_map
@@ -58,10 +73,10 @@ def cmd_gd(args: argparse.Namespace) -> int:
             for _ in range(run.steps):
                 reduced.append(step(*reduced[-1], *inv))
         for k in range(run.steps + 1):
-            row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.show), "ntk": mp.nstr(run.ntk[k], args.show)}
+            row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.digits), "ntk": mp.nstr(run.ntk[k], args.digits)}
             if reduced is not None:
                 row["map_digits"] = min(
-                    agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else args.digits,
+                    agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else precision,
                     agreeing_digits(run.ntk[k], reduced[k][1]),
                 )
             rows.append(row)
@@ -71,34 +86,38 @@ def cmd_gd(args: argparse.Namespace) -> int:
         else {"step": run.stopped.step, "status": run.stopped.status, "reason": run.stopped.reason}
     )
 
-    if args.json:
-        print(json.dumps({"P": problem.P, "digits": args.digits, "steps": rows, "stopped": stopped}))
-        return EXIT_OK
-    from rich.table import Table
+    data = {"P": problem.P, "precision": precision, "digits": args.digits, "steps": rows, "stopped": stopped}
 
-    table = Table(
-        title=f"gradient descent in parameter space, P = {problem.P}, {args.digits} digits", title_justify="left"
-    )
-    for name in ("step", "z̃ = ηz", "η·NTK"):
-        table.add_column(name, justify="right")
-    if problem.P == 2:
-        table.add_column("digits agreeing with the 2-D map", justify="right")
-    for row in rows:
-        table.add_row(
-            str(row["step"]), row["ztilde"], row["ntk"], *([str(row["map_digits"])] if problem.P == 2 else [])
+    def show_text() -> None:
+        from rich.table import Table
+
+        table = Table(
+            title=f"gradient descent in parameter space, P = {problem.P}, {precision} working digits, "
+            f"{args.digits} printed",
+            title_justify="left",
         )
-    console = rich_console()
-    console.print(table)
-    if stopped is not None:
-        head = "GD diverged" if stopped["status"] == "diverged" else "stopped (not converged)"
-        console.print(f"{head}: {stopped['reason']}")  # the reason names the step
+        for name in ("step", "z̃ = ηz", "η·NTK"):
+            table.add_column(name, justify="right")
+        if problem.P == 2:
+            table.add_column("digits agreeing with the 2-D map", justify="right")
+        for row in rows:
+            table.add_row(
+                str(row["step"]), row["ztilde"], row["ntk"], *([str(row["map_digits"])] if problem.P == 2 else [])
+            )
+        console = rich_console()
+        console.print(table)
+        if stopped is not None:
+            head = "GD diverged" if stopped["status"] == "diverged" else "stopped (not converged)"
+            console.print(f"{head}: {stopped['reason']}")  # the reason names the step
+
+    emit(args, data, show_text, target)
     return EXIT_OK
 
 
 CONTROL_HELP = (
-    "e is the dimensionless control parameter e = min{ηEω_i : ηEω_i > 0}, half the smallest η·NTK over the "
-    "zero-loss minima: GD can settle at a stable minimum iff e ≤ 1 (η·NTK < 2 there), and for e > 1 the "
-    "period-2 orbit on that eigenvalue's axis is the candidate attractor, with cycle-mean η·NTK 1 + e."
+    "ε is the dimensionless control parameter ε = min{ηEω_i : ηEω_i > 0}, half the smallest η·NTK over the "
+    "zero-loss minima: GD can settle at a stable minimum iff ε ≤ 1 (η·NTK < 2 there), and for ε > 1 the "
+    "period-2 orbit on that eigenvalue's axis is the candidate attractor, with cycle-mean η·NTK 1 + ε."
 )
 
 
@@ -107,6 +126,17 @@ def cmd_orbit(args: argparse.Namespace) -> int:
     from eos_theory.quadratic import closed_forms
 
     check_digits(args.digits, "--digits")
+    refuse(
+        args,
+        [
+            (
+                "--seed",
+                args.seed is not None and not args.attractor,
+                "with --no-attractor (it seeds the attractor search's simulated starts)",
+            )
+        ],
+    )
+    target = json_target(args)
     omega1, omega2 = args.omega
     st = closed_forms.setting(omega1, omega2, args.target, args.lr)
     if st.E == 0:
@@ -119,7 +149,7 @@ def cmd_orbit(args: argparse.Namespace) -> int:
     if args.attractor:
         from eos_theory.past_window import attractor
 
-        found = attractor.attractor(omega1, omega2, args.target, args.lr, seed=args.seed)
+        found = attractor.attractor(omega1, omega2, args.target, args.lr, seed=args.seed or 0)
         report["attractor"] = found.to_json()
         # what GD does; closed_form_regime is what the closed forms decide, and stands when the bounded
         # simulation could not decide (e.g. η so small that GD has not converged within the budget)
@@ -131,10 +161,7 @@ def cmd_orbit(args: argparse.Namespace) -> int:
         report["check"] = _check_orbit(
             st, closed_forms.orbit_closed_forms(omega1, omega2, args.target, args.lr), args.digits
         )
-    if args.json:
-        print(json.dumps(report, allow_nan=False))
-        return EXIT_OK
-    _print_orbit(report, st)
+    emit(args, report, lambda: _print_orbit(report, st), target)
     return EXIT_OK
 
 
@@ -182,8 +209,8 @@ def _print_orbit(report: dict, st) -> None:
     console = rich_console()
     w1, w2, E, eta = (exact_string(v) for v in (*st.omega, st.E, st.eta))  # the inputs, exactly
     console.print(f"[bold]2-D model[/]  ω = ({w1}, {w2}), E = {E}, η = {eta}")
-    console.print(f"  control parameter e = {report['e']}   (edge of stability at e = 1)")
-    console.print(f"  smallest η·NTK over zero-loss minima = {report['min_ntk']}   (= 2e)")
+    console.print(f"  control parameter ε = {report['epsilon']}   (edge of stability at ε = 1)")
+    console.print(f"  smallest η·NTK over zero-loss minima = {report['min_ntk']}   (= 2ε)")
     console.print(
         f"  regime: [bold]{report['regime']}[/]"
         + (
@@ -194,7 +221,7 @@ def _print_orbit(report: dict, st) -> None:
     )
     c = report["cycle"]
     if c is None:
-        console.print("  period-2 orbit: none (it is born at e = 1)")
+        console.print("  period-2 orbit: none (it is born at ε = 1)")
     else:
         console.print(f"  period-2 orbit on the ω = {exact_string(st.omega[st.axis - 1])} axis:")
         console.print(f"    η·NTK at its two points = {c['ntk'][0]}, {c['ntk'][1]}")
@@ -240,33 +267,41 @@ def register(sub) -> None:
         "gd",
         help="run gradient descent for your own Q, θ, E, η and check it against the derived 2-D map",
         description="Run gradient descent θ ← θ − η z Qθ (z = ½θᵀQθ − E) in parameter space with mpmath at the "
-        "stated precision, and print z̃ = ηz and the η-normalised NTK η·θᵀQ²θ (edge of stability at 2) at each "
+        "working precision, and print z̃ = ηz and the η-normalised NTK η·θᵀQ²θ (edge of stability at 2) at each "
         "step. For P = 2 each step is compared with the closed 2-D map derived by SymPy, as a number of agreeing "
         "digits. Numbers are read exactly: decimals and fractions such as 1.05 or 21/20. The run stops early, and says "
         "why, when an iterate enters a proven escape region (GD diverges), when |z̃| or |θ| passes 2^(2^62) outside "
-        'every such region, or when --max-seconds is spent; with --json, "stopped" is then {"step", "status", '
-        '"reason"} (otherwise null).',
-        epilog="Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
+        "every such region, or when the time limit is spent.",
+        epilog='With --json: {"P", "precision", "digits", "steps": [{"step", "ztilde", "ntk", "map_digits" (P = 2)}], '
+        '"stopped": null | {"step", "status", "reason"}}. '
+        "Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
     )
     g.add_argument("--Q", metavar="ROWS", help="symmetric matrix, rows separated by ';': '1 1/2; 1/2 -1'")
-    g.add_argument("--omega", metavar="W", nargs="+", help="or: the eigenvalues of a diagonal Q")
+    add_omega(g, "+", "or, the eigenvalues of a diagonal Q (as many as parameters)")
     g.add_argument("--theta", metavar="T", nargs="+", required=True, help="initial parameters θ_0 (one per row of Q)")
-    g.add_argument("--target", metavar="E", required=True, help="regression target E")
-    g.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
-    g.add_argument("--steps", type=int, default=10, help="number of GD steps (default 10)")
+    add_target(g, required=True)
+    add_lr(g)
+    add_steps(g, 10, "(0 or more)", type_=int)
+    add_digits(g, 20, "from 2 to the working precision")
     g.add_argument(
-        "--digits", type=int, default=50, help="working precision in decimal digits, from 15 to 1000 (default 50)"
+        "--precision",
+        metavar="W",
+        type=int,
+        help="working precision in decimal digits, from 15 to 1000 (default: 50, or D + 10 for --digits D > 40)",
     )
-    g.add_argument(
-        "--show", type=int, default=20, help="significant digits printed, from 2 to the working precision (default 20)"
+    add_timeout(g, "60", "for the whole run (default 60): it stops early, and says so, when the time is spent")
+    add_json(g)
+    deprecated(g, "--max-seconds", now="--timeout", dest="timeout", metavar="SECONDS")
+    deprecated(
+        g,
+        "--show",
+        now="--digits",
+        dest="digits",
+        metavar="D",
+        moves="precision",
+        meaning="printed digits; given with --show, --digits keeps its old meaning, the working precision, now "
+        "spelled --precision",
     )
-    g.add_argument(
-        "--max-seconds",
-        type=float,
-        default=60.0,
-        help="wall-clock budget in seconds (default 60); the run stops early, and says so, when it is spent",
-    )
-    g.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     g.set_defaults(func=cmd_gd)
 
     o = sub.add_parser(
@@ -284,8 +319,8 @@ def register(sub) -> None:
         "attractors; see the escape fraction), 'not converged'. 'closed_form_regime' is what the closed forms alone "
         "decide (minimum, period-2, or unstable: neither attracts); past the window the label comes from the "
         "attractor search (cycles proved by interval arithmetic, chaos and escape measured over seeded float64 runs, "
-        "with confidence intervals), and 'how' in the attractor says which. With --json, stdout is one JSON object "
-        '{"e", "regime", "closed_form_regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", '
+        "with confidence intervals), and 'how' in the attractor says which. The JSON object (--json) is "
+        '{"epsilon", "regime", "closed_form_regime", "min_ntk", "cycle": null | {"ntk", "mean_ntk", "offset", '
         '"multipliers"}, "attractor": null | {"label", "period", "mean_ntk", "mean_ntk_ci", "lyapunov", '
         '"lyapunov_ci", "transverse_lyapunov", "transverse_lyapunov_ci", "escape_fraction", "escape_ci", "level", '
         '"how"}, "check": null | {"steps", "ntk", "digits_agree", "status", "period", "predicted_period", "reason"}}: '
@@ -293,17 +328,15 @@ def register(sub) -> None:
         "budget ran out), and digits_agree is null unless GD settled with the predicted period. Example: eos-theory "
         "orbit --omega -1 1 --target 1 --lr 1.4",
     )
-    o.add_argument("--omega", metavar="W", nargs=2, required=True, help="the two eigenvalues ω1 ω2 of Q")
-    o.add_argument("--target", metavar="E", required=True, help="regression target E (non-zero)")
-    o.add_argument("--lr", metavar="ETA", required=True, help="step size η > 0")
-    o.add_argument(
-        "--digits",
-        metavar="D",
-        type=int,
-        default=30,
-        help="significant digits of every number, from 2 to 1000 (default 30). Each digit is certified "
-        "(exact rounding, or interval arithmetic for square roots); a value shown with fewer than D "
-        "digits, or as an integer, is exact; any other is rounded to nearest and shows all D digits",
+    add_omega(o, 2, "the two, ω1 ω2", required=True)
+    add_target(o, " (non-zero)", required=True)
+    add_lr(o)
+    add_digits(
+        o,
+        30,
+        "from 2 to 1000. Each digit is certified (exact rounding, or interval arithmetic for square roots); a value "
+        "shown with fewer than D digits, or as an integer, is exact; any other is rounded to nearest and shows all "
+        "D digits",
     )
     o.add_argument(
         "--check",
@@ -319,12 +352,6 @@ def register(sub) -> None:
         help="only the closed forms: skip the bounded simulation that finds the attractor (period, "
         "time-averaged η·NTK, Lyapunov exponents, escape fraction)",
     )
-    o.add_argument(
-        "--seed",
-        metavar="S",
-        type=int,
-        default=0,
-        help="seed of the simulated starts and runs (default 0): the same seed gives the same numbers",
-    )
-    o.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    add_seed(o, "the attractor search's simulated starts and runs")
+    add_json(o)
     o.set_defaults(func=cmd_orbit)

@@ -378,20 +378,28 @@ def report(results: list[Result]) -> dict:
     }
 
 
+def record_lines(r: Result) -> list[str]:
+    """A result's full record as text lines: verdict, statement, method, formula, every step with its detail,
+    the correction and its steps, the error and the time (what ``verify --json`` has for it)."""
+    c = r.claim
+    lines = [f"{c.id}: {r.verdict} (expected {c.expect})  [{c.source}]  {r.seconds:.2f} s"]
+    lines.append(f"  claim: {c.statement}")
+    lines.append(f"  method: {c.method}  (basis: {r.proof.basis})")
+    if r.latex:
+        lines.append(f"  latex: {r.latex}")
+    lines += [f"  - [{s.kind}] {s.text}: {s.detail}" if s.detail else f"  - [{s.kind}] {s.text}" for s in r.proof.steps]
+    corr = r.proof.correction
+    if corr is not None:
+        lines.append(f"  correction: {corr.statement}")
+        if r.correction_latex:
+            lines.append(f"    latex: {r.correction_latex}")
+        lines += [f"    - [{s.kind}] {s.text}: {s.detail}" for s in corr.steps]
+    if r.error:
+        lines.append(f"  error: {r.error}")
+    return lines
+
+
 def print_proof(module: str) -> None:
     """Run the claims declared in ``module`` and print each step (for ``python -m`` on a proof)."""
     for c in [c for c in _REGISTRY.values() if c.module == module]:
-        r = run(c)
-        print(f"{c.id}: {r.verdict} (expected {c.expect})  [{c.source}]")
-        print(f"  claim: {c.statement}")
-        if r.latex:
-            print(f"  latex: {r.latex}")
-        for s in r.proof.steps:
-            print(f"  - [{s.kind}] {s.text}: {s.detail}")
-        corr = r.proof.correction
-        if corr is not None:
-            print(f"  correction: {corr.statement}")
-            for s in corr.steps:
-                print(f"    - [{s.kind}] {s.text}: {s.detail}")
-        if r.error:
-            print(f"  error: {r.error}")
+        print("\n".join(record_lines(run(c))))

@@ -1,0 +1,163 @@
+"""The command-line grammar: README's two tables are true of every command's parser.
+
+The tables are read from README.md ("### Command-line grammar"); the parsers are walked as ``eos-theory`` builds
+them. Every option of every command is in the first table with exactly the commands that take it, every old
+spelling in the second, and an old spelling still parses, says so in one line and means the new option.
+"""
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from eos_theory.commands import cli, grammar
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _table(heading: str, first: str) -> list[list[str]]:
+    """The rows (cells) of the README table under ``heading`` whose header starts with ``first``."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(heading) :]
+    start = section.index(f"| {first} |")
+    rows = []
+    for line in section[start:].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]])
+    return rows
+
+
+def _options(cell: str) -> list[tuple[str, str]]:
+    """(option string, the rest: its argument) for each code span of a cell: `-o, --out PATH` → -o and --out."""
+    out = []
+    for span in re.findall(r"`([^`]*)`", cell):
+        words = span.replace("\\|", "|").split(" ")
+        names = [w.rstrip(",") for w in words if w.startswith("-")]
+        rest = " ".join(w for w in words if not w.startswith("-"))
+        out += [(n, rest) for n in names]
+    return out
+
+
+def _commands(cell: str) -> set[str]:
+    return {c.strip() for c in cell.split(",")}
+
+
+def _parsers() -> dict[str, argparse.ArgumentParser]:
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def _takes(parsers) -> tuple[dict, dict]:
+    """option string ↦ {command: action}, for current and for old spellings."""
+    current: dict[str, dict] = {}
+    old: dict[str, dict] = {}
+    for name, p in parsers.items():
+        for a in p._actions:
+            if isinstance(a, argparse._HelpAction):
+                continue
+            for o in a.option_strings:
+                (old if isinstance(a, grammar.Deprecated) else current).setdefault(o, {})[name] = a
+    return current, old
+
+
+GRAMMAR = _table("### Command-line grammar", "option")
+OLD = _table("### Command-line grammar", "old spelling")
+
+
+def test_the_tables_were_found():
+    assert len(GRAMMAR) > 30 and len(OLD) >= 5
+
+
+def test_every_option_of_every_command_is_in_the_table_with_exactly_its_commands():
+    current, _ = _takes(_parsers())
+    listed: dict[str, set[str]] = {}
+    for options, _means, commands in GRAMMAR:
+        for o, _arg in _options(options):
+            assert o not in listed, f"{o} has two rows"
+            listed[o] = _commands(commands)
+    assert set(listed) == set(current), f"missing from the table: {set(current) - set(listed)}; not an option: " + str(
+        set(listed) - set(current)
+    )
+    for o, commands in listed.items():
+        assert set(current[o]) == commands, f"{o}: the table says {sorted(commands)}, the parsers {sorted(current[o])}"
+
+
+def test_an_option_takes_an_argument_exactly_when_the_table_shows_one():
+    current, _ = _takes(_parsers())
+    for options, *_ in GRAMMAR:
+        for o, arg in _options(options):
+            for command, action in current[o].items():
+                assert (action.nargs == 0) == (arg == ""), f"{command} {o}: table {arg!r}, nargs {action.nargs}"
+
+
+def test_every_old_spelling_is_in_the_second_table():
+    _, old = _takes(_parsers())
+    listed = {}
+    for spellings, now, commands in OLD:
+        for o, _arg in _options(spellings):
+            listed[o] = (_commands(commands), [n for n, _ in _options(now)])
+    assert set(listed) == set(old)
+    for o, (commands, now) in listed.items():
+        assert set(old[o]) == commands
+        for action in old[o].values():
+            assert set(action.now.split("/")) & set(now), f"{o}: the table says {now}, the parser {action.now}"
+
+
+def _required(p: argparse.ArgumentParser) -> list[str]:
+    argv = []
+    for a in p._actions:
+        if a.required:
+            n = a.nargs if isinstance(a.nargs, int) else 1
+            argv += [a.option_strings[0], *["1"] * n]
+    return argv
+
+
+def test_an_old_spelling_parses_says_so_in_one_line_and_means_the_new_option(capsys):
+    parser = cli.build_parser()
+    _, old = _takes(_parsers())
+    for o, by_command in old.items():
+        for command, action in by_command.items():
+            p = _parsers()[command]
+            n = action.nargs if isinstance(action.nargs, int) else 1
+            value = ["7"] * n
+            args = parser.parse_args([command, *_required(p), o, *value])
+            notes = grammar.resolve(parser, args)
+            dest = action.dest.removeprefix("deprecated_")
+            expected = action.type(value[0]) if action.type and n == 1 else value[0] if n == 1 else value
+            assert len(notes) == 1 and o in notes[0] and "deprecated" in notes[0], notes
+            assert getattr(args, dest) == expected, (command, o)
+            assert not any(k.startswith("deprecated_") for k in vars(args))
+
+
+def test_an_old_and_a_new_spelling_together_are_refused(capsys):
+    parser = cli.build_parser()
+    args = parser.parse_args(["latex", "--output", "a.tex", "-o", "b.tex"])
+    with pytest.raises(SystemExit) as exit_:
+        grammar.resolve(parser, args)
+    assert exit_.value.code == 2 and "old spelling of -o/--out" in capsys.readouterr().err
+
+
+def test_gd_show_keeps_the_old_meaning_of_digits():
+    parser = cli.build_parser()
+    argv = ["gd", "--omega", "1", "-1", "--theta", "1", "1", "--target", "1", "--lr", "1/4"]
+    args = parser.parse_args([*argv, "--digits", "30", "--show", "10"])
+    grammar.resolve(parser, args)
+    assert (args.precision, args.digits) == (30, 10)
+
+
+def test_a_shared_option_has_one_meaning_wherever_it_appears():
+    current, _ = _takes(_parsers())
+    for o, phrase in grammar.MEANS.items():
+        for command, action in current.get(o, {}).items():
+            assert phrase in action.help, f"{command} {o}: {action.help!r} does not say {phrase!r}"
+    shared = [o for o, by in current.items() if len(by) > 1 and o.startswith("--")]
+    assert set(shared) <= set(grammar.MEANS), set(shared) - set(grammar.MEANS)
+
+
+def test_no_abbreviations():
+    parser = cli.build_parser()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["orbit", "--ome", "-1", "1", "--target", "1", "--lr", "1"])
