@@ -97,5 +97,5 @@ def test_a_claim_named_twice_runs_once(capsys, tmp_path):
     path = tmp_path / "r.json"
     res = bounded("verify", "--claim", "gf-J", "--claim", "gf-J", "-q", "--json", str(path))
     assert res.code == 0, res.err
-    assert res.err.strip().startswith("1 claims decided as recorded")
+    assert res.out.strip().startswith("1 claim decided as recorded")  # the summary goes to stdout
     assert path.read_text().count('"id": "gf-J"') == 1
