@@ -322,7 +322,7 @@ def test_the_conjugate_map_depends_on_e_only_through_s():
 
 
 def test_the_derived_minimal_polynomial_is_the_one_the_claim_states():
-    """Derive, don't type: the modular elimination reproduces the claim's m̂ (about 7 s)."""
+    """Derive, don't type: the modular elimination reproduces the claim's m̂ (about 1 s)."""
     from eos_theory.proofs.cascade import M_HAT
 
     D = A.period4_eliminant()

@@ -74,72 +74,49 @@ def conjugate_map() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     return h, F, F_eps
 
 
-def _poly_mod(coeffs: list[int], P: int) -> list[int]:
-    out = [c % P for c in coeffs]
-    while len(out) > 1 and out[0] == 0:
-        out.pop(0)
-    return out
-
-
-def _resultant_mod(a: list[int], b: list[int], P: int) -> int:
-    """Res(a, b) modulo the prime P (dense lists, highest degree first), by the Euclidean algorithm.
-
-    Res(a, b) = (−1)^(deg a·deg b)·lc(b)^(deg a − deg r)·Res(b, r) with r = a mod b.  (SymPy's
-    dup_resultant over GF(P) gives the same values, ten times slower.)
-    """
-    from sympy.polys.domains import ZZ
-    from sympy.polys.galoistools import gf_rem
-
-    res = 1
-    while True:
-        da, db = len(a) - 1, len(b) - 1
-        if db == 0:
-            return res * pow(b[0], da, P) % P
-        r = gf_rem(a, b, P, ZZ)
-        if not r:
-            return 0
-        dr = len(r) - 1
-        res = res * (-1 if da * db % 2 else 1) * pow(b[0], da - dr, P) % P
-        a, b = b, r
-
-
 def _eliminant_mod(P: int, points: int) -> list[int]:
-    """D(ε) mod P, monic: Res_y(Φ₄, (f⁴)' + 1) at ``points`` values of ε, interpolated, then its 4th-root factor."""
-    from sympy.polys.domains import ZZ
-    from sympy.polys.galoistools import gf_add_ground, gf_compose, gf_diff, gf_gcd, gf_monic, gf_quo, gf_sub
+    """D(ε) mod P, monic (coefficients highest degree first): Res_y(Φ₄, (f⁴)' + 1) at ``points`` values of ε,
+    interpolated, then its 4th-root factor.  Polynomial arithmetic over GF(P) in FLINT (python-flint's
+    fmpz_mod_poly: composition, exact division, resultant, gcd), a hundred times SymPy's galoistools."""
+    import flint
 
     coeffs = [sp.Poly(c, eps) for c in sp.Poly(axis_map(), y).all_coeffs()]  # polynomials in ε
     if not all(c.domain == sp.ZZ for c in coeffs):
         raise ArithmeticError("the axis map has non-integer coefficients")
-    coeffs = [[int(a) for a in c.all_coeffs()] for c in coeffs]
+    in_eps = [[int(a) for a in c.all_coeffs()] for c in reversed(coeffs)]  # lowest power of y first
+    ring = flint.fmpz_mod_poly_ctx(P)
+    Y = ring.gen()
     xs, ys = list(range(1, points + 1)), []
     for x in xs:
-        f = _poly_mod([sum(a * x**k for k, a in enumerate(reversed(c))) for c in coeffs], P)
-        f2 = gf_compose(f, f, P, ZZ)
-        f4 = gf_compose(f2, f2, P, ZZ)
-        phi = gf_quo(gf_sub(f4, [1, 0], P, ZZ), gf_sub(f2, [1, 0], P, ZZ), P, ZZ)  # exact: f² − y divides f⁴ − y
-        ys.append(_resultant_mod(phi, gf_add_ground(gf_diff(f4, P, ZZ), 1, P, ZZ), P))
-    R = _interpolate_mod(xs, ys, P)
-    if len(R) - 1 != 288:
-        raise ArithmeticError(f"the resultant modulo {P} has degree {len(R) - 1}, expected 4·72 = 288")
-    D = gf_quo(R, gf_gcd(R, gf_diff(R, P, ZZ), P, ZZ), P, ZZ)  # R = c·D⁴ and D squarefree mod P: D = R/gcd(R, R')
-    if len(D) - 1 != 72:
-        raise ArithmeticError(f"D modulo {P} has degree {len(D) - 1}, expected 72")
-    return gf_monic(D, P, ZZ)[1]
+        f = ring([sum(a * x**k for k, a in enumerate(reversed(c))) for c in in_eps])
+        f2 = f.compose(f)
+        f4 = f2.compose(f2)
+        phi = (f4 - Y).exact_division(f2 - Y)  # exact: f² − y divides f⁴ − y
+        ys.append(int(phi.resultant(f4.derivative() + 1)))
+    R = _interpolate_mod(xs, ys, ring)
+    if R.degree() != 288:
+        raise ArithmeticError(f"the resultant modulo {P} has degree {R.degree()}, expected 4·72 = 288")
+    D = R.exact_division(R.gcd(R.derivative()))  # R = c·D⁴ and D squarefree mod P: D = R/gcd(R, R')
+    if D.degree() != 72:
+        raise ArithmeticError(f"D modulo {P} has degree {D.degree()}, expected 72")
+    return [int(c) for c in reversed(D.monic().coeffs())]
 
 
-def _interpolate_mod(xs: list[int], ys: list[int], P: int) -> list[int]:
-    """The polynomial of degree < len(xs) through the points, modulo P (Newton's divided differences)."""
-    from sympy.polys.domains import ZZ
-    from sympy.polys.galoistools import gf_add_ground, gf_mul
-
+def _interpolate_mod(xs: list[int], ys: list[int], ring):
+    """The polynomial of degree < len(xs) through the points (xs = 1, 2, …, n) in ``ring`` = GF(P)[x]
+    (Newton's divided differences; the differences of the xs are 1 … n − 1, inverted once each)."""
+    P = ring.modulus()
+    if xs != list(range(1, len(xs) + 1)):
+        raise ValueError("the interpolation points must be 1, 2, …, n")
+    inverse = [0] + [pow(j, -1, P) for j in range(1, len(xs))]
     c = [y_ % P for y_ in ys]
     for j in range(1, len(xs)):
         for i in range(len(xs) - 1, j - 1, -1):
-            c[i] = (c[i] - c[i - 1]) * pow(xs[i] - xs[i - j], P - 2, P) % P
-    poly = [c[-1]]
+            c[i] = (c[i] - c[i - 1]) * inverse[j] % P  # xs[i] − xs[i − j] = j
+    Y = ring.gen()
+    poly = ring([c[-1]])
     for i in range(len(xs) - 2, -1, -1):
-        poly = gf_add_ground(gf_mul(poly, [1, -xs[i] % P], P, ZZ), c[i], P, ZZ)
+        poly = poly * (Y - xs[i]) + c[i]
     return poly
 
 
@@ -166,7 +143,7 @@ def period4_eliminant() -> sp.Poly:
     monic D over ℚ is rebuilt by the Chinese remainder theorem and rational reconstruction, prime after
     prime, until one further prime leaves it unchanged.  A standard modular algorithm: its result is
     right unless every prime used is unlucky; it is a derivation, not a proof (the minimal polynomial
-    of ε_3 is proved separately, by the certificate checked in ``proofs/cascade.py``).  About 5 s.
+    of ε_3 is proved separately, by the certificate checked in ``proofs/cascade.py``).  Under a second (FLINT).
     """
     from sympy.ntheory.modular import crt
 
