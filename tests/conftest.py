@@ -26,6 +26,11 @@ from __future__ import annotations
 
 import os
 import sys
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: each worker runs the registry itself
+    fcntl = None  # type: ignore[assignment]
 from pathlib import Path
 
 import pytest
@@ -55,12 +60,31 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "explore"))
 
 
 @pytest.fixture(scope="session")
-def registry_results():
-    """Every registered claim, run once per test session (a few seconds) and shared by the test
-    modules that read the results; they must not modify them."""
+def registry_results(tmp_path_factory, worker_id):
+    """Every registered claim, run once per test session, serially in the process of the first test that
+    needs it (a few seconds), and shared by the test modules that read the results; they must not modify them.
+
+    Under pytest-xdist the workers share one run: the first worker to ask runs the registry and leaves the
+    results in the session's base directory (exactly as built: :mod:`eos_theory.running.transport`, as
+    ``registry.run_all`` itself ships them between processes); the others wait for the file and read it.
+    """
     from eos_theory.core import registry
 
-    return registry.run_all(registry.claims())
+    if worker_id == "master" or fcntl is None:  # not under xdist, or no file locks: run here
+        return registry.run_all(registry.claims())
+    from eos_theory.running import transport
+
+    shared = tmp_path_factory.getbasetemp().parent  # one directory for all workers of this session
+    data = shared / "registry_results.bin"
+    with open(shared / "registry_results.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not data.exists():
+            results = registry.run_all(registry.claims())
+            packed = [(r.claim.id, (r.verdict, r.evidence, r.proof, r.seconds, r.error, r.rendered)) for r in results]
+            data.write_bytes(transport.dumps(packed))
+            return results
+    claims = {c.id: c for c in registry.claims()}
+    return [registry.Result(claims[claim_id], *fields) for claim_id, fields in transport.loads(data.read_bytes())]
 
 
 @pytest.fixture(scope="module")

@@ -308,9 +308,20 @@ def emitted(results):
         yield f"model: {what}", obj, tex
 
 
-def test_every_emitted_equation_reads_back_as_its_source(results, document):
+def _claim_ids() -> list[str]:
+    from eos_theory.core import registry
+
+    return [c.id for c in registry.claims()]
+
+
+# One item per claim (and one for the model's equations), so that pytest-xdist spreads the round trip
+# (the Earley parser takes about 0.2 s a formula) over every worker.
+@pytest.mark.parametrize("owner", [*_claim_ids(), "model:"])
+def test_every_emitted_equation_reads_back_as_its_source(owner, results, document):
     failures, checked = [], set()
-    for where, obj, tex in emitted(results):
+    mine = [(where, obj, tex) for where, obj, tex in emitted(results) if where.split(" ", 1)[0] == owner]
+    assert mine or owner != "model:", "the model's equations are emitted"
+    for where, obj, tex in mine:
         assert tex in document, f"{where}: {tex} is not in the document"
         if isinstance(obj, SKIP_TYPES):
             continue
@@ -320,11 +331,18 @@ def test_every_emitted_equation_reads_back_as_its_source(results, document):
         except Exception as exc:
             failures.append(f"{where}: {type(exc).__name__}: {exc}")
     assert not failures, "\n".join(failures)
-    # every claim's own formula (and its correction's) was among those checked, unless it is a set
+    # the claim's own formula (and its correction's) was among those checked, unless it is a set
     for r in results:
-        for f in (r.proof.formula, getattr(r.proof.correction, "formula", None)):
-            if f is not None and not isinstance(f, SKIP_TYPES):
-                assert r.claim.id in checked, f"{r.claim.id}: formula not checked"
+        if r.claim.id == owner:
+            for f in (r.proof.formula, getattr(r.proof.correction, "formula", None)):
+                if f is not None and not isinstance(f, SKIP_TYPES):
+                    assert owner in checked, f"{owner}: formula not checked"
+
+
+def test_every_emitted_equation_belongs_to_a_claim_or_the_model(results):
+    """The per-claim round trips above cover everything :func:`emitted` yields."""
+    owners = {where.split(" ", 1)[0] for where, _, _ in emitted(results)}
+    assert owners <= {*_claim_ids(), "model:"}
 
 
 def test_formulas_of_refuted_claims_are_in_the_document_with_their_corrections(results, document):
