@@ -60,7 +60,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "explore"))
 
 
 @pytest.fixture(scope="session")
-def registry_results(tmp_path_factory, worker_id):
+def registry_results(tmp_path_factory, request):
     """Every registered claim, run once per test session, serially in the process of the first test that
     needs it (a few seconds), and shared by the test modules that read the results; they must not modify them.
 
@@ -70,7 +70,7 @@ def registry_results(tmp_path_factory, worker_id):
     """
     from eos_theory.core import registry
 
-    if worker_id == "master" or fcntl is None:  # not under xdist, or no file locks: run here
+    if not hasattr(request.config, "workerinput") or fcntl is None:  # not an xdist worker, or no file locks
         return registry.run_all(registry.claims())
     from eos_theory.running import transport
 
