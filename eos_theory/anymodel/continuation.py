@@ -25,9 +25,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from flint import acb_mat, arb_mat
 from mpmath import mp, mpf
 
+from eos_theory.anymodel.compiled import ARB, arb_dps, to_mpf_exact
 from eos_theory.numbers.decimals import agreeing_digits
+
+MP_TO_ARB = ARB.convert
 
 __all__ = ["Branch", "NoConvergence", "UpperEnd", "certify_crossing", "continue_cycle", "solve_cycle", "upper_end"]
 
@@ -82,36 +86,58 @@ def solve_cycle(num, P: int, v, rho, x0, dps: int, iters: int = 30) -> list:
             return x
         Jp, Jm, gp, gm = JGf(*pp, et), JGf(*pm, et), grad(*pp, et), grad(*pm, et)
         n = 2 * P + 1
-        with mp.workdps(2 * dps):
-            J = mp.zeros(n, n)
-            for i in range(P):
-                for j in range(P):
-                    J[i, j] = Jp[i][j]
-                    J[P + i, P + j] = Jm[i][j]
-                J[i, P + i] = -1
-                J[P + i, i] = -1
-                J[i, 2 * P] = -gp[i]
-                J[P + i, 2 * P] = -gm[i]
-                J[2 * P, i] = v[i] / 2
-                J[2 * P, P + i] = -v[i] / 2
-            A = J.T * J
-            damp = mp.mnorm(A, 1) * mpf(10) ** (-dps)
-            for k in range(n):
-                A[k, k] += damp
-            step = mp.lu_solve(A, J.T * mp.matrix(F))
+        J = [[0] * n for _ in range(n)]
+        for i in range(P):
+            for j in range(P):
+                J[i][j] = Jp[i][j]
+                J[P + i][P + j] = Jm[i][j]
+            J[i][P + i] = -1
+            J[P + i][i] = -1
+            J[i][2 * P] = -gp[i]
+            J[P + i][2 * P] = -gm[i]
+            J[2 * P][i] = v[i] / 2
+            J[2 * P][P + i] = -v[i] / 2
+        step = _least_squares(J, F, dps)
         x = [x[i] - step[i] for i in range(n)]
         if not all(mp.isfinite(t) for t in x):
             break
     raise NoConvergence(f"Newton did not converge at ρ = {mp.nstr(rho, 8)}")
 
 
+def _least_squares(J: list[list], F: list, dps: int) -> list:
+    """The damped least-squares step (JᵀJ + δI)⁻¹JᵀF at 2·dps digits (python-flint's arb_mat, midpoints only:
+    numerics), δ = 10^(−dps)·‖JᵀJ‖₁ (the system is singular along a continuum of cycles)."""
+    n = len(F)
+    with arb_dps(2 * dps):
+        A = arb_mat([[MP_TO_ARB(c) for c in row] for row in J])
+        At = A.transpose()
+        N = At * A
+        norm = max(sum(abs(float(N[i, j].mid())) for i in range(n)) for j in range(n))
+        damp = MP_TO_ARB(mpf(norm) * mpf(10) ** (-dps))
+        for k in range(n):
+            N[k, k] += damp
+        step = N.solve(At * arb_mat([[MP_TO_ARB(c)] for c in F]), algorithm="approx")
+        out = [to_mpf_exact(step[i, 0]) for i in range(n)]
+    if not all(mp.isfinite(t) for t in out):
+        raise NoConvergence("the Newton step could not be solved")
+    return out
+
+
 def _multipliers(num, P: int, x) -> list:
-    """The two-step multipliers at the cycle x = (p+, p−, η): eigenvalues of DG(p−)·DG(p+)."""
+    """The two-step multipliers at the cycle x = (p+, p−, η): eigenvalues of DG(p−)·DG(p+) (python-flint's
+    acb_mat.eig at the working precision, clusters allowed; mpmath's QR where flint cannot isolate them)."""
     JGf = num[1]
     pp, pm, et = x[:P], x[P : 2 * P], x[2 * P]
     M = mp.matrix(JGf(*pm, et)) * mp.matrix(JGf(*pp, et))
     if P == 1:
         return [M[0, 0]]
+    with arb_dps(mp.dps):
+        A = acb_mat([[MP_TO_ARB(M[i, j]) for j in range(P)] for i in range(P)])
+        try:
+            eig = A.eig(multiple=True)
+            return [mp.mpc(to_mpf_exact(e.real.mid()), to_mpf_exact(e.imag.mid())) for e in eig]
+        except ValueError:
+            pass
     try:
         return list(mp.eig(M, left=False, right=False))
     except RuntimeError:  # QR without convergence (clustered eigenvalues): roots of the characteristic polynomial
