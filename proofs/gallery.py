@@ -10,7 +10,7 @@ from functools import cache
 
 import sympy as sp
 
-from eos_theory.anymodel import flip
+from eos_theory.anymodel import analysis, flip
 from eos_theory.anymodel.definition import from_model, loss_derivatives, spec
 from eos_theory.anymodel.minima import least_sharpness
 from eos_theory.core import model
@@ -22,7 +22,7 @@ CHEN_BRUNA = "Chen & Bruna, Beyond the edge of stability via two-step gradient u
 
 
 @cache
-def _analysis(key: str, check: bool = False) -> flip.Analysis:
+def _analysis(key: str, check: bool = False) -> analysis.Analysis:
     models = {
         "quadratic-2": lambda: from_model(model.quadratic(sp.diag(-1, 1)), {model.E: 1}),
         "quadratic-3": lambda: from_model(model.quadratic(sp.diag(-1, 1, 4)), {model.E: 1}),
@@ -35,11 +35,11 @@ def _analysis(key: str, check: bool = False) -> flip.Analysis:
     sp_ = models[key]()
     m = least_sharpness(sp_)
     fl = flip.flip_series(sp_, m)
-    out = flip.Analysis(sp_, m, fl)
+    out = analysis.Analysis(sp_, m, fl)
     if key.startswith(("quadratic", "uv-")) and key != "uv-logcosh":  # the others have no exact window
         out.window = flip.window(sp_, m)
     if check:
-        out.check = flip.check_series(sp_, m, fl)
+        out.check = analysis.check_series(sp_, m, fl)
     return out
 
 
@@ -264,7 +264,7 @@ def uv_logcosh(p: Proof) -> None:
     statement="For every smooth 1-D loss ℓ(w) with a minimum at 0 (ℓ'(0) = 0 < ℓ''(0)), GD w ← w − ηℓ'(w) "
     "period-doubles at η_c = 2/ℓ''(0) with η/η_c = 1 + κρ² + O(ρ³), κ = (3ℓ'''² − ℓ''ℓ'''')/(6ℓ''²) at the minimum "
     "(when κ ≠ 0): supercritical when 3ℓ'''² − ℓ''ℓ'''' > 0 and subcritical when it is < 0, the condition of Chen & "
-    "Bruna (2023). The generic path of eos-theory analyze gives the same κ for the examples checked (ℓ = w²/2 + w³/6, "
+    "Bruna (2023). The generic path of eos-theory analyze gives the same κ for the examples checked (ℓ = w²/2 + w³/6 + w⁴/24, "
     "w²/2 + w⁴, w² − w³ + w⁴/3, log cosh w); when κ = 0 its series to order a⁵ decides (w²/2 + w³/6 + w⁴/8).",
     method="exact: the Taylor coefficients of g∘g − id for g(w) = w − η_c(1 + δ)ℓ'(w) with symbolic ℓ'', ℓ''', ℓ'''' "
     "(the flip theorem cited for what they imply); then the generic path on each example against that formula",
@@ -294,7 +294,7 @@ def one_d_loss(p: Proof) -> None:
         "Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed. (2004), Theorem 4.3",
     )
     p.covers("For every smooth 1-D loss", lin, quad, cubic)
-    for loss in ("r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))"):
+    for loss in ("r^2/2 + r^3/6 + r^4/24", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))"):
         s = spec(["w"], ["w"], [0], loss=loss)
         m = least_sharpness(s)
         fl = flip.flip_series(s, m)

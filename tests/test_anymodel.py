@@ -18,7 +18,7 @@ import sympy as sp
 from clitools import one_line_error, run
 from mpmath import mp, mpf
 
-from eos_theory.anymodel import flip
+from eos_theory.anymodel import analysis, flip
 from eos_theory.anymodel.conserved import conserved_quantities, invariant_subspaces
 from eos_theory.anymodel.definition import from_model, loss_derivatives, parse, r, spec
 from eos_theory.anymodel.minima import least_sharpness
@@ -69,7 +69,7 @@ def test_nested_radicals_are_decided_and_simplified():
     """f = θᵀAθ, A = [[1, −½], [−½, 2]], target 3: |∇f|² = 4θᵀA²θ ≥ 4λ_min(A)·θᵀAθ = 12λ_min(A) on the
     minima (Rayleigh), λ_min = (3 − √2)/2, so the least sharpness is 18 − 6√2; SymPy reaches it through
     nested square roots, which must neither stop the flip series nor stay in the report."""
-    res = flip.analyze(spec(["u", "v"], ["u^2 + 2*v^2 - u*v"], [3]), degree=0, check=True, continuation=False)
+    res = analysis.analyze(spec(["u", "v"], ["u^2 + 2*v^2 - u*v"], [3]), degree=0, check=True, continuation=False)
     assert sp.expand(res.least_sharpness - (18 - 6 * sp.sqrt(2))) == 0
     assert res.flip.status == "exact" and res.flip.type == "supercritical"
     assert res.check.kappa_digits >= res.check.expected_digits
@@ -102,7 +102,7 @@ def _expected_window(omega, E):
 @pytest.mark.parametrize("omega, E", [((-1, 1), 1), ((3, -2), 2), ((-1, 1, 4), 1), ((-1, 1, 3), 1)])
 def test_quadratic_model_reproduces_the_closed_forms(omega, E):
     s = from_model(model.quadratic(sp.diag(*omega)), {model.E: E})
-    res = flip.analyze(s, degree=0)
+    res = analysis.analyze(s, degree=0)
     eta_c, win = _expected_window(omega, E)
     lr = sp.Rational(1, 7)  # min_ntk is η·(least NTK) over the minima of the 2-D model
     if len(omega) == 2:
@@ -116,14 +116,14 @@ def test_quadratic_model_reproduces_the_closed_forms(omega, E):
 
 def test_the_three_parameter_window_is_closed_by_a_transverse_direction():
     s = from_model(model.quadratic(sp.diag(-1, 1, 4)), {model.E: 1})
-    w = flip.analyze(s, degree=0).window
+    w = analysis.analyze(s, degree=0).window
     assert w.interval.end == sp.Rational(7, 6)  # 1 + 2/(r(r − 1)) with r = 4 < √5 − 1
     assert len(w.multipliers) == 3  # along, and across to each other eigen-direction
 
 
 def test_quadratic_flip_coefficient_from_the_closed_form_orbit():
     """κ = lim (η/η_c − 1)/ρ², ρ = half the distance of the closed-form orbit points (ω = 1 axis, E = 1)."""
-    res = flip.analyze(from_model(model.quadratic(sp.diag(-1, 1)), {model.E: 1}), degree=0)
+    res = analysis.analyze(from_model(model.quadratic(sp.diag(-1, 1)), {model.E: 1}), degree=0)
     t = sp.Symbol("t", positive=True)  # ε = 1 + t
     lo, hi = (p.subs(A.eps, 1 + t) for p in A.eos_orbit().points)
     # θ² = 2(y + ε)/(η ω²) on the axis (η = ε here), θ > 0 on both points near the birth
@@ -136,11 +136,11 @@ def test_quadratic_flip_coefficient_from_the_closed_form_orbit():
 
 
 @pytest.mark.parametrize(
-    "loss", ["r^2/2 + r^3/6", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))", "r^2/2 - r^3 + 5*r^4"]
+    "loss", ["r^2/2 + r^3/6 + r^4/24", "r^2/2 + r^4", "r^2 - r^3 + r^4/3", "log(cosh(r))", "r^2/2 - r^3 + 5*r^4"]
 )
 def test_one_dimensional_loss_flip_type_and_coefficient(loss):
     s = spec(["w"], ["w"], [0], loss=loss)
-    res = flip.analyze(s, degree=0)
+    res = analysis.analyze(s, degree=0)
     d = loss_derivatives(s.loss)
     cond = 3 * d.d3**2 - d.d2 * d.d4  # > 0: supercritical (Chen & Bruna 2023)
     assert res.flip.type == ("supercritical" if cond > 0 else "subcritical")
@@ -176,7 +176,7 @@ def _product_two_cycle(n, delta, dps=50):
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_series_agrees_with_an_mpmath_two_cycle(n):
     names = ["x", "y", "z", "w"][:n]
-    res = flip.analyze(spec(names, ["*".join(names)], [1]), degree=0, continuation=False)
+    res = analysis.analyze(spec(names, ["*".join(names)], [1]), degree=0, continuation=False)
     slope, kappa = _product_two_cycle(n, "1e-10")
     # both differ from their limits by O(δ) = 1e-10 (times a constant of order 10)
     with mp.workdps(50):
@@ -185,7 +185,9 @@ def test_series_agrees_with_an_mpmath_two_cycle(n):
 
 
 def test_the_built_in_numerical_check_reports_agreeing_digits():
-    res = flip.analyze(spec(["u", "v"], ["u*v"], [1], loss="log(cosh(r))"), check=True, degree=0, continuation=False)
+    res = analysis.analyze(
+        spec(["u", "v"], ["u*v"], [1], loss="log(cosh(r))"), check=True, degree=0, continuation=False
+    )
     assert res.check.expected_digits == 14  # 2·8 − 2 for ρ = 1e-8
     assert res.check.kappa_digits >= res.check.expected_digits
 
@@ -193,11 +195,11 @@ def test_the_built_in_numerical_check_reports_agreeing_digits():
 def test_gd_at_a_step_in_the_window_settles_on_the_period_two_orbit():
     s = spec(["u", "v"], ["u*v"], [1])
     m = least_sharpness(s)
-    sim = flip.simulate(s, m, "1.1")
+    sim = analysis.simulate(s, m, "1.1")
     assert sim.status == "period-2"
     assert abs(float(sim.mean_sharpness) - 2.1) < 1e-12  # mean η·NTK = 1 + e (analysis.py), e = 1.1
-    assert flip.simulate(s, m, "1/2").status == "converged"
-    assert flip.simulate(s, m, "3").status == "diverged"
+    assert analysis.simulate(s, m, "1/2").status == "converged"
+    assert analysis.simulate(s, m, "3").status == "diverged"
 
 
 # -- the window's upper end by numerical continuation ------------------------------------------------
@@ -240,13 +242,13 @@ def test_product_window_end_is_where_gd_stops_settling_on_the_two_cycle():
     """No closed form: the decimal end of the depth-3 product's window against GD itself (bounded
     mpmath runs from next to θ*): period 2 just below it, something else just above."""
     s = spec(["x", "y", "z"], ["x*y*z"], [1])
-    res = flip.analyze(s, degree=0)
+    res = analysis.analyze(s, degree=0)
     rep = report(res)
     lo, hi = rep["period_two_window"]
     assert lo == "2/3" and rep["form"]["period_two_window"] == ["exact", "decimal"]
     end = sp.Rational(hi)
     assert sp.Rational(2, 3) < end < 2  # inside the GD map's sensible range
-    below, above = (flip.simulate(s, res.minimum, str(end + d)) for d in (-sp.Rational(1, 50), sp.Rational(1, 50)))
+    below, above = (analysis.simulate(s, res.minimum, str(end + d)) for d in (-sp.Rational(1, 50), sp.Rational(1, 50)))
     assert below.status == "period-2"
     assert above.status != "period-2"
 
@@ -255,23 +257,24 @@ def test_product_window_end_is_where_gd_stops_settling_on_the_two_cycle():
 
 
 def test_no_real_minimum_is_inconclusive():
-    res = flip.analyze(spec(["u", "v"], ["u^2 + v^2"], [-1]), degree=0)
+    res = analysis.analyze(spec(["u", "v"], ["u^2 + v^2"], [-1]), degree=0)
     assert res.minimum.status == "inconclusive" and "no real solution" in res.minimum.how
     assert report(res)["least_sharpness"] is None
 
 
 def test_a_flat_minimum_has_no_edge_of_stability():
-    res = flip.analyze(spec(["u", "v"], ["u^2 - v^2"], [0]), degree=0)
+    res = analysis.analyze(spec(["u", "v"], ["u^2 - v^2"], [0]), degree=0)
     assert res.minimum.status == "inconclusive" and "stable for every step size" in res.minimum.how
 
 
-def test_several_data_points_are_inconclusive_with_the_reason():
-    res = flip.analyze(spec(["u", "v"], ["u*v", "u + v"], [1, 2]), degree=1)
-    assert res.minimum.status == "inconclusive" and "one data point" in res.minimum.how
+def test_several_data_points_take_the_numerical_path_with_the_reason():
+    res = analysis.analyze(spec(["u", "v"], ["u*v", "u + v"], [1, 3]), degree=1, continuation=False)
+    assert res.minimum.status == "inconclusive" and "2 data points (the exact path handles one)" in res.minimum.how
+    assert res.path == "numerical" and res.numeric is not None and res.numeric.found
 
 
 def test_a_part_that_runs_out_of_time_is_reported_inconclusive():
-    res = flip.analyze(spec(["x", "y", "z", "w"], ["x*y*z*w + x^3*y"], [1]), seconds=0.05, degree=0)
+    res = analysis.analyze(spec(["x", "y", "z", "w"], ["x*y*z*w + x^3*y"], [1]), seconds=0.05, degree=0)
     assert res.minimum.status == "inconclusive" and "timed out after 0.05 s" in res.minimum.how
 
 
@@ -291,7 +294,7 @@ def test_parse_is_exact_and_refuses_other_names():
     [
         (["--params", "u", "v", "--output", "u*I", "--target", "1"], "unknown name 'I'"),
         (["--params", "u", "v", "--output", "u*v", "--target", "1", "--loss", "r^3"], "loss without a minimum"),
-        (["--params", "a", "b", "c", "d", "e", "f", "g", "--output", "a", "--target", "1"], "at most 6"),
+        (["--params", *(f"a{k}" for k in range(33)), "--output", "a0", "--target", "1"], "at most 32"),
         (["--params", "u", "v", "--output", "u*v", "--target", "x"], "target 1"),
         (["--params", "u", "u", "--output", "u", "--target", "1"], "distinct"),
         (["--params", "u", "--output", "u", "--output", "u^2", "--target", "1"], "one target per output"),
@@ -369,7 +372,7 @@ def test_model_snippet_states_the_hand_results_each_with_how(capsys, tmp_path):
 def test_model_snippet_compiles(tmp_path):
     from eos_theory.outputs.latex import model_snippet
 
-    snippet = model_snippet(flip.analyze(spec(["x", "y", "z"], ["x*y*z"], [1], loss="log(cosh(r))")))
+    snippet = model_snippet(analysis.analyze(spec(["x", "y", "z"], ["x*y*z"], [1], loss="log(cosh(r))")))
     assert "\\ldots" in snippet  # the product's window end is the continuation's decimal
     (tmp_path / "m.tex").write_text(snippet, encoding="ascii")
     (tmp_path / "doc.tex").write_text(
@@ -403,7 +406,7 @@ def test_model_bifurcation_data_follow_the_closed_forms(tmp_path):
     next to θ*, where η·S = 2e (to the push from θ*, 10⁻³, squared)."""
     from eos_theory.outputs.plots import model_bifurcation
 
-    an = flip.analyze(spec(["u", "v"], ["2*u*v"], [3], name="uv"), degree=0)
+    an = analysis.analyze(spec(["u", "v"], ["2*u*v"], [3], name="uv"), degree=0)
     d = model_bifurcation(an, tmp_path / "uv.png", n=51, lo=0.8, hi=1.3, steps=3000, average=500)
     assert (tmp_path / "uv.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert d.critical_lr == sp.Rational(1, 6) and d.completed == 3000
@@ -435,8 +438,8 @@ def test_plot_model_cli(capsys, tmp_path):
 def test_model_snippet_says_inconclusive_and_empty_only_where_they_hold():
     from eos_theory.outputs.latex import model_snippet
 
-    flat = model_snippet(flip.analyze(spec(["u", "v"], ["u*v"], [0])))  # minima of sharpness 0: no EOS
+    flat = model_snippet(analysis.analyze(spec(["u", "v"], ["u*v"], [0])))  # minima of sharpness 0: no EOS
     assert "least sharpness: inconclusive" in flat and "window" not in flat.split("\\begin{align*}")[1]
     # ℓ = w²/2 + w⁴: κ = (3·0² − 1·24)/6 = −4 (Chen & Bruna's condition), subcritical, nothing attracts
-    sub = model_snippet(flip.analyze(spec(["w"], ["w"], [0], loss="r^2/2 + r^4")))
+    sub = model_snippet(analysis.analyze(spec(["w"], ["w"], [0], loss="r^2/2 + r^4")))
     assert "&= 1 - 4\\,\\rho^{2}" in sub and "subcritical flip" in sub and "window: empty" in sub

@@ -37,18 +37,20 @@ __all__ = [
     "MAX_OUTPUTS",
     "MAX_PARAMS",
     "LossDerivatives",
+    "LossMinimum",
     "Spec",
     "degree",
     "derivatives_at_zero",
     "from_model",
     "loss_derivatives",
+    "loss_minimum",
     "parse",
     "r",
     "spec",
 ]
 
-MAX_PARAMS = 6  #: the exact path solves polynomial systems in P + 1 unknowns: beyond 6 it is refused
-MAX_OUTPUTS = 4  #: data points
+MAX_PARAMS = 32  #: parameters (the exact path takes up to 6, the numerical path the rest)
+MAX_OUTPUTS = 16  #: data points
 MAX_DEGREE = 12  #: the largest total degree of an expression, a function call counting as one symbol (:func:`degree`)
 MAX_LOSS_DEGREE = 2 * MAX_DEGREE  #: degree of l(f − y): the default loss of an output of degree 12
 MAX_LENGTH = 400  #: characters of one expression
@@ -282,7 +284,7 @@ def _names(params) -> tuple[sp.Symbol, ...]:
     if len(set(out)) != len(out):
         raise InputError(f"parameter names must be distinct, got {' '.join(out)}")
     if len(out) > MAX_PARAMS:
-        raise InputError(f"{len(out)} parameters: the exact path handles at most {MAX_PARAMS}")
+        raise InputError(f"{len(out)} parameters: at most {MAX_PARAMS}")
     return tuple(sp.Symbol(n, real=True) for n in out)
 
 
@@ -391,6 +393,7 @@ def spec(params, outputs, targets, loss="r^2/2", name: str = "model") -> Spec:
             f"output's {max(_degree(f)[0] for f in fs)}), above {MAX_LOSS_DEGREE}"
         )
     loss_derivatives(ell)  # raises InputError unless ℓ'(0) = 0 < ℓ''(0)
+    loss_minimum(ell)  # raises InputError when ℓ is unbounded below or below ℓ(0) somewhere
     return Spec(theta, tuple(fs), tuple(ys), ell, name)
 
 
@@ -475,3 +478,121 @@ def loss_derivatives(loss: sp.Expr) -> LossDerivatives:
     if s2 <= 0:
         raise InputError(f"loss without a minimum at zero residual: l'(0) = 0 but l''(0) = {ds[1]} is not > 0")
     return LossDerivatives(*ds)
+
+
+@dataclass(frozen=True)
+class LossMinimum:
+    """Whether ℓ(r) > ℓ(0) for every r ≠ 0 is proved (then the zero-residual minima are the global minima of
+    L = Σℓ(r_i)), and how; a loss below ℓ(0) somewhere, or unbounded below, is refused by :func:`loss_minimum`."""
+
+    only_at_zero: bool
+    how: str
+
+
+@cache
+def loss_minimum(loss: sp.Expr) -> LossMinimum:
+    """Where ℓ takes its least value: only at r = 0 (proved, polynomial losses: an exact root count), also
+    elsewhere, or not known (non-polynomial losses: a numerical scan of 0 < |r| ≤ 100 looks for other minima).
+    :class:`InputError` when ℓ(r) < ℓ(0) somewhere (proved exactly, or in interval arithmetic) or ℓ is unbounded
+    below: then zero residual is not a minimum of the training loss, and "the minima" would mean nothing.
+
+    >>> loss_minimum(r**2 / 2).only_at_zero, loss_minimum(sp.sin(r) ** 2).only_at_zero
+    (True, False)
+    >>> loss_minimum(r**2 - r**4)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    eos_theory.numbers.parse.InputError: loss ... is unbounded below (leading term -r**4): the training loss has no global minimum
+    """
+    p = sp.expand(loss - loss.subs(r, 0))
+    if p.is_polynomial(r):
+        return _polynomial_minimum(loss, sp.Poly(p, r))
+    return _scanned_minimum(loss, p)
+
+
+def _polynomial_minimum(loss: sp.Expr, p: sp.Poly) -> LossMinimum:
+    lead = p.LC()
+    if p.degree() % 2 or lead < 0:
+        raise InputError(
+            f"loss {loss} is unbounded below (leading term {sp.sstr(lead * r ** p.degree())}): the training loss has "
+            "no global minimum"
+        )
+    q = sp.Poly(sp.cancel(p.as_expr() / r**2), r)  # ℓ'(0) = 0 < ℓ''(0): r = 0 is a double root of p
+    odd = [f for f, k in q.sqf_list()[1] if k % 2 and f.count_roots() > 0]
+    if odd:
+        lo, hi = odd[0].intervals()[0][0]
+        point = sp.Rational(lo + hi, 2) if lo != hi else sp.Rational(lo)
+        while p.eval(point) >= 0:  # refine towards the sign change of the odd root
+            point = (point + sp.Rational(hi)) / 2 if point != hi else point / 2
+            if abs(point) > 10**6:
+                break
+        raise InputError(
+            f"loss {loss}: l(r) < l(0) for some r (an odd root of l(r) - l(0) near r = {sp.N(point, 6)}): zero "
+            "residual is not the loss's least value"
+        )
+    even = [f for f, _ in q.sqf_list()[1] if f.count_roots() > 0]
+    if even:
+        roots = ", ".join(sp.sstr(x) for f in even for x in f.real_roots())
+        return LossMinimum(
+            False,
+            f"l(r) = l(0) also at r = {roots} (exact roots of l(r) - l(0)): minima with those residuals exist and are "
+            "not considered",
+        )
+    return LossMinimum(
+        True, "l(r) > l(0) for every r ≠ 0, proved: l(r) - l(0) = r²q(r) with q positive without real roots"
+    )
+
+
+def _scanned_minimum(loss: sp.Expr, p: sp.Expr) -> LossMinimum:
+    """A non-polynomial loss: scan 0 < |r| ≤ 100 (mpmath), refine every local minimum of l(r) − l(0) away from 0,
+    and refuse when one is below 0 in interval arithmetic (arb)."""
+    import mpmath
+
+    from eos_theory.anymodel.compiled import ARB, MP, NotReal, Program, arb_dps
+
+    prog = Program([r], [p])
+    grid = sorted({*(mpmath.mpf(10) ** (k / 60 - 2) for k in range(241)), *(mpmath.mpf(k) / 4 for k in range(1, 401))})
+    lows: list = []  # local minima of l(r) − l(0) away from r = 0
+    ends: list = []
+    with mpmath.workdps(30):
+        for sign in (1, -1):
+            xs = [sign * x for x in grid]
+            try:
+                ys = [prog(MP, x)[0] for x in xs]
+            except (NotReal, ValueError, ZeroDivisionError, OverflowError):
+                return LossMinimum(False, "not proved that l has its least value only at r = 0 (l is not a polynomial)")
+            for i in range(1, len(xs) - 1):
+                if ys[i] <= ys[i - 1] and ys[i] <= ys[i + 1]:
+                    try:
+                        x = mpmath.findroot(lambda t: mpmath.diff(lambda s: prog(MP, s)[0], t), xs[i])
+                        lows.append((prog(MP, x)[0], x))
+                    except (ValueError, ZeroDivisionError, NotReal):
+                        lows.append((ys[i], xs[i]))
+            ends.append((ys[-1], xs[-1]))  # the end of the scan: l may keep falling beyond it
+    least, at = min(lows + ends, key=lambda t: t[0])
+    if least < 0:
+        point = sp.Rational(str(mpmath.nstr(at, 12)))
+        with arb_dps(40):
+            below = prog(ARB, point)[0] < 0
+        if below:
+            raise InputError(
+                f"loss {loss}: l({sp.N(point, 8)}) < l(0), proved in interval arithmetic: zero residual is not the "
+                "loss's least value"
+            )
+    zeros = [x for v, x in lows if abs(v) <= mpmath.mpf(10) ** -12]
+    if zeros:
+        at = min(zeros, key=abs)
+        return LossMinimum(
+            False,
+            f"l(r) - l(0) ≈ 0 at r ≈ {mpmath.nstr(at, 10)} (numerical scan of 0 < |r| ≤ 100): minima with that "
+            "residual may exist and are not considered",
+        )
+    found = (
+        f"its lowest other local minimum is l(0) + {mpmath.nstr(min(v for v, _ in lows), 3)}"
+        if lows
+        else "it has no other local minimum"
+    )
+    return LossMinimum(
+        False,
+        f"not proved that l has its least value only at r = 0 (l is not a polynomial); on 0 < |r| ≤ 100 (a numerical "
+        f"scan) {found}",
+    )

@@ -33,44 +33,33 @@ and the orbit's factor of (g∘g − s)/(g − s) for the reduced map g is quadr
 multiplier is a rational function of η, via a resultant and a reduction modulo that factor, and the window is
 an exactly solved set); otherwise ``unknown`` with the reason.
 
+The whole analysis of a model (exact first, then the numerical path of :mod:`eos_theory.anymodel.numflip`
+where exact algebra does not reach) is :func:`eos_theory.anymodel.analysis.analyze`.
+
 >>> from eos_theory.anymodel.definition import spec
->>> res = analyze(spec(["u", "v"], ["u*v"], [1]))
->>> res.critical_lr, res.flip.type, res.flip.coefficient, res.window.interval, res.flip.offset_slope
+>>> from eos_theory.anymodel.minima import least_sharpness
+>>> s = spec(["u", "v"], ["u*v"], [1])
+>>> m = least_sharpness(s)
+>>> fl = flip_series(s, m)
+>>> m.critical_lr, fl.type, fl.coefficient, window(s, m).interval, fl.offset_slope
 (1, 'supercritical', 2, Interval.open(1, -1 + sqrt(5)), 1)
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import sympy as sp
-from mpmath import mp, mpf
 from sympy.polys.matrices import DomainMatrix
 from sympy.solvers.inequalities import solve_poly_inequality
 
-from eos_theory.anymodel.conserved import Conserved, Invariants, invariant_subspaces
-from eos_theory.anymodel.continuation import NoConvergence, solve_cycle, upper_end
-from eos_theory.anymodel.definition import MAX_PARAMS, Spec, derivatives_at_zero, loss_derivatives, r
-from eos_theory.anymodel.minima import Minimum, least_sharpness
-from eos_theory.numbers.decimals import agreeing_digits
+from eos_theory.anymodel.continuation import upper_end
+from eos_theory.anymodel.definition import Spec, derivatives_at_zero, loss_derivatives, r
+from eos_theory.anymodel.evaluate import Evaluator
+from eos_theory.anymodel.minima import Minimum
 from eos_theory.numbers.intervals import Undecided, exact_sign
-from eos_theory.numbers.parse import InputError
-from eos_theory.running import executor
 
-__all__ = [
-    "Analysis",
-    "Flip",
-    "NumericalCheck",
-    "Simulation",
-    "Window",
-    "analyze",
-    "check_series",
-    "flip_series",
-    "numerical_window",
-    "simulate",
-    "window",
-]
+__all__ = ["Flip", "Window", "flip_series", "numerical_window", "window"]
 
 a = sp.Symbol("a", real=True)  #: the cycle amplitude along v
 eta = sp.Symbol("eta", positive=True)
@@ -343,7 +332,7 @@ def numerical_window(
     text = lambda e: str(sp.N(e, dig))  # noqa: E731
     c2 = [x.subs(dict.fromkeys(x.free_symbols, 0)) for x in fl.c.get(2, sp.zeros(sp_.P, 1))]
     end = upper_end(
-        lambda: _numeric(sp_),
+        lambda: Evaluator(sp_).mp_gd(),
         [text(x) for x in m.point],
         [text(x) for x in m.direction],
         text(m.critical_lr),
@@ -582,270 +571,9 @@ def window(sp_: Spec, m: Minimum) -> Window:
     return Window("exact", how, interval, g, q, tuple(multipliers), neutral)
 
 
-# --------------------------------------------------------------------------------------------
-# Numerical checks and simulation (mpmath, bounded)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NumericalCheck:
-    dps: int
-    rho: str  #: the half-distance used
-    kappa_digits: int  #: agreeing digits of (η/η_c − 1)/ρ² with κ
-    slope_digits: int | None  #: of (mean η·S − 2)/(η/η_c − 1) with the offset slope
-    expected_digits: int  #: what the truncation error O(ρ²) allows
-    how: str
-
-
 def _gd_jacobian(sp_: Spec, G: sp.Matrix) -> sp.Matrix:
     """∂G/∂θ of the GD map G (in θ and η); Poly derivatives when G is polynomial (much faster)."""
     if not sp_.is_polynomial:
         return G.jacobian(sp_.params)
     polys = [sp.Poly(gi, *sp_.params, eta) for gi in G]
     return sp.Matrix([[p.diff(x).as_expr() for x in sp_.params] for p in polys])
-
-
-def _numeric(sp_: Spec):
-    """mpmath callables of (θ, η): the GD map, its Jacobian, ∇L, and S(θ) (one lambdify, compiled once)."""
-    G = sp_.gd_map(eta)
-    args = [*sp_.params, eta]
-    ell2 = loss_derivatives(sp_.loss).d2
-    P = sp_.P
-    flat = [*G, *_gd_jacobian(sp_, G), *sp_.gradient, ell2 * sum(gi**2 for gi in sp_.jacobian)]
-    every = sp.lambdify(args, flat, "mpmath")
-
-    def part(lo, hi, shape=None):
-        def f(*xs):
-            vals = every(*xs) if len(xs) == P + 1 else every(*xs, 0)
-            out = vals[lo:hi]
-            return [out[i * P : (i + 1) * P] for i in range(P)] if shape else out
-
-        return f
-
-    Sh = part(P + P * P + P, P + P * P + P + 1)
-    return part(0, P), part(P, P + P * P, shape=True), part(P + P * P, P + P * P + P), lambda *th: Sh(*th)[0]
-
-
-def _newton_cycle(sp_, num, m: Minimum, fl: Flip, rho, dps: int, iters: int = 60):
-    """The 2-cycle with half-distance ρ along v: :func:`continuation.solve_cycle` (Newton on
-    G(p+) = p−, G(p−) = p+, vᵀ(p+ − p−)/2 = ρ|v|) from the flip series' second-order point."""
-    P = sp_.P
-    assert m.point is not None and m.direction is not None  # an exact flip is computed at an exact minimum
-    with mp.workdps(dps):
-        th0 = [mpf(sp.N(x, dps + 10)) for x in m.point]
-        v = [mpf(sp.N(x, dps + 10)) for x in m.direction]
-        amp = rho / mp.sqrt(mp.fsum(x * x for x in v))
-        c2 = [mpf(sp.N(x.subs(dict.fromkeys(x.free_symbols, 0)), dps)) for x in fl.c.get(2, sp.zeros(P, 1))]
-        e2 = mpf(sp.N(fl.eta_coeffs[2], dps))
-        ec = mpf(sp.N(m.critical_lr, dps))
-        x = (
-            [th0[i] + amp**2 * c2[i] + amp * v[i] for i in range(P)]
-            + [th0[i] + amp**2 * c2[i] - amp * v[i] for i in range(P)]
-            + [ec + e2 * amp**2]
-        )
-        try:
-            x = solve_cycle(num, P, v, rho, x, dps, iters)
-        except NoConvergence:
-            return None
-        return x[:P], x[P : 2 * P], x[2 * P]
-
-
-def check_series(sp_: Spec, m: Minimum, fl: Flip, dps: int = 50, rho: str = "1e-8") -> NumericalCheck | None:
-    """The series against mpmath: the 2-cycle with half-distance ρ found by Newton at ``dps`` digits in
-    parameter space; (η/η_c − 1)/ρ² is compared with κ and (mean η·S − 2)/(η/η_c − 1) with the slope.
-    Both differ from their limits by O(ρ²): about 2·|log₁₀ ρ| digits can agree."""
-    if fl.status != "exact" or fl.coefficient is None or fl.coefficient == 0:
-        return None
-    num = _numeric(sp_)
-    with mp.workdps(dps):
-        rv = mpf(rho)
-        cyc = _newton_cycle(sp_, num, m, fl, rv, dps)
-        if cyc is None:
-            return NumericalCheck(dps, rho, 0, None, 0, f"Newton on the 2-cycle did not converge at {dps} digits")
-        pp, pm, et = cyc
-        ec = mpf(sp.N(m.critical_lr, dps))
-        ratio = (et / ec - 1) / rv**2
-        kd = agreeing_digits(ratio, mpf(sp.N(fl.coefficient, dps)), dps)
-        sd = None
-        if fl.offset_slope is not None:
-            mean = et * (num[3](*pp) + num[3](*pm)) / 2
-            sd = agreeing_digits((mean - 2) / (et / ec - 1), mpf(sp.N(fl.offset_slope, dps)), dps)
-        expected = int(-2 * mp.log10(rv)) - 2
-    return NumericalCheck(
-        dps,
-        rho,
-        kd,
-        sd,
-        expected,
-        f"numerical: 2-cycle with half-distance ρ = {rho} by Newton in "
-        f"parameter space at {dps} digits (mp.workdps); truncation error O(ρ²)",
-    )
-
-
-@dataclass(frozen=True)
-class Simulation:
-    status: str  #: "converged" | "period-N" | "diverged" | "not converged" | "not run" (how says why)
-    steps: int
-    mean_sharpness: str | None  #: mean η·S over the last period, when settled
-    how: str
-
-
-def simulate(
-    sp_: Spec,
-    m: Minimum,
-    lr,
-    dps: int = 30,
-    max_steps: int = 20_000,
-    max_seconds: float = 10.0,
-    max_period: int = 32,
-    bound: str = "1e40",
-) -> Simulation:
-    """GD at step ``lr`` from θ* pushed by 10⁻³ along v and 10⁻⁴ across it, at ``dps`` digits, bounded in
-    steps and seconds.  Settled: θ_k repeats θ_{k−N} to dps − 10 digits.  There is no escape lemma for a
-    generic model: "diverged" means only that |θ| passed ``bound`` (a stated magnitude criterion)."""
-    from eos_theory.numbers.parse import exact as exact_number
-
-    q = exact_number(lr, "lr")
-    if q <= 0:
-        raise InputError(f"lr must be positive, got {lr}")
-    Gf, _, _, Sh = _numeric(sp_)
-    start = time.perf_counter()
-    P = sp_.P
-    assert m.point is not None and m.direction is not None  # GD is run from an exact minimum (analyze checks)
-    with mp.workdps(dps):
-        et = mpf(q.numerator) / q.denominator
-        v = [mpf(sp.N(x, dps + 5)) for x in m.direction]
-        nv = mp.sqrt(mp.fsum(x * x for x in v))
-        push = [mpf(10) ** -4 * (1 if i % 2 else -1) for i in range(P)]
-        th = [mpf(sp.N(m.point[i], dps + 5)) + mpf(10) ** -3 * v[i] / nv + push[i] for i in range(P)]
-        hist = [th]
-        big, tol = mpf(bound), mpf(10) ** (-(dps - 10))
-        for k in range(1, max_steps + 1):
-            th = list(Gf(*th, et))
-            if any(not mp.isfinite(x) or abs(x) > big for x in th):
-                return Simulation(
-                    "diverged",
-                    k,
-                    None,
-                    f"|θ| passed {bound} at step {k} (a magnitude criterion, not a "
-                    f"proof of divergence), {dps}-digit mpmath GD",
-                )
-            hist.append(th)
-            if len(hist) > max_period + 1:
-                hist.pop(0)
-            for N in range(1, min(max_period, len(hist) - 1) + 1):
-                old = hist[-1 - N]
-                scale = max(1, max(abs(x) for x in th))
-                if max(abs(x - y) for x, y in zip(th, old)) <= tol * scale:
-                    pts = hist[-N:]
-                    mean = et * mp.fsum(Sh(*p) for p in pts) / N
-                    label = "converged" if N == 1 else f"period-{N}"
-                    return Simulation(
-                        label,
-                        k,
-                        mp.nstr(mean, 15),
-                        f"θ_k = θ_(k−{N}) to {dps - 10} digits at step {k}, {dps}-digit mpmath GD (numerical)",
-                    )
-            if k % 64 == 0 and time.perf_counter() - start > max_seconds:
-                return Simulation("not converged", k, None, f"time budget of {max_seconds:g} s spent")
-    return Simulation("not converged", max_steps, None, f"{max_steps} steps without settling")
-
-
-# --------------------------------------------------------------------------------------------
-# The whole analysis, bounded in time
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Analysis:
-    spec: Spec
-    minimum: Minimum
-    flip: Flip | None = None
-    window: Window | None = None
-    check: NumericalCheck | None = None
-    conserved: Conserved | None = None
-    invariants: Invariants | None = None
-    simulation: Simulation | None = None
-    notes: list = field(default_factory=list)
-
-    @property
-    def least_sharpness(self):
-        return self.minimum.value
-
-    @property
-    def critical_lr(self):
-        return self.minimum.critical_lr
-
-
-def _bounded(fn, seconds: float):
-    """fn() within ``seconds`` (executor's Serial time limit): (value, None) or (None, reason)."""
-
-    def call(_):
-        try:
-            return ("ok", fn())
-        except InputError:
-            raise
-        except (ArithmeticError, NotImplementedError, ValueError, TypeError, Undecided) as exc:
-            return ("error", f"{type(exc).__name__}: {str(exc)[:120]}")
-
-    out = executor.run(call, [None], timeout=seconds)[0]
-    if out.timed_out:
-        return None, f"inconclusive: timed out after {seconds:g} s"
-    if out.error:
-        if out.error.startswith("InputError"):
-            raise InputError(out.error.split(": ", 1)[1])
-        return None, f"inconclusive: {out.error}"
-    kind, val = out.value
-    return (val, None) if kind == "ok" else (None, f"inconclusive: {val}")
-
-
-def analyze(
-    sp_: Spec,
-    lr=None,
-    order: int = 3,
-    check: bool = False,
-    degree: int = 2,
-    seconds: float = 20.0,
-    invariants: bool = False,
-    continuation: bool = True,
-) -> Analysis:
-    """Everything for one model: least sharpness, η_c, flip, window, offset slope (and, on request,
-    conserved quantities, invariant slices, the mpmath check of the series and a GD run at ``lr``).
-    A window without a closed form gets its upper end from the numerical continuation of the
-    2-cycle (``continuation``).  Each part runs within ``seconds``; one that does not finish is
-    reported inconclusive."""
-    from eos_theory.anymodel.conserved import conserved_quantities
-
-    if sp_.P > MAX_PARAMS:
-        raise InputError(f"{sp_.P} parameters: the exact path handles at most {MAX_PARAMS}")
-    m, why = _bounded(lambda: least_sharpness(sp_), seconds)
-    if m is None:
-        m = Minimum("inconclusive", why)
-    out = Analysis(sp_, m)
-    fl, why = _bounded(lambda: flip_series(sp_, m, order), seconds)
-    out.flip = fl if fl is not None else Flip("inconclusive", why)
-    w, why = _bounded(lambda: window(sp_, m), seconds)
-    out.window = w if w is not None else Window("unknown", why)
-    if continuation and out.window.status == "unknown" and out.flip.type == "supercritical":
-        reason = out.window.how
-        w, why = _bounded(lambda: numerical_window(sp_, m, out.flip, reason, seconds=min(seconds, 10.0)), seconds)
-        out.window = w if w is not None else Window("unknown", f"{reason}; numerical continuation: {why}")
-    if check:
-        out.check, why = _bounded(lambda: check_series(sp_, m, out.flip), seconds)
-        if why:
-            out.notes.append(f"numerical check: {why}")
-    if degree:
-        out.conserved, why = _bounded(lambda: conserved_quantities(sp_, degree), seconds)
-        if why:
-            out.notes.append(f"conserved quantities: {why}")
-    if invariants:
-        out.invariants, why = _bounded(lambda: invariant_subspaces(sp_), seconds)
-        if why:
-            out.notes.append(f"invariant subspaces: {why}")
-    if lr is not None and m.status == "exact":
-        out.simulation = simulate(sp_, m, lr)
-    elif lr is not None:  # an option given is used or refused with its reason, never dropped
-        out.simulation = Simulation(
-            "not run", 0, None, f"GD starts next to the least-sharp minimum, which was not found ({m.how})"
-        )
-    return out

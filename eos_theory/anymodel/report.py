@@ -3,8 +3,12 @@
 Every number is given as an exact string that SymPy parses (``"-1 + sqrt(5)"``) with ``form``
 ``"exact"``, or as a decimal string with ``form`` ``"decimal"``, or null with the reason in ``how``.
 
+Numbers from the numerical path are decimal strings with ``form`` ``"certified"`` (an interval enclosure
+proved them: ``enclosure`` holds its ends) or ``"decimal"`` (two working precisions agree on the digits
+given: ``digits`` says how many); ``path`` says which path decided the least sharpness.
+
 >>> from eos_theory.anymodel.definition import spec
->>> from eos_theory.anymodel.flip import analyze
+>>> from eos_theory.anymodel.analysis import analyze
 >>> rep = report(analyze(spec(["u", "v"], ["u*v"], [1])))
 >>> rep["least_sharpness"], rep["critical_lr"], rep["flip"]["type"], rep["period_two_window"], rep["offset_slope"]
 ('2', '1', 'supercritical', ['1', '-1 + sqrt(5)'], '1')
@@ -19,8 +23,9 @@ from typing import Any
 
 import sympy as sp
 
-from eos_theory.anymodel.definition import Spec, spec
-from eos_theory.anymodel.flip import Analysis
+from eos_theory.anymodel.analysis import Analysis
+from eos_theory.anymodel.definition import Spec, loss_minimum, spec
+from eos_theory.anymodel.estimate import Estimate
 from eos_theory.numbers.decimals import Uncertified, decimal_string
 from eos_theory.numbers.parse import InputError, show_value
 
@@ -118,8 +123,63 @@ def _decimal(value, digits: int = 20) -> str | None:
         return sp.sstr(sp.N(value, digits))
 
 
+MEANING = (
+    "eta/eta_c = 1 + coefficient*rho^2 + O(rho^4), rho = half the distance between the two points of the period-2 orbit"
+)
+
+
 def report(an: Analysis) -> dict:
     """The JSON object of ``analyze --json``."""
+    out: dict[str, Any] = {
+        "model": {
+            "params": [str(p) for p in an.spec.params],
+            "outputs": [sp.sstr(f) for f in an.spec.outputs],
+            "targets": [sp.sstr(y) for y in an.spec.targets],
+            "loss": sp.sstr(an.spec.loss),
+        },
+        "path": an.path,
+    }
+    out.update(_numeric_fields(an) if an.path == "numerical" else _exact_fields(an))
+    if an.check is not None:
+        c = an.check
+        out["check"] = {
+            "dps": c.dps,
+            "rho": c.rho,
+            "coefficient_digits": c.kappa_digits,
+            "offset_slope_digits": c.slope_digits,
+            "expected_digits": c.expected_digits,
+            "how": c.how,
+        }
+    if an.conserved is not None:
+        out["conserved_quantities"] = {
+            "degree": an.conserved.degree,
+            "basis": [sp.sstr(q) for q in an.conserved.quantities],
+            "how": an.conserved.how,
+        }
+    if an.invariants is not None:
+        out["invariant_subspaces"] = [
+            {"name": i.name, "reduced_map": None if i.reduced_map is None else [sp.sstr(e) for e in i.reduced_map]}
+            for i in an.invariants.subspaces
+        ]
+    for key, sim in (("gd", an.simulation), ("gd_float64", an.simulation_float)):
+        if sim is not None:
+            out[key] = {
+                "status": sim.status,
+                "steps": sim.steps,
+                "mean_eta_sharpness": sim.mean_sharpness,
+                "how": sim.how,
+            }
+    out["notes"] = list(an.notes)
+    return out
+
+
+def _over(an: Analysis) -> str:
+    """Which minima the least sharpness is taken over, with the loss's minimum said as far as it is proved."""
+    lm = loss_minimum(an.spec.loss)
+    return f"over the zero-residual minima M = {{f = y}} ({lm.how})"
+
+
+def _exact_fields(an: Analysis) -> dict:
     m, fl, w = an.minimum, an.flip, an.window
     exact_min = m.status == "exact"
     win: list[str | None] | None = None  # the window's ends, and their forms (set together)
@@ -143,20 +203,13 @@ def report(an: Analysis) -> dict:
         )
     exact_flip = fl if fl is not None and fl.status == "exact" else None
     out: dict[str, Any] = {
-        "model": {
-            "params": [str(p) for p in an.spec.params],
-            "outputs": [sp.sstr(f) for f in an.spec.outputs],
-            "targets": [sp.sstr(y) for y in an.spec.targets],
-            "loss": sp.sstr(an.spec.loss),
-        },
         "least_sharpness": _exact(m.value),
         "critical_lr": _exact(m.critical_lr),
         "flip": {
             "type": exact_flip.type if exact_flip is not None else None,
             "coefficient": _exact(exact_flip.coefficient) if exact_flip is not None else None,
             "eta_2": _exact(exact_flip.eta_coeffs.get(2)) if exact_flip is not None else None,
-            "meaning": "eta/eta_c = 1 + coefficient*rho^2 + O(rho^4), rho = half the distance between the two "
-            "points of the period-2 orbit",
+            "meaning": MEANING,
             "how": fl.how if fl is not None else "not computed",
         },
         "period_two_window": win,
@@ -181,7 +234,7 @@ def report(an: Analysis) -> dict:
             "offset_slope": _decimal(exact_flip.offset_slope) if exact_flip is not None else None,
         },
         "how": {
-            "least_sharpness": m.how,
+            "least_sharpness": f"{m.how}; {_over(an)}" if exact_min else m.how,
             "critical_lr": "exact: 2 / least sharpness" if exact_min else m.how,
             "flip": fl.how if fl is not None else None,
             "period_two_window": window_how,
@@ -202,38 +255,128 @@ def report(an: Analysis) -> dict:
     if w is not None and w.status == "exact":
         out["window_multipliers"] = [sp.sstr(x) for x in w.multipliers]
         out["reduced_map"] = sp.sstr(w.reduced_map)
-    if an.check is not None:
-        c = an.check
-        out["check"] = {
-            "dps": c.dps,
-            "rho": c.rho,
-            "coefficient_digits": c.kappa_digits,
-            "offset_slope_digits": c.slope_digits,
-            "expected_digits": c.expected_digits,
-            "how": c.how,
-        }
-    if an.conserved is not None:
-        out["conserved_quantities"] = {
-            "degree": an.conserved.degree,
-            "basis": [sp.sstr(q) for q in an.conserved.quantities],
-            "how": an.conserved.how,
-        }
-    if an.invariants is not None:
-        out["invariant_subspaces"] = [
-            {"name": i.name, "reduced_map": None if i.reduced_map is None else [sp.sstr(e) for e in i.reduced_map]}
-            for i in an.invariants.subspaces
-        ]
-    if an.simulation is not None:
-        sim = an.simulation
-        out["gd"] = {"status": sim.status, "steps": sim.steps, "mean_eta_sharpness": sim.mean_sharpness, "how": sim.how}
-    out["notes"] = list(an.notes)
+    return out
+
+
+def _text(e: Estimate | None) -> str | None:
+    return None if e is None else e.text
+
+
+def _numeric_fields(an: Analysis) -> dict:
+    """The same keys for the numerical path: decimal strings, each with its form, digits and enclosure."""
+    nm, nf, w = an.numeric, an.numeric_flip, an.window
+    assert nm is not None  # path "numerical"
+    values = {
+        "least_sharpness": nm.value,
+        "critical_lr": nm.critical_lr,
+        "flip": nf.coefficient if nf is not None else None,
+        "offset_slope": nf.offset_slope if nf is not None else None,
+    }
+    win: list[str | None] | None = None
+    win_form: list[str | None] | None = None
+    window_how = w.how if w is not None else "not computed"
+    if nm.critical_lr is not None and nf is not None and nf.type == "supercritical":
+        if w is not None and w.status == "decimal":
+            win, win_form = [nm.critical_lr.text, w.upper], [nm.critical_lr.form, "decimal"]
+        elif w is not None and w.status != "empty":
+            win, win_form = [nm.critical_lr.text, None], [nm.critical_lr.form, None]
+            window_how = f"lower end η_c; upper end unknown: {window_how}"
+    if w is not None and w.status == "empty":
+        window_how += "; the orbit born at η_c does not attract: empty window"
+    search = nm.search
+    minimum_how = nm.how if not nm.found else f"{nm.how}; {_over(an)}; {nm.local_minimum}; {nm.global_note}"
+    out: dict[str, Any] = {
+        "least_sharpness": _text(nm.value),
+        "critical_lr": _text(nm.critical_lr),
+        "flip": {
+            "type": nf.type if nf is not None else None,
+            "coefficient": _text(nf.coefficient) if nf is not None else None,
+            "eta_2": _text(nf.eta_2) if nf is not None else None,
+            "meaning": MEANING,
+            "how": nf.how if nf is not None else "not computed",
+        },
+        "period_two_window": win,
+        "offset_slope": _text(values["offset_slope"]),
+        "form": {k: (v.form if v is not None else None) for k, v in values.items()},
+        "decimal": {
+            "least_sharpness": _text(nm.value),
+            "critical_lr": _text(nm.critical_lr),
+            "period_two_window": win,
+            "offset_slope": _text(values["offset_slope"]),
+        },
+        "digits": {k: (v.digits if v is not None else None) for k, v in values.items()},
+        "enclosure": {k: list(v.enclosure) for k, v in values.items() if v is not None and v.enclosure is not None},
+        "how": {
+            "least_sharpness": minimum_how,
+            "critical_lr": nm.critical_lr.how if nm.critical_lr is not None else nm.how,
+            "flip": nf.how if nf is not None else None,
+            "period_two_window": window_how,
+            "offset_slope": (nf.offset_slope.how + "; slope of the cycle mean of η·S, S = l''(0)·λ_max(JJᵀ)")
+            if nf is not None and nf.offset_slope is not None
+            else None,
+        },
+        "minimum": {
+            "point": list(nm.point) or None,
+            "top_eigenvector": list(nm.direction) or None,
+            "least_sharp_minima_found": search.reached() if search is not None else 0,
+            "on_a_family": nm.continuum > 0,
+            "status": nm.status,
+            "top_eigenvalue_multiplicity": nm.multiplicity,
+            "continuum_dimension": nm.continuum,
+            "rotation_symmetries": [r.describe([str(p) for p in an.spec.params]) for r in nm.rotations],
+            "local_minimum": nm.local_minimum or None,
+            "search": None
+            if search is None
+            else {
+                "starts": search.starts,
+                "box": [-search.radius, search.radius],
+                "seed": search.seed,
+                "reached_the_minima": search.on_minima,
+                "values": [[f"{v:.12g}", c] for v, c in search.values()[:8]],
+            },
+        },
+    }
+    out["form"]["period_two_window"] = win_form
+    if w is not None and w.enclosure is not None:
+        out["period_two_window_upper_enclosure"] = list(w.enclosure)
     return out
 
 
 def _signed(value: str) -> str:
-    """'+ c' or '− c' for an exact string c (so that 1 + -4·ρ² reads 1 − 4·ρ²)."""
-    v = sp.sympify(value)
+    """'+ c' or '− c' for an exact or decimal string c (so that 1 + -4·ρ² reads 1 − 4·ρ²)."""
+    if value.startswith("-"):
+        return f"− {value[1:]}"
+    v = sp.sympify(value.rstrip("…"))
     return f"− {sp.sstr(-v)}" if v.could_extract_minus_sign() else f"+ {value}"
+
+
+def _shown(rep: dict, key: str, value: str | None = None) -> str:
+    """A number as the text report shows it: exact with its decimal, or the decimal with its kind of evidence."""
+    value = rep[key] if value is None else value
+    form = rep["form"].get(key)
+    if form == "exact":
+        return f"{value}  (≈ {rep['decimal'][key]})" if rep["decimal"].get(key) not in (None, value) else str(value)
+    digits = (rep.get("digits") or {}).get(key)
+    short = _short_decimal(value, 21)
+    if form == "certified":
+        return f"{short}  (certified: interval enclosure)"
+    return f"{short}  (numerical: {digits} digits agree at two precisions)" if digits else short
+
+
+def _short_decimal(value: str, digits: int) -> str:
+    """A long decimal cut to about ``digits`` significant digits, with an ellipsis when cut."""
+    mantissa, _, exponent = value.partition("e")
+    significant = sum(ch.isdigit() for ch in mantissa.lstrip("-0."))
+    if significant <= digits:
+        return value
+    keep, count = [], 0
+    for ch in mantissa:
+        keep.append(ch)
+        if ch.isdigit() and (count or ch != "0"):
+            count += 1
+        if count >= digits and "." in "".join(keep):
+            break
+    return "".join(keep) + "…" + (f"e{exponent}" if exponent else "")
 
 
 def text(an: Analysis) -> str:
@@ -241,39 +384,65 @@ def text(an: Analysis) -> str:
     rep = report(an)
     d, mn = rep["decimal"], rep["minimum"]
     lines = [f"model: {an.spec.describe()}"]
+    if an.path == "numerical":
+        lines.append(
+            f"  path: numerical (not on the exact path: {an.minimum.how.removeprefix('not on the exact path: ')})"
+        )
     if rep["least_sharpness"] is None:
         lines.append(f"  least sharpness: inconclusive — {rep['how']['least_sharpness']}")
     else:
-        lines.append(
-            f"  least sharpness over the minima = {rep['least_sharpness']}  (≈ {d['least_sharpness']}) at θ* = "
-            f"({', '.join(mn['point'])})"
-        )
+        point = mn["point"]
+        at = f" at θ* = ({', '.join(_short_decimal(c, 12) for c in point)})" if point else ""
+        lines.append(f"  least sharpness over the zero-residual minima = {_shown(rep, 'least_sharpness')}{at}")
         family = ", on a family of least-sharp minima" if mn["on_a_family"] else ""
-        vector = f"top eigenvector ∇f(θ*) = ({', '.join(mn['top_eigenvector'])}); " if mn["top_eigenvector"] else ""
+        vector = (
+            f"top eigenvector ∇f(θ*) = ({', '.join(_short_decimal(c, 12) for c in mn['top_eigenvector'])}); "
+            if mn["top_eigenvector"]
+            else ""
+        )
         lines.append(f"    {vector}least-sharp minima found: {mn['least_sharp_minima_found']}{family}")
-        lines.append(f"  critical step η_c = {rep['critical_lr']}  (≈ {d['critical_lr']})")
+        if mn.get("top_eigenvalue_multiplicity", 1) > 1:
+            lines.append(
+                f"    degenerate: the top NTK eigenvalue has multiplicity {mn['top_eigenvalue_multiplicity']} at θ*"
+            )
+        if mn.get("continuum_dimension"):
+            syms = mn.get("rotation_symmetries") or []
+            lines.append(
+                f"    a {mn['continuum_dimension']}-dimensional continuum of least-sharp critical points through θ*"
+                + (f"; rotation symmetries: {'; '.join(syms)}" if syms else "")
+            )
+        if mn.get("local_minimum"):
+            lines.append(f"    {mn['local_minimum']}")
+        lines.append(f"  critical step η_c = {_shown(rep, 'critical_lr')}")
     fl = rep["flip"]
+    exact_flip = rep["form"].get("flip") == "exact"
     if fl["type"]:
+        k = fl["coefficient"] if exact_flip else _short_decimal(fl["coefficient"], 16)
+        e2 = fl["eta_2"] if exact_flip or fl["eta_2"] is None else _short_decimal(fl["eta_2"], 16)
         lines.append(
-            f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(fl['coefficient'])}·ρ² + …, i.e. η = η_c "
-            f"{_signed(fl['eta_2'])}·ρ² + …  (ρ = half the orbit's diameter)"
+            f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(k)}·ρ² + …"
+            + (f", i.e. η = η_c {_signed(e2)}·ρ² + …" if e2 is not None else "")
+            + "  (ρ = half the orbit's diameter)"
+            + ("" if exact_flip else f"  [{rep['form'].get('flip')}]")
         )
     elif rep["least_sharpness"] is not None:
         lines.append(f"  flip at η_c: inconclusive — {fl['how']}")
     win = rep["period_two_window"]
     if win:
+        forms = rep["form"]["period_two_window"]
+        lo = win[0] if forms[0] == "exact" else _short_decimal(win[0], 14)
         hi = (
             "unknown"
             if win[1] is None
             else win[1]
-            if rep["form"]["period_two_window"][1] == "decimal"
+            if forms[1] == "decimal"
             else f"{win[1]} (≈ {d['period_two_window'][1]})"
         )
-        lines.append(f"  period-2 orbit attracts for η in ({win[0]}, {hi})")
+        lines.append(f"  period-2 orbit attracts for η in ({lo}, {hi})")
         if "period_two_window_upper_enclosure" in rep:
-            lo, up = rep["period_two_window_upper_enclosure"]
-            lines.append(f"    its upper end lies in [{lo}, {up}] (interval arithmetic)")
-    elif an.window is not None and an.window.interval == sp.EmptySet:
+            elo, eup = rep["period_two_window_upper_enclosure"]
+            lines.append(f"    its upper end lies in [{elo}, {eup}] (interval arithmetic)")
+    elif an.window is not None and (an.window.interval == sp.EmptySet or an.window.status == "empty"):
         lines.append("  period-2 window: empty — the orbit born at η_c does not attract (see how)")
     elif rep["least_sharpness"] is not None:
         lines.append("  period-2 window: not determined (see how)")
@@ -281,9 +450,11 @@ def text(an: Analysis) -> str:
         lines.append(f"    two-step multipliers on the orbit: {', '.join(rep['window_multipliers'])}")
         lines.append(f"    reduced map: {rep['reduced_map']}")
     if rep["offset_slope"] is not None:
+        exact_slope = rep["form"].get("offset_slope") == "exact"
+        slope = rep["offset_slope"] if exact_slope else _short_decimal(rep["offset_slope"], 16)
         lines.append(
-            f"  EOS offset: mean η·S over the cycle = 2 {_signed(rep['offset_slope'])}·(η/η_c − 1) + …  "
-            f"(≈ {d['offset_slope']})"
+            f"  EOS offset: mean η·S over the cycle = 2 {_signed(slope)}·(η/η_c − 1) + …  "
+            + (f"(≈ {d['offset_slope']})" if exact_slope else f"[{rep['form'].get('offset_slope')}]")
         )
     if "check" in rep:
         c = rep["check"]
@@ -299,13 +470,26 @@ def text(an: Analysis) -> str:
     for sub in rep.get("invariant_subspaces", []):
         reduced = "; ".join(sub["reduced_map"]) if sub["reduced_map"] else "not reduced"
         lines.append(f"  GD maps the slice {sub['name']} into itself: {reduced}")
-    if "gd" in rep:
-        g = rep["gd"]
-        if g["status"] == "not run":
-            lines.append(f"  GD at the given step: not run — {g['how']}")
-        else:
-            extra = f", mean η·S = {g['mean_eta_sharpness']}" if g["mean_eta_sharpness"] else ""
-            lines.append(f"  GD at the given step: {g['status']} after {g['steps']} steps{extra} ({g['how']})")
+    for key, label in (("gd", "mpmath"), ("gd_float64", "float64")):
+        if key in rep:
+            g = rep[key]
+            if g["status"] == "not run":
+                lines.append(f"  GD at the given step ({label}): not run — {g['how']}")
+            else:
+                extra = f", mean η·S = {g['mean_eta_sharpness']}" if g["mean_eta_sharpness"] else ""
+                lines.append(
+                    f"  GD at the given step ({label}): {g['status']} after {g['steps']} steps{extra} ({g['how']})"
+                )
+    if rep.get("enclosure"):
+        for key, (elo, eup) in rep["enclosure"].items():
+            lines.append(f"  enclosure of {key}: [{elo}, {eup}] (interval arithmetic)")
+    if rep["minimum"].get("search"):
+        sr = rep["minimum"]["search"]
+        values = ", ".join(f"{v} ({c})" for v, c in sr["values"])
+        lines.append(
+            f"  search: {sr['starts']} starts in [{sr['box'][0]:g}, {sr['box'][1]:g}]^P, seed {sr['seed']}, "
+            f"{sr['reached_the_minima']} reached the minima; λ_max values found (starts): {values}"
+        )
     lines.append("  how:")
     lines += [f"    {k}: {v}" for k, v in rep["how"].items() if v]
     lines += [f"  note: {n}" for n in rep["notes"]]

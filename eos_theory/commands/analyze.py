@@ -10,7 +10,7 @@ from eos_theory.commands.grammar import add_json, add_lr, add_model, add_target,
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """The edge-of-stability analysis of the model given on the command line or in a TOML file."""
-    from eos_theory.anymodel import flip, report
+    from eos_theory.anymodel import analysis, report
     from eos_theory.anymodel.definition import spec
 
     target = json_target(args)
@@ -36,7 +36,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             raise UsageError("give --params, --output and --target (or --model FILE)")
         model = spec(args.params, args.output, args.target, args.loss or "r^2/2")
     timeout = read_timeout(args.timeout)
-    result = flip.analyze(
+    result = analysis.analyze(
         model, lr=args.lr, check=args.check, degree=args.degree, seconds=timeout, invariants=args.invariants
     )
     emit(args, report.report(result), lambda: print(report.text(result)), target)
@@ -45,10 +45,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def model_latex(path: str, seconds: float = 20.0) -> str:
     """``eos-theory latex --model FILE``: the analysis of the model in a TOML file as a LaTeX snippet."""
-    from eos_theory.anymodel import flip, report
+    from eos_theory.anymodel import analysis, report
     from eos_theory.outputs import latex
 
-    return latex.model_snippet(flip.analyze(report.load_model_file(path), seconds=seconds))
+    return latex.model_snippet(analysis.analyze(report.load_model_file(path), seconds=seconds))
 
 
 def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
@@ -56,7 +56,7 @@ def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
     ``out_dir/bifurcation_<file stem>.<fmt>``; returns that path."""
     from pathlib import Path
 
-    from eos_theory.anymodel import flip, report
+    from eos_theory.anymodel import analysis, report
     from eos_theory.outputs import plots
     from eos_theory.outputs.files import check_writable
 
@@ -66,39 +66,49 @@ def model_plot(path: str, out_dir, fmt: str = "png", seconds: float = 20.0):
         check_writable(target)
     except OSError as exc:
         raise output_error("-o", str(target), exc) from None
-    plots.model_bifurcation(flip.analyze(model, degree=0, seconds=seconds), target)
+    plots.model_bifurcation(analysis.analyze(model, degree=0, seconds=seconds), target)
     return target
 
 
 def register(sub) -> None:
     """Add analyze to the subcommands ``sub``."""
 
-    from eos_theory.anymodel.definition import MAX_PARAMS
+    from eos_theory.anymodel.analysis import MAX_EXACT_PARAMS
+    from eos_theory.anymodel.definition import MAX_OUTPUTS, MAX_PARAMS
     from eos_theory.anymodel.report import MODEL_KEYS
 
     an = sub.add_parser(
         "analyze",
-        help="the edge-of-stability analysis of your own small model (least sharpness, critical step, flip, window)",
+        help="the edge-of-stability analysis of your own model (least sharpness, critical step, flip, window)",
         description="Analyse gradient descent on your own model: parameters, one output per data point with its target, "
         "and a loss l(r) of the residual r = output - target (default r^2/2; any loss smooth at 0 with l'(0) = 0 < "
-        "l''(0), e.g. log(cosh(r))); the training loss is the sum over data points. Derived by SymPy, exactly where "
-        "possible: the least sharpness l''(0)|grad f|^2 over the global minima (exact Lagrange system), the critical "
-        "step eta_c = 2/least sharpness, the flip of GD at eta_c (Lyapunov-Schmidt series: supercritical, "
-        "subcritical or degenerate, with its coefficient), the period-2 orbit's attracting window in eta, the EOS "
-        "offset slope d(mean eta*sharpness)/d(eta/eta_c) at eta_c+, and conserved quantities of gradient flow; each "
-        "result says how it was obtained, and what could not be decided is reported inconclusive with the reason. "
-        f"Exact path: one data point for the minima and the flip, at most {MAX_PARAMS} parameters. Expressions may use "
+        "l''(0), e.g. log(cosh(r))); the training loss is the sum over data points. The least sharpness "
+        "l''(0)*lambda_max(J J^T) over the zero-residual minima, the critical step eta_c = 2/least sharpness, the flip "
+        "of GD at eta_c (supercritical, subcritical or degenerate, with its coefficient), the period-2 orbit's "
+        "attracting window in eta, the EOS offset slope d(mean eta*sharpness)/d(eta/eta_c) at eta_c+, and conserved "
+        "quantities of gradient flow. Exact first: one data point, polynomial outputs and at most "
+        f"{MAX_EXACT_PARAMS} parameters go through exact algebra (Lagrange system over Q, Lyapunov-Schmidt series). "
+        "Any other smooth model (several data points, tanh/exp/sin..., up to "
+        f"{MAX_PARAMS} parameters and {MAX_OUTPUTS} data points) takes the numerical path: a seeded multi-start "
+        "search over the minima, Newton at two working precisions, interval certification (Krawczyk) where the top "
+        "eigenvalue is simple, the flip coefficients in closed form at the point found, the window by continuation. "
+        "Each result says how it was obtained (exact, certified with its enclosure, or numerical with its agreeing "
+        "digits) and what is not proved (global optimality over the minima); a degenerate top eigenvalue or a "
+        "continuum of least-sharp minima is reported. Expressions may use "
         "the declared parameters, numbers (read exactly: 0.1 is 1/10), + - * / ^ and exp, log, sqrt, cosh, sinh, tanh, "
         "cos, sin, atan; any other name is refused.",
         epilog="Model file (--model FILE, TOML) keys: "
         + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
-        + ". The JSON object (--json): least_sharpness, critical_lr, flip {type, coefficient, eta_2, meaning, how}, "
+        + ". The JSON object (--json): path (exact or numerical), least_sharpness, critical_lr, flip {type, "
+        "coefficient, eta_2, meaning, how}, "
         "period_two_window [lo, hi] (in eta; where no closed form exists hi is a decimal string from the numerical "
         "continuation of the 2-cycle at two precisions, with the digits they agree on, and "
         "period_two_window_upper_enclosure [lo, hi] when interval arithmetic certifies the crossing; null when "
         "unknown), "
-        "offset_slope, form (exact or decimal per field), "
-        "decimal (the same numbers as decimals), how (per field), minimum, check, conserved_quantities, gd, notes. "
+        "offset_slope, form (exact, certified or decimal per field), digits and enclosure (numerical path: agreeing "
+        "digits, certified [lo, hi]), "
+        "decimal (the same numbers as decimals), how (per field), minimum, check, conserved_quantities, gd and "
+        "gd_float64 (with --lr), notes. "
         "Exact values are strings SymPy parses. Bad input: one line on stderr and exit status 2. "
         "Example: eos-theory analyze --params u v --output 'u*v' --target 1 --loss 'log(cosh(r))' --lr 1.1",
     )
@@ -114,9 +124,10 @@ def register(sub) -> None:
     add_model(an, "read the model from it instead of --params/--output/--target/--loss (keys listed below)")
     add_lr(
         an,
-        ": also run GD at this step from next to the least-sharp minimum (mpmath, 30 digits, at most 20000 steps "
-        "and 10 s) and say what it did: converged, period-N, diverged (|theta| passed 1e40: a magnitude criterion, "
-        "not a proof) or not converged; or, when no least-sharp minimum was found, why it was not run",
+        ": also run GD at this step from next to the least-sharp minimum (or, with none known, from a seeded "
+        "start): in mpmath (30 digits, at most 20000 steps and 10 s) and in float64 (at most 200000 steps and 5 s), "
+        "and say what each did: converged, period-N, diverged (|theta| passed 1e40: a magnitude criterion, not a "
+        "proof) or not converged",
         required=False,
     )
     add_json(an)

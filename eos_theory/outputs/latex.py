@@ -858,6 +858,7 @@ _ASCII = {
     "–": "-",
     "≤": "<=",
     "≥": ">=",
+    "≠": "!=",
     "≡": "==",
     "ℚ": "Q",
     "∘": "o",
@@ -903,8 +904,21 @@ def _comment(text: str) -> str:
     return "\n".join([*lines, line])
 
 
+def _cut(decimal: str, digits: int = 20) -> str:
+    """The first ``digits`` significant digits of a decimal string (a prefix: every digit kept is claimed)."""
+    out: list[str] = []
+    count = 0
+    for ch in decimal:
+        if ch.isdigit() and (count or ch != "0"):
+            count += 1
+        if count > digits and "." in "".join(out):
+            break
+        out.append(ch)
+    return "".join(out)
+
+
 def model_snippet(an) -> str:
-    """The analysis of one model (:class:`eos_theory.anymodel.flip.Analysis`) as a LaTeX snippet for a paper:
+    """The analysis of one model (:class:`eos_theory.anymodel.analysis.Analysis`) as a LaTeX snippet for a paper:
     least sharpness, η_c, flip type and coefficient, window, offset slope and conserved quantities, each
     exact form printed from its SymPy object, each preceded by a comment saying how it was obtained."""
     from eos_theory.anymodel.report import report  # the report's wording of how each result was obtained
@@ -925,16 +939,35 @@ def model_snippet(an) -> str:
         f"\\noindent Model: parameters $\\theta = ({theta})$, {data}, loss $\\ell(r) = "
         f"{math(sp_.loss)}$ of the residual $r$ = output $-$ target; "
         "gradient descent $\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)$, "
-        "sharpness $S(\\theta) = \\ell''(0)\\,\\lvert\\nabla f(\\theta)\\rvert^{2}$; $\\rho$ is half the "
+        "sharpness $S(\\theta) = \\ell''(0)\\,\\lambda_{\\max}(J J^{\\top})$ ($J = \\partial f/\\partial\\theta$); "
+        "$\\rho$ is half the "
         "diameter of the period-2 orbit born at $\\eta_{c}$.",
     ]
     rows = []
-    if m.value is None:
+    forms, enclosure = rep["form"], rep.get("enclosure") or {}
+
+    def number(key: str, value) -> str:
+        """An exact value from its SymPy object; a numerical one as its claimed digits (certified or agreeing)."""
+        if forms.get(key) == "exact":
+            return math(sp.sympify(value) if isinstance(value, str) else value)
+        return f"{_cut(str(value))}\\ldots"
+
+    def said(key: str, text: str) -> str:
+        return f"{text}; enclosure [{enclosure[key][0]}, {enclosure[key][1]}]" if key in enclosure else text
+
+    if rep["least_sharpness"] is None:
         rows.append((how["least_sharpness"], "&\\text{least sharpness: inconclusive}"))
     else:
-        point = ", ".join(math(c) for c in m.point)
+        exact = forms.get("least_sharpness") == "exact"
+        point = ", ".join(
+            math(c) if exact else f"{c[:12]}\\ldots" for c in (m.point if exact else rep["minimum"]["point"])
+        )
         rows.append(
-            (how["least_sharpness"], f"S_{{\\min}} &= {math(m.value)} &&\\text{{least sharpness on the minima}}")
+            (
+                said("least_sharpness", how["least_sharpness"]),
+                f"S_{{\\min}} &= {number('least_sharpness', m.value if exact else rep['least_sharpness'])} "
+                "&&\\text{least sharpness on the zero-residual minima}",
+            )
         )
         rows.append(
             (
@@ -943,18 +976,28 @@ def model_snippet(an) -> str:
             )
         )
         rows.append(
-            (how["critical_lr"], f"\\eta_{{c}} &= {math(m.critical_lr)} &&\\text{{critical step }} 2/S_{{\\min}}")
-        )
-    if fl is not None and fl.status == "exact":
-        k = fl.coefficient
-        term = f"- {math(-k)}" if k.could_extract_minus_sign() else f"+ {math(k)}"
-        rows.append(
             (
-                how["flip"],
-                f"\\frac{{\\eta}}{{\\eta_{{c}}}} &= 1 {term}\\,\\rho^{{2}} + O(\\rho^{{4}}) &&\\text{{{fl.type} flip}}",
+                said("critical_lr", how["critical_lr"]),
+                f"\\eta_{{c}} &= {number('critical_lr', m.critical_lr if exact else rep['critical_lr'])} "
+                "&&\\text{critical step } 2/S_{\\min}",
             )
         )
-    elif m.value is not None:
+    flip_rep = rep["flip"]
+    if flip_rep["type"]:
+        if forms.get("flip") == "exact" and fl is not None:
+            k = fl.coefficient
+            term = f"- {math(-k)}" if k.could_extract_minus_sign() else f"+ {math(k)}"
+        else:
+            k_text = _cut(flip_rep["coefficient"])
+            term = f"- {k_text[1:]}\\ldots" if k_text.startswith("-") else f"+ {k_text}\\ldots"
+        rows.append(
+            (
+                said("flip", how["flip"]),
+                f"\\frac{{\\eta}}{{\\eta_{{c}}}} &= 1 {term}\\,\\rho^{{2}} + O(\\rho^{{4}}) "
+                f"&&\\text{{{flip_rep['type']} flip}}",
+            )
+        )
+    elif rep["least_sharpness"] is not None:
         rows.append((how["flip"] or "not computed", "&\\text{flip at } \\eta_{c}\\text{: inconclusive}"))
     win, form = rep["period_two_window"], rep["form"]["period_two_window"]
     if win is not None and form is not None:
@@ -962,22 +1005,23 @@ def model_snippet(an) -> str:
         for value, kind in zip(win, form):
             if value is None:
                 ends.append("\\;?")
-            elif kind == "decimal":
-                ends.append(f"{value}\\ldots")
+            elif kind in ("decimal", "certified"):
+                ends.append(f"{value[:14]}\\ldots")
             else:
                 ends.append(math(sp.sympify(value)))
         note = "numerical end" if form[1] == "decimal" else "end unknown" if win[1] is None else "exact"
         rows.append((how["period_two_window"], f"&{ends[0]} < \\eta < {ends[1]} &&\\text{{2-cycle attracts ({note})}}"))
     elif w is not None and (w.status == "empty" or w.interval == sp.EmptySet):
         rows.append((how["period_two_window"], "&\\text{period-2 window: empty (the 2-cycle does not attract)}"))
-    elif m.value is not None:
+    elif rep["least_sharpness"] is not None:
         rows.append((how["period_two_window"] or "not computed", "&\\text{period-2 window: not determined}"))
-    if fl is not None and fl.status == "exact" and fl.offset_slope is not None:
+    if rep["offset_slope"] is not None:
+        slope = fl.offset_slope if forms.get("offset_slope") == "exact" and fl is not None else rep["offset_slope"]
         rows.append(
             (
-                how["offset_slope"],
+                said("offset_slope", how["offset_slope"]),
                 "\\frac{d\\,\\overline{\\eta S}}{d(\\eta/\\eta_{c})}\\Big|_{\\eta_{c}^{+}} "
-                f"&= {math(fl.offset_slope)} &&\\text{{EOS offset slope}}",
+                f"&= {number('offset_slope', slope)} &&\\text{{EOS offset slope}}",
             )
         )
     if an.conserved is not None and an.conserved.quantities:

@@ -741,7 +741,7 @@ class ModelBifurcationData:
     steps: int  #: GD steps per run (fewer if the time budget ran out: ``completed``)
     completed: int
     average: int
-    critical_lr: sp.Expr  #: η_c, exact
+    critical_lr: sp.Expr  #: η_c, exact (or a Float from the numerical path)
     window: tuple  #: (lo, hi) in r = η/η_c: exact SymPy numbers, hi a decimal string or None
     window_form: tuple  #: ("exact" | "decimal" | None, …) per end
     offset_slope: sp.Expr | None  #: tangent of the cycle mean at r = 1⁺: 2 + slope·(r − 1)
@@ -762,7 +762,7 @@ def model_bifurcation(
     max_seconds: float = 30.0,
     bound: float = 1e6,
 ) -> ModelBifurcationData:
-    """The bifurcation diagram of one analysed model (:class:`eos_theory.anymodel.flip.Analysis`).
+    """The bifurcation diagram of one analysed model (:class:`eos_theory.anymodel.analysis.Analysis`).
 
     For each of ``n`` steps η = rη_c, r from ``lo`` to ``hi`` (default: 15 % past the window's end,
     or 1.6), GD runs from θ* moved by ``push`` along ∇f(θ*) and by push/10 across it, in float64 —
@@ -773,18 +773,21 @@ def model_bifurcation(
 
     from eos_theory.anymodel.report import report
 
-    if an.minimum.status != "exact":
-        raise InputError(f"no bifurcation diagram: the least sharpness is inconclusive ({an.minimum.how})")
+    rep = report(an)
+    if rep["least_sharpness"] is None or not rep["minimum"]["point"] or not rep["minimum"]["top_eigenvector"]:
+        raise InputError(
+            f"no bifurcation diagram: the least sharpness is inconclusive ({rep['how']['least_sharpness']})"
+        )
     if not 1 <= tail <= average <= steps:
         raise InputError(f"need 1 <= tail <= average <= steps, got {tail}, {average}, {steps}")
-    rep = report(an)
-    s, m = an.spec, an.minimum
-    eta_c = m.critical_lr
+    s = an.spec
+    exact = rep["form"]["critical_lr"] == "exact"
+    eta_c = sp.sympify(rep["critical_lr"]) if exact else sp.Float(rep["critical_lr"], 30)
     win, form = rep["period_two_window"], rep["form"]["period_two_window"]
     ends: tuple[sp.Expr | None, ...] = (None, None)
     if win is not None and form is not None:
         ends = tuple(
-            None if v is None else (sp.sympify(v) / eta_c if f == "exact" else sp.Float(v) / eta_c)
+            None if v is None else (sp.sympify(v) / eta_c if f == "exact" else sp.Float(v, 30) / eta_c)
             for v, f in zip(win, form)
         )
     if hi is None:
@@ -792,10 +795,18 @@ def model_bifurcation(
     ratio = np.linspace(float(lo), float(hi), int(n))
     etas = ratio * float(eta_c)
     grad = sp.lambdify(s.params, list(s.gradient), "numpy")
-    sharp = sp.lambdify(s.params, _loss_d2(s) * sum(g**2 for g in s.jacobian), "numpy")
-    v = np.array([float(x) for x in m.direction])
+    jac = sp.lambdify(s.params, [list(row) for row in s.jacobian.tolist()], "numpy")
+    d2 = float(_loss_d2(s))
+
+    def sharp(*cols):  # S(θ) = ℓ''(0)·λ_max(JJᵀ) at every run at once
+        J = np.array([[np.broadcast_to(x, etas.shape) for x in row] for row in jac(*cols)], dtype=float)
+        K = np.einsum("ipk,jpk->kij", J, J)
+        return d2 * np.linalg.eigvalsh(K)[:, -1]
+
+    v = np.array([float(sp.sympify(x)) for x in rep["minimum"]["top_eigenvector"]])
+    point = np.array([float(sp.sympify(x)) for x in rep["minimum"]["point"]])
     across = np.array([(-1) ** i for i in range(s.P)], dtype=float) * push / 10
-    theta = np.tile(np.array([float(x) for x in m.point]) + push * v / np.linalg.norm(v) + across, (len(etas), 1))
+    theta = np.tile(point + push * v / np.linalg.norm(v) + across, (len(etas), 1))
     alive = np.ones(len(etas), dtype=bool)
     keep = np.full((len(etas), average), np.nan)
     start = time.perf_counter()
@@ -808,7 +819,7 @@ def model_bifurcation(
             alive &= ~bad
             theta[~alive] = 0.0
             if k >= steps - average:
-                val = etas * np.broadcast_to(sharp(*theta.T), etas.shape)
+                val = etas * np.where(alive, sharp(*theta.T), np.nan)
                 keep[:, k - (steps - average)] = np.where(alive, val, np.nan)
             done = k + 1
             if k % 100 == 99 and time.perf_counter() - start > max_seconds:
@@ -816,6 +827,7 @@ def model_bifurcation(
     filled = keep[:, : max(done - (steps - average), 0)]
     values = filled[:, -tail:] if filled.shape[1] >= tail else np.full((len(etas), tail), np.nan)
     time_mean = filled.mean(axis=1) if filled.shape[1] else np.full(len(etas), np.nan)
+    slope = rep["offset_slope"]
     data = ModelBifurcationData(
         s.name,
         ratio,
@@ -827,12 +839,19 @@ def model_bifurcation(
         eta_c,
         ends,
         tuple(form) if form else (None, None),
-        an.flip.offset_slope if an.flip is not None else None,
-        m.value,
+        None
+        if slope is None
+        else (sp.sympify(slope) if rep["form"]["offset_slope"] == "exact" else sp.Float(slope, 30)),
+        sp.sympify(rep["least_sharpness"]) if exact else sp.Float(rep["least_sharpness"], 30),
     )
     if path is not None:
         _draw(_draw_model_bifurcation, data, path, (WIDTH, 3.0))
     return data
+
+
+def _short(x: sp.Expr) -> str:
+    """An exact number as SymPy prints it, a Float to 8 significant digits."""
+    return sp.sstr(x) if not isinstance(x, sp.Float) else sp.sstr(sp.Float(x, 8))
 
 
 def _loss_d2(s) -> sp.Expr:
@@ -861,13 +880,13 @@ def _draw_model_bifurcation(fig, d: ModelBifurcationData) -> None:
             color="tab:red",
             ls="-.",
             lw=1.0,
-            label=f"offset tangent 2 + {sp.sstr(d.offset_slope)}·(η/η_c − 1)",
+            label=f"offset tangent 2 + {_short(d.offset_slope)}·(η/η_c − 1)",
         )
     ax.axvline(1, color="0.3", ls=":", lw=0.8)
     ax.text(
         0.995,
         0.05,
-        f"η_c = {sp.sstr(d.critical_lr)}",
+        f"η_c = {_short(d.critical_lr)}",
         rotation=90,
         va="bottom",
         ha="right",
@@ -889,6 +908,8 @@ def _draw_model_bifurcation(fig, d: ModelBifurcationData) -> None:
         )
     finite = d.values[np.isfinite(d.values)]
     ymax = max(float(finite.max()) * 1.05, 2.5) if finite.size else 4.0
-    ax.set(xlabel="η / η_c", ylabel="long-run η·S (S = ℓ''(0)|∇f|²)", xlim=(d.ratio[0], d.ratio[-1]), ylim=(0, ymax))
+    ax.set(
+        xlabel="η / η_c", ylabel="long-run η·S (S = ℓ''(0)·λ_max(JJᵀ))", xlim=(d.ratio[0], d.ratio[-1]), ylim=(0, ymax)
+    )
     ax.set_title(f"Bifurcation diagram: {d.name}", fontsize="small")
     fig.legend(loc="outside lower center", ncol=1, frameon=False, handlelength=1.6, fontsize="x-small")
