@@ -16,7 +16,9 @@ The package is layered; each subpackage imports only from those below it (the co
   statistics) and :mod:`eos_theory.running` (the one executor), which import nothing of the package.
 
 The names a claim author or a notebook needs are importable from here, lazily (``import eos_theory``
-loads neither SymPy nor mpmath): ``from eos_theory import claim, Proof, Source, Model``.
+loads neither SymPy nor mpmath): ``from eos_theory import claim, Proof, Source, Model`` and the rest of
+``_API`` below (docs/your-claims.md lists them).  :mod:`eos_theory.testing` holds hypothesis strategies, the
+exact-computation profile and the pytest plugin for property tests of claims.
 """
 
 from __future__ import annotations
@@ -29,23 +31,46 @@ __version__ = "0.1.0"
 
 #: the public names, and the module each lives in
 _API = {
+    # declaring and checking claims (docs/your-claims.md)
     "claim": "core.registry",
     "Source": "core.registry",
     "Claim": "core.registry",
     "Result": "core.registry",
     "Proof": "core.proof",
+    "normal_form": "core.proof",
+    "same": "core.proof",
+    "run_claim": "core.registry",
+    "check_premises": "core.registry",
+    "load_claims": "core.loader",
+    "ClaimsError": "core.loader",
+    # models, derived (z(θ), L(z) → Jacobian, NTK, Hessian, gradient flow, GD map)
     "Model": "core.model",
-    "quadratic": "core.model",
+    "quadratic_model": "core.model",  # core.model.quadratic: eos_theory.quadratic is the subpackage
     "linear": "core.model",
     "eigenbasis": "core.model",
     "thetas": "core.model",
     "omegas": "core.model",
     "symmetric_matrix": "core.model",
+    "eigen_dynamics": "quadratic.maps",
+    "Jt_modes": "quadratic.maps",
+    "two_d_map": "quadratic.maps",
+    # the paper's symbols and their LaTeX
+    "E": "core.notation",
+    "eta": "core.notation",
+    "t": "core.notation",
+    "z": "core.notation",
+    "zt": "core.notation",
+    "Tt": "core.notation",
+    "omega": "core.notation",
+    "chain": "core.notation",
+    # numbers read exactly, and your own small model analysed
     "InputError": "numbers.parse",
     "exact": "numbers.parse",
     "spec": "anymodel.definition",
     "analyze": "anymodel.flip",
 }
+#: public names whose object has another name in its module
+_RENAMED = {"run_claim": "run", "load_claims": "load", "quadratic_model": "quadratic"}
 __all__ = [*sorted(_API), "__version__"]
 
 _moved.install()
@@ -53,7 +78,7 @@ _moved.install()
 
 def __getattr__(name: str):
     if name in _API:
-        value = getattr(importlib.import_module(f"eos_theory.{_API[name]}"), name)
+        value = getattr(importlib.import_module(f"eos_theory.{_API[name]}"), _RENAMED.get(name, name))
         globals()[name] = value
         return value
     if name in _moved.MOVED:

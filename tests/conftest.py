@@ -1,9 +1,9 @@
-"""Shared test configuration: the hypothesis profiles and access to ``tests/strategies.py``.
+"""Shared test configuration: the hypothesis profile and the fixtures the test modules share.
 
-Profiles (select with ``HYPOTHESIS_PROFILE=NAME``)
---------------------------------------------------
+Profiles (select with ``HYPOTHESIS_PROFILE=NAME``; :mod:`eos_theory.testing.profiles` defines them)
+---------------------------------------------------------------------------------------------------
 ``explore`` (the default): every run draws **new** random examples, 40 per property unless a
-test asks for another count through :func:`strategies.examples`; no deadline (SymPy's first call
+test asks for another count through :func:`eos_theory.testing.examples`; no deadline (SymPy's first call
 of a derivation is slow and would trip it).
 ``ci``: the same counts, derandomised: every run draws the same fixed sample (for bisecting).
 ``thorough``: random, ten times the examples; use it when hunting for counterexamples.
@@ -34,10 +34,11 @@ except ImportError:  # not on Windows: each worker runs the registry itself
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+
+from eos_theory.testing import exact_profile
 
 # pytest runs with --import-mode=importlib, which does not put tests/ on sys.path; the test
-# modules import their strategies as the plain module ``strategies``.
+# modules import their helpers as the plain module ``clitools``.
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
@@ -46,17 +47,7 @@ if _HERE not in sys.path:
 # read the output a pipe gets (no COLUMNS: 140 columns), whichever runner started them.
 os.environ.pop("COLUMNS", None)
 
-settings.register_profile(
-    "explore",
-    deadline=None,
-    derandomize=False,
-    max_examples=40,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile("ci", settings.get_profile("explore"), derandomize=True, database=None)
-settings.register_profile("thorough", settings.get_profile("explore"), max_examples=400)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "explore"))
+exact_profile()
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +89,19 @@ def dask_cluster():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0") as cluster:
         yield cluster
+
+
+@pytest.fixture
+def clean_registry(monkeypatch):
+    """The claim registry, the imported modules and sys.path restored after the test: a researcher's claims it
+    loads do not stay (the project's are registered first, so every test sees them)."""
+    from eos_theory.core import registry
+
+    registry.claims()
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if not name.startswith(("eos_theory", "sympy", "mpmath", "numpy", "hypothesis")):
+            del sys.modules[name]

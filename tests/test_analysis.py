@@ -19,10 +19,10 @@ import pytest
 import sympy as sp
 from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
-from strategies import examples
 
 from eos_theory.numbers.parse import InputError, rational
 from eos_theory.quadratic import closed_forms as A
+from eos_theory.testing import examples
 
 DPS = 60  #: working precision of the mpmath GD
 # What rounding leaves near an attractor.  One GD step of the 2-D model rounds about 15 times, each

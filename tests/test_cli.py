@@ -21,10 +21,10 @@ import pytest
 from clitools import one_line_error, run
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
-from strategies import examples
 
 from eos_theory.commands import cli
 from eos_theory.commands.quadratic import _describe_check as describe_check
+from eos_theory.testing import examples
 
 REPORT_KEYS = {"id", "source", "statement", "latex", "method", "verdict", "evidence", "correction"}
 

@@ -22,7 +22,11 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import (
+
+from eos_theory.core.notation import E, Tt, eta, z, zt
+from eos_theory.core.notation import omega as w_sym
+from eos_theory.quadratic import maps
+from eos_theory.testing import (
     distinct_nonzero_pairs,
     eigenvalue_pairs,
     positive_rationals,
@@ -32,10 +36,6 @@ from strategies import (
     symmetric_matrices,
     vectors,
 )
-
-from eos_theory.core.notation import E, Tt, eta, z, zt
-from eos_theory.core.notation import omega as w_sym
-from eos_theory.quadratic import maps
 
 STEPS = (1, 2, 3)
 

@@ -19,11 +19,11 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import Point, nonsymmetric_matrices, parameter_points, rationals, symmetric_matrices, vectors
 
 from eos_theory.core.model import Model, linear, quadratic, thetas
 from eos_theory.core.notation import E, eta, z
 from eos_theory.numbers.parse import InputError
+from eos_theory.testing import Point, nonsymmetric_matrices, parameter_points, rationals, symmetric_matrices, vectors
 
 # -- independent exact arithmetic ---------------------------------------------------------------
 

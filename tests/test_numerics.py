@@ -17,7 +17,6 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mpmath import iv, mp, mpf
-from strategies import examples
 
 from eos_theory.core.model import quadratic
 from eos_theory.core.notation import E, eta, z
@@ -26,6 +25,7 @@ from eos_theory.numbers.intervals import iv_bound, krawczyk
 from eos_theory.numbers.parse import InputError, exact
 from eos_theory.quadratic.gd import Problem, gd_exact, gd_mp, reduced, sweep
 from eos_theory.quadratic.maps import two_d_map
+from eos_theory.testing import examples
 
 FAST = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,7 +12,6 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import nonzero_rationals, polynomials, rationals
 
 from eos_theory.core.proof import (
     CorrectionFailed,
@@ -27,6 +26,7 @@ from eos_theory.core.proof import (
     same,
 )
 from eos_theory.core.registry import Claim, Source, check_premises, run
+from eos_theory.testing import nonzero_rationals, polynomials, rationals
 
 x, y, u = sp.symbols("x y u", real=True)
 pos = sp.Symbol("p", positive=True)

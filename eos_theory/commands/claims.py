@@ -18,6 +18,7 @@ from eos_theory.commands.common import (
 from eos_theory.commands.grammar import (
     EPS,
     add_claim,
+    add_claims,
     add_format,
     add_jobs,
     add_json,
@@ -45,6 +46,7 @@ DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, s
 def cmd_verify(args: argparse.Namespace) -> int:
     from eos_theory.core import registry
 
+    _load_claims(args)
     if args.list:
         return _list(args)
     jobs, timeout = read_jobs_and_timeout(args)
@@ -81,6 +83,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_claims(args: argparse.Namespace) -> None:
+    """--claims PATH…: load a researcher's claim files (an error is one line, exit 2)."""
+    if args.claims:
+        from eos_theory.core import loader
+
+        loader.load(args.claims)
+
+
 def _select(registry, ids: list[str] | None) -> list:
     """The claims ``--claim`` names (each once, in the order given), or every registered claim."""
     if not ids:
@@ -109,13 +119,20 @@ def _list(args: argparse.Namespace) -> int:
     known = registry.claims()
     data = {
         "claims": [
-            {"id": c.id, "source": c.source.to_json(), "statement": c.statement, "expect": c.expect} for c in known
+            {
+                "id": c.id,
+                "source": c.source.to_json() if c.cited else None,
+                "origin": c.origin_json(),
+                "statement": c.statement,
+                "expect": c.expect,
+            }
+            for c in known
         ]
     }
 
     def show_text() -> None:
         for c in known:
-            print(f"{c.id:18} {c.source.section:9} {c.statement}")
+            print(f"{c.id:18} {c.where:9} {c.statement}" + (f"  [{c.origin or c.module}]" if c.own else ""))
 
     emit(args, data, show_text, target)
     return EXIT_OK
@@ -152,7 +169,11 @@ def _run_with_progress(
 def _print_table(results, console) -> None:
     from rich.table import Table
 
-    table = Table(title="Claims of the paper (§) and results derived from it (—)", title_justify="left", expand=True)
+    from eos_theory.outputs.latex import PAPER
+
+    own = any(r.claim.own for r in results)
+    title = f"eos-theory: the claims of “{PAPER}” (§) and results derived from it (—)" + (", and yours" if own else "")
+    table = Table(title=title, title_justify="left", expand=True)
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("§", no_wrap=True)
     table.add_column("claim", ratio=4)
@@ -163,15 +184,14 @@ def _print_table(results, console) -> None:
         verdict = f"[{_STYLE[r.verdict]}]{r.verdict}[/]"
         if not r.as_expected:
             verdict += f"\n[red](expected {r.claim.expect})[/]"
-        table.add_row(
-            r.claim.id, r.claim.source.section.replace("derived", "—"), r.claim.short, r.checked_by, verdict, r.summary
-        )
+        table.add_row(r.claim.id, r.claim.where, r.claim.short, r.checked_by, verdict, r.summary)
     console.print(table)
     refuted = [r for r in results if r.verdict == "refuted" and r.proof.correction is not None]
     if refuted:
         console.print("[bold]Findings[/] (the printed statement is false; the correction is verified):")
         for r in refuted:
-            console.print(f"  [yellow]{r.claim.id}[/] §{r.claim.source.section}: {r.claim.statement}", highlight=False)
+            where = r.claim.where if r.claim.own else f"§{r.claim.source.section}"
+            console.print(f"  [yellow]{r.claim.id}[/] {where}: {r.claim.statement}", highlight=False)
             for step in r.proof.refutations:  # every refuted member, each with its own counterexample
                 console.print(f"    ✗ {step.text}: counterexample {step.detail}", markup=False)
             console.print(f"    [bold]correct:[/] {r.proof.correction.statement}")
@@ -184,15 +204,23 @@ def cmd_latex(args: argparse.Namespace) -> int:
 
     out = writable(args.out, "-o") if args.out else None
     if args.model:
-        refuse(args, [("--claim", bool(args.claim), "with --model, which writes your model's analysis")])
+        refuse(
+            args,
+            [
+                ("--claim", bool(args.claim), "with --model, which writes your model's analysis"),
+                ("--claims", bool(args.claims), "with --model, which writes your model's analysis"),
+            ],
+        )
         from eos_theory.commands.analyze import model_latex
 
         text, what = model_latex(args.model), "snippet"
-    elif args.claim:
-        text, what = latex.snippets([registry.run(c) for c in _select(registry, args.claim)]), "snippet"
     else:
-        results = _run_with_progress(registry, registry.claims(), quiet=out is None)
-        text, what = latex.document(results), "document"
+        _load_claims(args)
+        selected = _select(registry, args.claim)
+        results = _run_with_progress(
+            registry, selected, quiet=out is None or bool(args.claim), jobs=1 if args.claim else None
+        )
+        text, what = (latex.snippets(results), "snippet") if args.claim else (latex.document(results), "document")
     if out is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -250,6 +278,7 @@ def register(sub) -> None:
         "(unknown claim, unwritable report, bad -j or --timeout). Ctrl-C stops every worker process.",
     )
     add_claim(v, "run only this claim")
+    add_claims(v)
     add_json(
         v,
         'Keys: "tool", "paper", "summary" {verified, refuted, supported, not supported, inconclusive, total, '
@@ -291,6 +320,7 @@ def register(sub) -> None:
     )
     deprecated(t, "--output", now="-o/--out", dest="out", metavar="FILE")
     add_claim(t, "write only this claim's snippet")
+    add_claims(t)
     add_model(
         t,
         "write its edge-of-stability analysis as a snippet (least sharpness, critical step, flip, window, offset "

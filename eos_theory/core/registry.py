@@ -20,10 +20,11 @@ step that covers it) and every claim it uses as a premise must be verified
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from eos_theory.core.notation import latex
@@ -41,9 +42,14 @@ class UnknownClaim(KeyError):
         return f"unknown claim id {self.args[0]!r} (known: {', '.join(self.args[1])})"
 
 
+class DuplicateClaim(ValueError):
+    """Two claims registered under one id (in two files, or twice in one file)."""
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where a claim comes from: a section of the seed text and the words printed there."""
+    """Where a claim comes from: a section of the seed text and the words printed there (for your own
+    claims: optional, whatever you cite — "Lemma 3", a section of your paper or of the one you check)."""
 
     section: str  #: "2.1", "abstract", or "derived" for results the project derives itself
     quote: str | None = None
@@ -55,6 +61,10 @@ class Source:
         return self.section if self.quote is None else f"§{self.section}: “{self.quote}”"
 
 
+PROJECT = "eos_theory.proofs"  #: the package of the project's own claims; every other claim is a researcher's
+NO_SOURCE = Source("—")  #: a researcher's claim that cites no source
+
+
 @dataclass(frozen=True)
 class Claim:
     id: str
@@ -62,37 +72,136 @@ class Claim:
     statement: str  #: in words, as the paper means it
     method: str  #: how it is checked
     check: Callable[[Proof], None]
-    expect: str = "verified"  #: the verdict the project has established for it
+    expect: str = "verified"  #: the verdict its author has established for it
     module: str = ""
     title: str = ""  #: a few words for tables; defaults to the statement
+    #: where it was loaded from: "" for the project's, else a file's path or "package NAME VERSION"
+    origin: str = ""
+    cited: bool = True  #: False: a researcher's claim declared without a source
 
     @property
     def short(self) -> str:
         return self.title or self.statement
 
+    @property
+    def own(self) -> bool:
+        """A researcher's claim (from a file, a notebook or an installed package), not the project's."""
+        return not (self.module == PROJECT or self.module.startswith(PROJECT + "."))
+
+    @property
+    def where(self) -> str:
+        """A few characters for a table's § column: the project's section, "—" for its derived results,
+        "yours" (and the section cited, if any) for a researcher's claim."""
+        if not self.own:
+            return self.source.section.replace("derived", "—")
+        return f"yours, {self.source.section}" if self.cited else "yours"
+
+    def origin_json(self) -> dict:
+        """Who stated it and where it was loaded from."""
+        if not self.own:
+            return {"author": "eos-theory", "module": self.module}
+        out = {"author": "researcher", "module": self.module}
+        if self.origin.startswith("package "):
+            out["package"] = self.origin.removeprefix("package ")
+        elif self.origin:
+            out["file"] = self.origin
+        return out
+
 
 _REGISTRY: dict[str, Claim] = {}
+#: claims registered while a file or package is being loaded (:func:`loading`): its origin, and what it registered
+_LOADING: list[tuple[str, list[Claim]]] = []
 
 
-def claim(id: str, *, source: Source, statement: str, method: str, expect: str = "verified", title: str = ""):
-    """Register the decorated function as the proof of claim ``id``."""
+@contextlib.contextmanager
+def loading(origin: str) -> Iterator[list[Claim]]:
+    """Record the claims registered inside the block (a module being imported) and mark them with ``origin``.
+    Used by :mod:`eos_theory.core.loader`; a claim id registered twice inside one block is an error."""
+    captured: list[Claim] = []
+    _LOADING.append((origin, captured))
+    try:
+        yield captured
+    finally:
+        _LOADING.pop()
+
+
+def _describe(c: Claim) -> str:
+    return c.origin or c.module
+
+
+def claim(
+    id: str,
+    *,
+    statement: str,
+    method: str,
+    source: Source | None = None,
+    expect: str = "verified",
+    title: str = "",
+):
+    """Register the decorated function as the proof of claim ``id``.
+
+    ``statement`` says in words what is claimed (every quantifier in it must be covered by a step), ``method``
+    how it is checked, ``expect`` the verdict its author has established (``verify`` fails when another comes
+    out), ``title`` a few words for tables.  ``source`` says where it is stated; the project's claims must
+    name it, a researcher's may (otherwise it is labelled as theirs alone).
+    """
     if expect not in VERDICTS:
         raise ValueError(f"expect must be one of {VERDICTS}")
+    if not isinstance(id, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]*", id):
+        raise ValueError(f"a claim id is letters, digits and . _ : - (starting with a letter or digit), got {id!r}")
 
     def register(check: Callable[[Proof], None]) -> Callable[[Proof], None]:
-        if id in _REGISTRY and _REGISTRY[id].module != check.__module__:
-            raise ValueError(f"claim id {id!r} registered twice")
-        _REGISTRY[id] = Claim(id, source, statement, method, check, expect, check.__module__, title)
+        origin, captured = _LOADING[-1] if _LOADING else ("", None)
+        new = Claim(
+            id,
+            source or NO_SOURCE,
+            statement,
+            method,
+            check,
+            expect,
+            check.__module__,
+            title,
+            origin,
+            source is not None,
+        )
+        if source is None and not new.own:
+            raise ValueError(f"claim {id!r}: the project's claims name their source")
+        old = _REGISTRY.get(id)
+        if old is not None and not _same_definition(old, new):
+            raise DuplicateClaim(f"claim id {id!r} is registered twice: in {_describe(old)} and in {_describe(new)}")
+        if captured is not None:
+            if any(c.id == id for c in captured):
+                raise DuplicateClaim(f"claim id {id!r} is registered twice in {_describe(new)}")
+            captured.append(new)
+        _REGISTRY[id] = new
         return check
 
     return register
 
 
+def _same_definition(old: Claim, new: Claim) -> bool:
+    """The same claim defined again: its module run again (a reload, a notebook cell run twice), or one file
+    imported under two module names (pytest's importlib mode)."""
+    if old.module == new.module:
+        return True
+    code_old, code_new = getattr(old.check, "__code__", None), getattr(new.check, "__code__", None)
+    return (
+        code_old is not None
+        and code_new is not None
+        and code_old.co_filename == code_new.co_filename
+        and old.check.__qualname__ == new.check.__qualname__
+    )
+
+
 def claims() -> list[Claim]:
-    """All registered claims, in the order of ``eos_theory.proofs.ORDER``."""
+    """All registered claims: the project's in the order of ``eos_theory.proofs.ORDER``, then those of installed
+    packages (entry-point group ``eos_theory.claims``), then any loaded from files (:mod:`.loader`)."""
+    from eos_theory.core import loader
+
     proofs = importlib.import_module("eos_theory.proofs")
     for name in proofs.ORDER:
         importlib.import_module(f"eos_theory.proofs.{name}")
+    loader.installed()
     return list(_REGISTRY.values())
 
 
@@ -172,7 +281,8 @@ class Result:
         c, corr = self.claim, self.proof.correction
         return {
             "id": c.id,
-            "source": c.source.to_json(),
+            "source": c.source.to_json() if c.cited else None,
+            "origin": c.origin_json(),
             "statement": c.statement,
             "latex": self.latex,
             "method": c.method,
@@ -346,22 +456,31 @@ def run_all(
             progress(results[i])
 
     executor.run(
-        _run_shipped, [(c.module, c.id) for c in selected], backend=executor.local(jobs), timeout=timeout, progress=done
+        _run_shipped,
+        [(c.module, c.id, c.origin) for c in selected],
+        backend=executor.local(jobs),
+        timeout=timeout,
+        progress=done,
     )
     return check_premises(results)
 
 
-def _run_shipped(name: tuple[str, str]) -> bytes:
-    """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id)``.
+def _run_shipped(name: tuple[str, str, str]) -> bytes:
+    """Worker side of :func:`run_all`: run the claim registered as ``name = (module, id, origin)``.
 
     A name, not the Claim, travels to the worker (any registered proof runs, picklable or not); the
     result travels back without its Claim, which the caller already holds, and with its SymPy
     objects exactly as built (:mod:`.transport`), in-process too, so that any ``jobs`` gives the
     same results; with it the LaTeX of its formulas (:attr:`Result.rendered`), printed here, in parallel.
     """
-    module, claim_id = name
+    module, claim_id, origin = name
     if claim_id not in _REGISTRY:  # a forked worker has the caller's registry; a spawned one imports it
-        importlib.import_module(module)
+        if origin and not origin.startswith("package "):  # a researcher's file, loaded as --claims loaded it
+            from eos_theory.core import loader
+
+            loader.load_file(origin)
+        else:
+            importlib.import_module(module)
     if claim_id not in _REGISTRY:
         raise LookupError(f"claim {claim_id!r} is not registered in {module} (run_all runs claims by id)")
     r = run(_REGISTRY[claim_id])
@@ -382,7 +501,8 @@ def record_lines(r: Result) -> list[str]:
     """A result's full record as text lines: verdict, statement, method, formula, every step with its detail,
     the correction and its steps, the error and the time (what ``verify --json`` has for it)."""
     c = r.claim
-    lines = [f"{c.id}: {r.verdict} (expected {c.expect})  [{c.source}]  {r.seconds:.2f} s"]
+    where = f"yours, from {c.origin or c.module}" + (f"; {c.source}" if c.cited else "") if c.own else str(c.source)
+    lines = [f"{c.id}: {r.verdict} (expected {c.expect})  [{where}]  {r.seconds:.3f} s"]
     lines.append(f"  claim: {c.statement}")
     lines.append(f"  method: {c.method}  (basis: {r.proof.basis})")
     if r.latex:

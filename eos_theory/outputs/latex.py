@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import sympy as sp
 
@@ -649,8 +650,20 @@ def _basis_note(result) -> str:
     }.get(result.proof.basis, "")
 
 
+def _where(c) -> str:
+    """The claim's place, as its environment's note and the verdict table give it: the paper's section,
+    "derived", or "this work" for a researcher's own claim (with the section it cites, if any)."""
+    if c.own:
+        return "this work" + (f", {_section(c.source)}" if c.cited else "")
+    return _section(c.source)
+
+
 def _source_note(result) -> str:
-    src = result.claim.source
+    src, c = result.claim.source, result.claim
+    if c.own:  # a researcher's claim, labelled as theirs: what a paper pasting it calls "this work"
+        cited = f" ({_section(src)})" if c.cited else ""
+        quote = f" As stated there: ``{prose(src.quote)}''." if c.cited and src.quote else ""
+        return f"\\par\\noindent{{\\small Claim of this work{cited}, checked with eos-theory {__version__}.{quote}}}"
     if src.quote is None:
         where = (
             "Derived by the project; not in the paper's text."
@@ -673,7 +686,8 @@ def claim_block(result) -> str:
     """The claim's environment followed by its proof environment(s)."""
     c, p, env = result.claim, result.proof, environment_name(result)
     lines = [tex for _, tex in formula_lines(p.formula)]
-    out = [f"\\begin{{{env}}}[\\texttt{{{c.id}}}, {_section(c.source)}]\\label{{{label(result)}}}"]
+    head = f"\\texttt{{{c.id}}}" + ("" if c.own and not c.cited else f", {_section(c.source)}")
+    out = [f"\\begin{{{env}}}[{head}]\\label{{{label(result)}}}"]
     if env == "erratum":
         out.append(f"\\emph{{As printed.}} {_sentence(c.statement)}")
         if lines:
@@ -722,11 +736,17 @@ def snippet(result) -> str:
     return snippets([result])
 
 
+def _verdict_note(r) -> str:
+    c, o = r.claim, r.claim.origin_json()
+    where = Path(o["file"]).name if "file" in o else o.get("package", o["module"])
+    return f"{c.id}: {r.verdict}" + (f" (your claim, from {where})" if c.own else "")
+
+
 def snippets(results: Sequence) -> str:
     """Claims' environments and proofs, one after another, under one leading comment that says what the
     preamble needs (the packages, and the environments the paper may not define yet)."""
     head = [
-        f"% {', '.join(f'{r.claim.id}: {r.verdict}' for r in results)}; checked by eos-theory {__version__}.",
+        f"% {', '.join(_verdict_note(r) for r in results)}; checked by eos-theory {__version__}.",
         "% Needs \\usepackage{amsmath,amssymb,amsthm} and, for each environment the paper does not define yet:",
         *("%   " + line for line in ENVIRONMENTS.splitlines()),
     ]
@@ -754,8 +774,7 @@ def _table(results) -> str:
             verdict += f" (expected {r.claim.expect})"
         basis = r.checked_by if r.verdict != "inconclusive" else "--"
         rows.append(
-            f"\\texttt{{{r.claim.id}}} & {_section(r.claim.source)} & {verdict} & {prose(basis)} & "
-            f"\\ref{{{label(r)}}} \\\\"
+            f"\\texttt{{{r.claim.id}}} & {_where(r.claim)} & {verdict} & {prose(basis)} & \\ref{{{label(r)}}} \\\\"
         )
     return (
         "\\begin{longtable}{@{}llllr@{}}\n\\toprule\nclaim & source & verdict & basis & no. \\\\\n\\midrule\n\\endhead\n"
@@ -800,8 +819,9 @@ def document(results, title: str | None = None) -> str:
         for v in ("verified", "refuted", "supported", "not supported", "inconclusive")
     }
     corrected = sum(r.verdict == "refuted" and r.proof.correction is not None for r in results)
-    paper = [r for r in results if r.claim.source.section != "derived"]
-    derived = [r for r in results if r.claim.source.section == "derived"]
+    paper = [r for r in results if not r.claim.own and r.claim.source.section != "derived"]
+    derived = [r for r in results if not r.claim.own and r.claim.source.section == "derived"]
+    own = [r for r in results if r.claim.own]
     title = title or f"{PAPER}: the claims, checked"
     body = [
         "\\documentclass[11pt]{article}",
@@ -836,7 +856,11 @@ def document(results, title: str | None = None) -> str:
         "\\section{Verdicts}",
         _table(results),
     ]
-    for name, group in (("Claims of the paper", paper), ("Results derived from the model", derived)):
+    for name, group in (
+        ("Claims of the paper", paper),
+        ("Results derived from the model", derived),
+        ("Claims of this work", own),
+    ):
         if group:
             body.append(f"\\section{{{name}}}")
             body += [claim_block(r) for r in group]

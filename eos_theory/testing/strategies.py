@@ -1,15 +1,17 @@
-"""Hypothesis strategies for eos_theory's tests, built the way hypothesis builds its own.
+"""Hypothesis strategies for property tests of claims, built the way hypothesis builds its own.
 
 Each strategy is small and named for what it draws; bigger ones are composed from smaller ones.
 Exact strategies draw :class:`fractions.Fraction` (never floats), so a test can compute its
 expected value with plain Python arithmetic, independently of SymPy.
 
 * :func:`rationals` – bounded numerators and denominators, optionally non-zero or positive;
-* :func:`vectors`, :func:`symmetric_matrices`, :func:`nonsymmetric_matrices`;
-* :func:`parameter_points` – a point (Q, θ, E, η) of the quadratic model, with η > 0;
+* :func:`vectors`, :func:`symmetric_matrices`, :func:`diagonal_matrices`, :func:`nonsymmetric_matrices`;
+* :func:`parameter_points` – a point (Q, θ, E, η) of the quadratic model, with η > 0 (:class:`Point`);
 * :func:`eigenvalue_pairs` – (ω1, ω2) of mixed sign, equal sign, equal value, or with a zero;
 * :func:`reals` / :func:`signed_reals` – full-precision real numbers for mpmath checks;
 * :func:`polynomials` – SymPy polynomials with rational coefficients in given symbols;
+* :func:`quadratic_models`, :func:`polynomial_models` – small :class:`~eos_theory.core.model.Model`\\ s;
+* :func:`minima` – exact points of a model's set of minima (output 0), where one coordinate solves it;
 * :func:`examples` – how many examples a property runs under the active profile.
 """
 
@@ -19,14 +21,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-from hypothesis import settings
+from hypothesis import assume, settings
 from hypothesis import strategies as st
 
 
 def examples(n: int) -> int:
     """n examples under the default profile (40 per property), proportionally more or fewer under
     another (``thorough`` runs ten times as many): for properties that set their own count."""
-    return max(1, n * settings.default.max_examples // 40)
+    active = settings.default
+    return max(1, n * (active.max_examples if active is not None else 40) // 40)
 
 
 Vector = tuple[Fraction, ...]
@@ -91,7 +94,13 @@ def nonsymmetric_matrices(draw, P: int, elements: st.SearchStrategy[Fraction] | 
 # -- points of the quadratic model --------------------------------------------------------------
 @dataclass(frozen=True)
 class Point:
-    """A point of the quadratic model z = ½θᵀQθ − E with step size η > 0."""
+    """A point of the quadratic model z = ½θᵀQθ − E with step size η > 0.
+
+    >>> pt = Point(Q=((Fraction(2), Fraction(0)), (Fraction(0), Fraction(-1))), theta=(Fraction(1), Fraction(1)),
+    ...            E=Fraction(1, 2), eta=Fraction(1, 4))
+    >>> pt.model().output.subs(pt.values())         # z = ½(2 − 1) − ½ = 0: a minimum
+    0
+    """
 
     Q: Matrix
     theta: Vector
@@ -101,6 +110,26 @@ class Point:
     @property
     def P(self) -> int:
         return len(self.theta)
+
+    def model(self):
+        """The quadratic model with this Q (:func:`eos_theory.core.model.quadratic`), target the symbol E."""
+        import sympy as sp
+
+        from eos_theory.core.model import quadratic
+
+        return quadratic(sp.Matrix([[sp.Rational(q.numerator, q.denominator) for q in row] for row in self.Q]))
+
+    def values(self) -> dict:
+        """θ_i, E and η as exact SymPy numbers, keyed by the model's symbols: ``expr.subs(point.values())``."""
+        import sympy as sp
+
+        from eos_theory.core.model import thetas
+        from eos_theory.core.notation import E, eta
+
+        def q(v: Fraction):
+            return sp.Rational(v.numerator, v.denominator)
+
+        return {**{th: q(v) for th, v in zip(thetas(self.P), self.theta)}, E: q(self.E), eta: q(self.eta)}
 
 
 @st.composite
@@ -198,3 +227,94 @@ def polynomials(
             for exps, c in terms.items()
         )
     )
+
+
+# -- small models and their minima ----------------------------------------------------------------------
+@st.composite
+def quadratic_models(draw, P: int, Q: st.SearchStrategy[Matrix] | None = None, target: bool = True):
+    """The paper's model z = ½θᵀQθ − E for a drawn rational symmetric Q (or one drawn from ``Q``); the target
+    stays the symbol E, or (``target=False``) is a drawn rational.
+
+    >>> import sympy as sp
+    >>> from hypothesis import given, settings
+    >>> @given(quadratic_models(2))
+    ... @settings(deadline=None, max_examples=10)
+    ... def test(m):                                  # NTK = JJᵀ = Σ J_i²
+    ...     assert m.P == 2 and sp.expand(m.ntk - sum(j**2 for j in m.jacobian)) == 0
+    >>> test()
+    """
+    import sympy as sp
+
+    from eos_theory.core.model import quadratic
+
+    rows = draw(Q if Q is not None else symmetric_matrices(P))
+    matrix = sp.Matrix([[sp.Rational(q.numerator, q.denominator) for q in row] for row in rows])
+    if target:
+        return quadratic(matrix)
+    e = draw(rationals())
+    return quadratic(matrix, sp.Rational(e.numerator, e.denominator))
+
+
+@st.composite
+def polynomial_models(draw, P: int = 2, max_degree: int = 2, max_terms: int = 4, target: bool = True):
+    """A model whose output is a non-constant polynomial in θ_1 … θ_P with rational coefficients (degree ≤
+    ``max_degree`` in each), minus the target E (or a drawn rational, ``target=False``); loss z²/2."""
+    import sympy as sp
+
+    from eos_theory.core.model import Model, thetas
+    from eos_theory.core.notation import E
+
+    th = thetas(P)
+    f = draw(polynomials(th, max_degree, max_terms, nonzero=True).filter(lambda f: bool(f.free_symbols)))
+    y = E if target else sp.Rational(*draw(rationals()).as_integer_ratio())
+    return Model(theta=th, output=f - y, name="polynomial")
+
+
+@st.composite
+def minima(draw, model, values: dict | None = None, coordinate: int | None = None):
+    """An exact point θ* with output(θ*) = 0: a global minimum of a loss minimised at zero output (z²/2).
+
+    The other coordinates are drawn rational and one coordinate (``coordinate``, or any in which the output has
+    degree 1 or 2) is solved for exactly — rational, or with one square root; ``values`` fixes other symbols of
+    the output first (the target E, say).  Draws where no such real point exists, and models with a constant
+    output, are rejected; a model whose output is not linear or quadratic in any coordinate is a ValueError
+    (every quadratic model qualifies, and every product such as uv).
+    Returns a tuple of SymPy numbers, one per parameter.
+
+    >>> import sympy as sp
+    >>> from hypothesis import given, settings
+    >>> from eos_theory.core.model import Model, thetas
+    >>> u, v = thetas(2)
+    >>> uv = Model((u, v), u * v - 1)
+    >>> @given(minima(uv))
+    ... @settings(deadline=None, max_examples=10)
+    ... def test(point):
+    ...     assert uv.output.subs(dict(zip(uv.theta, point))) == 0
+    >>> test()
+    """
+    import sympy as sp
+
+    output = sp.sympify(model.output).subs(values or {})
+    theta = list(model.theta)
+    candidates = [coordinate] if coordinate is not None else list(range(len(theta)))
+    usable = []
+    for k in candidates:
+        if output.is_polynomial(theta[k]) and 1 <= sp.degree(output, theta[k]) <= 2:
+            usable.append(k)
+    if not usable and not output.free_symbols & set(theta):
+        assume(False)  # a constant output (Q = 0, say): no minimum, or every point one
+    if not usable:
+        raise ValueError("minima: the output is not of degree 1 or 2 in any coordinate, so no cheap exact point exists")
+    k = draw(st.sampled_from(usable))
+    point = {th: sp.Rational(*draw(rationals()).as_integer_ratio()) for i, th in enumerate(theta) if i != k}
+    rest = sp.expand(output.subs(point))
+    if rest.free_symbols - {theta[k]}:
+        raise ValueError(f"minima: the output has symbols other than θ: {sorted(map(str, rest.free_symbols))}")
+    roots = (
+        sorted((r for r in sp.roots(rest, theta[k]) if r.is_real), key=sp.default_sort_key)
+        if rest.has(theta[k])
+        else []
+    )
+    assume(bool(roots))
+    point[theta[k]] = sp.radsimp(draw(st.sampled_from(roots)))
+    return tuple(point[th] for th in theta)

@@ -1,0 +1,182 @@
+"""Claims from anywhere: a researcher's claim files and directories, and installed packages of claims.
+
+A claim file is a Python module that declares claims with :func:`eos_theory.claim`; it lives wherever its
+author keeps it, never inside the package.  :func:`load` reads files and directories (in a directory, the
+files named ``*_claims.py`` or ``claims_*.py``, as the pytest plugin collects them) and :func:`installed` the
+modules that installed packages name in the entry-point group ``eos_theory.claims``.  Each file is imported
+under its own name with its directory on ``sys.path`` (as ``python file.py`` would, so that it can import
+its neighbours, and so that a test module importing it gets the same module).  Anything that goes wrong
+is a :class:`ClaimsError` of one line: the file, and what is wrong with it.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "empty_claims.py").write_text("x = 1\\n")
+>>> load([d])
+Traceback (most recent call last):
+...
+eos_theory.core.loader.ClaimsError: .../empty_claims.py: defines no claim (no function decorated with @claim)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from fnmatch import fnmatch
+from importlib import metadata
+from pathlib import Path
+
+from eos_theory.core import registry
+from eos_theory.numbers.parse import InputError
+
+GROUP = "eos_theory.claims"  #: the entry-point group of installed packages of claims
+PATTERNS = ("*_claims.py", "claims_*.py")  #: the claim files of a directory (and what the pytest plugin collects)
+TESTS = ("test_*.py", "*_test.py")  #: never claim files: pytest collects these as test modules
+
+__all__ = [
+    "GROUP",
+    "PATTERNS",
+    "TESTS",
+    "ClaimsError",
+    "claim_files",
+    "installed",
+    "is_claim_file",
+    "load",
+    "load_file",
+]
+
+
+class ClaimsError(InputError):
+    """A claim file or package that cannot be used: one line naming it and saying why (bad input: exit 2)."""
+
+
+def is_claim_file(path: Path) -> bool:
+    """Named as a claim file, and not as a test module (``test_flow_claims.py`` is a test module)."""
+    return any(fnmatch(path.name, p) for p in PATTERNS) and not any(fnmatch(path.name, p) for p in TESTS)
+
+
+def _skipped(d: Path) -> bool:
+    """Directories a search for claim files does not enter: hidden ones, caches, virtual environments."""
+    return (
+        d.name.startswith(".")
+        or d.name in ("__pycache__", "site-packages", "node_modules")
+        or (d / "pyvenv.cfg").exists()
+    )
+
+
+def claim_files(path: str | Path) -> list[Path]:
+    """The claim files ``path`` names: itself (a Python file), or those in it and its subdirectories."""
+    p = Path(path)
+    if p.is_file():
+        if p.suffix != ".py":
+            raise ClaimsError(f"{path}: not a Python file (a claim file ends in .py)")
+        return [p.resolve()]
+    if not p.is_dir():
+        raise ClaimsError(f"{path}: no such file or directory")
+    found: list[Path] = []
+    stack = [p]
+    while stack:
+        d = stack.pop()
+        try:
+            entries = sorted(d.iterdir())
+        except OSError as exc:
+            raise ClaimsError(f"{d}: cannot read the directory ({exc.strerror or exc})") from None
+        found += [e.resolve() for e in entries if e.is_file() and is_claim_file(e)]
+        stack += [e for e in reversed(entries) if e.is_dir() and not _skipped(e)]
+    if not found:
+        raise ClaimsError(f"{path}: no claim file in it (files named {' or '.join(PATTERNS)})")
+    return found
+
+
+def load(paths) -> list[registry.Claim]:
+    """Load the claim files and directories ``paths`` (in order); the claims they declare, in file order.
+
+    The project's and installed packages' claims are registered first, so that an id that clashes with one of
+    them is reported against the file that reuses it."""
+    registry.claims()
+    out: list[registry.Claim] = []
+    for path in paths:
+        for f in claim_files(path):
+            out += load_file(f)
+    return out
+
+
+def load_file(path: str | Path) -> list[registry.Claim]:
+    """Import one claim file (again only if it was not imported yet) and return the claims it declares."""
+    path = Path(path).resolve()
+    name = path.stem
+    if not name.isidentifier():
+        raise ClaimsError(f"{path}: {name!r} is not a Python module name (use letters, digits and _)")
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        if Path(getattr(loaded, "__file__", "") or "").resolve() != path:
+            raise ClaimsError(
+                f"{path}: a module named {name} is already imported from {getattr(loaded, '__file__', None)}; "
+                "rename the file"
+            )
+        mine = [c for c in registry._REGISTRY.values() if c.module == name]
+        if not mine:
+            raise ClaimsError(f"{path}: defines no claim (no function decorated with @claim)")
+        return mine
+    folder = str(path.parent)
+    if folder not in sys.path:
+        shadowed = importlib.util.find_spec(name)
+        if shadowed is not None and shadowed.origin not in (None, str(path)):
+            raise ClaimsError(f"{path}: its name is also the module {name} ({shadowed.origin}); rename the file")
+        sys.path.insert(0, folder)  # it may import its neighbours, at import and when its proofs run
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ClaimsError(f"{path}: cannot be imported as a module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    captured: list[registry.Claim] = []
+    try:
+        with registry.loading(str(path)) as captured:
+            spec.loader.exec_module(module)
+    except BaseException as exc:
+        sys.modules.pop(name, None)
+        for c in captured:  # nothing of a file that failed stays registered
+            registry._REGISTRY.pop(c.id, None)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise ClaimsError(_why(path, exc)) from None
+    if not captured:
+        sys.modules.pop(name, None)
+        raise ClaimsError(f"{path}: defines no claim (no function decorated with @claim)")
+    return captured
+
+
+def _why(path: Path, exc: BaseException) -> str:
+    """One line for a failed import: the file (and line, when the error is in it) and the error."""
+    if isinstance(exc, registry.DuplicateClaim):
+        return f"{path}: {exc}"
+    if isinstance(exc, SyntaxError):
+        return f"{path}, line {exc.lineno}: SyntaxError: {exc.msg}"
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path]
+    at = f", line {lines[-1]}" if lines else ""
+    what = " ".join(str(exc).split())[:300]
+    return f"{path}{at}: cannot import it: {type(exc).__name__}" + (f": {what}" if what else "")
+
+
+_INSTALLED: list[registry.Claim] | None = None
+
+
+def installed() -> list[registry.Claim]:
+    """The claims of installed packages: each module named in the entry-point group ``eos_theory.claims``
+    (``[project.entry-points."eos_theory.claims"] mine = "mypkg.claims"``) is imported once."""
+    global _INSTALLED
+    if _INSTALLED is None:
+        found: list[registry.Claim] = []
+        for ep in sorted(metadata.entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
+            dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else ep.value
+            try:
+                with registry.loading(f"package {dist}") as captured:
+                    ep.load()
+            except Exception as exc:
+                what = " ".join(str(exc).split())[:300]
+                raise ClaimsError(
+                    f"entry point {ep.name} = {ep.value} (package {dist}, group {GROUP}): {type(exc).__name__}: {what}"
+                ) from None
+            found += captured
+        _INSTALLED = found
+    return _INSTALLED

@@ -1,0 +1,78 @@
+"""The pytest plugin of eos-theory (entry point ``pytest11``): claim files are collected as tests.
+
+In any directory pytest searches, a file named ``*_claims.py`` or ``claims_*.py`` is loaded as
+``eos-theory verify --claims`` loads it (:mod:`eos_theory.core.loader`), and each claim it declares is one test:
+it passes when its verdict is the one it expects (``expect=``, "verified" unless said otherwise) and its
+premises are verified; a failure shows the verdict, what was expected, and the claim's full record (every step
+with its evidence, the counterexample, the error that stopped it).  A file that cannot be loaded is a
+collection error of one line.
+
+Loaded by every pytest run once eos-theory is installed, so this module imports nothing heavy: SymPy and the
+claim machinery load only when a claim file is found (``-p no:eos_theory`` turns the plugin off).
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+
+import pytest
+
+#: what the plugin collects, and what it leaves to pytest as test modules: eos_theory.core.loader.PATTERNS and
+#: .TESTS (not imported from there, which would load SymPy in every pytest run; tests/test_testing.py checks)
+PATTERNS = ("*_claims.py", "claims_*.py")
+TESTS = ("test_*.py", "*_test.py")
+
+
+def pytest_collect_file(file_path, parent):
+    name = file_path.name
+    if any(fnmatch(name, p) for p in PATTERNS) and not any(fnmatch(name, p) for p in TESTS):
+        return ClaimsFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ClaimNotAsExpected(Exception):
+    """A claim whose verdict is not the one it expects; carries its result."""
+
+    def __init__(self, result):
+        super().__init__(result.claim.id)
+        self.result = result
+
+
+class ClaimsFile(pytest.File):
+    """A claim file: one test per claim it declares."""
+
+    def collect(self):
+        from eos_theory.core import loader
+
+        try:
+            claims = loader.load_file(self.path)
+        except loader.ClaimsError as exc:
+            raise self.CollectError(str(exc)) from None
+        for c in claims:
+            yield ClaimItem.from_parent(self, name=c.id, claim=c)
+
+
+class ClaimItem(pytest.Item):
+    """One claim, run as ``eos-theory verify`` runs it (audit and premises included)."""
+
+    def __init__(self, *, claim, **kwargs):
+        super().__init__(**kwargs)
+        self.claim = claim
+
+    def runtest(self) -> None:
+        from eos_theory.core import registry
+
+        (result,) = registry.check_premises([registry.run(self.claim)])
+        if not result.as_expected:
+            raise ClaimNotAsExpected(result)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ClaimNotAsExpected):
+            from eos_theory.core import registry
+
+            r = excinfo.value.result
+            return "\n".join([f"claim {r.claim.id}: {r.verdict}, expected {r.claim.expect}", *registry.record_lines(r)])
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, None, f"claim {self.claim.id}"

@@ -1,0 +1,190 @@
+"""Claims from anywhere: a researcher's claim files and directories (``--claims``), installed packages of claims
+(entry-point group ``eos_theory.claims``), their labels in the table, the JSON and the LaTeX, and the one-line
+errors of files that cannot be used."""
+
+import json
+import sys
+import textwrap
+
+import pytest
+from clitools import one_line_error, run
+
+from eos_theory.core import loader, registry
+
+TRUE_CLAIM = """
+import sympy as sp
+from eos_theory import Proof, claim
+
+x, y = sp.symbols("x y")
+
+
+@claim("mine-squares", statement="(x + y)² − (x − y)² = 4xy.", method="exact identity")
+def squares(p: Proof) -> None:
+    p.states(sp.Eq((x + y) ** 2 - (x - y) ** 2, 4 * x * y))
+    p.equal("expand both sides", (x + y) ** 2 - (x - y) ** 2, 4 * x * y)
+"""
+
+FALSE_CLAIM = """
+import sympy as sp
+from eos_theory import Proof, Source, claim
+
+x, y = sp.symbols("x y")
+
+
+@claim(
+    "mine-cubes",
+    source=Source("Lemma 2", "(x + y)³ = x³ + y³"),
+    statement="(x + y)³ = x³ + y³.",
+    method="exact counterexample; the correction by an exact identity",
+    expect="refuted",
+)
+def cubes(p: Proof) -> None:
+    p.states(sp.Eq((x + y) ** 3, x**3 + y**3))
+    p.differ("(x + y)³ = x³ + y³", (x + y) ** 3, x**3 + y**3)
+    with p.corrected("(x + y)³ = x³ + 3x²y + 3xy² + y³"):
+        p.equal("the binomial theorem", (x + y) ** 3, x**3 + 3 * x**2 * y + 3 * x * y**2 + y**3)
+"""
+
+
+@pytest.fixture
+def clean(clean_registry):
+    yield
+
+
+def _folder(tmp_path, **files):
+    d = tmp_path / "research"
+    d.mkdir()
+    for name, text in files.items():
+        (d / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return d
+
+
+def test_verify_runs_your_claims_and_labels_them_as_yours(capsys, tmp_path, clean):
+    d = _folder(tmp_path, mine_claims=TRUE_CLAIM, claims_more=FALSE_CLAIM, test_other="raise SystemExit")
+    for f in list(d.iterdir()):  # files named as claim files load; the test module is not imported
+        f.rename(f.with_suffix(".py"))
+    code, out, err = run(
+        capsys, "verify", "--claims", str(d), "--claim", "mine-squares", "--claim", "mine-cubes", "-j", "1", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    by_id = {c["id"]: c for c in data["claims"]}
+    assert by_id["mine-squares"]["verdict"] == "verified" and by_id["mine-cubes"]["verdict"] == "refuted"
+    assert by_id["mine-squares"]["source"] is None  # none given: labelled as yours alone
+    assert by_id["mine-cubes"]["source"] == {"section": "Lemma 2", "quote": "(x + y)³ = x³ + y³"}
+    for c in by_id.values():
+        assert c["origin"]["author"] == "researcher" and c["origin"]["file"].startswith(str(d))
+    assert by_id["mine-cubes"]["correction"]["statement"] == "(x + y)³ = x³ + 3x²y + 3xy² + y³"
+
+    code, out, _err = run(capsys, "verify", "--claims", str(d), "--claim", "mine-cubes", "-j", "1")
+    assert code == 0
+    row = next(line for line in out.splitlines() if "mine-cubes" in line)
+    assert "yours, Lemma 2" in row and "refuted" in row
+    assert "and yours" in " ".join(out.split())
+
+
+def test_the_builtin_claims_still_run_unless_claim_selects(capsys, tmp_path, clean):
+    d = _folder(tmp_path, **{"mine_claims.py": TRUE_CLAIM})
+    code, out, _err = run(capsys, "verify", "--claims", str(d), "--list", "--json")
+    ids = [c["id"] for c in json.loads(out)["claims"]]
+    assert code == 0 and "gf-z" in ids and ids[-1] == "mine-squares"
+    builtin = next(c for c in json.loads(out)["claims"] if c["id"] == "gf-z")
+    assert builtin["origin"] == {"author": "eos-theory", "module": "eos_theory.proofs.gradient_flow"}
+
+
+def test_latex_writes_a_snippet_labelled_as_yours(capsys, tmp_path, clean):
+    d = _folder(tmp_path, **{"claims_mine.py": FALSE_CLAIM})
+    out = tmp_path / "cubes.tex"
+    code, stdout, err = run(capsys, "latex", "--claims", str(d), "--claim", "mine-cubes", "-o", str(out))
+    assert code == 0, err
+    tex = out.read_text(encoding="ascii")
+    assert "% mine-cubes: refuted (your claim, from claims_mine.py)" in tex
+    assert "Claim of this work (Lemma 2), checked with eos-theory" in tex
+    assert "\\begin{erratum}[\\texttt{mine-cubes}, Lemma 2]" in tex
+    assert "\\input{cubes}" in stdout and "amsmath, amssymb and amsthm" in stdout
+
+
+@pytest.mark.parametrize(
+    "files, path, fragment",
+    [
+        ({"a_claims.py": "def f(:\n"}, "a_claims.py", "a_claims.py, line 1: SyntaxError"),
+        (
+            {"a_claims.py": "import eos_theory\n\nx = 1 / 0\n"},
+            "a_claims.py",
+            "line 3: cannot import it: ZeroDivisionError",
+        ),
+        ({"a_claims.py": "import no_such_module_here\n"}, "a_claims.py", "ModuleNotFoundError"),
+        ({"a_claims.py": "x = 1\n"}, "a_claims.py", "defines no claim"),
+        ({"a_claims.py": TRUE_CLAIM, "b_claims.py": TRUE_CLAIM}, ".", "'mine-squares' is registered twice"),
+        ({"a_claims.py": TRUE_CLAIM + TRUE_CLAIM.replace("squares(", "again(")}, ".", "registered twice in"),
+        ({"a_claims.py": TRUE_CLAIM.replace("mine-squares", "gf-z")}, ".", "in eos_theory.proofs.gradient_flow and in"),
+        ({"notes.txt": "x"}, "notes.txt", "not a Python file"),
+        ({"notes.txt": "x"}, ".", "no claim file in it"),
+        ({}, "missing", "no such file or directory"),
+        ({"a_claims.py": TRUE_CLAIM.replace('"mine-squares"', '"bad id"')}, ".", "a claim id is letters"),
+    ],
+)
+def test_a_file_that_cannot_be_used_is_one_line_and_exit_2(capsys, tmp_path, clean, files, path, fragment):
+    d = _folder(tmp_path, **files)
+    code, out, err = run(capsys, "verify", "--claims", str(d / path), "-j", "1")
+    assert code == 2 and out == ""
+    line = one_line_error(err)
+    assert fragment in line
+    named = line.removeprefix("eos-theory: error: ").split(":")[0].split(",")[0]  # the file the error is about
+    failed = next((f.stem for f in d.iterdir() if str(f) == named and f.suffix == ".py"), None)
+    assert failed is None or (
+        failed not in sys.modules and all(c.module != failed for c in registry._REGISTRY.values())
+    )
+
+
+def test_a_claim_of_a_file_runs_in_a_fresh_worker_that_has_not_loaded_it(tmp_path, clean):
+    """A spawned worker (macOS, Windows) imports nothing of the caller: it loads the file by its path."""
+    d = _folder(tmp_path, **{"mine_claims.py": TRUE_CLAIM})
+    (c,) = loader.load([d])
+    del registry._REGISTRY[c.id], sys.modules["mine_claims"]
+    from eos_theory.running import transport
+
+    verdict, *_ = transport.loads(registry._run_shipped((c.module, c.id, c.origin)))
+    assert verdict == "verified" and registry._REGISTRY[c.id].origin == str(d / "mine_claims.py")
+
+
+def test_installed_packages_contribute_claims_through_the_entry_point_group(tmp_path, clean, monkeypatch):
+    site = tmp_path / "site"
+    (site / "mypkg").mkdir(parents=True)
+    (site / "mypkg" / "__init__.py").write_text("")
+    (site / "mypkg" / "claims.py").write_text(textwrap.dedent(TRUE_CLAIM))
+    info = site / "mypkg-1.2.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: mypkg\nVersion: 1.2\n")
+    (info / "entry_points.txt").write_text("[eos_theory.claims]\nmine = mypkg.claims\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(loader, "_INSTALLED", None)
+    found = loader.installed()
+    assert [c.id for c in found] == ["mine-squares"]
+    assert found[0].origin_json() == {"author": "researcher", "module": "mypkg.claims", "package": "mypkg 1.2"}
+    assert "mine-squares" in [c.id for c in registry.claims()]
+    assert registry.run(found[0]).verdict == "verified"
+
+
+def test_a_broken_package_of_claims_is_one_line(tmp_path, clean, monkeypatch):
+    site = tmp_path / "site"
+    info = site / "broken-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[eos_theory.claims]\nbroken = broken_claims_nowhere\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(loader, "_INSTALLED", None)
+    with pytest.raises(loader.ClaimsError) as exc:
+        loader.installed()
+    assert str(exc.value).startswith("entry point broken = broken_claims_nowhere (package broken 0.1")
+    assert "\n" not in str(exc.value)
+
+
+def test_a_claim_of_the_project_names_its_source():
+    with pytest.raises(ValueError, match="name their source"):
+
+        def f(p):
+            pass
+
+        f.__module__ = "eos_theory.proofs.imaginary"
+        registry.claim("imaginary", statement="s", method="m")(f)
