@@ -67,7 +67,7 @@ _API = {
     "InputError": "numbers.parse",
     "exact": "numbers.parse",
     "spec": "anymodel.definition",
-    "analyze": "anymodel.flip",
+    "analyze": "anymodel.analysis",
 }
 #: public names whose object has another name in its module
 _RENAMED = {"run_claim": "run", "load_claims": "load", "quadratic_model": "quadratic"}
