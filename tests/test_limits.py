@@ -5,6 +5,7 @@ Each runs ``eos-theory`` in a forked child limited to 10 s of wall time and 500 
 right result.  Before the fixes they hung for minutes, ate gigabytes, or ended in a traceback.
 """
 
+import json
 import os
 
 import pytest
@@ -99,3 +100,59 @@ def test_a_claim_named_twice_runs_once(capsys, tmp_path):
     assert res.code == 0, res.err
     assert res.out.strip().startswith("1 claim decided as recorded")  # the summary goes to stdout
     assert path.read_text().count('"id": "gf-J"') == 1
+
+
+# -- numbers at the extremes of exact parsing (item 5) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (("--omega", "-1", "1", "--target", "1", "--lr", "1e1000"), "ε = ηEω has 1001 digits"),  # OverflowError
+        (("--omega", "-1e-301", "1e-301", "--target", "1", "--lr", "1e301"), "omega1 = -1e-301 is outside 1e-300"),
+        (("--omega", "1e10000", "1", "--target", "1", "--lr", "1"), "beyond ±1000"),  # OverflowError
+        (("--omega", "1e-10000", "1", "--target", "1", "--lr", "1"), "beyond ±1000"),  # the 4300-digit ValueError
+        (("--omega", "-1", "1", "--target", "1e-10000", "--lr", "1"), "beyond ±1000"),
+        (("--omega", "-1", "1", "--target", "1e-300", "--lr", "1"), "ε = ηEω has 301 digits"),
+        (("--omega", "-1", "1", "--target", "1", "--lr", "1" * 1001), "more than 1000 digits"),
+    ],
+)
+def test_orbit_refuses_numbers_beyond_its_range(argv, fragment):
+    assert fragment in refused("orbit", *argv)
+
+
+def test_orbit_closed_forms_stay_exact_at_the_extremes():
+    """Without the float64 attractor search the closed forms take e and r of up to 300 digits: e = 10⁻²⁹⁹."""
+    res = bounded("orbit", "--omega", "-1e-100", "1e-100", "--target", "1e-99", "--lr", "1e-100", "--no-attractor")
+    assert res.code == 0, res.err
+    assert "e = 1e-299" in res.out and "regime: minimum" in res.out
+
+
+# -- words that say what the run did (items 12, 13) -----------------------------------------------------------
+
+
+def test_a_step_too_small_for_the_precision_is_not_convergence():
+    """Item 12: at η = 10⁻⁴⁵ the 50-digit run cannot move θ towards the minimum (z = 0.002 stays), though θ
+    repeats to 47 digits; it said 'converged … a zero-loss minimum' from reading z̃ = ηz."""
+    res = bounded(
+        "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1e-45", "--no-attractor", "--check", "--json"
+    )
+    assert res.code == 0, res.err
+    check = json.loads(res.out)["check"]
+    assert check["status"] == "not converged" and check["reason"].startswith("GD stalled")
+
+
+def test_analyze_does_not_call_a_stalled_run_converged():
+    """Item 12: analyze --lr 1e-22 said 'converged after 1 steps'."""
+    res = bounded(*XY[:-2], "--output", "x*y", "--lr", "1e-22", "--degree", "0", "--json")
+    assert res.code == 0, res.err
+    gd = json.loads(res.out)["gd"]
+    assert gd["status"] == "not converged" and gd["how"].startswith("GD stalled")
+
+
+def test_at_e_equal_one_no_minimum_is_called_linearly_stable():
+    """Item 13: at e = 1 the least-NTK minimum has multiplier −1 and [2e, 2) is empty."""
+    res = bounded("orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1", "--json")
+    assert res.code == 0, res.err
+    how = json.loads(res.out)["attractor"]["how"]
+    assert "no minimum is linearly stable" in how and "[2e, 2)" not in how

@@ -165,7 +165,14 @@ def test_exact_refuses_exponents_that_would_build_huge_integers(text):
 
 
 def test_exact_reads_the_largest_allowed_exponent_exactly():
-    assert exact("1e10000") == Fraction(10**10000) and exact("-2.5e-10000") == Fraction(-25, 10**10001)
+    assert exact("1e1000") == Fraction(10**1000) and exact("-2.5e-1000") == Fraction(-25, 10**1001)
+    assert exact("7" * 1000) == int("7" * 1000)
+
+
+@pytest.mark.parametrize("text", ["1e1001", "1e-1001", "7" * 1001, "1/" + "3" * 1000])
+def test_exact_refuses_numbers_past_the_limits(text):
+    with pytest.raises(InputError, match="beyond ±1000|more than 1000 digits"):
+        exact(text)
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))

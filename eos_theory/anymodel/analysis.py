@@ -175,6 +175,17 @@ def _step(lr) -> mpf:
     return mpf(q.numerator) / q.denominator
 
 
+def _stalled(k: int, precision: str, gradient: str) -> Simulation:
+    """θ repeats only because each step η∇L is below the working precision: not convergence, whatever η."""
+    return Simulation(
+        "not converged",
+        k,
+        None,
+        f"GD stalled: θ repeats at step {k} only because each step η∇L is below the working precision "
+        f"({precision}; |∇L| = {gradient}, not near 0)",
+    )
+
+
 def simulate(
     sp_: Spec,
     m,
@@ -187,7 +198,8 @@ def simulate(
 ) -> Simulation:
     """GD at step ``lr`` at ``dps`` digits (mpmath) from the start :func:`_start` gives for ``m`` (an exact or a
     numerical minimum, or None), bounded in steps and seconds.  Settled: θ_k repeats θ_{k−N} to dps − 10
-    digits.  There is no escape lemma for a generic model: "diverged" means only that |θ| passed ``bound``
+    digits, and for a fixed point ∇L vanishes to half those digits (a step η∇L too small for the precision is
+    "not converged": stalled; the repeat alone is no evidence, whatever η).  There is no escape lemma for a generic model: "diverged" means only that |θ| passed ``bound``
     (a stated magnitude criterion)."""
     ev = Evaluator(sp_)
     start = time.perf_counter()
@@ -222,6 +234,8 @@ def simulate(
                     pts = hist[-N:]
                     if N > 1 and _diameter(pts) <= 1000 * tol * scale:
                         continue  # still converging to a fixed point with a negative multiplier: not a cycle
+                    if N == 1 and (g := max(abs(x) for x in ev.gradient(MP, th))) > mp.sqrt(tol) * scale:
+                        return _stalled(k, f"{dps} digits", mp.nstr(g, 3))
                     mean = et * mp.fsum(_sharpness(ev, p) for p in pts) / N
                     label = "converged" if N == 1 else f"period-{N}"
                     return Simulation(
@@ -242,7 +256,7 @@ def simulate_float(
     sp_: Spec, m, lr, max_steps: int = 200_000, max_seconds: float = 5.0, max_period: int = 32, bound: float = 1e40
 ) -> Simulation:
     """The same GD in float64 (longer horizons, cheaper; rounding at 10⁻¹⁶): settled when θ_k repeats θ_{k−N}
-    to 10⁻¹² relative."""
+    to 10⁻¹² relative (and, for a fixed point, |∇L| ≤ 10⁻⁶ relative: not a stall)."""
     ev = Evaluator(sp_)
     P = sp_.P
     start = time.perf_counter()
@@ -271,6 +285,8 @@ def simulate_float(
                     pts = hist[-N:]
                     if N > 1 and _diameter(pts) <= 1e-9 * scale:
                         continue  # still converging to a fixed point with a negative multiplier: not a cycle
+                    if N == 1 and (gmax := float(np.abs(g).max())) > 1e-6 * scale:
+                        return _stalled(k, "float64", f"{gmax:.3g}")
                     with mp.workdps(20):
                         mean = et * sum(float(_sharpness(ev, [mpf(float(x)) for x in p])) for p in pts) / N
                     label = "converged" if N == 1 else f"period-{N}"

@@ -116,7 +116,8 @@ def cmd_gd(args: argparse.Namespace) -> int:
 
 CONTROL_HELP = (
     "ε is the dimensionless control parameter ε = min{ηEω_i : ηEω_i > 0}, half the smallest η·NTK over the "
-    "zero-loss minima: GD can settle at a stable minimum iff ε ≤ 1 (η·NTK < 2 there), and for ε > 1 the "
+    "zero-loss minima: GD can settle at a minimum iff ε ≤ 1 (at a linearly stable one, η·NTK < 2, iff ε < 1; at "
+    "ε = 1 only at the least-NTK minimum, η·NTK = 2, algebraically slowly), and for ε > 1 the "
     "period-2 orbit on that eigenvalue's axis is the candidate attractor, with cycle-mean η·NTK 1 + ε."
 )
 
@@ -173,7 +174,7 @@ def _check_orbit(st, cf: dict, digits: int) -> dict:
     from eos_theory.quadratic import runs
 
     dps = max(50, digits + 20)
-    problem = Problem.diagonal([str(w) for w in st.omega], str(st.E), str(st.eta))
+    problem = Problem.diagonal(list(st.omega), st.E, st.eta)  # exact: no round trip through strings
     i = st.axis - 1
     with mp.workdps(dps):
         w_axis, eta_v = mp.mpf(str(st.omega[i])), mp.mpf(str(st.eta))

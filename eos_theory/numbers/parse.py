@@ -26,7 +26,8 @@ from mpmath import mp, mpf
 from mpmath.libmp import from_rational, round_nearest
 
 MIN_DPS = 15  #: the least working precision accepted (about float64's 53 bits)
-MAX_EXPONENT = 10_000  #: the largest decimal exponent read from a string: 1e10000 is exact, 1e999999999 would hang
+MAX_EXPONENT = 1000  #: the largest decimal exponent read from a string: 1e1000 is exact, 1e999999999 would hang
+MAX_DIGITS = 1000  #: the most digits read from a string (Python refuses str() of integers past 4300 digits)
 _EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
 __all__ = [
@@ -89,6 +90,8 @@ def exact(value, name: str = "value") -> Fraction:
         power = _EXPONENT.search(value)
         if power and abs(int(power.group(1))) > MAX_EXPONENT:  # 1e999999999 would build a billion-digit integer
             raise InputError(f"{name}: exponent of {show_value(value)} is beyond ±{MAX_EXPONENT}")
+        if sum(c.isdigit() for c in value) > MAX_DIGITS:
+            raise InputError(f"{name}: {show_value(value)} has more than {MAX_DIGITS} digits")
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):

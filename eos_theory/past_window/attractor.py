@@ -28,6 +28,7 @@ from fractions import Fraction
 import numpy as np
 from mpmath import mp
 
+from eos_theory.numbers.decimals import decimal_string
 from eos_theory.numbers.parse import InputError, check_count, show_value
 from eos_theory.numbers.stats import Estimate, proportion_interval
 from eos_theory.past_window.chaos import CHUNK, AxisAttractor, axis_attractor, check_level, check_seconds
@@ -252,6 +253,22 @@ def _axis_of(problem: Problem) -> tuple[Fraction, int | None, Fraction | None]:
     return e, axis, w[2 - axis] / w[axis - 1]
 
 
+FLOAT_RANGE = (Fraction(1, 10**300), Fraction(10**300))  #: magnitudes the float64 search takes
+
+
+def _check_float_range(problem: Problem, e: Fraction, r: Fraction | None) -> None:
+    """InputError unless ω₁, ω₂, E, η, e and r (those not 0) lie within :data:`FLOAT_RANGE` in magnitude:
+    the attractor search runs GD in float64, where 1e1000 overflows and 1e-1000 is 0."""
+    lo, hi = FLOAT_RANGE
+    named = (("omega1", problem.Q[0][0]), ("omega2", problem.Q[1][1]), ("E", problem.target), ("eta", problem.lr))
+    for name, value in (*named, ("ε", e), ("r", r)):
+        if value and not lo <= abs(value) <= hi:
+            raise InputError(
+                f"{name} = {decimal_string(value, 3)} is outside 1e-300 … 1e300 in magnitude, the range of the float64 "
+                "attractor search (--no-attractor gives the closed forms alone, which are exact)"
+            )
+
+
 @dataclass(frozen=True)
 class Attractor:
     """What GD does at one parameter point, and how each part was established (``how``)."""
@@ -357,7 +374,8 @@ def attractor(
 ) -> Attractor:
     """The attractor of GD at (ω₁, ω₂, E, η), labelled, with its statistics and how each was obtained.
 
-    * ε ≤ 1 (exact comparison): "minimum" (claim eos2d-control-parameter: a stable minimum exists).
+    * ε ≤ 1 (exact comparison): "minimum" (ε < 1: a linearly stable minimum exists, claim
+      eos2d-control-parameter; ε = 1: the least-NTK minimum attracts only algebraically, claim eos2d-flip-birth).
     * otherwise the axis of ε: a proved attracting cycle ("period-2", "period-N", N in θ), or
       "chaotic" (λ > 0 at ``level``), from :func:`axis_attractor`.
     * the plane: ``starts`` starts from each of the paper's family and the small ball
@@ -370,6 +388,7 @@ def attractor(
     problem = Problem.diagonal([omega1, omega2], target, lr)
     seed, level, seconds = check_count(seed, "seed"), check_level(level), check_seconds(max_seconds)
     e, _axis, r = _axis_of(problem)
+    _check_float_range(problem, e, r)
     begin = time.monotonic()
     plane = plane_runs(
         problem,
@@ -387,8 +406,12 @@ def attractor(
         expected, base = "minimum", "minimum"
         period = 1
         how.append(
-            "ε ≤ 1: a linearly stable minimum exists (closed form, claim eos2d-control-parameter); the "
+            "ε < 1: a linearly stable minimum exists (closed form, claim eos2d-control-parameter); the "
             "η·NTK GD settles at depends on the start (in [2ε, 2))"
+            if e < 1
+            else "ε = 1: no minimum is linearly stable (the least-NTK one, η·NTK = 2, has multiplier −1; claim "
+            "eos2d-control-parameter), but the flip there is supercritical (claim eos2d-flip-birth), so GD near it "
+            "still converges to it, algebraically slowly (η·NTK → 2)"
         )
     else:
         left = max(seconds - (time.monotonic() - begin), 0.5)

@@ -26,6 +26,7 @@ y*(epsilon + y)*(y - 2) + y
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -518,8 +519,11 @@ class Setting:
     r: sp.Rational | None  #: ω_other/ω_axis
 
 
+MAX_SETTING_DIGITS = 300  #: digits of e and r (numerator, denominator): √((e − 1)(e + 3)) takes 0.2 s at 300, 5 s at 2000
+
+
 def setting(omega1, omega2, target, lr) -> Setting:
-    """Validate (ω₁, ω₂, E, η) and compute ε, the orbit's axis and r."""
+    """Validate (ω₁, ω₂, E, η) and compute ε, the orbit's axis and r (each of at most MAX_SETTING_DIGITS digits)."""
     w1, w2 = rational(omega1, "omega1"), rational(omega2, "omega2")
     Ev, lv = rational(target, "target"), rational(lr, "lr")
     if lv <= 0:
@@ -535,6 +539,13 @@ def setting(omega1, omega2, target, lr) -> Setting:
         )
     e, axis = min(positive)
     wa, wo = (w1, w2) if axis == 1 else (w2, w1)
+    for name, value in (("ε = ηEω", e), ("r = ω_other/ω_axis", wo / wa)):
+        digits = int(int(max(abs(value.p), value.q)).bit_length() * math.log10(2)) + 1  # str() refuses > 4300
+        if digits > MAX_SETTING_DIGITS:
+            raise InputError(
+                f"{name} has {digits} digits (numerator or denominator): the closed forms take at most "
+                f"{MAX_SETTING_DIGITS} (their square roots factor these numbers)"
+            )
     return Setting((w1, w2), Ev, lv, (e1, e2), e, axis, wo / wa)
 
 
@@ -676,6 +687,7 @@ def orbit_report(omega1, omega2, target, lr, digits: int = 30) -> dict:
 
 
 __all__ = [
+    "MAX_SETTING_DIGITS",
     "REGIMES",
     "AxisFrame",
     "EOSOrbit",

@@ -5,7 +5,9 @@ within a step budget and a wall-clock budget:
 
 * ``"converged"`` / ``"periodic"``: θ_k repeats θ_{k−N} (N = 1, or the least N ≤ ``max_period``) to
   at least ``dps − 10`` significant digits (:func:`required_digits`), measured against the scale of
-  the run.  A run is never called settled because its progress stalled.
+  the run.  A run is never called settled because its progress stalled: a fixed point must also have
+  z = 0 (a zero-loss minimum) or Qθ = 0 to half those digits, whatever η (a run whose steps are too
+  small for the working precision is "not converged": GD stalled).
 * ``"diverged"``: an iterate lies in a proven escape region (:mod:`eos_theory.quadratic.escape`), checked in
   interval arithmetic; from there exact GD provably runs off to infinity.
 * ``"not converged"``: the step or time budget ran out, or |z̃| or |θ| passed the magnitude guard
@@ -121,6 +123,7 @@ class _Step:
         self.diagonal = problem.is_diagonal
         self.eta = to_mpf(problem.lr)
         self.eta_E = to_mpf(problem.lr * problem.target)
+        self.E = to_mpf(problem.target)
         if self.diagonal:
             self.w = [to_mpf(problem.Q[i][i]) for i in range(problem.P)]
             self.a = [self.eta * wi / 2 for wi in self.w]
@@ -138,6 +141,13 @@ class _Step:
         v = [mp.fdot(row, th) for row in self.Q]
         zt = self.half_eta * mp.fdot(th, v) - self.eta_E
         return zt, [t - zt * vi for t, vi in zip(th, v)]
+
+    def in_kernel(self, th, rel, size) -> bool:
+        """Qθ = 0 up to ``rel``: each |(Qθ)_i| ≤ rel·Σ_j |Q_ij|·size (each row against its own scale; ``size``
+        is that of θ over the run)."""
+        rows = [[wi] for wi in self.w] if self.diagonal else self.Q
+        values = [wi * ti for wi, ti in zip(self.w, th)] if self.diagonal else [mp.fdot(row, th) for row in self.Q]
+        return all(abs(v) <= rel * mp.fsum(abs(q) for q in row) * size for v, row in zip(values, rows))
 
     def ntk(self, th) -> mpf:
         """T̃ = η·θᵀQ²θ."""
@@ -285,13 +295,25 @@ def outcome(
             least = _period(hist, floor, tol)
             if least is not None and least < N:
                 N, d = least, _digits(_gap(hist, least, floor), dps)
-            if N == 1:
+            if N == 1:  # a fixed point of exact GD has z = 0 or Qθ = 0: read z itself, not z̃ = ηz (tiny with η)
                 zt = step(th)[0]
-                kind = (
-                    "a zero-loss minimum"
-                    if abs(zt) <= tol * max(1, abs(step.eta_E))
-                    else f"a fixed point with z̃ = {mp.nstr(zt, 5)} ≠ 0 (Qθ = 0)"
-                )
+                z = zt / step.eta
+                # half the required digits: far above rounding at a run that converged, far below the z or Qθ
+                # kept by a run whose steps ηzQθ drown in rounding (its θ repeats without approaching anything)
+                small = mp.sqrt(tol)
+                if abs(z) <= small * max(abs(step.E), abs(z + step.E)):  # relative to E and ½θᵀQθ
+                    kind = "a zero-loss minimum"
+                elif step.in_kernel(th, small, max(_norm(th), floor)):
+                    kind = f"a fixed point with z̃ = {mp.nstr(zt, 5)} ≠ 0 (Qθ = 0)"
+                else:
+                    return result(
+                        "not converged",
+                        None,
+                        d,
+                        [th],
+                        f"GD stalled: θ repeats to {d} digits only because each step ηzQθ is below the working "
+                        f"precision (η = {mp.nstr(step.eta, 5)}; z = {mp.nstr(z, 5)} and Qθ at step {k}, neither near 0)",
+                    )
                 return result("converged", 1, d, [th], f"θ repeats every step to {d} digits: {kind}")
             return result(
                 "periodic",
