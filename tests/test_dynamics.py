@@ -513,3 +513,16 @@ def test_bad_budgets_name_the_argument():
     with pytest.raises(InputError) as info:
         outcome([[1]], [0])
     assert str(info.value) == "problem must be a Problem (build it with Problem.create), got [[1]]"
+
+
+@pytest.mark.parametrize("steps, most", [(0, 2), (1, 2), (5, 3), (1000, 7), (1001, 64)])
+def test_trajectory_keeps_a_bounded_evenly_spaced_record(steps, most):
+    """max_records: at most that many records, every stride-th step (a power of 2) and the last; the values
+    are those of the full run at the same steps."""
+    p = Problem.diagonal([-1, 1], 1, "1/2")
+    full = trajectory(p, ["1/10", "1/10"], steps, dps=30)
+    thin = trajectory(p, ["1/10", "1/10"], steps, dps=30, max_records=most, follow=lambda k, zt, ntk: k)
+    assert len(thin.at) <= most and thin.at[-1] == steps == thin.steps
+    assert all(k % thin.stride == 0 for k in thin.at[:-1]) and list(thin.followed) == list(thin.at)
+    assert thin.stride == 1 or len(thin.at) > most // 2  # thinned only when needed
+    assert [full.zt[k] for k in thin.at] == list(thin.zt)

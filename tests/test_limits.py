@@ -113,7 +113,7 @@ def test_a_claim_named_twice_runs_once(capsys, tmp_path):
         (("--omega", "1e10000", "1", "--target", "1", "--lr", "1"), "beyond ±1000"),  # OverflowError
         (("--omega", "1e-10000", "1", "--target", "1", "--lr", "1"), "beyond ±1000"),  # the 4300-digit ValueError
         (("--omega", "-1", "1", "--target", "1e-10000", "--lr", "1"), "beyond ±1000"),
-        (("--omega", "-1", "1", "--target", "1e-300", "--lr", "1"), "ε = ηEω has 301 digits"),
+        (("--omega", "-1", "1", "--target", "1e-400", "--lr", "1"), "ε = ηEω has 401 digits"),
         (("--omega", "-1", "1", "--target", "1", "--lr", "1" * 1001), "more than 1000 digits"),
     ],
 )
@@ -122,10 +122,10 @@ def test_orbit_refuses_numbers_beyond_its_range(argv, fragment):
 
 
 def test_orbit_closed_forms_stay_exact_at_the_extremes():
-    """Without the float64 attractor search the closed forms take e and r of up to 300 digits: e = 10⁻²⁹⁹."""
+    """Without the float64 attractor search the closed forms take ε and r of up to 400 digits: ε = 10⁻²⁹⁹."""
     res = bounded("orbit", "--omega", "-1e-100", "1e-100", "--target", "1e-99", "--lr", "1e-100", "--no-attractor")
     assert res.code == 0, res.err
-    assert "e = 1e-299" in res.out and "regime: minimum" in res.out
+    assert "ε = 1e-299" in res.out and "regime: minimum" in res.out
 
 
 # -- words that say what the run did (items 12, 13) -----------------------------------------------------------
@@ -156,3 +156,59 @@ def test_at_e_equal_one_no_minimum_is_called_linearly_stable():
     assert res.code == 0, res.err
     how = json.loads(res.out)["attractor"]["how"]
     assert "no minimum is linearly stable" in how and "[2e, 2)" not in how
+
+
+# -- gd: the time limit bounds the command, memory does not grow with the steps (item 9) --------------------
+
+
+@pytest.mark.parametrize("output", [(), ("--json",)])
+def test_gd_time_limit_bounds_the_whole_command(output):
+    """Item 9: --steps 1000000000 --max-seconds 10 (now --timeout) took 168 s and 1.86 GB, and printed 390,000 rows."""
+    res = bounded(
+        "gd", "--omega", "-1", "1", "--theta", "0.1", "0.1", "--target", "1", "--lr", "1.4",
+        "--steps", "1000000000", "--timeout", "2", *output,
+    )  # fmt: skip
+    assert res.code == 0, res.err
+    assert res.seconds < 3, res.seconds  # the budget, plus the fork and reading the output back
+    if output:
+        data = json.loads(res.out)
+        assert len(data["steps"]) <= 500 and data["stopped"]["reason"].startswith("--timeout 2 ")
+        assert data["steps"][-1]["step"] == data["stopped"]["step"]  # the last iterate is always shown
+    else:
+        assert "--timeout 2 (start-up and printing included) reached" in res.out
+
+
+# -- atlas, ensemble: bad values are refused before any run (items 6, 7, 8) -----------------------------------
+
+
+def test_atlas_refuses_an_unreadable_range_before_running(tmp_path):
+    """Item 6: --e-range (now --epsilon-range) 1e-10000 1 ran the whole grid, then crashed while writing: the work
+    was lost."""
+    assert "beyond ±1000" in refused(
+        "atlas", "--grid", "3", "3", "--epsilon-range", "1e-10000", "1", "-o", str(tmp_path)
+    )
+    assert not any(tmp_path.iterdir())
+
+
+def test_atlas_writes_a_range_at_the_limit_of_exact_reading(tmp_path):
+    res = bounded(
+        "atlas", "--grid", "3", "3", "--epsilon-range", "1e-1000", "1", "--steps", "384", "-j", "1", "-o", str(tmp_path)
+    )
+    assert res.code == 0, res.err
+    assert (tmp_path / "atlas.npz").stat().st_size > 0 and (tmp_path / "atlas.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("command", [("atlas", "--grid", "2", "2"), ("ensemble", "--n-params", "3", "--n-outputs", "1",
+                                     "--lr", "1", "--seeds", "2")])  # fmt: skip
+@pytest.mark.parametrize("address", ["", "  "])
+def test_an_empty_scheduler_address_is_a_usage_error(command, address, tmp_path):
+    """Item 7: --scheduler '' was a ValueError traceback."""
+    assert "--scheduler: give the Dask scheduler's address" in refused(*command, "--scheduler", address)
+
+
+def test_cascade_takes_its_documented_digits():
+    """Item 8: --digits 2 (3, 4) were refused with an internal message ('dps must be >= 15, got 12')."""
+    res = bounded("cascade", "--levels", "3", "--digits", "2", "--json")
+    assert res.code == 0, res.err
+    rows = json.loads(res.out)["thresholds"]
+    assert [r["epsilon"] for r in rows] == ["1", "1.2", "1.3"]  # 1, √5 − 1 = 1.236…, e₃ = 1.288…

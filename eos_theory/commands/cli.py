@@ -16,7 +16,7 @@ import sys
 
 from eos_theory import __version__
 from eos_theory.commands import GROUPS, grammar
-from eos_theory.commands.common import EXIT_UNEXPECTED, EXIT_USAGE, UsageError
+from eos_theory.commands.common import EXIT_UNEXPECTED, EXIT_USAGE, UsageError, start_clock
 from eos_theory.numbers.parse import InputError
 
 _NOT_AN_OPTION = re.compile(r"[*/^()+ ]")  #: characters of an expression, never of an option name
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    start_clock(process=argv is None)  # the console script: its time budgets include the start-up
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -6,9 +6,31 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
+_STARTED = [time.monotonic()]  #: when the command started (set by cli.main): time budgets count from there
+
+
+def start_clock(process: bool) -> None:
+    """Count the command's time from now, or (``process``: the command is this whole process) from when the
+    process started, so that its import time counts too (Linux's /proc; elsewhere from now)."""
+    _STARTED[0] = time.monotonic()
+    if process:
+        try:
+            with open("/proc/self/stat") as fh:
+                ticks = int(fh.read().rsplit(")", 1)[1].split()[19])  # field 22, starttime, in clock ticks
+            with open("/proc/uptime") as fh:
+                uptime = float(fh.read().split()[0])
+            _STARTED[0] -= max(0.0, uptime - ticks / os.sysconf("SC_CLK_TCK"))
+        except (OSError, ValueError, IndexError):
+            pass
+
+
+def elapsed() -> float:
+    """Seconds since the command started (:func:`start_clock`)."""
+    return time.monotonic() - _STARTED[0]
 
 
 class UsageError(Exception):
@@ -63,6 +85,8 @@ def read_backend(args: argparse.Namespace):
     if args.scheduler is not None and args.jobs is not None:
         raise UsageError("give -j (local worker processes) or --scheduler (a Dask cluster), not both")
     if args.scheduler is not None:
+        if not args.scheduler.strip():
+            raise UsageError("--scheduler: give the Dask scheduler's address, e.g. tcp://host:8786")
         return executor.Dask(args.scheduler, connect_timeout=executor.CONNECT_TIMEOUT), args.scheduler
     jobs = read_jobs(args)
     return executor.local(jobs), f"{jobs} local process{'es' if jobs > 1 else ''}"
@@ -111,3 +135,36 @@ def output_dir(path: str, flag: str = "-o") -> Path:
     except OSError as exc:
         raise UsageError(f"{flag} {path}: cannot create the directory: {exc.strerror or exc}") from None
     return out
+
+
+def eta_progress(name: str, what: str, after: float = 2.0, every: float = 5.0, limit: float | None = None):
+    """A function ``show(done, total)`` that writes ``name: done/total what, about T left`` on stderr once the
+    work has run ``after`` seconds, then every ``every`` seconds: nothing for a short run, an ETA (from the
+    pace so far; at most the ``limit`` seconds the run has left, if it has one) for a long one.  Cheap
+    enough to call at every step."""
+    start = time.monotonic()
+    shown = [start + after - every]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - shown[0] < every or done <= 0:
+            return
+        shown[0] = now
+        left = (now - start) * (total - done) / done
+        tail = ""
+        if limit is not None and start + limit - now < left:
+            left, tail = max(0.0, start + limit - now), " (then the time limit stops it)"
+        print(f"{name}: {done}/{total} {what}, about {_duration(left)} left{tail}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _duration(seconds: float) -> str:
+    """3 s, 4 min, 2.5 h, 3.7 days."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from eos_theory.commands.common import EXIT_OK, UsageError, read_timeout, rich_console
+from eos_theory.commands.common import EXIT_OK, UsageError, elapsed, eta_progress, read_timeout, rich_console
 from eos_theory.commands.grammar import (
     add_digits,
     add_json,
@@ -30,12 +30,37 @@ def _parse_matrix(text: str) -> list[list[str]]:
     return rows
 
 
+MAX_ROWS = 500  #: gd's rows: a longer run shows every k-th step (k a power of 2), so memory stays bounded
+PRINT_SECONDS = 1.5  #: what printing MAX_ROWS rows takes (about 2 ms a row), kept out of the run's time
+
+
+def _two_d_map_alongside(problem: Problem):
+    """A function of (z̃_k, η·NTK_k) that returns the derived 2-D map's (z̃, η·NTK) at step k, iterating the
+    map one step per call from the first values it is given, at the caller's mp precision."""
+    from eos_theory.numbers.parse import to_mpf
+    from eos_theory.quadratic.maps import two_d_map
+
+    step = two_d_map().numeric
+    state: list = []  # [(z̃, η·NTK), the invariants (tr Q, det Q, E, η) at the working precision]
+
+    def follow(zt, ntk):
+        if not state:
+            Q = [[to_mpf(q) for q in r] for r in problem.Q]
+            inv = (Q[0][0] + Q[1][1], Q[0][0] * Q[1][1] - Q[0][1] * Q[1][0], to_mpf(problem.target), to_mpf(problem.lr))
+            state[:] = [(zt, ntk), inv]
+        else:
+            state[0] = step(*state[0], *state[1])
+        return state[0]
+
+    return follow
+
+
 def cmd_gd(args: argparse.Namespace) -> int:
     """Parameter-space GD at high precision, checked step by step against the derived 2-D map."""
     from mpmath import mp
 
     from eos_theory.numbers.decimals import MAX_DIGITS, MIN_DIGITS, agreeing_digits
-    from eos_theory.numbers.parse import MIN_DPS, to_mpf
+    from eos_theory.numbers.parse import MIN_DPS
     from eos_theory.quadratic.gd import Problem
     from eos_theory.quadratic.runs import trajectory
 
@@ -58,35 +83,43 @@ def cmd_gd(args: argparse.Namespace) -> int:
         problem = Problem.create(_parse_matrix(args.Q), args.target, args.lr)
     else:
         problem = Problem.diagonal(args.omega, args.target, args.lr)
-    run = trajectory(problem, args.theta, args.steps, dps=precision, max_seconds=timeout)
-
+    follow = _two_d_map_alongside(problem) if problem.P == 2 else None
+    # --timeout bounds the whole command: the run gets what start-up and printing the rows leave
+    seconds = max(timeout - elapsed() - min(PRINT_SECONDS, timeout / 4), 0.01)
+    eta = eta_progress("gd", "steps", limit=seconds)
+    run = trajectory(
+        problem,
+        args.theta,
+        args.steps,
+        dps=precision,
+        max_seconds=seconds,
+        max_records=MAX_ROWS,
+        follow=lambda k, zt, ntk: (eta(k, args.steps), follow(zt, ntk) if follow else None)[1],
+    )
     rows = []
     with mp.workdps(precision):
-        reduced = None
-        if problem.P == 2:
-            from eos_theory.quadratic.maps import two_d_map
-
-            step = two_d_map().numeric
-            Q = [[to_mpf(q) for q in r] for r in problem.Q]
-            inv = (Q[0][0] + Q[1][1], Q[0][0] * Q[1][1] - Q[0][1] * Q[1][0], to_mpf(problem.target), to_mpf(problem.lr))
-            reduced = [(run.zt[0], run.ntk[0])]
-            for _ in range(run.steps):
-                reduced.append(step(*reduced[-1], *inv))
-        for k in range(run.steps + 1):
-            row = {"step": k, "ztilde": mp.nstr(run.zt[k], args.digits), "ntk": mp.nstr(run.ntk[k], args.digits)}
+        for k, zt, ntk, reduced in zip(run.at, run.zt, run.ntk, run.followed):
+            row = {"step": k, "ztilde": mp.nstr(zt, args.digits), "ntk": mp.nstr(ntk, args.digits)}
             if reduced is not None:
                 row["map_digits"] = min(
-                    agreeing_digits(run.zt[k], reduced[k][0]) if run.zt[k] != 0 else precision,
-                    agreeing_digits(run.ntk[k], reduced[k][1]),
+                    agreeing_digits(zt, reduced[0]) if zt != 0 else precision, agreeing_digits(ntk, reduced[1])
                 )
             rows.append(row)
-    stopped = (
-        None
-        if run.stopped is None
-        else {"step": run.stopped.step, "status": run.stopped.status, "reason": run.stopped.reason}
-    )
+    stopped = None
+    if run.stopped is not None:
+        reason = run.stopped.reason
+        if reason.startswith("time limit"):  # the run's share of the budget: say the budget the user gave
+            reason = f"--timeout {timeout:g} (start-up and printing included) reached after {run.steps} steps"
+        stopped = {"step": run.stopped.step, "status": run.stopped.status, "reason": reason}
 
-    data = {"P": problem.P, "precision": precision, "digits": args.digits, "steps": rows, "stopped": stopped}
+    data = {
+        "P": problem.P,
+        "precision": precision,
+        "digits": args.digits,
+        "every": run.stride,
+        "steps": rows,
+        "stopped": stopped,
+    }
 
     def show_text() -> None:
         from rich.table import Table
@@ -106,6 +139,8 @@ def cmd_gd(args: argparse.Namespace) -> int:
             )
         console = rich_console()
         console.print(table)
+        if run.stride > 1:
+            console.print(f"(every {run.stride}th step shown, and the last: at most {MAX_ROWS} rows)")
         if stopped is not None:
             head = "GD diverged" if stopped["status"] == "diverged" else "stopped (not converged)"
             console.print(f"{head}: {stopped['reason']}")  # the reason names the step
@@ -273,7 +308,8 @@ def register(sub) -> None:
         "digits. Numbers are read exactly: decimals and fractions such as 1.05 or 21/20. The run stops early, and says "
         "why, when an iterate enters a proven escape region (GD diverges), when |z̃| or |θ| passes 2^(2^62) outside "
         "every such region, or when the time limit is spent.",
-        epilog='With --json: {"P", "precision", "digits", "steps": [{"step", "ztilde", "ntk", "map_digits" (P = 2)}], '
+        epilog='With --json: {"P", "precision", "digits", "every" (the rows are every such step, and the last), '
+        '"steps": [{"step", "ztilde", "ntk", "map_digits" (P = 2)}], '
         '"stopped": null | {"step", "status", "reason"}}. '
         "Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
     )
@@ -282,7 +318,13 @@ def register(sub) -> None:
     g.add_argument("--theta", metavar="T", nargs="+", required=True, help="initial parameters θ_0 (one per row of Q)")
     add_target(g, required=True)
     add_lr(g)
-    add_steps(g, 10, "(0 or more)", type_=int)
+    add_steps(
+        g,
+        10,
+        f"(0 or more); at most {MAX_ROWS} rows are kept and shown: a longer run shows every 2^k-th step and the "
+        "last, so memory does not grow with the steps",
+        type_=int,
+    )
     add_digits(g, 20, "from 2 to the working precision")
     g.add_argument(
         "--precision",
@@ -290,7 +332,12 @@ def register(sub) -> None:
         type=int,
         help="working precision in decimal digits, from 15 to 1000 (default: 50, or D + 10 for --digits D > 40)",
     )
-    add_timeout(g, "60", "for the whole run (default 60): it stops early, and says so, when the time is spent")
+    add_timeout(
+        g,
+        "60",
+        "for the whole command, start-up and printing included (default 60): the run stops early, and says so, "
+        "when the time is spent",
+    )
     add_json(g)
     deprecated(g, "--max-seconds", now="--timeout", dest="timeout", metavar="SECONDS")
     deprecated(

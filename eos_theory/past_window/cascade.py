@@ -36,7 +36,7 @@ from mpmath import iv, mp, mpf
 
 from eos_theory.numbers.decimals import agreeing_digits
 from eos_theory.numbers.intervals import KrawczykResult, iv_workdps, krawczyk
-from eos_theory.numbers.parse import InputError, check_count, check_dps, exact, to_mpf
+from eos_theory.numbers.parse import MIN_DPS, InputError, check_count, check_dps, exact, to_mpf
 from eos_theory.quadratic.closed_forms import (
     axis_frame,
     axis_map,
@@ -353,7 +353,7 @@ def cascade(
 
     ε_1 = 1 and ε_2 = √5 − 1 are exact (derived in :mod:`analysis`).  For k ≥ 3 the start is the
     Feigenbaum extrapolation ε_{k−1} + (ε_{k−1} − ε_{k−2})/δ, and Newton's method runs twice, at
-    ``digits + 10`` digits and then, from that result, at twice as many, each in a local mp context
+    ``digits + 10`` digits (at least 15) and then, from that result, at twice as many, each in a local mp context
     and each until its step is below 10^(6 − precision); ``agree`` counts the digits on which the two
     results agree (an estimate of the first one's error; the second is far more precise).  A level
     whose Newton run fails, whose result is not inside (ε_{k−1}, ε_{k−1} + (ε_{k−1} − ε_{k−2})) (the
@@ -366,7 +366,7 @@ def cascade(
     digits = check_count(digits, "digits", least=2)
     if not max_seconds > 0:
         raise InputError(f"max_seconds must be > 0, got {max_seconds}")
-    lo = check_dps(digits + _GUARD)
+    lo = check_dps(max(digits + _GUARD, MIN_DPS))  # a few digits shown are computed at float64's precision at least
     dps = (lo, 2 * lo)
     start = time.perf_counter()
     deadline = start + max_seconds

@@ -27,7 +27,9 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 from mpmath import iv, mp, mpf
@@ -100,14 +102,18 @@ class Stop:
 
 @dataclass(frozen=True)
 class Trajectory:
-    """z̃ and η·NTK at θ_0 … θ_steps (``steps`` may be fewer than asked if ``stopped``)."""
+    """z̃ and η·NTK at the recorded steps ``at`` of θ_0 … θ_steps (all of them unless thinned; ``steps`` may be
+    fewer than asked if ``stopped``)."""
 
     zt: tuple[mpf, ...]
     ntk: tuple[mpf, ...]
-    thetas: tuple[tuple[mpf, ...], ...]  #: θ_0 … θ_steps
-    steps: int
+    thetas: tuple[tuple[mpf, ...], ...]  #: θ at the recorded steps
+    steps: int  #: the last step taken (always recorded)
     dps: int
     stopped: Stop | None
+    at: tuple[int, ...] = ()  #: the step number of each record
+    followed: tuple = ()  #: what ``follow`` returned at each recorded step
+    stride: int = 1  #: records are every stride-th step (and the last)
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,46 +367,69 @@ def outcome(
                 return unsettled(f"time limit {max_seconds:g} s reached after {k} steps")
 
 
-def trajectory(problem: Problem, theta0, steps: int, dps: int = 50, max_seconds: float = 60.0) -> Trajectory:
-    """z̃ and η·NTK at each of θ_0 … θ_steps, stopping early (``stopped``) when an iterate lies in a
-    proven escape region, passes the magnitude guard, or the time budget runs out."""
+def trajectory(
+    problem: Problem,
+    theta0,
+    steps: int,
+    dps: int = 50,
+    max_seconds: float = 60.0,
+    max_records: int | None = None,
+    follow: Callable[[int, mpf, mpf], Any] | None = None,
+) -> Trajectory:
+    """z̃ and η·NTK at θ_0 … θ_steps, stopping early (``stopped``) when an iterate lies in a proven escape
+    region, passes the magnitude guard, or the time budget runs out.
+
+    With ``max_records``, memory does not grow with the steps: once the records would pass it, every
+    other one is dropped and the stride doubles, so a run of any length keeps at most that many, evenly
+    spaced (every ``stride``-th step), plus the last iterate.  ``follow(k, z̃_k, η·NTK_k)`` is called at
+    every step, inside the time budget (for a computation that must see every step, such as the 2-D
+    map iterated alongside); its values at the recorded steps are in ``followed``.
+    """
     if not isinstance(problem, Problem):
         raise InputError(f"problem must be a Problem (build it with Problem.create), got {show_value(problem)}")
     theta = problem.theta(theta0)
     dps, steps, max_seconds = check_dps(dps), check_count(steps, "steps"), _seconds(max_seconds)
+    if max_records is not None:
+        max_records = check_count(max_records, "max_records", least=2)
     cert = escape.certificate(problem, theta)
     deadline = time.monotonic() + max_seconds
+    stride = 1
     with mp.workdps(dps):
         step = _Step(problem)
         th = [to_mpf(t) for t in theta]
         trigger = to_mpf(cert.trigger) if cert is not None else None
         guard = mpf(2) ** GUARD_BITS
-        zts, Tts, ths, stop = [], [], [], None
+        records: list[tuple] = []  # (k, z̃, η·NTK, θ, followed)
+        stop = None
         for k in range(steps + 1):
             zt, th_next = step(th)
-            zts.append(zt)
-            Tts.append(step.ntk(th))
-            ths.append(tuple(th))
+            Tt = step.ntk(th)
+            extra = None if follow is None else follow(k, zt, Tt)
             if trigger is not None and abs(zt) >= trigger:
                 why = _escaped(problem, cert, theta, th, k, dps)
                 if why is not None:
                     stop = Stop(k, "diverged", why)
-                    break
-            if abs(zt) >= guard or _norm(th) >= guard:
+            if stop is None and (abs(zt) >= guard or _norm(th) >= guard):
                 stop = Stop(
                     k,
                     "not converged",
                     f"|z̃| or |θ| passed 2^(2^62) at step {k} outside every proven "
                     "escape region: divergence is likely but not proved",
                 )
-                break
-            if k == steps:
-                break
-            if k % _CHECK_EVERY == 0 and time.monotonic() > deadline:
+            if stop is None and k < steps and k % _CHECK_EVERY == 0 and time.monotonic() > deadline:
                 stop = Stop(k, "not converged", f"time limit {max_seconds:g} s reached after {k} steps")
+            last = stop is not None or k == steps  # the last iterate is always recorded
+            if k % stride == 0 or last:
+                if max_records is not None and len(records) >= max_records:
+                    stride *= 2
+                    records = [r for r in records if r[0] % stride == 0]
+                if k % stride == 0 or last:
+                    records.append((k, zt, Tt, tuple(th), extra))
+            if stop is not None:
                 break
             th = th_next
-    return Trajectory(tuple(zts), tuple(Tts), tuple(ths), len(zts) - 1, dps, stop)
+    at, zts, Tts, ths, seen = (tuple(col) for col in zip(*records))
+    return Trajectory(zts, Tts, ths, at[-1], dps, stop, at, seen, stride)
 
 
 # --------------------------------------------------------------------------------------------
