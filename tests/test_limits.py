@@ -169,7 +169,7 @@ def test_gd_time_limit_bounds_the_whole_command(output):
         "--steps", "1000000000", "--timeout", "2", *output,
     )  # fmt: skip
     assert res.code == 0, res.err
-    assert res.seconds < 3, res.seconds  # the budget, plus the fork and reading the output back
+    assert res.seconds < 4, res.seconds  # the 2 s budget, and room for a loaded machine (it was 168 s at 10 s)
     if output:
         data = json.loads(res.out)
         assert len(data["steps"]) <= 500 and data["stopped"]["reason"].startswith("--timeout 2 ")

@@ -199,8 +199,8 @@ def simulate(
     """GD at step ``lr`` at ``dps`` digits (mpmath) from the start :func:`_start` gives for ``m`` (an exact or a
     numerical minimum, or None), bounded in steps and seconds.  Settled: θ_k repeats θ_{k−N} to dps − 10
     digits, and for a fixed point ∇L vanishes to half those digits (a step η∇L too small for the precision is
-    "not converged": stalled; the repeat alone is no evidence, whatever η).  There is no escape lemma for a generic model: "diverged" means only that |θ| passed ``bound``
-    (a stated magnitude criterion)."""
+    "not converged": stalled; the repeat alone is no evidence, whatever η).  There is no escape lemma for a
+    generic model: "diverged" means only that |θ| passed ``bound`` (a stated magnitude criterion)."""
     ev = Evaluator(sp_)
     start = time.perf_counter()
     with mp.workdps(dps):
