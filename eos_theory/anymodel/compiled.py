@@ -209,6 +209,15 @@ class Program:
 
     @cached_property
     def _function(self) -> Callable:
+        return self._compile(into=False)
+
+    @cached_property
+    def _into(self) -> Callable:
+        return self._compile(into=True)
+
+    def _compile(self, into: bool) -> Callable:
+        """The generated function: returning the list of values, or (``into``) writing each nonzero one into
+        row k of a preallocated array ``out`` (numpy broadcasts constants; zeros are not written)."""
         names = {a: f"a{i}" for i, a in enumerate(self.args)}
         repl, reduced = sp.cse(list(self.exprs), symbols=sp.numbered_symbols("t"), optimizations=None)
         consts: dict[tuple[int, int], str] = {}
@@ -219,7 +228,8 @@ class Program:
             names[sym] = f"v{len(names)}"
             lines.append(f"    {names[sym]} = {text}")
         out = [printer.text(e) for e in reduced]
-        head = [f"def _program(N, {', '.join(f'a{i}' for i in range(len(self.args)))}):"]
+        params = ", ".join(["N", *(["out"] if into else []), *(f"a{i}" for i in range(len(self.args)))])
+        head = [f"def _program({params}):"]
         head += [
             f"    {n} = N.{n}" for n in ("exp", "log", "sqrt", "root", "sin", "cos", "tan", "sinh", "cosh", "tanh")
         ]
@@ -227,16 +237,28 @@ class Program:
         head += [f"    {name} = N.q({p}, {q})" for (p, q), name in consts.items()]
         if printer.uses_pi:
             head.append("    pi = N.pi()")
-        source = "\n".join([*head, *lines, f"    return [{', '.join(out)}]"])
+        if into:
+            body = [f"    out[{k}] = {text}" for k, (text, e) in enumerate(zip(out, reduced)) if e != 0]
+            source = "\n".join([*head, *lines, *body, "    return out"])
+        else:
+            source = "\n".join([*head, *lines, f"    return [{', '.join(out)}]"])
         scope: dict = {}
         exec(compile(source, "<eos_theory.anymodel.compiled>", "exec"), scope)  # our own generated code
         return scope["_program"]
 
-    def __call__(self, numbers: Numbers, *values) -> list:
+    def array(self, *columns) -> np.ndarray:
+        """The values at K points at once in float64: an array of shape (len(exprs), K) (columns: K values each)."""
+        K = len(columns[0]) if columns else 1
+        return self._into(FLOAT, np.zeros((self.size, K)), *columns)
+
+    def __call__(self, numbers: Numbers, *values, raw: bool = False) -> list:
+        """The values at one point; in arb each is a ball, unless ``raw`` (then constants stay Python ints, as
+        ``arb_mat`` takes them)."""
         if len(values) != len(self.args):
             raise TypeError(f"expected {len(self.args)} values, got {len(values)}")
         if numbers is ARB:
-            return [to_arb(v) for v in self._function(numbers, *(to_arb(v) for v in values))]
+            out = self._function(numbers, *(to_arb(v) for v in values))
+            return out if raw else [v if type(v) is arb else to_arb(v) for v in out]
         return self._function(numbers, *values)
 
 

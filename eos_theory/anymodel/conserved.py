@@ -15,6 +15,7 @@ import itertools
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.polys.matrices import DomainMatrix
 
 from eos_theory.anymodel.definition import Spec
 from eos_theory.numbers.parse import InputError, check_count
@@ -39,27 +40,49 @@ class Conserved:
 def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
     """Conserved quantities of gradient flow for every target: ∇L = Σ ℓ'(r_i)∇f_i, so I is conserved
     for every target and loss iff ∇I·∇f_i ≡ 0 for each i; solved as a linear system for I's
-    coefficients (SymPy linsolve over ℚ).  u² − v² for the uv model."""
+    coefficients (the null space of a sparse matrix over ℚ).  u² − v² for the uv model."""
     degree = check_count(degree, "degree", least=1)
     if degree > 6:
         raise InputError("degree must be at most 6")
     if not all(f.is_polynomial(*s.params) for f in s.outputs):
         return Conserved(degree, (), "not computed: the outputs are not polynomial")
-    monos = [m for d in range(1, degree + 1) for m in itertools.combinations_with_replacement(s.params, d)]
-    coeffs = sp.symbols(f"k0:{len(monos)}")
-    I = sum(c * sp.Mul(*m) for c, m in zip(coeffs, monos))
-    eqs: list = []
-    for f in s.outputs:
-        rate = sp.expand(sum(sp.diff(I, th) * sp.diff(f, th) for th in s.params))
-        eqs += sp.Poly(rate, *s.params).coeffs() if rate != 0 else []
-    (sol,) = sp.linsolve(eqs, coeffs) if eqs else [tuple(coeffs)]
-    general = sp.expand(I.subs(dict(zip(coeffs, sol))))
-    free = sorted(general.free_symbols & set(coeffs), key=str)
-    basis = tuple(sp.factor_terms(sp.expand(general.subs({c: int(c == k) for c in free}))) for k in free)
-    basis = tuple(sp.expand(b / sp.Poly(b, *s.params).LC()) for b in basis)
+    P = len(s.params)
+    # the exponent vectors of the monomials of degree 1..D: the unknowns are I's coefficients on them
+    monos = [
+        tuple(combo.count(j) for j in range(P))
+        for d in range(1, degree + 1)
+        for combo in itertools.combinations_with_replacement(range(P), d)
+    ]
+    rows: dict = {}  # (output, monomial of ∇I·∇f_i) ↦ {unknown: coefficient}
+    for i, f in enumerate(s.outputs):
+        grads = [sp.Poly(f, *s.params).diff(t).as_dict() for t in s.params]
+        for col, e in enumerate(monos):
+            for j in range(P):
+                if not e[j]:
+                    continue
+                base = (*e[:j], e[j] - 1, *e[j + 1 :])  # ∂_j x^e = e_j x^(e − 1_j)
+                for mu, c in grads[j].items():
+                    key = (i, tuple(a + b for a, b in zip(base, mu)))
+                    entry = rows.setdefault(key, {})
+                    entry[col] = entry.get(col, 0) + e[j] * c
+    rows = {key: row for key, row in rows.items() if any(v != 0 for v in row.values())}
+    n = len(monos)
+    if rows:
+        sparse = {k: {c: sp.QQ.convert(v) for c, v in r.items() if v != 0} for k, r in enumerate(rows.values())}
+        M = DomainMatrix(sparse, (len(rows), n), sp.QQ)
+        null = M.nullspace().to_Matrix()
+        vectors = [list(null.row(k)) for k in range(null.rows)]
+    else:
+        vectors = [[int(c == k) for c in range(n)] for k in range(n)]
+    basis = []
+    for vec in vectors:
+        b = sp.expand(
+            sum(sp.Rational(c) * sp.Mul(*(t**k for t, k in zip(s.params, e))) for c, e in zip(vec, monos) if c)
+        )
+        basis.append(sp.expand(b / sp.Poly(b, *s.params).LC()))
     return Conserved(
         degree,
-        basis,
+        tuple(basis),
         f"exact: linear system for the coefficients of I (degree ≤ {degree}) from ∇I·∇f_i ≡ 0, solved over ℚ",
     )
 

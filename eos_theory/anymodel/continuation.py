@@ -4,9 +4,9 @@ Starting from the flip series (θ* + C ± D, η_c + η₂a² + …, see :mod:`eo
 {p+, p−} is continued in its half-diameter ρ (measured along v = ∇f(θ*)) by Newton's method on
 G(p+) = p−, G(p−) = p+, vᵀ(p+ − p−)/2 = ρ|v| in (p+, p−, η), in parameter space, at a stated
 working precision (``mp.workdps``).  Along the branch the two-step multipliers (eigenvalues of
-DG(p−)·DG(p+)) are followed; those equal to 1 to half the working precision at every point of the
-branch are exactly neutral directions of a continuum of cycles (a continuous symmetry) and are left
-out, and the window ends where the largest modulus of the others reaches 1 — located by the
+DG(p−)·DG(p+)) are followed; those equal to 1 (to half the working precision; beyond 10 parameters, to
+10⁻⁶ in float64) at every point of the branch are exactly neutral directions of a continuum of cycles
+(a continuous symmetry) and are left out, and the window ends where the largest modulus of the others reaches 1 — located by the
 Illinois (regula falsi) method on ρ.  The whole is run at two precisions and the upper end is
 reported to the digits on which they agree.
 
@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from flint import acb_mat, arb_mat
+from flint import acb, acb_mat, arb, arb_mat
 from mpmath import mp, mpf
 
 from eos_theory.anymodel.compiled import ARB, arb_dps, to_mpf_exact
@@ -123,19 +123,60 @@ def _least_squares(J: list[list], F: list, dps: int) -> list:
     return out
 
 
-def _multipliers(num, P: int, x) -> list:
-    """The two-step multipliers at the cycle x = (p+, p−, η): eigenvalues of DG(p−)·DG(p+) (python-flint's
-    acb_mat.eig at the working precision, clusters allowed; mpmath's QR where flint cannot isolate them)."""
+EXACT_EIGEN = 10  #: up to this many parameters every multiplier is computed at the working precision
+NEUTRAL = 1e-5  #: beyond it (float64 eigenvalues, which split a defective 1 by ~√ε), one this close to 1 is neutral
+
+
+def _multipliers(num, P: int, x) -> tuple[list, int]:
+    """The two-step multipliers at the cycle x = (p+, p−, η) — eigenvalues of M = DG(p−)·DG(p+) — and how many
+    are 1 (neutral: within 10^(−dps/2) of 1).
+
+    Up to :data:`EXACT_EIGEN` parameters all of them at the working precision (python-flint's acb_mat.eig,
+    clusters allowed).  Beyond, where that costs seconds a step, all of them in float64 (numpy): those within
+    :data:`NEUTRAL` of 1 count as neutral, and the one of largest modulus among the others — whose crossing of
+    the unit circle ends the window — is refined to the working precision by Rayleigh-quotient (inverse)
+    iteration in acb arithmetic (a complex one with its conjugate)."""
+    import numpy as np
+
     JGf = num[1]
     pp, pm, et = x[:P], x[P : 2 * P], x[2 * P]
-    M = mp.matrix(JGf(*pm, et)) * mp.matrix(JGf(*pp, et))
+    with arb_dps(mp.dps + 10):  # the product in C
+        prod = arb_mat([[MP_TO_ARB(c) for c in row] for row in JGf(*pm, et)]) * arb_mat(
+            [[MP_TO_ARB(c) for c in row] for row in JGf(*pp, et)]
+        )
+        M = mp.matrix([[to_mpf_exact(prod[i, j]) for j in range(P)] for i in range(P)])
+    cut = mpf(10) ** (-(mp.dps // 2))
     if P == 1:
-        return [M[0, 0]]
+        return [M[0, 0]], int(abs(M[0, 0] - 1) < cut)
+    if P <= EXACT_EIGEN:
+        mus = _all_multipliers(M)
+        return mus, sum(abs(m - 1) < cut for m in mus)
+    vals = np.linalg.eigvals(np.array(M.tolist(), dtype=float))
+    out = [mp.mpc(complex(v)) for v in vals]
+    rest = [i for i in range(P) if abs(vals[i] - 1) >= NEUTRAL]
+    ones = P - len(rest)
+    if not rest:
+        return out, ones
+    k = max(rest, key=lambda i: abs(vals[i]))
+    top = _refine(M, complex(vals[k]))
+    if abs(top - 1) < mpf(10) ** -9:  # the iteration fell onto a neutral 1: keep the float64 value
+        return out, ones
+    out[k] = top
+    if abs(vals[k].imag) > NEUTRAL:  # its conjugate
+        j = min((i for i in rest if i != k), key=lambda i: abs(vals[i] - vals[k].conjugate()), default=None)
+        if j is not None:
+            out[j] = mp.conj(top)
+    return out, ones
+
+
+def _all_multipliers(M) -> list:
+    """Every eigenvalue of the mp matrix M at the working precision: python-flint's acb_mat.eig (clusters
+    allowed), mpmath's QR where flint cannot isolate them."""
+    n = M.rows
     with arb_dps(mp.dps):
-        A = acb_mat([[MP_TO_ARB(M[i, j]) for j in range(P)] for i in range(P)])
+        A = acb_mat([[MP_TO_ARB(M[i, j]) for j in range(n)] for i in range(n)])
         try:
-            eig = A.eig(multiple=True)
-            return [mp.mpc(to_mpf_exact(e.real.mid()), to_mpf_exact(e.imag.mid())) for e in eig]
+            return [mp.mpc(to_mpf_exact(e.real.mid()), to_mpf_exact(e.imag.mid())) for e in A.eig(multiple=True)]
         except ValueError:
             pass
     try:
@@ -143,6 +184,30 @@ def _multipliers(num, P: int, x) -> list:
     except RuntimeError:  # QR without convergence (clustered eigenvalues): roots of the characteristic polynomial
         with mp.workdps(2 * mp.dps):
             return list(mp.polyroots(_charpoly(M), maxsteps=400, extraprec=2 * mp.dps))
+
+
+def _refine(M, guess: complex):
+    """An eigenvalue of the mp matrix M near ``guess``, to the working precision: Rayleigh-quotient iteration
+    (a shifted solve, then the shift from the new vector's largest component) in acb, at 2·mp.dps digits."""
+    n = M.rows
+    with arb_dps(2 * mp.dps):
+        A = acb_mat([[MP_TO_ARB(M[i, j]) for j in range(n)] for i in range(n)])
+        shift = acb(guess.real, guess.imag)
+        vec = acb_mat([[1] for _ in range(n)])
+        for _ in range(8):
+            B = A - acb_mat(n, n, [shift if i == j else 0 for i in range(n) for j in range(n)])
+            try:
+                vec = B.solve(vec, algorithm="approx")
+            except (ZeroDivisionError, ValueError):
+                break  # the shift is an eigenvalue to working precision
+            big = max(range(n), key=lambda i: abs(vec[i, 0].mid()))
+            vec = acb_mat([[(vec[i, 0] / vec[big, 0]).mid()] for i in range(n)])
+            new = ((A * vec)[big, 0]).mid()
+            done = abs(new - shift) <= abs(new) * arb(10) ** (-mp.dps - 5)
+            shift = new
+            if done:
+                break
+        return mp.mpc(to_mpf_exact(shift.real), to_mpf_exact(shift.imag))
 
 
 def _charpoly(M) -> list:
@@ -238,8 +303,7 @@ def continue_cycle(
                 grow = 1 + (grow - 1) / 4
                 rho = pts[-1][0] * grow
                 continue
-            mus = _multipliers(num, P, x)
-            ones = sum(abs(m - 1) < cut for m in mus)
+            mus, ones = _multipliers(num, P, x)
             if not pts:
                 n_neutral = ones  # the non-neutral ones are 1 − O(ρ²) ≈ 1 − 10⁻⁴ here, far from 1 at this precision
             elif ones < n_neutral:
@@ -300,7 +364,7 @@ def continue_cycle(
                 xc = solve_cycle(num, P, vv, rc, near, dps)
             except NoConvergence as exc:
                 return Branch("failed", how=f"{exc} while locating the crossing", neutral=n_neutral)
-            mc = _multipliers(num, P, xc)
+            mc, _ = _multipliers(num, P, xc)
             hc = h(mc)
             if hc == 0:
                 ra = rb = rc

@@ -180,6 +180,30 @@ class Evaluator:
             for j in range(P)
         ]
 
+    def loss_hessian_mp(self, theta: Sequence) -> list[list]:
+        """:meth:`loss_hessian` at an mpmath point, to the working precision, with the O(nP²) sums done by
+        python-flint's arb_mat (in C) rather than mpf by mpf: Jᵀ·diag(ℓ''(r))·J + Σ_i ℓ'(r_i)H_i."""
+        from flint import arb_mat
+        from mpmath import mp
+
+        from eos_theory.anymodel.compiled import arb_dps, to_mpf_exact
+
+        P, n = self.P, self.n
+        upper = [(j, k) for j in range(P) for k in range(j, P)]
+        with arb_dps(mp.dps + 10):
+            th = [ARB.convert(t) for t in theta]
+            d1, d2 = self.loss_slopes(ARB, self.residuals(ARB, th))
+            rows = self._programs["jacobian"](ARB, *th, raw=True)
+            J = arb_mat(n, P, rows)
+            D2J = arb_mat([[d2[i] * rows[i * P + j] for j in range(P)] for i in range(n)])
+            first = J.transpose() * D2J
+            flat = self._programs["hessians"](ARB, *th, raw=True)
+            second = arb_mat([d1]) * arb_mat(n, len(upper), flat)
+            H = [[0] * P for _ in range(P)]
+            for t, (j, k) in enumerate(upper):
+                H[j][k] = H[k][j] = to_mpf_exact(first[j, k] + second[0, t])
+        return H
+
     def mp_gd(self):
         """(G, DG, ∇L) as mpmath callables of (θ₁, …, θ_P, η), the form the continuation of the 2-cycle uses
         (:mod:`eos_theory.anymodel.continuation`)."""
@@ -197,7 +221,7 @@ class Evaluator:
 
         def DG(*args):
             th, et = args[:P], args[P]
-            H = self.loss_hessian(MP, th)
+            H = self.loss_hessian_mp(th)
             return [[(1 if i == j else 0) - et * H[i][j] for j in range(P)] for i in range(P)]
 
         return G, DG, grad

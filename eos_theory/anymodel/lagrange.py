@@ -70,21 +70,24 @@ def rotations(ev: Evaluator) -> tuple[Rotation, ...] | None:
     pairs = list(itertools.combinations(range(P), 2))
     if not pairs:
         return ()
-    rows: dict = {}
-    for f in s.outputs:
+    rows: dict = {}  # (output, monomial) ↦ {pair column: coefficient}: the identity ∇f_i·Aθ ≡ 0, coefficient by coefficient
+    for i, f in enumerate(s.outputs):
         fp = sp.Poly(f, *s.params)
-        grads = [fp.diff(t) for t in s.params]
+        grads = [fp.diff(t).as_dict() for t in s.params]
         for col, (k, l) in enumerate(pairs):  # A_kl = 1, A_lk = −1: (Aθ)_k = θ_l, (Aθ)_l = −θ_k
-            term = grads[k] * sp.Poly(s.params[l], *s.params) - grads[l] * sp.Poly(s.params[k], *s.params)
-            for monom, c in term.terms():
-                rows.setdefault((id(f), monom), {})[col] = c
+            for grad, var, sign in ((grads[k], l, 1), (grads[l], k, -1)):
+                for monom, c in grad.items():
+                    shifted = (*monom[:var], monom[var] + 1, *monom[var + 1 :])
+                    entry = rows.setdefault((i, shifted), {})
+                    entry[col] = entry.get(col, 0) + sign * c
+    rows = {key: {c: v for c, v in row.items() if v != 0} for key, row in rows.items()}
+    rows = {key: row for key, row in rows.items() if row}
     if not rows:
         return tuple(
             _rotation(P, pairs, [1 if c == col else 0 for c in range(len(pairs))]) for col in range(len(pairs))
         )
-    M = DomainMatrix(
-        [[sp.QQ.convert(r.get(c, 0)) for c in range(len(pairs))] for r in rows.values()], (len(rows), len(pairs)), sp.QQ
-    )
+    sparse = {k: {c: sp.QQ.convert(v) for c, v in r.items()} for k, r in enumerate(rows.values())}
+    M = DomainMatrix(sparse, (len(rows), len(pairs)), sp.QQ)
     basis = M.nullspace().to_Matrix()
     out = []
     for i in range(basis.rows):

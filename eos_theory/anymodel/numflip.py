@@ -62,6 +62,24 @@ def _solve(A: list[list], b: list) -> list:
     return [x[i, 0] for i in range(len(b))]
 
 
+def _row_basis(J: list[list]) -> list[int]:
+    """Rows of J that form a basis of its row space: greedy Gram–Schmidt on the midpoints (float64), a row kept
+    when its part orthogonal to those kept is above 10⁻⁹ of the largest row."""
+    import numpy as np
+
+    M = np.array([[float(exact_fraction(x)) for x in row] for row in J])
+    scale = max(float(np.linalg.norm(M, axis=1).max()), 1e-300)
+    kept: list[int] = []
+    basis: list = []
+    for i in np.argsort(-np.linalg.norm(M, axis=1)):
+        v = M[i] - sum((b @ M[i]) * b for b in basis) if basis else M[i].copy()
+        norm = float(np.linalg.norm(v))
+        if norm > 1e-9 * scale:
+            basis.append(v / norm)
+            kept.append(int(i))
+    return sorted(kept)
+
+
 def coefficients(ev: Evaluator, theta: list, u: list) -> dict:
     """η_c, η₂, κ, m₂, the offset slope and c₂ at (θ, u) in arb at the current precision (see the module
     docstring); θ and u may be balls (then every value is an enclosure over them)."""
@@ -70,7 +88,6 @@ def coefficients(ev: Evaluator, theta: list, u: list) -> dict:
     J = ev.jacobian(ARB, theta)
     Hs = ev.hessians(ARB, theta)
     w = [dot([J[i][k] for i in range(n)], u) for k in range(P)]  # w = Jᵀu
-    Jt = transpose(J)
     K = [[dot(J[i], J[j]) for j in range(n)] for i in range(n)]
     lam = dot(w, w)
     p = matvec(J, w)
@@ -87,11 +104,18 @@ def coefficients(ev: Evaluator, theta: list, u: list) -> dict:
     )
     S = l2 * lam
     eta_c = 2 / S
-    Jg = matvec(J, g)
-    y1 = _solve(K, Jg)
-    y2 = _solve(K, y1)
-    c2 = [-dot(Jt[k], y2) / (2 * l2) for k in range(P)]
-    pin = [g[k] - dot(Jt[k], y1) for k in range(P)]
+    # H⁺g through a basis R of J's row space (J = CR, C of full column rank): for g = Rᵀγ,
+    # H⁺g = Rᵀ(RRᵀ)⁻¹(CᵀC)⁻¹γ/ℓ''; with J of full row rank R = J, C = I and this is Jᵀ(JJᵀ)⁻²Jg/ℓ''
+    rows = _row_basis(J)
+    R = [J[i] for i in rows]
+    RRt = [[dot(a, b) for b in R] for a in R]
+    C = [_solve(RRt, matvec(R, row)) for row in J]  # J_i = Σ_j C_ij R_j
+    CtC = [[sum((C[i][a] * C[i][b] for i in range(n)), arb(0)) for b in range(len(rows))] for a in range(len(rows))]
+    gamma = _solve(RRt, matvec(R, g))
+    delta = _solve(RRt, _solve(CtC, gamma))
+    Rt = transpose(R)
+    c2 = [-dot(Rt[k], delta) / (2 * l2) for k in range(P)]
+    pin = [g[k] - dot(Rt[k], gamma) for k in range(P)]
     eta2 = -(eta_c**2) / (2 * lam) * (dot(g, c2) + D4 / 6)
     kappa = eta2 / (eta_c * lam)
     # the offset slope
@@ -141,7 +165,7 @@ def numeric_flip(ev: Evaluator, m: NumericMinimum) -> NumericFlip:
         return got
 
     kappa, eta2, slope = two("kappa"), two("eta_2"), two("slope")
-    status, how = "numerical", how_num
+    status, how = "numerical", kappa.how if kappa is not None else how_num
     if m.box:
         with arb_dps(m.box_dps):
             P, n = ev.P, ev.n

@@ -89,16 +89,12 @@ class Search:
         )
 
 
-def _stack(values, K: int) -> np.ndarray:
-    return np.stack([np.broadcast_to(np.asarray(v, dtype=float), (K,)) for v in values], axis=-1)
-
-
 def _eval(ev: Evaluator, theta: np.ndarray):
     """Residuals (K, n) and Jacobians (K, n, P) at K points at once."""
     K = theta.shape[0]
     cols = list(theta.T)
-    res = _stack(ev.program("residuals")(FLOAT, *cols), K)
-    jac = _stack(ev.program("jacobian")(FLOAT, *cols), K).reshape(K, ev.n, ev.P)
+    res = ev.program("residuals").array(*cols).T
+    jac = ev.program("jacobian").array(*cols).T.reshape(K, ev.n, ev.P)
     return res, jac
 
 
@@ -154,7 +150,7 @@ def _directions(ev: Evaluator, theta, vals, vecs, weights, J) -> Directions:
     W = ∇²λ − Σμ_iH_i the Hessian of the Lagrangian (∇²λ = 2(AᵀA + ∇²_θ(uᵀJz)) + 2CᵀRC: A = Σu_iH_i,
     C = (H_iz)_i + JA, R the reduced resolvent of JJᵀ at λ), its eigenvalues made positive (a modified Newton
     step: always a descent direction)."""
-    K, n, P = theta.shape[0], ev.n, ev.P
+    n, P = ev.n, ev.P
     g = np.zeros_like(theta)
     hvp = ev.program("hvp_uz")
     for m in range(n):
@@ -163,7 +159,7 @@ def _directions(ev: Evaluator, theta, vals, vecs, weights, J) -> Directions:
             continue
         u = vecs[:, :, m]
         z = np.einsum("kip,ki->kp", J, u)
-        g += 2 * w[:, None] * _stack(hvp(FLOAT, *theta.T, *u.T, *z.T), K)
+        g += 2 * w[:, None] * hvp.array(*theta.T, *u.T, *z.T).T
     Vt = np.linalg.svd(J, full_matrices=True)[2]
     Z = Vt[:, n:, :].transpose(0, 2, 1)  # (K, P, P − n): an orthonormal basis of ker J
     gr = np.einsum("kpt,kp->kt", Z, g)
@@ -176,20 +172,23 @@ def _directions(ev: Evaluator, theta, vals, vecs, weights, J) -> Directions:
         u = vecs[idx, :, -1]
         z = np.einsum("kip,ki->kp", Jn, u)
         lam = vals[idx, -1]
-        Hs = _stack(ev.program("hessians")(FLOAT, *th.T), len(idx))
+        Hs = ev.program("hessians").array(*th.T).T
         H = np.zeros((len(idx), n, P, P))
         iu = np.triu_indices(P)
         H[:, :, iu[0], iu[1]] = Hs.reshape(len(idx), n, -1)
         H = H + np.triu(H, 1).transpose(0, 1, 3, 2)
         T = np.zeros((len(idx), P, P))
-        T[:, iu[0], iu[1]] = _stack(ev.program("third_uz")(FLOAT, *th.T, *u.T, *z.T), len(idx))
+        T[:, iu[0], iu[1]] = ev.program("third_uz").array(*th.T, *u.T, *z.T).T
         T = T + np.triu(T, 1).transpose(0, 2, 1)
         A = np.einsum("ki,kipq->kpq", u, H)
         C = np.einsum("kipq,kq->kip", H, z) + Jn @ A
         gap = lam[:, None] - vals[idx, :-1]
         R = np.einsum("kim,km,kjm->kij", vecs[idx, :, :-1], 1 / gap, vecs[idx, :, :-1])
         hess = 2 * (A.transpose(0, 2, 1) @ A + T) + 2 * C.transpose(0, 2, 1) @ R @ C
-        mu = np.linalg.solve(Jn @ Jn.transpose(0, 2, 1), np.einsum("kip,kp->ki", Jn, g[idx])[..., None])[..., 0]
+        # least-squares multipliers (JJᵀ may be singular: redundant constraints)
+        mu = (
+            np.linalg.pinv(Jn @ Jn.transpose(0, 2, 1), hermitian=True) @ np.einsum("kip,kp->ki", Jn, g[idx])[..., None]
+        )[..., 0]
         W = hess - np.einsum("ki,kipq->kpq", mu, H)
         Zn = Z[idx]
         red = Zn.transpose(0, 2, 1) @ W @ Zn
@@ -207,7 +206,7 @@ def _polish(ev: Evaluator, theta: np.ndarray, u: np.ndarray, iters: int = 12) ->
     _, J = _eval(ev, theta[None, :])
     z = J[0].T @ u
     lam = float(u @ (J[0] @ z))
-    g = 2 * _stack(ev.program("hvp_uz")(FLOAT, *theta, *u, *z), 1)[0]
+    g = 2 * ev.program("hvp_uz").array(*(np.array([x]) for x in (*theta, *u, *z)))[:, 0]
     mu = np.linalg.lstsq(J[0].T, g, rcond=None)[0]
     x = np.concatenate([theta, u, z, [lam], mu])
     scale = 1 + np.abs(x).max()
