@@ -232,7 +232,9 @@ def thresholds(p: Proof) -> None:
         shown = common_string(cert.e_lo, cert.e_hi, 25)
         proved.append(f"{label}: a unique (y, ε) in the box solves f^p(y) = y, (f^p)'(y) = −1, with dλ/dε < 0")
         p.interval(
-            proved[-1], f"{cert.describe()}; the ε-enclosure rounds to {shown[0] if shown else '-'} at 25 digits"
+            proved[-1],
+            f"{cert.describe()}; the ε-enclosure rounds to {shown[0] if shown else '-'} at 25 digits",
+            cert.box_proof,
         )
         p.check(
             f"{label} = {CERTIFIED[th.period]}… as stated (25 digits)",
@@ -515,7 +517,7 @@ def e3_minpoly(p: Proof) -> None:
     if not cert.proved:
         raise AssertionError(f"ε_3 not certified: {cert.describe()}")
     box = "the Krawczyk box X of ε_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
-    p.interval(box, cert.describe())
+    p.interval(box, cert.describe(), cert.box_proof)
     orbit = A.certificate_orbit(m_hat, certificate(), cert)
     p.check(
         "m̂ has exactly one real root s_r in {(ε + 1)² : ε in X}",
@@ -535,6 +537,7 @@ def e3_minpoly(p: Proof) -> None:
             f"at 200 digits, s_r in an isolating interval of width < 1e-100; root intervals of "
             f"half-width 1e-45 around {', '.join(mp.nstr(mp.mpf(J.mid), 12) for J in orbit.intervals)}; "
             f"cycle {orbit.cycle}",
+            orbit.box_proof,
         )
     lo, hi = (sp.Rational(exact(mp.make_mpf(end))) for end in (cert.krawczyk.image[1]._mpi_))
     p.check(

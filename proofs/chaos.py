@@ -283,7 +283,7 @@ def windows(p_: Proof) -> None:
         )
         if not (cyc.period == N_theta and cyc.attracting and cyc.transversally_stable):
             raise AssertionError(f"{text}: not as stated")
-        p_.interval(text, f"{cyc.proof}; mean η·NTK ∈ [{cyc.mean_ntk[0]:.15g}, {cyc.mean_ntk[1]:.15g}]")
+        p_.interval(text, f"{cyc.proof}; mean η·NTK ∈ [{cyc.mean_ntk[0]:.15g}, {cyc.mean_ntk[1]:.15g}]", cyc.box_proof)
         found.append(text)
         if e == "15483/10000" and not cyc.mean_ntk[1] < 2:
             raise AssertionError(f"ε = {e}: the cycle mean {cyc.mean_ntk} is not below 2")

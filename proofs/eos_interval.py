@@ -6,6 +6,7 @@ The GD step and its Jacobian are derived by SymPy from the model and evaluated i
 (outward rounding) with the parameters enclosed exactly; nothing is typed in.
 """
 
+import math
 from fractions import Fraction
 from functools import cache
 
@@ -14,9 +15,10 @@ from mpmath import iv, mp
 
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, eta
-from eos_theory.core.proof import Proof
+from eos_theory.core.proof import BoxProof, Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
+from eos_theory.numbers.parse import exact
 from eos_theory.quadratic import closed_forms
 
 # (ω1, ω2, E, η): the paper's symmetric case at two control values, same-sign eigenvalues, and
@@ -75,7 +77,38 @@ def prove_orbit(omega1, omega2, target, lr) -> dict:
         rows = [sum((abs(d) for d in row), iv.mpf(0)) for row in D]  # enclosures of the row sums of |D(GD²)|
         norm = max(mp.mpf(r.b.a) for r in rows)  # an upper bound of ‖D(GD²)‖∞ over the box
         ntk = [params[3] * (params[0] ** 2 * x[0] ** 2 + params[1] ** 2 * x[1] ** 2) for x in (X, y)]
-    return {"krawczyk": result, "norm": norm, "ntk": ntk, "box": box}
+    ntk_ends = [(exact(mp.make_mpf(t._mpi_[0])), exact(mp.make_mpf(t._mpi_[1]))) for t in ntk]
+    proof = box_proof((omega1, omega2, target, lr), result.box, norm, ntk_ends) if result.unique else None
+    return {"krawczyk": result, "norm": norm, "ntk": ntk, "ntk_ends": ntk_ends, "box": box, "proof": proof}
+
+
+def box_proof(params, box, norm, ntk_ends) -> BoxProof:
+    """The proof as data: GD∘GD − id has exactly one zero in ``box`` (iv intervals), at it the η·NTK of both
+    points lie in ``ntk_ends``, and over the box every row of D(GD∘GD) has Σ|d_ij| ≤ the bound (written as
+    ±d_i1 ± d_i2 ≤ bound, with the bound ``norm`` rounded up to 4 digits, < 1); the step and its Jacobian
+    are the derived ones, the parameters exact."""
+    m, w = eigenbasis(2)
+    values = dict(zip((*w, E, eta), (sp.Rational(str(v)) for v in params)))
+    step = m.on_theta(m.gd_map).subs(values)
+    jac = step.jacobian(m.theta)
+    x, y, z = m.theta, sp.symbols("y1 y2"), sp.symbols("z1 z2")
+    at = lambda expr, point: expr.subs(dict(zip(x, point)), simultaneous=True)  # noqa: E731
+    a, b, d = (sp.symbols(f"{n}11 {n}12 {n}21 {n}22") for n in "abd")
+    definitions = [*zip(y, step), *zip(z, at(step, y)), *zip(a, jac), *zip(b, at(jac, y))]
+    definitions += [(d[2 * i + j], b[2 * i] * a[j] + b[2 * i + 1] * a[2 + j]) for i in range(2) for j in range(2)]
+    bound = Fraction(math.ceil(exact(norm) * 10**4), 10**4)
+    if not bound < 1:
+        raise AssertionError(f"‖D(GD²)‖∞ ≤ {bound} is not < 1")
+    rows = [(s1 * d[2 * i] + s2 * d[2 * i + 1], None, bound) for i in range(2) for s1 in (1, -1) for s2 in (1, -1)]
+    ntk = [values[eta] * (values[w[0]] ** 2 * p[0] ** 2 + values[w[1]] ** 2 * p[1] ** 2) for p in (x, y)]
+    return BoxProof(
+        tuple(x),
+        tuple((exact(mp.make_mpf(c._mpi_[0])), exact(mp.make_mpf(c._mpi_[1]))) for c in box),
+        equations=tuple(zi - xi for zi, xi in zip(z, x)),
+        definitions=tuple(definitions),
+        at_zero=tuple((t, lo, hi) for t, (lo, hi) in zip(ntk, ntk_ends)),
+        over_box=tuple(rows),
+    )
 
 
 @claim(
@@ -106,18 +139,21 @@ def interval_orbit(p: Proof) -> None:
         if not out["norm"] < 1:
             raise AssertionError(f"{label}: ‖D(GD²)‖∞ ≤ {out['norm']} is not < 1")
         cycle = closed_forms.orbit_closed_forms(*example)["cycle"]["ntk"]
-        with mp.workdps(DPS):
-            closed = sorted(mp.mpf(str(sp.N(v, DPS + 10))) for v in cycle)
-        boxes = sorted(out["ntk"], key=lambda t: t.a)
-        inside = all(b.a <= c <= b.b for b, c in zip(boxes, closed))
-        if not inside:
-            raise AssertionError(f"{label}: closed-form η·NTK {closed} outside the proved enclosure {boxes}")
+        ends = sorted(out["ntk_ends"])
+        inside = []
+        for i, (value, (lo, hi)) in enumerate(zip(sorted(cycle, key=sp.N), ends)):
+            inside += [
+                f"{label}: closed-form η·NTK value {i + 1} lies in its enclosure ({end})" for end in ("lo", "hi")
+            ]
+            p.compare(inside[-2], sp.Rational(lo), "<=", value)
+            p.compare(inside[-1], value, "<=", sp.Rational(hi))
         with mp.workdps(8):
             p.interval(
                 f"{label}: a unique two-step fixed point in the box, attracting",
                 f"K(X) ⊂ int X for X of half-width 1e-25 around θ = ({mp.nstr(k.center[0], 12)}, "
-                f"{mp.nstr(k.center[1], 12)}); ‖D(GD²)‖∞ ≤ {mp.nstr(out['norm'], 6)} < 1; closed-form η·NTK "
-                f"values inside the enclosures",
+                f"{mp.nstr(k.center[1], 12)}); ‖D(GD²)‖∞ ≤ {mp.nstr(out['norm'], 6)} < 1; η·NTK at both points "
+                f"enclosed",
+                out["proof"],
             )
 
 

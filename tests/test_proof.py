@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eos_theory.core.proof import (
+    BoxProof,
     CorrectionFailed,
     Disproved,
     NotRational,
@@ -30,6 +31,7 @@ from eos_theory.testing import nonzero_rationals, polynomials, rationals
 
 x, y, u = sp.symbols("x y u", real=True)
 pos = sp.Symbol("p", positive=True)
+BOX = BoxProof((x,), ((1, 2),), equations=(x**2 - 2,))  #: √2 is the one zero of x² − 2 in [1, 2]
 nz = sp.Symbol("n", real=True, nonzero=True)
 k_int = sp.Symbol("k", integer=True)
 eta = sp.Symbol("eta", positive=True)
@@ -771,7 +773,7 @@ def test_finite_sets_compare_as_sets():
 
 # -- what each step records (the evidence the report shows); found missing by mutation testing ---
 
-from eos_theory.core.proof import BoxProof, Step, _allowed, _brief, format_point  # noqa: E402
+from eos_theory.core.proof import Step, _allowed, _brief, format_point  # noqa: E402
 
 nA, nB, nS = (sp.MatrixSymbol(name, n_, n_) for name in "ABS")
 
@@ -1085,10 +1087,10 @@ def test_basis_is_the_weakest_evidence_used():
     p = Proof()
     p.equal("x = x", x, x)
     assert p.basis == "exact"
-    p.interval("box", "Krawczyk at 30 digits")
+    p.interval("box", "Krawczyk at 30 digits", BOX)
     assert p.basis == "interval"
     p.numerical("run", 40, "60-digit GD", required=30)
-    p.interval("another box", "Krawczyk at 30 digits")
+    p.interval("another box", "Krawczyk at 30 digits", BOX)
     assert p.basis == "numerical"  # an interval step after a numerical one does not strengthen the claim
 
 
@@ -1132,7 +1134,7 @@ def test_statistical_is_the_weakest_basis_whatever_comes_after():
     p = Proof()
     p.statistical("s", 1.0, (0.9, 1.1), 0.95, "runs")
     p.numerical("run", 40, "60-digit GD", required=30)
-    p.interval("box", "Krawczyk at 30 digits")
+    p.interval("box", "Krawczyk at 30 digits", BOX)
     assert p.basis == "statistical"
     q = Proof()
     q.numerical("run", 40, "60-digit GD", required=30)
@@ -1211,7 +1213,7 @@ from eos_theory.core import registry as _registry  # noqa: E402
 
 def _square_and_box(p):
     p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
-    p.interval("box", "")
+    p.interval("box", "", BOX)
 
 
 def _refuted_with_two_step_correction(p):
@@ -1354,7 +1356,7 @@ def test_summary_checked_by_and_report():
         p.check("two", 2, 2)
         p.differ("x² and x differ", x**2, x, refutes=False)
         p.cite("Weyl", "Weyl's inequality", "Horn & Johnson, Theorem 4.3.1")
-        p.interval("box", "Krawczyk")
+        p.interval("box", "Krawczyk", BOX)
         p.numerical("run", 40, "GD", required=30)
 
     verified = run(_claim_with("x = x.", mixed, id="v"))
@@ -1378,6 +1380,9 @@ def test_summary_checked_by_and_report():
         "inconclusive": 1,
         "total": 3,
         "unexpected": ["i"],
+        # the mixed claim cites, computes and has numerical evidence (trusted steps); the other two are an
+        # exact counterexample with identities, and one identity: every step replayed
+        "kernel": {"kernel-checked": 2, "partly replayed": 1, "rejected": 0},
     }
     assert [c["id"] for c in report["claims"]] == ["v", "r", "i"]
 
@@ -1429,6 +1434,8 @@ def test_box_proof_needs_its_parts_and_interval_takes_only_box_proofs():
         BoxProof((x,), ((0, 1),), over_box=((x, 0, 1),), distinct=(x, 2 * x))
     with pytest.raises(TypeError, match="BoxProof"):
         Proof().interval("box", "Krawczyk", "K(X) ⊂ int X")
+    with pytest.raises(TypeError, match="BoxProof"):  # words alone are not evidence
+        Proof().interval("box", "Krawczyk")
 
 
 def test_statistical_step_records_its_interval():

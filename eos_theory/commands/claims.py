@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from eos_theory.commands.common import (
     EXIT_OK,
@@ -51,10 +52,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return _list(args)
     jobs, timeout = read_jobs_and_timeout(args)
     target = json_target(args)
+    certificates = output_dir(args.certificates, "--certificates") if args.certificates else None
     selected = _select(registry, args.claim)
     quiet = args.quiet or args.json == "-"
-    results = _run_with_progress(registry, selected, quiet=quiet, jobs=jobs, timeout=timeout)
+    premises: dict = {}
+    results = _run_with_progress(registry, selected, quiet=quiet, jobs=jobs, timeout=timeout, premises=premises)
     data = registry.report(results)
+    if certificates is not None:
+        _write_certificates(certificates, [*results, *premises.values()])
     unexpected = [r for r in results if not r.as_expected]
     s = data["summary"]
     stat = "".join(f", {s[v]} {v}" for v in ("supported", "not supported", "inconclusive") if s[v])
@@ -62,6 +67,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     decided = f"{s['total'] - len(unexpected)} of {total}" if unexpected else total
     summary = f"{decided} decided as recorded: {s['verified']} verified, {s['refuted']} refuted{stat}" + (
         f" (report: {target})" if target else ""
+    )
+    k = s["kernel"]
+    summary += (
+        f"\nkernel: {k['kernel-checked']} kernel-checked, {k['partly replayed']} partly (steps it cannot replay: "
+        f"'eos-theory check DIR' lists them), {k['rejected']} rejected"
+        + (f"; certificates in {certificates}" if certificates else "")
     )
 
     def show_text() -> None:
@@ -91,6 +102,42 @@ def _load_claims(args: argparse.Namespace) -> None:
         loader.load(args.claims)
 
 
+def _write_certificates(directory, results) -> None:
+    """One JSON file per claim, ``<id>.json`` (docs/certificates.md), each written atomically."""
+    from eos_theory.outputs.files import write_text_atomic
+
+    for r in results:
+        if r.certificate is None:
+            continue
+        path = directory / f"{r.claim.id}.json"
+        try:
+            write_text_atomic(path, r.certificate + "\n")
+        except OSError as exc:
+            raise output_error("--certificates", path, exc) from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """eos-theory check DIR: the kernel's replay of the certificates in DIR (``python -m eos_theory.kernel DIR``)."""
+    from eos_theory.kernel import check_all, cli, read_directory
+
+    target = json_target(args)
+    if not Path(args.dir).is_dir():
+        raise UsageError(f"{args.dir}: not a directory")
+    certs, unreadable = read_directory(args.dir)
+    if not certs and not unreadable:
+        raise UsageError(f"{args.dir}: no certificates (*.json) there")
+    checks = unreadable + check_all(certs)
+    summary = cli.summary(checks)
+    emit(
+        args,
+        {"summary": summary, "claims": [c.to_json() for c in checks]},
+        lambda: cli.report(checks, quiet=args.quiet),
+        target,
+    )
+    print(summary, file=sys.stderr)
+    return EXIT_UNEXPECTED if any(c.status == "rejected" for c in checks) else EXIT_OK
+
+
 def _select(registry, ids: list[str] | None) -> list:
     """The claims ``--claim`` names (each once, in the order given), or every registered claim."""
     if not ids:
@@ -113,6 +160,7 @@ def _list(args: argparse.Namespace) -> int:
             ("--timeout", args.timeout != str(DEFAULT_TIMEOUT), "with --list, which runs no claim"),
             ("-q", args.quiet, "with --list, which prints only the list"),
             ("-v", args.verbose, "with --list, which runs no claim"),
+            ("--certificates", bool(args.certificates), "with --list, which runs no claim"),
         ],
     )
     target = json_target(args)
@@ -139,14 +187,20 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _run_with_progress(
-    registry, selected, quiet: bool, jobs: int | None = None, timeout: float | None = DEFAULT_TIMEOUT
+    registry,
+    selected,
+    quiet: bool,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    premises: dict | None = None,
 ):
-    """Run the claims (``jobs`` None: on every core), with a progress bar that advances per claim."""
+    """Run the claims (``jobs`` None: on every core), with a progress bar that advances per claim; premises
+    outside ``selected`` go to ``premises`` (see :func:`registry.run_all`)."""
     from eos_theory.running.executor import cores
 
     jobs = cores() if jobs is None else jobs
     if quiet:
-        return registry.run_all(selected, jobs=jobs, timeout=timeout)
+        return registry.run_all(selected, jobs=jobs, timeout=timeout, premises=premises)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -163,7 +217,7 @@ def _run_with_progress(
         def advance(result):
             bar.update(task, advance=1, description=result.claim.id, refresh=True)
 
-        return registry.run_all(selected, progress=advance, jobs=jobs, timeout=timeout)
+        return registry.run_all(selected, progress=advance, jobs=jobs, timeout=timeout, premises=premises)
 
 
 def _print_table(results, console) -> None:
@@ -179,12 +233,13 @@ def _print_table(results, console) -> None:
     table.add_column("claim", ratio=4)
     table.add_column("checked by", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
+    table.add_column("kernel", no_wrap=True)
     table.add_column("evidence", ratio=4)
     for r in results:
         verdict = f"[{_STYLE[r.verdict]}]{r.verdict}[/]"
         if not r.as_expected:
             verdict += f"\n[red](expected {r.claim.expect})[/]"
-        table.add_row(r.claim.id, r.claim.where, r.claim.short, r.checked_by, verdict, r.summary)
+        table.add_row(r.claim.id, r.claim.where, r.claim.short, r.checked_by, verdict, _kernel_cell(r), r.summary)
     console.print(table)
     refuted = [r for r in results if r.verdict == "refuted" and r.proof.correction is not None]
     if refuted:
@@ -195,6 +250,20 @@ def _print_table(results, console) -> None:
             for step in r.proof.refutations:  # every refuted member, each with its own counterexample
                 console.print(f"    ✗ {step.text}: counterexample {step.detail}", markup=False)
             console.print(f"    [bold]correct:[/] {r.proof.correction.statement}")
+
+
+def _kernel_cell(r) -> str:
+    """What the independent kernel made of the claim's certificate: checked, partly (n trusted steps), rejected."""
+    k = r.kernel
+    if k is None:
+        return "-"
+    if k.status == "kernel-checked":
+        return "[green]checked[/]"
+    if k.status == "rejected":
+        return "[red]rejected[/]"
+    if k.trusted:
+        return f"partly ({len(k.trusted)} trusted)"
+    return f"partly (premise{'s' * (len(k.weak_premises) > 1)})"
 
 
 def cmd_latex(args: argparse.Namespace) -> int:
@@ -283,7 +352,13 @@ def register(sub) -> None:
         v,
         'Keys: "tool", "paper", "summary" {verified, refuted, supported, not supported, inconclusive, total, '
         'unexpected}, "claims" [{id, source, statement, latex, method, verdict, expected, basis, evidence, '
-        "correction, steps, error, seconds}]",
+        "correction, steps, kernel, error, seconds}]",
+    )
+    v.add_argument(
+        "--certificates",
+        metavar="DIR",
+        help="also write each claim's certificate to DIR/<id>.json (DIR is created if its parent exists): the data "
+        "every step rests on, which 'eos-theory check DIR' (the independent kernel) replays; docs/certificates.md",
     )
     v.add_argument("-q", "--quiet", action="store_true", help="no table or progress; only the summary line")
     v.add_argument(
@@ -301,6 +376,23 @@ def register(sub) -> None:
         "stopped and reported inconclusive with the reason, and the others still run",
     )
     v.set_defaults(func=cmd_verify)
+
+    k = sub.add_parser(
+        "check",
+        help="replay certificates with the independent kernel (FLINT), and say what it checked",
+        description="Replay the certificates in DIR (written by 'eos-theory verify --certificates DIR', or by hand: "
+        "docs/certificates.md) with the kernel, eos_theory.kernel: a small checker that shares no code with the "
+        "proof scripts and imports only the standard library and python-flint. Per claim it prints: "
+        "kernel-checked (every step replayed, every premise too), or the steps it cannot replay and why "
+        "(inferences by text, citations, the finder's computations, numerical and statistical evidence: the "
+        "claim's trusted base), or REJECTED with the step and the reason. Same as 'python -m eos_theory.kernel DIR'.",
+        epilog="Exit status: 0 when no certificate is rejected, 1 when one is (the claim and step are named), 2 for "
+        "bad usage. Example: eos-theory verify --certificates certs && eos-theory check certs",
+    )
+    k.add_argument("dir", metavar="DIR", help="a directory of certificates (*.json)")
+    k.add_argument("-q", "--quiet", action="store_true", help="print only rejected claims and the summary")
+    add_json(k, 'Keys: "summary", "claims" [{claim, status, replayed, trusted, rejected, premises, weak_premises}]')
+    k.set_defaults(func=cmd_check)
 
     t = sub.add_parser(
         "latex",

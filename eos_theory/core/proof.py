@@ -591,12 +591,13 @@ class Proof:
 
     def interval(self, text: str, detail: str, *boxes: BoxProof) -> None:
         """Record a computer-assisted (interval arithmetic) proof step, with the ``boxes`` it rests on: the
-        equations, box and bounds that a checker re-proves in its own ball arithmetic (:class:`BoxProof`)."""
-        if not all(isinstance(b, BoxProof) for b in boxes):
-            raise TypeError("an interval step's evidence is a BoxProof")
+        equations, box and bounds that a checker re-proves in its own ball arithmetic (:class:`BoxProof`; at
+        least one: the words of ``detail`` are not evidence)."""
+        if not boxes or not all(isinstance(b, BoxProof) for b in boxes):
+            raise TypeError(f"{text}: an interval step's evidence is one or more BoxProofs")
         if self.basis == "exact":
             self.basis = "interval"
-        self._record(Step(text, "interval", detail, data={"boxes": boxes} if boxes else {}))
+        self._record(Step(text, "interval", detail, data={"boxes": boxes}))
 
     # -- corrections ----------------------------------------------------------------------
     @contextlib.contextmanager

@@ -21,12 +21,16 @@ step that covers it) and every claim it uses as a premise must be verified
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
+import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from eos_theory import kernel
+from eos_theory.core import certificates
 from eos_theory.core.notation import latex
 from eos_theory.core.proof import UNIVERSAL, Disproved, NotSupported, Proof, format_point
 from eos_theory.running import executor, transport
@@ -35,6 +39,7 @@ from eos_theory.running import executor, transport
 #: intervals lie, or do not lie, where the statement needs them); such a claim is never "verified"
 VERDICTS = ("verified", "refuted", "supported", "not supported", "inconclusive")
 PROVED = ("verified", "supported")  #: the verdicts that pass the audit of quantifiers
+KERNEL_STATUSES = ("kernel-checked", "partly replayed", "rejected")  #: what the kernel made of a certificate
 
 
 class UnknownClaim(KeyError):
@@ -225,6 +230,14 @@ class Result:
     #: process, in parallel), so the report does not print them one after another at the end;
     #: None: printed when asked
     rendered: tuple[str | None, str | None] | None = None
+    #: the claim's certificate (JSON text, docs/certificates.md), and what the independent kernel made of it
+    certificate: str | None = None
+    kernel: kernel.ClaimCheck | None = None
+
+    @property
+    def kernel_status(self) -> str:
+        """kernel-checked, partly replayed (some steps trusted), rejected, or '-' (no certificate)."""
+        return "-" if self.kernel is None else self.kernel.status
 
     @property
     def summary(self) -> str:
@@ -298,6 +311,7 @@ class Result:
                 "steps": [s.to_json() for s in corr.steps],
             },
             "steps": [s.to_json() for s in self.proof.steps],
+            "kernel": None if self.kernel is None else self.kernel.to_json(),
             "error": self.error,
             "seconds": round(self.seconds, 3),
         }
@@ -380,7 +394,8 @@ def audit(c: Claim, p: Proof) -> list[str]:
 
 
 def run(c: Claim) -> Result:
-    """Run one claim's proof, decide its verdict and audit it (premises are checked by :func:`check_premises`)."""
+    """Run one claim's proof, decide its verdict, audit it, write its certificate and have the kernel replay it
+    (premises are checked by :func:`check_premises`): a claim whose certificate the kernel rejects is inconclusive."""
     p = Proof()
     start = time.perf_counter()
     try:
@@ -400,7 +415,18 @@ def run(c: Claim) -> Result:
     except Exception as exc:
         verdict, error = "inconclusive", f"{type(exc).__name__}: {exc}"
         evidence = error
-    return Result(c, verdict, evidence, p, time.perf_counter() - start, error)
+    cert, check = certify(c, verdict, p)
+    if check.status == "rejected" and verdict != "inconclusive":
+        verdict, error = "inconclusive", "kernel rejected: " + "; ".join(f"{s}: {w}" for s, w in check.rejected)
+        evidence += "; " + error
+    return Result(c, verdict, evidence, p, time.perf_counter() - start, error, certificate=cert, kernel=check)
+
+
+def certify(c: Claim, verdict: str, p: Proof) -> tuple[str, kernel.ClaimCheck]:
+    """The claim's certificate as JSON text, and the kernel's replay of that text (parsed back: the kernel
+    sees only what a file would hold)."""
+    text = json.dumps(certificates.certificate(c.id, c.statement, verdict, p), ensure_ascii=False, indent=1)
+    return text, kernel.check(json.loads(text))
 
 
 def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] = run) -> list[Result]:
@@ -426,7 +452,7 @@ def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] =
         bad = [d for d in r.proof.premises if verdict_of(d, (r.claim.id,)) != "verified"]
         if bad and r.verdict != "inconclusive":
             error = f"premise not verified: {', '.join(bad)}"
-            r = Result(r.claim, "inconclusive", f"{r.evidence}; {error}", r.proof, r.seconds, error, r.rendered)
+            r = dataclasses.replace(r, verdict="inconclusive", evidence=f"{r.evidence}; {error}", error=error)
         out.append(r)
     return out
 
@@ -436,11 +462,14 @@ def run_all(
     progress: Callable[[Result], None] | None = None,
     jobs: int = 1,
     timeout: float | None = None,
+    premises: dict[str, Result] | None = None,
 ) -> list[Result]:
     """Run registered claims ``jobs`` at a time (1: in this process) through :mod:`.executor`, each within
     ``timeout`` seconds (None: no limit).  A claim past its limit, or whose worker fails, is inconclusive
     with the reason and the others still run; results come in the order given and, but for the times,
-    are the same for any ``jobs``.  ``progress`` gets each result as it is decided.  Neighbouring
+    are the same for any ``jobs``.  ``progress`` gets each result as it is decided.  Premises outside ``selected``
+    are run too, and their results put in ``premises`` (by id) when given; the kernel's verdicts on premises are
+    resolved across both.  Neighbouring
     claims share derivations (the report's order follows the proof scripts), and the executor keeps
     neighbours in one worker: keep ``selected`` in that order."""
     selected = list(selected)
@@ -462,7 +491,15 @@ def run_all(
         timeout=timeout,
         progress=done,
     )
-    return check_premises(results)
+    extra = {} if premises is None else premises
+
+    def run_premise(c: Claim) -> Result:
+        extra[c.id] = run(c)
+        return extra[c.id]
+
+    results = check_premises(results, run_premise)
+    kernel.resolve([r.kernel for r in (*results, *extra.values()) if r.kernel is not None])
+    return results
 
 
 def _run_shipped(name: tuple[str, str, str]) -> bytes:
@@ -484,15 +521,22 @@ def _run_shipped(name: tuple[str, str, str]) -> bytes:
     if claim_id not in _REGISTRY:
         raise LookupError(f"claim {claim_id!r} is not registered in {module} (run_all runs claims by id)")
     r = run(_REGISTRY[claim_id])
-    return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error, (r.latex, r.correction_latex)))
+    rendered = (r.latex, r.correction_latex)
+    return transport.dumps((r.verdict, r.evidence, r.proof, r.seconds, r.error, rendered, r.certificate, r.kernel))
 
 
 def report(results: list[Result]) -> dict:
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
+    checked = {s: sum(r.kernel_status == s for r in results) for s in KERNEL_STATUSES}
     return {
         "tool": "eos-theory",
         "paper": "Second-order regression models exhibit progressive sharpening to the edge of stability",
-        "summary": {**counts, "total": len(results), "unexpected": [r.claim.id for r in results if not r.as_expected]},
+        "summary": {
+            **counts,
+            "total": len(results),
+            "unexpected": [r.claim.id for r in results if not r.as_expected],
+            "kernel": checked,
+        },
         "claims": [r.to_json() for r in results],
     }
 

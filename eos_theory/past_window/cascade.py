@@ -25,9 +25,10 @@ not involve r, so everything here holds on the axis for every r).  This module
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 
@@ -430,6 +431,8 @@ class Certificate:
     e_hi: mpf
     speed: tuple[mpf, mpf]
     radius: Fraction
+    #: the proof as data (:class:`eos_theory.core.proof.BoxProof`), for the kernel to re-prove in ball arithmetic
+    box_proof: object = field(default=None, compare=False, repr=False)
 
     @property
     def proved(self) -> bool:
@@ -465,7 +468,52 @@ def certify(level: int, y_centre, e_centre, radius, dps: int, deadline: float | 
         speed = Me - My * Ye / (Yy - 1)
         lo, hi = mp.make_mpf(speed._mpi_[0]), mp.make_mpf(speed._mpi_[1])
         e_lo, e_hi = mp.make_mpf(k.image[1]._mpi_[0]), mp.make_mpf(k.image[1]._mpi_[1])
-    return Certificate(level, period, k, e_lo, e_hi, (lo, hi), radius)
+    proof = threshold_box_proof(period, k.box, (e_lo, e_hi), hi) if k.unique and hi < 0 else None
+    return Certificate(level, period, k, e_lo, e_hi, (lo, hi), radius, proof)
+
+
+def threshold_box_proof(period: int, box, e_range, speed_hi):
+    """The threshold's proof as data: (y, ε) ↦ (f^p(y) − y, (f^p)'(y) + 1) has exactly one zero in ``box``
+    (iv intervals), its ε lies in ``e_range``, and over the box dλ/dε ≤ ``speed_hi`` < 0; written as the
+    forward recurrences of :func:`orbit_jet` on the centred forms (so the kernel meets the same expression
+    sizes as the finder, and its own derivative of the system for Krawczyk's test)."""
+    from eos_theory.core.proof import BoxProof
+
+    c, (cf, cfy, cfyy, cfe, cfye) = _centred_forms()
+    defs: list = []
+
+    def define(name: str, k: int, expr):
+        sym = sp.Symbol(f"{name}{k}")
+        defs.append((sym, expr))
+        return sym
+
+    Y, Yy, Ye, M, My, Me = y, sp.Integer(1), sp.Integer(0), sp.Integer(1), sp.Integer(0), sp.Integer(0)
+    for k in range(period):
+        u = define("u", k, Y - c)
+        fy, fyy = define("fy", k, _horner(cfy, u)), define("fyy", k, _horner(cfyy, u))
+        fe, fye = _horner(cfe, u), _horner(cfye, u)
+        M, My, Me = (
+            define("M", k + 1, M * fy),
+            define("My", k + 1, My * fy + M * fyy * Yy),
+            define("Me", k + 1, Me * fy + M * (fyy * Ye + fye)),
+        )
+        Y, Yy, Ye = define("Y", k + 1, _horner(cf, u)), define("Yy", k + 1, fy * Yy), define("Ye", k + 1, fy * Ye + fe)
+    ends = [tuple(exact(mp.make_mpf(end)) for end in x._mpi_) for x in box]
+    return BoxProof(
+        (y, eps),
+        tuple(ends),
+        equations=(Y - y, M + 1),
+        definitions=tuple(defs),
+        at_zero=((eps, exact(e_range[0]), exact(e_range[1])),),
+        over_box=((Me - My * Ye / (Yy - 1), None, _round_up(speed_hi)),),
+    )
+
+
+def _round_up(x: mpf) -> Fraction:
+    """x rounded up to 4 significant digits (a readable bound a little looser than the finder's)."""
+    with mp.workdps(30):
+        scale = Fraction(10) ** (int(mp.floor(mp.log10(abs(x)))) - 3)
+    return math.ceil(exact(x) / scale) * scale
 
 
 # --------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ import math
 import random
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
@@ -176,6 +176,8 @@ class Cycle:
     dps: int
     proof: str  #: what was proved, in one line
     enclosures: dict = field(default_factory=dict, compare=False, repr=False)
+    #: the proof as data (:class:`eos_theory.core.proof.BoxProof`), for the kernel to re-prove in ball arithmetic
+    box_proof: object = field(default=None, compare=False, repr=False)
 
     @property
     def mean(self) -> float:
@@ -279,7 +281,7 @@ def certify_cycle(eps, r, y0, period_y: int, dps: int = 40) -> Cycle | None:
         if trans is not None:
             t_lo, t_hi = _ends(abs(trans))
             stable = bool(t_hi < 1) if (t_hi < 1 or t_lo > 1) else None
-        encl = {"points": Y, "multiplier": mult, "transverse": trans, "mean_ntk": mean}
+        encl = {"points": Y, "multiplier": mult, "transverse": trans, "mean_ntk": mean, "sign": sign}
         out = Cycle(
             eps,
             r,
@@ -297,7 +299,37 @@ def certify_cycle(eps, r, y0, period_y: int, dps: int = 40) -> Cycle | None:
             f"{result.describe()} for f^{N}(y) − y; the {N} iterates' enclosures are disjoint (exact period {N})",
             encl,
         )
-    return out
+    return replace(out, box_proof=cycle_box_proof(out, result.box[0]))
+
+
+def cycle_box_proof(cyc: Cycle, box):
+    """The cycle's proof as data: f^N(y) = y has exactly one zero in ``box`` (an iv interval), its N iterates
+    differ, and at it Π f′(y_k), Π(1 − y_k), Π(1 − r·y_k) and the mean η·NTK lie in the enclosures of ``cyc``
+    (outward-rounded floats, as exact rationals)."""
+    import sympy as sp
+
+    from eos_theory.core.proof import BoxProof
+
+    N, e = cyc.period_y, sp.Rational(cyc.eps.numerator, cyc.eps.denominator)
+    ys = sp.symbols(f"y0:{N + 1}")
+    pts = ys[:N]
+    lo, hi = _ends(box)
+    at_zero = [
+        (sp.Mul(*(axis_slope(v, e) for v in pts)), *cyc.multiplier),
+        (sp.Mul(*(1 - v for v in pts)), *_out(*_ends(cyc.enclosures["sign"]))),
+        (2 * sp.Add(*(v + e for v in pts)) / N, *cyc.mean_ntk),
+    ]
+    if cyc.r is not None and cyc.transverse is not None:
+        r = sp.Rational(cyc.r.numerator, cyc.r.denominator)
+        at_zero.append((sp.Mul(*(transverse_factor(v, r) for v in pts)), *cyc.transverse))
+    return BoxProof(
+        (ys[0],),
+        ((exact(lo), exact(hi)),),
+        equations=(ys[N] - ys[0],),
+        definitions=tuple((ys[k + 1], axis_map(ys[k], e)) for k in range(N)),
+        at_zero=tuple((expr, Fraction(a), Fraction(b)) for expr, a, b in at_zero),
+        distinct=pts if N > 1 else (),
+    )
 
 
 def _p_top(eps: float) -> float:

@@ -17,13 +17,14 @@ s*v**3 - s*v/3 + 2*s/27 - 2/3
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache
 
 import sympy as sp
 from mpmath import iv, mp
 
+from eos_theory.core.proof import BoxProof
 from eos_theory.numbers.intervals import enclose, iv_workdps
 from eos_theory.numbers.parse import check_dps, exact
 from eos_theory.past_window.cascade import (
@@ -285,6 +286,8 @@ class CertificateOrbit:
     sign_changes: tuple[bool, ...]
     cycle: tuple[int | None, ...]
     inside_box: bool
+    #: the proof as data (:class:`eos_theory.core.proof.BoxProof`), for the kernel to re-prove in ball arithmetic
+    box_proof: object = field(default=None, compare=False, repr=False)
 
     @property
     def one_four_cycle(self) -> bool:
@@ -378,4 +381,20 @@ def certificate_orbit(
             cycle.append(meets[0] if len(meets) == 1 else None)
         hI = h_fun(I[0], E)
         inside = bool(Ybox.a < hI.a and hI.b < Ybox.b)
-    return CertificateOrbit(count, (a, b), tuple(I), tuple(x and disjoint for x in signs), tuple(cycle), inside)
+    orbit_ = CertificateOrbit(count, (a, b), tuple(I), tuple(x and disjoint for x in signs), tuple(cycle), inside)
+    if not (orbit_.one_four_cycle and inside):
+        return orbit_
+    ends = lambda x: tuple(exact(mp.make_mpf(end)) for end in x._mpi_)  # noqa: E731
+    vs = sp.symbols("v0:4")
+    q = v_sym**4 + sum(c * v_sym**k for k, c in zip((3, 2, 1, 0), coeffs))
+    proof = BoxProof(
+        (s_sym, eps, *vs),
+        ((a, b), ends(Ebox), *(ends(J) for J in I)),
+        equations=(m_hat.as_expr(), (eps + 1) ** 2 - s_sym, *(q.subs(v_sym, v) for v in vs)),
+        at_zero=(
+            *((F.subs(v_sym, v), *ends(I[cycle[k]])) for k, v in enumerate(vs)),  # type: ignore[index]
+            (h.subs(v_sym, vs[0]), *ends(Ybox)),
+        ),
+        distinct=vs,
+    )
+    return replace(orbit_, box_proof=proof)

@@ -1,0 +1,355 @@
+"""Certificates: a claim's proof steps written as data in the kernel's grammar (docs/certificates.md).
+
+This is the finder's side: it turns the SymPy objects each :class:`~eos_theory.core.proof.Step` recorded
+into the forms :mod:`eos_theory.kernel` replays — identities (with cofactors when modulo relations),
+counterexamples, positivity witnesses, comparisons of real algebraic numbers (each radical named by its
+defining equation and an isolating box), interval proofs (:class:`~eos_theory.core.proof.BoxProof`) — and
+the rest (inferences, citations, premises, the finder's own computations, numerical and statistical
+evidence) as the steps the kernel lists as trusted.  What cannot be written in the grammar (a function
+such as exp, matrix words of symbolic size) is written as ``unreplayable`` with the reason.
+
+>>> x = sp.Symbol("x")
+>>> text((x + 1) ** 2 / 3 - x, {x: "x"})
+'-x + (1 + x)^2/3'
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import sympy as sp
+
+from eos_theory.core.proof import BoxProof, Proof, Step, _entries, _root_symbols
+
+FORMAT = "eos-theory certificate 1"  #: the format's name and version, written in every certificate
+RADICAL_DIGITS = 40  #: digits of the isolating boxes written around the radicals of a comparison
+
+
+class NotInGrammar(ValueError):
+    """An expression the kernel's grammar cannot write (a function, a float, a non-integer power)."""
+
+
+def certificate(claim_id: str, statement: str, verdict: str, proof: Proof) -> dict:
+    """The certificate of one claim: its steps (and its correction's) as kernel forms, and its coverage."""
+    out: dict = {"format": FORMAT, "claim": claim_id, "statement": statement, "verdict": verdict}
+    out["steps"] = [form for s in proof.steps for form in step_forms(s)]
+    if proof.correction is not None:
+        out["correction"] = {
+            "statement": proof.correction.statement,
+            "steps": [form for s in proof.correction.steps for form in step_forms(s)],
+        }
+    if proof.coverage:
+        out["coverage"] = {phrase: list(by) for phrase, by in proof.coverage.items()}
+    return out
+
+
+def step_forms(step: Step) -> list[dict]:
+    """The kernel forms of one step (an interval step with several boxes gives one form per box)."""
+    head = {"text": step.text, "detail": step.detail}
+    try:
+        forms = _FORMS.get(step.kind, _trusted)(step)
+    except NotInGrammar as exc:
+        forms = [{"kind": "unreplayable", "as": step.kind, "reason": str(exc)}]
+    return [{**head, **f} for f in forms]
+
+
+def _trusted(step: Step) -> list[dict]:
+    kind = {"check": "computation"}.get(step.kind, step.kind)
+    return [{"kind": kind}]
+
+
+# -- expressions ------------------------------------------------------------------------------------------
+
+
+def text(e, names: dict) -> str:
+    """``e`` in the kernel's grammar, its symbols written by ``names``; :class:`NotInGrammar` if it cannot be."""
+    e = sp.sympify(e)
+    if e.is_Symbol or isinstance(e, sp.Indexed):  # ω[i] is a variable too
+        if e not in names:
+            raise NotInGrammar(f"the symbol {e} is not declared")
+        return names[e]
+    if e.is_Integer:
+        return str(e.p)
+    if e.is_Rational:
+        return f"{e.p}/{e.q}"
+    if e.is_Add:
+        terms = [text(a, names) for a in e.args]
+        return terms[0] + "".join(f" - {t[1:]}" if t.startswith("-") else f" + {t}" for t in terms[1:])
+    if e.is_Mul:
+        coeff, factors = e.as_coeff_mul()
+        num = [_factor(f, names) for f in factors if not _reciprocal(f)]
+        den = [_power(f.base, -f.exp, names) for f in factors if _reciprocal(f)]
+        if abs(coeff.p) != 1 or not num:
+            num.insert(0, str(abs(coeff.p)))
+        if coeff.q != 1:
+            den.insert(0, str(coeff.q))
+        return "-" * bool(coeff.is_negative) + "*".join(num) + "".join(f"/{d}" for d in den)
+    if e.is_Pow and e.exp.is_Integer:
+        return f"1/{_power(e.base, -e.exp, names)}" if e.exp < 0 else _power(e.base, e.exp, names)
+    raise NotInGrammar(f"{type(e).__name__} is outside the grammar: {_brief(e)}")
+
+
+def _reciprocal(f) -> bool:
+    return f.is_Pow and f.exp.is_Integer and f.exp < 0
+
+
+def _power(base, n, names: dict) -> str:
+    if n == 1:
+        return _factor(base, names)
+    return (f"({text(base, names)})" if base.is_Pow else _factor(base, names)) + f"^{n}"
+
+
+def _factor(e, names: dict) -> str:
+    """``e`` as a factor of a product or the base of a power: parenthesised unless a symbol or a natural number."""
+    t = text(e, names)
+    return (
+        t
+        if e.is_Symbol
+        or isinstance(e, sp.Indexed)
+        or (e.is_Integer and e >= 0)
+        or (e.is_Pow and e.exp.is_Integer and e.exp > 0)
+        else f"({t})"
+    )
+
+
+def _brief(e, width: int = 60) -> str:
+    s = " ".join(str(e).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def namer(symbols) -> dict:
+    """Identifiers for symbols: their names made valid (θ₁ stays, a LaTeX name is cleaned), distinct symbols
+    with one name told apart by a suffix, in a stable (sorted) order."""
+    names: dict = {}
+    used: set[str] = set()
+    for s in sorted(symbols, key=lambda s: (str(s), sp.srepr(s))):
+        base = re.sub(r"\W", "_", str(s)).strip("_") or "v"
+        base = base if base.isidentifier() else f"v_{base}"
+        name, k = base, 1
+        while name in used:
+            k += 1
+            name = f"{base}_{k}"
+        names[s] = name
+        used.add(name)
+    return names
+
+
+_WORDS = ("positive", "negative", "nonnegative", "nonpositive", "nonzero")
+
+
+def assumptions(symbols, names: dict, nonzero=()) -> dict:
+    """The kernel's assumption words for each symbol that has any (real symbols have none: every variable is real)."""
+    out = {}
+    for s in symbols:
+        words = [next((w for w in _WORDS if getattr(s, f"is_{w}")), "")] if s.is_real else []
+        if s.is_integer:
+            words.append("integer")
+        if s in nonzero and not (s.is_positive or s.is_negative or s.is_nonzero):
+            words.append("nonzero")
+        words = [w for w in words if w]
+        if words:
+            out[names[s]] = " ".join(words)
+    return out
+
+
+def _scope(*exprs, extra=()) -> tuple[dict, dict]:
+    """Root renaming (s ↦ sqrt_s² for a positive s under a square root, as the finder's normal form does) and
+    names for every free symbol of the expressions after it."""
+    roots: dict = {}
+    for e in exprs:
+        roots.update(_root_symbols(sp.sympify(e)))
+    symbols = set(extra)
+    for e in exprs:
+        symbols |= sp.sympify(e).xreplace(roots).free_symbols if roots else sp.sympify(e).free_symbols
+    return roots, namer(symbols)
+
+
+# -- the forms ----------------------------------------------------------------------------------------------
+
+
+def _identity(step: Step) -> list[dict]:
+    if "rules" in step.data:
+        raise NotInGrammar("an identity of matrix words of symbolic size (non-commutative)")
+    pairs = _entries(step.exprs[0], step.exprs[1], step.text)
+    modulo = tuple(sp.sympify(m) for m in step.data.get("modulo", ()))
+    roots, _ = _scope(*(e for pair in pairs for e in pair), *modulo)
+    radicals = _Radicals()  # numbers such as √5 become variables r with r² − 5 among the relations
+    pairs = [(radicals.rewrite(a.xreplace(roots)), radicals.rewrite(b.xreplace(roots))) for a, b in pairs]
+    modulo = (*(radicals.rewrite(m.xreplace(roots)) for m in modulo), *radicals.relations)
+    _, names = _scope(*(e for pair in pairs for e in pair), *modulo)
+    form: dict = {"kind": "identity", "variables": sorted(names.values())}
+    renamed = {names[r.base]: f"{s.name}^(1/2)" for s, r in roots.items()}
+    renamed |= {names[r]: f"({_brief(b, 200)})^(1/{q})" for (b, q), r in radicals.symbols.items()}
+    if renamed:
+        form["renamed"] = renamed
+    lhs, rhs = [text(a, names) for a, _ in pairs], [text(b, names) for _, b in pairs]
+    form["lhs"], form["rhs"] = (lhs[0], rhs[0]) if len(pairs) == 1 else (lhs, rhs)
+    if modulo:
+        form["modulo"] = [text(m, names) for m in modulo]
+        cof = [[text(c, names) for c in cofactors(a - b, modulo, sorted(names, key=str))] for a, b in pairs]
+        form["cofactors"] = cof[0] if len(pairs) == 1 else cof
+    return [form]
+
+
+def cofactors(difference, modulo, symbols) -> list[sp.Expr]:
+    """c with difference = Σ cᵢ·moduloᵢ as rational functions, each cᵢ's denominator dividing the difference's
+    times the relations' (polynomial division of the numerators; the relations must divide it exactly)."""
+    num, den = sp.fraction(sp.together(difference))
+    num = sp.expand(num)
+    if num == 0:
+        return [sp.Integer(0)] * len(modulo)
+    nums, dens = zip(*(sp.fraction(sp.together(m)) for m in modulo))
+    if not symbols:
+        raise NotInGrammar("an identity modulo relations of constants")
+    for order in ("grevlex", "lex"):
+        quotients, rest = sp.reduced(num, [sp.expand(n) for n in nums], *symbols, order=order)
+        if rest == 0:
+            return [q * d / den for q, d in zip(quotients, dens)]
+    raise NotInGrammar("no cofactors found by division (the relations are not a Gröbner basis)")
+
+
+def _point_step(step: Step) -> list[dict]:
+    lhs, rhs = step.exprs
+    _, names = _scope(lhs, rhs, extra=step.point or {})
+    return [
+        {
+            "kind": step.kind,  # counterexample | example
+            "variables": sorted(names.values()),
+            "assumptions": assumptions(names, names),
+            "lhs": text(lhs, names),
+            "rhs": text(rhs, names),
+            "point": {names[s]: text(v, {}) for s, v in (step.point or {}).items()},
+        }
+    ]
+
+
+def _sign(step: Step) -> list[dict]:
+    expr, witness = step.exprs
+    roots, names = _scope(expr, witness)
+    expr, witness = (sp.sympify(e).xreplace(roots) for e in (expr, witness))
+    nonzero = set(step.data.get("nonzero", ()))
+    return [
+        {
+            "kind": "positive",
+            "variables": sorted(names.values()),
+            "assumptions": assumptions(names, names, nonzero),
+            "expr": text(expr, names),
+            "witness": text(witness, names),
+        }
+    ]
+
+
+def _check(step: Step) -> list[dict]:
+    if "compare" not in step.data:
+        return [{"kind": "computation"}]
+    lhs, op, rhs = step.data["compare"]
+    radicals = _Radicals()
+    form: dict = {
+        "kind": "compare",
+        "lhs": radicals.text(sp.sympify(lhs)),
+        "op": op,
+        "rhs": radicals.text(sp.sympify(rhs)),
+    }
+    if radicals.symbols:
+        form |= {"variables": radicals.names, "equations": radicals.equations(), "box": radicals.box}
+    return [form]
+
+
+class _Radicals:
+    """Real algebraic numbers written with one variable per radical b^(1/q) of a positive number b: its relation
+    r^q − b = 0, and an isolating box of RADICAL_DIGITS digits around its value (the kernel proves that the box
+    isolates it, when a comparison needs the value)."""
+
+    def __init__(self) -> None:
+        self.symbols: dict = {}  #: (b, q) ↦ the variable r
+        self.relations: list[sp.Expr] = []
+        self.box: list[list[str]] = []
+
+    @property
+    def names(self) -> list[str]:
+        return [r.name for r in self.symbols.values()]
+
+    def text(self, e: sp.Expr) -> str:
+        """A real number in the grammar, its radicals written as the variables."""
+        if e.free_symbols:
+            raise NotInGrammar(f"not a number: {_brief(e)}")
+        return text(self.rewrite(e), {r: r.name for r in self.symbols.values()})
+
+    def equations(self) -> list[str]:
+        return [text(m, {r: r.name for r in self.symbols.values()}) for m in self.relations]
+
+    def rewrite(self, e: sp.Expr) -> sp.Expr:
+        if e.is_Pow and e.exp.is_Rational and not e.exp.is_Integer and not e.base.free_symbols:
+            return self._radical(e.base, int(e.exp.q)) ** int(e.exp.p)
+        if e.args and (e.is_Add or e.is_Mul or (e.is_Pow and e.exp.is_Integer)):
+            return e.func(*(self.rewrite(a) for a in e.args))
+        return e
+
+    def _radical(self, base: sp.Expr, q: int) -> sp.Symbol:
+        if (base, q) not in self.symbols:
+            if not (base.is_real and base.is_positive):
+                raise NotInGrammar(f"a radical of a number not known to be positive: {_brief(base)}")
+            inner = self.rewrite(base)
+            r = sp.Dummy(f"r{len(self.symbols) + 1}")
+            value = sp.Rational(str(sp.N(base ** sp.Rational(1, q), RADICAL_DIGITS + 10)))
+            width = sp.Rational(1, 10**RADICAL_DIGITS) * max(1, abs(value))
+            self.symbols[(base, q)] = r
+            self.relations.append(r**q - inner)
+            self.box.append([text(value - width, {}), text(value + width, {})])
+        return self.symbols[(base, q)]
+
+
+def _interval(step: Step) -> list[dict]:
+    boxes = step.data.get("boxes", ())
+    if not boxes:
+        raise NotInGrammar("an interval proof recorded without its data (no BoxProof)")
+    return [box_form(b) for b in boxes]
+
+
+def box_form(b: BoxProof) -> dict:
+    """A :class:`BoxProof` as a ``krawczyk`` form (with equations) or a ``bound`` form (without)."""
+    names = namer([*b.variables, *(s for s, _ in b.definitions)])
+
+    def bounds(items):
+        return [{"expr": text(e, names), "interval": [_end(lo), _end(hi)]} for e, lo, hi in items]
+
+    form: dict = {
+        "kind": "krawczyk" if b.equations else "bound",
+        "variables": [names[v] for v in b.variables],
+        "box": [[_end(lo), _end(hi)] for lo, hi in b.box],
+    }
+    if b.definitions:
+        form["definitions"] = [[names[s], text(e, names)] for s, e in b.definitions]
+    if b.equations:
+        form["equations"] = [text(e, names) for e in b.equations]
+    for key, items in (("at_zero", b.at_zero), ("over_box", b.over_box)):
+        if items:
+            form[key] = bounds(items)
+    if b.distinct:
+        form["distinct"] = [text(e, names) for e in b.distinct]
+    return form
+
+
+def _end(v) -> str | None:
+    if v is None:
+        return None
+    q = Fraction(v) if not isinstance(v, sp.Basic) else Fraction(int(v.p), int(v.q))
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def _citation(step: Step) -> list[dict]:
+    return [{"kind": "citation", "theorem": step.data.get("theorem", ""), "reference": step.data.get("reference", "")}]
+
+
+_FORMS = {
+    "identity": _identity,
+    "counterexample": _point_step,
+    "example": _point_step,
+    "sign": _sign,
+    "check": _check,
+    "interval": _interval,
+    "citation": _citation,
+    "premise": lambda s: [{"kind": "premise", "claim": s.detail}],
+    "inference": lambda s: [{"kind": "inference", "from": list(s.data.get("from", ()))}],
+}

@@ -1,0 +1,73 @@
+"""The kernel's command line, ``python -m eos_theory.kernel DIR`` (and ``eos-theory check DIR``): replay every
+certificate in DIR and say, per claim, what was checked.
+
+Exit status 0 when no certificate is rejected, 1 when one is (the claim and the step are named), 2 for bad
+usage (DIR is not a directory, or holds no certificate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from eos_theory.kernel.replay import check_all, read_directory
+
+
+def report(checks, out=sys.stdout, quiet: bool = False) -> None:
+    """One line per claim, then the steps not replayed (the trusted base) and the rejected ones, indented."""
+    for c in checks:
+        if c.status == "kernel-checked":
+            if not quiet:
+                print(f"{c.claim}: kernel-checked ({c.replayed} steps replayed)", file=out)
+            continue
+        if c.status == "rejected":
+            print(f"{c.claim}: REJECTED", file=out)
+            for step, why in c.rejected:
+                print(f"    {step}: {why}", file=out)
+            continue
+        if quiet:
+            continue
+        weak = f"; premises not kernel-checked: {', '.join(c.weak_premises)}" if c.weak_premises else ""
+        print(f"{c.claim}: {c.replayed} steps replayed, {len(c.trusted)} not (trusted){weak}", file=out)
+        for step, why in c.trusted:
+            print(f"    {step}: {why}", file=out)
+
+
+def summary(checks) -> str:
+    counts = {s: sum(c.status == s for c in checks) for s in ("kernel-checked", "partly replayed", "rejected")}
+    return (
+        f"{len(checks)} certificates: {counts['kernel-checked']} kernel-checked, {counts['partly replayed']} partly "
+        f"replayed (their trusted steps listed), {counts['rejected']} rejected"
+    )
+
+
+def main(argv=None, prog: str = "python -m eos_theory.kernel") -> int:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Replay the certificates in DIR (written by 'eos-theory verify --certificates DIR', or by hand; "
+        "docs/certificates.md) with FLINT, independently of the code that found them, and print per claim: "
+        "kernel-checked, or the steps it cannot replay and why (its trusted base), or REJECTED with the step.",
+        epilog="Exit status: 0 when no certificate is rejected, 1 when one is, 2 for bad usage.",
+    )
+    parser.add_argument("dir", metavar="DIR", help="a directory of certificates (*.json)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only rejected claims and the summary")
+    parser.add_argument("--json", action="store_true", help="print the per-claim results as JSON instead")
+    args = parser.parse_args(argv)
+    if not Path(args.dir).is_dir():
+        print(f"{prog}: {args.dir}: not a directory", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    certs, unreadable = read_directory(args.dir)
+    if not certs and not unreadable:
+        print(f"{prog}: {args.dir}: no certificates (*.json) there", file=sys.stderr)
+        return 2
+    checks = unreadable + check_all(certs)
+    if args.json:
+        print(json.dumps([c.to_json() for c in checks], indent=1, ensure_ascii=False))
+    else:
+        report(checks, quiet=args.quiet)
+    print(f"{summary(checks)} ({time.perf_counter() - start:.2f} s)", file=sys.stderr)
+    return 1 if any(c.status == "rejected" for c in checks) else 0
