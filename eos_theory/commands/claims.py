@@ -69,8 +69,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         f" (report: {target})" if target else ""
     )
     k = s["kernel"]
-    summary += (
-        f"\nkernel: {k['kernel-checked']} kernel-checked, {k['partly replayed']} partly (steps it cannot replay: "
+    kernel_line = (
+        f"kernel: {k['kernel-checked']} kernel-checked, {k['partly replayed']} partly (steps it cannot replay: "
         f"'eos-theory check DIR' lists them), {k['rejected']} rejected"
         + (f"; certificates in {certificates}" if certificates else "")
     )
@@ -82,6 +82,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             for r in results:
                 if args.verbose or not r.as_expected:
                     console.print("\n".join(registry.record_lines(r)), markup=False)
+            console.print(kernel_line, markup=False)
         console.print(summary, markup=False)
 
     emit(args, data, show_text, target)
@@ -360,7 +361,7 @@ def register(sub) -> None:
         help="also write each claim's certificate to DIR/<id>.json (DIR is created if its parent exists): the data "
         "every step rests on, which 'eos-theory check DIR' (the independent kernel) replays; docs/certificates.md",
     )
-    v.add_argument("-q", "--quiet", action="store_true", help="no table or progress; only the summary line")
+    v.add_argument("-q", "--quiet", action="store_true", help="print less: no table or progress, only the summary")
     v.add_argument(
         "-v",
         "--verbose",
@@ -390,7 +391,7 @@ def register(sub) -> None:
         "bad usage. Example: eos-theory verify --certificates certs && eos-theory check certs",
     )
     k.add_argument("dir", metavar="DIR", help="a directory of certificates (*.json)")
-    k.add_argument("-q", "--quiet", action="store_true", help="print only rejected claims and the summary")
+    k.add_argument("-q", "--quiet", action="store_true", help="print less: only rejected claims and the summary")
     add_json(k, 'Keys: "summary", "claims" [{claim, status, replayed, trusted, rejected, premises, weak_premises}]')
     k.set_defaults(func=cmd_check)
 

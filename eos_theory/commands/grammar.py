@@ -48,6 +48,7 @@ MEANS = {
     "--jobs": "in N local worker processes",
     "--scheduler": "on the Dask cluster whose scheduler is at ADDR",
     "--format": "figure file format",
+    "--quiet": "print less:",
 }
 
 
