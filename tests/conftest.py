@@ -71,7 +71,10 @@ def registry_results(tmp_path_factory, request):
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not data.exists():
             results = registry.run_all(registry.claims())
-            packed = [(r.claim.id, (r.verdict, r.evidence, r.proof, r.seconds, r.error, r.rendered)) for r in results]
+            packed = [
+                (r.claim.id, (r.verdict, r.evidence, r.proof, r.seconds, r.error, r.rendered, r.certificate, r.kernel))
+                for r in results
+            ]
             data.write_bytes(transport.dumps(packed))
             return results
     claims = {c.id: c for c in registry.claims()}

@@ -244,6 +244,7 @@ def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(m
         (r.claim.id, r.verdict, r.evidence) for r in serial
     ]
     assert without_times(parallel) == without_times(serial)  # steps, corrections, LaTeX of each formula
+    assert [r.certificate for r in parallel] == [r.certificate for r in serial]  # the kernel's input, to the byte
     assert latex.document(parallel) == latex.document(serial)  # every SymPy object printed as it was built
 
 
