@@ -12,11 +12,11 @@ from fractions import Fraction
 import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from strategies import nonzero_rationals, polynomials, rationals
 
 from eos_theory.core.certificates import text
 from eos_theory.kernel import check
 from eos_theory.kernel.expressions import evaluate, exact, parse
+from eos_theory.testing import nonzero_rationals, polynomials, rationals
 
 X, Y, Z = sp.symbols("x y z")
 NAMES = {X: "x", Y: "y", Z: "z"}
