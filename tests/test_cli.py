@@ -328,12 +328,13 @@ def test_orbit_check_line_never_says_settled_for_an_unsettled_run():
                 "period": None,
                 "predicted_period": 2,
                 "steps": 7,
-                "ntk": ["1.0"],
+                "ntk": ["1.0", "2.5"],
                 "digits_agree": None,
                 "reason": "why",
             }
         )
         assert "settled" not in line and status in line and "why" in line
+        assert "after 7 steps" in line and "1.0, 2.5" in line  # the JSON's ntk, in the text too
 
 
 def test_gd_stops_at_the_escape_region(capsys):

@@ -395,11 +395,36 @@ def test_round_trip_reads_a_mode_sum_and_a_matrix_formula():
 
 
 def test_prose_maps_the_papers_symbols_and_escapes_latex_specials():
-    assert L.prose("z̃ ≠ 0") == r"$\tilde{z}$ $\neq$ 0"
-    assert L.prose("θᵀQθ") == r"$\theta ^{T}Q\theta$"
+    assert L.prose("z̃ ≠ 0") == r"$\tilde{z} \neq 0$"
+    assert L.prose("θᵀQθ") == r"$\theta^{T}Q\theta$"
     assert L.prose("dJ̃/dt") == r"$d\tilde{J}/dt$"  # the accent stays on its letter
-    assert L.prose("100% & $5 #1 a_b {x}") == r"100\% \& \$5 \#1 a\_b \{x\}"
+    assert L.prose("100% & $5 #1 a_name {x}") == r"100\% \& \$5 \#1 a\_name $\{x\}$"  # {x}: a set
     assert L.prose("§2.1") == r"\S{}2.1"
+
+
+def test_prose_sets_a_formula_as_one_expression():
+    """Issue 18: not $=$ token by token, not \\surd where \\sqrt{…} is meant, word subscripts upright."""
+    assert L.prose("For ω₁ = −ω, ω₂ = ω, gradient flow conserves J̃(ω₁)²J̃(ω₂)².") == (
+        r"For $\omega_{1} = -\omega$, $\omega_{2} = \omega$, gradient flow conserves "
+        r"$\tilde{J}(\omega_{1})^{2}\tilde{J}(\omega_{2})^{2}$."
+    )
+    assert L.prose("η·NTK = 1 + ε ± √((ε−1)(ε+3))") == (
+        r"$\eta\cdot \mathrm{NTK} = 1 + \varepsilon \pm \sqrt{(\varepsilon-1)(\varepsilon+3)}$"
+    )
+    assert L.prose("T̃_mean − 2 = ε − 1") == r"$\tilde{T}_{\mathrm{mean}} - 2 = \varepsilon - 1$"
+    assert L.prose("over (ε, r) at 50 digits, e.g. √5 − 1") == (
+        r"over $(\varepsilon, r)$ at 50 digits, e.g. $\sqrt{5} - 1$"
+    )
+    assert L.prose("the axis map y ↦ y + y(y + ε)(y − 2).") == (
+        r"the axis map $y \mapsto y + y(y + \varepsilon)(y - 2)$."
+    )
+
+
+def test_no_formula_in_the_document_is_split_token_by_token(document):
+    assert "$=$" not in document and "\\surd" not in document
+    relation = r"(=|<|>|\\leq|\\geq|\\neq|\+|-|\\mapsto|\\in|\\cdot)"
+    assert not re.search(relation + r"\$ \$", document)  # a formula does not stop at a relation and go on
+    assert not re.search(r"\$ \$" + relation, document)
 
 
 def test_every_claim_text_is_plain_ascii_latex_with_no_unmapped_character(results, document):
@@ -466,6 +491,7 @@ def _compile(tex: str, tmp_path) -> subprocess.CompletedProcess:
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        errors="replace",  # the log quotes the document in the font's encoding (§ is byte 0xa7)
         timeout=120,
     )
 

@@ -422,9 +422,9 @@ def text(an: Analysis) -> str:
         lines.append(
             f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(k)}·ρ² + …"
             + (f", i.e. η = η_c {_signed(e2)}·ρ² + …" if e2 is not None else "")
-            + "  (ρ = half the orbit's diameter)"
             + ("" if exact_flip else f"  [{rep['form'].get('flip')}]")
         )
+        lines.append(f"    ({fl['meaning']})")
     elif rep["least_sharpness"] is not None:
         lines.append(f"  flip at η_c: inconclusive — {fl['how']}")
     win = rep["period_two_window"]

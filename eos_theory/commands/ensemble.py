@@ -69,7 +69,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         console = rich_console()
         for line in ensemble.table(rep):
             console.print(line, markup=False)
-        console.print(f"  ({result.seconds:.1f} s on {rep['ran_on']})", markup=False)
+        console.print(f"  ({rep['seconds']} s on {rep['ran_on']})", markup=False)
         if figure is not None and result.runs:
             console.print(f"  figure: {figure}", markup=False)
 

@@ -164,12 +164,13 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         starts = (
             f"{st['count']} random starts per cell (seed {st['seed']}, θ₂ = {st['transverse']:g} × a normal draw)"
             if st["count"]
-            else f"one start per cell: {st['axis']:g} along the axis of ε, pushed {st['transverse']:g} across it"
+            else f"one start per cell (starts 0, seed {st['seed']} unused): {st['axis']:g} along the axis of ε, "
+            f"pushed {st['transverse']:g} across it"
         )
         console.print(
             f"[bold]regime atlas[/]  {n_e} values of ε in [{e_lo}, {e_hi}] × {n_r} of r in "
             f"[{r_lo}, {r_hi}], {runs} runs of {result.steps} float64 GD steps "
-            f"({result.seconds:.1f} s on {where})"
+            f"({data['seconds']} s on {where})"
         )
         console.print(
             f"  {starts}; periods looked for up to {meta['max_period']} (repeat tolerance {meta['repeat_tolerance']:g}),"

@@ -290,11 +290,12 @@ def _describe_check(chk: dict) -> str:
     ntk = ", ".join(chk["ntk"])
     if chk["status"] in ("converged", "periodic"):
         what = "a fixed point" if chk["period"] == 1 else f"a period-{chk['period']} orbit in θ"
-        head = f"parameter-space GD settled on {what} after {chk['steps']} steps, η·NTK = {ntk}"
+        head = f"parameter-space GD settled ({chk['status']}) on {what} after {chk['steps']} steps, η·NTK = {ntk}"
         if chk["digits_agree"] is not None:
             return f"{head}: [bold]{chk['digits_agree']}[/] digits agree with the closed form"
         return f"{head}; the closed form predicts period {chk['predicted_period']}, so no digits are compared ({chk['reason']})"
-    return f"parameter-space GD [bold]{chk['status']}[/]: {chk['reason']}"  # the reason names the step
+    last = f"; η·NTK at its last {len(chk['ntk'])} steps: {ntk}" if chk["ntk"] else ""
+    return f"parameter-space GD [bold]{chk['status']}[/] after {chk['steps']} steps: {chk['reason']}{last}"
 
 
 def register(sub) -> None:

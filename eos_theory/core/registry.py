@@ -546,7 +546,7 @@ def record_lines(r: Result) -> list[str]:
     the correction and its steps, the error and the time (what ``verify --json`` has for it)."""
     c = r.claim
     where = f"yours, from {c.origin or c.module}" + (f"; {c.source}" if c.cited else "") if c.own else str(c.source)
-    lines = [f"{c.id}: {r.verdict} (expected {c.expect})  [{where}]  {r.seconds:.3f} s"]
+    lines = [f"{c.id}: {r.verdict} (expected {c.expect})  [{where}]  {r.seconds:.3f} s  ({c.module})"]
     lines.append(f"  claim: {c.statement}")
     lines.append(f"  method: {c.method}  (basis: {r.proof.basis})")
     if r.latex:
@@ -554,7 +554,7 @@ def record_lines(r: Result) -> list[str]:
     lines += [f"  - [{s.kind}] {s.text}: {s.detail}" if s.detail else f"  - [{s.kind}] {s.text}" for s in r.proof.steps]
     corr = r.proof.correction
     if corr is not None:
-        lines.append(f"  correction: {corr.statement}")
+        lines.append(f"  correction ({corr.statement}) verified by:")
         if r.correction_latex:
             lines.append(f"    latex: {r.correction_latex}")
         lines += [f"    - [{s.kind}] {s.text}: {s.detail}" for s in corr.steps]

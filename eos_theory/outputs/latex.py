@@ -201,7 +201,10 @@ _MATH_ESCAPE = {
 }
 
 
-_OPERATORS = {"det", "exp", "ln", "log", "max", "min", "tr", "diag", "sign", "Res", "mod", "id", "sup", "inf", "lim"}
+_OPERATORS = {  # words set upright as operators (\operatorname), and joined to what they apply to in prose
+    *("det", "exp", "ln", "log", "max", "min", "tr", "diag", "sign", "Res", "mod", "id", "sup", "inf", "lim", "int"),
+    *("avg", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan"),
+}
 _ACRONYMS = {"NTK", "GD", "GF", "EOS", "PS"}
 _LONE_SYMBOL = re.compile(
     r"^([(\[]?)([B-Zb-z])([)\]]?)([.,;:]*)$"
@@ -270,14 +273,33 @@ def _math_chunk(s: str) -> str:
                 while end < len(s) and s[end].isdigit():
                     end += 1
                 inner = s[k + 1 : end]
+            elif ch == "_" and (upright := re.match(r"[A-Za-z]{3,}", s[k + 1 :])):  # T̃_mean: a word, set upright
+                out.append("_{\\mathrm{" + upright.group() + "}}")
+                k += 1 + len(upright.group())
+                continue
             elif (nxt.isascii() and nxt.isalpha()) or _is_math_char(nxt):
                 end = k + 2
                 while end < len(s) and s[end] in _MATH_ACCENT:
                     end += 1
                 inner = s[k + 1 : end]
             if end > 0:
-                out.append(ch + "{" + _math_chunk(inner) + "}")
+                inner_tex = _math_chunk(inner)
+                if ch == "_" and nxt == "{" and re.fullmatch(r"[A-Za-z]{3,}", inner):
+                    inner_tex = "\\mathrm{" + inner + "}"
+                out.append(ch + "{" + inner_tex + "}")
                 k = end
+                continue
+        if ch == "√" and k + 1 < len(s):  # √5, √(2(ε + 2)): a square root over its argument, not \surd
+            nxt = s[k + 1]
+            end = _group(s, k + 1, "(", ")") if nxt == "(" else -1
+            if end > 0:
+                out.append("\\sqrt{" + _math_chunk(s[k + 2 : end - 1]) + "}")
+                k = end
+                continue
+            atom = re.match(r"\d+|[A-Za-z][\u0300-\u036f]*|[^\x00-\x7f][\u0300-\u036f]*", s[k + 1 :])
+            if atom and (atom.group()[0].isdigit() or atom.group()[0].isalpha() or atom.group()[0] in _GREEK):
+                out.append("\\sqrt{" + _math_chunk(atom.group()) + "}")
+                k += 1 + len(atom.group())
                 continue
         if k + 1 < len(s) and s[k + 1] in _MATH_ACCENT and (ch in _GREEK or (ch.isascii() and ch.isalpha())):
             base = _GREEK.get(ch, ch)
@@ -309,7 +331,8 @@ def _math_chunk(s: str) -> str:
             continue
         if ch in _MATH:
             macro = _MATH[ch]
-            out.append(macro + (" " if macro[-1].isalpha() else ""))
+            letter_next = k + 1 < len(s) and s[k + 1].isascii() and s[k + 1].isalpha()
+            out.append(macro + (" " if macro[-1].isalpha() and letter_next else ""))
         elif ch in _MATH_ESCAPE:
             out.append(_MATH_ESCAPE[ch])
         elif ch.isascii():
@@ -348,33 +371,117 @@ def _has_math(chunk: str) -> bool:
     return any(_is_math_char(c) and c not in _TEXT for c in chunk) and not all(c in "…" for c in chunk)
 
 
+_NUMBER = re.compile(r"[-−]?(\d+([./]\d+)*|\.\d+)([eE][-+]?\d+)?")
+_OPERATOR_CHARS = set("=<>+−±∓·×≤≥≠≈∼≡→↦⇒⇔⟹⟺∈∉⊂⊆∝/")
+_ASCII_FORMULA = re.compile(r"[A-Za-z0-9()\[\]{}^_'/*+|-]+")
+_FORMULA_SIGN = re.compile(r"[()\[\]{}^_'/*+|-]|\d[A-Za-z]|[A-Za-z]\d")
+#: short English words, never read as products of one-letter symbols ("(the", "at)")
+_WORDS = frozenset(
+    {
+        *("a", "an", "and", "any", "are", "as", "at", "be", "by", "do", "for", "from", "has", "if", "iff", "in", "is"),
+        *("it", "its", "no", "not", "of", "off", "on", "or", "per", "see", "so", "the", "to", "via", "we", "with"),
+    }
+)
+
+
+def _kind(body: str) -> str:
+    """What a whitespace-free piece of prose is in a formula: "op" (a relation or operator on its own), "math"
+    (mathematics: a Greek letter, an accent, a one-letter symbol, or one-letter symbols with brackets, digits or
+    operators such as y(y, 2Sx, p'), "term" (a number, an acronym, the letter A or a: part of a formula next to
+    one, a word otherwise) or "text"."""
+    if body in _LONE_RELATION or (body and all(c in _OPERATOR_CHARS for c in body)):
+        return "op"
+    if _LONE_SYMBOL.match(body) or _has_math(body):
+        return "math"
+    plain = re.sub(r"[()\[\]]", "", body)
+    if (
+        _ASCII_FORMULA.fullmatch(body)
+        and _FORMULA_SIGN.search(body)
+        and not _ORDINAL.fullmatch(plain)
+        and not _NUMBER.fullmatch(plain)
+    ):
+        runs = list(re.finditer(r"[A-Za-z]+", body))
+        if runs and not any(len(r.group()) > 3 or _word(body, r) for r in runs):
+            return "math"
+    short = re.fullmatch(r"[A-Za-z]{1,3}", body) is not None and (body.lower() not in _WORDS or body in ("a", "A"))
+    if body in _ACRONYMS or short or (plain and _NUMBER.fullmatch(plain)):
+        return "term"
+    return "text"
+
+
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
+
+
+def _word(body: str, run: re.Match) -> bool:
+    """Whether a run of letters in a formula-like chunk is an English word: "(the", "at)" — not "a(1" or "a+b",
+    where a symbol is applied or added."""
+    after = body[run.end() : run.end() + 1]
+    return run.group().lower() in _WORDS and after not in ("(", "+", "-", "*", "/", "^", "_", "'", "|")
+
+
+def _split_tail(chunk: str) -> tuple[str, str]:
+    """A chunk's body and the punctuation after it, which stays in the text: "ω," → ("ω", ",")."""
+    m = re.match(r"^(.*?)([.,;:!?]*)$", chunk)
+    assert m is not None  # it matches any string without a newline (the text was split on whitespace)
+    return m.group(1), m.group(2)
+
+
+def _depth(text: str) -> int:
+    return sum(text.count(o) - text.count(c) for o, c in ("()", "[]", "{}"))
+
+
 def prose(text: str) -> str:
-    """Unicode prose as ASCII LaTeX: runs containing mathematics go to math mode, the rest is escaped."""
+    """Unicode prose as ASCII LaTeX.  A formula is set as one expression — the symbols, relations, operators and
+    numbers of ``ω₂ = −ω₁`` or ``1 + ε ± √((ε−1)(ε+3))`` in one ``$…$``, with ``\\sqrt{…}`` — and the words
+    around it are escaped text; punctuation after a formula, and a bracket it did not open, stay in the text.
+
+    >>> print(prose("correct when ω₂ = −ω₁, as printed."))
+    correct when $\\omega_{2} = -\\omega_{1}$, as printed.
+    >>> print(prose("η·NTK = 1 + ε ± √((ε−1)(ε+3)) on the orbit (see θ)."))
+    $\\eta\\cdot \\mathrm{NTK} = 1 + \\varepsilon \\pm \\sqrt{(\\varepsilon-1)(\\varepsilon+3)}$ on the orbit (see $\\theta$).
+    """
     text = _nfd(" ".join(str(text).split()))
-    out = []
-    for chunk in re.split(r"( )", text):
-        if chunk == " " or not chunk:
-            out.append(chunk)
+    pieces = [_split_tail(c) for c in text.split(" ")] if text else []
+    kinds = [_kind(body) if body else "text" for body, _ in pieces]
+    out, k = [], 0
+    while k < len(pieces):
+        if kinds[k] == "text":
+            out.append(_text_chars("".join(pieces[k])))
+            k += 1
             continue
-        lone = _LONE_SYMBOL.match(chunk)
-        if lone:
-            out.append(
-                _text_chars(lone.group(1)) + "$" + lone.group(2) + "$" + _text_chars(lone.group(3) + lone.group(4))
-            )
-            continue
-        if chunk in _LONE_RELATION:
-            out.append("$" + chunk + "$")
-            continue
-        if not _has_math(chunk):
-            out.append(_text_chars(chunk))
-            continue
-        m = re.match(r"^(.*?)([.,;:!?]*)$", chunk)  # trailing punctuation stays in the text
-        assert m is not None  # it matches any string without a newline (text was split on whitespace)
-        body, tail = m.group(1), m.group(2)
-        if body.endswith(")") and body.count("(") < body.count(")"):  # "(see θ)" → keep the ")" in the text
-            body, tail = body[:-1], ")" + tail
-        out.append("$" + _math_chunk(body) + "$" + _text_chars(tail) if body else _text_chars(tail))
-    return "".join(out)
+        j = k + 1  # the formula goes on while no punctuation ends it (a comma inside open brackets does not);
+        # a number, acronym or short word joins it only next to an operator
+        while j < len(pieces) and kinds[j] != "text" and _joins(pieces[j - 1][0], kinds[j - 1], pieces[j][0], kinds[j]):
+            tail = pieces[j - 1][1]
+            inside = " ".join(b + t for b, t in pieces[k:j])
+            if tail and not (tail == "," and _depth(inside) > 0):
+                break
+            j += 1
+        out.append(_formula(pieces[k:j], kinds[k:j]))
+        k = j
+    return " ".join(out)
+
+
+def _joins(before: str, kind_before: str, body: str, kind: str) -> bool:
+    """Whether a piece continues the formula of the piece before it: next to an operator; symbol after symbol
+    (ηz ∂z/∂θ); an operator name and what it applies to (tr Q, ω₂ ln J̃)."""
+    pair = (kind_before, kind)
+    return "op" in pair or pair == ("math", "math") or before in _OPERATORS or body in _OPERATORS
+
+
+def _formula(group: list[tuple[str, str]], kinds: list[str]) -> str:
+    """One formula of :func:`prose`: math mode unless it is only numbers and words after all (or a lone relation,
+    which reads as well in the text)."""
+    formula = " ".join(b + (t if n < len(group) - 1 else "") for n, (b, t) in enumerate(group))
+    tail = group[-1][1]
+    while formula.endswith(")") and _depth(formula) < 0:  # "(see θ)": the bracket closes in the text
+        formula, tail = formula[:-1], ")" + tail
+    if all(kd == "term" for kd in kinds) or kinds == ["op"]:
+        return _text_chars(" ".join(b + t for b, t in group))
+    lead = ""
+    while formula.startswith("(") and _depth(formula) > 0:  # "(the ω-axis": the bracket opens in the text
+        formula, lead = formula[1:], lead + "("
+    return _text_chars(lead) + "$" + _math_chunk(formula) + "$" + _text_chars(tail)
 
 
 # -- equations from SymPy objects ---------------------------------------------------------

@@ -422,8 +422,8 @@ def report(res: EnsembleResult) -> dict:
 
 
 def table(rep: dict) -> list[str]:
-    """The outcome table of a :func:`report`, as plain lines: fractions with their intervals, the flags,
-    and the long-run offset top η·NTK − 2."""
+    """A :func:`report` as plain lines, everything it holds: the ensemble's definition, the outcome fractions with
+    their intervals, the flags, the long-run offset top η·NTK − 2, the criteria, and one line per run."""
     e = rep["ensemble"]
     level = f"{rep['level']:.0%}"
     n = sum(o["count"] for o in rep["outcomes"].values())
@@ -431,24 +431,43 @@ def table(rep: dict) -> list[str]:
         f"ensemble  P = {e['params']}, D = {e['outputs']}, lr = {e['lr']} (q = {e['q']}, g = {e['g']}, "
         f"t = {e['t']}, s = {e['s']}); seeds {e['seeds']['first']} … {e['seeds']['first'] + e['seeds']['count'] - 1}, "
         f"{e['steps']} float64 GD steps",
+        f"  model: {e['model']}",
+        f"  draws: {e['draws']} (numpy {e['numpy']})",
         f"  {'outcome':<15}{'runs':>6}  {'fraction':>8}  {level} interval (Clopper–Pearson)",
     ]
     for name, o in [*rep["outcomes"].items(), *rep["flags"].items()]:
         label = name.replace("_", " ")
-        lines.append(f"  {label:<15}{o['count']:>6}  {o['fraction']:>8.3f}  [{o['ci'][0]:.3f}, {o['ci'][1]:.3f}]")
+        lines.append(f"  {label:<15}{o['count']:>6}  {o['fraction']:>8.4g}  [{o['ci'][0]:.4g}, {o['ci'][1]:.4g}]")
         if name == OUTCOMES[-1]:
             lines.append(f"  {'(of ' + str(n) + ' runs)':<15}")
     for name, d in rep["offset"].items():
         if d is None:
+            lines.append(f"  long-run top lr·NTK − 2, {name}: no runs")
             continue
         ci = "" if d["mean_ci"] is None else f" [{d['mean_ci'][0]:.4g}, {d['mean_ci'][1]:.4g}]"
+        quantiles = ", ".join(f"{float(q):.0%} {v:.4g}" for q, v in d["quantiles"].items())
         lines.append(
-            f"  long-run top lr·NTK − 2, {name} ({d['count']} runs): median {d['median']:.4g}, "
-            f"10–90 % {d['quantiles']['0.1']:.4g} … {d['quantiles']['0.9']:.4g}, mean {d['mean']:.4g}{ci}"
+            f"  long-run top lr·NTK − 2, {name} ({d['count']} runs): median {d['median']:.4g}, mean {d['mean']:.4g}"
+            f"{ci}; min {d['min']:.4g}, max {d['max']:.4g}; quantiles {quantiles}"
+        )
+    lines.append(f"  intervals: {rep['intervals']}")
+    lines += [f"  {name.replace('_', ' ')}: {what}" for name, what in rep["criteria"].items()]
+    lines.append(f"  evidence: {rep['evidence']}")
+    lines.append(
+        "  runs: seed, outcome, steps, top lr·NTK start → end, top lr·Hessian at the end, loss start → end, flags"
+    )
+    for r in rep["runs"]:
+        flags = ", ".join(f for f in ("sharpened", "reached_edge") if r.get(f)) or "-"
+        g = {
+            k: "-" if r[k] is None else f"{r[k]:.4g}"
+            for k in ("top_ntk0", "top_ntk_final", "top_hessian_final", "loss0", "loss_final")
+        }
+        lines.append(
+            f"    {r['seed']:>6}  {r['outcome']:<13} {r['steps']:>7}  {g['top_ntk0']} → {g['top_ntk_final']}  "
+            f"{g['top_hessian_final']}  {g['loss0']} → {g['loss_final']}  {flags.replace('_', ' ')}: {r['reason']}"
         )
     for f in rep["failures"]:
         lines.append(f"  failed: seeds {f['seeds'][0]} … {f['seeds'][-1]}: {f['error']}")
-    lines.append('  (statistical: labels describe float64 runs; criteria in the JSON\'s "criteria")')
     return lines
 
 
