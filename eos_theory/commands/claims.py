@@ -332,7 +332,7 @@ def register(sub) -> None:
     """Add verify, latex and plot to the subcommands ``sub``."""
     v = sub.add_parser(
         "verify",
-        help="check every claim of the paper and print verdicts",
+        help="check the claims (the paper's, derived ones, and yours with --claims) and print verdicts",
         description="Run the claim registry: every equation and statement of the paper's text, and every result "
         "derived from it, is checked by its proof script (exact identities over the rationals, exact "
         "counterexamples, interval or high-precision evidence) and gets a verdict: verified, refuted (with an "
