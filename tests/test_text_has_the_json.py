@@ -55,6 +55,16 @@ def missing(data: dict, text: str) -> list[tuple[str, object]]:
     return out
 
 
+def test_check_shows_everything_its_json_has(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert (
+        run(capsys, "verify", "--claim", "gf-z", "--claim", "gf-J", "-j", "1", "-q", "--certificates", "certs")[0] == 0
+    )
+    code, out, err = run(capsys, "check", "certs", "--json", "report.json")
+    assert code == 0, err
+    assert missing(json.loads((tmp_path / "report.json").read_text(encoding="utf-8")), out) == []
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_the_text_report_shows_everything_the_json_has(capsys, tmp_path, monkeypatch, command):
     from eos_theory.outputs import plots

@@ -129,13 +129,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.dir}: no certificates (*.json) there")
     checks = unreadable + check_all(certs)
     summary = cli.summary(checks)
-    emit(
-        args,
-        {"summary": summary, "claims": [c.to_json() for c in checks]},
-        lambda: cli.report(checks, quiet=args.quiet),
-        target,
-    )
-    print(summary, file=sys.stderr)
+
+    def show_text() -> None:
+        cli.report(checks, quiet=args.quiet)
+        print(summary)  # the report's summary goes with the report, on stdout
+
+    emit(args, {"summary": summary, "claims": [c.to_json() for c in checks]}, show_text, target)
+    if args.json == "-":
+        print(summary, file=sys.stderr)
     return EXIT_UNEXPECTED if any(c.status == "rejected" for c in checks) else EXIT_OK
 
 

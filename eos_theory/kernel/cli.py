@@ -19,9 +19,10 @@ from eos_theory.kernel.replay import check_all, read_directory
 def report(checks, out=sys.stdout, quiet: bool = False) -> None:
     """One line per claim, then the steps not replayed (the trusted base) and the rejected ones, indented."""
     for c in checks:
+        premises = f"; premises {', '.join(c.premises)}" if c.premises else ""
         if c.status == "kernel-checked":
             if not quiet:
-                print(f"{c.claim}: kernel-checked ({c.replayed} steps replayed)", file=out)
+                print(f"{c.claim}: kernel-checked ({c.replayed} steps replayed{premises})", file=out)
             continue
         if c.status == "rejected":
             print(f"{c.claim}: REJECTED", file=out)
@@ -31,7 +32,9 @@ def report(checks, out=sys.stdout, quiet: bool = False) -> None:
         if quiet:
             continue
         weak = f"; premises not kernel-checked: {', '.join(c.weak_premises)}" if c.weak_premises else ""
-        print(f"{c.claim}: {c.replayed} steps replayed, {len(c.trusted)} not (trusted){weak}", file=out)
+        print(
+            f"{c.claim}: partly replayed: {c.replayed} steps, {len(c.trusted)} not (trusted){premises}{weak}", file=out
+        )
         for step, why in c.trusted:
             print(f"    {step}: {why}", file=out)
 
