@@ -16,8 +16,10 @@ from pathlib import Path
 from eos_theory.kernel.replay import check_all, read_directory
 
 
-def report(checks, out=sys.stdout, quiet: bool = False) -> None:
-    """One line per claim, then the steps not replayed (the trusted base) and the rejected ones, indented."""
+def report(checks, out=None, quiet: bool = False) -> None:
+    """One line per claim, then the steps not replayed (the trusted base) and the rejected ones, indented; to
+    ``out`` (default: sys.stdout as it is when called, so that a redirected stdout gets it)."""
+    out = sys.stdout if out is None else out
     for c in checks:
         premises = f"; premises {', '.join(c.premises)}" if c.premises else ""
         if c.status == "kernel-checked":
