@@ -106,18 +106,18 @@ def test_a_claim_past_the_time_limit_is_inconclusive_and_the_others_are_decided(
         "-j",
         jobs,
         "--timeout",
-        "1",
+        "3",  # gf-z takes about 0.3 s with its certificate; 1 s was too tight on a busy machine
         "--json",
         str(path),
         "--quiet",
     )
-    assert time.monotonic() - start < 60  # generous: the hanging claim is stopped after 1 s
+    assert time.monotonic() - start < 60  # generous: the hanging claim is stopped after 3 s
     assert code == 1 and "test-hangs (inconclusive, expected verified)" in err
     first, second = json.loads(path.read_text(encoding="utf-8"))["claims"]
     assert (first["id"], first["verdict"], first["error"]) == (
         "test-hangs",
         "inconclusive",
-        "time limit of 1 s exceeded",
+        "time limit of 3 s exceeded",
     )
     assert (second["id"], second["verdict"], second["error"]) == ("gf-z", "verified", None)
 
