@@ -31,6 +31,7 @@ DERIVED: list[str] = [
     "cascade",
     "chaos",
     "gallery",
+    "gallery_numerical",
 ]
 
 ORDER = PAPER + DERIVED

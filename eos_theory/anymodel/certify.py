@@ -71,8 +71,9 @@ class NumericMinimum:
     local_minimum: str = ""  #: the second-order check, in words
     global_note: str = ""  #: what the search covered (global optimality is not proved)
     points: tuple[Point, ...] = ()  #: the solution at the two precisions
-    box: tuple = ()  #: the certified box of the Lagrange unknowns (arb balls), when certified
+    box: tuple = ()  #: the certified enclosure of the Lagrange unknowns (arb balls), when certified
     box_dps: int = 0
+    krawczyk_box: tuple = ()  #: the box in which Krawczyk's test proved the zero unique (exact (lo, hi) pairs)
     border: tuple = ()  #: the bordering vectors A_jθ₀ (exact Fractions) and θ₀
     search: Search | None = None
     notes: tuple[str, ...] = field(default=())
@@ -288,7 +289,7 @@ def refine(ev: Evaluator, found: Search, precisions: tuple[int, int] = PRECISION
     if cert is None:
         how = f"{how_num}; interval certification failed (Krawczyk's test or the eigenvalue separation)"
         return replace(base, how=how)
-    box, s_ball, dps_c, cert_how = cert
+    box, s_ball, dps_c, cert_how, tested = cert
     with arb_dps(dps_c):
         S = ell2 * s_ball
         eta = 2 / S
@@ -304,6 +305,7 @@ def refine(ev: Evaluator, found: Search, precisions: tuple[int, int] = PRECISION
         critical_lr=lr_c or lr,
         box=box,
         box_dps=dps_c,
+        krawczyk_box=tested,
     )
 
 
@@ -364,7 +366,7 @@ def _certify(ev: Evaluator, pt: Point, used: list[Rotation], border, theta0, pre
             )
             + "; its top NTK eigenvalue is simple (Gershgorin)"
         )
-        return box, lam, dps, how
+        return box, lam, dps, how, tuple(bounds(x) for x in res.box)
 
 
 def _second_order(ev: Evaluator, pt: Point, orbit: int) -> str:
@@ -438,3 +440,26 @@ def _degenerate(ev: Evaluator, found: Search, best: Found, global_note: str) -> 
         global_note=global_note,
         search=found,
     )
+
+
+def box_proof(ev: Evaluator, m: NumericMinimum, also: tuple = ()):
+    """The data of a certified least-sharp point for a proof record (:class:`eos_theory.core.proof.BoxProof`): the
+    bordered Lagrange system, the box in which Krawczyk's test proved its zero unique, and the enclosure of
+    S = ℓ''(0)·λ at that zero; ``also`` adds (expression, lo, hi) triples that hold at the zero."""
+    import sympy as sp
+
+    from eos_theory.anymodel.definition import derivatives_at_zero
+    from eos_theory.anymodel.lagrange import symbolic_system
+    from eos_theory.core.proof import BoxProof
+
+    if m.status != "certified" or m.value is None or m.value.enclosure is None:
+        raise ValueError("no certified box: the least sharpness is not certified")
+    border, theta0 = m.border
+    variables, equations = symbolic_system(ev, border, theta0)
+    lam = variables[2 * ev.P + ev.n]
+    lo, hi = (sp.Rational(x) for x in m.value.enclosure)
+    box = tuple(
+        (sp.Rational(a.numerator, a.denominator), sp.Rational(b.numerator, b.denominator)) for a, b in m.krawczyk_box
+    )
+    ell2 = derivatives_at_zero(ev.spec.loss, 2)[2]
+    return BoxProof(variables, box, equations, at_zero=((ell2 * lam, lo, hi), *also))

@@ -66,26 +66,27 @@ class NoConvergence(ArithmeticError):
     """Newton's method did not find the 2-cycle."""
 
 
-def solve_cycle(num, P: int, v, rho, x0, dps: int, iters: int = 30) -> list:
+def solve_cycle(num, P: int, v, rho, x0, dps: int, iters: int = 30, eta=None) -> list:
     """The 2-cycle with half-diameter ρ along v from the guess x0 = (p+, p−, η): Newton with damped
-    least-squares steps (the system is singular along a continuum of cycles), solved at 2·dps."""
+    least-squares steps (the system is singular along a continuum of cycles), solved at 2·dps.  With ``eta``
+    given instead, the cycle at that step (ρ free: past a turning point of ρ along the branch)."""
     Gf, JGf, grad = num[0], num[1], num[2]
     nv = mp.sqrt(mp.fsum(x * x for x in v))
     x = list(x0)
+    if eta is not None:
+        x[2 * P] = mpf(eta)
     tol = mpf(10) ** (-(dps - 6))
     for _ in range(iters):
         pp, pm, et = x[:P], x[P : 2 * P], x[2 * P]
         Gp, Gm = Gf(*pp, et), Gf(*pm, et)
-        F = (
-            [Gp[i] - pm[i] for i in range(P)]
-            + [Gm[i] - pp[i] for i in range(P)]
-            + [mp.fsum(v[i] * (pp[i] - pm[i]) for i in range(P)) / 2 - rho * nv]
-        )
+        F = [Gp[i] - pm[i] for i in range(P)] + [Gm[i] - pp[i] for i in range(P)]
+        if eta is None:
+            F.append(mp.fsum(v[i] * (pp[i] - pm[i]) for i in range(P)) / 2 - rho * nv)
         scale = max(1, max(abs(t) for t in x))
         if max(abs(e) for e in F) < tol * scale:
             return x
         Jp, Jm, gp, gm = JGf(*pp, et), JGf(*pm, et), grad(*pp, et), grad(*pm, et)
-        n = 2 * P + 1
+        n = 2 * P + 1 if eta is None else 2 * P
         J = [[0] * n for _ in range(n)]
         for i in range(P):
             for j in range(P):
@@ -93,15 +94,22 @@ def solve_cycle(num, P: int, v, rho, x0, dps: int, iters: int = 30) -> list:
                 J[P + i][P + j] = Jm[i][j]
             J[i][P + i] = -1
             J[P + i][i] = -1
-            J[i][2 * P] = -gp[i]
-            J[P + i][2 * P] = -gm[i]
-            J[2 * P][i] = v[i] / 2
-            J[2 * P][P + i] = -v[i] / 2
+            if eta is None:
+                J[i][2 * P] = -gp[i]
+                J[P + i][2 * P] = -gm[i]
+                J[2 * P][i] = v[i] / 2
+                J[2 * P][P + i] = -v[i] / 2
         step = _least_squares(J, F, dps)
-        x = [x[i] - step[i] for i in range(n)]
+        x = [x[i] - step[i] for i in range(n)] + x[n:]
         if not all(mp.isfinite(t) for t in x):
             break
-    raise NoConvergence(f"Newton did not converge at ρ = {mp.nstr(rho, 8)}")
+    at = f"η = {mp.nstr(eta, 8)}" if eta is not None else f"ρ = {mp.nstr(rho, 8)}"
+    raise NoConvergence(f"Newton did not converge at {at}")
+
+
+def _half_diameter(x, v, P: int):
+    """ρ of the cycle x = (p+, p−, η): vᵀ(p+ − p−)/(2|v|)."""
+    return mp.fsum(v[i] * (x[i] - x[P + i]) for i in range(P)) / 2 / mp.sqrt(mp.fsum(t * t for t in v))
 
 
 def _least_squares(J: list[list], F: list, dps: int) -> list:
@@ -261,9 +269,13 @@ def continue_cycle(
 
         rho = mpf("0.01") / mp.sqrt(kap)  # η/η_c − 1 ≈ 10⁻⁴ at the first point
         grow = mpf(ratio)
-        pts: list[tuple] = []  # (ρ, x, multipliers) at each point
+        pts: list[tuple] = []  # (parameter, x, multipliers) at each point
         hs: list = []  # the largest non-neutral |μ| − 1 at each
         n_neutral = 0
+        by_eta = False  # the branch is followed in ρ, and in η past a turning point of ρ
+        refolded = False  # back in ρ past a fold in η (where a multiplier reaches +1)
+        direction = 1  # ρ grows, or (past a fold in η) shrinks
+        step_eta = mpf(0)
         k = 0
         while True:
             k += 1
@@ -282,17 +294,36 @@ def continue_cycle(
                     neutral=n_neutral,
                     steps=len(pts),
                 )
-            if len(pts) >= 2:  # secant predictor in ρ
+            param = pts[-1][1][2 * P] + step_eta if by_eta else rho
+            if len(pts) >= 2:  # secant predictor in the parameter
                 (r1, x1, _), (r2, x2, _) = pts[-2], pts[-1]
-                x0 = [b + (b - a) * (rho - r2) / (r2 - r1) for a, b in zip(x1, x2)]
+                x0 = [b + (b - a) * (param - r2) / (r2 - r1) for a, b in zip(x1, x2)]
             else:
                 x0 = guess(rho)
             try:
-                x = solve_cycle(num, P, vv, rho, x0, dps)
+                x = solve_cycle(num, P, vv, rho, x0, dps, eta=param if by_eta else None)
                 jump = max(abs(a - b) for a, b in zip(x, x0)) > mpf("0.05") * (1 + max(abs(t) for t in x0))
             except NoConvergence:
                 jump = True  # x is not used: the step is retried shorter, or the branch fails
             if jump:  # Newton failed or landed far from the prediction: a shorter step
+                if by_eta:
+                    if step_eta < mpf(10) ** -8 * pts[-1][1][2 * P]:
+                        if len(pts) < 2 or refolded:
+                            return Branch(
+                                "failed",
+                                how=f"Newton did not follow the branch at η = {mp.nstr(param, 10)} (a fold in η)",
+                                neutral=n_neutral,
+                                steps=len(pts),
+                            )
+                        # a fold in η: back to ρ, which passes it monotonically (the direction ρ was going)
+                        by_eta, refolded = False, True
+                        pts = [(_half_diameter(q[1], vv, P), q[1], q[2]) for q in pts]
+                        direction = 1 if pts[-1][0] > pts[-2][0] else -1
+                        grow = 1 + mpf(10) ** -3
+                        rho = pts[-1][0] * grow**direction
+                        continue
+                    step_eta /= 4
+                    continue
                 if not pts or grow - 1 < mpf(10) ** -6:
                     return Branch(
                         "failed",
@@ -300,8 +331,13 @@ def continue_cycle(
                         neutral=n_neutral,
                         steps=len(pts),
                     )
+                if grow - 1 < mpf(10) ** -3 and len(pts) >= 2 and not refolded:  # a turning point of ρ: follow η
+                    by_eta = True
+                    step_eta = 2 * (pts[-1][1][2 * P] - pts[-2][1][2 * P])
+                    pts = [(q[1][2 * P], q[1], q[2]) for q in pts]
+                    continue
                 grow = 1 + (grow - 1) / 4
-                rho = pts[-1][0] * grow
+                rho = pts[-1][0] * grow**direction
                 continue
             mus, ones = _multipliers(num, P, x)
             if not pts:
@@ -313,7 +349,14 @@ def continue_cycle(
                     neutral=n_neutral,
                     steps=len(pts),
                 )
-            if pts and x[2 * P] <= pts[-1][1][2 * P]:
+            rest = _drop_ones(mus, n_neutral)
+            hk = max(abs(m) for m in rest) - 1 if rest else mpf(-1)
+            folds = bool(pts) and x[2 * P] <= pts[-1][1][2 * P]
+            pts.append((x[2 * P] if by_eta else rho, x, mus))
+            hs.append(hk)
+            if hk >= 0:
+                break
+            if folds:
                 return Branch(
                     "failed",
                     how=f"the branch folds back in η at η ≈ {mp.nstr(x[2 * P], 10)} before a "
@@ -321,12 +364,6 @@ def continue_cycle(
                     neutral=n_neutral,
                     steps=len(pts),
                 )
-            rest = _drop_ones(mus, n_neutral)
-            hk = max(abs(m) for m in rest) - 1 if rest else mpf(-1)
-            pts.append((rho, x, mus))
-            hs.append(hk)
-            if hk >= 0:
-                break
             if x[2 * P] > max_ratio * ec:
                 return Branch(
                     "not found",
@@ -335,8 +372,11 @@ def continue_cycle(
                     neutral=n_neutral,
                     steps=len(pts),
                 )
-            grow = min(mpf(ratio), 1 + (grow - 1) * 2)
-            rho = rho * grow
+            if by_eta:
+                step_eta = min(step_eta * 2, (ratio - 1) * x[2 * P])
+            else:
+                grow = min(mpf(ratio), 1 + (grow - 1) * 2)
+                rho = rho * grow**direction
 
         def h(mus):
             rest = _drop_ones(mus, n_neutral)
@@ -351,17 +391,18 @@ def continue_cycle(
                 steps=len(pts),
             )
         k = len(pts) - 1
-        # Illinois method on ρ between the last point inside and the first outside
+        # Illinois method on the parameter (ρ, or η past a turning point of ρ) between the last point inside
+        # and the first outside
         (ra, xa, _), (rb, xb, mb) = pts[k - 1], pts[k]
         ha, hb = hs[k - 1], hs[k]
         side = 0
         for _ in range(200):
-            if abs(rb - ra) <= mpf(10) ** (-(dps - 4)) * rb or time.perf_counter() - start > max_seconds:
+            if abs(rb - ra) <= mpf(10) ** (-(dps - 4)) * abs(rb) or time.perf_counter() - start > max_seconds:
                 break
             rc = (ra * hb - rb * ha) / (hb - ha)
             near = xa if abs(rc - ra) < abs(rc - rb) else xb
             try:
-                xc = solve_cycle(num, P, vv, rc, near, dps)
+                xc = solve_cycle(num, P, vv, rc, near, dps, eta=rc if by_eta else None)
             except NoConvergence as exc:
                 return Branch("failed", how=f"{exc} while locating the crossing", neutral=n_neutral)
             mc, _ = _multipliers(num, P, xc)
@@ -383,7 +424,7 @@ def continue_cycle(
                 side = 1
         else:
             return Branch("failed", how="the crossing was not located in 200 iterations", neutral=n_neutral)
-        if abs(rb - ra) > mpf(10) ** (-(dps - 4)) * rb:
+        if abs(rb - ra) > mpf(10) ** (-(dps - 4)) * abs(rb):
             return Branch(
                 "failed", how=f"time budget of {max_seconds:g} s spent locating the crossing", neutral=n_neutral
             )
@@ -394,7 +435,8 @@ def continue_cycle(
         return Branch(
             "crossing",
             eta_end,
-            f"numerical: {dps}-digit continuation in ρ, {len(pts)} steps",
+            f"numerical: {dps}-digit continuation in ρ{' (in η past a turning point of ρ)' if by_eta else ''}, "
+            f"{len(pts)} steps",
             n_neutral,
             kind,
             len(pts),

@@ -195,3 +195,30 @@ def system(ev: Evaluator, N: Numbers, x: Sequence, border: Sequence[Sequence] = 
         for b in range(P):
             D[2 * P + 2 * n + 1 + j][b] = border[j][b]
     return F, D
+
+
+def symbolic_system(ev: Evaluator, border: Sequence[Sequence] = (), theta0: Sequence = ()) -> tuple[tuple, tuple]:
+    """The (bordered) Lagrange system as SymPy expressions: (unknowns, equations) in :class:`Layout` order, for a
+    proof record that a checker re-proves (the same equations :func:`system` evaluates)."""
+    P, n, k = ev.P, ev.n, len(border)
+    u = sp.symbols(f"u_1:{n + 1}", real=True)
+    z = sp.symbols(f"z_1:{P + 1}", real=True)
+    lam = sp.Symbol("lambda", real=True)
+    mu = sp.symbols(f"mu_1:{n + 1}", real=True)
+    s = sp.symbols(f"s_1:{k + 1}", real=True)
+    theta = ev.theta
+    J, Hs = ev._jac, ev._hess
+    g = [[sp.Rational(c.numerator, c.denominator) for c in b] for b in border]
+    th0 = [sp.Rational(c.numerator, c.denominator) for c in theta0]
+    eqs = [
+        2 * sum((u[i] * Hs[i][a][b] * z[b] for i in range(n) for b in range(P)), sp.Integer(0))
+        - sum((mu[i] * J[i][a] for i in range(n)), sp.Integer(0))
+        + sum((s[j] * g[j][a] for j in range(k)), sp.Integer(0))
+        for a in range(P)
+    ]
+    eqs += [z[a] - sum((u[i] * J[i][a] for i in range(n)), sp.Integer(0)) for a in range(P)]
+    eqs += [sum((J[i][b] * z[b] for b in range(P)), sp.Integer(0)) - lam * u[i] for i in range(n)]
+    eqs += [sum((x**2 for x in u), sp.Integer(0)) - 1]
+    eqs += [f - y for f, y in zip(ev.spec.outputs, ev.spec.targets)]
+    eqs += [sum((g[j][a] * (theta[a] - th0[a]) for a in range(P)), sp.Integer(0)) for j in range(k)]
+    return (*theta, *u, *z, lam, *mu, *s), tuple(eqs)

@@ -236,3 +236,38 @@ def continued_window(ev: Evaluator, m: NumericMinimum, fl: NumericFlip, seconds:
     if end.status == "empty":
         return Window("empty", how, neutral=end.neutral)
     return Window("unknown", how, neutral=end.neutral)
+
+
+def one_output_expressions(ev: Evaluator):
+    """κ and the offset slope as SymPy expressions in θ, for one data point (u = 1, w = ∇f): the closed form of
+    :func:`coefficients` written out, for a proof record a checker evaluates over the certified box."""
+    import sympy as sp
+
+    from eos_theory.anymodel.definition import derivatives_at_zero
+
+    if ev.n != 1:
+        raise ValueError("the written-out form is for one data point")
+    th, P = ev.theta, ev.P
+    l2, l3, l4 = derivatives_at_zero(ev.spec.loss, 4)[2:5]
+    J = ev._jac[0]
+    H = ev._hess[0]
+    w = J
+    lam = sum(x * x for x in w)
+    Hw = [sum(H[a][b] * w[b] for b in range(P)) for a in range(P)]
+    q = sum(w[a] * Hw[a] for a in range(P))
+    third = [sp.diff(q, t) for t in th]  # ∇(wᵀHw) with w fixed would be D³f[w,w,·]; w = ∇f moves: subtract 2H·Hw
+    D3ww = [third[a] - 2 * sum(H[a][b] * Hw[b] for b in range(P)) for a in range(P)]
+    t3 = sum(D3ww[a] * w[a] for a in range(P))
+    p = lam
+    g = [l3 * p**2 * J[k] + l2 * (2 * p * Hw[k] + q * J[k]) for k in range(P)]
+    D4 = l4 * p**4 + 6 * l3 * p**2 * q + l2 * (3 * q**2 + 4 * p * t3)
+    S = l2 * lam
+    eta_c = 2 / S
+    Jg = sum(J[k] * g[k] for k in range(P))
+    c2 = [-J[k] * Jg / (2 * l2 * lam**2) for k in range(P)]
+    eta2 = -(eta_c**2) / (2 * lam) * (sum(g[k] * c2[k] for k in range(P)) + D4 / 6)
+    kappa = eta2 / (eta_c * lam)
+    K2 = sum(D3ww[a] * J[a] for a in range(P)) + sum(x * x for x in Hw)  # 2·(½D³f[w,w,·])·J + |Hw|²
+    S2 = l2 * (2 * sum(c2[k] * Hw[k] for k in range(P)) + K2)
+    slope = (eta2 * S + eta_c * S2) * eta_c / eta2
+    return kappa, slope
