@@ -161,3 +161,27 @@ def test_no_abbreviations():
     parser = cli.build_parser()
     with pytest.raises(SystemExit):
         parser.parse_args(["orbit", "--ome", "-1", "1", "--target", "1", "--lr", "1"])
+
+
+@pytest.mark.parametrize(
+    "argv, option",
+    [
+        (["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--no-attractor", "--seed", "3"], "--seed"),
+        (["atlas", "--grid", "2", "2", "--seed", "3"], "--seed"),
+        (["analyze", "--model", "m.toml", "--loss", "r^2"], "--loss"),
+        (["verify", "--list", "--claim", "gf-z"], "--claim"),
+        (["verify", "--list", "-j", "2"], "-j"),
+        (["verify", "-q", "-v", "--claim", "gf-z"], "-v"),
+        (["verify", "--json", "-v", "--claim", "gf-z"], "-v"),
+        (["verify", "--json", "-q", "--claim", "gf-z"], "-q"),
+        (["latex", "--model", "m.toml", "--claim", "gf-z"], "--claim"),
+        (["latex", "--model", "m.toml", "--claims", "."], "--claims"),
+    ],
+)
+def test_an_option_that_would_do_nothing_is_refused_with_its_reason(capsys, argv, option):
+    """Every option a command accepts is used, or refused with the reason: never dropped."""
+    from clitools import one_line_error, run
+
+    code, out, err = run(capsys, *argv)
+    line = one_line_error(err)
+    assert code == 2 and out == "" and (f"{option} is not used" in line or "not both" in line), line

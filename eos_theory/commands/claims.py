@@ -47,6 +47,14 @@ DEFAULT_TIMEOUT = 60  #: seconds per claim; the slowest claim takes about 1 s, s
 def cmd_verify(args: argparse.Namespace) -> int:
     from eos_theory.core import registry
 
+    refuse(
+        args,
+        [
+            ("-v", args.verbose and args.quiet, "with -q, which prints only the summary line"),
+            ("-v", args.verbose and args.json == "-", "with --json on stdout, whose JSON holds every record"),
+            ("-q", args.quiet and args.json == "-", "with --json on stdout, which prints no text to quieten"),
+        ],
+    )
     _load_claims(args)
     if args.list:
         return _list(args)
@@ -121,6 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """eos-theory check DIR: the kernel's replay of the certificates in DIR (``python -m eos_theory.kernel DIR``)."""
     from eos_theory.kernel import check_all, cli, read_directory
 
+    refuse(args, [("-q", args.quiet and args.json == "-", "with --json on stdout, which prints no text to quieten")])
     target = json_target(args)
     if not Path(args.dir).is_dir():
         raise UsageError(f"{args.dir}: not a directory")

@@ -70,8 +70,9 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         for line in ensemble.table(rep):
             console.print(line, markup=False)
         console.print(f"  ({rep['seconds']} s on {rep['ran_on']})", markup=False)
-        if figure is not None and result.runs:
-            console.print(f"  figure: {figure}", markup=False)
+        if figure is not None:
+            drawn = f"figure: {figure}" if result.runs else f"figure: not drawn ({figure}): no run finished"
+            console.print(f"  {drawn}", markup=False)
 
     emit(args, rep, show_text, target)
     if result.failures:
