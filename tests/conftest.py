@@ -108,3 +108,27 @@ def clean_registry(monkeypatch):
     for name in set(sys.modules) - before:
         if not name.startswith(("eos_theory", "sympy", "mpmath", "numpy", "hypothesis")):
             del sys.modules[name]
+
+
+@pytest.fixture
+def doomed_cluster():
+    """A Dask LocalCluster whose scheduler a test may kill mid-run: ``(address, kill)``.  Its one worker is a
+    thread of this process (no process to start: about 0.1 s), with one thread; ``kill()`` closes the
+    scheduler from another thread, as a lost scheduler machine would, and returns at once.  A test using it
+    must keep its tasks within their time limits (a Dask task past its limit ends its worker's process:
+    here, the test's).  Teardown stops what is left within a second."""
+    import contextlib
+    import threading
+
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=":0")
+
+    def kill() -> None:
+        threading.Thread(target=lambda: cluster.sync(cluster.scheduler.close), daemon=True).start()
+
+    try:
+        yield cluster.scheduler_address, kill
+    finally:
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=0.5)  # the scheduler may be gone: then this times out
+        cluster._loop_runner.stop()

@@ -399,10 +399,14 @@ def test_results_do_not_depend_on_the_chunks_or_the_number_of_jobs(monkeypatch, 
     same(small_serial, atlas.execute(atlas.plan(**SMALL), executor.local(2)))  # three chunks on two worker processes
 
 
-def test_a_chunk_past_its_time_limit_fails_the_atlas_and_says_which():
+def test_a_chunk_past_its_time_limit_leaves_its_runs_not_run_and_says_which():
     p = atlas.plan(**SMALL)
-    with pytest.raises(ArithmeticError, match=r"the chunk of r = -3 … 3 failed: time limit of 0.001 s exceeded"):
-        atlas.execute(p, timeout=0.001)
+    seen = []
+    a = atlas.execute(p, timeout=0.001, progress=lambda *counts: seen.append(counts))
+    assert a.failures == ((-3.0, 3.0, "time limit of 0.001 s exceeded"),)
+    assert (a.kind == atlas.NOT_RUN).all() and a.counts() == {"not run": a.kind.size}
+    assert seen == [(0, 1, 1)]  # a failed chunk is not counted as finished
+    assert a.meta()["failures"] == [{"r": [-3.0, 3.0], "error": "time limit of 0.001 s exceeded"}]
 
 
 # -- output ---------------------------------------------------------------------------------------
@@ -498,12 +502,16 @@ def test_cli_unwritable_output_is_one_line_and_exit_2(capsys, tmp_path):
         assert code == 2 and message in one_line_error(err)
 
 
-def test_cli_failed_chunk_exits_1_naming_it(capsys, tmp_path, monkeypatch):
+def test_cli_failed_chunk_writes_what_finished_and_exits_1_naming_it(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(atlas, "time_limit", lambda task: 0.001)
     code, out, err = run(capsys, "atlas", *CLI_SMALL, "--out", str(tmp_path), "-j", "1")
-    assert code == 1 and out == ""
-    assert err.splitlines()[-1] == "eos-theory: the chunk of r = -3 … 3 failed: time limit of 0.001 s exceeded"
-    assert not (tmp_path / "atlas.npz").exists()
+    assert code == 1 and "not run" in out
+    assert err.splitlines()[-1] == (
+        f"eos-theory: 1 of 1 chunks did not finish (their runs are 'not run' in {tmp_path / 'atlas.npz'}); the "
+        "first, r = -3 … 3: time limit of 0.001 s exceeded"
+    )
+    with np.load(tmp_path / "atlas.npz") as f:
+        assert json.loads(str(f["meta"]))["failures"][0]["error"] == "time limit of 0.001 s exceeded"
 
 
 def _free_port() -> int:
@@ -537,3 +545,34 @@ def test_cli_on_dask_writes_the_same_data(capsys, tmp_path, small_serial, dask_c
     assert code == 0 and json.loads(out)["ran_on"] == dask_cluster.scheduler_address
     with np.load(tmp_path / "atlas.npz") as f:
         same(small_serial, dict(f))
+
+
+def test_cli_scheduler_lost_mid_run_writes_the_chunks_that_finished(capsys, tmp_path, small_serial, doomed_cluster):
+    """Issue 15, item 11: the scheduler lost after the first chunk; 'atlas' counted the lost chunks as finished
+    and ended in a 73-line traceback.  Now the finished chunks are written, the others are 'not run', stderr
+    says why in one line, exit status 1."""
+    address, kill = doomed_cluster
+    outcome, calls = executor.Dask._outcome, []
+
+    def first_then_kill(future, started):
+        result = outcome(future, started)  # fetched through the scheduler: before it goes
+        calls.append(future)
+        if len(calls) == 1:
+            kill()
+        return result
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(atlas, "CHUNK_RUNS", 12)  # six chunks of one row
+        mp.setattr(executor, "CONNECT_TIMEOUT", 1.0)
+        mp.setattr(executor.Dask, "_outcome", staticmethod(first_then_kill))
+        code, _out, err = run(capsys, "atlas", *CLI_SMALL, "-o", str(tmp_path), "--scheduler", address)
+    assert code == 1 and "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("eos-theory")]
+    assert len(lines) == 1 and "chunks did not finish" in lines[0] and "the Dask cluster" in lines[0]
+    with np.load(tmp_path / "atlas.npz") as f:
+        kind, meta = f["kind"], json.loads(str(f["meta"]))
+    rows = (kind != atlas.NOT_RUN).all(axis=(1, 2))  # the rows of the chunks that finished (one row a chunk)
+    assert 1 <= rows.sum() < 6 and len(meta["failures"]) == 6 - rows.sum()
+    assert (kind[~rows] == atlas.NOT_RUN).all() and (kind[rows] == small_serial.kind[rows]).all()  # as run locally
+    progress = [line for line in err.splitlines() if line.startswith("atlas:")]
+    assert progress[-1] == f"atlas: {rows.sum()}/6 chunks of grid rows finished, {6 - rows.sum()} failed"

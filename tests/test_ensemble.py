@@ -391,3 +391,31 @@ def test_cli_on_dask_gives_the_same_runs(capsys, small_serial, dask_cluster):
     rep = json.loads(out)
     assert code == 0 and rep["ran_on"] == dask_cluster.scheduler_address
     assert rep["runs"] == [r.to_json() for r in small_serial.runs]
+
+
+def test_cli_scheduler_lost_mid_run_writes_the_runs_that_finished(capsys, small_serial, doomed_cluster, tmp_path):
+    """Issue 15, item 11: the scheduler lost after the first task; the runs that finished are in the JSON report,
+    the others under failures, stderr says why in one line, exit status 1 (it was a 116-line traceback)."""
+    address, kill = doomed_cluster
+    outcome, calls = executor.Dask._outcome, []
+
+    def first_then_kill(future, started):
+        result = outcome(future, started)  # fetched through the scheduler: before it goes
+        calls.append(future)
+        if len(calls) == 1:
+            kill()
+        return result
+
+    path = tmp_path / "ens.json"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ensemble, "MAX_CHUNK", 1)  # one seed per task
+        mp.setattr(executor, "CONNECT_TIMEOUT", 1.0)
+        mp.setattr(executor.Dask, "_outcome", staticmethod(first_then_kill))
+        code, _out, err = run(capsys, *CLI, "--json", str(path), "--scheduler", address)
+    rep = json.loads(path.read_text())
+    assert code == 1 and rep["runs"] and rep["failures"]
+    assert {r["seed"] for r in rep["runs"]} | {s for f in rep["failures"] for s in f["seeds"]} == set(range(9))
+    by_seed = {r.seed: r.to_json() for r in small_serial.runs}
+    assert all(r == by_seed[r["seed"]] for r in rep["runs"])  # what finished is what a local run gives
+    lines = [line for line in err.splitlines() if line.startswith("eos-theory")]
+    assert len(lines) == 1 and " runs did not finish: the Dask cluster" in lines[0] and "Traceback" not in err

@@ -332,6 +332,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _sleep_square(x: int) -> int:
+    time.sleep(0.2)
+    return x * x
+
+
+def test_dask_scheduler_lost_mid_run_keeps_the_finished_outcomes_and_fails_the_rest(doomed_cluster):
+    """Issue 15, item 11: the scheduler killed after two tasks; those keep their values, every other task gets
+    the cluster's failure (one line), and the run returns within seconds instead of raising."""
+    address, kill = doomed_cluster
+    seen = []
+
+    def progress(i, outcome):
+        seen.append(i)
+        if len(seen) == 2:
+            kill()
+
+    start = time.monotonic()
+    outcomes = executor.run(
+        _sleep_square, list(range(8)), backend=executor.Dask(address, connect_timeout=1), progress=progress
+    )
+    assert time.monotonic() - start < 10
+    done = [o.value for o in outcomes if o.error is None]
+    assert done[:2] == [0, 1] and all(v == i * i for i, v in enumerate(done))
+    failed = [o.error for o in outcomes if o.error is not None]
+    assert len(done) + len(failed) == 8 and len(failed) >= 4
+    assert all(e.startswith(f"the Dask cluster at {address} failed") or "lost this task" in e for e in failed)
+    assert all("\n" not in e for e in failed)
+
+
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:{port}", "nonsense", "foo://127.0.0.1:{port}"])
 def test_dask_unreachable_scheduler_is_a_backend_error_within_the_connect_timeout(address):
     pytest.importorskip("distributed")

@@ -212,3 +212,40 @@ def test_cascade_takes_its_documented_digits():
     assert res.code == 0, res.err
     rows = json.loads(res.out)["thresholds"]
     assert [r["epsilon"] for r in rows] == ["1", "1.2", "1.3"]  # 1, √5 − 1 = 1.236…, e₃ = 1.288…
+
+
+# -- budgets: the work is estimated before it starts (item 10) -----------------------------------------------
+
+
+HUGE_ENSEMBLE = ("ensemble", "--n-params", "2000", "--n-outputs", "25", "--lr", "1", "--seeds", "100000")
+
+
+@pytest.mark.parametrize(
+    "argv, estimate",
+    [
+        (("atlas", "--grid", "2000", "2000", "--steps", "10000000"), "days"),  # was accepted: about 3.7 days here
+        (HUGE_ENSEMBLE, "days"),  # was accepted
+        (("atlas", "--grid", "400", "400", "--steps", "20000", "--budget", "1"), "s on 1 local process"),
+    ],
+)
+def test_work_over_the_budget_is_refused_before_it_starts(argv, estimate, tmp_path):
+    line = refused(*argv, "-j", "1", *(("-o", str(tmp_path / "out")) if argv[0] == "atlas" else ()))
+    assert "the run would take about" in line and estimate in line and "--budget" in line
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_estimate_follows_the_measured_costs(capsys):
+    """atlas.estimate is chunk_seconds summed over the chunks; check_budget divides by the slots, announces a
+    long run on stderr, and refuses one over the budget."""
+    from eos_theory.commands.common import UsageError, check_budget
+    from eos_theory.past_window import atlas
+    from eos_theory.running import executor
+
+    work = atlas.plan(("0.5", "2.5"), ("-4", "4"), (200, 200), steps=10_000)
+    total, largest = atlas.estimate(work)
+    per_chunk = [atlas.chunk_seconds(len(t.rows) * 200, 10_000) for t in work.tasks]
+    assert total == pytest.approx(sum(per_chunk)) and largest == max(per_chunk)
+    wall = check_budget("atlas", (40.0, 2.0), 10, executor.Processes(2), "2 local processes", 3600)
+    assert wall == 20.0 and "atlas: about 20 s on 2 local processes" in capsys.readouterr().err
+    with pytest.raises(UsageError, match=r"about 40 s on 1 local process .* over the budget of 30 s"):
+        check_budget("atlas", (40.0, 2.0), 10, executor.Serial(), "1 local process", 30)

@@ -109,16 +109,24 @@ def read_jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
 
 
 def progress(name: str, what: str):
-    """``name: done/total what`` on stderr as work finishes, rewritten in place on a terminal.
+    """``show(done, total, failed=0)``: ``name: done/total what[, F failed][, about T left]`` on stderr as work
+    finishes, rewritten in place on a terminal; the estimate of the time left (from the pace so far) once the
+    work has run two seconds.  Only work that finished counts as done; what failed is counted apart.
 
     Nothing is written before the first piece finishes, so an early error (an unreachable
     scheduler) is the only line on stderr.
     """
     tty = sys.stderr.isatty()
+    start = time.monotonic()
 
-    def show(done: int, total: int) -> None:
-        end = "\n" if done == total or not tty else ""
-        print(f"{chr(13) if tty else ''}{name}: {done}/{total} {what}", end=end, file=sys.stderr, flush=True)
+    def show(done: int, total: int, failed: int = 0) -> None:
+        over = done + failed
+        line = f"{name}: {done}/{total} {what}" + (f", {failed} failed" if failed else "")
+        spent = time.monotonic() - start
+        if 0 < over < total and spent > 2:
+            line += f", about {_duration(spent * (total - over) / over)} left"
+        end = "\n" if over == total or not tty else ""
+        print(f"\r{line}\x1b[K" if tty else line, end=end, file=sys.stderr, flush=True)
 
     return show
 
@@ -163,8 +171,57 @@ def _duration(seconds: float) -> str:
     """3 s, 4 min, 2.5 h, 3.7 days."""
     if seconds < 90:
         return f"{seconds:.0f} s"
-    if seconds < 5400:
+    if seconds < 3600:
         return f"{seconds / 60:.0f} min"
     if seconds < 2 * 86400:
         return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
+    days = seconds / 86400
+    return f"{days:.1f} days" if days < 10 else f"{days:,.0f} days"
+
+
+DEFAULT_BUDGET = 3600.0  #: seconds: the longest estimated run atlas and ensemble start without --budget
+
+
+def read_budget(value) -> float:
+    """--budget: seconds, read exactly, > 0 and at most the executor's cap (11.6 days)."""
+    from eos_theory.numbers.parse import exact
+    from eos_theory.running.executor import MAX_TIMEOUT
+
+    budget = exact(value, "--budget")
+    if not 0 < budget <= MAX_TIMEOUT:
+        raise UsageError(f"--budget must be > 0 and at most {MAX_TIMEOUT} seconds, got {value}")
+    return float(budget)
+
+
+def slots(backend) -> int:
+    """How many tasks ``backend`` runs at once: its local worker processes, or the Dask cluster's worker
+    threads (asked of the scheduler: this connects once)."""
+    from eos_theory.running import executor
+
+    if isinstance(backend, executor.Processes):
+        return backend.jobs
+    if isinstance(backend, executor.Dask):
+        return backend.threads()
+    return 1
+
+
+def check_budget(name: str, work: tuple[float, float], tasks: int, backend, where: str, budget: float) -> float:
+    """The estimated wall time of ``work`` (core-seconds of everything, of the largest task) on ``backend``;
+    refused (UsageError) above ``budget`` seconds, announced on stderr above ten seconds."""
+    total, largest = work
+    wall = max(total / max(1, min(slots(backend), tasks)), largest)
+    if wall > budget:
+        from eos_theory.running.executor import MAX_TIMEOUT
+
+        raise_it = (
+            f"or raise the budget with --budget {int(wall * 1.5) + 1} (seconds)"
+            if wall * 1.5 < MAX_TIMEOUT
+            else f"since it is beyond even the largest --budget, {_duration(MAX_TIMEOUT)}"
+        )
+        raise UsageError(
+            f"the run would take about {_duration(wall)} on {where} (estimated before starting), over the "
+            f"budget of {_duration(budget)}: ask for fewer runs or steps, {raise_it}"
+        )
+    if wall > 10:
+        print(f"{name}: about {_duration(wall)} on {where} (estimated before starting)", file=sys.stderr, flush=True)
+    return wall

@@ -5,8 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from eos_theory.commands.common import EXIT_OK, UsageError, output_error, progress, read_backend, rich_console, writable
+from eos_theory.commands.common import (
+    DEFAULT_BUDGET,
+    EXIT_OK,
+    UsageError,
+    check_budget,
+    output_error,
+    progress,
+    read_backend,
+    read_budget,
+    rich_console,
+    writable,
+)
 from eos_theory.commands.grammar import (
+    add_budget,
     add_jobs,
     add_json,
     add_lr,
@@ -53,7 +65,9 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     figure = None if args.out is None else writable(args.out, "-o")
     if figure is not None and figure.suffix.lstrip(".").lower() not in plots.FORMATS:
         raise UsageError(f"-o {args.out}: the figure's name must end in .png or .pdf")
+    budget = read_budget(args.budget)
     try:
+        check_budget("ensemble", ensemble.estimate(work), len(work.tasks), backend, where, budget)
         result = ensemble.execute(work, backend, progress=progress("ensemble", "runs finished"))
     except BackendError as exc:
         raise UsageError(str(exc)) from None
@@ -77,9 +91,8 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     emit(args, rep, show_text, target)
     if result.failures:
         lost = sum(len(f.seeds) for f in result.failures)
-        print(
-            f"eos-theory: {lost} of {len(work.seeds)} runs did not finish: {result.failures[0].error}", file=sys.stderr
-        )
+        why = " ".join(result.failures[0].error.split())
+        print(f"eos-theory: {lost} of {len(work.seeds)} runs did not finish: {why}", file=sys.stderr)
         return EXIT_FAILED_RUNS
     return EXIT_OK
 
@@ -128,6 +141,7 @@ def register(sub) -> None:
         "the figure file, FILE.png or FILE.pdf: top lr*NTK against step for the first 8 seeds, and the histogram "
         "of the long-run offset",
     )
+    add_budget(n, DEFAULT_BUDGET, "the runs")
     add_scheduler(n, "the runs")
     add_jobs(n, "run")
     deprecated(

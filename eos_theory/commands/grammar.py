@@ -170,6 +170,18 @@ def add_jobs(p: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def add_budget(p: argparse.ArgumentParser, default: float, what: str) -> None:
+    """``--budget SECONDS``: the longest estimated run accepted; a larger estimate is refused before anything runs."""
+    p.add_argument(
+        "--budget",
+        metavar="SECONDS",
+        default=str(int(default)),
+        help=f"the longest run accepted, in seconds (default {int(default)}): the time {what} would take is "
+        "estimated before anything runs (from measured costs per step, on the local processes or the cluster's "
+        "worker threads), and a run estimated longer is refused with the estimate; raise it to run one",
+    )
+
+
 def add_scheduler(p: argparse.ArgumentParser, what: str) -> None:
     """``--scheduler ADDR``: a Dask cluster instead of local processes."""
     p.add_argument(

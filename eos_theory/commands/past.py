@@ -7,17 +7,21 @@ import argparse
 import sys
 
 from eos_theory.commands.common import (
+    DEFAULT_BUDGET,
     EXIT_OK,
     EXIT_UNEXPECTED,
     UsageError,
+    check_budget,
     output_dir,
     output_error,
     progress,
     read_backend,
+    read_budget,
     rich_console,
     writable,
 )
 from eos_theory.commands.grammar import (
+    add_budget,
     add_digits,
     add_format,
     add_jobs,
@@ -131,18 +135,17 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     work = atlas.plan(
         args.epsilon_range, args.r_range, (n_e, n_r), steps=args.steps, start=start
     )  # checked before any run
+    budget = read_budget(args.budget)
     out = output_dir(args.out)
     data_path, figure_path = out / "atlas.npz", out / f"atlas.{args.format}"
     for path in (data_path, figure_path):
         writable(str(path), "-o")
     target = json_target(args)
     try:
+        check_budget("atlas", atlas.estimate(work), len(work.tasks), backend, where, budget)
         result = atlas.execute(work, backend, progress=progress("atlas", "chunks of grid rows finished"))
     except BackendError as exc:
         raise UsageError(str(exc)) from None
-    except ArithmeticError as exc:
-        print(f"eos-theory: {exc}", file=sys.stderr)
-        return EXIT_UNEXPECTED
     try:
         write_bytes_atomic(data_path, atlas.to_npz(result))
         plots.draw_atlas(result, figure_path)
@@ -183,6 +186,14 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         console.print(f"  phase diagram: {figure_path}", markup=False)
 
     emit(args, data, show_text, target)
+    if result.failures:  # what finished is written; the rest is one line and exit status 1
+        lo, hi, why = result.failures[0]
+        print(
+            f"eos-theory: {len(result.failures)} of {len(work.tasks)} chunks did not finish (their runs are 'not run' "
+            f"in {data_path}); the first, r = {lo:g} … {hi:g}: {why}",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
     return EXIT_OK
 
 
@@ -202,8 +213,9 @@ def register(sub) -> None:
         "grid runs in chunks of rows on N local processes (-j) or on the Dask cluster at --scheduler; the results "
         "are identical bit for bit either way.",
         epilog="Example: eos-theory atlas --grid 200 200 --epsilon-range 0.5 2.5 --r-range -4 4 -o atlas. Exit status: "
-        "0 on success, 1 if a chunk failed or ran out of time, 2 for bad usage (grid, ranges, steps, an unwritable "
-        "-o, an unreachable scheduler).",
+        "0 on success, 1 if a chunk failed, ran out of time or was lost with its worker or cluster (what finished is "
+        "written: the other chunks' runs are 'not run' in the data, listed under 'failures', and stderr says why in "
+        "one line), 2 for bad usage (grid, ranges, steps, an unwritable -o, an unreachable scheduler).",
     )
     a.add_argument(
         "--grid",
@@ -251,6 +263,7 @@ def register(sub) -> None:
     add_format(a)
     deprecated(a, "--e-range", now="--epsilon-range", dest="epsilon_range", metavar=("LO", "HI"), nargs=2)
     add_json(a, 'Keys: the settings, "counts" per label, "evidence", "seconds", "ran_on" and "files"')
+    add_budget(a, DEFAULT_BUDGET, "the grid")
     add_scheduler(a, "the chunks")
     add_jobs(a, "run the chunks")
     a.set_defaults(func=cmd_atlas)

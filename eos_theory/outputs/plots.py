@@ -595,7 +595,10 @@ def draw_all(out_dir: Path, fmt: str = "png") -> list[Path]:
 
 # -- the regime atlas (data: eos_theory.past_window.atlas) -----------------------------------------------
 
-_ATLAS_COLOURS = ("#4daf4a", "#377eb8", "#80b1d3", "#bebada", "#8dd3c7", "#ffd92f", "#e41a1c", "0.15", "#8c510a", "0.8")
+_ATLAS_COLOURS = (
+    *("#4daf4a", "#377eb8", "#80b1d3", "#bebada", "#8dd3c7", "#ffd92f", "#e41a1c", "0.15", "#8c510a", "0.8"),
+    "1.0",  # not run: white, the cells a failed chunk left empty
+)
 
 
 def draw_atlas(atlas, path) -> None:

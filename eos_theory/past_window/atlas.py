@@ -66,14 +66,17 @@ from eos_theory.running import executor
 __all__ = [
     "CATEGORIES",
     "KINDS",
+    "RUN_STEP_SECONDS",
     "Atlas",
     "Chunk",
     "ChunkResult",
     "Plan",
     "Start",
     "boundaries",
+    "chunk_seconds",
     "chunks",
     "compute",
+    "estimate",
     "execute",
     "grid",
     "plan",
@@ -82,8 +85,9 @@ __all__ = [
     "to_npz",
 ]
 
-KINDS = ("minimum", "periodic", "chaotic", "divergent", "unbounded", "not converged")  #: codes 0 … 5 of ``Atlas.kind``
-MINIMUM, PERIODIC, CHAOTIC, DIVERGENT, UNBOUNDED, NOT_CONVERGED = range(len(KINDS))
+#: codes 0 … 6 of ``Atlas.kind``; "not run": the run's chunk failed or was lost with its worker or cluster
+KINDS = ("minimum", "periodic", "chaotic", "divergent", "unbounded", "not converged", "not run")
+MINIMUM, PERIODIC, CHAOTIC, DIVERGENT, UNBOUNDED, NOT_CONVERGED, NOT_RUN = range(len(KINDS))
 #: the colours of the phase diagram, in this order (period-2ᵏ: k ≥ 4; other: periods not a power of 2)
 CATEGORIES = (
     "minimum",
@@ -96,6 +100,7 @@ CATEGORIES = (
     "divergent",
     "unbounded",
     "not converged",
+    "not run",
 )
 
 MAX_PERIOD = 64  #: the longest period looked for (2⁶)
@@ -192,6 +197,8 @@ class Atlas:
     theta0: np.ndarray  #: (M, N, K, 2)
     theta: np.ndarray  #: (M, N, K, 2): the last iterate, or the one at stop_step
     seconds: float = field(default=0.0, compare=False)
+    #: the chunks that did not finish: (first r, last r, why); their runs are "not run"
+    failures: tuple[tuple[float, float, str], ...] = ()
 
     def labels(self) -> np.ndarray:
         """Each run's label: "minimum", "period-N", "chaotic", "divergent" or "not converged"."""
@@ -209,6 +216,7 @@ class Atlas:
             ("divergent", DIVERGENT),
             ("unbounded", UNBOUNDED),
             ("not converged", NOT_CONVERGED),
+            ("not run", NOT_RUN),
         ):
             cat[self.kind == k] = CATEGORIES.index(name)
         p = np.where(self.kind == PERIODIC, self.period, 0)
@@ -246,6 +254,7 @@ class Atlas:
             "divergence of exact GD from that rounded iterate, not from the start; unbounded = "
             f"|z̃| passed {GUARD:g} outside every escape region",
             "counts": self.counts(),
+            "failures": [{"r": [lo, hi], "error": why} for lo, hi, why in self.failures],
         }
 
 
@@ -522,15 +531,47 @@ def _label(hist, t1, t2, e, r, v1, v2, scale_exp, window, stopped, max_period, l
     return kind, period, lyap
 
 
+def _not_run(chunk: Chunk) -> ChunkResult:
+    """The result of a chunk that did not finish: every run "not run", no period, exponent or iterate."""
+    shape = (len(chunk.rows), len(chunk.e), max(1, chunk.start.count))
+    return ChunkResult(
+        chunk.rows,
+        np.full(shape, NOT_RUN, dtype=np.int8),
+        np.zeros(shape, dtype=np.int32),
+        np.full(shape, np.nan),
+        np.full(shape, -1, dtype=np.int32),
+        np.full((*shape, 2), np.nan),
+        np.full((*shape, 2), np.nan),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The whole grid
 # --------------------------------------------------------------------------------------------
 
 
+#: the cost of a chunk of R runs and S steps on one core of the development machine: CHUNK_SECONDS +
+#: R·RUN_SECONDS (labelling) + S·(STEP_SECONDS + R·RUN_STEP_SECONDS), NumPy's per-call cost shared by the runs
+#: and the runs' own (measured in CPU time by benchmarks/estimates.py)
+CHUNK_SECONDS, RUN_SECONDS, STEP_SECONDS, RUN_STEP_SECONDS = 0.005, 5e-5, 8e-6, 1e-8
+
+
+def chunk_seconds(runs: int, steps: int) -> float:
+    """The expected seconds of a chunk of ``runs`` runs and ``steps`` steps on one core."""
+    return CHUNK_SECONDS + runs * RUN_SECONDS + steps * (STEP_SECONDS + runs * RUN_STEP_SECONDS)
+
+
 def time_limit(task: Chunk) -> float:
     """A chunk's time limit, a guard against hangs: a minute, plus 10⁻⁶ s per run and step (about
-    100 times what a run-step costs on one core of the development machine, 1.1·10⁻⁸ s)."""
+    100 times :data:`RUN_STEP_SECONDS`, what a run-step costs on one core of the development machine)."""
     return 60.0 + 1e-6 * len(task.rows) * len(task.e) * max(1, task.start.count) * task.steps
+
+
+def estimate(p: Plan) -> tuple[float, float]:
+    """The expected seconds of work on one core: (all of ``p``, its largest chunk), from :func:`chunk_seconds`
+    (``benchmarks/estimates.py`` measures its constants against this machine)."""
+    each = [chunk_seconds(len(t.rows) * len(t.e) * max(1, t.start.count), t.steps) for t in p.tasks]
+    return sum(each), max(each)
 
 
 @dataclass(frozen=True, eq=False)
@@ -591,23 +632,24 @@ def plan(
 
 def execute(p: Plan, backend: executor.Backend | None = None, timeout: float | None = None, progress=None) -> Atlas:
     """Run the chunks of ``p`` on ``backend`` (default: in this process), each within ``timeout`` seconds
-    (default: the largest :func:`time_limit` of the chunks); ``progress(done, total)`` as chunks finish.
-    Raises ArithmeticError naming the first chunk that failed or ran out of time."""
+    (default: the largest :func:`time_limit` of the chunks); ``progress(done, total, failed)`` as chunks
+    finish.  A chunk that fails, runs out of time or is lost with its worker or cluster leaves its runs
+    "not run" and is listed in ``failures``: the chunks that finished are kept."""
     if timeout is None:
         timeout = min(max(time_limit(t) for t in p.tasks), executor.MAX_TIMEOUT)
-    finished = [0]
+    done, failed = [0], [0]
 
     def tick(i, outcome):
-        finished[0] += 1
+        (done if outcome.error is None else failed)[0] += 1
         if progress is not None:
-            progress(finished[0], len(p.tasks))
+            progress(done[0], len(p.tasks), failed[0])
 
     began = time.perf_counter()
     outcomes = executor.run(run_chunk, p.tasks, backend=backend, timeout=timeout, progress=tick)
-    for task, o in zip(p.tasks, outcomes):
-        if o.error is not None:
-            raise ArithmeticError(f"the chunk of r = {task.r[0]:g} … {task.r[-1]:g} failed: {o.error}")
-    parts = [o.value for o in outcomes]
+    parts = [o.value if o.error is None else _not_run(task) for task, o in zip(p.tasks, outcomes)]
+    failures = tuple(
+        (task.r[0], task.r[-1], " ".join(o.error.split())) for task, o in zip(p.tasks, outcomes) if o.error is not None
+    )
 
     def joined(name):
         return np.concatenate([getattr(part, name) for part in parts], axis=0)
@@ -628,6 +670,7 @@ def execute(p: Plan, backend: executor.Backend | None = None, timeout: float | N
         joined("theta0"),
         joined("theta"),
         time.perf_counter() - began,
+        failures,
     )
 
 

@@ -50,6 +50,7 @@ from eos_theory.random_models.gd import OUTCOMES
 from eos_theory.running import executor
 
 __all__ = [
+    "STEP_SECONDS",
     "Chunk",
     "Ensemble",
     "EnsembleResult",
@@ -59,6 +60,7 @@ __all__ = [
     "chunks",
     "compute",
     "draw",
+    "estimate",
     "execute",
     "plan",
     "report",
@@ -248,6 +250,18 @@ def chunks(spec: Ensemble, seeds: list[int], steps: int, hessian: bool = True) -
     ]
 
 
+STEP_SECONDS = (3.5e-5, 4.3e-10)  #: a GD step costs a + b·D·P² seconds on one core (benchmarks/README.md, ensemble.py)
+
+
+def estimate(p: Plan) -> tuple[float, float]:
+    """The expected seconds of work on one core: (all of ``p``, its largest task), every run taking all its steps
+    at a + b·D·P² seconds a step (:data:`STEP_SECONDS`; runs that converge or diverge early take less)."""
+    a, b = STEP_SECONDS
+    step = a + b * p.spec.outputs * p.spec.params**2
+    each = [len(t.seeds) * t.steps * step for t in p.tasks]
+    return sum(each), max(each)
+
+
 def time_limit(chunk: Chunk) -> float:
     """A chunk's time limit, a guard against hangs: a minute plus about 100 times its expected time
     (3·10⁻¹⁰ s per multiply-add and 3·10⁻⁵ s per step, measured on one core of the development machine)."""
@@ -298,15 +312,15 @@ class EnsembleResult:
 
 
 def execute(p: Plan, backend: executor.Backend | None = None, progress=None) -> EnsembleResult:
-    """Run the tasks of ``p`` on ``backend`` (default: this process); ``progress(runs_done, runs_total)``
-    as tasks finish.  A task that fails is recorded in ``failures``; the other runs are kept."""
+    """Run the tasks of ``p`` on ``backend`` (default: this process); ``progress(runs_done, runs_total,
+    runs_failed)`` as tasks finish.  A task that fails is recorded in ``failures``; the other runs are kept."""
     timeout = max(time_limit(c) for c in p.tasks)
-    done = [0]
+    done, failed = [0], [0]
 
     def tick(i, outcome):
-        done[0] += len(p.tasks[i].seeds)
+        (done if outcome.error is None else failed)[0] += len(p.tasks[i].seeds)
         if progress is not None:
-            progress(done[0], len(p.seeds))
+            progress(done[0], len(p.seeds), failed[0])
 
     began = time.perf_counter()
     outcomes = executor.run(run_chunk, p.tasks, backend=backend, timeout=timeout, progress=tick)

@@ -13,7 +13,9 @@ it can travel to another process or machine; where tasks run is a *backend*:
 * :class:`Dask` — the workers of a ``dask.distributed`` cluster (``--scheduler ADDR``): one
   ``Client.submit`` per task while a worker thread is free, each task's deadline counted from its
   submission; a task past its limit is cancelled and killed with its worker, as with
-  :class:`Processes` (the worker's nanny starts a fresh one).  The client is closed afterwards.
+  :class:`Processes` (the worker's nanny starts a fresh one).  The client is closed afterwards.  If
+  the cluster itself fails (its scheduler lost), every task not finished by then gets that failure as
+  its outcome and the run returns: the finished tasks keep their values.
   Needs the optional ``distributed`` package (``pip install 'eos-theory[dask]'``).
 
 Design notes.  One pipe per worker rather than a shared queue: killing a worker can then never
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import multiprocessing
 import os
 import pickle
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
 MAX_TIMEOUT = 10**6  #: the longest time limit in seconds (11.6 days); for none at all, pass None
 CONNECT_TIMEOUT = 10.0  #: seconds to reach a Dask scheduler and find a worker there before giving up
 _POLL = 3600.0  #: the longest single wait for a worker (the OS rejects very long waits)
+HEARTBEAT = 1.0  #: seconds between checks that a Dask client still has its scheduler
 
 
 @dataclass(frozen=True)
@@ -426,6 +430,21 @@ def _exit_worker() -> None:
     os._exit(70)  # EX_SOFTWARE
 
 
+@contextlib.contextmanager
+def _quiet(prefix: str):
+    """Only CRITICAL records from the loggers named ``prefix`` or ``prefix.*`` meanwhile (levels restored)."""
+    names = [prefix] + [n for n in logging.root.manager.loggerDict if n.startswith(prefix + ".")]
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
 async def _identify(address: str, timeout: float):
     """The reply of whatever listens at ``address`` to a Dask ``identity`` request."""
     import asyncio
@@ -505,53 +524,80 @@ class Dask:
             raise BackendError(f"the Dask scheduler at {self.address} has no worker {wait}") from None
         return client
 
-    def execute(self, fn, items, timeout, done) -> None:
+    def threads(self) -> int:
+        """The cluster's worker threads now (how many tasks it runs at once): connects, asks, closes."""
         client = self.connect()
         try:
-            self._execute(client, fn, items, timeout, done)
+            return self._threads(client)
         finally:
             self._close(client)
 
+    def execute(self, fn, items, timeout, done) -> None:
+        client = self.connect()
+        with _quiet("distributed"):  # its errors while it reconnects would be lines of our output
+            try:
+                self._execute(client, fn, items, timeout, done)
+            finally:
+                self._close(client)
+
     def _execute(self, client, fn, items, timeout, done) -> None:
+        """The tasks on ``client``'s cluster.  If the cluster fails (the scheduler is lost, the client breaks),
+        every task not finished by then gets that failure as its outcome, and the finished ones keep theirs."""
         finished: queue.SimpleQueue = queue.SimpleQueue()  # futures, put there by their done-callbacks
         pending = deque(range(len(items)))
         running: dict[Any, tuple[Any, int, float]] = {}  # key -> (future, index, submitted at)
         try:
             while pending or running:
-                free = self._threads(client) - len(running)
-                if free <= 0 and not running:
-                    self._starved(client, items, pending, done)
-                    continue
-                while pending and free > 0:
-                    i = pending.popleft()
-                    future = client.submit(_remote, fn, items[i], pure=False)
-                    running[future.key] = (future, i, time.perf_counter())
-                    future.add_done_callback(finished.put)
-                    free -= 1
-                left = (
-                    _POLL if timeout is None else min(t + timeout for _, _, t in running.values()) - time.perf_counter()
-                )
-                ready = []
+                report: list[tuple[int, Outcome]] = []  # handed to done() outside the cluster calls
                 try:
-                    ready.append(finished.get(timeout=min(max(left, 0), _POLL)))
-                    while True:  # everything that finished meanwhile, before any deadline is judged
-                        ready.append(finished.get_nowait())
-                except queue.Empty:
-                    pass
-                for future in ready:
-                    if future.key in running:  # else it was stopped by its deadline: reported already
-                        _, i, started = running.pop(future.key)
-                        done(i, self._outcome(future, started))
-                if timeout is not None:
-                    for key, (future, i, started) in list(running.items()):
-                        spent = time.perf_counter() - started
-                        if spent >= timeout:
-                            del running[key]
-                            self._stop(client, future)
-                            done(i, Outcome(error=time_limit_error(timeout), seconds=spent, timed_out=True))
+                    self._round(client, fn, items, timeout, pending, running, finished, report)
+                except Exception as exc:  # the cluster failed: what has not finished cannot, here
+                    what = " ".join(str(exc).split())[:160]
+                    lost = Outcome(error=f"the Dask cluster at {self.address} failed: {type(exc).__name__}: {what}")
+                    report += [(i, lost) for _, i, _ in running.values()] + [(i, lost) for i in pending]
+                    running.clear()
+                    pending.clear()
+                for i, outcome in report:
+                    done(i, outcome)
         except BaseException:  # KeyboardInterrupt included: nothing of ours keeps running on the cluster
-            client.cancel([f for f, _, _ in running.values()], force=True)
+            with contextlib.suppress(Exception):
+                client.cancel([f for f, _, _ in running.values()], force=True)
             raise
+
+    def _round(self, client, fn, items, timeout, pending: deque, running: dict, finished, report: list) -> None:
+        """Submit while a worker thread is free, wait for a task to finish (at most HEARTBEAT seconds, then the
+        client is asked whether it still has its scheduler), and stop the tasks past their deadline."""
+        if client.status not in ("running", "connecting"):
+            raise ConnectionError(f"the client lost its scheduler (client status: {client.status})")
+        free = self._threads(client) - len(running)
+        if free <= 0 and not running:
+            self._starved(client, items, pending, lambda i, o: report.append((i, o)))
+            return
+        while pending and free > 0:
+            i = pending.popleft()
+            future = client.submit(_remote, fn, items[i], pure=False)
+            running[future.key] = (future, i, time.perf_counter())
+            future.add_done_callback(finished.put)
+            free -= 1
+        left = _POLL if timeout is None else min(t + timeout for _, _, t in running.values()) - time.perf_counter()
+        ready = []
+        try:
+            ready.append(finished.get(timeout=min(max(left, 0), HEARTBEAT)))
+            while True:  # everything that finished meanwhile, before any deadline is judged
+                ready.append(finished.get_nowait())
+        except queue.Empty:
+            pass
+        for future in ready:
+            if future.key in running:  # else it was stopped by its deadline: reported already
+                _, i, started = running.pop(future.key)
+                report.append((i, self._outcome(future, started)))
+        if timeout is not None:
+            for key, (future, i, started) in list(running.items()):
+                spent = time.perf_counter() - started
+                if spent >= timeout:
+                    del running[key]
+                    self._stop(client, future)
+                    report.append((i, Outcome(error=time_limit_error(timeout), seconds=spent, timed_out=True)))
 
     def _starved(self, client, items, pending: deque, done) -> None:
         """No worker thread at all (workers restarting or gone): wait for one, else fail the rest."""
@@ -572,8 +618,9 @@ class Dask:
         try:
             return pickle.loads(future.result())
         except (Exception, asyncio.CancelledError) as exc:
+            what = " ".join(str(exc).split())[:200]  # one line: distributed's messages run over several
             return Outcome(
-                error=f"the Dask cluster lost this task: {type(exc).__name__}: {exc}",
+                error=f"the Dask cluster lost this task: {type(exc).__name__}: {what}",
                 seconds=time.perf_counter() - started,
             )
 
