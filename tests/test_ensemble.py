@@ -373,6 +373,25 @@ def small_serial():
     return ensemble.compute(**SMALL)
 
 
+def test_the_offset_is_reported_whatever_the_label_and_the_eos_split_at_every_cut_off(small_serial):
+    """Issue 15: the eos / not converged split sits at EOS_BAND; the offsets' distribution does not depend on it,
+    and the eos fraction is re-read at other cut-offs: at EOS_BAND it is the label's count, and it grows with the
+    band (a wider band admits more runs, never fewer)."""
+    rep = ensemble.report(small_serial)
+    dist = rep["offset_distribution"]
+    kept = [r.top_ntk_final - 2 for r in small_serial.runs if r.outcome != "diverged"]
+    assert dist["count"] == len(kept) == sum(dist["histogram"]["counts"])
+    assert len(dist["histogram"]["edges"]) == len(dist["histogram"]["counts"]) + 1
+    q = list(dist["quantiles"].values())
+    assert q == sorted(q) and min(kept) <= q[0] and q[-1] <= max(kept)
+    bands = rep["eos_by_band"]["fractions"]
+    eos = sum(r.outcome == "eos" for r in small_serial.runs)
+    assert bands[f"{rep['eos_by_band']['band']:g}"]["count"] == eos
+    counts = [b["count"] for b in bands.values()]
+    assert counts == sorted(counts)
+    json.dumps(rep, allow_nan=False)
+
+
 def test_processes_give_the_same_runs_bit_for_bit(small_serial, monkeypatch):
     monkeypatch.setattr(ensemble, "MAX_CHUNK", 2)
     res = ensemble.compute(**SMALL, backend=executor.Processes(2))

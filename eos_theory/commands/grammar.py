@@ -49,6 +49,7 @@ MEANS = {
     "--scheduler": "on the Dask cluster whose scheduler is at ADDR",
     "--format": "figure file format",
     "--quiet": "print less:",
+    "--budget": "the longest run accepted, in seconds",
 }
 
 

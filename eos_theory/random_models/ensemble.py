@@ -50,6 +50,8 @@ from eos_theory.random_models.gd import OUTCOMES
 from eos_theory.running import executor
 
 __all__ = [
+    "BANDS",
+    "OFFSET_EDGES",
     "STEP_SECONDS",
     "Chunk",
     "Ensemble",
@@ -60,8 +62,10 @@ __all__ = [
     "chunks",
     "compute",
     "draw",
+    "eos_by_band",
     "estimate",
     "execute",
+    "offset_distribution",
     "plan",
     "report",
     "run_chunk",
@@ -168,6 +172,8 @@ class RunRecord:
     loss0: float
     loss_final: float
     trace: np.ndarray | None = field(default=None, repr=False)
+    window_max: float = math.nan  #: the largest top η·NTK over the last quarter (nan if the run stopped early)
+    pair_deviation: float = math.nan  #: the largest |two-step mean − 2| there (nan if it stopped early)
 
     def to_json(self) -> dict:
         out = {
@@ -183,6 +189,8 @@ class RunRecord:
                 "top_hessian_final",
                 "loss0",
                 "loss_final",
+                "window_max",
+                "pair_deviation",
                 "reason",
             )
         }
@@ -211,6 +219,8 @@ def run_seed(spec: Ensemble, seed: int, steps: int, keep_trace: bool = False, he
         r.loss0,
         r.loss_final,
         r.ntk,
+        r.window_max,
+        r.pair_deviation,
     )
 
 
@@ -376,6 +386,47 @@ def _distribution(values: list[float]) -> dict | None:
     return out
 
 
+OFFSET_EDGES = tuple(round(-2 + 0.1 * k, 1) for k in range(41))  #: histogram bins of the offset: −2 … 2, 0.1 wide
+QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+BANDS = (0.1, 0.25, 0.5, 0.75, 1.0)  #: cut-offs at which the eos fraction is re-read (EOS_BAND is one of them)
+
+
+def offset_distribution(res: EnsembleResult) -> dict | None:
+    """The long-run offset top η·NTK − 2 of every run that did not diverge, whatever its label: quantiles and
+    histogram counts over the fixed bins :data:`OFFSET_EDGES` (with the counts below and above them), so that
+    the distribution can be read without the eos cut-off."""
+    xs = np.array([r.top_ntk_final - 2 for r in res.runs if r.outcome != "diverged"])
+    if xs.size == 0:
+        return None
+    counts, _ = np.histogram(np.clip(xs, OFFSET_EDGES[0], OFFSET_EDGES[-1]), bins=OFFSET_EDGES)
+    return {
+        "runs": "every run that did not diverge (converged: the value where it stopped; the others: the mean over "
+        "the last quarter)",
+        "count": int(xs.size),
+        "quantiles": {f"{q:g}": float(np.quantile(xs, q)) for q in QUANTILES},
+        "histogram": {
+            "edges": list(OFFSET_EDGES),
+            "counts": [int(c) for c in counts],
+            "below": int((xs < OFFSET_EDGES[0]).sum()),
+            "above": int((xs > OFFSET_EDGES[-1]).sum()),
+            "note": "counts include the values below and above the edges in the first and last bins; 'below' and "
+            "'above' say how many",
+        },
+    }
+
+
+def eos_by_band(res: EnsembleResult) -> dict:
+    """The eos fraction re-read at each cut-off of :data:`BANDS` (|mean − 2| ≤ band, the other two criteria as they
+    are): how much of the split between eos and not converged the constant EOS_BAND decides."""
+    n = len(res.runs)
+
+    def eos(r, band):
+        ran = math.isfinite(r.window_max)
+        return ran and r.window_max >= 2 and abs(r.top_ntk_final - 2) <= band and r.pair_deviation <= gd.PAIR_BAND
+
+    return {f"{band:g}": _proportion(sum(eos(r, band) for r in res.runs), n) for band in BANDS} if n else {}
+
+
 def summary(res: EnsembleResult) -> dict:
     """Outcome fractions with Clopper–Pearson intervals over the finished runs, the sharpening and edge
     fractions, and the distribution of the long-run top η·NTK − 2 (all runs that did not diverge,
@@ -425,6 +476,8 @@ def report(res: EnsembleResult) -> dict:
         "outcomes": s["outcomes"],
         "flags": s["flags"],
         "offset": s["offset"],
+        "offset_distribution": offset_distribution(res),
+        "eos_by_band": {"band": gd.EOS_BAND, "fractions": eos_by_band(res)},
         "level": LEVEL,
         "intervals": "Clopper-Pearson for fractions, Student t for means, over the finished runs",
         "criteria": CRITERIA,
@@ -479,6 +532,20 @@ def table(rep: dict) -> list[str]:
         lines.append(
             f"    {r['seed']:>6}  {r['outcome']:<13} {r['steps']:>7}  {g['top_ntk0']} → {g['top_ntk_final']}  "
             f"{g['top_hessian_final']}  {g['loss0']} → {g['loss_final']}  {flags.replace('_', ' ')}: {r['reason']}"
+        )
+    dist = rep.get("offset_distribution")
+    if dist is not None:
+        q = dist["quantiles"]
+        lines.append(
+            f"  long-run top lr·NTK − 2, whatever the label ({dist['count']} runs not diverged): 5/25/50/75/95 % "
+            + " / ".join(f"{q[k]:.3g}" for k in ("0.05", "0.25", "0.5", "0.75", "0.95"))
+        )
+    bands = rep.get("eos_by_band", {}).get("fractions")
+    if bands:
+        lines.append(
+            "  eos fraction at the cut-off |mean − 2| ≤ "
+            + ", ".join(f"{b}: {o['fraction']:.2f}" for b, o in bands.items())
+            + f" (the label uses {rep['eos_by_band']['band']:g})"
         )
     for f in rep["failures"]:
         lines.append(f"  failed: seeds {f['seeds'][0]} … {f['seeds'][-1]}: {f['error']}")

@@ -234,6 +234,11 @@ class Run:
     hessian_final: float  #: long-run top η·Hessian estimate: mean of the estimates over the last quarter (nan if none)
     loss_final: float
     theta: np.ndarray  #: the last iterate
+    #: over the last quarter, for a run that took every step (else nan): the largest top η·NTK, and the largest
+    #: |two-step mean − 2|: with ntk_final, what the eos criterion reads, so that its fraction can be re-read at
+    #: any other cut-off than EOS_BAND
+    window_max: float = math.nan
+    pair_deviation: float = math.nan
     ntk: np.ndarray | None = field(default=None, repr=False)  #: top η·NTK at every step (when kept)
     loss: np.ndarray | None = field(default=None, repr=False)  #: the loss at every step (when kept)
     hessian: np.ndarray | None = field(default=None, repr=False)  #: (step, top η·Hessian) pairs (when kept)
@@ -313,10 +318,12 @@ def run(
     sharpened = bool(ntk_max >= ntk[0] + SHARPEN_MARGIN)
     quarter = max(2, 2 * ((n // 4) // 2))  # an even number of steps
     hess = np.array([hess_steps, hess_vals]).T.reshape(-1, 2)
+    window_max = pair_deviation = math.nan
     if outcome is None:  # ran every step: label the long-run state
         window = ntk[n - quarter :]
         pairs = 0.5 * (window[0::2] + window[1::2])
         mean = float(window.mean())
+        window_max, pair_deviation = float(window.max()), float(np.abs(pairs - 2).max())
         if window.max() >= 2 and abs(mean - 2) <= EOS_BAND and bool((np.abs(pairs - 2) <= PAIR_BAND).all()):
             outcome, reason = (
                 "eos",
@@ -351,6 +358,8 @@ def run(
         hessian_final,
         float(loss[-1]),
         theta,
+        window_max,
+        pair_deviation,
         ntk if keep_trace else None,
         loss if keep_trace else None,
         hess if keep_trace else None,
