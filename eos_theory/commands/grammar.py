@@ -60,8 +60,10 @@ def add_json(p: argparse.ArgumentParser, keys: str = "") -> None:
 
 def json_target(args: argparse.Namespace) -> Path | None:
     """The file ``--json FILE`` names, checked writable before any work (None: no file)."""
-    from eos_theory.commands.common import writable
+    from eos_theory.commands.common import UsageError, writable
 
+    if args.json is not None and not args.json.strip():
+        raise UsageError("--json: give a file name, or - (or nothing) for standard output")
     return None if args.json in (None, "-") else writable(args.json, "--json")
 
 
@@ -82,10 +84,20 @@ def emit(args: argparse.Namespace, data: dict, show_text: Callable[[], None], ta
             raise output_error("--json", args.json, exc) from None
 
 
+def path(value: str) -> str:
+    """An argparse ``type`` for paths: an empty one is refused (``-o ''`` would mean the current directory, and
+    ``--model ''`` no model at all)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("give a path, not an empty string")
+    return value
+
+
 def add_out(p: argparse.ArgumentParser, what: str, default: str | None = None, dest: str = "out") -> None:
     """``-o, --out PATH``: where the command's files go (``what`` says: a file, or a directory of files)."""
     tail = f" (default: {default})" if default is not None else ""
-    p.add_argument("-o", "--out", dest=dest, metavar="PATH", default=default, help=f"{MEANS['--out']}: {what}{tail}")
+    p.add_argument(
+        "-o", "--out", dest=dest, metavar="PATH", type=path, default=default, help=f"{MEANS['--out']}: {what}{tail}"
+    )
 
 
 def add_timeout(p: argparse.ArgumentParser, default: str, what: str) -> None:
@@ -135,7 +147,7 @@ def add_omega(p: argparse.ArgumentParser, nargs, what: str, **kwargs) -> None:
 def add_model(p: argparse.ArgumentParser, what: str) -> None:
     """``--model FILE``: your own model, a TOML model file (as for ``analyze``)."""
     p.add_argument(
-        "--model", metavar="FILE", help=f"your own model, a TOML model file (keys: 'analyze --help'): {what}"
+        "--model", metavar="FILE", type=path, help=f"your own model, a TOML model file (keys: 'analyze --help'): {what}"
     )
 
 
