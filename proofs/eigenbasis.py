@@ -5,6 +5,7 @@ import sympy as sp
 
 from eos_theory.core.model import eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.core.notation import E, J, Jw, Q, d_dt, eta, explicit, explicit_modes, i, mode_sum, scalar, w_, z, zt
+from eos_theory.core.notation import P as P_any  # the symbolic size (loops below name sizes P)
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.quadratic.maps import Jt_modes, eigen_dynamics, rescaled_in_theta
@@ -119,6 +120,7 @@ def _any_dimension(p: Proof) -> list[str]:
     method="matrix words of symbolic size in V, Vᵀ, Q, φ with VVᵀ = VᵀV = I (every P, every orthogonal V); exact "
     "identities for a generic symmetric Q with every element of O(2) (modulo a² + b² = 1) and a fixed rational "
     "P = 3 rotation; the spectral theorem, cited",
+    scope={"P": "every number of parameters P"},
 )
 def rotation(p: Proof) -> None:
     phi_ntk = scalar(J * J.T)
@@ -171,12 +173,27 @@ def rotation(p: Proof) -> None:
     title="dz̃/dt = −z̃ Σ J̃(ω_i)²",
     source=Source("2.1", "dz dt = -z P i=1 J(ω i ) 2"),
     statement="In the eigenbasis, dz̃/dt = −z̃ Σᵢ J̃(ω_i)².",
-    method="derived by SymPy (change of variables θ_i = J_i/ω_i, rescaling), compared exactly for P = 1..4; "
-    "and against the chain rule in θ for P = 1, 2, 3",
+    method="for every P: dz̃/dt = η·ż with ż = −η(JJᵀ)z (claim gf-z) as matrix words of symbolic size, JJᵀ = Σᵢ J_i² "
+    "for a row of symbolic length, and the eigenbasis (claim rotation); derived by SymPy (change of variables "
+    "θ_i = J_i/ω_i, rescaling), compared exactly for P = 1..4; and against the chain rule in θ for P = 1, 2, 3",
+    scope={"P": "every number of parameters P"},
 )
 def eigen_gf_z(p: Proof) -> None:
     rhs = -zt * mode_sum(Jw(w_[i]) ** 2)
     p.states(sp.Eq(d_dt(zt), rhs))
+    flow = "any P: ż = −η(JJᵀ)z"
+    p.uses("gf-z", flow)
+    p.uses("rotation", "any P: in Q's eigenbasis the dynamics are those of Q = diag(ω_1, …, ω_P)")
+    scaled = "any P: dz̃/dt = η·ż = −(ηz)·(η·JJᵀ) = −z̃·(η·JJᵀ)"
+    p.equal_any_size(scaled, eta * (-eta * (J * J.T) * z), -(eta * z) * (eta * (J * J.T)))
+    k = sp.Symbol("k", integer=True)
+    squares = "any P: JJᵀ = Σᵢ J_i² for a row J of P entries, so η·JJᵀ = Σᵢ J̃(ω_i)² in the eigenbasis"
+    p.check(squares, (J * J.T)[0, 0].dummy_eq(sp.Sum(J[0, k] ** 2, (k, 0, P_any - 1))), True, "SymPy's matrix element")
+    p.treats("P", squares)
+    p.infer(
+        "any P: dz̃/dt = −z̃ Σᵢ J̃(ω_i)²",
+        (flow, "any P: in Q's eigenbasis the dynamics are those of Q = diag(ω_1, …, ω_P)", scaled, squares),
+    )
     for P in (1, 2, 3, 4):
         dyn = eigen_dynamics(P)
         p.equal(f"P = {P}: derived dz̃/dt = printed", dyn.zt_dot, explicit_modes(rhs, P, dyn.omega, Jt_modes(P)))

@@ -183,6 +183,7 @@ def two_cycles_on_axes(p: Proof) -> None:
     "1 + ε ± √((ε−1)(ε+3)), the cycle mean is 1 + ε and the EOS offset (mean − 2) is ε − 1.",
     method="exact identities with the square root named d, modulo d² = (ε−1)(ε+3); existence from the exact "
     "discriminant and Vieta (sum 2(1+ε), product 4 of the η·NTK values); sets solved exactly",
+    scope={"epsilon": "every value of the control parameter ε"},
 )
 def eos_orbit(p: Proof) -> None:
     orb = A.eos_orbit()

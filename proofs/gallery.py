@@ -60,9 +60,12 @@ def _expected_quadratic_window(omega: tuple, w_axis) -> sp.Set:
     statement="For the paper's model with Q = diag(−1, 1), E = 1, the generic analysis (Lagrange least sharpness, "
     "Lyapunov–Schmidt flip series, invariant-line window) reproduces analysis.py: least sharpness 2, η_c = 1, "
     "a supercritical flip, the window 1 < η < √5 − 1 and the offset slope 1 (mean η·NTK = 1 + η/η_c).",
-    method="exact comparison (proof.same) of the generic results with analysis.min_ntk, eos_orbit and flip_normal_form",
+    method="exact comparison (proof.same) of the generic results with analysis.min_ntk, eos_orbit and flip_normal_form; "
+    "the cycle mean 1 + ε for every ε > 1 from claim eos2d-eos-orbit",
+    scope={"epsilon": "every η past η_c (ε = η/η_c here)"},
 )
 def quadratic_2d(p: Proof) -> None:
+    p.uses("eos2d-eos-orbit", "the EOS orbit's cycle mean is η·NTK = 1 + ε for every ε > 1 (here ε = η/η_c)")
     res = _analysis("quadratic-2")
     p.states(
         sp.Eq(sp.Symbol("eta_c"), 1),
@@ -132,10 +135,29 @@ def quadratic_3d(p: Proof) -> None:
     "sharpness 2|xy| = 12, η_c = 1/6, a supercritical flip with coefficient κ = 4/3 (η/η_c = 1 + κρ², ρ the orbit's "
     "half-diameter), window η_c < η < (√5 − 1)η_c and offset slope 1, the same for both widths (width 2 has a "
     "circle of least-sharp minima; its rotation direction has multiplier 1 on the orbit and is left out).",
-    method="generic path; least sharpness by AM–GM (x²(u² + v²) ≥ 2x²|uv| = 2|xy|); κ from the textbook flip normal "
-    "form of GD on the invariant line u = v = t (t' = t − η(2t² − 3)·2t), derived by SymPy in _uv_kappa",
+    method="generic path (the least over the Lagrange critical points); the least over every minimum by AM–GM, "
+    "exactly: on the minima S − 12 = 4Σᵢ(u_i − v_i)² ≥ 0 (an identity modulo the minima's equation); κ from the "
+    "textbook flip normal form of GD on the invariant line u = v = t (t' = t − η(2t² − 3)·2t), derived by SymPy in "
+    "_uv_kappa",
+    scope={
+        "u_1, v_1": "every zero-loss minimum of width 1 (2u₁v₁ = 3)",
+        "u_1, u_2, v_1, v_2": "every zero-loss minimum of width 2 (2(u₁v₁ + u₂v₂) = 3)",
+    },
 )
 def uv(p: Proof) -> None:
+    for width in (1, 2):
+        u = sp.symbols(f"u_1:{width + 1}", real=True)
+        v = sp.symbols(f"v_1:{width + 1}", real=True)
+        f = 2 * sum(a * b for a, b in zip(u, v))
+        S = sum(sp.diff(f, t) ** 2 for t in (*u, *v))  # ℓ''(0)|∇f|², ℓ = r²/2
+        squares = 4 * sum((a - b) ** 2 for a, b in zip(u, v))
+        text = f"width {width}, on every minimum ({f} = 3): S − 12 = {squares}"
+        p.equal(text, S - 12, squares, modulo=(f - 3,))
+        p.check(f"width {width}: {squares} ≥ 0", squares.is_nonnegative, True, "SymPy's assumptions: squares of reals")
+        p.infer(
+            f"width {width}: S ≥ 12 on every minimum, with equality where u_i = v_i (AM–GM)",
+            (text, f"width {width}: {squares} ≥ 0"),
+        )
     p.states(
         sp.Eq(sp.Symbol("eta_c"), sp.Rational(1, 6)),
         sp.Eq(sp.Symbol("kappa"), sp.Rational(4, 3)),
@@ -180,10 +202,26 @@ def _uv_kappa() -> sp.Expr:
     "η_c = 2/3 and 1/2; the flip is supercritical with κ = 44/9 and 8 and the offset slope is 13/11 and 5/4: larger "
     "than the quadratic model's 1, so the cycle mean of η·NTK rises faster past the edge. These coefficients come "
     "from the generic path; we know of no published value. The upper end of the window is not derived here.",
-    method="generic path; least sharpness by AM–GM (Σ_i Π_{j≠i} x_j² ≥ n on x₁⋯x_n = 1); mpmath 2-cycle at 50 digits "
-    "against the series",
+    method="generic path (the least over the Lagrange critical points); the least over every minimum by AM–GM "
+    "(Σ_i Π_{j≠i} x_j² ≥ n·(Π_i Π_{j≠i} x_j²)^(1/n) = n|x₁⋯x_n|^(2(n−1)/n) = n on x₁⋯x_n = 1), cited, with the "
+    "sharpness |∇f|² = Σ_i Π_{j≠i} x_j² derived; mpmath 2-cycle at 50 digits against the series",
+    scope={
+        "x_1, x_2, x_3": "every zero-loss minimum of ½(1 − x₁x₂x₃)²",
+        "x_1, x_2, x_3, x_4": "every zero-loss minimum of ½(1 − x₁x₂x₃x₄)²",
+    },
 )
 def products(p: Proof) -> None:
+    amgm = "AM–GM: on x₁⋯x_n = 1, Σ_i Π_{j≠i} x_j² ≥ n·(Π_i Π_{j≠i} x_j²)^(1/n) = n, with equality at |x_i| = 1"
+    p.cite(
+        amgm, "the inequality of arithmetic and geometric means", "Hardy, Littlewood & Pólya, Inequalities (1952), §2.5"
+    )
+    for n in (3, 4):
+        x = sp.symbols(f"x_1:{n + 1}", real=True)
+        f = sp.Mul(*x)
+        text = f"n = {n}: the sharpness |∇f|² = Σ_i Π_(j≠i) x_j²"
+        p.equal(text, sum(sp.diff(f, t) ** 2 for t in x), sum((f / t) ** 2 for t in x))
+        p.treats(", ".join(map(str, x)), amgm)
+        p.infer(f"n = {n}: the sharpness is at least {n} on every minimum", (text, amgm))
     p.states(
         sp.Eq(sp.Symbol("kappa_3"), sp.Rational(44, 9)),
         sp.Eq(sp.Symbol("offset_slope_3"), sp.Rational(13, 11)),

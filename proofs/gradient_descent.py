@@ -6,11 +6,12 @@ from fractions import Fraction
 
 import sympy as sp
 
-from eos_theory.core.model import Model, eigenbasis, quadratic, symmetric_matrix
+from eos_theory.core.model import Model, eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.core.notation import (
     E,
     J,
     Jw,
+    Q,
     Tt,
     Tt_next,
     eta,
@@ -19,11 +20,13 @@ from eos_theory.core.notation import (
     mode_sum,
     omega,
     scalar,
+    theta,
     w_,
     z,
     zt,
     zt_next,
 )
+from eos_theory.core.notation import P as P_any  # the symbolic size (loops below name sizes P)
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.quadratic.gd import Problem, gd_exact, reduced
@@ -44,12 +47,36 @@ from eos_theory.quadratic.maps import (
     source=Source("derived"),
     statement="One GD step acts on the eigenbasis variables as z̃' = z̃ − z̃Σᵢ J̃(ω_i)² + ½z̃²Σᵢ ω_iJ̃(ω_i)² and "
     "J̃(ω_i)' = (1 − z̃ω_i)J̃(ω_i) (the discrete-time counterparts of the paper's GF equations).",
-    method="derived by SymPy from θ' = θ − η∇L; compared with this form for P = 1..4 and against parameter-space "
-    "GD with z̃, J̃ written in θ for P = 1, 2, 3 (exact)",
+    method="for every P: z(θ') and J(θ') for θ' = θ − ηzQθ as matrix words of symbolic size, and in the eigenbasis "
+    "(claim rotation) θᵀQ^kθ = Σᵢ ω_i^(k−2) J(ω_i)², J(θ')_i = (1 − ηzω_i)J_i; derived by SymPy from θ' = θ − η∇L "
+    "and compared with this form for P = 1..4 and against parameter-space GD with z̃, J̃ written in θ for P = 1, 2, 3 "
+    "(exact)",
+    scope={"P": "every number of parameters P"},
 )
 def gd_eigen(p: Proof) -> None:
     rhs = zt - zt * mode_sum(Jw(w_[i]) ** 2) + zt**2 / 2 * mode_sum(w_[i] * Jw(w_[i]) ** 2)
     p.states(sp.Eq(zt_next, rhs))
+    rules = quadratic_any_size().rules
+    after = theta - eta * z * Q * theta  # θ' = θ − η∇L = θ − ηzQθ
+    z_words = "any P: ½θ'ᵀQθ' = ½θᵀQθ − ηz·θᵀQ²θ + ½η²z²·θᵀQ³θ, so z' = z − ηz·JJᵀ + ½η²z²·θᵀQ³θ"
+    p.equal_any_size(
+        z_words,
+        after.T * Q * after / 2,
+        theta.T * Q * theta / 2 - eta * z * theta.T * Q * Q * theta + eta**2 * z**2 * theta.T * Q * Q * Q * theta / 2,
+        rules,
+    )
+    J_words = "any P: J(θ') = θ'ᵀQ = J(I − ηzQ)"
+    p.equal_any_size(J_words, after.T * Q, theta.T * Q * (sp.Identity(P_any) - eta * z * Q), rules)
+    p.uses("rotation", "any P: in Q's eigenbasis the dynamics are those of Q = diag(ω_1, …, ω_P)")
+    diagonal = (
+        "any P: for Q = diag(ω_i), θᵀQ^kθ = Σᵢ ω_i^k θ_i² = Σᵢ ω_i^(k−2) J_i² and (J(I − ηzQ))_i = (1 − ηzω_i)J_i"
+    )
+    p.cite(diagonal, "the product of a row, a diagonal matrix and a column", "definition of the matrix product")
+    p.treats("P", diagonal)
+    p.infer(
+        "any P: with z̃ = ηz and J̃(ω_i) = η^(1/2)J_i, z̃' and J̃(ω_i)' are the stated forms",
+        (z_words, J_words, "any P: in Q's eigenbasis the dynamics are those of Q = diag(ω_1, …, ω_P)", diagonal),
+    )
     for P in (1, 2, 3, 4):
         dyn = eigen_dynamics(P)
         Jt = Jt_modes(P)
@@ -125,9 +152,9 @@ def gd_2d_map(p: Proof) -> None:
         params = (q11 + q22, q11 * q22 - q12 * q12, problem.target, problem.lr)
         thetas = gd_exact(problem, [_random_rational(rng), _random_rational(rng)], 3)
         state = reduced(problem, thetas[0])
-        for theta in thetas[1:]:
+        for after in thetas[1:]:
             state = F.exact(*state, *params)
-            if state != reduced(problem, theta):
+            if state != reduced(problem, after):
                 mismatches.append(problem)
             checked += 1
     p.check(
@@ -206,11 +233,34 @@ def eos_threshold(p: Proof) -> None:
     statement="At a zero-loss minimum the GD Jacobian in θ is I − ηJᵀJ, with eigenvalues 1 (P − 1 times) and "
     "1 − η·JJᵀ; in the eigenbasis variables z̃' = (1 − η·JJᵀ)z̃ + O(z̃²). So a minimum is linearly stable iff "
     "0 < η·JJᵀ < 2: 2/η is the critical NTK.",
-    method="exact: GD Jacobian at z = 0 and its characteristic polynomial (P = 1, 2, 3); derivative of the derived "
-    "z̃' at z̃ = 0 (P = 1..4); threshold solved exactly",
+    method="for every P: the GD Jacobian I − η(∇z∇zᵀ + z∂²z/∂θ²) at z = 0 in matrix calculus of symbolic size, "
+    "Jᵀ its eigenvector with eigenvalue 1 − η·JJᵀ (matrix words), the matrix determinant lemma for the other P − 1 "
+    "eigenvalues; exact: GD Jacobian at z = 0 and its characteristic polynomial (P = 1, 2, 3); derivative of the "
+    "derived z̃' at z̃ = 0 (P = 1..4); threshold solved exactly",
+    scope={"P": "every number of parameters P"},
 )
 def eos_ntk(p: Proof) -> None:
     p.states(sp.Lt(eta * scalar(J * J.T), 2))
+    a = quadratic_any_size()
+    I = sp.Identity(P_any)
+    p.equal_any_size(
+        "any P: ∂θ'/∂θ = I − η(∇z∇zᵀ + z∂²z/∂θ²) (product rule, θ' = θ − ηz∇z) = I − ηJᵀJ at z = 0",
+        I - eta * (a.grad_z * a.grad_z.T + 0 * z * a.hess_z),
+        I - eta * (theta.T * Q).T * (theta.T * Q),
+        a.rules,
+    )
+    p.equal_any_size(
+        "any P: (I − ηJᵀJ)Jᵀ = Jᵀ(1 − η·JJᵀ): Jᵀ is an eigenvector, eigenvalue 1 − η·JJᵀ",
+        (I - eta * J.T * J) * J.T,
+        J.T - eta * J.T * (J * J.T),
+    )
+    lemma = "any P: det(λI − (I − ηJᵀJ)) = (λ − 1)^(P−1)(λ − 1 + η·JJᵀ): the other P − 1 eigenvalues are 1"
+    p.cite(
+        lemma,
+        "matrix determinant lemma: det(A + uvᵀ) = (1 + vᵀA⁻¹u)·det A, here A = (λ − 1)I, u = ηJᵀ, v = Jᵀ",
+        "Horn & Johnson, Matrix Analysis, 2nd ed. (2013), §0.8.5",
+    )
+    p.treats("P", lemma)
     lam = sp.Symbol("lambda")
     for P in (1, 2, 3):
         Qm = symmetric_matrix(P)

@@ -95,6 +95,7 @@ def gf_theta(p: Proof) -> None:
     statement="Under gradient flow the output obeys ż = −η(JJᵀ)z.",
     method="chain rule ż = ∇z·θ̇: matrix calculus for a symbolic P (every P), and exact identities for a generic "
     "symmetric Q with P = 1, 2, 3",
+    scope={"P": "every number of parameters P"},
 )
 def gf_z(p: Proof) -> None:
     rhs = -eta * scalar(J * J.T) * z

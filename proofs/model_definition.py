@@ -51,11 +51,31 @@ def model(p: Proof) -> None:
     ),
     statement="The loss Hessian is H = JᵀJ + zQ. At a zero-loss minimum (z = 0) its spectrum is {JJᵀ, 0, …, 0}, "
     "so its largest eigenvalue is the NTK; away from minima the two differ, by at most |z|·‖Q‖₂.",
-    method="exact identities for H and for the characteristic polynomial of JᵀJ (P = 1, 2, 3); "
-    "Weyl's inequality; exact rational example",
+    method="for every P: H = ∇z∇zᵀ + z∂²z/∂θ² in matrix calculus of symbolic size, Jᵀ an eigenvector of JᵀJ with "
+    "eigenvalue JJᵀ (matrix words), and the matrix determinant lemma for the rest of the spectrum; exact "
+    "identities for H and for the characteristic polynomial of JᵀJ at P = 1, 2, 3; Weyl's inequality; exact "
+    "rational example",
+    scope={"P": "every number of parameters P"},
 )
 def ntk_hessian(p: Proof) -> None:
     p.states(sp.Eq(sp.MatrixSymbol("H", *Q.shape), J.T * J + z * Q, evaluate=False))
+    a = quadratic_any_size()
+    p.equal_any_size(
+        "any P: ∂²L/∂θ² = ∇z∇zᵀ + z∂²z/∂θ² (product rule, L = z²/2) = JᵀJ + zQ",
+        a.grad_z * a.grad_z.T + z * a.hess_z,
+        (theta.T * Q).T * (theta.T * Q) + z * Q,
+        a.rules,
+    )
+    p.equal_any_size(
+        "any P: (JᵀJ)Jᵀ = Jᵀ(JJᵀ): Jᵀ is an eigenvector with eigenvalue JJᵀ", J.T * J * J.T, J.T * (J * J.T)
+    )
+    lemma = "any P: det(λI − JᵀJ) = λ^(P−1)(λ − JJᵀ), so the other P − 1 eigenvalues are 0"
+    p.cite(
+        lemma,
+        "matrix determinant lemma: det(A + uvᵀ) = (1 + vᵀA⁻¹u)·det A, here A = λI, u = −Jᵀ, v = Jᵀ",
+        "Horn & Johnson, Matrix Analysis, 2nd ed. (2013), §0.8.5",
+    )
+    p.treats("P", lemma)
     lam = sp.Symbol("lambda")
     for P in DIMENSIONS:
         Qm = symmetric_matrix(P)
@@ -97,10 +117,25 @@ def ntk_hessian(p: Proof) -> None:
     ),
     statement="For a model linear in θ the NTK is constant under gradient flow and gradient descent, so the "
     "curvature cannot sharpen; for the quadratic model it is not constant.",
-    method="exact: d(JJᵀ)/dt and (JJᵀ)' − JJᵀ computed by SymPy for z = cᵀθ − E (P = 1, 2, 3)",
+    method="for every P: J = (∂z/∂θ)ᵀ = cᵀ for z = cᵀθ − E, by matrix calculus of symbolic size, free of θ; exact: "
+    "d(JJᵀ)/dt and (JJᵀ)' − JJᵀ computed by SymPy for z = cᵀθ − E (P = 1, 2, 3)",
+    scope={"P": "every number of parameters P"},
 )
 def constant_ntk(p: Proof) -> None:
     p.states(sp.Eq(d_dt(scalar(J * J.T)), 0))
+    c = sp.MatrixSymbol("c", *theta.shape)
+    free = "any P, linear model z = cᵀθ − E: J = (∂z/∂θ)ᵀ = cᵀ"
+    p.equal_any_size(free, sp.diff(c.T * theta, theta).T, c.T)
+    p.check(
+        "any P: cᵀ does not involve θ, so JJᵀ = cᵀc takes the same value at every θ",
+        theta in sp.diff(c.T * theta, theta).atoms(sp.MatrixSymbol),
+        False,
+        "the MatrixSymbols of the derived ∂z/∂θ",
+    )
+    p.infer(
+        "any P: along gradient flow and from one GD step to the next, JJᵀ = cᵀc does not change",
+        (free, "any P: cᵀ does not involve θ, so JJᵀ = cᵀc takes the same value at every θ"),
+    )
     for P in DIMENSIONS:
         m = linear(P)
         p.equal(f"P = {P}, linear model: d(JJᵀ)/dt = 0", m.along_flow(m.ntk), 0)

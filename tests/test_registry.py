@@ -101,3 +101,87 @@ def test_latex_printed_where_the_proof_ran_is_the_latex_of_the_transported_formu
         again = (latex(r.proof.formula), None if corr is None or corr.formula is None else latex(corr.formula))
         assert r.rendered == again, r.claim.id
     assert any(r.rendered[1] for r in results if r.claim.id in REFUTED)  # corrections are rendered too
+
+
+# -- the audit reads the scope a claim declares, not its words (issue 15) ----------------------------------------
+
+
+def _scoped(statement: str, check, scope=None, claim_id: str = "test-scoped"):
+    from eos_theory.core import registry
+
+    return registry.Claim(
+        claim_id,
+        registry.Source("derived"),
+        statement,
+        "test",
+        check,
+        scope=(("P", "every P"),) if scope is None else scope,
+    )
+
+
+def _sizes(p) -> None:
+    import sympy as sp
+
+    for P in (2, 3):
+        j = sp.Matrix(1, P, sp.symbols(f"j_1:{P + 1}"))
+        p.equal(f"P = {P}: JJᵀ = Σ j_i²", (j * j.T)[0, 0], sum(x**2 for x in j))
+
+
+def _any_size(p) -> None:
+    from eos_theory.core.notation import J
+
+    p.equal_any_size("any P: (JᵀJ)Jᵀ = Jᵀ(JJᵀ)", J.T * J * J.T, J.T * (J * J.T))
+
+
+@pytest.mark.parametrize(
+    "check, statement, verdict",
+    [
+        (_sizes, "JJᵀ is a sum of squares.", "inconclusive"),  # no quantifier word, P = 2, 3 only: caught
+        (_sizes, "JJᵀ is a sum of squares, for the examples checked.", "verified"),  # says what it checked
+        (lambda p: (_sizes(p), _any_size(p)), "JJᵀ is a sum of squares.", "verified"),  # a step of symbolic size
+    ],
+)
+def test_a_declared_scope_needs_a_step_that_treats_it_symbolically(check, statement, verdict):
+    from eos_theory.core import registry
+
+    r = registry.run(_scoped(statement, check))
+    assert r.verdict == verdict, r.error
+    if verdict == "inconclusive":
+        assert "no step treats P symbolically" in r.error
+
+
+def test_premises_citations_and_inferences_carry_the_scope(monkeypatch):
+    """A premise treats P when its claim declares P; a citation only when declared with p.treats; an inference
+    when a step it draws on treats P; a p.treats naming no recorded step is itself a problem."""
+    from eos_theory.core import registry
+
+    general = _scoped("A general result.", _any_size, claim_id="test-general")
+    narrow = _scoped("A narrow result.", _sizes, scope=(), claim_id="test-narrow")
+    for c in (general, narrow):
+        monkeypatch.setitem(registry._REGISTRY, c.id, c)
+
+    def from_premise(used):
+        return lambda p: p.uses(used, f"{used} holds")
+
+    def cited(declared):
+        def check(p):
+            p.cite("the lemma, for every P", "a lemma", "a book")
+            p.infer("so it holds for every P", ("the lemma, for every P",))
+            if declared:
+                p.treats("P", "the lemma, for every P")
+
+        return check
+
+    def dangling(p):
+        _any_size(p)
+        p.treats("P", "a step never recorded")
+
+    for check, verdict in (
+        (from_premise("test-general"), "verified"),
+        (from_premise("test-narrow"), "inconclusive"),
+        (cited(True), "verified"),
+        (cited(False), "inconclusive"),
+        (dangling, "inconclusive"),
+    ):
+        r = registry.run(_scoped("It holds.", check))
+        assert r.verdict == verdict, (check, r.error)

@@ -393,6 +393,7 @@ class Proof:
     correction: Correction | None = None
     basis: str = "exact"  #: weakest kind of evidence used: exact < interval < numerical < statistical
     coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  #: quantifier phrase → covering steps
+    treated: dict[str, tuple[str, ...]] = field(default_factory=dict)  #: scope symbols → checks, citations declared
     _sink: list[Step] | None = None
 
     # -- what the claim says --------------------------------------------------------------
@@ -528,6 +529,15 @@ class Proof:
         if missing:
             raise AssertionError(f"{text}: premises not established: {missing}")
         self._record(Step(text, "inference", "from: " + "; ".join(from_), data={"from": tuple(from_)}))
+
+    def treats(self, names: str, *by: str) -> None:
+        """Declare that recorded steps treat the scope symbols ``names`` (comma-separated) over their whole domain,
+        where the step cannot show it itself: a check (which records its result, not its expressions) or a
+        citation (whose theorem states its own scope).  See registry.audit."""
+        if not by:
+            raise ValueError("name at least one step")
+        key = ", ".join(n.strip() for n in names.split(",") if n.strip())
+        self.treated[key] = self.treated.get(key, ()) + tuple(by)
 
     def covers(self, phrase: str, *by: str) -> None:
         """Declare which recorded steps cover a quantifier phrase of the claim's statement (see registry.audit)."""

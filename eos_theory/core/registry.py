@@ -13,9 +13,10 @@ asserted ⇒ ``verified``; an exact counterexample plus a verified correction �
 anything that could not be decided ⇒ ``inconclusive``.  A claim whose evidence includes a
 statistical estimate is at best ``supported`` (every interval where the statement needs it, at the
 stated confidence) and otherwise ``not supported`` (an interval falls outside), never verified.  A claim is no stronger than its steps:
-a verified claim must also pass :func:`audit` (every quantifier of its statement covered by a
-step that covers it) and every claim it uses as a premise must be verified
-(:func:`check_premises`); otherwise it is inconclusive, and the report says why.
+a verified claim must also pass :func:`audit` (the scope it declares treated symbolically by some step, read from
+the steps' own expressions and premises; every quantifier word of its statement covered by a step that covers it)
+and every claim it uses as a premise must be verified (:func:`check_premises`); otherwise it is inconclusive, and
+the report says why.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class Claim:
     #: where it was loaded from: "" for the project's, else a file's path or "package NAME VERSION"
     origin: str = ""
     cited: bool = True  #: False: a researcher's claim declared without a source
+    #: what the statement quantifies over: (symbol names, comma-separated, e.g. "P" or "theta_1, theta_2"; the
+    #: domain in words, e.g. "every number of parameters P ≥ 1"); () for a statement about given values only;
+    #: None: not declared (then only the quantifier words are audited).  See :func:`audit`.
+    scope: tuple[tuple[str, str], ...] | None = None
 
     @property
     def short(self) -> str:
@@ -142,13 +147,17 @@ def claim(
     source: Source | None = None,
     expect: str = "verified",
     title: str = "",
+    scope: dict[str, str] | None = None,
 ):
     """Register the decorated function as the proof of claim ``id``.
 
     ``statement`` says in words what is claimed (every quantifier in it must be covered by a step), ``method``
     how it is checked, ``expect`` the verdict its author has established (``verify`` fails when another comes
     out), ``title`` a few words for tables.  ``source`` says where it is stated; the project's claims must
-    name it, a researcher's may (otherwise it is labelled as theirs alone).
+    name it, a researcher's may (otherwise it is labelled as theirs alone).  ``scope`` declares what the
+    statement quantifies over, symbol names (comma-separated) → the domain in words, ``{}`` for a statement
+    about given values only: :func:`audit` then requires, for each, a step that treats those symbols
+    symbolically (the project's claims must declare it).
     """
     if expect not in VERDICTS:
         raise ValueError(f"expect must be one of {VERDICTS}")
@@ -168,6 +177,7 @@ def claim(
             title,
             origin,
             source is not None,
+            None if scope is None else tuple((str(k), str(v)) for k, v in scope.items()),
         )
         if source is None and not new.own:
             raise ValueError(f"claim {id!r}: the project's claims name their source")
@@ -361,16 +371,77 @@ EXAMPLES_ONLY = "for the examples checked"
 SAMPLED = ("numerical", "statistical")  #: step kinds that cover a quantifier only "for the examples checked"
 
 
+def _symbol_names(exprs) -> set[str]:
+    """The names of the symbols a step's expressions involve, the sizes of its matrix symbols included (an
+    identity between P × P MatrixSymbols involves P)."""
+    import sympy as sp
+
+    names: set[str] = set()
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            continue
+        names |= {str(x) for x in e.free_symbols}
+        for m in e.atoms(sp.MatrixSymbol):
+            names |= {str(x) for x in sp.Tuple(*m.shape).free_symbols}
+    return names
+
+
+def treats(step, names: tuple[str, ...], p: Proof, steps: dict, seen: frozenset = frozenset()) -> bool:
+    """Whether a recorded step treats the symbols ``names`` over their whole domain.
+
+    Read from the step, not from its words: an identity, sign or interval step whose expressions involve every
+    one of the symbols (symbolically, so for each of their values); a premise whose claim declares them in its
+    own scope; an inference from a step that treats them; a check or a citation declared with
+    ``p.treats(names, step)`` (a check records its computed object, not the expressions, and a cited theorem
+    states its own scope).  Numerical, statistical and example steps treat nothing: they are samples.
+    """
+    if step.kind in ("identity", "sign", "interval") and set(names) <= _symbol_names(step.exprs):
+        return True
+    if step.kind == "premise":
+        with contextlib.suppress(UnknownClaim):
+            used = get(step.detail)
+            return used.scope is not None and any(_split(k) == tuple(names) for k, _ in used.scope)
+        return False
+    if step.kind == "inference" and step.text not in seen:
+        return any(
+            treats(steps[t], names, p, steps, seen | {step.text}) for t in step.data.get("from", ()) if t in steps
+        )
+    if step.kind in ("check", "citation", "identity", "sign", "interval"):
+        return step.text in p.treated.get(", ".join(names), ())
+    return False
+
+
+def _split(names: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in names.split(",") if n.strip())
+
+
 def audit(c: Claim, p: Proof) -> list[str]:
     """What a claim's statement asserts beyond its recorded steps, as one line per problem.
 
-    Each quantifier word of the statement (:data:`QUANTIFIERS`) must lie inside a phrase the proof
-    declared with ``p.covers(phrase, step, ...)``; the phrase must occur in the statement and its
+    Structural, first: each entry of the claim's declared ``scope`` (symbols and their domain) must be
+    treated by a recorded step (:func:`treats`: an identity in those symbols, a premise that declares them,
+    …), unless the statement itself says "for the examples checked"; a claim whose steps treat P = 2, 3, 4 but
+    no symbolic P fails here, whatever its words.  A step declared with ``p.treats`` must exist.
+
+    Then the words: each quantifier word of the statement (:data:`QUANTIFIERS`) must lie inside a phrase the
+    proof declared with ``p.covers(phrase, step, ...)``; the phrase must occur in the statement and its
     steps must be recorded.  The steps must be of a kind that covers every case (identities, sign
     arguments, exact checks, inferences, premises, citations, interval proofs) unless the statement
     itself says "for the examples checked", when numerical and statistical steps may cover it.
     """
     problems = []
+    recorded = {s.text: s for s in (*p.steps, *(p.correction.steps if p.correction else ()))}
+    for names, by in p.treated.items():
+        problems += [f"treats {names!r}: no recorded step {t!r}" for t in by if t not in recorded]
+    for names, domain in c.scope or ():
+        symbols = _split(names)
+        if EXAMPLES_ONLY in c.statement:
+            continue
+        if not any(treats(s, symbols, p, recorded) for s in recorded.values()):
+            problems.append(
+                f"the statement is for {domain} ({names}), but no step treats {names} symbolically: the steps "
+                "treat examples of it (add such a step, or say 'for the examples checked')"
+            )
     spans = []
     steps = {s.text: s for s in (*p.steps, *(p.correction.steps if p.correction else ()))}
     for phrase, by in p.coverage.items():
