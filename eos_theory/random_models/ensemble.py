@@ -51,6 +51,7 @@ from eos_theory.running import executor
 
 __all__ = [
     "BANDS",
+    "OFFSET_BINS",
     "OFFSET_EDGES",
     "STEP_SECONDS",
     "Chunk",
@@ -386,7 +387,8 @@ def _distribution(values: list[float]) -> dict | None:
     return out
 
 
-OFFSET_EDGES = tuple(round(-2 + 0.1 * k, 1) for k in range(41))  #: histogram bins of the offset: −2 … 2, 0.1 wide
+OFFSET_BINS = (-2.0, 2.0, 0.1)  #: the offset's histogram: from, to, bin width
+OFFSET_EDGES = tuple(round(-2 + 0.1 * k, 1) for k in range(41))  #: the bins' edges, −2 … 2
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 BANDS = (0.1, 0.25, 0.5, 0.75, 1.0)  #: cut-offs at which the eos fraction is re-read (EOS_BAND is one of them)
 
@@ -399,18 +401,19 @@ def offset_distribution(res: EnsembleResult) -> dict | None:
     if xs.size == 0:
         return None
     counts, _ = np.histogram(np.clip(xs, OFFSET_EDGES[0], OFFSET_EDGES[-1]), bins=OFFSET_EDGES)
+    low, high, width = OFFSET_BINS
     return {
         "runs": "every run that did not diverge (converged: the value where it stopped; the others: the mean over "
         "the last quarter)",
         "count": int(xs.size),
         "quantiles": {f"{q:g}": float(np.quantile(xs, q)) for q in QUANTILES},
         "histogram": {
-            "edges": list(OFFSET_EDGES),
+            "from": low,
+            "to": high,
+            "width": width,
             "counts": [int(c) for c in counts],
-            "below": int((xs < OFFSET_EDGES[0]).sum()),
-            "above": int((xs > OFFSET_EDGES[-1]).sum()),
-            "note": "counts include the values below and above the edges in the first and last bins; 'below' and "
-            "'above' say how many",
+            "below": int((xs < low).sum()),
+            "above": int((xs > high).sum()),
         },
     }
 
@@ -521,31 +524,47 @@ def table(rep: dict) -> list[str]:
     lines += [f"  {name.replace('_', ' ')}: {what}" for name, what in rep["criteria"].items()]
     lines.append(f"  evidence: {rep['evidence']}")
     lines.append(
-        "  runs: seed, outcome, steps, top lr·NTK start → end, top lr·Hessian at the end, loss start → end, flags"
+        "  runs: seed, outcome, steps, top lr·NTK start → end, top lr·Hessian at the end, loss start → end, "
+        "over the last quarter the largest top lr·NTK and |two-step mean − 2| (- if the run stopped), flags"
     )
     for r in rep["runs"]:
         flags = ", ".join(f for f in ("sharpened", "reached_edge") if r.get(f)) or "-"
         g = {
-            k: "-" if r[k] is None else f"{r[k]:.4g}"
-            for k in ("top_ntk0", "top_ntk_final", "top_hessian_final", "loss0", "loss_final")
+            k: "-" if r.get(k) is None else f"{r[k]:.4g}"
+            for k in (
+                "top_ntk0",
+                "top_ntk_final",
+                "top_hessian_final",
+                "loss0",
+                "loss_final",
+                "window_max",
+                "pair_deviation",
+            )
         }
         lines.append(
             f"    {r['seed']:>6}  {r['outcome']:<13} {r['steps']:>7}  {g['top_ntk0']} → {g['top_ntk_final']}  "
-            f"{g['top_hessian_final']}  {g['loss0']} → {g['loss_final']}  {flags.replace('_', ' ')}: {r['reason']}"
+            f"{g['top_hessian_final']}  {g['loss0']} → {g['loss_final']}  {g['window_max']}, "
+            f"{g['pair_deviation']}  {flags.replace('_', ' ')}: {r['reason']}"
         )
     dist = rep.get("offset_distribution")
     if dist is not None:
-        q = dist["quantiles"]
+        h = dist["histogram"]
         lines.append(
-            f"  long-run top lr·NTK − 2, whatever the label ({dist['count']} runs not diverged): 5/25/50/75/95 % "
-            + " / ".join(f"{q[k]:.3g}" for k in ("0.05", "0.25", "0.5", "0.75", "0.95"))
+            f"  long-run top lr·NTK − 2, whatever the label ({dist['count']} runs: {dist['runs']}): quantiles "
+            + ", ".join(f"{float(q):.0%} {v:.4g}" for q, v in dist["quantiles"].items())
+        )
+        lines.append(
+            f"    histogram, bins of {h['width']:g} from {h['from']:g} to {h['to']:g} (the values beyond counted in "
+            f"the end bins: {h['below']} below, {h['above']} above): " + " ".join(map(str, h["counts"]))
         )
     bands = rep.get("eos_by_band", {}).get("fractions")
     if bands:
         lines.append(
-            "  eos fraction at the cut-off |mean − 2| ≤ "
-            + ", ".join(f"{b}: {o['fraction']:.2f}" for b, o in bands.items())
-            + f" (the label uses {rep['eos_by_band']['band']:g})"
+            f"  eos at other cut-offs |mean − 2| ≤ c (the label uses c = {rep['eos_by_band']['band']:g}): "
+            + "; ".join(
+                f"c = {b}: {o['count']} runs, {o['fraction']:.4g} [{o['ci'][0]:.4g}, {o['ci'][1]:.4g}]"
+                for b, o in bands.items()
+            )
         )
     for f in rep["failures"]:
         lines.append(f"  failed: seeds {f['seeds'][0]} … {f['seeds'][-1]}: {f['error']}")
