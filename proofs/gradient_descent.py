@@ -26,7 +26,6 @@ from eos_theory.core.notation import (
     zt,
     zt_next,
 )
-from eos_theory.core.notation import P as P_any  # the symbolic size (loops below name sizes P)
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.quadratic.gd import Problem, gd_exact, reduced
@@ -65,12 +64,10 @@ def gd_eigen(p: Proof) -> None:
         theta.T * Q * theta / 2 - eta * z * theta.T * Q * Q * theta + eta**2 * z**2 * theta.T * Q * Q * Q * theta / 2,
         rules,
     )
-    J_words = "any P: J(θ') = θ'ᵀQ = J(I − ηzQ)"
-    p.equal_any_size(J_words, after.T * Q, theta.T * Q * (sp.Identity(P_any) - eta * z * Q), rules)
+    J_words = "any P: J(θ') = θ'ᵀQ = J − ηz·JQ"
+    p.equal_any_size(J_words, after.T * Q, theta.T * Q - eta * z * theta.T * Q * Q, rules)
     p.uses("rotation", "any P: in Q's eigenbasis the dynamics are those of Q = diag(ω_1, …, ω_P)")
-    diagonal = (
-        "any P: for Q = diag(ω_i), θᵀQ^kθ = Σᵢ ω_i^k θ_i² = Σᵢ ω_i^(k−2) J_i² and (J(I − ηzQ))_i = (1 − ηzω_i)J_i"
-    )
+    diagonal = "any P: for Q = diag(ω_i), θᵀQ^kθ = Σᵢ ω_i^k θ_i² = Σᵢ ω_i^(k−2) J_i² and (J − ηz·JQ)_i = (1 − ηzω_i)J_i"
     p.cite(diagonal, "the product of a row, a diagonal matrix and a column", "definition of the matrix product")
     p.treats("P", diagonal)
     p.infer(
@@ -242,17 +239,16 @@ def eos_threshold(p: Proof) -> None:
 def eos_ntk(p: Proof) -> None:
     p.states(sp.Lt(eta * scalar(J * J.T), 2))
     a = quadratic_any_size()
-    I = sp.Identity(P_any)
     p.equal_any_size(
-        "any P: ∂θ'/∂θ = I − η(∇z∇zᵀ + z∂²z/∂θ²) (product rule, θ' = θ − ηz∇z) = I − ηJᵀJ at z = 0",
-        I - eta * (a.grad_z * a.grad_z.T + 0 * z * a.hess_z),
-        I - eta * (theta.T * Q).T * (theta.T * Q),
+        "any P: ∂θ'/∂θ − I = −η(∇z∇zᵀ + z∂²z/∂θ²) (product rule, θ' = θ − ηz∇z) = −ηJᵀJ at z = 0",
+        -eta * a.grad_z * a.grad_z.T,
+        -eta * (theta.T * Q).T * (theta.T * Q),
         a.rules,
     )
     p.equal_any_size(
-        "any P: (I − ηJᵀJ)Jᵀ = Jᵀ(1 − η·JJᵀ): Jᵀ is an eigenvector, eigenvalue 1 − η·JJᵀ",
-        (I - eta * J.T * J) * J.T,
-        J.T - eta * J.T * (J * J.T),
+        "any P: (ηJᵀJ)Jᵀ = Jᵀ(η·JJᵀ): Jᵀ is an eigenvector of I − ηJᵀJ, with eigenvalue 1 − η·JJᵀ",
+        eta * J.T * J * J.T,
+        J.T * (eta * J * J.T),
     )
     lemma = "any P: det(λI − (I − ηJᵀJ)) = (λ − 1)^(P−1)(λ − 1 + η·JJᵀ): the other P − 1 eigenvalues are 1"
     p.cite(

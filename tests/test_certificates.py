@@ -42,7 +42,9 @@ def test_every_registered_claims_certificate_replays(registry_results, certs):
     again = {c.claim: c.status for c in kernel.check_all(list(certs.values()))}
     assert again == {r.claim.id: r.kernel_status for r in registry_results}
     checked = {cid for cid, s in again.items() if s == "kernel-checked"}
-    assert {"constant-ntk", "eigen-gf-J", "gd-eigen", "eos2d-multipliers", "eos2d-axis-map"} <= checked
+    # (constant-ntk and gd-eigen were here: since issue 15 they carry any-P steps in matrix words of symbolic size,
+    # which the kernel does not replay, so they are partly replayed)
+    assert {"eigen-gf-J", "eos2d-multipliers", "eos2d-axis-map", "gd-symmetric", "landscape"} <= checked
 
 
 def test_certificates_follow_the_documented_schema(certs):
