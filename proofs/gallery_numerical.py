@@ -39,21 +39,19 @@ ZHU = (
 )
 STARTS = 8
 
+
+def _factorisation(Y: list[int]):
+    """AB = Y for 2×2 A, B (inner dimension 2), Y row by row."""
+    names = ["a11", "a12", "a21", "a22", "b11", "b12", "b21", "b22"]
+    outputs = [f"a{i}1*b1{j} + a{i}2*b2{j}" for i in (1, 2) for j in (1, 2)]
+    return spec(names, outputs, Y, name=f"2x2 matrix factorisation, Y = {Y}")
+
+
 _MODELS = {
     "tanh-neuron": lambda: spec(["v", "w"], ["v*tanh(w)"], [1], name="one tanh neuron"),
     "two-points": lambda: spec(["a1", "a2", "v"], ["v*a1", "v*a2"], [3, 4], name="linear, two data points"),
-    "factorisation": lambda: spec(
-        ["a11", "a12", "a21", "a22", "b11", "b12", "b21", "b22"],
-        [f"a{i}1*b1{j} + a{i}2*b2{j}" for i in (1, 2) for j in (1, 2)],
-        [3, 0, 0, 1],
-        name="2x2 matrix factorisation",
-    ),
-    "factorisation-I": lambda: spec(
-        ["a11", "a12", "a21", "a22", "b11", "b12", "b21", "b22"],
-        [f"a{i}1*b1{j} + a{i}2*b2{j}" for i in (1, 2) for j in (1, 2)],
-        [3, 0, 0, 3],
-        name="2x2 matrix factorisation, Y = 3I",
-    ),
+    "factorisation": lambda: _factorisation([3, 0, 0, 1]),
+    "factorisation-I": lambda: _factorisation([3, 0, 0, 3]),
     "depth-3": lambda: spec(["x", "y", "z"], ["x*y*z"], [1], loss="log(cosh(r))", name="depth-3 scalar, log cosh"),
     "tanh-width-3": lambda: spec(
         ["v1", "v2", "v3", "w1", "w2", "w3"],

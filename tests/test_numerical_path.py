@@ -274,3 +274,18 @@ def test_cli_gd_runs_for_a_model_without_a_known_minimum(capsys):
     assert code == 0 and data["least_sharpness"] is None
     assert data["gd"]["status"] in ("converged", "not converged") and "seeded start" in data["gd"]["how"]
     assert data["gd_float64"]["status"] in ("converged", "not converged")
+
+
+def test_a_window_that_ends_at_a_fold_of_the_two_cycle():
+    """ℓ = w²/2 + w³/6 + w⁴/24 in one dimension: the continued 2-cycle meets another at a fold (a multiplier
+    through +1).  Independently, two period-2 points merge where the discriminant in w of (g∘g(w) − w)/(g(w) − w)
+    vanishes, g(w) = w − ηℓ'(w): an exact polynomial in η, whose root past η_c = 2 must be the window's end."""
+    w, eta = sp.symbols("w eta")
+    g = lambda x: x - eta * (x + x**2 / 2 + x**3 / 6)  # noqa: E731
+    q = sp.numer(sp.together(sp.cancel((g(g(w)) - w) / (g(w) - w))))
+    folds = [r for f, _ in sp.factor_list(sp.Poly(sp.discriminant(q, w), eta))[1] for r in f.real_roots() if r > 2]
+    res = analyze(spec(["w"], ["w"], [0], loss="r^2/2 + r^3/6 + r^4/24"), degree=0)
+    assert res.window.status == "decimal" and "+1" in res.window.how
+    with mp.workdps(30):
+        nearest = min(folds, key=lambda r: abs(sp.N(r, 30) - sp.Float(res.window.upper, 30)))
+        assert agreeing_digits(mpf(res.window.upper), mpf(str(sp.N(nearest, 30))), 30) >= res.window.digits - 1 >= 12

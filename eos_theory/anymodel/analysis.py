@@ -155,7 +155,11 @@ def _start(sp_: Spec, at) -> tuple[list, list, str]:
         v = [_mpf(x) for x in at.direction]
         nv = mp.sqrt(mp.fsum(x * x for x in v))
         push = [mpf(10) ** -4 * (1 if i % 2 else -1) for i in range(P)]
-        return [th[i] + mpf(10) ** -3 * v[i] / nv + push[i] for i in range(P)], th, "θ* pushed by 10⁻³ along ∇f(θ*)"
+        return (
+            [th[i] + mpf(10) ** -3 * v[i] / nv + push[i] for i in range(P)],
+            th,
+            "θ* pushed by 10⁻³ along the top loss-Hessian eigenvector",
+        )
     first = np.random.default_rng(0).uniform(-3, 3, size=(1, P))[0]
     th = [mpf(float(x)) for x in first]
     return th, th, "the first seeded start (uniform in [−3, 3]^P, seed 0): no least-sharp minimum is known"

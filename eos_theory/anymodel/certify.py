@@ -416,26 +416,26 @@ def _degenerate(ev: Evaluator, found: Search, best: Found, global_note: str) -> 
     with arb_dps(30):
         ell2 = exact_fraction(ev.loss_at_zero(ARB)[0])
     near = [f.lam for f in found.found if abs(f.lam - best.lam) <= 1e-6 * abs(best.lam)]
-    digits = agreeing_digits(Fraction(near[0]), Fraction(near[1]), 15) if len(near) > 1 else 0
-    digits = min(digits, 12)
+    lo, hi = Fraction(min(near)), Fraction(max(near))
+    value = from_two(ell2 * lo, ell2 * hi, 12, "") if len(near) > 1 else None
+    shown = value.digits if value is not None else 0
     how = (
         f"numerical: float64 descent of a soft maximum of the NTK eigenvalues (temperature down to 10⁻¹⁰λ); the "
-        f"least value of the starts, its first {digits} digits shared by the {len(near)} starts that reached it; "
-        f"not certified: the top NTK eigenvalue has multiplicity {best.multiplicity} there (a degenerate top "
-        "eigenvalue: λ_max is not smooth, so the Lagrange system of a simple eigenvalue does not apply)"
+        f"least value of the starts, to the {shown} digits all {len(near)} starts that reached it share; not "
+        f"certified: the top NTK eigenvalue has multiplicity {best.multiplicity} there (a degenerate top eigenvalue: "
+        "λ_max is not smooth, so the Lagrange system of a simple eigenvalue does not apply)"
     )
-    value = from_two(ell2 * Fraction(near[0]), ell2 * Fraction(near[-1]), max(digits, 2), how) if digits >= 2 else None
-    lr = (
-        from_two(2 / (ell2 * Fraction(near[0])), 2 / (ell2 * Fraction(near[-1])), max(digits, 2), how + "; η_c = 2/S")
-        if digits >= 2
-        else None
-    )
+    value = from_two(ell2 * lo, ell2 * hi, 12, how) if value is not None else None
+    lr = from_two(2 / (ell2 * hi), 2 / (ell2 * lo), 12, how + "; η_c = 2/S") if value is not None else None
+    J = np.array(_float_jacobian(ev, [float(t) for t in best.theta]), dtype=float)
+    w = J.T @ best.u  # the top eigenvector of one member of the cluster: GD's push direction, nothing more
     return NumericMinimum(
         "degenerate",
         how,
         value,
         lr,
         point=tuple(f"{t:.15g}" for t in best.theta),
+        direction=tuple(f"{t:.15g}" for t in w),
         multiplicity=best.multiplicity,
         global_note=global_note,
         search=found,

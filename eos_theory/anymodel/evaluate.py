@@ -47,6 +47,17 @@ def transpose(A: Sequence[Sequence]) -> list[list]:
     return [list(col) for col in zip(*A)]
 
 
+def _symmetric(upper: Sequence, P: int) -> list[list]:
+    """The symmetric P×P matrix whose upper triangle, row by row, is ``upper``."""
+    M = [[0] * P for _ in range(P)]
+    k = 0
+    for j in range(P):
+        for m in range(j, P):
+            M[j][m] = M[m][j] = upper[k]
+            k += 1
+    return M
+
+
 class Evaluator:
     """The compiled derivatives of one :class:`~eos_theory.anymodel.definition.Spec` (built lazily)."""
 
@@ -120,15 +131,8 @@ class Evaluator:
 
     def hessians(self, N: Numbers, theta: Sequence) -> list[list[list]]:
         flat = self._programs["hessians"](N, *theta)
-        P, out, k = self.P, [], 0
-        for _ in range(self.n):
-            H = [[0] * P for _ in range(P)]
-            for j in range(P):
-                for m in range(j, P):
-                    H[j][m] = H[m][j] = flat[k]
-                    k += 1
-            out.append(H)
-        return out
+        size = self.P * (self.P + 1) // 2
+        return [_symmetric(flat[i * size : (i + 1) * size], self.P) for i in range(self.n)]
 
     def hvp_uz(self, N: Numbers, theta: Sequence, u: Sequence, z: Sequence) -> list:
         """Σ_i u_i H_i z = ∇_θ(uᵀJz)."""
@@ -136,14 +140,7 @@ class Evaluator:
 
     def third_uz(self, N: Numbers, theta: Sequence, u: Sequence, z: Sequence) -> list[list]:
         """∇²_θ(uᵀJz): Σ_i u_i D³f_i[z, ·, ·]."""
-        flat = self._programs["third_uz"](N, *theta, *u, *z)
-        P, k = self.P, 0
-        T = [[0] * P for _ in range(P)]
-        for j in range(P):
-            for m in range(j, P):
-                T[j][m] = T[m][j] = flat[k]
-                k += 1
-        return T
+        return _symmetric(self._programs["third_uz"](N, *theta, *u, *z), self.P)
 
     def third_ww(self, N: Numbers, theta: Sequence, w: Sequence) -> list[list]:
         """Row i: ∇_θ(wᵀH_i w) = D³f_i[w, w, ·]."""

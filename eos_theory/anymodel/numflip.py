@@ -143,10 +143,14 @@ def coefficients(ev: Evaluator, theta: list, u: list) -> dict:
 
 def numeric_flip(ev: Evaluator, m: NumericMinimum) -> NumericFlip:
     """κ, η₂ and the offset slope at the least-sharp point: at two precisions, and enclosed on the certified box."""
+    if m.multiplicity > 1:
+        return NumericFlip(
+            "inconclusive",
+            f"not analysed: the top NTK eigenvalue has multiplicity {m.multiplicity} at θ*, so GD loses stability in "
+            "several directions at once at η_c (not the single flip the series describes)",
+        )
     if not m.found or not m.points:
         return NumericFlip("inconclusive", f"no least-sharp point: {m.how}")
-    if m.multiplicity > 1:
-        return NumericFlip("inconclusive", "the top NTK eigenvalue is not simple at θ*: the flip is not a single flip")
     vals = []
     for pt in m.points:
         with arb_dps(pt.dps + 10):

@@ -202,28 +202,28 @@ def _exact_fields(an: Analysis) -> dict:
             f"unknown: {w.how}"
         )
     exact_flip = fl if fl is not None and fl.status == "exact" else None
-    out: dict[str, Any] = {
-        "least_sharpness": _exact(m.value),
-        "critical_lr": _exact(m.critical_lr),
-        "flip": {
-            "type": exact_flip.type if exact_flip is not None else None,
-            "coefficient": _exact(exact_flip.coefficient) if exact_flip is not None else None,
-            "eta_2": _exact(exact_flip.eta_coeffs.get(2)) if exact_flip is not None else None,
-            "meaning": MEANING,
-            "how": fl.how if fl is not None else "not computed",
-        },
-        "period_two_window": win,
-        "offset_slope": _exact(exact_flip.offset_slope) if exact_flip is not None else None,
-        "form": {
-            k: ("exact" if v else None)
-            for k, v in (
-                ("least_sharpness", m.value is not None),
-                ("critical_lr", m.value is not None),
-                ("flip", exact_flip is not None),
-                ("offset_slope", exact_flip is not None and exact_flip.offset_slope is not None),
-            )
-        },
-        "decimal": {
+    forms = {
+        k: ("exact" if v else None)
+        for k, v in (
+            ("least_sharpness", m.value is not None),
+            ("critical_lr", m.value is not None),
+            ("flip", exact_flip is not None),
+            ("offset_slope", exact_flip is not None and exact_flip.offset_slope is not None),
+        )
+    }
+    out = _fields(
+        least=_exact(m.value),
+        lr=_exact(m.critical_lr),
+        flip=(
+            exact_flip.type if exact_flip is not None else None,
+            _exact(exact_flip.coefficient) if exact_flip is not None else None,
+            _exact(exact_flip.eta_coeffs.get(2)) if exact_flip is not None else None,
+            fl.how if fl is not None else "not computed",
+        ),
+        window=(win, win_form, w),
+        slope=_exact(exact_flip.offset_slope) if exact_flip is not None else None,
+        forms=forms,
+        decimal={
             "least_sharpness": _decimal(m.value),
             "critical_lr": _decimal(m.critical_lr),
             "period_two_window": None
@@ -233,7 +233,7 @@ def _exact_fields(an: Analysis) -> dict:
             ],
             "offset_slope": _decimal(exact_flip.offset_slope) if exact_flip is not None else None,
         },
-        "how": {
+        how={
             "least_sharpness": f"{m.how}; {_over(an)}" if exact_min else m.how,
             "critical_lr": "exact: 2 / least sharpness" if exact_min else m.how,
             "flip": fl.how if fl is not None else None,
@@ -242,16 +242,13 @@ def _exact_fields(an: Analysis) -> dict:
             if exact_flip is not None
             else None,
         },
-        "minimum": {
+        minimum={
             "point": [sp.sstr(c) for c in m.point] if m.point else None,
             "top_eigenvector": [sp.sstr(c) for c in m.direction] if m.direction else None,
             "least_sharp_minima_found": m.count,
             "on_a_family": m.family,
         },
-    }
-    out["form"]["period_two_window"] = win_form
-    if w is not None and w.enclosure is not None:
-        out["period_two_window_upper_enclosure"] = list(w.enclosure)
+    )
     if w is not None and w.status == "exact":
         out["window_multipliers"] = [sp.sstr(x) for x in w.multipliers]
         out["reduced_map"] = sp.sstr(w.reduced_map)
@@ -284,29 +281,26 @@ def _numeric_fields(an: Analysis) -> dict:
     if w is not None and w.status == "empty":
         window_how += "; the orbit born at η_c does not attract: empty window"
     search = nm.search
-    minimum_how = nm.how if not nm.found else f"{nm.how}; {_over(an)}; {nm.local_minimum}; {nm.global_note}"
-    out: dict[str, Any] = {
-        "least_sharpness": _text(nm.value),
-        "critical_lr": _text(nm.critical_lr),
-        "flip": {
-            "type": nf.type if nf is not None else None,
-            "coefficient": _text(nf.coefficient) if nf is not None else None,
-            "eta_2": _text(nf.eta_2) if nf is not None else None,
-            "meaning": MEANING,
-            "how": nf.how if nf is not None else "not computed",
-        },
-        "period_two_window": win,
-        "offset_slope": _text(values["offset_slope"]),
-        "form": {k: (v.form if v is not None else None) for k, v in values.items()},
-        "decimal": {
+    minimum_how = "; ".join(filter(None, (nm.how, _over(an), nm.local_minimum, nm.global_note))) if nm.found else nm.how
+    return _fields(
+        least=_text(nm.value),
+        lr=_text(nm.critical_lr),
+        flip=(
+            nf.type if nf is not None else None,
+            _text(nf.coefficient) if nf is not None else None,
+            _text(nf.eta_2) if nf is not None else None,
+            nf.how if nf is not None else "not computed",
+        ),
+        window=(win, win_form, w),
+        slope=_text(values["offset_slope"]),
+        forms={k: (v.form if v is not None else None) for k, v in values.items()},
+        decimal={
             "least_sharpness": _text(nm.value),
             "critical_lr": _text(nm.critical_lr),
             "period_two_window": win,
             "offset_slope": _text(values["offset_slope"]),
         },
-        "digits": {k: (v.digits if v is not None else None) for k, v in values.items()},
-        "enclosure": {k: list(v.enclosure) for k, v in values.items() if v is not None and v.enclosure is not None},
-        "how": {
+        how={
             "least_sharpness": minimum_how,
             "critical_lr": nm.critical_lr.how if nm.critical_lr is not None else nm.how,
             "flip": nf.how if nf is not None else None,
@@ -315,7 +309,7 @@ def _numeric_fields(an: Analysis) -> dict:
             if nf is not None and nf.offset_slope is not None
             else None,
         },
-        "minimum": {
+        minimum={
             "point": list(nm.point) or None,
             "top_eigenvector": list(nm.direction) or None,
             "least_sharp_minima_found": search.reached() if search is not None else 0,
@@ -335,8 +329,30 @@ def _numeric_fields(an: Analysis) -> dict:
                 "values": [[f"{v:.12g}", c] for v, c in search.values()[:8]],
             },
         },
+        digits={k: (v.digits if v is not None else None) for k, v in values.items()},
+        enclosure={k: list(v.enclosure) for k, v in values.items() if v is not None and v.enclosure is not None},
+    )
+
+
+def _fields(*, least, lr, flip, window, slope, forms, decimal, how, minimum, digits=None, enclosure=None) -> dict:
+    """The report's fields in their order, from either path (``flip`` = (type, coefficient, η₂, how); ``window`` =
+    (ends, their forms, the Window))."""
+    kind, coefficient, eta_2, flip_how = flip
+    ends, end_forms, w = window
+    out: dict[str, Any] = {
+        "least_sharpness": least,
+        "critical_lr": lr,
+        "flip": {"type": kind, "coefficient": coefficient, "eta_2": eta_2, "meaning": MEANING, "how": flip_how},
+        "period_two_window": ends,
+        "offset_slope": slope,
+        "form": {**forms, "period_two_window": end_forms},
+        "decimal": decimal,
     }
-    out["form"]["period_two_window"] = win_form
+    if digits is not None:
+        out["digits"] = digits
+        out["enclosure"] = enclosure or {}
+    out["how"] = how
+    out["minimum"] = minimum
     if w is not None and w.enclosure is not None:
         out["period_two_window_upper_enclosure"] = list(w.enclosure)
     return out
@@ -360,7 +376,7 @@ def _shown(rep: dict, key: str, value: str | None = None) -> str:
     short = _short_decimal(value, 21)
     if form == "certified":
         return f"{short}  (certified: interval enclosure)"
-    return f"{short}  (numerical: {digits} digits agree at two precisions)" if digits else short
+    return f"{short}  (numerical, {digits} digits: see how)" if digits else short
 
 
 def _short_decimal(value: str, digits: int) -> str:
