@@ -188,3 +188,43 @@ def test_a_claim_of_the_project_names_its_source():
 
         f.__module__ = "eos_theory.proofs.imaginary"
         registry.claim("imaginary", statement="s", method="m")(f)
+
+
+def test_the_pytest_plugin_shows_a_failing_claim_with_its_evidence(tmp_path):
+    """A claim whose verdict is not the one it expects fails its test, and the report shows the verdict, the
+    expected one and the step that failed with its exact counterexample; a file that cannot load is one line."""
+    import os
+    import subprocess
+
+    d = tmp_path / "mine"
+    d.mkdir()
+    (d / "claims_wrong.py").write_text(
+        textwrap.dedent(
+            """
+            import sympy as sp
+            from eos_theory import Proof, claim
+
+            x = sp.Symbol("x")
+
+
+            @claim("wrong-square", statement="(x + 1)² = x² + 1.", method="exact identity")
+            def wrong(p: Proof) -> None:
+                p.equal("(x + 1)² = x² + 1", (x + 1) ** 2, x**2 + 1)
+            """
+        )
+    )
+    (d / "broken_claims.py").write_text("import eos_theory\n\n1 / 0\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--continue-on-collection-errors", str(d)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "claim wrong-square: inconclusive, expected verified" in done.stdout
+    assert "fails at x = 1 (4 != 2)" in done.stdout  # the exact counterexample of the step that failed
+    assert "broken_claims.py, line 3: cannot import it: ZeroDivisionError: division by zero" in done.stdout
+    assert "1 failed, 1 error" in done.stdout
