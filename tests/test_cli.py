@@ -573,12 +573,20 @@ def test_orbit_attractor_is_reproducible_and_seeded(capsys):
 
 
 def test_a_closed_pipe_ends_quietly():
-    """`eos-theory verify --list | head -1`: the reader goes away; no traceback, exit 141 as for SIGPIPE."""
+    """`eos-theory verify --list | head -1`: the reader goes away; no traceback, exit 141 as for SIGPIPE.
+
+    The pipe is made one page small (Linux: F_SETPIPE_SZ), so that the listing (about 26 kB) cannot all sit in it
+    before the reader closes: the writer is still writing when it does, whatever the machine's load."""
+    import fcntl
+
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "eos_theory", "verify", "--list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-m", "eos_theory", "verify", "--list"], stdout=write_end, stderr=subprocess.PIPE
     )
-    proc.stdout.read(10)
-    proc.stdout.close()
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        reader.read(10)
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141, err
     assert err == ""
