@@ -35,7 +35,8 @@ SCOPE = {
         f"eos_theory.numbers.decimals.x_{f}__mutmut_*" for f in ("agreeing_digits", "_finite_mpf")
     ],
     "eos_theory/numbers/intervals.py": [
-        f"eos_theory.numbers.intervals.x_{f}__mutmut_*" for f in ("enclose", "_enclose_expr", "exact_sign")
+        f"eos_theory.numbers.intervals.x_{f}__mutmut_*"
+        for f in ("enclose", "_enclose_expr", "exact_sign", "arb_enclose")
     ],
     "eos_theory/quadratic/runs.py": [
         f"eos_theory.quadratic.runs.x_{f}__mutmut_*"

@@ -565,7 +565,9 @@ def test_module_doctests():
 # Exactness helpers: to_mpf, enclose, exact_sign, and exact()'s messages (found missing by mutation testing)
 # ---------------------------------------------------------------------------------------------
 
-from eos_theory.numbers.intervals import Undecided, enclose, exact_sign, iv_workdps  # noqa: E402
+from flint import arb, ctx  # noqa: E402
+
+from eos_theory.numbers.intervals import Undecided, arb_enclose, enclose, exact_sign, iv_workdps  # noqa: E402
 from eos_theory.numbers.parse import to_mpf  # noqa: E402
 
 THIRDS_AND_TENTHS = [Fraction(s) for s in ("1/3", "-1/3", "2/3", "-2/3", "1/10", "-1/10", "7/10", "-7/10")]
@@ -622,6 +624,25 @@ def test_enclose_expressions_contain_their_value(name):
         assert _contains(relation(box), 0)
         assert box.delta < mpf(10) ** -25 * max(abs(mpf(box.a)), 1)
     assert (box.a > 0) if sign > 0 else (box.b < 0)
+
+
+@pytest.mark.parametrize("name", ENCLOSED)
+def test_arb_enclose_holds_the_value_tightly(name):
+    """exact_sign's balls (python-flint's arb) hold SymPy's own 60-digit value (mpmath's evalf, another library)."""
+    expr, _, sign = ENCLOSED[name]
+    with ctx.workdps(80):
+        value = arb(str(sp.N(expr, 60)))  # within 10^-60 of the value
+    with ctx.workdps(30):
+        ball = arb_enclose(expr)
+        assert ball.contains(value) and ball.rad() < arb("1e-25") * max(abs(ball.mid()), 1)
+        assert (ball > 0) if sign > 0 else (ball < 0)
+
+
+def test_arb_enclose_refuses_what_it_cannot_enclose():
+    with pytest.raises(InputError, match="sin is not supported"):
+        arb_enclose(sp.sin(1))
+    with ctx.workdps(30):  # a cube root of a ball below 0: not finite, so no sign is read from it
+        assert not arb_enclose(sp.Pow(-1, sp.Rational(1, 3), evaluate=False)).is_finite()
 
 
 @pytest.mark.parametrize(

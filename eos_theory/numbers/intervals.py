@@ -2,7 +2,8 @@
 
 * :func:`enclose` – an interval that contains an exact number (a Fraction, a SymPy algebraic
   expression, or an mpmath value taken as exact);
-* :func:`exact_sign` – the sign of an exact real number, decided (or :class:`Undecided`);
+* :func:`exact_sign` – the sign of an exact real number, decided (or :class:`Undecided`), on python-flint's
+  ``arb`` balls (:func:`arb_enclose`), not on mpmath's interval type;
 * :func:`krawczyk` – existence and uniqueness of a zero of F in a box (Krawczyk's test);
 * :func:`iv_bound` – a range enclosure of f over a box, by subdivision.
 
@@ -25,13 +26,24 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
+from flint import arb, ctx, fmpq
 from mpmath import iv, mp, mpf
 from mpmath.libmp import from_rational, round_ceiling, round_floor
 from sympy.polys.polyerrors import NotAlgebraic
 
 from eos_theory.numbers.parse import InputError, check_count, check_dps, exact, exact_vector, show_value, to_mpf
 
-__all__ = ["SIGN_DIGITS", "KrawczykResult", "Undecided", "enclose", "exact_sign", "iv_bound", "iv_workdps", "krawczyk"]
+__all__ = [
+    "SIGN_DIGITS",
+    "KrawczykResult",
+    "Undecided",
+    "arb_enclose",
+    "enclose",
+    "exact_sign",
+    "iv_bound",
+    "iv_workdps",
+    "krawczyk",
+]
 
 SIGN_DIGITS = (30, 60, 120, 240, 480, 960)  #: the working precisions exact_sign tries in turn, until the sign shows
 
@@ -122,9 +134,9 @@ def exact_sign(value) -> int:
     """The sign (−1, 0, 1) of a real algebraic number, decided exactly.
 
     Rationals are compared directly.  Otherwise the minimal polynomial over ℚ (exact) tells
-    whether the number is 0; if it is not, an outward-rounded interval enclosure at rising
-    precision (:func:`enclose`) must eventually exclude 0, and then gives
-    the sign rigorously.
+    whether the number is 0; if it is not, a ball enclosure at rising precision (python-flint's
+    ``arb``, :func:`arb_enclose`, whose every operation is rigorously rounded) must eventually
+    exclude 0, and then gives the sign rigorously.
 
     >>> exact_sign(sp.sqrt(5) - 1 - sp.Rational(6, 5)), exact_sign(sp.sqrt(8) - 2 * sp.sqrt(2))
     (1, 0)
@@ -144,13 +156,53 @@ def exact_sign(value) -> int:
     ) as exc:  # transcendental, or not algebraic in a form SymPy knows
         raise Undecided(f"no exact zero test for {v}: {exc}") from None
     for dps in SIGN_DIGITS:
-        with iv_workdps(dps):
-            box = enclose(v)
-            if box.a > 0:
+        with ctx.workdps(dps):
+            ball = arb_enclose(v)
+            if ball > 0:
                 return 1
-            if box.b < 0:
+            if ball < 0:
                 return -1
     raise Undecided(f"{v} is non-zero but its sign was not resolved at {SIGN_DIGITS[-1]} digits")
+
+
+def arb_enclose(expr: sp.Basic) -> arb:
+    """A ball (python-flint's ``arb``, at the current ``flint.ctx`` precision) that holds a real SymPy number
+    built from rationals, π, e, +, ×, integer and rational powers, exp, log and Abs (see :func:`enclose`).
+    A square or higher root of a ball reaching below 0, or a log of one reaching 0, is not finite: its sign
+    is then undecided at that precision.
+
+    >>> with ctx.workdps(30):
+    ...     print(arb_enclose(sp.sqrt(2) - sp.Rational(7, 5)))
+    [0.014213562373095048801688724210 +/- 7.06e-31]
+    """
+    if isinstance(expr, sp.Rational):
+        return arb(fmpq(int(expr.p), int(expr.q)))
+    if expr is sp.pi:
+        return arb.pi()
+    if expr is sp.E:
+        return arb.const_e()
+    if isinstance(expr, sp.Pow) and expr.exp.is_Rational:
+        base, (n, d) = arb_enclose(expr.base), (int(expr.exp.p), int(expr.exp.q))
+        root = base if d == 1 else base.sqrt() if d == 2 else base.root(d) if base > 0 else arb("nan")
+        out = arb(1)
+        for _ in range(abs(n)):  # repeated products: arb's own power is NaN on a ball around 0
+            out *= root
+        return 1 / out if n < 0 else out
+    args = [arb_enclose(a) for a in expr.args]
+    if isinstance(expr, sp.Add):
+        return sum(args[1:], args[0])
+    if isinstance(expr, sp.Mul):
+        out = args[0]
+        for a in args[1:]:
+            out *= a
+        return out
+    if isinstance(expr, sp.Abs):
+        return abs(args[0])
+    if isinstance(expr, sp.exp):
+        return args[0].exp()
+    if isinstance(expr, sp.log):
+        return args[0].log()
+    raise InputError(f"cannot enclose {show_value(expr)}: {type(expr).__name__} is not supported")
 
 
 _X = sp.Dummy("x")
