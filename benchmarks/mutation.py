@@ -1,16 +1,18 @@
-"""Mutation testing of the exact core (issue 8): run mutmut on the functions in scope, report the kill rate.
+"""Mutation testing of the exact core (issue 8) and the kernel (issue 16): run mutmut on the functions in scope,
+report the kill rate.
 
 The scope is the exact core: all of core/proof.py; of numbers/parse.py the exact readers and of
 numbers/decimals.py the agreement of two numbers; of numbers/intervals.py the enclosures and exact signs;
 of quadratic/runs.py the settling and period detection of ``outcome`` and ``cycle_digits``; of
-core/registry.py the verdict, audit and premise machinery.  mutmut (``pip install -e ".[mutation]"``; configured in
+core/registry.py the verdict, audit and premise machinery; and the kernel's checking code (kernel/expressions.py,
+balls.py, replay.py; ``--only kernel`` runs just those).  mutmut (``pip install -e ".[mutation]"``; configured in
 pyproject.toml, ``[tool.mutmut]``) mutates these files and runs, for each mutant, only the unit tests
 and doctests that call the mutated function.  Prints, per file, mutants generated, reached by tests,
 killed, survived, timed out, and the kill rate killed / reached; exits non-zero when a file is below
 the bar (90 %).  ``--report`` only reads mutmut's results in mutants/; ``--survivors`` lists them.
 mutmut reuses results and its test-to-function map across runs; for a measurement, delete mutants/ first.
 
-    python benchmarks/mutation.py [--max-children 2] [--report] [--survivors]
+    python benchmarks/mutation.py [--max-children 2] [--report] [--survivors] [--only kernel]
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ SCOPE = {
         f"eos_theory.core.registry.x_{f}__mutmut_*"
         for f in ("_kinds", "_evidence", "audit", "run", "check_premises", "report")
     ],
+    # the kernel (issue 16): all of its checking code
+    "eos_theory/kernel/expressions.py": ["eos_theory.kernel.expressions.*"],
+    "eos_theory/kernel/balls.py": ["eos_theory.kernel.balls.*"],
+    "eos_theory/kernel/replay.py": ["eos_theory.kernel.replay.*"],
 }
 
 #: mutmut's exit-code classes (mutmut/stats.py)
@@ -91,7 +97,11 @@ def main() -> int:
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant runs (default 2)")
     parser.add_argument("--report", action="store_true", help="only report the results already in mutants/")
     parser.add_argument("--survivors", action="store_true", help="also list the surviving mutants")
+    parser.add_argument("--only", metavar="TEXT", help="only the files in SCOPE whose path contains TEXT (e.g. kernel)")
     args = parser.parse_args()
+    if args.only:
+        for path in [p for p in SCOPE if args.only not in p]:
+            del SCOPE[path]
     root = Path(__file__).resolve().parent.parent
     if not args.report:
         mutmut = shutil.which("mutmut") or str(Path(sys.executable).with_name("mutmut"))

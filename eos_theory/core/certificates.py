@@ -64,53 +64,54 @@ def _trusted(step: Step) -> list[dict]:
 
 def text(e, names: dict) -> str:
     """``e`` in the kernel's grammar, its symbols written by ``names``; :class:`NotInGrammar` if it cannot be."""
-    e = sp.sympify(e)
+    if not isinstance(e, sp.Basic):
+        e = sp.sympify(e)
     if e.is_Symbol or isinstance(e, sp.Indexed):  # ω[i] is a variable too
         if e not in names:
             raise NotInGrammar(f"the symbol {e} is not declared")
         return names[e]
-    if e.is_Integer:
-        return str(e.p)
     if e.is_Rational:
-        return f"{e.p}/{e.q}"
+        return str(e.p) if e.q == 1 else f"{e.p}/{e.q}"
     if e.is_Add:
         terms = [text(a, names) for a in e.args]
-        return terms[0] + "".join(f" - {t[1:]}" if t.startswith("-") else f" + {t}" for t in terms[1:])
+        return terms[0] + "".join(f" - {t[1:]}" if t[0] == "-" else f" + {t}" for t in terms[1:])
     if e.is_Mul:
-        coeff, factors = e.as_coeff_mul()
-        num = [_factor(f, names) for f in factors if not _reciprocal(f)]
-        den = [_power(f.base, -f.exp, names) for f in factors if _reciprocal(f)]
-        if abs(coeff.p) != 1 or not num:
-            num.insert(0, str(abs(coeff.p)))
-        if coeff.q != 1:
-            den.insert(0, str(coeff.q))
-        return "-" * bool(coeff.is_negative) + "*".join(num) + "".join(f"/{d}" for d in den)
-    if e.is_Pow and e.exp.is_Integer:
-        return f"1/{_power(e.base, -e.exp, names)}" if e.exp < 0 else _power(e.base, e.exp, names)
+        args = e.args
+        p, q = (int(args[0].p), int(args[0].q)) if args[0].is_Rational else (1, 1)
+        num, den = [], []
+        for f in args[1:] if args[0].is_Rational else args:
+            n = _exponent(f)
+            if n is not None and n < 0:
+                den.append(_power(f.base, -n, names))
+            else:
+                num.append(_factor(f, names))
+        if abs(p) != 1 or not num:
+            num.insert(0, str(abs(p)))
+        if q != 1:
+            den.insert(0, str(q))
+        return "-" * (p < 0) + "*".join(num) + "".join(f"/{d}" for d in den)
+    n = _exponent(e)
+    if n is not None:
+        return f"1/{_power(e.base, -n, names)}" if n < 0 else _power(e.base, n, names)
     raise NotInGrammar(f"{type(e).__name__} is outside the grammar: {_brief(e)}")
 
 
-def _reciprocal(f) -> bool:
-    return f.is_Pow and f.exp.is_Integer and f.exp < 0
+def _exponent(e) -> int | None:
+    """The exponent of an integer power, or None."""
+    return int(e.exp.p) if e.is_Pow and e.exp.is_Integer else None
 
 
-def _power(base, n, names: dict) -> str:
+def _power(base, n: int, names: dict) -> str:
     if n == 1:
         return _factor(base, names)
     return (f"({text(base, names)})" if base.is_Pow else _factor(base, names)) + f"^{n}"
 
 
 def _factor(e, names: dict) -> str:
-    """``e`` as a factor of a product or the base of a power: parenthesised unless a symbol or a natural number."""
+    """``e`` as a factor of a product: parenthesised unless a symbol, a natural number or a positive power."""
     t = text(e, names)
-    return (
-        t
-        if e.is_Symbol
-        or isinstance(e, sp.Indexed)
-        or (e.is_Integer and e >= 0)
-        or (e.is_Pow and e.exp.is_Integer and e.exp > 0)
-        else f"({t})"
-    )
+    bare = e.is_Symbol or isinstance(e, sp.Indexed) or (e.is_Integer and e.p >= 0) or (_exponent(e) or 0) > 0
+    return t if bare else f"({t})"
 
 
 def _brief(e, width: int = 60) -> str:
@@ -156,13 +157,9 @@ def assumptions(symbols, names: dict, nonzero=()) -> dict:
 def _scope(*exprs, extra=()) -> tuple[dict, dict]:
     """Root renaming (s ↦ sqrt_s² for a positive s under a square root, as the finder's normal form does) and
     names for every free symbol of the expressions after it."""
-    roots: dict = {}
-    for e in exprs:
-        roots.update(_root_symbols(sp.sympify(e)))
-    symbols = set(extra)
-    for e in exprs:
-        symbols |= sp.sympify(e).xreplace(roots).free_symbols if roots else sp.sympify(e).free_symbols
-    return roots, namer(symbols)
+    together = sp.Tuple(*exprs)
+    roots = _root_symbols(together)
+    return roots, namer(set(extra) | (together.xreplace(roots) if roots else together).free_symbols)
 
 
 # -- the forms ----------------------------------------------------------------------------------------------
@@ -173,11 +170,14 @@ def _identity(step: Step) -> list[dict]:
         raise NotInGrammar("an identity of matrix words of symbolic size (non-commutative)")
     pairs = _entries(step.exprs[0], step.exprs[1], step.text)
     modulo = tuple(sp.sympify(m) for m in step.data.get("modulo", ()))
-    roots, _ = _scope(*(e for pair in pairs for e in pair), *modulo)
+    together = sp.Tuple(*(e for pair in pairs for e in pair), *modulo)
+    roots = _root_symbols(together)
     radicals = _Radicals()  # numbers such as √5 become variables r with r² − 5 among the relations
-    pairs = [(radicals.rewrite(a.xreplace(roots)), radicals.rewrite(b.xreplace(roots))) for a, b in pairs]
-    modulo = (*(radicals.rewrite(m.xreplace(roots)) for m in modulo), *radicals.relations)
-    _, names = _scope(*(e for pair in pairs for e in pair), *modulo)
+    together = radicals.rewrite(together.xreplace(roots) if roots else together)
+    k = 2 * len(pairs)
+    sides, modulo = together.args[:k], (*together.args[k:], *radicals.relations)
+    pairs = list(zip(sides[::2], sides[1::2]))
+    names = namer(sp.Tuple(*together.args, *radicals.relations).free_symbols)
     form: dict = {"kind": "identity", "variables": sorted(names.values())}
     renamed = {names[r.base]: f"{s.name}^(1/2)" for s, r in roots.items()}
     renamed |= {names[r]: f"({_brief(b, 200)})^(1/{q})" for (b, q), r in radicals.symbols.items()}
@@ -194,18 +194,21 @@ def _identity(step: Step) -> list[dict]:
 
 def cofactors(difference, modulo, symbols) -> list[sp.Expr]:
     """c with difference = Σ cᵢ·moduloᵢ as rational functions, each cᵢ's denominator dividing the difference's
-    times the relations' (polynomial division of the numerators; the relations must divide it exactly)."""
-    num, den = sp.fraction(sp.together(difference))
-    num = sp.expand(num)
-    if num == 0:
-        return [sp.Integer(0)] * len(modulo)
-    nums, dens = zip(*(sp.fraction(sp.together(m)) for m in modulo))
+    times the relations' (division of the numerators in SymPy's sparse polynomial ring, lex order, then grevlex;
+    the relations must divide the difference's numerator exactly)."""
     if not symbols:
         raise NotInGrammar("an identity modulo relations of constants")
-    for order in ("grevlex", "lex"):
-        quotients, rest = sp.reduced(num, [sp.expand(n) for n in nums], *symbols, order=order)
+    for order in ("lex", "grevlex"):
+        field = sp.field(symbols, sp.QQ, order=order)[0]
+        try:
+            f, ms = field.from_expr(difference), [field.from_expr(m) for m in modulo]
+        except ValueError:
+            raise NotInGrammar("not a rational function of its symbols") from None
+        if f == 0:
+            return [sp.Integer(0)] * len(modulo)
+        quotients, rest = f.numer.div([m.numer for m in ms])
         if rest == 0:
-            return [q * d / den for q, d in zip(quotients, dens)]
+            return [(q * m.denom).as_expr() / f.denom.as_expr() for q, m in zip(quotients, ms)]
     raise NotInGrammar("no cofactors found by division (the relations are not a Gröbner basis)")
 
 
@@ -280,17 +283,23 @@ class _Radicals:
         return [text(m, {r: r.name for r in self.symbols.values()}) for m in self.relations]
 
     def rewrite(self, e: sp.Expr) -> sp.Expr:
+        """``e`` with its radicals of numbers written as the variables (``e`` itself when it has none)."""
+        if not any(p.exp.is_Rational and not p.exp.is_Integer for p in e.atoms(sp.Pow)):
+            return e
+        return self._rewrite(e)
+
+    def _rewrite(self, e: sp.Expr) -> sp.Expr:
         if e.is_Pow and e.exp.is_Rational and not e.exp.is_Integer and not e.base.free_symbols:
             return self._radical(e.base, int(e.exp.q)) ** int(e.exp.p)
-        if e.args and (e.is_Add or e.is_Mul or (e.is_Pow and e.exp.is_Integer)):
-            return e.func(*(self.rewrite(a) for a in e.args))
+        if e.args and (e.is_Add or e.is_Mul or (e.is_Pow and e.exp.is_Integer) or isinstance(e, sp.Tuple)):
+            return e.func(*(self._rewrite(a) for a in e.args))
         return e
 
     def _radical(self, base: sp.Expr, q: int) -> sp.Symbol:
         if (base, q) not in self.symbols:
             if not (base.is_real and base.is_positive):
                 raise NotInGrammar(f"a radical of a number not known to be positive: {_brief(base)}")
-            inner = self.rewrite(base)
+            inner = self._rewrite(base)
             r = sp.Dummy(f"r{len(self.symbols) + 1}")
             value = sp.Rational(str(sp.N(base ** sp.Rational(1, q), RADICAL_DIGITS + 10)))
             width = sp.Rational(1, 10**RADICAL_DIGITS) * max(1, abs(value))
