@@ -70,7 +70,8 @@ def test_grammar_reads_exact_numbers_with_the_usual_precedence(text, expected):
         ("x $ 1", "unexpected '\\$ 1'"),
         ("x^^2", "exponent must be an integer"),
         (f"x^{MAX_EXPONENT + 1}", "larger than"),
-        ("(" * (MAX_DEPTH + 2) + "x" + ")" * (MAX_DEPTH + 2), "nested deeper"),
+        ("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1), "nested deeper"),
+        ("-" * (MAX_DEPTH + 1) + "x", "nested deeper"),
         ("sqrt(x)", "undeclared name 'sqrt'"),
         ("", "expected more"),
     ],
@@ -78,6 +79,12 @@ def test_grammar_reads_exact_numbers_with_the_usual_precedence(text, expected):
 def test_grammar_rejects_what_it_does_not_define(text, message):
     with pytest.raises(Invalid, match=message):
         parse(text, {"x"})
+
+
+def test_nesting_up_to_the_limit_is_read():
+    assert value("(" * MAX_DEPTH + "x" + ")" * MAX_DEPTH, x=3) == 3
+    assert value("-" * MAX_DEPTH + "x", x=3) == 3 * (-1) ** MAX_DEPTH
+    assert value(f"x^{MAX_EXPONENT} / x^{MAX_EXPONENT - 1}", x=3) == 3
 
 
 def test_numbers_are_exact_and_floats_are_refused():
@@ -356,3 +363,23 @@ def test_importing_the_kernel_loads_none_of_the_finders_libraries():
     code = "import sys, eos_theory.kernel; print(sorted(m for m in ('sympy', 'mpmath', 'numpy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
+
+
+def test_the_hand_written_example_of_the_docs_is_accepted_and_each_change_it_names_rejected():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "certificates.md").read_text(encoding="utf-8")
+    block = doc.split("## Examples, by hand", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    cert = json.loads(block)
+    assert check(cert).status == "kernel-checked"
+    changes = [
+        (0, "rhs", "x^2 + y^2"),
+        (2, "point", {"x": "1"}),
+        (3, "box", [["1.5", "2"]]),
+        (4, "op", "<"),
+    ]
+    for i, key, value in changes:
+        changed = json.loads(block)
+        changed["steps"][i][key] = value
+        c = check(changed)
+        assert c.status == "rejected" and [s for s, _ in c.rejected] == [f"step {i + 1}"], (key, c.rejected)

@@ -31,7 +31,7 @@ from typing import ClassVar
 from flint import arb, fmpq, fmpq_mpoly_ctx
 
 MAX_CHARS = 20_000_000  #: the longest expression read
-MAX_DEPTH = 200  #: the deepest nesting of parentheses and powers
+MAX_DEPTH = 50  #: the deepest nesting of parentheses and signs (the registry's certificates nest 3 deep)
 MAX_EXPONENT = 10_000  #: the largest |n| in x^n
 MAX_TERMS = 2_000_000  #: the most terms a polynomial may reach (checked before each product)
 
@@ -110,8 +110,6 @@ class _Parser:
         return self.tokens[self.i - 1]
 
     def expr(self, depth):
-        if depth > MAX_DEPTH:
-            raise Invalid(f"expression nested deeper than {MAX_DEPTH}")
         sign = -1 if self.peek() == "-" else 1
         if self.peek() in ("+", "-"):
             self.i += 1
@@ -128,6 +126,8 @@ class _Parser:
         return factors[0][1] if len(factors) == 1 else ("*", factors)
 
     def factor(self, depth):
+        if depth > MAX_DEPTH:
+            raise Invalid(f"expression nested deeper than {MAX_DEPTH}")
         if self.peek() == "-":
             self.i += 1
             return ("neg", self.factor(depth + 1))
