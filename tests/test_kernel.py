@@ -71,7 +71,7 @@ def test_grammar_reads_exact_numbers_with_the_usual_precedence(text, expected):
         ("x^^2", "exponent must be an integer"),
         (f"x^{MAX_EXPONENT + 1}", "larger than"),
         ("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1), "nested deeper"),
-        ("-" * (MAX_DEPTH + 1) + "x", "nested deeper"),
+        ("-" * (MAX_DEPTH + 2) + "x", "nested deeper"),  # the first sign is the expression's own
         ("sqrt(x)", "undeclared name 'sqrt'"),
         ("", "expected more"),
     ],
@@ -83,7 +83,7 @@ def test_grammar_rejects_what_it_does_not_define(text, message):
 
 def test_nesting_up_to_the_limit_is_read():
     assert value("(" * MAX_DEPTH + "x" + ")" * MAX_DEPTH, x=3) == 3
-    assert value("-" * MAX_DEPTH + "x", x=3) == 3 * (-1) ** MAX_DEPTH
+    assert value("-" * (MAX_DEPTH + 1) + "x", x=3) == 3 * (-1) ** (MAX_DEPTH + 1)
     assert value(f"x^{MAX_EXPONENT} / x^{MAX_EXPONENT - 1}", x=3) == 3
 
 
