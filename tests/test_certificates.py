@@ -182,3 +182,10 @@ def test_verify_writes_certificates_that_the_kernel_replays(tmp_path):
         timeout=60,
     )
     assert bad.returncode == 2 and "not a directory" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_claims_record_says_what_the_kernel_replayed_and_what_it_rests_on():
+    lines = registry.record_lines(registry.run(registry.get("gf-z")))
+    kernel_lines = [line for line in lines if "kernel" in line or "replayed" in line]
+    assert kernel_lines[0] == "  kernel: partly replayed, 3 steps replayed"
+    assert kernel_lines[1].startswith("    not replayed: step ") and "matrix words of symbolic size" in kernel_lines[1]

@@ -629,6 +629,12 @@ def record_lines(r: Result) -> list[str]:
         if r.correction_latex:
             lines.append(f"    latex: {r.correction_latex}")
         lines += [f"    - [{s.kind}] {s.text}: {s.detail}" for s in corr.steps]
+    k = r.kernel
+    if k is not None:  # what the independent kernel replayed, and what the claim rests on besides
+        weak = f"; premises not kernel-checked: {', '.join(k.weak_premises)}" if k.weak_premises else ""
+        lines.append(f"  kernel: {k.status}, {k.replayed} steps replayed{weak}")
+        lines += [f"    not replayed: {step}: {why}" for step, why in k.trusted]
+        lines += [f"    rejected: {step}: {why}" for step, why in k.rejected]
     if r.error:
         lines.append(f"  error: {r.error}")
     if r.kernel is not None:  # what the independent kernel made of the claim's certificate
