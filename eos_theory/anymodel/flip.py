@@ -59,13 +59,19 @@ from eos_theory.anymodel.evaluate import Evaluator
 from eos_theory.anymodel.minima import Minimum
 from eos_theory.numbers.intervals import Undecided, exact_sign
 
-__all__ = ["Flip", "Window", "flip_series", "numerical_window", "window"]
+__all__ = ["Flip", "Window", "crossing_system", "flip_series", "numerical_window", "window"]
 
 a = sp.Symbol("a", real=True)  #: the cycle amplitude along v
 eta = sp.Symbol("eta", positive=True)
 s = sp.Symbol("s", real=True)  #: the coordinate on the line θ* + s·v
 mu = sp.Symbol("mu")
 MAX_PERIOD_TWO_DEGREE = 25  #: g∘g of higher degree is not factored (it would dominate the run time)
+
+
+def certifiable_crossing(sp_: Spec) -> bool:
+    """Whether a window end is certified by Krawczyk's test on the crossing system: polynomial models (its interval
+    functions are the symbolic GD map and Jacobian) with at most 6 parameters (4P + 1 unknowns)."""
+    return sp_.is_polynomial and sp_.P <= 6
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +292,7 @@ class Window:
     enclosure: tuple | None = None  #: status "decimal": a certified enclosure (lo, hi) of the crossing, or None
 
 
-def _crossing_system(sp_: Spec):
+def crossing_system(sp_: Spec):
     """Interval functions (F, DF) of x = (p+, p−, η, w, u) whose zeros are the 2-cycles of GD with a
     two-step multiplier −1 and its eigenvector: G(p+) = p−, G(p−) = p+, DG(p+)w = u, DG(p−)u = −w,
     c·w = 1 (c fixed, passed as ``c``).  Polynomial models; rational constants are evaluated as
@@ -340,7 +346,7 @@ def numerical_window(
         [text(x) for x in c2],
         precisions=precisions,
         max_seconds=seconds,
-        crossing_system=(lambda: _crossing_system(sp_)) if sp_.is_polynomial else None,
+        crossing_system=(lambda: crossing_system(sp_)) if certifiable_crossing(sp_) else None,
     )
     reason = reason.replace("; upper end not computed", "").replace(": upper end not computed", "")
     how = f"no closed form ({reason}); upper end: {end.how}"

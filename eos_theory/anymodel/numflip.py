@@ -216,7 +216,7 @@ def continued_window(ev: Evaluator, m: NumericMinimum, fl: NumericFlip, seconds:
     (θ*, w, η_c, κ, c₂) at 20 and 30 digits (:func:`eos_theory.anymodel.continuation.upper_end`); the lower end
     η_c is the least-sharpness result (certified or numerical)."""
     from eos_theory.anymodel.continuation import upper_end
-    from eos_theory.anymodel.flip import Window
+    from eos_theory.anymodel.flip import Window, certifiable_crossing, crossing_system
 
     if fl.type != "supercritical" or fl.coefficient is None or m.critical_lr is None or not m.points:
         return Window("unknown", "no supercritical flip found")
@@ -233,6 +233,7 @@ def continued_window(ev: Evaluator, m: NumericMinimum, fl: NumericFlip, seconds:
         list(fl.c2),
         precisions=(20, 30),
         max_seconds=seconds,
+        crossing_system=(lambda: crossing_system(ev.spec)) if certifiable_crossing(ev.spec) else None,
     )
     how = f"lower end η_c ({m.critical_lr.form}); upper end: {end.how}"
     if end.status == "decimal":
