@@ -637,14 +637,6 @@ def record_lines(r: Result) -> list[str]:
         lines += [f"    rejected: {step}: {why}" for step, why in k.rejected]
     if r.error:
         lines.append(f"  error: {r.error}")
-    if r.kernel is not None:  # what the independent kernel made of the claim's certificate
-        k = r.kernel.to_json()
-        lines.append(f"  kernel: {k['status']}, {k['replayed']} step(s) replayed")
-        lines += [f"    trusted {t['step']}: {t['why']}" for t in k["trusted"]]
-        lines += [f"    rejected {t['step']}: {t['why']}" for t in k["rejected"]]
-        if k["premises"] or k["weak_premises"]:
-            weak = f"; not kernel-checked: {', '.join(k['weak_premises'])}" if k["weak_premises"] else ""
-            lines.append(f"    premises: {', '.join(k['premises']) or '-'}{weak}")
     return lines
 
 
