@@ -202,6 +202,18 @@ def test_gd_at_a_step_in_the_window_settles_on_the_period_two_orbit():
     assert analysis.simulate(s, m, "3").status == "diverged"
 
 
+def test_gd_is_bounded_by_work_not_by_wall_time():
+    """The step bound is a fixed amount of work (operations counted on the model's expressions), so the same
+    run gives the same result on a loaded machine; wall time is only a safety net, which says "not finished"."""
+    s = spec(["v", "w"], ["v*tanh(w)"], [1])
+    per_step = analysis.step_work(s)
+    slow = analysis.simulate(s, None, "1/1000", work=300 * per_step)  # far too small a step to settle in 300
+    assert (slow.status, slow.steps) == ("not converged", 300) and "a work bound" in slow.how
+    assert analysis.simulate_float(s, None, "1/1000", work=300 * per_step).steps == 300
+    cut = analysis.simulate(s, None, "1/1000", max_seconds=0)
+    assert cut.status == "not finished" and "safety limit" in cut.how and "nothing is concluded" in cut.how
+
+
 # -- the window's upper end by numerical continuation ------------------------------------------------
 
 
@@ -231,7 +243,7 @@ def test_continued_window_end_matches_the_closed_form(make, end):
 def test_continued_window_leaves_out_the_neutral_rotation_of_width_two():
     s = spec(["u1", "u2", "v1", "v2"], ["2*(u1*v1 + u2*v2)"], [3])
     m = least_sharpness(s)
-    w = flip.numerical_window(s, m, flip.flip_series(s, m), "test", seconds=20)
+    w = flip.numerical_window(s, m, flip.flip_series(s, m), "test")
     assert w.status == "decimal" and w.neutral == 1 and "left out" in w.how
     assert w.enclosure is None and "not certified" in w.how  # a continuum of cycles: Krawczyk needs isolation
     with mp.workdps(30):
@@ -293,6 +305,10 @@ def test_parse_is_exact_and_refuses_other_names():
     "argv, fragment",
     [
         (["--params", "u", "v", "--output", "u*I", "--target", "1"], "unknown name 'I'"),
+        (["--params", "v", "w", "--output", "v*relu(w)", "--target", "1"], "relu is not a function"),
+        (["--params", "v", "w", "--output", "v*sqrt(w^2)", "--target", "1"], "not smooth: SymPy reads it as v*Abs(w)"),
+        (["--params", "u", "v", "--output", "u*v", "--target", "1", "--loss", "sqrt(r^2)"], "not smooth"),
+        (["--params", "u", *(["--output", "u"] * 17), *(["--target", "1"] * 17)], "at most 16 data points"),
         (["--params", "u", "v", "--output", "u*v", "--target", "1", "--loss", "r^3"], "loss without a minimum"),
         (["--params", *(f"a{k}" for k in range(33)), "--output", "a0", "--target", "1"], "at most 32"),
         (["--params", "u", "v", "--output", "u*v", "--target", "x"], "target 1"),

@@ -34,7 +34,7 @@ from eos_theory.anymodel.certify import NumericMinimum, refine
 from eos_theory.anymodel.compiled import FLOAT, MP, NotReal
 from eos_theory.anymodel.conserved import Conserved, Invariants, invariant_subspaces
 from eos_theory.anymodel.continuation import NoConvergence, solve_cycle
-from eos_theory.anymodel.definition import Spec
+from eos_theory.anymodel.definition import Spec, r
 from eos_theory.anymodel.evaluate import Evaluator
 from eos_theory.anymodel.flip import Flip, Window, flip_series, numerical_window, window
 from eos_theory.anymodel.minima import Minimum, least_sharpness
@@ -136,7 +136,7 @@ def check_series(sp_: Spec, m: Minimum, fl: Flip, dps: int = 50, rho: str = "1e-
 
 @dataclass(frozen=True)
 class Simulation:
-    status: str  #: "converged" | "period-N" | "diverged" | "not converged" | "not run" (how says why)
+    status: str  #: "converged" | "period-N" | "diverged" | "not converged" | "not finished" | "not run" (how says why)
     steps: int
     mean_sharpness: str | None  #: mean η·S over the last period, when settled
     how: str
@@ -190,22 +190,60 @@ def _stalled(k: int, precision: str, gradient: str) -> Simulation:
     )
 
 
+MP_WORK = 2_500_000  #: operations (:func:`step_work`) one mpmath GD run may spend: 2–6 s at 30 digits on this machine
+FLOAT_WORK = 20_000_000  #: the same for a float64 GD run: 3–5 s
+SAFETY_SECONDS = 60.0  #: wall time after which a GD run stops "not finished" (the work bound is what normally ends it)
+
+
+def step_work(sp_: Spec, max_period: int = 32) -> int:
+    """Operations in one GD step, counted on the model's expressions so that it does not depend on the machine:
+    the outputs and their Jacobian (SymPy's ``count_ops``), ℓ′ at each residual, Jᵀℓ′ and the test for a
+    period (one comparison per candidate period).  A GD run is bounded by a number of steps that this makes a
+    fixed amount of work, so its result is the same on a loaded machine as on an idle one."""
+    ops = sum(sp.count_ops(f) for f in sp_.outputs) + sum(sp.count_ops(e) for e in sp_.jacobian)
+    ops += len(sp_.outputs) * (sp.count_ops(sp.diff(sp_.loss, r)) + 2 * sp_.P)
+    return int(ops) + max_period + 1
+
+
+def _work_steps(sp_: Spec, max_steps: int, work: int, max_period: int) -> tuple[int, str]:
+    """The step bound: at most ``max_steps``, and at most ``work`` operations (:func:`step_work` per step)."""
+    per_step = step_work(sp_, max_period)
+    steps = max(100, min(max_steps, work // per_step))
+    if steps == max_steps:
+        return steps, f"{steps} steps"
+    return steps, f"{steps} steps, a work bound of {work} operations at {per_step} a step"
+
+
+def _unfinished(k: int, seconds: float, bound: str, precision: str) -> Simulation:
+    return Simulation(
+        "not finished",
+        k,
+        None,
+        f"stopped by the safety limit of {seconds:g} s of wall time after {k} steps, before its bound of {bound} "
+        f"({precision}): the machine is slower than expected; nothing is concluded",
+    )
+
+
 def simulate(
     sp_: Spec,
     m,
     lr,
     dps: int = 30,
     max_steps: int = 20_000,
-    max_seconds: float = 10.0,
+    work: int = MP_WORK,
     max_period: int = 32,
     bound: str = "1e40",
+    max_seconds: float = SAFETY_SECONDS,
 ) -> Simulation:
     """GD at step ``lr`` at ``dps`` digits (mpmath) from the start :func:`_start` gives for ``m`` (an exact or a
-    numerical minimum, or None), bounded in steps and seconds.  Settled: θ_k repeats θ_{k−N} to dps − 10
-    digits, and for a fixed point ∇L vanishes to half those digits (a step η∇L too small for the precision is
-    "not converged": stalled; the repeat alone is no evidence, whatever η).  There is no escape lemma for a
-    generic model: "diverged" means only that |θ| passed ``bound`` (a stated magnitude criterion)."""
+    numerical minimum, or None), bounded in steps: at most ``max_steps`` and ``work`` operations
+    (:func:`step_work`), so the result does not depend on the machine's load; ``max_seconds`` is only a safety
+    net (status "not finished").  Settled: θ_k repeats θ_{k−N} to dps − 10 digits, and for a fixed point ∇L
+    vanishes to half those digits (a step η∇L too small for the precision is "not converged": stalled; the
+    repeat alone is no evidence, whatever η).  There is no escape lemma for a generic model: "diverged" means
+    only that |θ| passed ``bound`` (a stated magnitude criterion)."""
     ev = Evaluator(sp_)
+    steps, told = _work_steps(sp_, max_steps, work, max_period)
     start = time.perf_counter()
     with mp.workdps(dps):
         et = _step(lr)
@@ -213,7 +251,7 @@ def simulate(
         G = ev.mp_gd()[0]
         hist = [th]
         big, tol = mpf(bound), mpf(10) ** (-(dps - 10))
-        for k in range(1, max_steps + 1):
+        for k in range(1, steps + 1):
             try:
                 th = list(G(*th, et))
             except (NotReal, ZeroDivisionError, ValueError):
@@ -231,12 +269,12 @@ def simulate(
             hist.append(th)
             if len(hist) > max_period + 1:
                 hist.pop(0)
+            scale = max(1, max(abs(x) for x in th))
+            near = tol * scale
             for N in range(1, min(max_period, len(hist) - 1) + 1):
-                old = hist[-1 - N]
-                scale = max(1, max(abs(x) for x in th))
-                if max(abs(x - y) for x, y in zip(th, old)) <= tol * scale:
+                if all(abs(x - y) <= near for x, y in zip(th, hist[-1 - N])):  # stops at the first coordinate apart
                     pts = hist[-N:]
-                    if N > 1 and _diameter(pts) <= 1000 * tol * scale:
+                    if N > 1 and _diameter(pts) <= 1000 * near:
                         continue  # still converging to a fixed point with a negative multiplier: not a cycle
                     if N == 1 and (g := max(abs(x) for x in ev.gradient(MP, th))) > mp.sqrt(tol) * scale:
                         return _stalled(k, f"{dps} digits", mp.nstr(g, 3))
@@ -250,27 +288,33 @@ def simulate(
                         "(numerical)",
                     )
             if k % 64 == 0 and time.perf_counter() - start > max_seconds:
-                return Simulation(
-                    "not converged", k, None, f"time budget of {max_seconds:g} s spent ({dps}-digit mpmath)"
-                )
-    return Simulation("not converged", max_steps, None, f"{max_steps} steps without settling ({dps}-digit mpmath)")
+                return _unfinished(k, max_seconds, told, f"{dps}-digit mpmath")
+    return Simulation("not converged", steps, None, f"θ did not settle within its bound of {told} ({dps}-digit mpmath)")
 
 
 def simulate_float(
-    sp_: Spec, m, lr, max_steps: int = 200_000, max_seconds: float = 5.0, max_period: int = 32, bound: float = 1e40
+    sp_: Spec,
+    m,
+    lr,
+    max_steps: int = 200_000,
+    work: int = FLOAT_WORK,
+    max_period: int = 32,
+    bound: float = 1e40,
+    max_seconds: float = SAFETY_SECONDS,
 ) -> Simulation:
-    """The same GD in float64 (longer horizons, cheaper; rounding at 10⁻¹⁶): settled when θ_k repeats θ_{k−N}
-    to 10⁻¹² relative (and, for a fixed point, |∇L| ≤ 10⁻⁶ relative: not a stall)."""
+    """The same GD in float64 (longer horizons, cheaper; rounding at 10⁻¹⁶), bounded the same way: settled when
+    θ_k repeats θ_{k−N} to 10⁻¹² relative (and, for a fixed point, |∇L| ≤ 10⁻⁶ relative: not a stall)."""
     ev = Evaluator(sp_)
-    P = sp_.P
+    steps, told = _work_steps(sp_, max_steps, work, max_period)
     start = time.perf_counter()
     with mp.workdps(30):
         et = float(_step(lr))
         th0, _, origin = _start(sp_, m)
     th = np.array([float(x) for x in th0])
-    hist = [th]
+    ring = np.full((max_period + 1, len(th)), np.nan)  # θ_j at row j mod (max_period + 1)
+    ring[0] = th
     with np.errstate(all="ignore"):
-        for k in range(1, max_steps + 1):
+        for k in range(1, steps + 1):
             g = np.array(ev.gradient(FLOAT, list(th)), dtype=float)
             th = th - et * g
             if not np.all(np.isfinite(th)) or np.abs(th).max() > bound:
@@ -280,13 +324,12 @@ def simulate_float(
                     None,
                     f"|θ| passed {bound:g} at step {k} (a magnitude criterion), float64 GD from {origin}",
                 )
-            hist.append(th)
-            if len(hist) > max_period + 1:
-                hist.pop(0)
+            ring[k % (max_period + 1)] = th
             scale = max(1.0, float(np.abs(th).max()))
-            for N in range(1, min(max_period, len(hist) - 1) + 1):
-                if np.abs(th - hist[-1 - N]).max() <= 1e-12 * scale:
-                    pts = hist[-N:]
+            gaps = np.abs(ring - th).max(axis=1)  # rows not yet written are nan: never close
+            for N in range(1, min(max_period, k) + 1):
+                if gaps[(k - N) % (max_period + 1)] <= 1e-12 * scale:
+                    pts = [ring[(k - j) % (max_period + 1)] for j in range(N)]
                     if N > 1 and _diameter(pts) <= 1e-9 * scale:
                         continue  # still converging to a fixed point with a negative multiplier: not a cycle
                     if N == 1 and (gmax := float(np.abs(g).max())) > 1e-6 * scale:
@@ -301,9 +344,8 @@ def simulate_float(
                         f"θ_k = θ_(k−{N}) to 10⁻¹² at step {k}, float64 GD from {origin} (numerical)",
                     )
             if k % 256 == 0 and time.perf_counter() - start > max_seconds:
-                return Simulation("not converged", k, None, f"time budget of {max_seconds:g} s spent (float64)")
-    del P
-    return Simulation("not converged", max_steps, None, f"{max_steps} steps without settling (float64)")
+                return _unfinished(k, max_seconds, told, "float64")
+    return Simulation("not converged", steps, None, f"θ did not settle within its bound of {told} (float64)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,7 +448,7 @@ def analyze(
         out.window = w if w is not None else Window("unknown", why or "")
         if continuation and out.window.status == "unknown" and out.flip.type == "supercritical":
             reason = out.window.how
-            w, why = _bounded(lambda: numerical_window(sp_, m, out.flip, reason, seconds=min(seconds, 10.0)), seconds)
+            w, why = _bounded(lambda: numerical_window(sp_, m, out.flip, reason), seconds)
             out.window = w if w is not None else Window("unknown", f"{reason}; numerical continuation: {why}")
         if check:
             out.check, why = _bounded(lambda: check_series(sp_, m, out.flip), seconds)
@@ -414,15 +456,14 @@ def analyze(
                 out.notes.append(f"numerical check: {why}")
     elif numeric and not _flat(m):
         ev = Evaluator(sp_)
-        budget = seconds
-        nm, why = _bounded(lambda: refine(ev, search(ev, starts=starts, max_seconds=0.7 * budget)), seconds)
+        nm, why = _bounded(lambda: refine(ev, search(ev, starts=starts)), seconds)
         out.numeric = nm if nm is not None else NumericMinimum("inconclusive", f"numerical search: {why}")
+        if out.numeric.search is not None:
+            out.notes += [f"search: {note}" for note in out.numeric.search.notes]
         nf, why = _bounded(lambda: numeric_flip(ev, out.numeric), seconds)
         out.numeric_flip = nf if nf is not None else NumericFlip("inconclusive", why or "")
         if out.numeric_flip.type == "supercritical" and continuation:
-            w, why = _bounded(
-                lambda: continued_window(ev, out.numeric, out.numeric_flip, seconds=min(seconds, 20.0)), seconds + 5
-            )
+            w, why = _bounded(lambda: continued_window(ev, out.numeric, out.numeric_flip), seconds)
             out.window = w if w is not None else Window("unknown", f"numerical continuation: {why}")
         elif out.numeric_flip.type == "subcritical":
             out.window = Window("empty", "subcritical flip: the orbit born at η_c exists below η_c and repels")

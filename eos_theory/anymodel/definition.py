@@ -116,6 +116,7 @@ def parse(text: str, symbols: dict[str, sp.Symbol], what: str = "expression") ->
         raise InputError(f"{what} '{shown}': cannot parse (unbalanced parentheses?)") from None
     expr = _Reader(source, symbols, f"{what} '{shown}'").read(tree.body)
     _check_real(expr, f"{what} '{shown}'")
+    _check_smooth(expr, f"{what} '{shown}'")
     return expr
 
 
@@ -246,6 +247,34 @@ class _Reader:
         if d > MAX_DEGREE:
             raise self.fail(f"degree {d} (a function of the parameters counting as one), above {MAX_DEGREE}")
         return expr
+
+
+_SMOOTH = (sp.Add, sp.Mul, sp.Pow, sp.Symbol, *{type(f(sp.Symbol("x"))) for f in FUNCTIONS.values()} - {sp.Pow})
+
+
+def _check_smooth(expr: sp.Expr, what: str) -> None:
+    """Refuse what SymPy's own simplification made non-smooth: ``sqrt(w^2)`` is read as Abs(w), which has no
+    derivative at w = 0, and the numerical path needs every derivative of the outputs (constants such as
+    atan(1) = π/4 are fine).
+
+    >>> w = sp.Symbol("w", real=True)
+    >>> parse("sqrt(w^2)", {"w": w})
+    Traceback (most recent call last):
+    ...
+    eos_theory.numbers.parse.InputError: expression 'sqrt(w^2)': not smooth: SymPy reads it as Abs(w) (Abs is not \
+differentiable everywhere); write a smooth expression
+    """
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node.is_number:
+            continue
+        if not isinstance(node, _SMOOTH):
+            raise InputError(
+                f"{what}: not smooth: SymPy reads it as {expr} ({type(node).__name__} is not differentiable "
+                "everywhere); write a smooth expression"
+            )
+        stack.extend(node.args)
 
 
 _OPERATORS = {

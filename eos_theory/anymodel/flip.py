@@ -326,9 +326,7 @@ def crossing_system(sp_: Spec):
     return system
 
 
-def numerical_window(
-    sp_: Spec, m: Minimum, fl: Flip, reason: str, seconds: float = 10.0, precisions: tuple[int, int] = (20, 30)
-) -> Window:
+def numerical_window(sp_: Spec, m: Minimum, fl: Flip, reason: str, precisions: tuple[int, int] = (20, 30)) -> Window:
     """The window's upper end by continuing the 2-cycle numerically (:mod:`eos_theory.anymodel.continuation`), for
     a supercritical flip whose window has no closed form (``reason``); the lower end is η_c, exact."""
     if fl.status != "exact" or fl.type != "supercritical":
@@ -345,7 +343,6 @@ def numerical_window(
         text(fl.coefficient),
         [text(x) for x in c2],
         precisions=precisions,
-        max_seconds=seconds,
         crossing_system=(lambda: crossing_system(sp_)) if certifiable_crossing(sp_) else None,
     )
     reason = reason.replace("; upper end not computed", "").replace(": upper end not computed", "")

@@ -211,7 +211,7 @@ def _long(q: Fraction, digits: int) -> str:
     return got[0] if got else "0"
 
 
-def continued_window(ev: Evaluator, m: NumericMinimum, fl: NumericFlip, seconds: float = 20.0):
+def continued_window(ev: Evaluator, m: NumericMinimum, fl: NumericFlip):
     """The window's upper end for a supercritical flip found numerically: the 2-cycle continued from
     (θ*, w, η_c, κ, c₂) at 20 and 30 digits (:func:`eos_theory.anymodel.continuation.upper_end`); the lower end
     η_c is the least-sharpness result (certified or numerical)."""
@@ -232,7 +232,6 @@ def continued_window(ev: Evaluator, m: NumericMinimum, fl: NumericFlip, seconds:
         fl.coefficient.text,
         list(fl.c2),
         precisions=(20, 30),
-        max_seconds=seconds,
         crossing_system=(lambda: crossing_system(ev.spec)) if certifiable_crossing(ev.spec) else None,
     )
     how = f"lower end η_c ({m.critical_lr.form}); upper end: {end.how}"
