@@ -2,11 +2,13 @@
 period-doubling thresholds ε_1 … ε_7 (exact and interval), and the higher thresholds, Feigenbaum ratios and the
 onset of chaos (numerical, with stated precision).  Library: ``eos_theory.past_window.cascade``."""
 
+from dataclasses import replace
 from functools import cache
 
 import sympy as sp
 from mpmath import mp
 
+from eos_theory.core.evidence import Irreducible, Solutions, rounding_interval
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.numbers.decimals import agreeing_digits, common_string
@@ -22,7 +24,7 @@ ep = sp.Symbol("epsilon", positive=True)  #: ε > 0 where the sign of an express
 
 def _nonnegative(p: Proof, text: str, expr: sp.Expr, how: str) -> None:
     """Record that SymPy's sign rules deduce expr ≥ 0 from the declared signs of its symbols."""
-    p.check(text, sp.sympify(expr).is_nonnegative, True, f"SymPy's assumptions ({how}) decide {expr} ≥ 0")
+    p.positive(text, expr, expr, strict=False)
 
 
 @claim(
@@ -79,6 +81,7 @@ def crisis(p: Proof) -> None:
         sp.solveset(cr.excess, eps, sp.Interval.open(0, sp.oo)),
         sp.FiniteSet(2),
         "solveset of the factored excess on ε > 0",
+        evidence=Solutions(eps, (sp.Eq(cr.excess, 0), eps > 0)),
     )
     p.equal(
         "f(c) − 2 at ε = 2 + h is h(9 + 2h)²/27 > 0 for h > 0",
@@ -241,6 +244,9 @@ def thresholds(p: Proof) -> None:
             shown,
             (CERTIFIED[th.period], 25),
             "decimals.common_string of the two ends of the Krawczyk enclosure",
+            evidence=replace(
+                cert.box_proof, at_zero=((eps, *rounding_interval(CERTIFIED[th.period], 25)),), over_box=()
+            ),
         )
         lo, hi = (sp.Rational(*exact(v).as_integer_ratio()) for v in (cert.e_lo, cert.e_hi))
         p.compare(f"e_{th.level - 1} < e_{th.level} (ends of the enclosures)", previous, "<", lo)
@@ -498,13 +504,20 @@ def e3_minpoly(p: Proof) -> None:
         ),
     )
     irreducible = "m̂ is irreducible over ℚ"
-    p.check(irreducible, sp.factor_list(m_hat.as_expr())[1], [(m_hat.as_expr(), 1)], "sympy.factor_list over ℚ")
+    p.check(
+        irreducible,
+        sp.factor_list(m_hat.as_expr())[1],
+        [(m_hat.as_expr(), 1)],
+        "sympy.factor_list over ℚ",
+        evidence=Irreducible(s, m_hat.as_expr()),
+    )
     m_eps = sp.expand(m_hat.as_expr().subs(s, (eps + 1) ** 2))
     p.check(
         "m(ε) = m̂((ε + 1)²) is irreducible over ℚ, of degree 32",
         [len(sp.factor_list(m_eps)[1]), sp.degree(m_eps, eps)],
         [1, 32],
         "sympy.factor_list over ℚ",
+        evidence=Irreducible(eps, m_eps),
     )
     q_of_F, res = A.certificate_checks(m_hat, certificate())
     exact_q = (
@@ -519,11 +532,13 @@ def e3_minpoly(p: Proof) -> None:
     box = "the Krawczyk box X of ε_3 holds exactly one solution (y, ε) of f⁴(y) = y, (f⁴)'(y) = −1"
     p.interval(box, cert.describe(), cert.box_proof)
     orbit = A.certificate_orbit(m_hat, certificate(), cert)
+    e_lo, e_hi = (sp.Rational(exact(mp.make_mpf(end))) for end in cert.krawczyk.box[1]._mpi_)  # X's ε side
     p.check(
         "m̂ has exactly one real root s_r in {(ε + 1)² : ε in X}",
         orbit.roots_in_box,
         1,
         "Sturm count of m̂ between the exact ends",
+        evidence=Solutions(s, (sp.Eq(m_hat.as_expr(), 0), s >= (e_lo + 1) ** 2, s <= (e_hi + 1) ** 2)),
     )
     four = (
         "at s_r, q changes sign across four disjoint intervals (its four real roots), F maps each interval "
@@ -545,6 +560,7 @@ def e3_minpoly(p: Proof) -> None:
         sp.Poly(m_eps, eps).count_roots(lo, hi),
         1,
         "Sturm count",
+        evidence=Solutions(eps, (sp.Eq(m_eps, 0), eps >= lo, eps <= hi)),
     )
     unique = (
         "at s_r the root v_r of q in the first interval lies on a 4-cycle of F with multiplier Π F' = −1, so "

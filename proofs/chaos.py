@@ -8,6 +8,7 @@ confidence intervals, and where GD goes from stated starts).  Code: :mod:`eos_th
 
 import sympy as sp
 
+from eos_theory.core.evidence import Solutions
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.past_window import attractor, chaos
@@ -68,6 +69,7 @@ def one_attractor(p_: Proof) -> None:
         sp.solve_univariate_inequality(4 - eps**2 >= 0, eps, relational=False),
         sp.Interval(-2, 2),
         "solve_univariate_inequality",
+        evidence=Solutions(eps, (4 - eps**2 >= 0,)),
     )
     maps_into = "so for 0 < ε ≤ 2, f maps [−ε, 2] into itself (f ≥ −ε, and f ≤ 2 since y − 2 ≤ 0 ≤ y² + εy + 1)"
     p_.infer(maps_into, inv)
@@ -427,6 +429,7 @@ def crisis_exponents(p_: Proof) -> None:
         sp.solve_univariate_inequality(sp.discriminant(g, z) <= 0, rr, relational=False),
         sp.Union(sp.Interval(-sp.oo, -half), sp.Interval(half, sp.oo)),
         "solve_univariate_inequality",
+        evidence=Solutions(rr, (sp.discriminant(g, z) <= 0,)),
     )
     p_.infer(
         "so the transverse exponent is ln|r| + 0 = ln|r| for |r| ≥ 1/2, and 0 for r = −1",

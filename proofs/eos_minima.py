@@ -3,6 +3,7 @@ control parameter ε = min{ηEω_i > 0}."""
 
 import sympy as sp
 
+from eos_theory.core.evidence import Solutions
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, Tt, eta, zt
 from eos_theory.core.proof import Proof
@@ -120,7 +121,14 @@ def minimum_stability(p: Proof) -> None:
     p.equal("∂z̃'/∂T̃ at z̃ = 0 is 0 (the line is fixed)", sp.diff(m.next_zt, Tt).subs(zt, 0), 0)
     p.equal("T̃' = T̃ on z̃ = 0", m.next_Tt.subs(zt, 0), Tt)
     p.check("analysis.minimum_multipliers() = (1, 1 − T̃)", A.minimum_multipliers(), (1, 1 - Tt))
-    p.check("|1 − T̃| < 1 ⟺ 0 < T̃ < 2", A.edge_of_stability(), sp.Interval.open(0, 2), "analysis.edge_of_stability")
+    T = sp.Symbol("T", real=True)
+    p.check(
+        "|1 − T̃| < 1 ⟺ 0 < T̃ < 2",
+        A.edge_of_stability(),
+        sp.Interval.open(0, 2),
+        "analysis.edge_of_stability",
+        evidence=Solutions(T, (sp.Abs(A.minimum_multipliers()[1].subs(Tt, T)) < 1,)),
+    )
 
 
 @claim(
@@ -232,12 +240,23 @@ def control_parameter(p: Proof) -> None:
     p.equal("at the least-NTK minimum (T̃ = 2ε) the transverse multiplier is 1 − 2ε", vertex, 1 - 2 * ek)
     stable = sp.solve_univariate_inequality(sp.Abs(vertex) < 1, ek, relational=False)
     p.check(
-        "|1 − 2ε| < 1 ⟺ 0 < ε < 1 (ε > 0 when E ≠ 0)", stable, sp.Interval.open(0, 1), "solve_univariate_inequality"
+        "|1 − 2ε| < 1 ⟺ 0 < ε < 1 (ε > 0 when E ≠ 0)",
+        stable,
+        sp.Interval.open(0, 1),
+        "solve_univariate_inequality",
+        evidence=Solutions(ek, (sp.Abs(vertex) < 1,)),
     )
     p.uses("eos2d-min-ntk", "every zero-loss minimum has η·NTK ≥ 2ε")
     p.uses("eos2d-minimum-stability", "a minimum is linearly stable iff 0 < η·NTK < 2")
     outside = "for ε ≥ 1 every minimum has η·NTK ≥ 2ε ≥ 2, outside the stable interval (0, 2)"
-    p.check(outside, sp.Interval(2, sp.oo).intersect(A.edge_of_stability()), sp.EmptySet, "[2, ∞) ∩ stable interval")
+    T = sp.Symbol("T", real=True)
+    p.check(
+        outside,
+        sp.Interval(2, sp.oo).intersect(A.edge_of_stability()),
+        sp.EmptySet,
+        "[2, ∞) ∩ stable interval",
+        evidence=Solutions(T, (T >= 2, sp.Abs(A.minimum_multipliers()[1].subs(Tt, T)) < 1)),
+    )
     p.covers("every minimum", outside, "every zero-loss minimum has η·NTK ≥ 2ε")
 
 

@@ -3,6 +3,7 @@
 
 import sympy as sp
 
+from eos_theory.core.evidence import Solutions
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, Tt, eta, zt
 from eos_theory.core.proof import Proof
@@ -137,9 +138,16 @@ def two_cycles_on_axes(p: Proof) -> None:
         zeros,
         sp.FiniteSet(2 * sp.sqrt(2) - 1),
         "solveset over (−1, ∞)",
+        evidence=Solutions(eps, (sp.Eq(disc, 0), eps > -1)),
     )
     counts = [sp.Poly(quart.subs(eps, v), y).count_roots() for v in (0, 2)]
-    p.check("real roots of the quartic (Sturm count): none at ε = 0, four at ε = 2", counts, [0, 4], "Poly.count_roots")
+    p.check(
+        "real roots of the quartic (Sturm count): none at ε = 0, four at ε = 2",
+        counts,
+        (0, 4),
+        "Poly.count_roots",
+        evidence=tuple(Solutions(y, (sp.Eq(quart.subs(eps, v), 0),)) for v in (0, 2)),
+    )
     c = 2 * sp.sqrt(2) - 1
     double = y**2 + (sp.sqrt(2) - 2) * y - sp.sqrt(2)
     p.check(
@@ -212,6 +220,7 @@ def eos_orbit(p: Proof) -> None:
         orb.exists,
         sp.Interval(1, sp.oo),
         "analysis.eos_orbit().exists",
+        evidence=Solutions(eps, (orb.discriminant >= 0, t_hi + t_lo >= 0)),
     )
     p.equal("at ε = 1 the orbit collapses onto the minimum: q = y²", qy.subs(eps, 1), y**2)
 
@@ -274,6 +283,7 @@ def window(p: Proof) -> None:
         orb.along_window,
         sp.Interval.open(1, sp.sqrt(5) - 1),
         "analysis.eos_orbit().along_window",
+        evidence=Solutions(eps, (sp.Abs(orb.along) < 1, eps >= 1)),
     )
     p.equal("1 − across = r(r − 1)(ε − 1)", 1 - orb.across, r * (r - 1) * (eps - 1))
     p.equal("across + 1 = 2 − r(r − 1)(ε − 1)", orb.across + 1, 2 - r * (r - 1) * (eps - 1))
@@ -285,6 +295,7 @@ def window(p: Proof) -> None:
         sp.solve_univariate_inequality(rr * (rr - 1) < 0, rr, relational=False),
         sp.Interval.open(0, 1),
         "where r(r − 1) < 0",
+        evidence=Solutions(rr, (rr * (rr - 1) < 0,)),
     )
     p.check(
         "symmetric case: |3 − 2ε| < 1 ⟺ 1 < ε < 2, which contains the along window",

@@ -3,6 +3,7 @@ descent, an exact product law, the final η·NTK from the trajectory, and a boun
 
 import sympy as sp
 
+from eos_theory.core.evidence import Solutions
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, Tt, Tt_next, eta, zt
 from eos_theory.core.notation import omega as w
@@ -36,7 +37,13 @@ def product_law(p: Proof) -> None:
     p.equal("J̃(ω_1)'J̃(ω_2)' = (1 − ω²z̃²)J̃(ω_1)J̃(ω_2)", n1 * n2, (1 - w**2 * zt**2) * J1 * J2)
     p.equal("analysis.sharpening(): the factor is 1 − x²", sh.product_factor, 1 - x**2)
     region = A._real_set(1 - x**2 - 1, "<=", x) & A._real_set(1 - x**2 + 1, ">=", x)
-    p.check("|1 − x²| ≤ 1 ⟺ |x| ≤ √2", region, sp.Interval(-sp.sqrt(2), sp.sqrt(2)), "real-root isolation")
+    p.check(
+        "|1 − x²| ≤ 1 ⟺ |x| ≤ √2",
+        region,
+        sp.Interval(-sp.sqrt(2), sp.sqrt(2)),
+        "real-root isolation",
+        evidence=Solutions(x, (sp.Abs(1 - x**2) <= 1,)),
+    )
     rate = w2 * dyn.Jt_sq_dot[0] / J1**2 - w1 * dyn.Jt_sq_dot[1] / J2**2
     p.equal("GF: d/dt[ω_2 ln J̃(ω_1)² − ω_1 ln J̃(ω_2)²] = 0", rate, 0)
     p.covers("for any ω_1, ω_2", "GF: d/dt[ω_2 ln J̃(ω_1)² − ω_1 ln J̃(ω_2)²] = 0")

@@ -153,7 +153,7 @@ def uv(p: Proof) -> None:
         squares = 4 * sum((a - b) ** 2 for a, b in zip(u, v))
         text = f"width {width}, on every minimum ({f} = 3): S − 12 = {squares}"
         p.equal(text, S - 12, squares, modulo=(f - 3,))
-        p.check(f"width {width}: {squares} ≥ 0", squares.is_nonnegative, True, "SymPy's assumptions: squares of reals")
+        p.positive(f"width {width}: {squares} ≥ 0", squares, squares, strict=False)
         p.infer(
             f"width {width}: S ≥ 12 on every minimum, with equality where u_i = v_i (AM–GM)",
             (text, f"width {width}: {squares} ≥ 0"),

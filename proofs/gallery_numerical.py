@@ -25,6 +25,7 @@ from eos_theory.anymodel.evaluate import Evaluator
 from eos_theory.anymodel.minima import least_sharpness
 from eos_theory.anymodel.numflip import numeric_flip, one_output_expressions
 from eos_theory.anymodel.search import search
+from eos_theory.core.evidence import Solutions
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.numbers.decimals import agreeing_digits
@@ -354,6 +355,7 @@ def zhu_minimalist(p: Proof) -> None:
         sp.solve_univariate_inequality(eta**-2 - 4 >= 0, eta, relational=False) & sp.Interval.open(0, sp.oo),
         sp.Interval.Lopen(0, sp.Rational(1, 2)),
         "SymPy",
+        evidence=Solutions(eta, (eta**-2 - 4 >= 0,)),
     )
     p.cite(
         "the η-EoS minimum ((η⁻² − 4)^¼, 1) of their (c, d) coordinates", "their definition of the η-EoS minimum", ZHU

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from eos_theory.core.evidence import Solutions
 from eos_theory.core.model import Model, eigenbasis, quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.core.notation import (
     E,
@@ -211,7 +212,13 @@ def eos_threshold(p: Proof) -> None:
     s = sp.Symbol("s", real=True)  # s = ηλ
     region = sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
     p.states(sp.Lt(eta * lam, 2))
-    p.check("|1 − ηλ| < 1 ⟺ 0 < ηλ < 2", region, sp.Interval.open(0, 2), "solve_univariate_inequality")
+    p.check(
+        "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2",
+        region,
+        sp.Interval.open(0, 2),
+        "solve_univariate_inequality",
+        evidence=Solutions(s, (sp.Abs(1 - s) < 1,)),
+    )
     p.infer(
         "so x_n = (1 − ηλ)ⁿx_0 → 0 for every start x_0 iff 0 < ηλ < 2",
         ("one GD step is x ↦ (1 − ηλ)x", "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2"),
@@ -279,7 +286,13 @@ def eos_ntk(p: Proof) -> None:
         )
     s = sp.Symbol("s", real=True)
     region = sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
-    p.check("|1 − T̃| < 1 ⟺ 0 < T̃ < 2", region, sp.Interval.open(0, 2), "solve_univariate_inequality")
+    p.check(
+        "|1 − T̃| < 1 ⟺ 0 < T̃ < 2",
+        region,
+        sp.Interval.open(0, 2),
+        "solve_univariate_inequality",
+        evidence=Solutions(s, (sp.Abs(1 - s) < 1,)),
+    )
 
 
 @claim(
@@ -303,6 +316,7 @@ def oscillation(p: Proof) -> None:
         flips,
         sp.Interval.open(1, 2),
         "solve_univariate_inequality",
+        evidence=Solutions(s, (1 - s < 0, sp.Abs(1 - s) < 1)),
     )
     grows = sp.solve_univariate_inequality(1 - s < -1, s, relational=False)
     p.check(
@@ -310,6 +324,7 @@ def oscillation(p: Proof) -> None:
         grows,
         sp.Interval.open(2, sp.oo),
         "solve_univariate_inequality",
+        evidence=Solutions(s, (1 - s < -1,)),
     )
     p.covers("on each step", "∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", "multiplier in (−1, 0) ⟺ 1 < T̃ < 2 (sign flips, decaying)")
 

@@ -4,6 +4,7 @@ import sympy as sp
 from mpmath import mp
 from sympy.solvers.inequalities import solve_poly_inequality
 
+from eos_theory.core.evidence import Solutions
 from eos_theory.core.notation import Tt, Tt_next
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
@@ -45,11 +46,14 @@ def headline(p: Proof) -> None:
     p.equal("the EOS orbit's mean η·NTK is 1 + ε", orbit.mean_ntk, 1 + eps)
     p.equal("its offset from the edge of stability is ε − 1", orbit.offset, eps - 1)
     window = orbit.symmetric_window
+    multipliers = (orbit.along, orbit.across.subs(r, -1))
+    attracting = Solutions(eps, (*(sp.Abs(m) < 1 for m in multipliers), eps > 1))
     p.check(
         "symmetric case (r = −1): the orbit is linearly attracting exactly for 1 < ε < √5 − 1",
         window,
         sp.Interval.open(1, sp.sqrt(5) - 1),
         "analysis.eos_orbit().symmetric_window",
+        evidence=attracting,
     )
     check = (
         _below_one(orbit.along).intersect(_below_one(orbit.across.subs(r, -1))).intersect(sp.Interval.open(1, sp.oo))
@@ -59,6 +63,7 @@ def headline(p: Proof) -> None:
         check,
         window,
         "solve_poly_inequality on m − 1 < 0 and m + 1 > 0",
+        evidence=attracting,
     )
     offsets = sp.imageset(sp.Lambda(eps, eps - 1), window)
     p.check(

@@ -90,12 +90,8 @@ def ntk_hessian(p: Proof) -> None:
             lam ** (P - 1) * (lam - ntk),
         )
     j = sp.symbols("j_1:4", real=True)
-    p.check(
-        "JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ",
-        sp.Add(*[s**2 for s in j]).is_nonnegative,
-        True,
-        "SymPy's assumptions: a sum of squares of reals",
-    )
+    squares = sp.Add(*[s**2 for s in j])
+    p.positive("JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ", squares, squares, strict=False)
     p.cite(
         "away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂",
         "Weyl's inequality |λ_k(A + B) − λ_k(A)| ≤ ‖B‖₂ for symmetric A, B",

@@ -17,6 +17,7 @@ import sympy as sp
 from eos_theory import kernel
 from eos_theory.core import certificates, registry
 from eos_theory.core.certificates import NotInGrammar, cofactors, step_forms, text
+from eos_theory.core.evidence import Irreducible, Solutions
 from eos_theory.core.proof import BoxProof, Proof, Step
 from eos_theory.core.registry import Claim, Source
 
@@ -149,6 +150,33 @@ def test_signs_comparisons_and_boxes_are_written_in_kernel_forms():
     assert forms[2]["variables"] == ["r1", "r2", "r3"] and forms[2]["equations"][1] == "-13 + r2^2 - 3*r1"
     assert forms[3]["at_zero"] == [{"expr": "x", "interval": ["1", "2"]}]
     assert kernel.check({"claim": "c", "steps": forms}).status == "kernel-checked"
+
+
+def test_checked_values_are_written_with_their_evidence_and_a_wrong_value_is_rejected():
+    s = sp.Symbol("s", real=True)
+    stable = Solutions(s, (sp.Abs(1 - s) < 1,))
+
+    def record(p: Proof) -> None:
+        p.check("|1 − s| < 1 ⟺ 0 < s < 2", sp.Interval.open(0, 2), sp.Interval.open(0, 2), evidence=stable)
+        root = sp.FiniteSet(sp.sqrt(2))
+        p.check("√2 is where x² = 2, x > 0", root, root, evidence=Solutions(x, (sp.Eq(x**2, 2), x > 0)))
+        p.check("roots: 2 at ε = 3", [2], [2], evidence=(Solutions(x, (sp.Eq(x**2, 3),)),))
+        p.check("x⁴ − 10x² + 1 is irreducible", 1, 1, evidence=Irreducible(x, x**4 - 10 * x**2 + 1))
+        p.check("√2 = 1.414…", "1.414", "1.414", evidence=BoxProof((x,), ((1, 2),), equations=(x**2 - 2,)))
+        p.positive("x²y² ≥ 0", x**2 * y**2, x**2 * y**2, strict=False)
+        p.check("a degree", 3, 3)
+
+    forms = forms_of(record)
+    assert [f["kind"] for f in forms] == [*["solutions"] * 3, "irreducible", "krawczyk", "positive", "computation"]
+    assert forms[0]["where"] == [{"expr": "s^2 - 2*s", "op": "<"}] and forms[0]["set"] == [["(", "0", "2", ")"]]
+    assert forms[1]["set"][0][1] == {"root": "-2 + x^2", "in": forms[1]["set"][0][1]["in"]} and forms[2]["count"] == 2
+    assert forms[5]["op"] == ">="
+    assert kernel.check({"claim": "c", "steps": forms}).status == "partly replayed"  # (the degree: trusted)
+    three = sp.Interval.open(0, 3)  # a slip of the finder: the set it computed is not where |1 − s| < 1
+    wrong = forms_of(lambda p: p.check("|1 − s| < 1 ⟺ 0 < s < 3", three, three, evidence=stable))
+    assert kernel.check({"claim": "c", "steps": wrong}).status == "rejected"
+    with pytest.raises(AssertionError, match="not manifestly non-negative"):
+        Proof().positive("x ≥ 0", x, x, strict=False)
 
 
 def test_verify_writes_certificates_that_the_kernel_replays(tmp_path):

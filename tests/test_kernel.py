@@ -163,6 +163,10 @@ def test_positive_needs_the_identity_and_a_witness_the_sign_rules_prove():
     assert "same rational function" in why({**step, "expr": "a*b^2 - a"})
     assert "sign in [-1, 0, 1]" in why({**step, "assumptions": {"b": "nonzero"}})  # a may be negative
     assert "sign in [0, 1]" in why({**step, "expr": "a*b^2", "witness": "a*b^2", "assumptions": {"a": "positive"}})
+    nonnegative = {**step, "expr": "a*b^2", "witness": "a*b^2", "assumptions": {"a": "positive"}, "op": ">="}
+    assert status(nonnegative) == "kernel-checked"
+    assert "sign in [-1, 0, 1]" in why({**nonnegative, "assumptions": {}})
+    assert "'>' or '>='" in why({**nonnegative, "op": "<"})
 
 
 def test_krawczyk_proves_exactly_one_zero():
@@ -228,6 +232,65 @@ def test_compare_of_algebraic_numbers():
     assert "not shown to be defined" in why(wrong)
 
 
+def solutions(where, pieces=None, count=None, variable="x"):
+    conditions = [{"expr": e, "op": op} for e, op in where]
+    return {"kind": "solutions", "variables": [variable], "where": conditions} | (
+        {"count": count} if count is not None else {"set": pieces}
+    )
+
+
+SQRT2 = ({"root": "x^2 - 2", "in": ["-1.5", "-1.4"]}, {"root": "x^2 - 2", "in": ["1.4", "1.5"]})
+
+
+@pytest.mark.parametrize(
+    "where, pieces",
+    [
+        ([("(1 - x)^2 - 1", "<")], [["(", "0", "2", ")"]]),  # |1 − x| < 1
+        ([("(1 - x^2)^2 - 1", "<=")], [["[", *SQRT2, "]"]]),  # |1 − x²| ≤ 1: ends ±√2
+        ([("1 - 4*x^2", "<=")], [["(", None, "-1/2", "]"], ["[", "1/2", None, ")"]]),
+        ([("x^-2 - 4", ">="), ("x", ">")], [["(", "0", "1/2", "]"]]),  # a pole at 0, excluded
+        ([("(x - 2)*(2*x + 5)^2", "=="), ("x", ">")], [["[", "2", "2", "]"]]),  # a point
+        ([("x^2 + 1", "<")], []),  # nowhere
+        ([("x^2 - 2", "!=")], [["(", None, SQRT2[0], ")"], ["(", *SQRT2, ")"], ["(", SQRT2[1], None, ")"]]),
+    ],
+)
+def test_solutions_is_accepted_iff_the_claimed_set_is_where_the_conditions_hold(where, pieces):
+    assert status(solutions(where, pieces)) == "kernel-checked"
+    for k, piece in enumerate(pieces):  # the bracket of every finite end decides that end's membership
+        for end, flip in ((0, {"(": "[", "[": "("}), (3, {")": "]", "]": ")"})):
+            if piece[1 if end == 0 else 2] is not None and piece[1] != piece[2]:
+                changed = [list(p) for p in pieces]
+                changed[k][end] = flip[piece[end]]
+                assert status(solutions(where, changed)) == "rejected", (k, end)
+
+
+def test_solutions_rejects_wrong_ends_roots_and_counts():
+    where = [("(1 - x)^2 - 1", "<")]
+    assert "claimed set says otherwise" in why(solutions(where, [["(", "0", "2.0001", ")"]]))
+    assert "claimed set says otherwise" in why(solutions(where, [["(", "0", "1", ")"], ["(", "1", "2", ")"]]))
+    two_roots = {"root": "x^2 - 2", "in": ["-2", "2"]}
+    assert "2 real roots" in why(solutions(where, [["(", "0", two_roots, ")"]]))
+    no_root = {"root": "x^2 + 2", "in": ["-2", "2"]}
+    assert "0 real roots" in why(solutions(where, [["(", "0", no_root, ")"]]))
+    quartic = [("x^4 - 5*x^2 + 1", "==")]
+    assert status(solutions(quartic, count=4)) == "kernel-checked"
+    assert "at 4 points, not 3" in why(solutions(quartic, count=3))
+    assert status(solutions([*quartic, ("x", ">")], count=2)) == "kernel-checked"
+    assert "whole interval" in why(solutions(where, count=1))
+    assert "an infinite end is open" in why(solutions(where, [["[", None, "2", ")"]]))
+    assert "an empty piece" in why(solutions(where, [["(", "2", "0", ")"]]))
+    assert "in one variable" in why({**solutions(where, []), "variables": ["x", "y"]})
+
+
+def test_irreducible_by_factorisation_over_q():
+    step = {"kind": "irreducible", "variables": ["x"], "poly": "x^4 - 10*x^2 + 1", "degree": 4}  # √2 + √3
+    assert status(step) == "kernel-checked"
+    assert "degrees [2, 2]" in why({**step, "poly": "x^4 - 4"})
+    assert "degrees [1]" in why({**step, "poly": "(x - 1)^2", "degree": 2})  # a square is not irreducible
+    assert "not irreducible of degree 3" in why({**step, "degree": 3})
+    assert "is a polynomial" in why({**step, "poly": "1/x"})
+
+
 # -- claims: kinds listed as trusted, premises, consistency, malformed input ---------------------------------
 
 
@@ -290,6 +353,32 @@ def test_a_certificate_must_be_consistent_with_its_verdict_and_coverage():
         {"claim": "c", "steps": [{"kind": "bound", "variables": ["x"], "box": [["0", "1"]], "over_box": [{}]}]},
         {"claim": "c", "steps": [{"kind": "compare", "lhs": "1", "op": "≤", "rhs": "2"}]},
         {"claim": "c", "steps": [{"kind": "premise"}]},
+        {"claim": "c", "steps": [{"kind": "solutions", "variables": ["x"], "set": []}]},
+        {"claim": "c", "steps": [{"kind": "solutions", "variables": ["x"], "where": [{"expr": "x", "op": "="}]}]},
+        {"claim": "c", "steps": [{"kind": "solutions", "variables": ["x"], "where": [{"expr": "x", "op": "<"}]}]},
+        {
+            "claim": "c",
+            "steps": [
+                {"kind": "solutions", "variables": ["x"], "where": [{"expr": "x", "op": "<"}], "set": [["(", "0"]]}
+            ],
+        },
+        {
+            "claim": "c",
+            "steps": [
+                {
+                    "kind": "solutions",
+                    "variables": ["x"],
+                    "where": [{"expr": "x", "op": "<"}],
+                    "set": [["(", None, {"root": "x"}, ")"]],
+                }
+            ],
+        },
+        {
+            "claim": "c",
+            "steps": [{"kind": "solutions", "variables": ["x"], "where": [{"expr": "x", "op": "<"}], "count": -1}],
+        },
+        {"claim": "c", "steps": [{"kind": "irreducible", "variables": ["x"], "poly": "x", "degree": "1"}]},
+        {"claim": "c", "steps": [{"kind": "irreducible", "variables": ["x"], "poly": "x^500 + 1", "degree": 500}]},
     ],
 )
 def test_malformed_certificates_are_rejected_not_crashed_on(cert):
@@ -377,9 +466,13 @@ def test_the_hand_written_example_of_the_docs_is_accepted_and_each_change_it_nam
         (2, "point", {"x": "1"}),
         (3, "box", [["1.5", "2"]]),
         (4, "op", "<"),
+        (5, "assumptions", {}),
+        (6, "set", lambda s: [[*s[0][:3], ")"]]),
+        (7, "count", 3),
+        (8, "degree", 2),
     ]
     for i, key, value in changes:
         changed = json.loads(block)
-        changed["steps"][i][key] = value
+        changed["steps"][i][key] = value(changed["steps"][i][key]) if callable(value) else value
         c = check(changed)
         assert c.status == "rejected" and [s for s, _ in c.rejected] == [f"step {i + 1}"], (key, c.rejected)

@@ -1,22 +1,26 @@
-"""Property tests of the kernel: random true identities, cofactors, counterexamples and boxes are accepted,
-and perturbed ones rejected; and the finder's printer writes what SymPy means.
+"""Property tests of the kernel: random true identities, cofactors, counterexamples, boxes and solution sets are
+accepted, and perturbed ones rejected; and the finder's printer writes what SymPy means.
 
 The true statements are made independently of the kernel: identities by SymPy's expansion of a random
-expression tree, cofactors by multiplying out, boxes around a zero placed by construction.
+expression tree, cofactors by multiplying out, boxes around a zero placed by construction, solution sets by
+SymPy's polynomial inequality solver.
 """
 
 from __future__ import annotations
 
+import copy
 from fractions import Fraction
 
 import sympy as sp
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from sympy.solvers.inequalities import solve_poly_inequality
 
-from eos_theory.core.certificates import text
+from eos_theory.core.certificates import _evidence, text
+from eos_theory.core.evidence import Solutions
 from eos_theory.kernel import check
 from eos_theory.kernel.expressions import evaluate, exact, parse
-from eos_theory.testing import nonzero_rationals, polynomials, rationals
+from eos_theory.testing import examples, nonzero_rationals, polynomials, rationals
 
 X, Y, Z = sp.symbols("x y z")
 NAMES = {X: "x", Y: "y", Z: "z"}
@@ -141,3 +145,30 @@ def test_the_printer_writes_what_sympy_means(tree, a, b, c):
         parse(text(tree, NAMES), set(VARIABLES)), {NAMES[s]: exact(Fraction(str(v))) for s, v in point.items()}, exact
     )
     assert Fraction(int(got.p), int(got.q)) == Fraction(int(expected.p), int(expected.q))
+
+
+@given(
+    st.lists(rationals(), min_size=1, max_size=4),
+    st.lists(st.integers(1, 2), min_size=4, max_size=4),
+    st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+    st.booleans(),
+    st.data(),
+)
+@settings(max_examples=examples(25))
+def test_solution_sets_are_accepted_as_sympy_solves_them_and_rejected_with_one_end_changed(
+    roots, powers, op, radical, data
+):
+    """SymPy solves p(x) op 0 (p with rational roots, and ±√2 as well when ``radical``); the finder writes its
+    set; the kernel accepts it, and rejects it with one finite end's bracket flipped."""
+    p = sp.Mul(*((X - sp.Rational(r.numerator, r.denominator)) ** k for r, k in zip(roots, powers)))
+    p *= X**2 - 2 if radical else 1
+    expected = sp.Union(*solve_poly_inequality(sp.Poly(p, X), op))
+    form = _evidence(Solutions(X, (sp.Rel(p, 0, op),)), expected)
+    assert accepted(form)
+    finite = [(k, end) for k, piece in enumerate(form["set"]) for end in (1, 2) if piece[end] is not None]
+    assume(finite)
+    k, end = data.draw(st.sampled_from(finite))
+    flip = {"(": "[", "[": "(", ")": "]", "]": ")"}
+    changed = copy.deepcopy(form)
+    changed["set"][k][0 if end == 1 else 3] = flip[changed["set"][k][0 if end == 1 else 3]]
+    assert not accepted(changed)

@@ -20,6 +20,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from eos_theory.core.evidence import Irreducible
 from eos_theory.core.proof import BoxProof, Proof, Step, _entries, _root_symbols
 
 FORMAT = "eos-theory certificate 1"  #: the format's name and version, written in every certificate
@@ -239,11 +240,17 @@ def _sign(step: Step) -> list[dict]:
             "assumptions": assumptions(names, names, nonzero),
             "expr": text(expr, names),
             "witness": text(witness, names),
+            **({"op": ">="} if step.data.get("op") == ">=" else {}),
         }
     ]
 
 
 def _check(step: Step) -> list[dict]:
+    if "evidence" in step.data:
+        evidence, expected = step.data["evidence"], step.data["expected"]
+        if not isinstance(evidence, tuple):
+            evidence, expected = (evidence,), (expected,)
+        return [_evidence(e, v) for e, v in zip(evidence, expected, strict=True)]
     if "compare" not in step.data:
         return [{"kind": "computation"}]
     lhs, op, rhs = step.data["compare"]
@@ -307,6 +314,76 @@ class _Radicals:
             self.relations.append(r**q - inner)
             self.box.append([text(value - width, {}), text(value + width, {})])
         return self.symbols[(base, q)]
+
+
+def _evidence(evidence, expected) -> dict:
+    """The form that decides ``expected`` again from the check's evidence (:mod:`eos_theory.core.evidence`)."""
+    if isinstance(evidence, BoxProof):
+        return box_form(evidence)
+    names = {evidence.variable: namer([evidence.variable])[evidence.variable]}
+    form: dict = {"variables": list(names.values())}
+    if isinstance(evidence, Irreducible):
+        poly = sp.Poly(evidence.poly, evidence.variable)
+        return form | {"kind": "irreducible", "poly": text(poly.as_expr(), names), "degree": poly.degree()}
+    where = [c for rel in evidence.conditions for c in _conditions(rel, names)]
+    v = evidence.variable  # its declared sign is a condition too: the kernel's variables range over every real
+    sign = next(
+        (
+            op
+            for op, holds in (
+                (">", v.is_positive),
+                ("<", v.is_negative),
+                (">=", v.is_nonnegative),
+                ("<=", v.is_nonpositive),
+                ("!=", v.is_nonzero),
+            )
+            if holds
+        ),
+        None,
+    )
+    form |= {"kind": "solutions", "where": where + ([{"expr": names[v], "op": sign}] if sign else [])}
+    if isinstance(expected, int):
+        return form | {"count": expected}
+    pieces = expected.args if isinstance(expected, sp.Union) else (expected,)
+    form["set"] = [piece for p in pieces for piece in _pieces(p, evidence.variable, names)]
+    return form
+
+
+def _conditions(rel, names: dict) -> list[dict]:
+    """A relation as conditions ``{"expr": E, "op": OP}`` meaning E op 0; |u| op c (a number c ≥ 0) is written
+    u² − c² op 0."""
+    lhs, rhs, op = rel.lhs, rel.rhs, rel.rel_op
+    if isinstance(rhs, sp.Abs) and not isinstance(lhs, sp.Abs):
+        lhs, rhs, op = rhs, lhs, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+    if isinstance(lhs, sp.Abs) and rhs.is_number and rhs.is_nonnegative:
+        lhs, rhs = lhs.args[0] ** 2, rhs**2
+    return [{"expr": text(sp.expand(lhs - rhs), names), "op": op}]
+
+
+def _pieces(piece, variable, names: dict) -> list[list]:
+    """An interval or a finite set as pieces ``[bracket, lo, hi, bracket]`` of the ``solutions`` form."""
+    if piece is sp.S.EmptySet:
+        return []
+    if isinstance(piece, sp.FiniteSet):
+        return [["[", _algebraic(v, variable, names), _algebraic(v, variable, names), "]"] for v in piece]
+    if not isinstance(piece, sp.Interval):
+        raise NotInGrammar(f"not a union of intervals and points: {_brief(piece)}")
+    lo, hi = (_algebraic(e, variable, names) for e in (piece.start, piece.end))
+    return [["(" if piece.left_open else "[", lo, hi, ")" if piece.right_open else "]"]]
+
+
+def _algebraic(value, variable, names: dict):
+    """An end point: a rational as a number, ±∞ as null, a real algebraic number as its minimal polynomial and an
+    isolating interval of RADICAL_DIGITS digits (the kernel proves that it isolates one root)."""
+    value = sp.sympify(value)
+    if value.is_infinite:
+        return None
+    if value.is_Rational:
+        return text(value, {})
+    poly = sp.minimal_polynomial(value, variable)
+    mid = sp.Rational(str(sp.N(value, RADICAL_DIGITS + 10)))
+    width = sp.Rational(1, 10**RADICAL_DIGITS) * max(1, abs(mid))
+    return {"root": text(poly, names), "in": [text(mid - width, {}), text(mid + width, {})]}
 
 
 def _interval(step: Step) -> list[dict]:

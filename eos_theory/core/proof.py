@@ -363,7 +363,8 @@ class Step:
     point: dict | None = None  #: the exact rational point of a counterexample or example
     #: what a checker needs beyond ``exprs`` and ``point`` to replay the step without the code that found it:
     #: an identity's ``modulo`` relations (or matrix-word ``rules``), a sign witness's ``nonzero`` symbols, a
-    #: ``compare`` triple (lhs, op, rhs), an interval step's ``boxes`` (:class:`BoxProof`), a citation's
+    #: ``compare`` triple (lhs, op, rhs), a check's ``evidence`` and ``expected`` value, an interval step's
+    #: ``boxes`` (:class:`BoxProof`), a citation's
     #: ``theorem`` and ``reference``, an inference's ``from`` texts, numerical ``digits`` and ``required``
     data: dict = field(default_factory=dict)
 
@@ -475,29 +476,35 @@ class Proof:
         self._record(step)
         return point
 
-    def positive(self, text: str, expr, witness, nonzero: tuple = ()) -> None:
-        """Assert expr > 0: expr ≡ witness exactly, and the witness is manifestly positive.
+    def positive(self, text: str, expr, witness, nonzero: tuple = (), strict: bool = True) -> None:
+        """Assert expr > 0 (expr ≥ 0 when not ``strict``): expr ≡ witness exactly, and the witness is manifestly
+        positive (non-negative).
 
         ``nonzero`` lists symbols assumed non-zero (real symbols otherwise carry their declared
-        assumptions); SymPy's assumption system must then deduce ``witness > 0``.
+        assumptions); SymPy's assumption system must then deduce ``witness > 0`` (``≥ 0``).
         """
         self._require_identity(f"{text} (witness)", expr, witness)
         fresh = {s: sp.Symbol(s.name, real=True, nonzero=True) for s in nonzero}
-        if sp.sympify(witness).xreplace(fresh).is_positive is not True:
-            raise AssertionError(f"{text}: {witness} is not manifestly positive")
+        w = sp.sympify(witness).xreplace(fresh)
+        if (w.is_positive if strict else w.is_nonnegative) is not True:
+            raise AssertionError(f"{text}: {witness} is not manifestly {'positive' if strict else 'non-negative'}")
         cond = f" for {', '.join(f'{s} ≠ 0' for s in nonzero)}" if nonzero else ""
-        self._record(Step(text, "sign", f"≡ {witness} > 0{cond}", (expr, witness), data={"nonzero": tuple(nonzero)}))
+        data = {"nonzero": tuple(nonzero)} | ({} if strict else {"op": ">="})
+        self._record(Step(text, "sign", f"≡ {witness} {data.get('op', '>')} 0{cond}", (expr, witness), data=data))
 
-    def check(self, text: str, computed, expected, how: str = "") -> None:
+    def check(self, text: str, computed, expected, how: str = "", evidence=None) -> None:
         """Assert that a computed object equals the expected one exactly (:func:`same`), and record both.
 
         ``computed`` is what a computation returned (a solution set, a root, a degree, a list of
-        mismatches that must be empty); ``how`` says what computed it.
+        mismatches that must be empty); ``how`` says what computed it.  ``evidence`` states the question
+        the expected value answers, for the kernel to decide it again (:mod:`eos_theory.core.evidence`: a
+        ``Solutions``, an ``Irreducible``, a :class:`BoxProof`; a tuple of them for a list of values).
         """
         if not same(computed, expected):
             raise AssertionError(f"{text}: computed {_brief(computed)}, expected {_brief(expected)}")
         detail = f"{how + ': ' if how else ''}computed {_brief(computed)}"
-        self._record(Step(text, "check", detail))
+        data = {"evidence": evidence, "expected": expected} if evidence is not None else {}
+        self._record(Step(text, "check", detail, data=data))
 
     def compare(self, text: str, lhs, op: str, rhs) -> None:
         """Assert ``lhs op rhs`` for exact real numbers, decided by :func:`exact_sign` of lhs − rhs."""

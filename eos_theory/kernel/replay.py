@@ -1,7 +1,7 @@
 """Replaying the steps of certificates: each form's check, claims, premises, a directory.
 
 A step is *replayed* when its form is one the kernel checks (identity, counterexample, example, positive,
-compare, krawczyk, bound, premise) and the check succeeds; it is *rejected* when the check fails or the step
+compare, krawczyk, bound, solutions, irreducible, premise) and the check succeeds; it is *rejected* when the check fails or the step
 is malformed; and it is *trusted* when its kind is one the kernel cannot replay (inference, citation,
 computation, numerical, statistical, and steps the finder could not write in the grammar): those are listed,
 never hidden.  The forms are documented, with a JSON Schema, in docs/certificates.md.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flint import ctx
 
-from eos_theory.kernel import balls
+from eos_theory.kernel import balls, sets
 from eos_theory.kernel.expressions import Invalid, Sign, evaluate, exact, number, parse, rational_functions
 
 #: kinds the kernel cannot replay, and why (the trusted base of a claim)
@@ -168,8 +168,12 @@ def counterexample(step: dict) -> None:
 
 
 def positive(step: dict) -> None:
-    """expr ≡ witness over ℚ, and the witness is > 0 by the sign rules wherever the assumptions hold."""
+    """expr ≡ witness over ℚ, and the witness is > 0 (or ≥ 0, with ``"op": ">="``) by the sign rules wherever the
+    assumptions hold."""
     scope = Scope(step)
+    op = _get(step, "op", str, ">", required=False)
+    if op not in (">", ">="):
+        raise Invalid("the op of a positive step is '>' or '>='")
     expr, witness = scope.tree(_get(step, "expr", str)), scope.tree(_get(step, "witness", str))
     signs, _ = _assumptions(step, scope)
     env, const = scope.exact_env()
@@ -178,7 +182,7 @@ def positive(step: dict) -> None:
     for name, tree in scope.definitions:
         signs[name] = evaluate(tree, signs, Sign.const)
     sign = evaluate(witness, signs, Sign.const)
-    if sign != {1}:
+    if not sign <= ({1} if op == ">" else {0, 1}):
         raise Invalid(f"the sign rules show only that the witness has a sign in {sorted(sign)}")
 
 
@@ -305,6 +309,8 @@ FORMS = {
     "compare": compare,
     "krawczyk": krawczyk,
     "bound": bound,
+    "solutions": lambda step: sets.solutions(step, Scope(step)),
+    "irreducible": lambda step: sets.irreducible(step, Scope(step)),
 }
 
 
