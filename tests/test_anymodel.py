@@ -65,6 +65,23 @@ def test_uv_conserved_quantity_and_invariant_slices():
     assert {"v = u", "v = −u"} <= names and "u = 0" not in names
 
 
+@pytest.mark.parametrize(
+    "params, outputs, found",
+    [
+        (["v", "w"], ["v*exp(w)"], 1),  # v² − 2w: ∇I·∇f = 2v·e^w − 2·ve^w
+        (["u", "v", "w"], ["u*v + sqrt(w)"], 1),  # u² − v², whatever w does
+        (["a", "b", "c"], ["a*tanh(b*c)"], 1),  # b² − c²: ∇I·∇f = 2b·ac·sech² − 2c·ab·sech²
+        (["v", "w"], ["v*tanh(w)"], 0),
+    ],
+)
+def test_conserved_quantities_of_non_polynomial_outputs(params, outputs, found):
+    s = spec(params, outputs, [1])
+    c = conserved_quantities(s, 2)
+    assert len(c.quantities) == found and "treated as independent unknowns" in c.how
+    for q in c.quantities:  # conserved by gradient flow: ∇I·∇f ≡ 0, checked here with SymPy directly
+        assert all(sp.simplify(sum(sp.diff(q, t) * sp.diff(f, t) for t in s.params)) == 0 for f in s.outputs)
+
+
 def test_nested_radicals_are_decided_and_simplified():
     """f = θᵀAθ, A = [[1, −½], [−½, 2]], target 3: |∇f|² = 4θᵀA²θ ≥ 4λ_min(A)·θᵀAθ = 12λ_min(A) on the
     minima (Rayleigh), λ_min = (3 − √2)/2, so the least sharpness is 18 − 6√2; SymPy reaches it through

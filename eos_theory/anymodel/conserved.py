@@ -1,7 +1,8 @@
 """What GD and gradient flow keep: conserved quantities of gradient flow and invariant subspaces of GD.
 
 Neither needs the minima: a polynomial I is conserved by gradient flow for every target and loss
-iff ∇I·∇f_i ≡ 0 for each output (:func:`conserved_quantities`, exact linear algebra over ℚ); a
+iff ∇I·∇f_i ≡ 0 for each output (:func:`conserved_quantities`, exact linear algebra over ℚ; for smooth
+non-polynomial outputs a sufficient form of it); a
 linear subspace that GD maps into itself gives a reduced map (:func:`invariant_subspaces`).
 
 >>> from eos_theory.anymodel.definition import spec
@@ -40,28 +41,37 @@ class Conserved:
 def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
     """Conserved quantities of gradient flow for every target: ∇L = Σ ℓ'(r_i)∇f_i, so I is conserved
     for every target and loss iff ∇I·∇f_i ≡ 0 for each i; solved as a linear system for I's
-    coefficients (the null space of a sparse matrix over ℚ).  u² − v² for the uv model."""
+    coefficients (the null space of a sparse matrix over ℚ).  u² − v² for the uv model.
+
+    Non-polynomial outputs: in ∇f_i every function application (tanh(w), exp(w), …) and fractional power is
+    replaced by an unknown of its own and the denominators cleared, and the identity is required for every value
+    of those unknowns — a sufficient condition, so what is found is conserved (v²/2 − w for v·exp(w)), but a
+    quantity that needs a relation between them (sin²w + cos²w = 1) is not looked for.
+
+    >>> from eos_theory.anymodel.definition import spec
+    >>> conserved_quantities(spec(["v", "w"], ["v*exp(w)"], [1])).quantities
+    (v**2 - 2*w,)
+    """
     degree = check_count(degree, "degree", least=1)
     if degree > 6:
         raise InputError("degree must be at most 6")
-    if not all(f.is_polynomial(*s.params) for f in s.outputs):
-        return Conserved(degree, (), "not computed: the outputs are not polynomial")
     P = len(s.params)
+    grads, apps = _polynomial_gradients(s)
     # the exponent vectors of the monomials of degree 1..D: the unknowns are I's coefficients on them
     monos = [
         tuple(combo.count(j) for j in range(P))
         for d in range(1, degree + 1)
         for combo in itertools.combinations_with_replacement(range(P), d)
     ]
+    pad = (0,) * len(apps)
     rows: dict = {}  # (output, monomial of ∇I·∇f_i) ↦ {unknown: coefficient}
-    for i, f in enumerate(s.outputs):
-        grads = [sp.Poly(f, *s.params).diff(t).as_dict() for t in s.params]
+    for i, row in enumerate(grads):
         for col, e in enumerate(monos):
             for j in range(P):
                 if not e[j]:
                     continue
-                base = (*e[:j], e[j] - 1, *e[j + 1 :])  # ∂_j x^e = e_j x^(e − 1_j)
-                for mu, c in grads[j].items():
+                base = (*e[:j], e[j] - 1, *e[j + 1 :], *pad)  # ∂_j x^e = e_j x^(e − 1_j)
+                for mu, c in row[j].items():
                     key = (i, tuple(a + b for a, b in zip(base, mu)))
                     entry = rows.setdefault(key, {})
                     entry[col] = entry.get(col, 0) + e[j] * c
@@ -80,11 +90,42 @@ def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
             sum(sp.Rational(c) * sp.Mul(*(t**k for t, k in zip(s.params, e))) for c, e in zip(vec, monos) if c)
         )
         basis.append(sp.expand(b / sp.Poly(b, *s.params).LC()))
-    return Conserved(
-        degree,
-        tuple(basis),
-        f"exact: linear system for the coefficients of I (degree ≤ {degree}) from ∇I·∇f_i ≡ 0, solved over ℚ",
-    )
+    how = f"exact: linear system for the coefficients of I (degree ≤ {degree}) from ∇I·∇f_i ≡ 0, solved over ℚ"
+    if apps:
+        shown = ", ".join(sp.sstr(a) for a in apps[:4]) + (", …" if len(apps) > 4 else "")
+        how += (
+            f", with {shown} treated as independent unknowns (sufficient: each quantity listed is conserved; one "
+            "that needs a relation between them, such as sin² + cos² = 1, is not looked for)"
+        )
+    return Conserved(degree, tuple(basis), how)
+
+
+def _polynomial_gradients(s: Spec) -> tuple[list[list[dict]], tuple[sp.Expr, ...]]:
+    """∇f_i as polynomials (exponent dictionaries) in θ and one unknown per function application or fractional
+    power in them (those applications, in order), each output's row multiplied by a common denominator (a
+    nonzero factor: it does not change where ∇I·∇f_i vanishes)."""
+    if all(f.is_polynomial(*s.params) for f in s.outputs):
+        return [[sp.Poly(f, *s.params).diff(t).as_dict() for t in s.params] for f in s.outputs], ()
+    jac = [[sp.diff(f, t) for t in s.params] for f in s.outputs]
+    apps: dict = {}
+
+    def collect(e: sp.Expr) -> None:
+        if isinstance(e, sp.Function) or (e.is_Pow and not e.exp.is_Integer and e.base.free_symbols):
+            apps.setdefault(e, sp.Dummy(f"t{len(apps)}"))
+            return
+        for a in e.args:
+            collect(a)
+
+    for row in jac:
+        for e in row:
+            collect(e)
+    unknowns = (*s.params, *apps.values())
+    out = []
+    for row in jac:
+        fractions = [sp.fraction(sp.cancel(sp.together(e.xreplace(apps)))) for e in row]
+        common = sp.lcm([d for _, d in fractions]) if fractions else sp.Integer(1)
+        out.append([sp.Poly(sp.cancel(num * common / den), *unknowns).as_dict() for num, den in fractions])
+    return out, tuple(apps)
 
 
 @dataclass(frozen=True)
