@@ -8,14 +8,14 @@ from functools import cache
 import sympy as sp
 from mpmath import mp
 
-from eos_theory.core.evidence import Irreducible, Solutions, rounding_interval
+from eos_theory.core.evidence import Irreducible, Resultant, Root, Solutions, rounding_interval
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.numbers.decimals import agreeing_digits, common_string
 from eos_theory.numbers.parse import exact
 from eos_theory.past_window import cascade as C
 from eos_theory.past_window import minpoly as A
-from eos_theory.quadratic.closed_forms import axis_map, eps, y
+from eos_theory.quadratic.closed_forms import axis_map, eos_orbit, eps, y
 
 a, b, d, t = sp.symbols("a b d t", nonnegative=True)  #: slack variables: y = −ε + a, y = 2 − b, ε = 2 − d, y = 2 + t
 h = sp.Symbol("h", positive=True)  #: ε = 2 + h past the crisis
@@ -221,6 +221,10 @@ def thresholds(p: Proof) -> None:
         [e1, e2],
         [1, sp.sqrt(5) - 1],
         "analysis.flip_normal_form().at, analysis.period_doubling().at",
+        evidence=(
+            Root(eps, (sp.Eq(sp.diff(axis_map(), y).subs(y, 0), -1),)),  # the minimum's multiplier is −1
+            Root(eps, (sp.Eq(eos_orbit().along, -1), eps >= 1)),  # the EOS orbit's, where the orbit exists
+        ),
     )
     p.compare("ε_1 < ε_2", e1, "<", e2)
     run = _newton()
@@ -525,7 +529,14 @@ def e3_minpoly(p: Proof) -> None:
         "Res_v(q, F') = Π F'(v_i) over the roots of q ≡ −1 modulo m̂",
     )
     p.check(exact_q[0], q_of_F, 0, "normal form in ℚ[v, s] modulo the Gröbner basis {q, m̂}")
-    p.check(exact_q[1], res, -1, "determinant of multiplication by F' on ℚ[s]/(m̂)[v]/(q), reduced modulo m̂")
+    q = v**4 + sum(c * v**k for k, c in zip((3, 2, 1, 0), certificate()))
+    p.check(
+        exact_q[1],
+        res,
+        -1,
+        "determinant of multiplication by F' on ℚ[s]/(m̂)[v]/(q), reduced modulo m̂",
+        evidence=Resultant(v, q, sp.diff(F, v), modulo=m_hat.as_expr()),
+    )
     cert = _certificate(3)
     if not cert.proved:
         raise AssertionError(f"ε_3 not certified: {cert.describe()}")

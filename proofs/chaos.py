@@ -8,7 +8,7 @@ confidence intervals, and where GD goes from stated starts).  Code: :mod:`eos_th
 
 import sympy as sp
 
-from eos_theory.core.evidence import Solutions
+from eos_theory.core.evidence import Resultant, Solutions
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
 from eos_theory.past_window import attractor, chaos
@@ -188,9 +188,10 @@ def flip_window(p_: Proof) -> None:
     res = sp.Poly(sp.resultant(quart, P_ - y * f, y), P_)
     p_.check(
         "Res_y(quartic, P − y·f(y)) = (P² + (ε + 1)P + 2)²: on each of its 2-cycles y₁y₂ = P is a root",
-        sp.factor(res.as_expr() - sp.Poly(rel_P**2, P_).as_expr()),
-        0,
-        "resultant, expanded difference",
+        res.as_expr(),
+        rel_P**2,
+        "sympy.resultant",
+        evidence=Resultant(y, quart, P_ - y * f),
     )
     p_.equal(
         "(y + f(y))(y·f(y) + 1) ≡ y·f(y)(2 − ε) on the quartic's roots: y₁ + y₂ = P(2 − ε)/(P + 1)",
@@ -222,14 +223,14 @@ def flip_window(p_: Proof) -> None:
     down = "−dμ/dε = 2(ε + 1) + 3d + 3(ε + 1)²/d > 0 for ε > 2√2 − 1 (d > 0): μ strictly decreases"
     p_.positive(down, (-dmu).subs(sp.sqrt(eps**2 + 2 * eps - 7), d).subs(eps, a_ - 1), 2 * a_ + 3 * d + 3 * a_**2 / d)
     born = "at ε = 2√2 − 1, d = 0 and μ = 8 − (ε² + 2ε) = 1"
-    p_.check(born, sp.simplify((8 - eps**2 - 2 * eps).subs(eps, 2 * sp.sqrt(2) - 1)), 1, "substitution")
+    birth = 2 * sp.sqrt(2) - 1
+    p_.compare("at ε = 2√2 − 1, d² = ε² + 2ε − 7 = 0", (eps**2 + 2 * eps - 7).subs(eps, birth), "==", 0)
+    p_.compare(born, (8 - eps**2 - 2 * eps).subs(eps, birth), "==", 1)
     ends = "μ = −1 at ε* = (√(13 + 3√41) − 2)/2 (exact)"
-    p_.check(
-        ends, mu_closed.subs(d, sp.sqrt(eps**2 + 2 * eps - 7)).subs(eps, eps_star), -1, "exact_sign of the difference"
-    )
+    p_.compare(ends, mu_closed.subs(d, sp.sqrt(eps**2 + 2 * eps - 7)).subs(eps, eps_star), "==", -1)
     p_.compare("ε* > 2√2 − 1", eps_star, ">", 2 * sp.sqrt(2) - 1)
     window = "so |μ| < 1 exactly for 2√2 − 1 < ε < ε* (μ continuous, strictly decreasing from 1)"
-    p_.infer(window, (down, born, ends, "ε* > 2√2 − 1"))
+    p_.infer(window, (down, "at ε = 2√2 − 1, d² = ε² + 2ε − 7 = 0", born, ends, "ε* > 2√2 − 1"))
     nu_gen = "its transverse multiplier ν = (1 − ry₁)(1 − ry₂) = 1 − r(y₁ + y₂) + r²y₁y₂"
     p_.equal(nu_gen, (1 - r * y1) * (1 - r * y2), 1 - r * (y1 + y2) + r**2 * y1 * y2)
     sym_nu = "r = −1: ν = 1 + s + P = 2 − ε + d"

@@ -6,6 +6,7 @@ import itertools
 
 import sympy as sp
 
+from eos_theory.core.evidence import Root
 from eos_theory.core.notation import E, Tt, eta
 from eos_theory.core.proof import Proof
 from eos_theory.core.registry import Source, claim
@@ -32,9 +33,10 @@ def flip_birth(p: Proof) -> None:
     p.equal("f'(0) = 1 − 2ε", sp.diff(f, y).subs(y, 0), 1 - 2 * eps)
     p.check(
         "f'(0) = −1 exactly at ε = 1",
-        [nf.at, sp.solve(1 - 2 * eps + 1, eps)],
-        [1, [1]],
-        "analysis.flip_normal_form().at, and 1 − 2ε = −1 solved",
+        nf.at,
+        1,
+        "analysis.flip_normal_form().at",
+        evidence=Root(eps, (sp.Eq(sp.diff(f, y).subs(y, 0), -1),)),
     )
     p.equal("d f'(0)/dε = −2 ≠ 0 (transversal)", nf.transversality, -2)
     p.equal("f at ε = 1 is −y − y² + y³", f.subs(eps, 1), -y - y**2 + y**3)
@@ -67,7 +69,13 @@ def period_doubling(p: Proof) -> None:
     rel = eps**2 + 2 * eps - 4
     p.states(sp.Eq(_a2**2 + _a3, 30 + 6 * sp.sqrt(5)))
     p.equal("7 − 4ε − 2ε² = −1 ⟺ ε² + 2ε − 4 = 0", orb.along + 1, -2 * rel)
-    p.check("the root with ε ≥ 1 is √5 − 1", pdn.at, sp.sqrt(5) - 1, "analysis.period_doubling().at")
+    p.check(
+        "the root with ε ≥ 1 is √5 − 1",
+        pdn.at,
+        sp.sqrt(5) - 1,
+        "analysis.period_doubling().at",
+        evidence=Root(eps, (sp.Eq(orb.along, -1), eps >= 1)),
+    )
     p.equal("speed d(7 − 4ε − 2ε²)/dε = −4 − 4ε = −4√5 at ε = √5 − 1", pdn.transversality, -4 * sp.sqrt(5))
     f = A.axis_map()
     for point in (1 - eps / 2, -eps / 2):

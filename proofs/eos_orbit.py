@@ -150,11 +150,12 @@ def two_cycles_on_axes(p: Proof) -> None:
     )
     c = 2 * sp.sqrt(2) - 1
     double = y**2 + (sp.sqrt(2) - 2) * y - sp.sqrt(2)
-    p.check(
+    root2 = sp.Symbol("sqrt2", positive=True)  # √2, by its relation root2² = 2
+    p.equal(
         "at ε = 2√2 − 1 the quartic is (y² + (√2 − 2)y − √2)²",
-        sp.expand(quart.subs(eps, c) - double**2),
-        0,
-        "expanded difference",
+        quart.subs(eps, c).subs(sp.sqrt(2), root2),
+        double.subs(sp.sqrt(2), root2) ** 2,
+        modulo=(root2**2 - 2,),
     )
     p.compare(
         "whose discriminant (√2 − 2)² + 4√2 = 6 is > 0: two real double roots",

@@ -17,7 +17,7 @@ import sympy as sp
 from eos_theory import kernel
 from eos_theory.core import certificates, registry
 from eos_theory.core.certificates import NotInGrammar, cofactors, step_forms, text
-from eos_theory.core.evidence import Irreducible, Solutions
+from eos_theory.core.evidence import Irreducible, Resultant, Root, Solutions
 from eos_theory.core.proof import BoxProof, Proof, Step
 from eos_theory.core.registry import Claim, Source
 
@@ -166,8 +166,14 @@ def test_checked_values_are_written_with_their_evidence_and_a_wrong_value_is_rej
         p.positive("x²y² ≥ 0", x**2 * y**2, x**2 * y**2, strict=False)
         p.check("a degree", 3, 3)
 
+        p.check(
+            "√5 − 1 is the root ≥ 1", sp.sqrt(5) - 1, sp.sqrt(5) - 1, evidence=Root(x, (sp.Eq(x**2 + 2 * x, 4), x >= 1))
+        )
+        p.check("Res_y(y² − 1, y − x) = x² − 1", x**2 - 1, x**2 - 1, evidence=Resultant(y, y**2 - 1, y - x))
+
     forms = forms_of(record)
-    assert [f["kind"] for f in forms] == [*["solutions"] * 3, "irreducible", "krawczyk", "positive", "computation"]
+    kinds = [*["solutions"] * 3, "irreducible", "krawczyk", "positive", "computation", "solutions", "resultant"]
+    assert [f["kind"] for f in forms] == kinds
     assert forms[0]["where"] == [{"expr": "s^2 - 2*s", "op": "<"}] and forms[0]["set"] == [["(", "0", "2", ")"]]
     assert forms[1]["set"][0][1] == {"root": "-2 + x^2", "in": forms[1]["set"][0][1]["in"]} and forms[2]["count"] == 2
     assert forms[5]["op"] == ">="
@@ -177,6 +183,15 @@ def test_checked_values_are_written_with_their_evidence_and_a_wrong_value_is_rej
     assert kernel.check({"claim": "c", "steps": wrong}).status == "rejected"
     with pytest.raises(AssertionError, match="not manifestly non-negative"):
         Proof().positive("x ≥ 0", x, x, strict=False)
+
+
+def test_an_equality_of_nested_radicals_gets_cofactors_even_when_it_holds_for_one_branch_only():
+    """√(3 − 2√2) = √2 − 1 holds for the positive square roots only: not in the relations' ideal, but its product
+    with the conjugate is, and the cofactors are divided by the conjugate (non-zero at the point)."""
+    (f,) = forms_of(lambda p: p.compare("√(3 − 2√2) = √2 − 1", sp.sqrt(3 - 2 * sp.sqrt(2)), "==", sp.sqrt(2) - 1))
+    assert len(f["cofactors"]) == 2 and "/" in f["cofactors"][0]
+    assert kernel.check({"claim": "c", "steps": [f]}).status == "kernel-checked"
+    assert kernel.check({"claim": "c", "steps": [{**f, "rhs": "1 - r1"}]}).status == "rejected"
 
 
 def test_verify_writes_certificates_that_the_kernel_replays(tmp_path):

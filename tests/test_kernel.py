@@ -282,6 +282,20 @@ def test_solutions_rejects_wrong_ends_roots_and_counts():
     assert "in one variable" in why({**solutions(where, []), "variables": ["x", "y"]})
 
 
+def test_resultant_computed_by_the_kernel():
+    step = {"kind": "resultant", "variables": ["x", "p"], "f": "x^2 - 3*x + 1", "g": "p - x", "in": "x"}
+    assert status({**step, "value": "p^2 - 3*p + 1"}) == "kernel-checked"  # Res_x(f, p − x) = f(p)
+    assert "is not 0" in why({**step, "value": "p^2 - 3*p"})
+    # Res_v(v² − s, 2v) = −4s ≡ −1 modulo 4s − 1, and not modulo 4s + 1
+    mod = {"kind": "resultant", "variables": ["v", "s"], "f": "v^2 - s", "g": "2*v", "in": "v", "value": "-1"}
+    assert status({**mod, "modulo": ["4*s - 1"]}) == "kernel-checked"
+    assert "modulo the relation" in why({**mod, "modulo": ["4*s + 1"]})
+    assert "in one variable" in why({**mod, "modulo": ["4*s*v - 1"]})
+    assert "must be polynomials" in why({**mod, "g": "1/v"})
+    assert "'in' must name a variable" in why({**mod, "in": "w"})
+    assert "too large" in why({**mod, "f": "v^30 - s", "g": "v^30 - 1"})
+
+
 def test_irreducible_by_factorisation_over_q():
     step = {"kind": "irreducible", "variables": ["x"], "poly": "x^4 - 10*x^2 + 1", "degree": 4}  # √2 + √3
     assert status(step) == "kernel-checked"
@@ -470,6 +484,7 @@ def test_the_hand_written_example_of_the_docs_is_accepted_and_each_change_it_nam
         (6, "set", lambda s: [[*s[0][:3], ")"]]),
         (7, "count", 3),
         (8, "degree", 2),
+        (9, "value", "p^2 - 3*p"),
     ]
     for i, key, value in changes:
         changed = json.loads(block)

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from eos_theory.core.evidence import Irreducible
+from eos_theory.core.evidence import Irreducible, Resultant, Root
 from eos_theory.core.proof import BoxProof, Proof, Step, _entries, _root_symbols
 
 FORMAT = "eos-theory certificate 1"  #: the format's name and version, written in every certificate
@@ -263,6 +263,8 @@ def _check(step: Step) -> list[dict]:
     }
     if radicals.symbols:
         form |= {"variables": radicals.names, "equations": radicals.equations(), "box": radicals.box}
+        if op == "==":
+            form["cofactors"] = radicals.cofactors(radicals.rewrite(sp.sympify(lhs) - sp.sympify(rhs)))
     return [form]
 
 
@@ -288,6 +290,21 @@ class _Radicals:
 
     def equations(self) -> list[str]:
         return [text(m, {r: r.name for r in self.symbols.values()}) for m in self.relations]
+
+    def cofactors(self, difference: sp.Expr) -> list[str]:
+        """c with difference = Σ cᵢ·relationᵢ, for a difference that vanishes at the radicals' values (lex order with
+        the outermost radical first, so that each relation is led by its own radical: a Gröbner basis).  A
+        difference that holds for one sign of the outermost square root only (A + B·r = 0, not A − B·r = 0) is not
+        in the ideal; its product with the conjugate A − B·r is, and the cofactors are divided by A − B·r (which the
+        kernel checks is defined, so non-zero, at the point)."""
+        gens = list(self.symbols.values())[::-1]
+        names = {r: r.name for r in gens}
+        try:
+            found = cofactors(difference, self.relations, gens)
+        except NotInGrammar:
+            conjugate = difference.xreplace({gens[0]: -gens[0]})
+            found = [c / conjugate for c in cofactors(sp.expand(difference * conjugate), self.relations, gens)]
+        return [text(c, names) for c in found]
 
     def rewrite(self, e: sp.Expr) -> sp.Expr:
         """``e`` with its radicals of numbers written as the variables (``e`` itself when it has none)."""
@@ -320,6 +337,12 @@ def _evidence(evidence, expected) -> dict:
     """The form that decides ``expected`` again from the check's evidence (:mod:`eos_theory.core.evidence`)."""
     if isinstance(evidence, BoxProof):
         return box_form(evidence)
+    if isinstance(evidence, Resultant):
+        parts = [evidence.f, evidence.g, expected, *([evidence.modulo] if evidence.modulo is not None else [])]
+        _, all_names = _scope(*parts, extra=[evidence.variable])
+        written = [text(sp.expand(e), all_names) for e in parts]
+        head = {"kind": "resultant", "variables": sorted(all_names.values()), "in": all_names[evidence.variable]}
+        return head | dict(zip(("f", "g", "value"), written)) | ({"modulo": written[3:]} if written[3:] else {})
     names = {evidence.variable: namer([evidence.variable])[evidence.variable]}
     form: dict = {"variables": list(names.values())}
     if isinstance(evidence, Irreducible):
@@ -342,6 +365,8 @@ def _evidence(evidence, expected) -> dict:
         None,
     )
     form |= {"kind": "solutions", "where": where + ([{"expr": names[v], "op": sign}] if sign else [])}
+    if isinstance(evidence, Root):
+        return form | {"set": [["[", *[_algebraic(expected, evidence.variable, names)] * 2, "]"]]}
     if isinstance(expected, int):
         return form | {"count": expected}
     pieces = expected.args if isinstance(expected, sp.Union) else (expected,)
@@ -376,14 +401,20 @@ def _algebraic(value, variable, names: dict):
     """An end point: a rational as a number, ±∞ as null, a real algebraic number as its minimal polynomial and an
     isolating interval of RADICAL_DIGITS digits (the kernel proves that it isolates one root)."""
     value = sp.sympify(value)
+    if not isinstance(value, sp.Expr) or not value.is_number or (value.is_real is not True and not value.is_infinite):
+        raise NotInGrammar(f"not a real number: {_brief(value)}")
     if value.is_infinite:
         return None
     if value.is_Rational:
         return text(value, {})
-    poly = sp.minimal_polynomial(value, variable)
-    mid = sp.Rational(str(sp.N(value, RADICAL_DIGITS + 10)))
-    width = sp.Rational(1, 10**RADICAL_DIGITS) * max(1, abs(mid))
-    return {"root": text(poly, names), "in": [text(mid - width, {}), text(mid + width, {})]}
+    try:
+        poly = sp.minimal_polynomial(value, variable)
+    except (sp.polys.polyerrors.NotAlgebraic, NotImplementedError):
+        raise NotInGrammar(f"not an algebraic number: {_brief(value)}") from None
+    scaled = sp.Rational(str(sp.N(value, RADICAL_DIGITS + 10))) * 10**RADICAL_DIGITS  # ± max(1, |value|)·10⁻⁴⁰:
+    width = sp.ceiling(max(1, abs(value)))
+    ends = (sp.floor(scaled) - width, sp.ceiling(scaled) + width)
+    return {"root": text(poly, names), "in": [f"{int(e)}e-{RADICAL_DIGITS}" for e in ends]}
 
 
 def _interval(step: Step) -> list[dict]:

@@ -37,6 +37,23 @@ class Solutions:
 
 
 @dataclass(frozen=True)
+class Root(Solutions):
+    """The check's expected value is the one real value of ``variable`` where every one of ``conditions`` holds
+    (a solution set with one point)."""
+
+
+@dataclass(frozen=True)
+class Resultant:
+    """The check's expected value is Res_variable(f, g) (f and g polynomials over ℚ), or is congruent to it modulo
+    the polynomial ``modulo``."""
+
+    variable: sp.Symbol
+    f: sp.Expr
+    g: sp.Expr
+    modulo: sp.Expr | None = None
+
+
+@dataclass(frozen=True)
 class Irreducible:
     """``poly``, a polynomial in ``variable`` with rational coefficients, is irreducible over ℚ (the check's
     expected value is then its degree)."""

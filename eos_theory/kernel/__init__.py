@@ -5,9 +5,11 @@ The finder (SymPy, mpmath and the proof scripts) searches; the kernel only check
 down, in its own parser and its own arithmetic: identities as exact rational functions over ℚ (FLINT's
 ``fmpq_mpoly``), with cofactors for identities modulo relations; counterexamples as exact rationals;
 positivity by exact identity with a witness and sign rules; comparisons of real algebraic numbers, each named
-by a defining system and an isolating box; and interval proofs (Krawczyk's test, enclosures, bounds over a
-box) in FLINT's ``arb`` ball arithmetic.  Steps it cannot replay (inferences by text, citations, the
-finder's other computations, numerical and statistical evidence) are listed per claim as its trusted base.
+by a defining system and an isolating box; solution sets and root counts of conditions in one variable,
+irreducibility and resultants (FLINT's factorisation, root isolation and resultant); and interval proofs
+(Krawczyk's test, enclosures, bounds over a box) in FLINT's ``arb`` ball arithmetic.  Steps it cannot replay
+(inferences by text, citations, the finder's other computations, numerical and statistical evidence) are listed
+per claim as its trusted base.
 
 It imports the standard library and ``flint`` only: importing it loads neither SymPy, mpmath nor numpy
 (a contract in pyproject.toml, ``[tool.importlinter]``, and a test check this).  Run it as

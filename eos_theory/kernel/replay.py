@@ -1,10 +1,10 @@
 """Replaying the steps of certificates: each form's check, claims, premises, a directory.
 
 A step is *replayed* when its form is one the kernel checks (identity, counterexample, example, positive,
-compare, krawczyk, bound, solutions, irreducible, premise) and the check succeeds; it is *rejected* when the check fails or the step
-is malformed; and it is *trusted* when its kind is one the kernel cannot replay (inference, citation,
-computation, numerical, statistical, and steps the finder could not write in the grammar): those are listed,
-never hidden.  The forms are documented, with a JSON Schema, in docs/certificates.md.
+compare, krawczyk, bound, solutions, irreducible, resultant, premise) and the check succeeds; it is *rejected*
+when the check fails or the step is malformed; and it is *trusted* when its kind is one the kernel cannot replay
+(inference, citation, computation, numerical, statistical, and steps the finder could not write in the grammar):
+those are listed, never hidden.  The forms are documented, with a JSON Schema, in docs/certificates.md.
 """
 
 from __future__ import annotations
@@ -17,7 +17,17 @@ from pathlib import Path
 from flint import ctx
 
 from eos_theory.kernel import balls, sets
-from eos_theory.kernel.expressions import Invalid, Sign, evaluate, exact, number, parse, rational_functions
+from eos_theory.kernel.expressions import (
+    MAX_TERMS,
+    Invalid,
+    RatFunc,
+    Sign,
+    evaluate,
+    exact,
+    number,
+    parse,
+    rational_functions,
+)
 
 #: kinds the kernel cannot replay, and why (the trusted base of a claim)
 TRUSTED = {
@@ -29,6 +39,7 @@ TRUSTED = {
     "unreplayable": "not a form the kernel checks",
 }
 MAX_FILE = 256 * 2**20  #: bytes: the largest certificate read
+MAX_RESULTANT = 400  #: the largest product of the degrees of a resultant's polynomials in its variable
 OPS = {
     "<": lambda s: s < 0,
     "<=": lambda s: s <= 0,
@@ -186,6 +197,36 @@ def positive(step: dict) -> None:
         raise Invalid(f"the sign rules show only that the witness has a sign in {sorted(sign)}")
 
 
+def resultant(step: dict) -> None:
+    """Res_in(f, g) = value (FLINT's resultant over ℚ), or, with ``modulo`` [m], Res_in(f, g) − value is a multiple
+    of m."""
+    scope = Scope(step)
+    var = _get(step, "in", str)
+    if var not in scope.variables:
+        raise Invalid("'in' must name a variable")
+    env, const = scope.exact_env()
+    f, g, value, *m = (
+        evaluate(scope.tree(t), env, const)
+        for t in (step.get("f"), step.get("g"), step.get("value"), *_get(step, "modulo", list, [], False))
+    )
+    k, df, dg = scope.variables.index(var), f.num.degrees(), g.num.degrees()
+    if len(m) > 1 or not all(p.den.is_constant() for p in (f, g, *m)):
+        raise Invalid("f, g and the one relation in 'modulo' must be polynomials")
+    if m and sum(d > 0 for d in m[0].num.degrees()) != 1:
+        raise Invalid("the relation in 'modulo' must be a polynomial in one variable")
+    size = 1  # the resultant's degree in each other variable is at most dg[k]·df[i] + df[k]·dg[i]
+    for i in range(len(df)):
+        size *= 1 if i == k else dg[k] * df[i] + df[k] * dg[i] + 1
+    if df[k] * dg[k] > MAX_RESULTANT or size > MAX_TERMS:
+        raise Invalid(f"a resultant of degrees {df[k]} and {dg[k]} in {var} is too large to compute here")
+    res = (f.num / f.den).resultant(g.num / g.den, var)
+    residual = (RatFunc(res, res.context().constant(1)) - value).num
+    if m and not residual.is_zero():
+        residual = divmod(residual, m[0].num)[1]
+    if not residual.is_zero():
+        raise Invalid(f"Res_{var}(f, g) − value is not 0" + (" modulo the relation" if m else ""))
+
+
 def _box(step: dict, key: str, n: int) -> list[tuple[Fraction, Fraction]]:
     box = _get(step, key, list)
     if len(box) != n or not all(isinstance(b, list) and len(b) == 2 for b in box):
@@ -311,6 +352,7 @@ FORMS = {
     "bound": bound,
     "solutions": lambda step: sets.solutions(step, Scope(step)),
     "irreducible": lambda step: sets.irreducible(step, Scope(step)),
+    "resultant": resultant,
 }
 
 
