@@ -43,6 +43,13 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
+# Bytecode caches: this machine's environment sets PYTHONDONTWRITEBYTECODE=1, so that every xdist worker, every
+# `eos-theory` or pytest subprocess, notebook kernel and spawned worker would compile the package from source
+# again, and pytest would rewrite the assertions of its plugins' modules (hypothesis, eos_theory) anew in each.
+# The test session writes them (to the git-ignored __pycache__/), as Python does by default.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 # The CLI takes COLUMNS as the terminal's width; pytest-xdist's workers set it to 80.  The CLI tests
 # read the output a pipe gets (no COLUMNS: 140 columns), whichever runner started them.
 os.environ.pop("COLUMNS", None)
@@ -50,10 +57,16 @@ os.environ.pop("COLUMNS", None)
 exact_profile()
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked ``long`` (seconds each) first: pytest-xdist's workers then end together on short ones."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: otherwise as collected
+
+
 @pytest.fixture(scope="session")
 def registry_results(tmp_path_factory, request):
-    """Every registered claim, run once per test session, serially in the process of the first test that
-    needs it (a few seconds), and shared by the test modules that read the results; they must not modify them.
+    """Every registered claim, run once per test session on two forked workers (``jobs=2``: both cores work,
+    also while another xdist worker waits for the results), and shared by the test modules that read the results;
+    they must not modify them.  (test_executor compares them with a serial run in a fresh interpreter.)
 
     Under pytest-xdist the workers share one run: the first worker to ask runs the registry and leaves the
     results in the session's base directory (exactly as built: :mod:`eos_theory.running.transport`, as
@@ -62,7 +75,7 @@ def registry_results(tmp_path_factory, request):
     from eos_theory.core import registry
 
     if not hasattr(request.config, "workerinput") or fcntl is None:  # not an xdist worker, or no file locks
-        return registry.run_all(registry.claims())
+        return registry.run_all(registry.claims(), jobs=2)
     from eos_theory.running import transport
 
     shared = tmp_path_factory.getbasetemp().parent  # one directory for all workers of this session
@@ -70,7 +83,7 @@ def registry_results(tmp_path_factory, request):
     with open(shared / "registry_results.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not data.exists():
-            results = registry.run_all(registry.claims())
+            results = registry.run_all(registry.claims(), jobs=2)
             packed = [
                 (r.claim.id, (r.verdict, r.evidence, r.proof, r.seconds, r.error, r.rendered, r.certificate, r.kernel))
                 for r in results

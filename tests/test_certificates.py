@@ -194,6 +194,7 @@ def test_an_equality_of_nested_radicals_gets_cofactors_even_when_it_holds_for_on
     assert kernel.check({"claim": "c", "steps": [{**f, "rhs": "1 - r1"}]}).status == "rejected"
 
 
+@pytest.mark.long
 def test_verify_writes_certificates_that_the_kernel_replays(tmp_path):
     """`verify --certificates` writes the claims run (and the premises they used) for `python -m eos_theory.kernel`."""
     out = tmp_path / "certs"

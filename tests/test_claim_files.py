@@ -190,6 +190,7 @@ def test_a_claim_of_the_project_names_its_source():
         registry.claim("imaginary", statement="s", method="m")(f)
 
 
+@pytest.mark.long
 def test_the_pytest_plugin_shows_a_failing_claim_with_its_evidence(tmp_path):
     """A claim whose verdict is not the one it expects fails its test, and the report shows the verdict, the
     expected one and the step that failed with its exact counterexample; a file that cannot load is one line."""

@@ -88,6 +88,7 @@ def _hangs(p) -> None:
     time.sleep(60)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_claim_past_the_time_limit_is_inconclusive_and_the_others_are_decided(capsys, monkeypatch, tmp_path, jobs):
     from eos_theory.core import registry
@@ -486,6 +487,7 @@ def test_latex_snippet_and_unknown_claim(capsys):
     assert code == 2 and "unknown claim id" in one_line_error(err)
 
 
+@pytest.mark.long
 def test_plot_writes_the_four_figures(capsys, tmp_path):
     """As PDF (tests/test_plots.py draws the PNGs): four drawn files and nothing else."""
     code, out, _err = run(capsys, "plot", "--out", str(tmp_path / "figs"), "--format", "pdf")

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from clitools import run
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ def _package_digest() -> str:
     return h.hexdigest()
 
 
+@pytest.mark.long
 def test_your_claims_and_property_tests_in_your_own_directory(tmp_path, capsys, monkeypatch, clean_registry):
     before = _package_digest()
     work = tmp_path / "my-research"

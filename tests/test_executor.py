@@ -227,19 +227,21 @@ def test_outcome_defaults_mean_success():
 # -- the registry through the executor ------------------------------------------------------------
 
 
+@pytest.mark.long
 def test_the_report_and_the_latex_document_do_not_depend_on_the_number_of_jobs(monkeypatch, registry_results):
-    """Also the registry's run-to-run stability: the serial run of this session against fresh interpreters."""
+    """Also the registry's run-to-run stability: the session's run on two forked workers against a serial run in a
+    fresh interpreter."""
     from eos_theory.core import registry
     from eos_theory.outputs import latex
 
     def without_times(results):
         return [{k: v for k, v in c.items() if k != "seconds"} for c in registry.report(results)["claims"]]
 
-    serial = registry_results  # jobs=1, in this process
-    # spawned workers: fresh interpreters, so cold caches and other string hashes than this process's
-    # (forked workers would inherit the caches this test process has warmed)
+    parallel = registry_results  # jobs=2, forked from this session's process (conftest)
+    # jobs=1 in one spawned worker: a fresh interpreter, so cold caches and other string hashes than this
+    # process's (forked workers inherit the caches this test process has warmed)
     monkeypatch.setattr(executor, "local", lambda jobs: Processes(jobs, start_method="spawn"))
-    parallel = registry.run_all(registry.claims(), jobs=2)
+    serial = registry.run_all(registry.claims(), jobs=1)
     assert [(r.claim.id, r.verdict, r.evidence) for r in parallel] == [
         (r.claim.id, r.verdict, r.evidence) for r in serial
     ]

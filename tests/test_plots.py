@@ -114,6 +114,7 @@ def fig4():
 
 # PDF output is checked the same way through the command line (tests/test_cli.py), so that each
 # format is drawn once per run.
+@pytest.mark.long
 @pytest.mark.parametrize("fmt, magic", [("png", PNG)])
 def test_draw_all_writes_four_files(tmp_path, fmt, magic):
     out = tmp_path / "figs"
@@ -135,6 +136,7 @@ def test_bad_format_is_refused(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.long
 def test_no_global_matplotlib_state():
     """Importing the module loads no matplotlib; drawing uses no pyplot and leaves rcParams alone."""
     code = (
