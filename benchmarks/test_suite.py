@@ -11,6 +11,7 @@ on the undisturbed runs when there are at least 3, else on all; exits non-zero w
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -26,8 +27,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root), str(root)]
+    os.chdir(Path(__file__).resolve().parent.parent)  # README's command, from the repository root (its testpaths)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     runs = []
     for k in range(args.repeats):
         try:
