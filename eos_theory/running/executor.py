@@ -567,7 +567,8 @@ class Dask:
     def _round(self, client, fn, items, timeout, pending: deque, running: dict, finished, report: list) -> None:
         """Submit while a worker thread is free, wait for a task to finish (at most HEARTBEAT seconds, then the
         client is asked whether it still has its scheduler), and stop the tasks past their deadline."""
-        if client.status not in ("running", "connecting"):
+        if client.status != "running":  # 'connecting': it lost its scheduler, which cancelled every task it had;
+            # waiting for a reconnection would hold the run connect_timeout seconds per call (issue 15, item 11)
             raise ConnectionError(f"the client lost its scheduler (client status: {client.status})")
         free = self._threads(client) - len(running)
         if free <= 0 and not running:
