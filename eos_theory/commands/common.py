@@ -131,13 +131,16 @@ def progress(name: str, what: str):
     return show
 
 
-def output_dir(path: str, flag: str = "-o") -> Path:
-    """The output directory ``path``, created if its parent exists; a one-line error otherwise."""
+def output_dir(path: str, flag: str = "-o", create: bool = True) -> Path:
+    """The output directory ``path``, created if its parent exists (``create``: else only checked, so that a
+    run refused later leaves nothing behind); a one-line error otherwise."""
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{flag} {path}: not a directory")
     if not out.exists() and not out.parent.is_dir():
         raise UsageError(f"{flag} {path}: directory {out.parent} does not exist")
+    if not create:
+        return out
     try:
         out.mkdir(exist_ok=True)
     except OSError as exc:

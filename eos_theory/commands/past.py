@@ -136,13 +136,17 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         args.epsilon_range, args.r_range, (n_e, n_r), steps=args.steps, start=start
     )  # checked before any run
     budget = read_budget(args.budget)
-    out = output_dir(args.out)
-    data_path, figure_path = out / "atlas.npz", out / f"atlas.{args.format}"
-    for path in (data_path, figure_path):
-        writable(str(path), "-o")
+    output_dir(args.out, create=False)
     target = json_target(args)
     try:
         check_budget("atlas", atlas.estimate(work), len(work.tasks), backend, where, budget)
+    except BackendError as exc:
+        raise UsageError(str(exc)) from None
+    out = output_dir(args.out)  # only now: a run refused above leaves no empty directory behind
+    data_path, figure_path = out / "atlas.npz", out / f"atlas.{args.format}"
+    for path in (data_path, figure_path):
+        writable(str(path), "-o")
+    try:
         result = atlas.execute(work, backend, progress=progress("atlas", "chunks of grid rows finished"))
     except BackendError as exc:
         raise UsageError(str(exc)) from None
