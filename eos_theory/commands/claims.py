@@ -222,7 +222,10 @@ def _run_with_progress(
         TextColumn("{task.description}"),
     )
     # auto_refresh=False: no refresh thread, so the worker processes are forked from a single thread
-    with Progress(*columns, console=rich_console(stderr=True), transient=True, auto_refresh=False) as bar:
+    console = rich_console(stderr=True)  # not a terminal: no bar (rich would leave a blank line on stderr)
+    with Progress(
+        *columns, console=console, transient=True, auto_refresh=False, disable=not console.is_terminal
+    ) as bar:
         task = bar.add_task("", total=len(selected))
 
         def advance(result):
