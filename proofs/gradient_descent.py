@@ -239,8 +239,9 @@ def eos_threshold(p: Proof) -> None:
     "0 < η·JJᵀ < 2: 2/η is the critical NTK.",
     method="for every P: the GD Jacobian I − η(∇z∇zᵀ + z∂²z/∂θ²) at z = 0 in matrix calculus of symbolic size, "
     "Jᵀ its eigenvector with eigenvalue 1 − η·JJᵀ (matrix words), the matrix determinant lemma for the other P − 1 "
-    "eigenvalues; exact: GD Jacobian at z = 0 and its characteristic polynomial (P = 1, 2, 3); derivative of the "
-    "derived z̃' at z̃ = 0 (P = 1..4); threshold solved exactly",
+    "eigenvalues; the derivative of z̃' at z̃ = 0 from claim gd-eigen's form (every P); exact: GD Jacobian at z = 0 "
+    "and its characteristic polynomial (P = 1, 2, 3), derivative of the derived z̃' at z̃ = 0 (P = 1..4); threshold "
+    "solved exactly",
     scope={"P": "every number of parameters P"},
 )
 def eos_ntk(p: Proof) -> None:
@@ -277,6 +278,13 @@ def eos_ntk(p: Proof) -> None:
             (lam * sp.eye(P) - (sp.eye(P) - eta * Jg.T * Jg)).det(),
             (lam - 1) ** (P - 1) * (lam - 1 + eta * (Jg * Jg.T)[0, 0]),
         )
+    form = "any P: z̃' = z̃ − z̃Σᵢ J̃(ω_i)² + ½z̃²Σᵢ ω_iJ̃(ω_i)²"
+    p.uses("gd-eigen", form)
+    p.equal(
+        "any P: ∂z̃'/∂z̃ at z̃ = 0 is 1 − Σᵢ J̃(ω_i)² = 1 − η·JJᵀ (J̃(ω_i) = η^(1/2)J_i in the eigenbasis)",
+        sp.diff(zt - zt * mode_sum(Jw(w_[i]) ** 2) + zt**2 / 2 * mode_sum(w_[i] * Jw(w_[i]) ** 2), zt).subs(zt, 0),
+        1 - mode_sum(Jw(w_[i]) ** 2),
+    )
     for P in (1, 2, 3, 4):
         dyn = eigen_dynamics(P)
         p.equal(

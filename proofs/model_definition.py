@@ -3,6 +3,7 @@ contrast with models linear in θ."""
 
 import sympy as sp
 
+from eos_theory.core import notation
 from eos_theory.core.model import linear, quadratic, quadratic_any_size, symmetric_matrix
 from eos_theory.core.notation import E, J, Q, d_dt, explicit, scalar, theta, z
 from eos_theory.core.proof import Proof
@@ -50,11 +51,12 @@ def model(p: Proof) -> None:
         "instead of the maximum loss Hessian eigenvalue",
     ),
     statement="The loss Hessian is H = JᵀJ + zQ. At a zero-loss minimum (z = 0) its spectrum is {JJᵀ, 0, …, 0}, "
-    "so its largest eigenvalue is the NTK; away from minima the two differ, by at most |z|·‖Q‖₂.",
+    "so its largest eigenvalue is the NTK; away from minima the two can differ (an example is checked), by at most "
+    "|z|·‖Q‖₂.",
     method="for every P: H = ∇z∇zᵀ + z∂²z/∂θ² in matrix calculus of symbolic size, Jᵀ an eigenvector of JᵀJ with "
     "eigenvalue JJᵀ (matrix words), and the matrix determinant lemma for the rest of the spectrum; exact "
-    "identities for H and for the characteristic polynomial of JᵀJ at P = 1, 2, 3; Weyl's inequality; exact "
-    "rational example",
+    "identities for H and for the characteristic polynomial of JᵀJ at P = 1, 2, 3; JJᵀ a sum of P squares; Weyl's "
+    "inequality; an exact rational example where they differ",
     scope={"P": "every number of parameters P"},
 )
 def ntk_hessian(p: Proof) -> None:
@@ -91,7 +93,15 @@ def ntk_hessian(p: Proof) -> None:
         )
     j = sp.symbols("j_1:4", real=True)
     squares = sp.Add(*[s**2 for s in j])
-    p.positive("JJᵀ = Σ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ", squares, squares, strict=False)
+    p.positive("P = 3: JJᵀ = Σ J_i² ≥ 0 (a sign witness the kernel replays)", squares, squares, strict=False)
+    largest = "any P: JJᵀ = Σᵢ₌₁ᴾ J_i² ≥ 0, so at z = 0 the largest Hessian eigenvalue is JJᵀ"
+    p.check(
+        largest,
+        sp.Sum(sp.IndexedBase("J", real=True)[notation.i] ** 2, (notation.i, 1, notation.P)).is_nonnegative,
+        True,
+        "SymPy's assumptions: a sum of P squares of reals, P symbolic",
+    )
+    p.treats("P", largest)
     p.cite(
         "away from minima H − JᵀJ = zQ, so |λmax(H) − JJᵀ| ≤ |z|·‖Q‖₂",
         "Weyl's inequality |λ_k(A + B) − λ_k(A)| ≤ ‖B‖₂ for symmetric A, B",
@@ -112,7 +122,7 @@ def ntk_hessian(p: Proof) -> None:
         "(NTK) regime, for which the predictive function is approximately linear in the parameters",
     ),
     statement="For a model linear in θ the NTK is constant under gradient flow and gradient descent, so the "
-    "curvature cannot sharpen; for the quadratic model it is not constant.",
+    "curvature cannot sharpen; for the quadratic model it can change (an example is checked).",
     method="for every P: J = (∂z/∂θ)ᵀ = cᵀ for z = cᵀθ − E, by matrix calculus of symbolic size, free of θ; exact: "
     "d(JJᵀ)/dt and (JJᵀ)' − JJᵀ computed by SymPy for z = cᵀθ − E (P = 1, 2, 3)",
     scope={"P": "every number of parameters P"},
