@@ -90,6 +90,20 @@ def test_devices_and_directories_are_not_model_files(device):
     assert "not a regular file" in refused("analyze", "--model", device)  # /dev/zero was read without end
 
 
+@pytest.mark.parametrize(
+    "make",
+    [lambda p: os.mkfifo(p), lambda p: p.symlink_to("/dev/zero"), lambda p: p.mkdir()],
+    ids=["fifo", "zero", "dir"],
+)
+def test_check_reads_only_regular_certificate_files(tmp_path, make):
+    """eos-theory check DIR (issue 16's kernel, item 4's kind of input): a FIFO named *.json hung it, and a link to
+    /dev/zero was read without end (2.2 GB in 20 s).  Such a file is the one rejected certificate, exit status 1."""
+    make(tmp_path / "a.json")
+    res = bounded("check", str(tmp_path), seconds=SECONDS, megabytes=MEGABYTES)
+    assert res.code == 1, res.err
+    assert "not a regular file" in res.out and res.out.rstrip().endswith("1 rejected")
+
+
 # -- verify ------------------------------------------------------------------------------------------------
 
 

@@ -510,6 +510,8 @@ def read_directory(path) -> tuple[list, list[ClaimCheck]]:
     certs, bad = [], []
     for f in sorted(Path(path).glob("*.json")):
         try:
+            if not f.is_file():  # a FIFO would block the read, a device (/dev/zero behind a link) never end it
+                raise Invalid("not a regular file")
             if f.stat().st_size > MAX_FILE:
                 raise Invalid(f"larger than {MAX_FILE} bytes")
             certs.append(json.loads(f.read_text(encoding="utf-8")))
