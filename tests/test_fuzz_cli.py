@@ -3,8 +3,9 @@ with exit status 0, 1 or 2, and never with a traceback (issue 15, "a mechanism, 
 
 Hypothesis draws argument vectors for every command: numbers at the extremes of float and of exact parsing
 (1e1000, 1e-1001, a thousand digits, nan, inf, 1/0, −0), empty and odd strings (a NUL, unicode, a lone
-dash, an expression that looks like an option), paths to a FIFO, a device, a directory, a missing file and
-malformed model files, among ordinary values.  Each vector runs in a forked child (:func:`clitools.bounded`:
+dash, an expression that looks like an option), paths to a FIFO, a device, a directory, a missing file,
+malformed model files and a directory of awkward certificates (a FIFO, a link to /dev/zero, a directory, bad bytes,
+deep nesting), among ordinary values.  Each vector runs in a forked child (:func:`clitools.bounded`:
 a few milliseconds to start) limited to 8 s of wall time and 400 MB of memory; the work-heavy commands get a
 small budget (``--budget 2``, ``--timeout 1``, ``--no-attractor``) so that a vector that happens to be valid
 stays quick, while every value the vector draws still goes through the command's own checks.
@@ -62,8 +63,24 @@ def paths(tmp_path_factory):
     (d / "big.toml").write_text('params = ["u"]\noutput = "u"\ntarget = 1\n' + "#" * 70_000)
     (d / "hostile.toml").write_text('params = ["u", "v"]\noutput = "9**9**9"\ntarget = 1\n')
     (d / "out").mkdir()
+    certs = d / "certs"  # for check DIR: certificates of every awkward kind
+    certs.mkdir()
+    os.mkfifo(certs / "fifo.json")
+    (certs / "zero.json").symlink_to("/dev/zero")
+    (certs / "dir.json").mkdir()
+    (certs / "binary.json").write_bytes(b"\xff\xfe{")
+    (certs / "deep.json").write_text("[" * 5000 + "]" * 5000)
+    (certs / "shape.json").write_text('{"format": "eos-theory certificate 1", "claim": 1, "steps": [{}]}')
     named = ["fifo", "good.toml", "binary.toml", "deep.toml", "floats.toml", "types.toml", "big.toml", "hostile.toml"]
-    return [str(d / n) for n in named] + ["/dev/zero", "/dev/null", str(d / "out"), str(d / "missing"), "/", ""]
+    return [str(d / n) for n in named] + [
+        "/dev/zero",
+        "/dev/null",
+        str(d / "out"),
+        str(d / "missing"),
+        "/",
+        "",
+        str(certs),
+    ]
 
 
 def anything(paths) -> st.SearchStrategy[str]:
@@ -148,6 +165,7 @@ def vectors(command: str, paths) -> st.SearchStrategy[list[str]]:
             option("-j", small),
             option("--q", num),
         ],
+        "check": [st.sampled_from(paths).map(lambda p: [p]), option("--json", model), st.just(["-q"])],
         "latex": [option("--claim", st.sampled_from(CLAIMS)), option("--model", model), option("-o", model)],
         "plot": [
             option("--model", st.sampled_from([p for p in paths if not p.endswith("good.toml")])),
@@ -164,6 +182,7 @@ def vectors(command: str, paths) -> st.SearchStrategy[list[str]]:
         "atlas": ["--budget", "2", "-j", "1"],
         "analyze": ["--timeout", "0.5", "--no-check", "--degree", "0"],
         "ensemble": ["--budget", "2", "-j", "1"],
+        "check": [],
         "latex": [],
         "plot": [],
     }[command]
@@ -183,6 +202,7 @@ EXAMPLES = {
     "atlas": 4,
     "analyze": 6,
     "ensemble": 4,
+    "check": 3,
     "latex": 3,
     "plot": 3,
 }
@@ -195,6 +215,8 @@ def test_every_command_ends_bounded_with_a_status_and_no_traceback(command, path
     @settings(max_examples=examples(EXAMPLES[command]), suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(argv=vectors(command, paths))
     def run(argv):
+        if command == "check" and paths[-1] not in argv:
+            argv = [*argv, paths[-1]]  # the directory of awkward certificates (with a drawn DIR: two, a usage error)
         if command in ("latex", "plot") and not {"--claim", "--model"} & set(argv):
             argv = [*argv, "--claim", "gf-J"] if command == "latex" else [*argv, "--model", paths[0]]
         if command in ("atlas", "plot") and "-o" not in argv:
