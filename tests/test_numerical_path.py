@@ -244,6 +244,11 @@ def test_sin_squared_loss_is_analysed_over_the_zero_residual_minima_only():
     assert "3.14159265" in rep["how"]["least_sharpness"]  # the other minima, xy = 3 − π, are named
 
 
+def test_a_target_beyond_float64_is_inconclusive_with_the_reason():
+    res = analyze(spec(["v", "w"], ["v*tanh(w)"], ["1e400"]), degree=0)
+    assert res.numeric.status == "inconclusive" and "10^400 is beyond float64's range" in res.numeric.how
+
+
 def test_unbounded_loss_is_one_line_and_exit_2(capsys):
     code, _, err = run(capsys, "analyze", "--params", "x", "y", "--output", "x*y", "--target", "3", "--loss", "r^2-r^4")
     assert code == 2 and "unbounded below" in one_line_error(err)

@@ -456,7 +456,11 @@ def analyze(
                 out.notes.append(f"numerical check: {why}")
     elif numeric and not _flat(m):
         ev = Evaluator(sp_)
-        nm, why = _bounded(lambda: refine(ev, search(ev, starts=starts)), seconds)
+        nm, why = (
+            (None, huge)
+            if (huge := _beyond_float64(sp_))
+            else _bounded(lambda: refine(ev, search(ev, starts=starts)), seconds)
+        )
         out.numeric = nm if nm is not None else NumericMinimum("inconclusive", f"numerical search: {why}")
         if out.numeric.search is not None:
             out.notes += [f"search: {note}" for note in out.numeric.search.notes]
@@ -480,6 +484,14 @@ def analyze(
         out.simulation = simulate(sp_, start, lr)
         out.simulation_float = simulate_float(sp_, start, lr)
     return out
+
+
+def _beyond_float64(sp_: Spec) -> str | None:
+    """Why the float64 search cannot start (a target beyond float64's range), or None."""
+    big = [y for y in sp_.targets if abs(y) > sp.Float("1e300")]
+    if big:
+        return f"inconclusive: a target of about 10^{len(str(int(abs(big[0])))) - 1} is beyond float64's range, in which the search runs"
+    return None
 
 
 def _flat(m: Minimum) -> bool:

@@ -95,7 +95,7 @@ def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
         shown = ", ".join(sp.sstr(a) for a in apps[:4]) + (", …" if len(apps) > 4 else "")
         how += (
             f", with {shown} treated as independent unknowns (sufficient: each quantity listed is conserved; one "
-            "that needs a relation between them, such as sin² + cos² = 1, is not looked for)"
+            "that needs a relation between the model's functions, such as sin² + cos² = 1, is not looked for)"
         )
     return Conserved(degree, tuple(basis), how)
 
