@@ -125,9 +125,10 @@ def register(sub) -> None:
     add_lr(
         an,
         ": also run GD at this step from next to the least-sharp minimum (or, with none known, from a seeded "
-        "start): in mpmath (30 digits, at most 20000 steps and 10 s) and in float64 (at most 200000 steps and 5 s), "
-        "and say what each did: converged, period-N, diverged (|theta| passed 1e40: a magnitude criterion, not a "
-        "proof) or not converged",
+        "start): in mpmath (30 digits, at most 20000 steps) and in float64 (at most 200000 steps), fewer for large "
+        "models (a fixed amount of work, the same on any machine), and say what each did: converged, period-N, "
+        "diverged (|theta| passed 1e40: a magnitude criterion, not a proof), not converged, or not finished (past a "
+        "60 s safety limit)",
         required=False,
     )
     add_json(an)
@@ -149,6 +150,8 @@ def register(sub) -> None:
     add_timeout(
         an,
         "20",
-        "for each part of the analysis (default 20): a part still running is reported inconclusive ('timed out')",
+        "for each part of the analysis (default 20), a safety net only: every part is bounded by work (steps, "
+        "iterations), so the report does not depend on the machine's load; a part still running at the limit is "
+        "reported inconclusive ('timed out')",
     )
     an.set_defaults(func=cmd_analyze)
