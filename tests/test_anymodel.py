@@ -82,7 +82,6 @@ def test_conserved_quantities_of_non_polynomial_outputs(params, outputs, found):
         assert all(sp.simplify(sum(sp.diff(q, t) * sp.diff(f, t) for t in s.params)) == 0 for f in s.outputs)
 
 
-@pytest.mark.long
 def test_nested_radicals_are_decided_and_simplified():
     """f = θᵀAθ, A = [[1, −½], [−½, 2]], target 3: |∇f|² = 4θᵀA²θ ≥ 4λ_min(A)·θᵀAθ = 12λ_min(A) on the
     minima (Rayleigh), λ_min = (3 − √2)/2, so the least sharpness is 18 − 6√2; SymPy reaches it through
