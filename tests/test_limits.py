@@ -1,8 +1,11 @@
 """Every input is bounded before any work: the reproducers of issue 15, kept as regression tests.
 
-Each runs ``eos-theory`` in a forked child limited to 10 s of wall time and 500 MB of memory
-(:func:`clitools.bounded`) and must end there with one line on stderr and exit status 2, or with the
-right result.  Before the fixes they hung for minutes, ate gigabytes, or ended in a traceback.
+An input that must be refused runs ``eos-theory`` in a forked child limited to 10 s of wall time and 500 MB of
+memory (:func:`clitools.bounded`) and must end there with one line on stderr and exit status 2; before the fixes
+these hung for minutes, ate gigabytes, or ended in a traceback.  One that must give the right result runs in this
+process (:func:`result`), sharing imports and derivations with the other tests, unless the bound itself is what
+it checks (gd's time limit).  benchmarks/reproducers.py runs every reproducer as a fresh process from outside the
+repository and measures its wall time and memory.
 """
 
 import json
@@ -19,6 +22,14 @@ import eos_theory.outputs.plots  # noqa: F401 (imported once here, so that each 
 SECONDS, MEGABYTES = 10, 500  #: the issue's bound on every reproducer
 
 XY = ("analyze", "--params", "x", "y", "--target", "1", "--no-check", "--timeout", "5")
+
+
+def result(capsys, *argv: str) -> str:
+    """The stdout of a run that must succeed, in this process: the inputs whose right result is checked here are
+    bounded by benchmarks/reproducers.py; in this process they share imports and derivations with other tests."""
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    return out
 
 
 def refused(*argv: str) -> str:
@@ -52,15 +63,23 @@ def test_analyze_sizes_every_expression_before_building_it(argv, fragment):
     assert fragment in refused(*XY, *argv)
 
 
-def test_parameters_named_like_sympy_classes_are_plain_names():
+def test_parameters_named_like_sympy_classes_are_plain_names(capsys):
     """Item 15: a parameter named Integer or Float broke the reading of numbers (auto_number wraps them in
     Integer(…) and Float(…), which then named the parameter)."""
-    res = bounded(
-        "analyze", "--params", "Integer", "Float", "--output", "2*Integer*Float + 0.5", "--target", "5/2", "--json"
+    out = result(
+        capsys,
+        "analyze",
+        "--params",
+        "Integer",
+        "Float",
+        "--output",
+        "2*Integer*Float + 0.5",
+        "--target",
+        "5/2",
+        "--json",
     )
-    assert res.code == 0, res.err
     # zero residual at I·F = 1, where the sharpness |∇f|² = 4(I² + F²) is least at I = F = ±1: 8
-    assert '"least_sharpness": "8"' in res.out
+    assert '"least_sharpness": "8"' in out
 
 
 # -- model files (item 4) ----------------------------------------------------------------------------------
@@ -135,40 +154,38 @@ def test_orbit_refuses_numbers_beyond_its_range(argv, fragment):
     assert fragment in refused("orbit", *argv)
 
 
-def test_orbit_closed_forms_stay_exact_at_the_extremes():
+def test_orbit_closed_forms_stay_exact_at_the_extremes(capsys):
     """Without the float64 attractor search the closed forms take ε and r of up to 400 digits: ε = 10⁻²⁹⁹."""
-    res = bounded("orbit", "--omega", "-1e-100", "1e-100", "--target", "1e-99", "--lr", "1e-100", "--no-attractor")
-    assert res.code == 0, res.err
-    assert "ε = 1e-299" in res.out and "regime: minimum" in res.out
+    out = result(
+        capsys, "orbit", "--omega", "-1e-100", "1e-100", "--target", "1e-99", "--lr", "1e-100", "--no-attractor"
+    )
+    assert "ε = 1e-299" in out and "regime: minimum" in out
 
 
 # -- words that say what the run did (items 12, 13) -----------------------------------------------------------
 
 
-def test_a_step_too_small_for_the_precision_is_not_convergence():
+def test_a_step_too_small_for_the_precision_is_not_convergence(capsys):
     """Item 12: at η = 10⁻⁴⁵ the 50-digit run cannot move θ towards the minimum (z = 0.002 stays), though θ
     repeats to 47 digits; it said 'converged … a zero-loss minimum' from reading z̃ = ηz."""
-    res = bounded(
-        "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1e-45", "--no-attractor", "--check", "--json"
+    out = result(
+        capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1e-45", "--no-attractor", "--check", "--json"
     )
-    assert res.code == 0, res.err
-    check = json.loads(res.out)["check"]
+    check = json.loads(out)["check"]
     assert check["status"] == "not converged" and check["reason"].startswith("GD stalled")
 
 
-def test_analyze_does_not_call_a_stalled_run_converged():
+def test_analyze_does_not_call_a_stalled_run_converged(capsys):
     """Item 12: analyze --lr 1e-22 said 'converged after 1 steps'."""
-    res = bounded(*XY[:-2], "--output", "x*y", "--lr", "1e-22", "--degree", "0", "--json")
-    assert res.code == 0, res.err
-    gd = json.loads(res.out)["gd"]
+    gd = json.loads(result(capsys, *XY[:-2], "--output", "x*y", "--lr", "1e-22", "--degree", "0", "--json"))["gd"]
     assert gd["status"] == "not converged" and gd["how"].startswith("GD stalled")
 
 
-def test_at_e_equal_one_no_minimum_is_called_linearly_stable():
+def test_at_e_equal_one_no_minimum_is_called_linearly_stable(capsys):
     """Item 13: at e = 1 the least-NTK minimum has multiplier −1 and [2e, 2) is empty."""
-    res = bounded("orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1", "--json")
-    assert res.code == 0, res.err
-    how = json.loads(res.out)["attractor"]["how"]
+    how = json.loads(result(capsys, "orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1", "--json"))[
+        "attractor"
+    ]["how"]
     assert "no minimum is linearly stable" in how and "[2e, 2)" not in how
 
 
@@ -204,12 +221,19 @@ def test_atlas_refuses_an_unreadable_range_before_running(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_atlas_writes_a_range_at_the_limit_of_exact_reading(tmp_path):
-    res = bounded(
-        "atlas", "--grid", "3", "3", "--epsilon-range", "1e-1000", "1", "--steps", "384", "-j", "1", "-o", str(tmp_path)
-    )
-    assert res.code == 0, res.err
-    assert (tmp_path / "atlas.npz").stat().st_size > 0 and (tmp_path / "atlas.png").stat().st_size > 0
+def test_atlas_writes_a_range_at_the_limit_of_exact_reading(tmp_path, capsys):
+    """In this process (nothing to bound: the range is read first), sharing the figure's imports and the closed
+    forms of its boundaries with the other tests."""
+    import numpy as np
+
+    code, _out, err = run(
+        capsys, "atlas", "--grid", "3", "3", "--epsilon-range", "1e-1000", "1", "--steps", "384", "-j", "1", "-o",
+        str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    with np.load(tmp_path / "atlas.npz") as data:
+        assert json.loads(str(data["meta"]))["epsilon_range"] == ["1e-1000", "1"]  # recorded exactly
+    assert (tmp_path / "atlas.png").stat().st_size > 0
 
 
 @pytest.mark.parametrize("command", [("atlas", "--grid", "2", "2"), ("ensemble", "--n-params", "3", "--n-outputs", "1",
