@@ -10,6 +10,7 @@ repository and measures its wall time and memory.
 
 import json
 import os
+import time
 
 import pytest
 from clitools import bounded, one_line_error, run
@@ -207,6 +208,20 @@ def test_gd_time_limit_bounds_the_whole_command(output):
         assert data["steps"][-1]["step"] == data["stopped"]["step"]  # the last iterate is always shown
     else:
         assert "--timeout 1 (start-up and printing included) reached" in res.out
+
+
+def test_gd_keeps_more_time_for_printing_on_a_busy_machine(monkeypatch):
+    """Item 9 under load: with 1.5 s kept for printing whatever the load, --timeout 10 ended after 11.4 s where the
+    process had a sixth of a core (benchmarks/reproducers.py, load average 9 on 2 cores)."""
+    from eos_theory.commands import common, quadratic
+
+    monkeypatch.setattr(common, "_STARTED", [time.monotonic() - 4.0])  # 4 s since the command started
+    monkeypatch.setattr(common.time, "process_time", lambda: 0.5)  # … of which 0.5 s on a core: an eighth
+    assert common.cpu_share() == pytest.approx(0.125, rel=1e-3)
+    assert quadratic.print_reserve(40) == pytest.approx(quadratic.PRINT_CPU_SECONDS / 0.125, rel=1e-3)  # 6 s
+    assert quadratic.print_reserve(2) == 0.5  # at most a quarter of the limit
+    monkeypatch.setattr(common.time, "process_time", lambda: 5.0)  # a whole core (threads: more CPU than wall time)
+    assert common.cpu_share() == 1 and quadratic.print_reserve(10) == quadratic.PRINT_SECONDS
 
 
 # -- atlas, ensemble: bad values are refused before any run (items 6, 7, 8) -----------------------------------

@@ -33,6 +33,15 @@ def elapsed() -> float:
     return time.monotonic() - _STARTED[0]
 
 
+def cpu_share() -> float:
+    """The share of a core this process has had since the command started: its CPU time over the wall time, at
+    most 1 (at least 0.05).  Below 1 on a machine busy with other work, where what is left to do takes that much
+    longer in wall time than in CPU time.  (Called in a process that ran before the command, the ratio counts
+    that CPU time too and is read as 1.)"""
+    spent = elapsed()
+    return min(1.0, max(0.05, time.process_time() / spent)) if spent > 0 else 1.0
+
+
 class UsageError(Exception):
     """A problem with what the user asked for; printed as one line."""
 

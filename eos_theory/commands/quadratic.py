@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from eos_theory.commands.common import EXIT_OK, UsageError, elapsed, eta_progress, read_timeout, rich_console
+from eos_theory.commands.common import (
+    EXIT_OK,
+    UsageError,
+    cpu_share,
+    elapsed,
+    eta_progress,
+    read_timeout,
+    rich_console,
+)
 from eos_theory.commands.grammar import (
     add_digits,
     add_json,
@@ -31,7 +39,18 @@ def _parse_matrix(text: str) -> list[list[str]]:
 
 
 MAX_ROWS = 500  #: gd's rows: a longer run shows every k-th step (k a power of 2), so memory stays bounded
-PRINT_SECONDS = 1.5  #: what printing MAX_ROWS rows takes (about 2 ms a row), kept out of the run's time
+PRINT_SECONDS = 1.5  #: the least time kept out of gd's run for printing its rows and exiting
+#: the CPU time printing MAX_ROWS rows and exiting take, with room (measured: about 0.4 s, half of it the
+#: interpreter's teardown): where this process gets a share s < 1 of a core, the run leaves them
+#: PRINT_CPU_SECONDS / s of wall time
+PRINT_CPU_SECONDS = 0.75
+
+
+def print_reserve(timeout: float) -> float:
+    """The wall time gd keeps out of its run for printing and exiting: the time their CPU time takes at the share
+    of a core this process has had so far (a fixed 1.5 s let a run at --timeout 10 end after 11.4 s at a sixth of a
+    core), at least PRINT_SECONDS, at most a quarter of the time limit."""
+    return min(max(PRINT_SECONDS, PRINT_CPU_SECONDS / cpu_share()), timeout / 4)
 
 
 def _two_d_map_alongside(problem: Problem):
@@ -85,7 +104,7 @@ def cmd_gd(args: argparse.Namespace) -> int:
         problem = Problem.diagonal(args.omega, args.target, args.lr)
     follow = _two_d_map_alongside(problem) if problem.P == 2 else None
     # --timeout bounds the whole command: the run gets what start-up and printing the rows leave
-    seconds = max(timeout - elapsed() - min(PRINT_SECONDS, timeout / 4), 0.01)
+    seconds = max(timeout - elapsed() - print_reserve(timeout), 0.01)
     eta = eta_progress("gd", "steps", limit=seconds)
     run = trajectory(
         problem,
