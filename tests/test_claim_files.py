@@ -3,8 +3,10 @@
 errors of files that cannot be used."""
 
 import json
+import os
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from clitools import one_line_error, run
@@ -229,3 +231,12 @@ def test_the_pytest_plugin_shows_a_failing_claim_with_its_evidence(tmp_path):
     assert "fails at x = 1 (4 != 2)" in done.stdout  # the exact counterexample of the step that failed
     assert "broken_claims.py, line 3: cannot import it: ZeroDivisionError: division by zero" in done.stdout
     assert "1 failed, 1 error" in done.stdout
+
+
+def test_a_fifo_or_a_device_is_refused_without_being_opened(capsys, tmp_path, clean):
+    fifo = tmp_path / "claims_fifo.py"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    for path in (fifo, Path("/dev/zero")):
+        code, out, err = run(capsys, "verify", "--claims", str(path), "-j", "1")
+        assert code == 2 and out == ""
+        assert one_line_error(err) == f"eos-theory: error: {path}: not a regular file or a directory"

@@ -72,7 +72,8 @@ def claim_files(path: str | Path) -> list[Path]:
             raise ClaimsError(f"{path}: not a Python file (a claim file ends in .py)")
         return [p.resolve()]
     if not p.is_dir():
-        raise ClaimsError(f"{path}: no such file or directory")
+        what = "not a regular file or a directory" if p.exists() else "no such file or directory"
+        raise ClaimsError(f"{path}: {what}")  # a FIFO or a device is never opened
     found: list[Path] = []
     stack = [p]
     while stack:
