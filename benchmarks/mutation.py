@@ -5,7 +5,7 @@ The scope is the exact core: all of core/proof.py; of numbers/parse.py the exact
 numbers/decimals.py the agreement of two numbers; of numbers/intervals.py the enclosures and exact signs;
 of quadratic/runs.py the settling and period detection of ``outcome`` and ``cycle_digits``; of
 core/registry.py the verdict, audit and premise machinery; and the kernel's checking code (kernel/expressions.py,
-balls.py, replay.py; ``--only kernel`` runs just those).  mutmut (``pip install -e ".[mutation]"``; configured in
+balls.py, replay.py, sets.py; ``--only kernel`` runs just those).  mutmut (``pip install -e ".[mutation]"``; configured in
 pyproject.toml, ``[tool.mutmut]``) mutates these files and runs, for each mutant, only the unit tests
 and doctests that call the mutated function.  Prints, per file, mutants generated, reached by tests,
 killed, survived, timed out, and the kill rate killed / reached; exits non-zero when a file is below
@@ -52,6 +52,7 @@ SCOPE = {
     "eos_theory/kernel/expressions.py": ["eos_theory.kernel.expressions.*"],
     "eos_theory/kernel/balls.py": ["eos_theory.kernel.balls.*"],
     "eos_theory/kernel/replay.py": ["eos_theory.kernel.replay.*"],
+    "eos_theory/kernel/sets.py": ["eos_theory.kernel.sets.*"],
 }
 
 #: mutmut's exit-code classes (mutmut/stats.py)

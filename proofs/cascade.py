@@ -62,11 +62,10 @@ def crisis(p: Proof) -> None:
 
     # Critical points, critical values, the repelling fixed point and the crisis value.
     p.equal("f'(y) = (y − 1)(3y + 2ε − 1)", sp.diff(f, y), (y - 1) * (3 * y + 2 * eps - 1))
-    p.check(
+    p.equal(
         "the derived critical points: maximum c = (1 − 2ε)/3, minimum 1",
-        [c, cr.minimum],
-        [(1 - 2 * eps) / 3, 1],
-        "cascade.crisis(): roots of f', told apart by the sign of f''",
+        sp.Matrix([c, cr.minimum]),
+        sp.Matrix([(1 - 2 * eps) / 3, 1]),
     )
     p.equal(
         "f''(c) = −2(1 + ε) and f''(1) = 2(1 + ε): a maximum and a minimum for ε > −1",
@@ -138,11 +137,13 @@ def crisis(p: Proof) -> None:
         h * (4 + h) / 4 + h * (9 + 2 * h) / 9,
         h * (4 + h) / 4 + h * (9 + 2 * h) / 9,
     )
-    p.check(
+    w = sp.Symbol("w", positive=True)  # w = √(ε² − 4), real for ε > 2
+    ends = sp.Matrix(list(cr.hole)).subs(sp.sqrt(eps**2 - 4), w)
+    p.equal(
         "the derived hole ends are the roots (−ε ∓ √(ε² − 4))/2 of Q",
-        list(cr.hole),
-        [(-eps - sp.sqrt(eps**2 - 4)) / 2, (-eps + sp.sqrt(eps**2 - 4)) / 2],
-        "cascade.crisis().hole",
+        sp.Matrix([*ends, *(q.subs(y, e) for e in ends)]),
+        sp.Matrix([(-eps - w) / 2, (-eps + w) / 2, 0, 0]),
+        modulo=(w**2 - eps**2 + 4,),
     )
     mapped = "on the hole y − 2 < 0 and Q(y) < 0, so f(y) − 2 = (y − 2)Q(y) > 0: f maps the hole above 2"
     p.infer(mapped, (hole, "f(y) − 2 = (y − 2)(y² + εy + 1)"))

@@ -13,6 +13,7 @@ from functools import cache
 import sympy as sp
 from mpmath import iv, mp
 
+from eos_theory.core.evidence import Holds
 from eos_theory.core.model import eigenbasis
 from eos_theory.core.notation import E, eta
 from eos_theory.core.proof import BoxProof, Proof
@@ -20,6 +21,7 @@ from eos_theory.core.registry import Source, claim
 from eos_theory.numbers.intervals import enclose, iv_workdps, krawczyk
 from eos_theory.numbers.parse import exact
 from eos_theory.quadratic import closed_forms
+from eos_theory.quadratic.closed_forms import eps, r
 
 # (ω1, ω2, E, η): the paper's symmetric case at two control values, same-sign eigenvalues, and
 # an asymmetric mixed-sign case; each inside its attracting window (checked below).
@@ -126,11 +128,14 @@ def interval_orbit(p: Proof) -> None:
     p.states(sp.Lt(sp.Function("rho")(sp.Symbol("D_{GD^2}")), 1))
     for example in EXAMPLES:
         label = "(ω1, ω2, E, η) = ({}, {}, {}, {})".format(*example)
+        st, orbit = closed_forms.setting(*example), closed_forms.eos_orbit()
+        window = (eps > 1, sp.Abs(orbit.along) < 1, sp.Abs(orbit.across) < 1)  # eos2d-window: both multipliers
         p.check(
             f"{label} is in the attracting window",
             closed_forms.classify(*example),
             "period-2",
             f"closed_forms.classify, ε = {closed_forms.control_parameter(*example)}",
+            evidence=Holds({eps: st.e, r: st.r}, window),
         )
         out = prove_orbit(*example)
         k = out["krawczyk"]

@@ -120,7 +120,7 @@ def minimum_stability(p: Proof) -> None:
     p.equal("∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", sp.diff(m.next_zt, zt).subs(zt, 0), 1 - Tt)
     p.equal("∂z̃'/∂T̃ at z̃ = 0 is 0 (the line is fixed)", sp.diff(m.next_zt, Tt).subs(zt, 0), 0)
     p.equal("T̃' = T̃ on z̃ = 0", m.next_Tt.subs(zt, 0), Tt)
-    p.check("analysis.minimum_multipliers() = (1, 1 − T̃)", A.minimum_multipliers(), (1, 1 - Tt))
+    p.equal("analysis.minimum_multipliers() = (1, 1 − T̃)", sp.Matrix(A.minimum_multipliers()), sp.Matrix([1, 1 - Tt]))
     T = sp.Symbol("T", real=True)
     p.check(
         "|1 − T̃| < 1 ⟺ 0 < T̃ < 2",
@@ -163,7 +163,7 @@ def min_ntk(p: Proof) -> None:
     # E < 0: ω_k < 0 is the one with least positive ηEω_k, so no ω_i lies in (ω_k, 0).
     p.positive("E < 0, ω_i = a > 0: ω_i(ω_i − ω_k) > 0", coeff(a, neg_k), a * (a - neg_k))
     p.positive("E < 0, ω_i = ω_k − b: ω_i(ω_i − ω_k) > 0", coeff(neg_k - b, neg_k), b * (b - neg_k))
-    p.check("ω_i = 0 or ω_i = ω_k give a zero coefficient", [coeff(0, wk), coeff(wk, wk)], [0, 0])
+    p.equal("ω_i = 0 or ω_i = ω_k give a zero coefficient", sp.Matrix([coeff(0, wk), coeff(wk, wk)]), sp.zeros(2, 1))
     every = "so every term is ≥ 0 (the four sign cases and the zero cases exhaust the ω_i)"
     p.infer(
         every,
@@ -198,11 +198,10 @@ def min_ntk(p: Proof) -> None:
         2 * Enz**2 + c1 * th1**2 + c2 * th2**2,
         nonzero=(Enz,),
     )
-    p.check(
+    p.equal(
         "E = 0: θ = 0 is a zero-loss minimum with NTK 0",
-        [mdl.output.subs({E: 0, th1: 0, th2: 0}), mdl.ntk.subs({th1: 0, th2: 0})],
-        [0, 0],
-        "z and NTK at θ = 0",
+        sp.Matrix([mdl.output.subs({E: 0, th1: 0, th2: 0}), mdl.ntk.subs({th1: 0, th2: 0})]),
+        sp.zeros(2, 1),
     )
     checks = [((-1, 2, 1, "1/4"), 1), ((3, 2, 1, "1/4"), 1), ((1, -1, 0, 1), 0), ((-3, 2, -1, "1/3"), 2)]
     p.check(

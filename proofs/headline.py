@@ -66,11 +66,13 @@ def headline(p: Proof) -> None:
         evidence=attracting,
     )
     offsets = sp.imageset(sp.Lambda(eps, eps - 1), window)
+    offset = sp.Symbol("o", real=True)  # o = ε − 1
     p.check(
         "so the offset lies in (0, √5 − 2): slightly above the edge of stability",
         offsets,
         sp.Interval.open(0, sp.sqrt(5) - 2),
         "image of the window under ε ↦ ε − 1",
+        evidence=Solutions(offset, tuple(c.subs(eps, 1 + offset) for c in attracting.conditions)),
     )
     dps, runs = 60, []
     for lr in ("11/10", "6/5"):

@@ -17,7 +17,7 @@ import sympy as sp
 from eos_theory import kernel
 from eos_theory.core import certificates, registry
 from eos_theory.core.certificates import NotInGrammar, cofactors, step_forms, text
-from eos_theory.core.evidence import Irreducible, Resultant, Root, Solutions
+from eos_theory.core.evidence import Holds, Irreducible, Resultant, Root, Solutions
 from eos_theory.core.proof import BoxProof, Proof, Step
 from eos_theory.core.registry import Claim, Source
 
@@ -170,13 +170,29 @@ def test_checked_values_are_written_with_their_evidence_and_a_wrong_value_is_rej
             "√5 − 1 is the root ≥ 1", sp.sqrt(5) - 1, sp.sqrt(5) - 1, evidence=Root(x, (sp.Eq(x**2 + 2 * x, 4), x >= 1))
         )
         p.check("Res_y(y² − 1, y − x) = x² − 1", x**2 - 1, x**2 - 1, evidence=Resultant(y, y**2 - 1, y - x))
+        p.check(
+            "(1/2, −3) is inside",
+            "inside",
+            "inside",
+            evidence=Holds({x: sp.Rational(1, 2), y: -3}, (sp.Abs(x) < y**2,)),
+        )
 
     forms = forms_of(record)
-    kinds = [*["solutions"] * 3, "irreducible", "krawczyk", "positive", "computation", "solutions", "resultant"]
+    kinds = [
+        *["solutions"] * 3,
+        "irreducible",
+        "krawczyk",
+        "positive",
+        "computation",
+        "solutions",
+        "resultant",
+        "compare",
+    ]
     assert [f["kind"] for f in forms] == kinds
     assert forms[0]["where"] == [{"expr": "s^2 - 2*s", "op": "<"}] and forms[0]["set"] == [["(", "0", "2", ")"]]
     assert forms[1]["set"][0][1] == {"root": "-2 + x^2", "in": forms[1]["set"][0][1]["in"]} and forms[2]["count"] == 2
     assert forms[5]["op"] == ">="
+    assert forms[9]["definitions"] == [["x", "1/2"], ["y", "-3"]] and forms[9]["op"] == "<"
     assert kernel.check({"claim": "c", "steps": forms}).status == "partly replayed"  # (the degree: trusted)
     three = sp.Interval.open(0, 3)  # a slip of the finder: the set it computed is not where |1 − s| < 1
     wrong = forms_of(lambda p: p.check("|1 − s| < 1 ⟺ 0 < s < 3", three, three, evidence=stable))

@@ -166,7 +166,12 @@ def test_positive_needs_the_identity_and_a_witness_the_sign_rules_prove():
     nonnegative = {**step, "expr": "a*b^2", "witness": "a*b^2", "assumptions": {"a": "positive"}, "op": ">="}
     assert status(nonnegative) == "kernel-checked"
     assert "sign in [-1, 0, 1]" in why({**nonnegative, "assumptions": {}})
-    assert "'>' or '>='" in why({**nonnegative, "op": "<"})
+    assert why({**nonnegative, "op": "<"}) == "the op of a positive step is '>' or '>='"
+    assert why({**step, "expr": "a"}) == "expr and witness are not the same rational function"
+    # a definition takes the sign its expression has: s = b² + 1 > 0, so a·s > 0 for a > 0; not s = b² − 1
+    defined = {**step, "definitions": [["s", "b^2 + 1"]], "expr": "a*(b^2 + 1)", "witness": "a*s"}
+    assert status(defined) == "kernel-checked"
+    assert "sign in [-1, 0, 1]" in why({**defined, "definitions": [["s", "b^2 - 1"]], "expr": "a*(b^2 - 1)"})
 
 
 def test_krawczyk_proves_exactly_one_zero():
@@ -266,8 +271,14 @@ def test_solutions_is_accepted_iff_the_claimed_set_is_where_the_conditions_hold(
 
 def test_solutions_rejects_wrong_ends_roots_and_counts():
     where = [("(1 - x)^2 - 1", "<")]
-    assert "claimed set says otherwise" in why(solutions(where, [["(", "0", "2.0001", ")"]]))
-    assert "claimed set says otherwise" in why(solutions(where, [["(", "0", "1", ")"], ["(", "1", "2", ")"]]))
+    wrong = "the claimed set says otherwise"
+    assert why(solutions(where, [["(", "0", "2.0001", ")"]])) == f"at a point near 2 the conditions fail but {wrong}"
+    assert (
+        why(solutions(where, [["(", "0", "1", ")"], ["(", "1", "2", ")"]]))
+        == f"at a point near 1 the conditions hold but {wrong}"
+    )
+    assert why(solutions(where, [])) == f"at 1 the conditions hold but {wrong}"  # (a gap: the rational between 0 and 2)
+    assert status(solutions([("x^2 + 1", "==")], count=0)) == "kernel-checked"
     two_roots = {"root": "x^2 - 2", "in": ["-2", "2"]}
     assert "2 real roots" in why(solutions(where, [["(", "0", two_roots, ")"]]))
     no_root = {"root": "x^2 + 2", "in": ["-2", "2"]}
@@ -294,6 +305,50 @@ def test_resultant_computed_by_the_kernel():
     assert "must be polynomials" in why({**mod, "g": "1/v"})
     assert "'in' must name a variable" in why({**mod, "in": "w"})
     assert "too large" in why({**mod, "f": "v^30 - s", "g": "v^30 - 1"})
+    assert "too large" in why({**mod, "variables": ["v", "a", "b", "c"], "f": "v - (a*b*c)^200", "g": "v^2 + 1"})
+    assert status({**mod, "f": "v^2/2 - s/2", "g": "v", "value": "-s/2", "modulo": []}) == "kernel-checked"
+    assert why({**mod, "in": "w"}) == "'in' must name a variable"
+    assert why({**mod, "g": "1/v"}) == "f, g and the one relation in 'modulo' must be polynomials"
+    assert why({**mod, "modulo": ["4*s*v - 1"]}) == "the relation in 'modulo' must be a polynomial in one variable"
+    assert why({**mod, "modulo": ["4*s + 1"]}) == "Res_v(f, g) − value is not 0 modulo the relation"
+    assert why({**mod, "value": "1"}) == "Res_v(f, g) − value is not 0"
+    assert "must be polynomials" in why({**mod, "modulo": ["4*s - 1", "s"]})
+
+
+CONDITION = [{"expr": "x", "op": "<"}]
+
+
+@pytest.mark.parametrize(
+    "step, message",
+    [
+        ({"variables": ["x", "y"], "where": CONDITION, "set": []}, "a solution set is in one variable"),
+        ({"where": [], "set": []}, "a solution set needs conditions ('where')"),
+        ({"where": [{"expr": "x", "op": "="}], "set": []}, "each condition is {'expr': E, 'op': one of"),
+        ({"where": [{"expr": 1, "op": "<"}], "set": []}, "each condition is {'expr': E, 'op': one of"),
+        ({"where": ["x < 0"], "set": []}, "each condition is {'expr': E, 'op': one of"),
+        ({"where": CONDITION}, "'set' (or 'count') is needed; each piece is ['(' or '[', lo, hi, ')' or ']']"),
+        ({"where": CONDITION, "set": "(0, 1)"}, "'set' (or 'count') is needed"),
+        ({"where": CONDITION, "set": [["(", "0"]]}, "'set' (or 'count') is needed"),
+        ({"where": CONDITION, "set": [["<", "0", "1", ")"]]}, "'set' (or 'count') is needed"),
+        ({"where": CONDITION, "set": [["(", "0", "1", ">"]]}, "'set' (or 'count') is needed"),
+        (
+            {"where": CONDITION, "set": [["(", {"root": "x"}, "1", ")"]]},
+            "an algebraic end is {'root': E, 'in': [lo, hi]}",
+        ),
+        ({"where": CONDITION, "set": [["(", {"root": "x", "in": ["0"]}, "1", ")"]]}, "an algebraic end is {'root': E"),
+        ({"where": CONDITION, "set": [["(", {"root": "1/x", "in": ["-1", "1"]}, "1", ")"]]}, "not a polynomial: '1/x'"),
+        ({"where": CONDITION, "set": [["[", None, "0", ")"]]}, "an infinite end is open"),
+        ({"where": CONDITION, "set": [["(", "0", None, "]"]]}, "an infinite end is open"),
+        ({"where": CONDITION, "set": [["(", "1", "1", "]"]]}, "an empty piece (lo > hi, or lo = hi not closed)"),
+        ({"where": CONDITION, "set": [["[", "2", "1", "]"]]}, "an empty piece"),
+        ({"where": CONDITION, "count": -1}, "'count' is a natural number"),
+        ({"where": CONDITION, "count": True}, "'count' is a natural number"),
+        ({"where": CONDITION, "count": "1"}, "'count' is a natural number"),
+        ({"where": [{"expr": "x^401 + 1", "op": "<"}], "set": []}, "a polynomial of degree 401 (at most 400 here)"),
+    ],
+)
+def test_malformed_solution_sets_are_rejected_saying_why(step, message):
+    assert why({"kind": "solutions", "variables": ["x"], **step}).startswith(message)
 
 
 def test_irreducible_by_factorisation_over_q():
@@ -302,7 +357,11 @@ def test_irreducible_by_factorisation_over_q():
     assert "degrees [2, 2]" in why({**step, "poly": "x^4 - 4"})
     assert "degrees [1]" in why({**step, "poly": "(x - 1)^2", "degree": 2})  # a square is not irreducible
     assert "not irreducible of degree 3" in why({**step, "degree": 3})
-    assert "is a polynomial" in why({**step, "poly": "1/x"})
+    assert why({**step, "poly": "1/x"}) == "'poly' is a polynomial and 'degree' an integer"
+    assert why({**step, "degree": "4"}) == "'poly' is a polynomial and 'degree' an integer"
+    assert why({**step, "variables": ["x", "y"]}) == "irreducibility is of a polynomial in one variable"
+    assert status({**step, "poly": "2*x - 3", "degree": 1}) == "kernel-checked"
+    assert "not irreducible of degree 0" in why({**step, "poly": "5", "degree": 0})
 
 
 # -- claims: kinds listed as trusted, premises, consistency, malformed input ---------------------------------
@@ -409,8 +468,23 @@ def test_premises_resolve_across_certificates():
         {"claim": "f", "steps": [{"kind": "premise", "claim": "e"}]},
         {"claim": "g", "steps": [{"kind": "premise", "claim": "h"}]},
         {"claim": "h", "steps": [{"kind": "premise", "claim": "g"}]},
+        {"claim": "i", "steps": [{"kind": "lemma"}]},
+        {"claim": "j", "steps": [{"kind": "premise", "claim": "i"}]},  # i is rejected
     ]
     got = {c.claim: c for c in check_all(certs)}
+    assert ("premise i", "rejected") in got["j"].trusted and got["j"].weak_premises == ["i"]
+    assert got["g"].rejected == [("premises", "premises form a cycle: g → h → g")]
+    assert got["c"].to_json() == {
+        "claim": "c",
+        "status": "partly replayed",
+        "replayed": 1,  # the premise step itself (d's certificate is what is missing)
+        "trusted": [{"step": "premise d", "why": "no certificate here"}],
+        "rejected": [],
+        "premises": ["d"],
+        "weak_premises": ["d"],
+    }
+    assert got["i"].to_json()["rejected"] == [{"step": "step 1", "why": "unknown kind 'lemma'"}]
+    assert got["b"].to_json()["replayed"] == 2 and got["b"].to_json()["status"] == "kernel-checked"
     assert got["b"].status == "kernel-checked" and got["b"].premises == ["a"]
     assert got["c"].status == "partly replayed" and ("premise d", "no certificate here") in got["c"].trusted
     assert got["f"].status == "partly replayed" and got["f"].weak_premises == ["e"] and not got["f"].trusted

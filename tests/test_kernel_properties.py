@@ -163,7 +163,7 @@ def test_solution_sets_are_accepted_as_sympy_solves_them_and_rejected_with_one_e
     p = sp.Mul(*((X - sp.Rational(r.numerator, r.denominator)) ** k for r, k in zip(roots, powers)))
     p *= X**2 - 2 if radical else 1
     expected = sp.Union(*solve_poly_inequality(sp.Poly(p, X), op))
-    form = _evidence(Solutions(X, (sp.Rel(p, 0, op),)), expected)
+    (form,) = _evidence(Solutions(X, (sp.Rel(p, 0, op),)), expected)
     assert accepted(form)
     finite = [(k, end) for k, piece in enumerate(form["set"]) for end in (1, 2) if piece[end] is not None]
     assume(finite)

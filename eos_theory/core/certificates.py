@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from eos_theory.core.evidence import Irreducible, Resultant, Root
+from eos_theory.core.evidence import Holds, Irreducible, Resultant, Root
 from eos_theory.core.proof import BoxProof, Proof, Step, _entries, _root_symbols
 
 FORMAT = "eos-theory certificate 1"  #: the format's name and version, written in every certificate
@@ -250,7 +250,7 @@ def _check(step: Step) -> list[dict]:
         evidence, expected = step.data["evidence"], step.data["expected"]
         if not isinstance(evidence, tuple):
             evidence, expected = (evidence,), (expected,)
-        return [_evidence(e, v) for e, v in zip(evidence, expected, strict=True)]
+        return [form for e, v in zip(evidence, expected, strict=True) for form in _evidence(e, v)]
     if "compare" not in step.data:
         return [{"kind": "computation"}]
     lhs, op, rhs = step.data["compare"]
@@ -333,10 +333,16 @@ class _Radicals:
         return self.symbols[(base, q)]
 
 
-def _evidence(evidence, expected) -> dict:
-    """The form that decides ``expected`` again from the check's evidence (:mod:`eos_theory.core.evidence`)."""
+def _evidence(evidence, expected) -> list[dict]:
+    """The forms that decide ``expected`` again from the check's evidence (:mod:`eos_theory.core.evidence`)."""
     if isinstance(evidence, BoxProof):
-        return box_form(evidence)
+        return [box_form(evidence)]
+    if isinstance(evidence, Holds):  # one exact comparison per condition, the point as definitions
+        return [_holds(rel, evidence.point) for rel in evidence.conditions]
+    return [_one_form(evidence, expected)]
+
+
+def _one_form(evidence, expected) -> dict:
     if isinstance(evidence, Resultant):
         parts = [evidence.f, evidence.g, expected, *([evidence.modulo] if evidence.modulo is not None else [])]
         _, all_names = _scope(*parts, extra=[evidence.variable])
@@ -374,13 +380,21 @@ def _evidence(evidence, expected) -> dict:
     return form
 
 
+def _holds(rel, point: dict) -> dict:
+    """``rel`` at the exact ``point``: a compare of rationals, the point's values as definitions."""
+    names = namer(point)
+    (cond,) = _conditions(rel, names)
+    values = [[names[s], text(sp.Rational(v), {})] for s, v in sorted(point.items(), key=lambda kv: names[kv[0]])]
+    return {"kind": "compare", "definitions": values, "lhs": cond["expr"], "op": cond["op"], "rhs": "0"}
+
+
 def _conditions(rel, names: dict) -> list[dict]:
-    """A relation as conditions ``{"expr": E, "op": OP}`` meaning E op 0; |u| op c (a number c ≥ 0) is written
-    u² − c² op 0."""
+    """A relation as conditions ``{"expr": E, "op": OP}`` meaning E op 0; |u| op c (c ≥ 0 by its assumptions) is
+    written u² − c² op 0."""
     lhs, rhs, op = rel.lhs, rel.rhs, rel.rel_op
     if isinstance(rhs, sp.Abs) and not isinstance(lhs, sp.Abs):
         lhs, rhs, op = rhs, lhs, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
-    if isinstance(lhs, sp.Abs) and rhs.is_number and rhs.is_nonnegative:
+    if isinstance(lhs, sp.Abs) and rhs.is_nonnegative:
         lhs, rhs = lhs.args[0] ** 2, rhs**2
     return [{"expr": text(sp.expand(lhs - rhs), names), "op": op}]
 

@@ -43,6 +43,15 @@ class Root(Solutions):
 
 
 @dataclass(frozen=True)
+class Holds:
+    """Every one of ``conditions`` (relations) holds at ``point`` (symbol ↦ rational): the check's expected value is
+    what that means (a regime's name, say)."""
+
+    point: dict
+    conditions: tuple
+
+
+@dataclass(frozen=True)
 class Resultant:
     """The check's expected value is Res_variable(f, g) (f and g polynomials over ℚ), or is congruent to it modulo
     the polynomial ``modulo``."""

@@ -23,10 +23,11 @@ from eos_theory.kernel.balls import MAX_PREC
 from eos_theory.kernel.expressions import Invalid, evaluate, number
 
 MAX_DEGREE = 400  #: the largest degree of a polynomial factored or isolated here
+PRECISIONS = (64, 256, 1024, 4096, MAX_PREC)  #: bits: the ladder on which balls are refined
 
 SIGNS = {"<": {-1}, "<=": {-1, 0}, ">": {1}, ">=": {0, 1}, "==": {0}, "!=": {-1, 1}}
 
-_roots: dict = {}  #: (f, precision) ↦ the balls of the real roots of f (a cache: the same factors recur)
+_roots: dict = {}  #: (f, precision) ↦ the balls of the real roots of f (within one step: the same factors recur)
 
 
 def _real_balls(f: fmpz_poly, prec: int) -> list[arb]:
@@ -44,13 +45,10 @@ def _check_degree(p: fmpz_poly) -> None:
 
 
 def real_roots(p: fmpz_poly) -> list[tuple[fmpz_poly, int]]:
-    """The distinct real roots of p (not 0), as (irreducible factor, index) pairs."""
+    """The distinct real roots of p (not 0), as (irreducible factor, index) pairs (FLINT's factors are primitive
+    with a positive leading coefficient: one representation of each number)."""
     _check_degree(p)
-    out = []
-    for f, _ in p.factor()[1]:
-        f = -f if f.leading_coefficient() < 0 else f
-        out += [(f, i) for i in range(len(_real_balls(f, 64)))]
-    return out
+    return [(f, i) for f, _ in p.factor()[1] for i in range(len(_real_balls(f, PRECISIONS[0])))]
 
 
 def rational(q: Fraction) -> tuple[fmpz_poly, int]:
@@ -61,32 +59,34 @@ def _ball(a, prec: int) -> arb:
     return _real_balls(a[0], prec)[a[1]]
 
 
+def _separated(a, b) -> tuple[arb, arb]:
+    """Balls around the distinct algebraic numbers a and b at the first precision where they are disjoint."""
+    for prec in PRECISIONS:
+        x, y = _ball(a, prec), _ball(b, prec)
+        if not x.overlaps(y):
+            return x, y
+    raise Invalid("two algebraic numbers are not told apart within the precision limit")
+
+
 def compare(a, b) -> int:
     """The sign of a − b for two real algebraic numbers."""
-    if a[0] == b[0] and a[1] == b[1]:
+    if a == b:
         return 0
-    prec = 64
-    while prec <= MAX_PREC:
-        x, y = _ball(a, prec), _ball(b, prec)
-        if x < y or x > y:
-            return -1 if x < y else 1
-        prec *= 4
-    raise Invalid("two algebraic numbers are not told apart within the precision limit")
+    x, y = _separated(a, b)
+    return -1 if x < y else 1
 
 
 def sign_at(g: fmpz_poly, a) -> int:
     """The sign of the integer polynomial g at the real algebraic number a (0 iff a's polynomial divides g)."""
     if (fmpq_poly(g) % fmpq_poly(a[0])).is_zero():
         return 0
-    prec = 64
-    while prec <= MAX_PREC:
+    for prec in PRECISIONS:
         with ctx.workprec(prec):
             x, v = _ball(a, prec), arb(0)
             for c in reversed(g.coeffs()):
                 v = v * x + c
-            if v > 0 or v < 0:
+            if not v.contains(0):
                 return 1 if v > 0 else -1
-        prec *= 4
     raise Invalid("the sign of a polynomial at an algebraic number is not decided within the precision limit")
 
 
@@ -99,26 +99,19 @@ def samples(points: list) -> list[Fraction]:
     """One rational in each gap of the sorted distinct algebraic numbers ``points`` (n + 1 gaps)."""
     if not points:
         return [Fraction(0)]
-    out = [_exact(_ball(points[0], 64).lower()).__floor__() - Fraction(1)]
+    out = [_exact(_ball(points[0], PRECISIONS[0]).lower()) - 1]
     for a, b in pairwise(points):
-        prec = 64
-        while not _ball(a, prec) < _ball(b, prec):  # they differ: compare() sorted them
-            prec *= 4
-        out.append((_exact(_ball(a, prec).upper()) + _exact(_ball(b, prec).lower())) / 2)
-    out.append(_exact(_ball(points[-1], 64).upper()).__ceil__() + Fraction(1))
-    return out
+        x, y = _separated(a, b)
+        out.append((_exact(x.upper()) + _exact(y.lower())) / 2)
+    return [*out, _exact(_ball(points[-1], PRECISIONS[0]).upper()) + 1]
 
 
 def polynomials(rf) -> tuple[fmpz_poly, fmpz_poly]:
     """Numerator and denominator of a rational function of one variable, as integer polynomials (scaled by
     positive constants, so their signs are unchanged)."""
-    out = []
-    for p in (rf.num, rf.den):
-        coeffs = [fmpq(0)] * (p.degrees()[0] + 1 if not p.is_zero() else 1)
-        for (e, *_), c in p.to_dict().items():
-            coeffs[e] = c
-        out.append(fmpq_poly(coeffs).numer())
-    return out[0], out[1]
+    x = fmpq_poly([0, 1])
+    num, den = (sum((c * x**e for (e, *_), c in p.to_dict().items()), fmpq_poly([])).numer() for p in (rf.num, rf.den))
+    return num, den
 
 
 def end_point(spec, var_poly) -> tuple | None:
@@ -142,6 +135,7 @@ def solutions(step: dict, scope) -> None:
     """The set where every condition holds is the claimed set (``set``), or has ``count`` points."""
     if len(scope.variables) != 1:
         raise Invalid("a solution set is in one variable")
+    _roots.clear()
     env, const = scope.exact_env()
 
     def var_poly(text: str) -> fmpz_poly:
