@@ -298,11 +298,20 @@ def window(p: Proof) -> None:
         "where r(r − 1) < 0",
         evidence=Solutions(rr, (rr * (rr - 1) < 0,)),
     )
+    p.equal("symmetric case (r = −1): across = 3 − 2ε", orb.across.subs(r, -1), 3 - 2 * eps)
     p.check(
-        "symmetric case: |3 − 2ε| < 1 ⟺ 1 < ε < 2, which contains the along window",
+        "|3 − 2ε| < 1 ⟺ 1 < ε < 2",
+        sp.solve_univariate_inequality(sp.Abs(3 - 2 * eps) < 1, eps, relational=False),
+        sp.Interval.open(1, 2),
+        "solve_univariate_inequality",
+        evidence=Solutions(eps, (sp.Abs(3 - 2 * eps) < 1,)),
+    )
+    p.check(
+        "so the symmetric window is the along window (1, √5 − 1), which lies inside (1, 2)",
         orb.symmetric_window,
         sp.Interval.open(1, sp.sqrt(5) - 1),
         "analysis.eos_orbit().symmetric_window",
+        evidence=Solutions(eps, (sp.Abs(orb.along) < 1, eps >= 1, sp.Abs(3 - 2 * eps) < 1)),
     )
     k = sp.Symbol("k", positive=True)  # k = r(r − 1)
     first = sp.solve_univariate_inequality(1 + 2 / k < sp.sqrt(5) - 1, k, relational=False) & sp.Interval.open(0, sp.oo)
