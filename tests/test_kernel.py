@@ -74,6 +74,9 @@ def test_grammar_reads_exact_numbers_with_the_usual_precedence(text, expected):
         ("-" * (MAX_DEPTH + 2) + "x", "nested deeper"),  # the first sign is the expression's own
         ("sqrt(x)", "undeclared name 'sqrt'"),
         ("", "expected more"),
+        ("x^(-2", "expected \\) in 'x\\^\\(-2'"),
+        (3, "an expression must be a string, not int"),
+        ("x" * 20_000_001, "expression longer than 20000000 characters"),
     ],
 )
 def test_grammar_rejects_what_it_does_not_define(text, message):
@@ -92,6 +95,16 @@ def test_numbers_are_exact_and_floats_are_refused():
     for bad in (0.1, True, "1/0", "1/2/3", "0x10", "1e99999", None, [1]):
         with pytest.raises(Invalid):
             number(bad)
+    assert number(f"1e-{MAX_EXPONENT}") == Fraction(1, 10**MAX_EXPONENT) and value("x^+2", x=3) == 9
+    for bad, message in [
+        (0.1, "a number must be a string ('p/q' or a decimal) or an integer, not 0.1"),
+        ("2/0", "zero denominator in '2/0'"),
+        (f"1e{MAX_EXPONENT + 1}", f"exponent out of range in '1e{MAX_EXPONENT + 1}'"),
+        ("1/2/3", "not an exact number: '1/2/3'"),
+    ]:
+        with pytest.raises(Invalid) as exc:
+            number(bad)
+        assert str(exc.value) == message
 
 
 def test_sign_rules_are_sound_on_their_table():
@@ -565,3 +578,293 @@ def test_the_hand_written_example_of_the_docs_is_accepted_and_each_change_it_nam
         changed["steps"][i][key] = value(changed["steps"][i][key]) if callable(value) else value
         c = check(changed)
         assert c.status == "rejected" and [s for s, _ in c.rejected] == [f"step {i + 1}"], (key, c.rejected)
+
+
+# -- what a user reads when a step is rejected, and the edge cases around each check ---------------------------
+
+X = {"variables": ["x"]}
+BOX = {"variables": ["x"], "equations": ["x^2 - 2"], "box": [["1", "2"]]}
+
+
+@pytest.mark.parametrize(
+    "step, message",
+    [
+        ({"kind": "identity", "variables": ["2x"], "lhs": "1", "rhs": "1"}, "variables must be names"),
+        ({"kind": "identity", "variables": ["x", "x"], "lhs": "x", "rhs": "x"}, "a variable is declared twice"),
+        ({"kind": "identity", "variables": "x", "lhs": "x", "rhs": "x"}, "'variables' must be list"),
+        ({"kind": "identity", **X, "definitions": [["x", "2"]], "lhs": "x", "rhs": "2"}, "'x' is defined twice"),
+        ({"kind": "identity", "definitions": [["2x", "1"]], "lhs": "1", "rhs": "1"}, "a definition is a pair"),
+        ({"kind": "identity", "definitions": ["ab"], "lhs": "1", "rhs": "1"}, "a definition is a pair"),
+        ({"kind": "identity", "definitions": [[5, "1"]], "lhs": "1", "rhs": "1"}, "a definition is a pair"),
+        ({"kind": "identity", **X, "lhs": ["x"], "rhs": "x"}, "an expression must be a string, not list"),
+        ({"kind": "identity", **X, "rhs": "x"}, "missing 'lhs' or 'rhs'"),
+        ({"kind": "identity", **X, "lhs": ["x"], "rhs": ["x", "x"]}, "lhs and rhs must list the same number"),
+        ({"kind": "identity", **X, "lhs": "x^2", "rhs": "x"}, "lhs − rhs is not 0 over ℚ"),
+        ({"kind": "identity", **X, "lhs": ["x", "x^2"], "rhs": ["x", "x"]}, "entry 2: lhs − rhs is not 0 over ℚ"),
+        (
+            {"kind": "identity", **X, "lhs": "x^2", "rhs": "1", "modulo": ["x^2 - 1"], "cofactors": ["2"]},
+            "lhs − rhs − Σ cofactor·relation is not 0 over ℚ",
+        ),
+        (  # two cofactors for one relation: not silently truncated
+            {"kind": "identity", **X, "lhs": "x^2", "rhs": "1", "modulo": ["x^2 - 1"], "cofactors": [["1", "5"]]},
+            "one cofactor per relation needed",
+        ),
+        (
+            {"kind": "identity", **X, "lhs": "x^2", "rhs": "1", "modulo": ["x^2 - 1"]},
+            "an identity modulo relations needs one list of cofactors per entry",
+        ),
+        ({"kind": "identity", **X, "lhs": "x", "rhs": "x", "cofactors": ["1"]}, "cofactors without relations"),
+        (
+            {
+                "kind": "counterexample",
+                **X,
+                "lhs": "x",
+                "rhs": "0",
+                "point": {"x": "1"},
+                "assumptions": {"z": "a", "y": "b"},
+            },
+            "assumptions on undeclared names: y, z",
+        ),
+        (
+            {"kind": "counterexample", **X, "lhs": "x", "rhs": "0", "point": {"x": "1"}, "assumptions": {"x": 1}},
+            "assumptions are words, such as 'positive' or 'nonzero integer'",
+        ),
+        ({"kind": "positive", **X, "expr": "x^2", "witness": 2}, "'witness' must be str"),
+        ({"kind": "positive", **X, "witness": "x^2"}, "missing 'expr'"),
+        ({"kind": "krawczyk", **X, "box": [["1", "2"]]}, "missing 'equations'"),
+        ({**BOX, "kind": "krawczyk", "box": [["1", "2"], ["1", "2"]]}, "'box' needs one [lo, hi] per variable"),
+        ({**BOX, "kind": "krawczyk", "box": ["12"]}, "'box' needs one [lo, hi] per variable"),
+        ({**BOX, "kind": "krawczyk", "box": [["2", "1"]]}, "'box' has an empty side (lo > hi)"),
+        ({**BOX, "kind": "krawczyk", "box": [["0", "1"]]}, "Krawczyk's test does not prove a unique zero in the box"),
+        ({"kind": "compare", "lhs": "1", "op": "=<", "rhs": "2"}, "op must be one of < <= > >= == !="),
+    ],
+)
+def test_a_rejected_step_says_what_is_wrong(step, message):
+    assert why(step).startswith(message)
+
+
+def test_a_rejected_certificate_names_the_place_of_each_problem():
+    false = identity("x^2", "x", variables=("x",))
+    assert check(None).rejected == [("certificate", "not an object with a 'claim' id")]
+    assert check({"claim": "c", "steps": {}, "correction": {"steps": [false]}}).rejected == [
+        ("steps", "missing, or not a list"),
+        ("correction step 1", "lhs − rhs is not 0 over ℚ"),
+    ]
+    assert check({"claim": "c", "steps": [], "correction": "x"}).rejected == [
+        ("correction steps", "missing, or not a list")
+    ]
+    c = check({"claim": "c", "steps": [false, {"kind": "identity", "text": "t", "variables": 1}, {"kind": "x"}]})
+    assert c.rejected == [
+        ("step 1", "lhs − rhs is not 0 over ℚ"),
+        ("step 2 (t)", "'variables' must be list"),
+        ("step 3", "unknown kind 'x'"),
+    ]
+    assert why({"kind": "identity", "lhs": "1", "rhs": "1", "definitions": [[1, 2, 3]]}) == (
+        "a definition is a pair [name, expression]"
+    )
+
+
+def test_a_verdict_its_steps_cannot_carry_is_rejected_with_the_reason():
+    ce = {"kind": "counterexample", "variables": ["x"], "lhs": "x^2", "rhs": "x", "point": {"x": "2"}}
+    same = identity("x", "x", variables=("x",))
+    assert check({"claim": "c", "steps": [ce], "verdict": "refuted"}).rejected == [
+        ("claim", "a refuted claim needs a counterexample step and a correction")
+    ]
+    assert why(same, verdict="refuted", correction={"steps": [same]}) == (
+        "a refuted claim needs a counterexample step and a correction"
+    )
+    assert why(ce, verdict="supported") == "a supported claim has a counterexample step"
+    stat = {"kind": "statistical"}
+    assert why(same, verdict="verified", correction={"steps": [stat]}) == (
+        "a verified claim rests on statistical evidence (it can only be supported)"
+    )
+    assert status(stat, verdict="supported") == "partly replayed"
+    assert why(same, coverage=["x"]) == "'coverage' must map phrases to lists of step texts"
+    assert (
+        why(same, coverage={"all x": "x = x"})
+        == "coverage of 'all x' names steps that are not recorded: ['(not a list)']"
+    )
+
+
+def test_compare_decides_the_sign_of_the_difference_and_reports_it():
+    sqrt5 = {"kind": "compare", "variables": ["s"], "equations": ["s^2 - 5"], "box": [["2", "3"]]}
+    assert status({**sqrt5, "lhs": "s", "op": ">", "rhs": "-3"}) == "kernel-checked"  # lhs + rhs < 0 here
+    assert status({**sqrt5, "lhs": "s - 1", "op": "<", "rhs": "3/2"}) == "kernel-checked"
+    assert why({**sqrt5, "lhs": "s - 1", "op": ">", "rhs": "3/2"}) == "lhs > rhs is false: the sign of lhs − rhs is -1"
+    assert why({**sqrt5, "lhs": "s - 1", "op": "<=", "rhs": "6/5"}) == "lhs <= rhs is false: the sign of lhs − rhs is 1"
+    # an exact zero of the balls is no sign: s = 2 exactly, and s < 2 or s <= 2 needs cofactors
+    two = {"kind": "compare", "variables": ["s"], "equations": ["s - 2"], "box": [["1", "3"]], "lhs": "s", "rhs": "2"}
+    assert why({**two, "op": "<"}) == "the sign of lhs − rhs is not decided by balls (equal? then give cofactors)"
+    assert status({**two, "op": "<=", "cofactors": ["1"]}) == "kernel-checked"
+    # rationals, exactly, also through definitions
+    assert status({"kind": "compare", "lhs": "1/2", "op": "==", "rhs": "2/4"}) == "kernel-checked"
+    assert status({"kind": "compare", "lhs": "1/2", "op": ">=", "rhs": "2/4", "cofactors": []}) == "kernel-checked"
+    assert why({"kind": "compare", "lhs": "1/2", "op": "!=", "rhs": "2/4"}) == (
+        "lhs != rhs is false: the sign of lhs − rhs is 0"
+    )
+    defs = {"kind": "compare", "definitions": [["a", "1/3"], ["b", "3*a"]], "lhs": "b", "rhs": "a + 2/3"}
+    assert status({**defs, "op": "=="}) == "kernel-checked"
+    assert status({**defs, "lhs": "a", "op": "<"}) == "kernel-checked"
+    assert why({**defs, "lhs": "a", "op": ">"}) == "lhs > rhs is false: the sign of lhs − rhs is -1"
+
+
+def test_cofactors_may_have_the_denominators_of_the_sides_and_relations():
+    # 1/x − 1/y = −(x − y)/(xy): the cofactor's denominator xy is that of the sides
+    step = {"kind": "identity", "variables": ["x", "y"], "lhs": "1/x", "rhs": "1/y", "modulo": ["x - y"]}
+    assert status({**step, "cofactors": ["-1/(x*y)"]}) == "kernel-checked"
+    assert "does not divide" in why({**step, "cofactors": ["-1/(x*y*(x + 1))"]})
+    # x·y − 1 = y·(x − 1/y): a relation with a denominator
+    step = {"kind": "identity", "variables": ["x", "y"], "lhs": "x*y", "rhs": "1", "modulo": ["x - 1/y"]}
+    assert status({**step, "cofactors": ["y"]}) == "kernel-checked"
+
+
+def test_a_bound_over_a_one_point_box():
+    b = {"kind": "bound", "variables": ["x", "y"], "box": [["1/3", "1/3"], ["0", "1"]]}
+    assert status({**b, "over_box": [{"expr": "3*x + y", "interval": ["0.99", "2.01"]}]}) == "kernel-checked"
+    assert "over the box" in why({**b, "over_box": [{"expr": "3*x + y", "interval": ["0.99", "1.9"]}]})
+
+
+def test_balls_enclose_every_value_of_a_power():
+    from flint import arb
+
+    from eos_theory.kernel.expressions import power
+
+    around0 = arb(0, 0.5)  # [−1/2, 1/2]
+    for n, values in [(2, (0, 0.25)), (4, (0, 0.0625)), (3, (-0.125, 0.125)), (1, (-0.5, 0.5))]:
+        enclosure = power(around0, n)
+        assert all(enclosure.contains(v) for v in values), (n, enclosure)
+    assert not power(around0, 2).contains(-0.01) and power(arb(1, 0.5), 2).contains(2.25)  # even: never below 0
+
+
+def test_krawczyk_needs_the_image_strictly_inside_the_box():
+    k = {"kind": "krawczyk", "variables": ["x"], "box": [["1", "2"]]}
+    assert status({**k, "equations": ["x - 3/2"]}) == "kernel-checked"
+    for outside in ("x - 3", "x", "x - 1", "x - 2"):  # beyond either end, or on it (then uniqueness is not shown)
+        assert "does not prove a unique zero" in why({**k, "equations": [outside]}), outside
+    # x^0 is 1 also at x = 0, and its derivative 0 (the zero of x + x^0 − 1 is 0)
+    assert status({**k, "box": [["-1", "1"]], "equations": ["x + x^0 - 1"]}) == "kernel-checked"
+    assert "unique zero" in why({**k, "box": [["-1/2", "1/2"]], "equations": ["x + 2*x^0 - 1"]})
+
+
+def test_bounds_are_closed_split_along_the_widest_side_and_name_the_one_that_fails():
+    b = {"kind": "bound", "variables": ["x"], "box": [["0", "1"]]}
+    exact = {"kind": "krawczyk", "variables": ["x"], "equations": ["x - 1"], "box": [["0", "2"]]}
+    assert status({**exact, "at_zero": [{"expr": "x", "interval": ["1", "1"]}]}) == "kernel-checked"  # closed
+    wide_x = {"kind": "bound", "variables": ["y", "x"], "box": [["0", "1/1000"], ["0", "1"]]}
+    assert status({**wide_x, "over_box": [{"expr": "x*(1 - x) + y", "interval": ["-0.01", "0.26"]}]}) == (
+        "kernel-checked"
+    )
+    defs = {**b, "definitions": [["a", "x/2 + 1/4"]], "over_box": [{"expr": "a", "interval": ["0.24", "0.76"]}]}
+    assert status(defs) == "kernel-checked"
+    none = {"kind": "bound", "box": [], "over_box": [{"expr": "1", "interval": ["0", "2"]}]}
+    assert why({**none, "over_box": [*none["over_box"], {"expr": "3", "interval": ["0", "2"]}]}) == (
+        "over the box: bound 2 fails"
+    )
+    point = {**b, "box": [["1", "1"]]}
+    two = [{"expr": "x", "interval": ["0", "2"]}, {"expr": "2*x", "interval": ["0", "1"]}]
+    assert why({**point, "over_box": two}) == "over the box: bound 2 fails at a point"
+
+
+def test_the_sign_rules_and_assumptions():
+    pos = {"kind": "positive", "variables": ["x"], "expr": "1"}
+    assert status({**pos, "witness": "x^0"}) == "kernel-checked"  # x^0 = 1 even where x may be 0
+    assert status({**pos, "expr": "1/x^2", "witness": "x^-2", "assumptions": {"x": "nonzero"}}) == "kernel-checked"
+    assert why({**pos, "expr": "1/x^2", "witness": "x^-2"}) == (
+        "the sign rules cannot show that a base with a negative exponent is non-zero"
+    )
+    assert why({**pos, "expr": "1/x", "witness": "1/x"}) == "the sign rules cannot show that a denominator is non-zero"
+    assert why({**pos, "witness": "1", "assumptions": {"x": "positive zero"}}).startswith("unknown assumption 'zero'")
+    assert "(known: positive, negative, nonnegative" in why({**pos, "witness": "1", "assumptions": {"x": "big"}})
+    assert why({**pos, "witness": "1", "assumptions": {"x": "positive negative"}}) == (
+        "contradictory assumptions 'positive negative'"
+    )
+    ce = {"kind": "counterexample", "variables": ["x"], "lhs": "x", "rhs": "2"}
+    assert status({**ce, "point": {"x": "1/2"}, "assumptions": {"x": "positive"}}) == "kernel-checked"
+    assert status({**ce, "point": {"x": "0"}, "assumptions": {"x": "nonnegative"}}) == "kernel-checked"
+    assert (
+        why({**ce, "point": {"x": "0"}, "assumptions": {"x": "positive"}}) == "x = 0 breaks the assumption 'positive'"
+    )
+    assert why({**ce, "point": {"x": "-1/2"}, "assumptions": {"x": "positive"}}) == (
+        "x = -1/2 breaks the assumption 'positive'"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["x*y - 3", "(x*y)^2", "-(x - y)^3", "x/(y - 2)", "1/x - y/x", "(2 - x*y)/(1 + y^2)", "x^-2*y^0", "+x - -y"]
+)
+def test_the_jacobian_encloses_the_exact_derivatives(text):
+    """Forward-mode jets (what Krawczyk's A is made of) against FLINT's exact partial derivatives, at a point."""
+    from flint import arb, ctx
+
+    from eos_theory.kernel.balls import Program
+    from eos_theory.kernel.expressions import ball, jets
+
+    point = {"x": Fraction(3, 2), "y": Fraction(-1, 3)}
+    f = evaluate(parse(text, set(point)), *rational_functions(["x", "y"]))
+    (jet,) = Program(["x", "y"], []).values([parse(text, set(point))], jets([ball(q) for q in point.values()], 2))
+    q = [fmpq(v.numerator, v.denominator) for v in point.values()]
+    with ctx.workprec(256):  # the exact values as tight balls (at 53 bits, the rounding of -16/27 sticks out)
+        assert jet.value.contains(arb(f.num(*q) / f.den(*q)))
+    for k, name in enumerate(point):
+        with ctx.workprec(256):
+            derivative = arb((f.num.derivative(name) * f.den - f.num * f.den.derivative(name))(*q) / f.den(*q) ** 2)
+        assert jet.grad[k].contains(derivative) and jet.grad[k].rad() < 1e-10, (name, jet.grad[k], derivative)
+
+
+def test_the_term_bound_of_a_power_is_the_count_for_a_generic_polynomial():
+    from eos_theory.kernel.expressions import _power_terms
+
+    names = [f"x{i}" for i in range(4)]
+    env, const = rational_functions(names)
+    for t in range(5):
+        p = evaluate(parse(" + ".join(names[:t]) or "0", set(names)), env, const).num
+        for n in range(5):
+            assert len(p**n) <= _power_terms(t, n) and (t == 0 or len(p**n) == _power_terms(t, n)), (t, n)
+    eight = "(" + " + ".join("abcdefgh") + ")^30"  # C(37, 7) = 10 295 472 terms: refused before it is built
+    assert why(identity(eight, "1", variables="abcdefgh")) == (
+        "a 30th power of a polynomial with 8 terms may exceed 2000000 terms"
+    )
+    long = " + ".join(f"x^{i}" for i in range(1500))
+    assert why(identity(f"({long})*({long})", "1", variables="x")) == (
+        "a product of polynomials with 1500 and 1500 terms exceeds 2000000 terms"
+    )
+    assert why(identity("(x - x)^-1", "1", variables="x")) == "zero to a negative power"
+    assert why(identity("1/(x - x)", "1", variables="x")) == "division by the zero polynomial"
+
+
+def test_resultant_work_is_bounded_before_it_starts():
+    # f, g of degree 1 in x and 62 in y, z, w: the resultant's degree in each is at most 1·62 + 1·62, so at most
+    # 125³ = 1 953 125 terms (computed); at degree 63, 127³ = 2 048 383 > MAX_TERMS (refused before computing)
+    def step(d):
+        return {
+            "kind": "resultant",
+            "variables": ["x", "y", "z", "w"],
+            "in": "x",
+            "f": f"x + y^{d} + z^{d} + w^{d}",
+            "g": f"x - y^{d} - z^{d} - w^{d}",
+            "value": f"-2*(y^{d} + z^{d} + w^{d})",
+        }
+
+    assert status(step(62)) == "kernel-checked"
+    assert why(step(63)) == "a resultant of degrees 1 and 1 in x is too large to compute here"
+    assert status({**step(2), "g": "x/3 - (y^2 + z^2 + w^2)/3", "value": "-2/3*(y^2 + z^2 + w^2)"}) == "kernel-checked"
+
+
+def test_more_steps_rejected_saying_why():
+    ce = {"kind": "counterexample", "variables": ["x"], "definitions": [["a", "x^2"]], "lhs": "a", "rhs": "x"}
+    assert status({**ce, "point": {"x": "2"}}) == "kernel-checked"
+    assert why({**ce, "point": {"x": "1"}}) == "both sides equal 1 at the point"
+    assert why({**ce, "point": {"y": "2"}}) == "the point must give a value to every variable, and only to them"
+    assert why({**ce, "lhs": "1/x", "point": {"x": "0"}}) == "a side is undefined at the point (division by zero)"
+    sqrt2 = {"kind": "krawczyk", "variables": ["x"], "equations": ["x^2 - 2"], "box": [["1", "2"]]}
+    assert status({**sqrt2, "at_zero": [{"expr": "x", "interval": ["1.414", "1.415"]}]}) == "kernel-checked"
+    for wrong in (["1.41", "1.414"], ["1.415", "1.42"]):
+        assert why({**sqrt2, "at_zero": [{"expr": "x", "interval": wrong}]}) == (
+            "at the zero, a claimed bound does not hold or claimed distinct values overlap"
+        )
+    for item in ("x", {"expr": "x", "interval": "01"}, {"expr": "x"}):
+        assert why({**sqrt2, "over_box": [item]}) == "each of 'over_box' is {'expr': E, 'interval': [lo, hi]}"
+    assert why({"kind": "bound", "variables": ["x"], "box": [["0", "1"]]}) == "a bound needs 'over_box'"
+    c = check({"claim": "c", "steps": [1, {"kind": "numerical", "text": 5, "reason": 5}, {"kind": "x", "text": ""}]})
+    assert c.rejected == [("step 1", "a step is an object with a 'kind'"), ("step 3", "unknown kind 'x'")]
+    assert c.trusted == [("step 2", "numerical evidence")]

@@ -291,11 +291,11 @@ def bound(step: dict) -> None:
     n = len(scope.variables)
     box = _box(step, "box", n)
     with ctx.workprec(balls.precision(box)):
-        if not _over_box(step, scope, balls.Program(scope.variables, scope.definitions), box, required=True):
+        if not _over_box(step, scope, balls.Program(scope.variables, scope.definitions), box):
             raise Invalid("a bound needs 'over_box'")
 
 
-def _over_box(step, scope, program, box, required=False) -> bool:
+def _over_box(step, scope, program, box) -> bool:
     trees, intervals = _bounds(scope, step, "over_box")
     why = balls.bounded(program, trees, intervals, box) if trees else None
     if why is not None:
