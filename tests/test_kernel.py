@@ -734,6 +734,7 @@ def test_balls_enclose_every_value_of_a_power():
         enclosure = power(around0, n)
         assert all(enclosure.contains(v) for v in values), (n, enclosure)
     assert not power(around0, 2).contains(-0.01) and power(arb(1, 0.5), 2).contains(2.25)  # even: never below 0
+    assert power(arb(0.1, 0.5), 2).contains(0.36)  # [−0.4, 0.6]²: up to the larger |end|²
 
 
 def test_krawczyk_needs_the_image_strictly_inside_the_box():
