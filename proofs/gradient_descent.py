@@ -41,6 +41,13 @@ from eos_theory.quadratic.maps import (
 )
 
 
+def _solution_set(p: Proof, text: str, s: sp.Symbol, conditions: tuple, expected: sp.Set) -> None:
+    """Check that {s ∈ ℝ : every condition} is ``expected`` (solved by SymPy), leaving the conditions as the
+    evidence the kernel solves again."""
+    found = sp.Intersection(*(sp.solve_univariate_inequality(c, s, relational=False) for c in conditions))
+    p.check(text, found, expected, "solve_univariate_inequality", evidence=Solutions(s, conditions))
+
+
 @claim(
     "gd-eigen",
     title="GD: z̃' = z̃ − z̃ΣJ̃² + ½z̃²ΣωJ̃², J̃' = (1 − z̃ω)J̃",
@@ -210,15 +217,8 @@ def eos_threshold(p: Proof) -> None:
     step = potential.on_theta(potential.gd_map[0])
     p.equal("one GD step is x ↦ (1 − ηλ)x", step, (1 - eta * lam) * x)
     s = sp.Symbol("s", real=True)  # s = ηλ
-    region = sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
     p.states(sp.Lt(eta * lam, 2))
-    p.check(
-        "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2",
-        region,
-        sp.Interval.open(0, 2),
-        "solve_univariate_inequality",
-        evidence=Solutions(s, (sp.Abs(1 - s) < 1,)),
-    )
+    _solution_set(p, "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2", s, (sp.Abs(1 - s) < 1,), sp.Interval.open(0, 2))
     p.infer(
         "so x_n = (1 − ηλ)ⁿx_0 → 0 for every start x_0 iff 0 < ηλ < 2",
         ("one GD step is x ↦ (1 − ηλ)x", "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2"),
@@ -293,14 +293,7 @@ def eos_ntk(p: Proof) -> None:
             1 - sum(J**2 for J in Jt_modes(P)),
         )
     s = sp.Symbol("s", real=True)
-    region = sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
-    p.check(
-        "|1 − T̃| < 1 ⟺ 0 < T̃ < 2",
-        region,
-        sp.Interval.open(0, 2),
-        "solve_univariate_inequality",
-        evidence=Solutions(s, (sp.Abs(1 - s) < 1,)),
-    )
+    _solution_set(p, "|1 − T̃| < 1 ⟺ 0 < T̃ < 2", s, (sp.Abs(1 - s) < 1,), sp.Interval.open(0, 2))
 
 
 @claim(
@@ -316,24 +309,14 @@ def oscillation(p: Proof) -> None:
     p.states(sp.Eq(zt_next, (1 - Tt) * zt))
     dyn = eigen_dynamics(2)
     p.equal("∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", sp.diff(dyn.zt_next, zt).subs(zt, 0), 1 - sum(J**2 for J in Jt_modes(2)))
-    flips = sp.solve_univariate_inequality(1 - s < 0, s, relational=False).intersect(
-        sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
-    )
-    p.check(
+    _solution_set(
+        p,
         "multiplier in (−1, 0) ⟺ 1 < T̃ < 2 (sign flips, decaying)",
-        flips,
+        s,
+        (1 - s < 0, sp.Abs(1 - s) < 1),
         sp.Interval.open(1, 2),
-        "solve_univariate_inequality",
-        evidence=Solutions(s, (1 - s < 0, sp.Abs(1 - s) < 1)),
     )
-    grows = sp.solve_univariate_inequality(1 - s < -1, s, relational=False)
-    p.check(
-        "multiplier < −1 ⟺ T̃ > 2 (growing oscillation)",
-        grows,
-        sp.Interval.open(2, sp.oo),
-        "solve_univariate_inequality",
-        evidence=Solutions(s, (1 - s < -1,)),
-    )
+    _solution_set(p, "multiplier < −1 ⟺ T̃ > 2 (growing oscillation)", s, (1 - s < -1,), sp.Interval.open(2, sp.oo))
     p.covers("on each step", "∂z̃'/∂z̃ at z̃ = 0 is 1 − T̃", "multiplier in (−1, 0) ⟺ 1 < T̃ < 2 (sign flips, decaying)")
 
 
