@@ -24,6 +24,7 @@ failure cannot be replayed from the database).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 
@@ -74,8 +75,11 @@ def registry_results(tmp_path_factory, request):
     """
     from eos_theory.core import registry
 
-    if not hasattr(request.config, "workerinput") or fcntl is None:  # not an xdist worker, or no file locks
+    def run_all() -> list:
         return registry.run_all(registry.claims(), jobs=2)
+
+    if not hasattr(request.config, "workerinput") or fcntl is None:  # not an xdist worker, or no file locks
+        return run_all()
     from eos_theory.running import transport
 
     shared = tmp_path_factory.getbasetemp().parent  # one directory for all workers of this session
@@ -83,11 +87,9 @@ def registry_results(tmp_path_factory, request):
     with open(shared / "registry_results.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not data.exists():
-            results = registry.run_all(registry.claims(), jobs=2)
-            packed = [
-                (r.claim.id, (r.verdict, r.evidence, r.proof, r.seconds, r.error, r.rendered, r.certificate, r.kernel))
-                for r in results
-            ]
+            results = run_all()
+            fields = [f.name for f in dataclasses.fields(registry.Result) if f.name != "claim"]  # all but the claim
+            packed = [(r.claim.id, tuple(getattr(r, name) for name in fields)) for r in results]
             data.write_bytes(transport.dumps(packed))
             return results
     claims = {c.id: c for c in registry.claims()}
@@ -145,3 +147,25 @@ def doomed_cluster():
         with contextlib.suppress(Exception):
             cluster.close(timeout=0.5)  # the scheduler may be gone: then this times out
         cluster._loop_runner.stop()
+
+
+@pytest.fixture
+def scheduler_lost_after_first_result(doomed_cluster, monkeypatch):
+    """The doomed cluster's address, with its scheduler killed as soon as the first result has been fetched (through
+    the scheduler, so that result arrives before it goes), and a 1 s connect timeout: what a command run on it
+    meets when the scheduler's machine is lost mid-run."""
+    from eos_theory.running import executor
+
+    address, kill = doomed_cluster
+    outcome, calls = executor.Dask._outcome, []
+
+    def first_then_kill(future, started):
+        result = outcome(future, started)
+        calls.append(future)
+        if len(calls) == 1:
+            kill()
+        return result
+
+    monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(executor.Dask, "_outcome", staticmethod(first_then_kill))
+    return address

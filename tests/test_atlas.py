@@ -547,24 +547,15 @@ def test_cli_on_dask_writes_the_same_data(capsys, tmp_path, small_serial, dask_c
         same(small_serial, dict(f))
 
 
-def test_cli_scheduler_lost_mid_run_writes_the_chunks_that_finished(capsys, tmp_path, small_serial, doomed_cluster):
+def test_cli_scheduler_lost_mid_run_writes_the_chunks_that_finished(
+    capsys, tmp_path, small_serial, scheduler_lost_after_first_result
+):
     """Issue 15, item 11: the scheduler lost after the first chunk; 'atlas' counted the lost chunks as finished
     and ended in a 73-line traceback.  Now the finished chunks are written, the others are 'not run', stderr
     says why in one line, exit status 1."""
-    address, kill = doomed_cluster
-    outcome, calls = executor.Dask._outcome, []
-
-    def first_then_kill(future, started):
-        result = outcome(future, started)  # fetched through the scheduler: before it goes
-        calls.append(future)
-        if len(calls) == 1:
-            kill()
-        return result
-
+    address = scheduler_lost_after_first_result
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(atlas, "CHUNK_RUNS", 12)  # six chunks of one row
-        mp.setattr(executor, "CONNECT_TIMEOUT", 1.0)
-        mp.setattr(executor.Dask, "_outcome", staticmethod(first_then_kill))
         code, _out, err = run(capsys, "atlas", *CLI_SMALL, "-o", str(tmp_path), "--scheduler", address)
     assert code == 1 and "Traceback" not in err
     lines = [line for line in err.splitlines() if line.startswith("eos-theory")]

@@ -413,24 +413,15 @@ def test_cli_on_dask_gives_the_same_runs(capsys, small_serial, dask_cluster):
     assert rep["runs"] == [r.to_json() for r in small_serial.runs]
 
 
-def test_cli_scheduler_lost_mid_run_writes_the_runs_that_finished(capsys, small_serial, doomed_cluster, tmp_path):
+def test_cli_scheduler_lost_mid_run_writes_the_runs_that_finished(
+    capsys, small_serial, scheduler_lost_after_first_result, tmp_path
+):
     """Issue 15, item 11: the scheduler lost after the first task; the runs that finished are in the JSON report,
     the others under failures, stderr says why in one line, exit status 1 (it was a 116-line traceback)."""
-    address, kill = doomed_cluster
-    outcome, calls = executor.Dask._outcome, []
-
-    def first_then_kill(future, started):
-        result = outcome(future, started)  # fetched through the scheduler: before it goes
-        calls.append(future)
-        if len(calls) == 1:
-            kill()
-        return result
-
+    address = scheduler_lost_after_first_result
     path = tmp_path / "ens.json"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ensemble, "MAX_CHUNK", 1)  # one seed per task
-        mp.setattr(executor, "CONNECT_TIMEOUT", 1.0)
-        mp.setattr(executor.Dask, "_outcome", staticmethod(first_then_kill))
         code, _out, err = run(capsys, *CLI, "--json", str(path), "--scheduler", address)
     rep = json.loads(path.read_text())
     assert code == 1 and rep["runs"] and rep["failures"]
