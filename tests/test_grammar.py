@@ -176,6 +176,8 @@ def test_no_abbreviations():
         (["verify", "--json", "-q", "--claim", "gf-z"], "-q"),
         (["latex", "--model", "m.toml", "--claim", "gf-z"], "--claim"),
         (["latex", "--model", "m.toml", "--claims", "."], "--claims"),
+        (["verify", "--list", "--timeout", "60"], "--timeout"),  # the default's value, given: still refused
+        (["analyze", "--params", "v", "w", "--output", "v*tanh(w)", "--target", "1", "--no-check"], "--no-check"),
     ],
 )
 def test_an_option_that_would_do_nothing_is_refused_with_its_reason(capsys, argv, option):
@@ -185,3 +187,26 @@ def test_an_option_that_would_do_nothing_is_refused_with_its_reason(capsys, argv
     code, out, err = run(capsys, *argv)
     line = one_line_error(err)
     assert code == 2 and out == "" and (f"{option} is not used" in line or "not both" in line), line
+
+
+def test_analyze_no_check_with_nothing_to_skip_says_so(capsys):
+    """On the exact path without a least-sharp minimum there is no series to check: a notice, not silence."""
+    from clitools import run
+
+    code, out, err = run(capsys, "analyze", "--params", "u", "v", "--output", "u^2+v^2", "--target", "-1", "--no-check")
+    assert code == 0 and "least sharpness: inconclusive" in out
+    assert err.strip() == (
+        "eos-theory: note: --no-check had nothing to skip: the exact path found no least-sharp minimum, so there "
+        "is no exact flip series to check"
+    )
+
+
+def test_check_json_taking_the_directory_is_explained(capsys, tmp_path):
+    """`check --json DIR` (an optional FILE takes DIR): one line that says so and how to write it."""
+    from clitools import one_line_error, run
+
+    code, out, err = run(capsys, "check", "--json", str(tmp_path))
+    assert code == 2 and out == ""
+    assert f"--json took {tmp_path} as its FILE: give DIR first" in one_line_error(err)
+    code, out, err = run(capsys, "check")
+    assert code == 2 and "give DIR, a directory of certificates" in one_line_error(err)

@@ -52,6 +52,7 @@ __all__ = [
     "Simulation",
     "analyze",
     "check_series",
+    "exact_reach",
     "simulate",
     "simulate_float",
 ]
@@ -404,7 +405,7 @@ def _bounded(fn, seconds: float):
     return (val, None) if kind == "ok" else (None, f"inconclusive: {val}")
 
 
-def _exact_reach(sp_: Spec) -> str | None:
+def exact_reach(sp_: Spec) -> str | None:
     """Why the exact path does not apply, or None when it does."""
     if len(sp_.outputs) != 1:
         return f"{len(sp_.outputs)} data points (the exact path handles one)"
@@ -434,7 +435,7 @@ def analyze(
     the 2-cycle (``continuation``).  Each part runs within ``seconds``."""
     from eos_theory.anymodel.conserved import conserved_quantities
 
-    reach = _exact_reach(sp_)
+    reach = exact_reach(sp_)
     if reach is None:
         m, why = _bounded(lambda: least_sharpness(sp_), seconds)
         m = m if m is not None else Minimum("inconclusive", why or "")

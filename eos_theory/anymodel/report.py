@@ -375,8 +375,14 @@ def _shown(rep: dict, key: str, value: str | None = None) -> str:
     digits = (rep.get("digits") or {}).get(key)
     short = _short_decimal(value, 21)
     if form == "certified":
-        return f"{short}  (certified: interval enclosure)"
+        return f"{short}  (certified, {digits} digits: interval enclosure)" if digits else f"{short}  (certified)"
     return f"{short}  (numerical, {digits} digits: see how)" if digits else short
+
+
+def _evidence(rep: dict, key: str) -> str:
+    """'[certified, 30 digits]': how a number of the numerical path was obtained, for the end of its line."""
+    digits = (rep.get("digits") or {}).get(key)
+    return f"[{rep['form'].get(key)}" + (f", {digits} digits]" if digits else "]")
 
 
 def _short_decimal(value: str, digits: int) -> str:
@@ -438,7 +444,7 @@ def text(an: Analysis) -> str:
         lines.append(
             f"  flip at η_c: {fl['type']}, η/η_c = 1 {_signed(k)}·ρ² + …"
             + (f", i.e. η = η_c {_signed(e2)}·ρ² + …" if e2 is not None else "")
-            + ("" if exact_flip else f"  [{rep['form'].get('flip')}]")
+            + ("" if exact_flip else f"  {_evidence(rep, 'flip')}")
         )
         lines.append(f"    ({fl['meaning']})")
     elif rep["least_sharpness"] is not None:
@@ -454,7 +460,8 @@ def text(an: Analysis) -> str:
             if forms[1] == "decimal"
             else f"{win[1]} (≈ {d['period_two_window'][1]})"
         )
-        lines.append(f"  period-2 orbit attracts for η in ({lo}, {hi})")
+        ends = "" if forms == ["exact", "exact"] else f"  [ends: {forms[0]}, {forms[1] or 'unknown'}]"
+        lines.append(f"  period-2 orbit attracts for η in ({lo}, {hi}){ends}")
         if "period_two_window_upper_enclosure" in rep:
             elo, eup = rep["period_two_window_upper_enclosure"]
             lines.append(f"    its upper end lies in [{elo}, {eup}] (interval arithmetic)")
@@ -470,7 +477,7 @@ def text(an: Analysis) -> str:
         slope = rep["offset_slope"] if exact_slope else _short_decimal(rep["offset_slope"], 16)
         lines.append(
             f"  EOS offset: mean η·S over the cycle = 2 {_signed(slope)}·(η/η_c − 1) + …  "
-            + (f"(≈ {d['offset_slope']})" if exact_slope else f"[{rep['form'].get('offset_slope')}]")
+            + (f"(≈ {d['offset_slope']})" if exact_slope else _evidence(rep, "offset_slope"))
         )
     if "check" in rep:
         c = rep["check"]

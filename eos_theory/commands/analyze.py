@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from eos_theory.commands.common import EXIT_OK, UsageError, output_error, read_timeout
 from eos_theory.commands.grammar import add_json, add_lr, add_model, add_target, add_timeout, emit, json_target
@@ -35,10 +36,22 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if not (args.params and args.output and args.target):
             raise UsageError("give --params, --output and --target (or --model FILE)")
         model = spec(args.params, args.output, args.target, args.loss or "r^2/2")
+    reach = analysis.exact_reach(model)
+    if reach is not None and not args.check:
+        raise UsageError(
+            "--no-check is not used: it skips the 50-digit check of the exact flip series, and this model takes the "
+            f"numerical path: {reach}"
+        )
     timeout = read_timeout(args.timeout)
     result = analysis.analyze(
         model, lr=args.lr, check=args.check, degree=args.degree, seconds=timeout, invariants=args.invariants
     )
+    if not args.check and result.minimum.status != "exact":
+        print(
+            "eos-theory: note: --no-check had nothing to skip: the exact path found no least-sharp minimum, so there "
+            "is no exact flip series to check",
+            file=sys.stderr,
+        )
     emit(args, report.report(result), lambda: print(report.text(result)), target)
     return EXIT_OK
 
@@ -145,7 +158,10 @@ def register(sub) -> None:
         help="also list the slices theta_i = 0, theta_j = +-theta_i that GD maps into themselves",
     )
     an.add_argument(
-        "--no-check", dest="check", action="store_false", help="skip the 50-digit mpmath check of the flip series"
+        "--no-check",
+        dest="check",
+        action="store_false",
+        help="skip the 50-digit mpmath check of the exact flip series (the exact path only)",
     )
     add_timeout(
         an,

@@ -12,7 +12,8 @@ from eos_theory.commands.common import (
     UsageError,
     output_dir,
     output_error,
-    read_jobs_and_timeout,
+    read_jobs,
+    read_timeout,
     rich_console,
     writable,
 )
@@ -58,7 +59,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     _load_claims(args)
     if args.list:
         return _list(args)
-    jobs, timeout = read_jobs_and_timeout(args)
+    jobs = read_jobs(args)
+    timeout = read_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
     target = json_target(args)
     certificates = output_dir(args.certificates, "--certificates") if args.certificates else None
     selected = _select(registry, args.claim)
@@ -130,6 +132,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     from eos_theory.kernel import check_all, cli, read_directory
 
     refuse(args, [("-q", args.quiet and args.json == "-", "with --json on stdout, which prints no text to quieten")])
+    if args.dir is None:  # `check --json certs`: --json took the directory as its FILE
+        taken = args.json not in (None, "-") and Path(args.json).is_dir()
+        raise UsageError(
+            f"--json took {args.json} as its FILE: give DIR first, eos-theory check {args.json} --json [FILE]"
+            if taken
+            else "give DIR, a directory of certificates (eos-theory verify --certificates DIR writes them)"
+        )
     target = json_target(args)
     if not Path(args.dir).is_dir():
         raise UsageError(f"{args.dir}: not a directory")
@@ -168,7 +177,7 @@ def _list(args: argparse.Namespace) -> int:
         [
             ("--claim", bool(args.claim), "with --list, which lists every claim and runs none"),
             ("-j", args.jobs is not None, "with --list, which runs no claim"),
-            ("--timeout", args.timeout != str(DEFAULT_TIMEOUT), "with --list, which runs no claim"),
+            ("--timeout", args.timeout is not None, "with --list, which runs no claim"),
             ("-q", args.quiet, "with --list, which prints only the list"),
             ("-v", args.verbose, "with --list, which runs no claim"),
             ("--certificates", bool(args.certificates), "with --list, which runs no claim"),
@@ -385,7 +394,7 @@ def register(sub) -> None:
     add_jobs(v, "check the claims (the verdicts do not depend on N)")
     add_timeout(
         v,
-        str(DEFAULT_TIMEOUT),
+        None,  # None: not given (refused with --list); DEFAULT_TIMEOUT otherwise
         f"per claim (default {DEFAULT_TIMEOUT}; the slowest claim takes about 1 s): a claim still running then is "
         "stopped and reported inconclusive with the reason, and the others still run",
     )
@@ -393,6 +402,7 @@ def register(sub) -> None:
 
     k = sub.add_parser(
         "check",
+        usage="%(prog)s [-h] [-q] [--json [FILE]] DIR",
         help="replay certificates with the independent kernel (FLINT), and say what it checked",
         description="Replay the certificates in DIR (written by 'eos-theory verify --certificates DIR', or by hand: "
         "docs/certificates.md) with the kernel, eos_theory.kernel: a small checker that shares no code with the "
@@ -403,7 +413,8 @@ def register(sub) -> None:
         epilog="Exit status: 0 when no certificate is rejected, 1 when one is (the claim and step are named), 2 for "
         "bad usage. Example: eos-theory verify --certificates certs && eos-theory check certs",
     )
-    k.add_argument("dir", metavar="DIR", help="a directory of certificates (*.json)")
+    # DIR is required, but read here so that `check --json DIR` (--json taking DIR as its FILE) is explained
+    k.add_argument("dir", metavar="DIR", nargs="?", help="a directory of certificates (*.json)")
     k.add_argument("-q", "--quiet", action="store_true", help="print less: only rejected claims and the summary")
     add_json(k, 'Keys: "summary", "claims" [{claim, status, replayed, trusted, rejected, premises, weak_premises}]')
     k.set_defaults(func=cmd_check)

@@ -112,11 +112,6 @@ def read_timeout(value) -> float:
     return float(timeout)
 
 
-def read_jobs_and_timeout(args: argparse.Namespace) -> tuple[int, float]:
-    """-j (:func:`read_jobs`) and --timeout (:func:`read_timeout`)."""
-    return read_jobs(args), read_timeout(args.timeout)
-
-
 def progress(name: str, what: str):
     """``show(done, total, failed=0)``: ``name: done/total what[, F failed][, about T left]`` on stderr as work
     finishes, rewritten in place on a terminal; the estimate of the time left (from the pace so far) once the

@@ -78,6 +78,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
             plots.draw_ensemble(result, figure)
         except OSError as exc:
             raise output_error("-o", exc.filename if exc.filename is not None else args.out, exc) from None
+    rep["figure"] = str(figure) if figure is not None and result.runs else None  # null: not asked for, or no run
 
     def show_text() -> None:
         console = rich_console()
@@ -117,9 +118,10 @@ def register(sub) -> None:
         epilog="Example: eos-theory ensemble --n-params 200 --n-outputs 20 --lr 0.8 --seeds 64 -o ens.png. "
         'JSON: {"ensemble": {definition, "seeds": {"first", "count"}, "steps"}, "outcomes": {NAME: {"count", '
         '"fraction", "ci": [lo, hi]}}, "flags", "offset", "criteria", "runs": [{"seed", "outcome", "top_ntk_final", '
-        '"sharpened", ...}], "failures": [{"seeds", "error"}], "seconds", "ran_on"}. Exit status: 0 when every run '
-        "finished, 1 when some did not (a time limit or a lost worker: the report keeps the runs that finished, lists "
-        "the others under failures, and stderr names the cause), 2 for bad usage (sizes, lr, seeds, steps, an "
+        '"sharpened", ...}], "failures": [{"seeds", "error"}], "seconds", "ran_on", "figure" (the -o file, or '
+        "null)}. Exit status: 0 when every run finished, 1 when some did not (a time limit or a lost worker: the "
+        "report keeps the runs that finished, lists the others under failures, and stderr names the cause), 2 for "
+        "bad usage (sizes, lr, seeds, steps, an "
         "unwritable output, an unreachable scheduler).",
     )
     n.add_argument("--n-params", metavar="P", help="parameters per model, 1 to 2000 (required)")

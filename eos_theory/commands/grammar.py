@@ -100,7 +100,7 @@ def add_out(p: argparse.ArgumentParser, what: str, default: str | None = None, d
     )
 
 
-def add_timeout(p: argparse.ArgumentParser, default: str, what: str) -> None:
+def add_timeout(p: argparse.ArgumentParser, default: str | None, what: str) -> None:
     """``--timeout SECONDS``: a time limit, in seconds (``what``: of what)."""
     p.add_argument("--timeout", metavar="SECONDS", default=default, help=f"time limit in seconds {what}")
 

@@ -169,7 +169,8 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         (e_lo, e_hi), (r_lo, r_hi) = ((exact_string(v) for v in rng) for rng in (result.e_range, result.r_range))
         st = meta["start"]
         starts = (
-            f"{st['count']} random starts per cell (seed {st['seed']}, θ₂ = {st['transverse']:g} × a normal draw)"
+            f"{st['count']} random starts per cell (seed {st['seed']}, θ₁ uniform over the axis interval, so the "
+            f"axis start {st['axis']:g} is unused; θ₂ = {st['transverse']:g} × a normal draw)"
             if st["count"]
             else f"one start per cell (starts 0, seed {st['seed']} unused): {st['axis']:g} along the axis of ε, "
             f"pushed {st['transverse']:g} across it"
@@ -296,7 +297,7 @@ def register(sub) -> None:
         metavar="K",
         type=int,
         default=7,
-        help="thresholds ε_1, …, e_K: periods 1 to 2^(K−1) (K from 3 to 12; default 7)",
+        help="thresholds ε_1, …, ε_K: periods 1 to 2^(K−1) (K from 3 to 12; default 7)",
     )
     add_digits(c, 30, "from 2 to 100; fewer are shown where fewer are known")
     add_json(c)

@@ -311,9 +311,10 @@ def _describe_check(chk: dict) -> str:
         what = "a fixed point" if chk["period"] == 1 else f"a period-{chk['period']} orbit in θ"
         head = f"parameter-space GD settled ({chk['status']}) on {what} after {chk['steps']} steps, η·NTK = {ntk}"
         if chk["digits_agree"] is not None:
-            return f"{head}: [bold]{chk['digits_agree']}[/] digits agree with the closed form"
+            return f"{head}: [bold]{chk['digits_agree']}[/] digits agree with the closed form ({chk['reason']})"
         return f"{head}; the closed form predicts period {chk['predicted_period']}, so no digits are compared ({chk['reason']})"
-    last = f"; η·NTK at its last {len(chk['ntk'])} steps: {ntk}" if chk["ntk"] else ""
+    steps = "step" if len(chk["ntk"]) == 1 else f"{len(chk['ntk'])} steps"
+    last = f"; η·NTK at its last {steps}: {ntk}" if chk["ntk"] else ""
     return f"parameter-space GD [bold]{chk['status']}[/] after {chk['steps']} steps: {chk['reason']}{last}"
 
 
@@ -334,7 +335,7 @@ def register(sub) -> None:
         "Example: eos-theory gd --Q '1 1/2; 1/2 -1' --theta 1 1 --target 1 --lr 1/4 --steps 8",
     )
     g.add_argument("--Q", metavar="ROWS", help="symmetric matrix, rows separated by ';': '1 1/2; 1/2 -1'")
-    add_omega(g, "+", "or, the eigenvalues of a diagonal Q (as many as parameters)")
+    add_omega(g, "+", "Q is diagonal with these entries, one per parameter (or give Q itself with --Q)")
     g.add_argument("--theta", metavar="T", nargs="+", required=True, help="initial parameters θ_0 (one per row of Q)")
     add_target(g, required=True)
     add_lr(g)
@@ -397,7 +398,7 @@ def register(sub) -> None:
         "orbit --omega -1 1 --target 1 --lr 1.4",
     )
     add_omega(o, 2, "the two, ω1 ω2", required=True)
-    add_target(o, " (non-zero)", required=True)
+    add_target(o, ", non-zero", required=True)
     add_lr(o)
     add_digits(
         o,
