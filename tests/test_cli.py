@@ -611,3 +611,19 @@ def test_findings_print_every_refuted_member_with_its_own_counterexample(capsys)
     assert any("E where 2E belongs" in m for m in members)
     assert "correct: θ̇ = −η∇θL = −ηz ∂z/∂θ = −η(½θᵀQθ − E)Qθ" in findings
     assert out.rstrip().endswith("1 claim decided as recorded: 0 verified, 1 refuted")  # the summary, on stdout
+
+
+def test_findings_say_a_researchers_refuted_claim_was_stated_not_printed(capsys, tmp_path, clean_registry):
+    (tmp_path / "mine_claims.py").write_text(
+        "import sympy as sp\nfrom eos_theory import Proof, Source, claim\nx = sp.Symbol('x')\n\n"
+        "@claim('mine-double', source=Source('Lemma 2'), statement='2x = x.', method='exact', expect='refuted')\n"
+        "def double(p: Proof) -> None:\n    p.differ('2x = x', 2 * x, x)\n"
+        "    with p.corrected('2x = x + x'):\n        p.equal('2x = x + x', 2 * x, x + x)\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "verify", "--claims", str(tmp_path), "--claim", "mine-double", "-j", "1")
+    assert code == 0, err
+    findings = out[out.index("Findings") :]
+    assert "printed" not in findings.splitlines()[0]  # a researcher's statement was stated, not printed
+    assert "mine-double yours, Lemma 2: 2x = x." in findings
+    assert "✗ 2x = x: counterexample at x = " in findings and "correct: 2x = x + x" in findings

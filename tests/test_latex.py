@@ -22,6 +22,7 @@ interval notation.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import shutil
@@ -34,6 +35,7 @@ from sympy.core.function import AppliedUndef
 pytest.importorskip("lark", reason="the LaTeX round trip needs lark (pip install -e '.[test]')")
 from sympy.parsing.latex import parse_latex
 
+from eos_theory.core import registry
 from eos_theory.core.notation import Chain
 from eos_theory.core.notation import latex as printed
 from eos_theory.core.proof import NotRational, normal_form
@@ -468,6 +470,21 @@ def test_the_erratum_states_the_exact_counterexample(results):
     assert printed(sp.Ne(a, b, evaluate=False)) in snippet
     for eq in point:
         assert printed(eq) in snippet
+
+
+def test_an_erratum_says_as_printed_only_for_what_the_paper_prints(results):
+    """Issue 18: a researcher's refuted claim (with or without a source) and a derived one were stated, not printed."""
+    r = next(r for r in results if r.claim.id == "gf-J")
+    assert "\\emph{As printed.} Under gradient flow" in L.snippet(r)
+    for module, section, cited in (
+        ("my_claims", "Lemma 2", True),
+        ("my_claims", "—", False),
+        (r.claim.module, "derived", True),
+    ):
+        claim = dataclasses.replace(r.claim, module=module, source=registry.Source(section), cited=cited)
+        tex = L.snippet(dataclasses.replace(r, claim=claim))
+        assert "\\emph{As stated.} Under gradient flow" in tex and "As printed" not in tex
+        assert "Printed in" not in tex and (section == "derived" or "Claim of this work" in tex)
 
 
 def test_snippet_is_one_environment_with_its_proof_and_says_what_it_needs(results):

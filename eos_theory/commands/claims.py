@@ -264,15 +264,19 @@ def _print_table(results, console) -> None:
             verdict += f"\n[red](expected {r.claim.expect})[/]"
         table.add_row(r.claim.id, r.claim.where, r.claim.short, r.checked_by, verdict, _kernel_cell(r), r.summary)
     console.print(table)
-    refuted = [r for r in results if r.verdict == "refuted" and r.proof.correction is not None]
+    refuted = [r for r in results if r.verdict == "refuted"]  # a refutation always carries its verified correction
     if refuted:
-        console.print("[bold]Findings[/] (the printed statement is false; the correction is verified):")
+        console.print(
+            "[bold]Findings[/] (refuted statements: every false member with its exact counterexample; the correction):"
+        )
         for r in refuted:
-            where = r.claim.where if r.claim.own else f"§{r.claim.source.section}"
+            section = r.claim.source.section
+            where = r.claim.where if r.claim.own or section == "derived" else section
+            where = f"§{where}" if where[:1].isdigit() else where
             console.print(f"  [yellow]{r.claim.id}[/] {where}: {r.claim.statement}", highlight=False)
             for step in r.proof.refutations:  # every refuted member, each with its own counterexample
                 console.print(f"    ✗ {step.text}: counterexample {step.detail}", markup=False)
-            console.print(f"    [bold]correct:[/] {r.proof.correction.statement}")
+            console.print(f"    correct: {r.proof.correction.statement}", markup=False, highlight=False)
 
 
 def _kernel_cell(r) -> str:

@@ -783,6 +783,12 @@ def _source_note(result) -> str:
     return f"\\par\\noindent{{\\small Printed in {_section(src)} (as extracted from the PDF): ``{prose(src.quote)}''}}"
 
 
+def _as_what(c) -> str:
+    """How an erratum introduces the refuted statement: "As printed." only for what the paper prints; a
+    researcher's own claim or one the project derived was stated, not printed."""
+    return "As printed." if not c.own and c.source.section != "derived" else "As stated."
+
+
 def _counter_sentence(step: Step) -> str:
     eqs = step_equations(step)
     if not eqs:
@@ -798,7 +804,7 @@ def claim_block(result) -> str:
     head = f"\\texttt{{{c.id}}}" + ("" if c.own and not c.cited else f", {_section(c.source)}")
     out = [f"\\begin{{{env}}}[{head}]\\label{{{label(result)}}}"]
     if env == "erratum":
-        out.append(f"\\emph{{As printed.}} {_sentence(c.statement)}")
+        out.append(f"\\emph{{{_as_what(c)}}} {_sentence(c.statement)}")
         if lines:
             out.append(display(lines))
         if len(p.refutations) == 1:
