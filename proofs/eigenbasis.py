@@ -142,7 +142,7 @@ def rotation(p: Proof) -> None:
         p.equal(f"{label}: z(Vφ; Q) = z(φ; VᵀQV)", sub(m_theta.output), m_phi.output, modulo=orthogonal)
         p.equal(f"{label}: NTK(Vφ; Q) = NTK(φ; VᵀQV)", sub(m_theta.ntk), m_phi.ntk, modulo=orthogonal)
         p.equal(
-            f"{label}: Vᵀ·(gradient-flow field at Vφ) = field for VᵀQV at φ",
+            f"{label}: Vᵀ times the gradient-flow field at Vφ is the field for VᵀQV at φ",
             V.T * m_theta.flow_field().applyfunc(sub),
             m_phi.flow_field(),
             modulo=orthogonal,

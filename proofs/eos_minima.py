@@ -87,7 +87,7 @@ def fixed_points(p: Proof) -> None:
             sp.Matrix([derived[name].point[k] for k in (zt, Tt)]),
             sp.Matrix([point[zt], point[Tt]]),
         )
-        _charpoly_equal(p, f"{name}: multipliers {mults}", jac.subs(point), mults)
+        _charpoly_equal(p, f"{name}: its multipliers are the stated ones", jac.subs(point), mults)
     p.covers("on each axis i", "flip_1: a fixed point of the map", "flip_2: a fixed point of the map")
     # Parameter space: θ_i' − θ_i = −ηz ω_i θ_i, so a fixed point has z = 0 or every ω_iθ_i = 0.
     mdl, omega = eigenbasis(2)

@@ -422,6 +422,55 @@ def test_prose_sets_a_formula_as_one_expression():
     )
 
 
+def test_prose_keeps_asides_brackets_names_and_indices_where_they_belong():
+    """Issue 18, item 4, as a reader of the whole document found them: an aside holding a relation is set on its
+    own, a bracket the formula did not open stays text, commas and semicolons inside brackets stay in the
+    formula, code and claim ids are typewriter, Greek indices and ASCII relations are mathematics."""
+    cases = {
+        "∂²L/∂θ² = ∇z∇zᵀ (product rule, L = z²/2) = JᵀJ + zQ.": (
+            r"$\partial^{2}L/\partial\theta^{2} = \nabla z\nabla z^{T}$ (product rule, $L = z^{2}/2$) $= J^{T}J + zQ$."
+        ),
+        "a generic symmetric Q (P = 1, 2, 3); exact": r"a generic symmetric $Q$ ($P = 1$, 2, 3); exact",
+        "(ω1, ω2, E, η) = (−1, 1, 1, 11/10) is": r"$(\omega_{1}, \omega_{2}, E, \eta) = (-1, 1, 1, 11/10)$ is",
+        "z(Vφ; Q) = z(φ; VᵀQV).": r"$z(V\phi; Q) = z(\phi; V^{T}QV)$.",
+        "in Q's eigenbasis Q = diag(ω₁, …, ω_P).": r"in $Q$'s eigenbasis $Q = \operatorname{diag}(\omega_{1}, \ldots, \omega_{P})$.",
+        "its spectrum is {JJᵀ, 0, …, 0}": r"its spectrum is $\{JJ^{T}, 0, \ldots, 0\}$",
+        "|λmax(H) − JJᵀ| ≤ ‖D‖∞ and ∇θL": r"$|\lambda_{\max}(H) - JJ^{T}| \leq \|D\|_{\infty}$ and $\nabla_{\theta}L$",
+        "x = 21/10 − sqrt(41)/10 <= 3 for P = 1..4": r"$x = 21/10 - \sqrt{41}/10 \leq 3$ for $P = 1, \ldots, 4$",
+        "|1 − ηλ| < 1 ⟺ 0 < ηλ < 2": r"$|1 - \eta\lambda| < 1 \iff 0 < \eta\lambda < 2$",
+        "(a + b)² = 4ab": r"$(a + b)^{2} = 4ab$",
+        "det(A + uvᵀ) = 0": r"$\det(A + uv^{T}) = 0$",
+        "by closed_forms.classify (claim gf-z), from (analysis.eos_orbit).": (
+            r"by \texttt{closed\_forms.classify} (claim \texttt{gf-z}), from (\texttt{analysis.eos\_orbit})."
+        ),
+        "uniqueness (Picard–Lindelöf); the 2-D map; ℓ''(0)": r"uniqueness (Picard--Lindel\"{o}f); the 2-D map; $\ell''(0)$",
+    }
+    for text, tex in cases.items():
+        assert L.prose(text) == tex
+
+
+def _inline_math(document: str) -> list[str]:
+    prose_only = re.sub(
+        r"\\\[.*?\\\]|\\begin\{gather\*\}.*?\\end\{gather\*\}|\\par\{\\raggedright.*?\\par\}", "", document, flags=re.S
+    )
+    return re.findall(r"(?<!\\)\$(.*?)(?<!\\)\$", prose_only, flags=re.S)
+
+
+def test_the_documents_prose_formulas_read_as_mathematics(document):
+    """Cheap string checks over every inline formula of the document (issue 18, item 4)."""
+    for f in _inline_math(document):
+        bare = re.sub(r"\\[{}|]|\\left|\\right", "", f)
+        depth = [0]
+        for ch in bare:
+            depth.append(depth[-1] + (ch in "([{") - (ch in ")]}"))
+        assert depth[-1] == 0 and min(depth) == 0, f"a formula with an unmatched bracket: ${f}$"
+        assert not re.search(r"<=|>=|!=|sqrt\(|\*\*", f), f"Python's notation in a formula: ${f}$"
+        assert not re.search(r"\\(varepsilon|eta|theta|omega|lambda)\d|\\nabla\\theta|\\text\{[A-Za-z]\}", f), f
+        assert not f.endswith("'s") and not re.fullmatch(r"\d-D|[a-z]+(-[a-z0-9]+)+", f), f"words set as math: ${f}$"
+    outside = re.sub(r"\\texttt\{[^}]*\}", "", document)  # code output may show Python's notation
+    assert "[U+" not in document and "sqrt(" not in outside and "Interval.open" not in outside
+
+
 def test_no_formula_in_the_document_is_split_token_by_token(document):
     assert "$=$" not in document and "\\surd" not in document
     relation = r"(=|<|>|\\leq|\\geq|\\neq|\+|-|\\mapsto|\\in|\\cdot)"

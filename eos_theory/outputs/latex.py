@@ -311,11 +311,30 @@ def _step_item(step: Step) -> str:
         modulo = " modulo the defining relations" if "modulo" in step.detail else ""
         return text + f" (Exact: the normal form of the difference is $0${modulo}.)"
     if step.kind == "premise":
-        return text + f" (Registered claim \\texttt{{{prose(step.detail)}}}, verified.)"
+        return text + f" (Registered claim \\texttt{{{_text_chars(step.detail)}}}, verified.)"
     if step.kind == "sign":
-        cond = step.detail.partition(" for ")[2]
-        return text + (" " + _sentence("For " + cond) if cond else "")
-    return text + (" " + _sentence(step.detail[:1].upper() + step.detail[1:]) if step.detail else "")
+        nonzero = ", ".join(f"${math(sp.Ne(sp.sympify(s), 0))}$" for s in step.data.get("nonzero", ()))
+        return text + (f" For {nonzero}." if nonzero else "")
+    if step.kind == "check":
+        return text + " " + _check_detail(step)
+    return text + (" " + _sentence(step.detail) if step.detail else "")
+
+
+def _check_detail(step: Step) -> str:
+    """A check's detail: an exact comparison printed from its numbers (decided exactly), a computed value printed
+    from the SymPy object it equals; what computed it, and a value only its code can print, in typewriter."""
+    if "compare" in step.data:
+        lhs, op, rhs = step.data["compare"]
+        relation = {"<": "<", "<=": "\\leq", ">": ">", ">=": "\\geq", "==": "=", "!=": "\\neq"}[op]
+        shown = f"{math(lhs)} {relation} {math(rhs)}"
+        return f"${shown}$, decided exactly." if len(shown) <= 60 else "Decided exactly:\n" + display([shown])
+    how, _, computed = step.detail.rpartition("computed ")
+    how = how.removesuffix(": ")
+    said = f"{_sentence(how)[:-1]}: computed" if how else "Computed"
+    if "expected" in step.data:
+        value = math(step.data["expected"])
+        return f"{said} ${value}$." if len(value) <= SMALL else f"{said} the expected value."
+    return f"{said} \\texttt{{{_text_chars(computed)}}}."
 
 
 def _steps(steps: Iterable[Step]) -> str:

@@ -105,8 +105,9 @@ _MATH = {
     "″": "''",
     "‴": "'''",
     "⊥": r"\perp",
+    "ℓ": r"\ell",
 }
-_SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵗ", "0123456789+-=()niTt"))
+_SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵗᴾᵏ", "0123456789+-=()niTtPk"))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ᵢⱼₖₙₜₘₚ", "0123456789+-=()ijkntmp"))
 _TEXT = {
     "§": r"\S{}",
@@ -155,7 +156,10 @@ _OPERATORS = {  # words set upright as operators (\operatorname), and joined to 
     *("det", "exp", "ln", "log", "max", "min", "tr", "diag", "sign", "Res", "mod", "id", "sup", "inf", "lim", "int"),
     *("avg", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan"),
 }
+#: operators LaTeX has a macro for (\\det, not \\operatorname{det})
+_NAMED = {"det", "exp", "ln", "log", "max", "min", "sup", "inf", "lim", "sin", "cos", "tan", "sinh", "cosh", "tanh"}
 _ACRONYMS = {"NTK", "GD", "GF", "EOS", "PS"}
+_ASCII_RELATION = {"<=": r"\leq ", ">=": r"\geq ", "!=": r"\neq "}
 _LONE_SYMBOL = re.compile(
     r"^([(\[]?)([B-Zb-z])([)\]]?)([.,;:]*)$"
 )  # "Q," or "(P": a one-letter symbol, not the article a
@@ -251,6 +255,31 @@ def _math_chunk(s: str) -> str:
                 out.append("\\sqrt{" + _math_chunk(atom.group()) + "}")
                 k += 1 + len(atom.group())
                 continue
+        if ch in _GREEK and (index := re.match(r"\d+|max|min", s[k + 1 :])):  # ω1, θ2, λmax: a subscript
+            sub = index.group()
+            out.append(_GREEK[ch] + "_{" + (sub if sub.isdigit() else "\\" + sub) + "}")
+            k += 1 + len(sub)
+            continue
+        if ch == "∇" and s[k + 1 : k + 2] == "θ":  # ∇θL: the gradient with respect to θ
+            out.append(r"\nabla_{\theta}")
+            k += 2
+            continue
+        if ch == "∞" and k > 0 and s[k - 1] == "‖":  # ‖A‖∞: the norm's index
+            out.append(r"_{\infty}")
+            k += 1
+            continue
+        if s.startswith("sqrt(", k) and (end := _group(s, k + 4, "(", ")")) > 0:  # sqrt(41), as SymPy writes it
+            out.append("\\sqrt{" + _math_chunk(s[k + 5 : end - 1]) + "}")
+            k = end
+            continue
+        if s[k : k + 2] in _ASCII_RELATION:
+            out.append(_ASCII_RELATION[s[k : k + 2]].rstrip() + (" " if s[k + 2 : k + 3].isalpha() else ""))
+            k += 2
+            continue
+        if s[k : k + 2] == ".." and k > 0 and s[k - 1].isdigit() and s[k + 2 : k + 3].isdigit():  # P = 1..4
+            out.append(r", \ldots, ")
+            k += 2
+            continue
         if k + 1 < len(s) and s[k + 1] in _MATH_ACCENT and (ch in _GREEK or (ch.isascii() and ch.isalpha())):
             base = _GREEK.get(ch, ch)
             j = k + 1
@@ -271,7 +300,9 @@ def _math_chunk(s: str) -> str:
             word = letters.group()
             if s[k + len(word) : k + len(word) + 1] in _MATH_ACCENT:  # dJ̃: the accent belongs to the last letter
                 word = word[:-1]
-            if word in _OPERATORS:
+            if word in _NAMED:
+                out.append("\\" + word + (" " if s[k + len(word) : k + len(word) + 1].isalpha() else ""))
+            elif word in _OPERATORS:
                 out.append(r"\operatorname{" + word + "}")
             elif word in _ACRONYMS or len(word) > 3:
                 out.append(r"\mathrm{" + word + "}")
@@ -318,12 +349,23 @@ def _text_chars(s: str) -> str:
 
 
 def _has_math(chunk: str) -> bool:
+    """Whether a piece holds a mathematical character; an accent inside a word (Lindelöf, Gröbner) is not one."""
+    chunk = re.sub(
+        r"(?<=[A-Za-z]{2})[\u0300-\u036f](?=[A-Za-z])|(?<=[A-Za-z])[\u0300-\u036f](?=[A-Za-z]{2})", "", chunk
+    )
     return any(_is_math_char(c) and c not in _TEXT for c in chunk) and not all(c in "…" for c in chunk)
+
+
+#: a name from code (closed_forms.classify, analysis.eos_orbit(), eos_theory.random_models): set in typewriter
+_CODE = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_]+(\(\))?(\.[A-Za-z_][A-Za-z0-9_]*(\(\))?)+|[a-z][a-z0-9]+(_[a-z0-9]+)+(\(\))?|[A-Za-z_]\w*\(\)"
+)
+_CLAIM_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")  #: a claim's id, after the word "claim"
 
 
 _NUMBER = re.compile(r"[-−]?(\d+([./]\d+)*|\.\d+)([eE][-+]?\d+)?")
 _OPERATOR_CHARS = set("=<>+−±∓·×≤≥≠≈∼≡→↦⇒⇔⟹⟺∈∉⊂⊆∝/")
-_ASCII_FORMULA = re.compile(r"[A-Za-z0-9()\[\]{}^_'/*+|-]+")
+_ASCII_FORMULA = re.compile(r"[A-Za-z0-9()\[\]{}^_'/*+|.-]+")
 _FORMULA_SIGN = re.compile(r"[()\[\]{}^_'/*+|-]|\d[A-Za-z]|[A-Za-z]\d")
 #: short English words, never read as products of one-letter symbols ("(the", "at)")
 _WORDS = frozenset(
@@ -341,9 +383,15 @@ def _kind(body: str) -> str:
     one, a word otherwise) or "text"."""
     if body in _LONE_RELATION or (body and all(c in _OPERATOR_CHARS for c in body)):
         return "op"
+    if body.startswith("\x00") or re.fullmatch(r"\d+-D", body):  # an aside (see _asides); 2-D is a word
+        return "text"
+    if _CODE.fullmatch(body.lstrip("(").rstrip(")")):
+        return "code"
+    if body == "…" or re.fullmatch(r"\d+\.\.\d+", body):  # 1, 2, …, P; P = 1..4
+        return "term"
     if _LONE_SYMBOL.match(body) or _has_math(body):
         return "math"
-    plain = re.sub(r"[()\[\]]", "", body)
+    plain = re.sub(r"[()\[\]{}]", "", body)
     if (
         _ASCII_FORMULA.fullmatch(body)
         and _FORMULA_SIGN.search(body)
@@ -351,9 +399,12 @@ def _kind(body: str) -> str:
         and not _NUMBER.fullmatch(plain)
     ):
         runs = list(re.finditer(r"[A-Za-z]+", body))
-        if runs and not any(len(r.group()) > 3 or _word(body, r) for r in runs):
+        functions = _OPERATORS | {"sqrt"}
+        if runs and not any((len(r.group()) > 3 and r.group() not in functions) or _word(body, r) for r in runs):
             return "math"
-    short = re.fullmatch(r"[A-Za-z]{1,3}", body) is not None and (body.lower() not in _WORDS or body in ("a", "A"))
+        if not runs and "|" in body:  # |1 − ηλ| < 1: an absolute value opens
+            return "math"
+    short = re.fullmatch(r"[A-Za-z]{1,3}", plain) is not None and (plain.lower() not in _WORDS or plain in ("a", "A"))
     if body in _ACRONYMS or short or (plain and _NUMBER.fullmatch(plain)):
         return "term"
     return "text"
@@ -366,12 +417,13 @@ def _word(body: str, run: re.Match) -> bool:
     """Whether a run of letters in a formula-like chunk is an English word: "(the", "at)" — not "a(1" or "a+b",
     where a symbol is applied or added."""
     after = body[run.end() : run.end() + 1]
-    return run.group().lower() in _WORDS and after not in ("(", "+", "-", "*", "/", "^", "_", "'", "|")
+    applied = re.search(r"[A-Za-z]\($", body[: run.start()]) is not None  # det(A: an argument
+    return run.group().lower() in _WORDS and not applied and after not in ("(", "+", "-", "*", "/", "^", "_", "'", "|")
 
 
 def _split_tail(chunk: str) -> tuple[str, str]:
-    """A chunk's body and the punctuation after it, which stays in the text: "ω," → ("ω", ",")."""
-    m = re.match(r"^(.*?)([.,;:!?]*)$", chunk)
+    """A chunk's body and the punctuation after it, which stays in the text: "ω," → ("ω", ","), "Q's" → ("Q", "'s")."""
+    m = re.match(r"^(.*?)((?:'s)?[.,;:!?]*)$", chunk)  # Q's eigenbasis: the possessive is text
     assert m is not None  # it matches any string without a newline (the text was split on whitespace)
     return m.group(1), m.group(2)
 
@@ -390,26 +442,77 @@ def prose(text: str) -> str:
     >>> print(prose("η·NTK = 1 + ε ± √((ε−1)(ε+3)) on the orbit (see θ)."))
     $\\eta\\cdot \\mathrm{NTK} = 1 + \\varepsilon \\pm \\sqrt{(\\varepsilon-1)(\\varepsilon+3)}$ on the orbit (see $\\theta$).
     """
-    text = _nfd(" ".join(str(text).split()))
+    text, asides = _asides(_nfd(" ".join(str(text).split())))
     pieces = [_split_tail(c) for c in text.split(" ")] if text else []
     kinds = [_kind(body) if body else "text" for body, _ in pieces]
+    for n in range(1, len(pieces)):  # "claim gf-z", "(claim rotation)": an id, not a formula
+        if pieces[n - 1][0].lstrip("(").lower() in ("claim", "claims") and _CLAIM_ID.fullmatch(
+            pieces[n][0].rstrip(")")
+        ):
+            kinds[n] = "code"
     out, k = [], 0
     while k < len(pieces):
-        if kinds[k] == "text":
-            out.append(_text_chars("".join(pieces[k])))
+        if kinds[k] in ("text", "code"):
+            body, tail = pieces[k]
+            out.append(_code(body) + _text_chars(tail) if kinds[k] == "code" else _text_chars(body + tail))
             k += 1
             continue
-        j = k + 1  # the formula goes on while no punctuation ends it (a comma inside open brackets does not);
-        # a number, acronym or short word joins it only next to an operator
-        while j < len(pieces) and kinds[j] != "text" and _joins(pieces[j - 1][0], kinds[j - 1], pieces[j][0], kinds[j]):
+        j = k + 1  # the formula goes on while no punctuation ends it (a comma or semicolon inside open brackets
+        # does not); a number, acronym or short word joins it only next to an operator, or inside open brackets
+        while j < len(pieces) and kinds[j] not in ("text", "code"):
             tail = pieces[j - 1][1]
-            inside = " ".join(b + t for b, t in pieces[k:j])
-            if tail and not (tail == "," and _depth(inside) > 0):
+            inside = _depth(" ".join(b + t for b, t in pieces[k:j])) > 0
+            if tail and not (tail in (",", ";") and inside):
+                break
+            if not (inside or _joins(pieces[j - 1][0], kinds[j - 1], pieces[j][0], kinds[j])):
                 break
             j += 1
         out.append(_formula(pieces[k:j], kinds[k:j]))
         k = j
-    return " ".join(out)
+    return re.sub("\x00(\\d+)\x00", lambda m: "(" + prose(asides[int(m.group(1))]) + ")", " ".join(out))
+
+
+_RELATIONS = set("=<>≤≥≠≈∈∉⊂⊆≡∼")
+
+
+def _asides(text: str) -> tuple[str, list[str]]:
+    """The text with each bracketed aside that holds a relation — "(P = 1, 2, 3)", "(z̃ = ηz, J̃ = η^{1/2}J)",
+    "(product rule, L = z²/2)" after a space — replaced by a placeholder, and the asides: a formula before it ends
+    there (it is not applied to the bracket), and the aside is set on its own."""
+    out, asides, k = [], [], 0
+    while k < len(text):
+        end = _group(text, k, "(", ")") if text[k] == "(" and (k == 0 or text[k - 1] == " ") else -1
+        inner = text[k + 1 : end - 1]
+        if end > 0 and (end == len(text) or text[end] in " .,;:") and _top_level(inner) & _RELATIONS:
+            out.append(f"\x00{len(asides)}\x00")
+            asides.append(inner)
+            k = end
+            continue
+        out.append(text[k])
+        k += 1
+    return "".join(out), asides
+
+
+def _top_level(text: str) -> set[str]:
+    """The characters of ``text`` outside any bracket."""
+    out, depth = set(), 0
+    for ch in text:
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth == 0:
+            out.add(ch)
+    return out
+
+
+def _code(name: str) -> str:
+    """A name from code in typewriter; a closing bracket it did not open stays in the text: "(claim gf-z)"."""
+    lead, tail = "", ""
+    if name.startswith("(") and _group(name, 0, "(", ")") == len(name):  # (analysis.eos_orbit): an aside
+        name, lead, tail = name[1:-1], "(", ")"
+    while name.startswith("(") and name.count("(") > name.count(")"):
+        name, lead = name[1:], lead + "("
+    while name.endswith(")") and name.count(")") > name.count("("):
+        name, tail = name[:-1], ")" + tail
+    return lead + r"\texttt{" + _text_chars(name) + "}" + tail
 
 
 def _joins(before: str, kind_before: str, body: str, kind: str) -> bool:
@@ -421,14 +524,37 @@ def _joins(before: str, kind_before: str, body: str, kind: str) -> bool:
 
 def _formula(group: list[tuple[str, str]], kinds: list[str]) -> str:
     """One formula of :func:`prose`: math mode unless it is only numbers and words after all (or a lone relation,
-    which reads as well in the text)."""
-    formula = " ".join(b + (t if n < len(group) - 1 else "") for n, (b, t) in enumerate(group))
-    tail = group[-1][1]
-    while formula.endswith(")") and _depth(formula) < 0:  # "(see θ)": the bracket closes in the text
-        formula, tail = formula[:-1], ")" + tail
+    which reads as well in the text); a bracket it does not close, or closes without opening, stays in the text."""
     if all(kd == "term" for kd in kinds) or kinds == ["op"]:
         return _text_chars(" ".join(b + t for b, t in group))
-    lead = ""
-    while formula.startswith("(") and _depth(formula) > 0:  # "(the ω-axis": the bracket opens in the text
-        formula, lead = formula[1:], lead + "("
-    return _text_chars(lead) + "$" + _math_chunk(formula) + "$" + _text_chars(tail)
+    formula = " ".join(b + (t if n < len(group) - 1 else "") for n, (b, t) in enumerate(group))
+    return "".join(_text_chars(part) if text else "$" + _math_chunk(part) + "$" for part, text in _parts(formula)) + (
+        _text_chars(group[-1][1])
+    )
+
+
+def _parts(formula: str) -> list[tuple[str, bool]]:
+    """A formula split at its unmatched brackets, as (part, is_text): "(see θ)" → "(see ", "θ", ")"; "Q (P = 1"
+    → "Q", " (", "P = 1"."""
+    opened: list[int] = []
+    for n, ch in enumerate(formula):
+        if ch in "([{":
+            opened.append(n)
+        elif ch in ")]}":
+            if opened:
+                opened.pop()
+            else:
+                return [*_math_or_space(formula[:n]), (ch, True), *_parts(formula[n + 1 :])]
+    if opened:
+        n = opened[0]
+        return [*_math_or_space(formula[:n]), (formula[n], True), *_parts(formula[n + 1 :])]
+    return _math_or_space(formula)
+
+
+def _math_or_space(part: str) -> list[tuple[str, bool]]:
+    """A balanced part of a formula: its spaces at either end stay in the text, the rest is math."""
+    core = part.strip()
+    if not core:
+        return [(part, True)] if part else []
+    lead, trail = part[: len(part) - len(part.lstrip())], part[len(part.rstrip()) :]
+    return [(s, True) for s in (lead,) if s] + [(core, False)] + [(s, True) for s in (trail,) if s]
