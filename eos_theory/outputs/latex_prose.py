@@ -479,7 +479,9 @@ def _asides(text: str) -> tuple[str, list[str]]:
     """The text with each bracketed aside that holds a relation — "(P = 1, 2, 3)", "(z̃ = ηz, J̃ = η^{1/2}J)",
     "(product rule, L = z²/2)" after a space — replaced by a placeholder, and the asides: a formula before it ends
     there (it is not applied to the bracket), and the aside is set on its own."""
-    out, asides, k = [], [], 0
+    out: list[str] = []
+    asides: list[str] = []
+    k = 0
     while k < len(text):
         end = _group(text, k, "(", ")") if text[k] == "(" and (k == 0 or text[k - 1] == " ") else -1
         inner = text[k + 1 : end - 1]
