@@ -48,6 +48,14 @@ def test_least_sharpness_and_critical_step_of_the_hand_models(params, output, le
     assert all(abs(c) == 1 for c in m.point)
 
 
+def test_the_minima_are_named_by_the_model_itself_not_by_letters_it_may_use():
+    """With parameters named f and y, a generic "M = {f = y}" would read as the set where f equals y."""
+    m = least_sharpness(spec(["f", "y"], ["f*y"], [2]))
+    assert m.status == "exact" and "on M = {θ : f*y = 2}" in m.how and "f = y" not in m.how
+    res = analysis.analyze(spec(["f", "y"], ["f*y"], [2]), degree=0)
+    assert "over the zero-residual minima M = {θ : f*y = 2}" in report(res)["how"]["least_sharpness"]
+
+
 def test_log_cosh_curvature_and_the_loss_check():
     d = loss_derivatives(sp.log(sp.cosh(r)))
     assert (d.d1, d.d2, d.d3, d.d4) == (0, 1, 0, -2)  # log cosh r = r²/2 − r⁴/12 + …

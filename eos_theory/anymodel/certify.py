@@ -190,7 +190,7 @@ def refine(ev: Evaluator, found: Search, precisions: tuple[int, int] = PRECISION
     if best is None:
         why = (
             f"no zero-residual point reached from {found.starts} starts in [−{found.radius:g}, {found.radius:g}]^P "
-            "(Levenberg–Marquardt on f = y): the minima may be empty, or far from the box"
+            f"(Levenberg–Marquardt on {ev.spec.minima_set}): the minima may be empty, or far from the box"
         )
         return NumericMinimum("inconclusive", why, search=found, global_note=global_note)
     P = ev.P

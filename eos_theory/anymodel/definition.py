@@ -381,6 +381,12 @@ class Spec:
             raise InputError("a Model has one output; this spec has several data points")
         return Model(self.params, self.residuals[0], self.loss.subs(r, z), self.name)
 
+    @property
+    def minima_set(self) -> str:
+        """The zero-residual set written with the model's own outputs and targets (``M = {θ : x*y = 1}``): a generic
+        ``{f = y}`` would misread when a parameter is named f or y."""
+        return "M = {θ : " + ", ".join(f"{f} = {y}" for f, y in zip(self.outputs, self.targets)) + "}"
+
     def describe(self) -> str:
         out = "; ".join(f"{f} = {y}" for f, y in zip(self.outputs, self.targets))
         return f"θ = ({', '.join(map(str, self.params))}), {out}, loss ℓ(r) = {self.loss}"

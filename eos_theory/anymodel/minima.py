@@ -129,7 +129,7 @@ def least_sharpness(s: Spec) -> Minimum:
     if not found:
         return Minimum(
             "inconclusive",
-            "the Lagrange system has no real solution: the minima M = {f = y} are empty, "
+            f"the Lagrange system has no real solution: the minima {s.minima_set} are empty, "
             "or the sharpness has no critical point on them (its infimum is not attained)",
         )
     found.sort(key=lambda vp: (float(vp[0]), _preference(vp[1])))
@@ -146,7 +146,7 @@ def least_sharpness(s: Spec) -> Minimum:
     direction = tuple(sp.radsimp(g.subs(dict(zip(s.params, point)))) for g in s.jacobian)
     family = any(family_of[p] for _, p in best)
     how = (
-        f"exact: Lagrange system ∇S = μ∇f, f = y solved by {method} ({len(sols)} solution(s), {len(found)} real); "
+        f"exact: Lagrange system ∇S = μ∇f on {s.minima_set} solved by {method} ({len(sols)} solution(s), {len(found)} real); "
         "least over the real critical points of the sharpness on the minima (a global minimum over M if the "
         "sharpness attains its infimum there, not proved here)"
     )

@@ -176,7 +176,7 @@ def report(an: Analysis) -> dict:
 def _over(an: Analysis) -> str:
     """Which minima the least sharpness is taken over, with the loss's minimum said as far as it is proved."""
     lm = loss_minimum(an.spec.loss)
-    return f"over the zero-residual minima M = {{f = y}} ({lm.how})"
+    return f"over the zero-residual minima {an.spec.minima_set} ({lm.how})"
 
 
 def _exact_fields(an: Analysis) -> dict:
