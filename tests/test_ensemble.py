@@ -305,8 +305,8 @@ def test_cli_runs_that_finished_are_kept_when_others_fail(capsys, monkeypatch):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (("--n-params", "0"), "params (P) must be >= 1"),
-        (("--n-outputs", "0"), "outputs (D) must be >= 1"),
+        (("--n-params", "0"), "--n-params must be >= 1"),
+        (("--n-outputs", "0"), "--n-outputs must be >= 1"),
         (("--lr", "0"), "lr must be > 0"),
         (("--lr", "-1"), "lr must be > 0"),
         (("--lr", "fast"), "lr"),
@@ -315,8 +315,8 @@ def test_cli_runs_that_finished_are_kept_when_others_fail(capsys, monkeypatch):
         (("--seeds", "0"), "seeds must be >= 1"),
         (("--seeds", "2.5"), "--seeds must be a whole number"),
         (("--steps", "10000000"), "steps must be at most 1000000"),
-        (("--n-params", "5000"), "params (P) must be at most 2000"),
-        (("--n-outputs", "501"), "outputs (D) must be at most 500"),
+        (("--n-params", "5000"), "--n-params must be at most 2000"),
+        (("--n-outputs", "501"), "--n-outputs must be at most 500"),
         (("-j", "0"), "-j must be a positive whole number"),
     ],
 )

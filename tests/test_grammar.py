@@ -85,12 +85,71 @@ def test_every_option_of_every_command_is_in_the_table_with_exactly_its_commands
         assert set(current[o]) == commands, f"{o}: the table says {sorted(commands)}, the parsers {sorted(current[o])}"
 
 
-def test_an_option_takes_an_argument_exactly_when_the_table_shows_one():
+def _spelled(action: argparse.Action) -> str:
+    """An option's argument as the tables write it: ``FILE``, ``[FILE]``, ``W…``, ``LO HI``, ``png|pdf`` or nothing."""
+    if action.nargs == 0:
+        return ""
+    if action.choices:
+        return "|".join(action.choices)
+    metavar = action.metavar or action.dest.upper()
+    if isinstance(metavar, tuple):
+        return " ".join(metavar)
+    if action.nargs == "?":
+        return f"[{metavar}]"
+    many = action.nargs in ("+", "*") or (isinstance(action.nargs, int) and action.nargs > 1)
+    return f"{metavar}…" if many else metavar
+
+
+def test_an_option_takes_the_argument_the_table_shows():
+    current, old = _takes(_parsers())
+    for table, by_option in ((GRAMMAR, current), (OLD, old)):
+        for options, *_ in table:
+            for o, arg in _options(options):
+                for command, action in by_option[o].items():
+                    assert _spelled(action) == arg, (
+                        f"{command} {o}: the table shows {arg!r}, the parser {_spelled(action)!r}"
+                    )
+
+
+COMMANDS = ("verify", "check", "gd", "orbit", "cascade", "atlas", "analyze", "ensemble", "latex", "plot")
+
+
+def _words(text: str) -> str:
+    """Text as compared: no code quotes (` or '), whitespace collapsed."""
+    return " ".join(text.replace("`", "").replace("'", "").replace("\\|", "|").split())
+
+
+def _meaning(cell: str) -> str:
+    """A "means" cell without its asides for particular commands: "(verify: …; analyze: …)" or "(atlas, ensemble: …)"."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(cell):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and re.match(rf"\((?:{'|'.join(COMMANDS)})[,:]", cell[start:]):
+                out.append((start, i + 1))
+    for a, b in reversed(out):
+        cell = cell[:a].rstrip() + cell[b:]
+    return cell
+
+
+def test_every_command_explains_an_option_in_the_tables_words():
+    """The help of each command's option says what README's table says (less its asides for other commands)."""
     current, _ = _takes(_parsers())
-    for options, *_ in GRAMMAR:
-        for o, arg in _options(options):
+    for options, means, _commands in GRAMMAR:
+        meaning = _words(_meaning(means))
+        for o, _arg in _options(options):
             for command, action in current[o].items():
-                assert (action.nargs == 0) == (arg == ""), f"{command} {o}: table {arg!r}, nargs {action.nargs}"
+                assert meaning in _words(action.help), f"{command} {o}: {action.help!r} does not say {meaning!r}"
+
+
+def test_the_meaning_check_would_see_a_table_that_says_something_else():
+    assert _meaning("time limit in seconds (verify: per claim; gd: for (all) of it)") == "time limit in seconds"
+    assert _meaning("GD steps (atlas, ensemble: per run)") == "GD steps"
+    assert _meaning("seed (default 0)") == "seed (default 0)"  # an aside for no command stays, and is checked
 
 
 def test_every_old_spelling_is_in_the_second_table():
@@ -210,3 +269,77 @@ def test_check_json_taking_the_directory_is_explained(capsys, tmp_path):
     assert f"--json took {tmp_path} as its FILE: give DIR first" in one_line_error(err)
     code, out, err = run(capsys, "check")
     assert code == 2 and "give DIR, a directory of certificates" in one_line_error(err)
+
+
+SYNOPSES = _table("## Commands", "command")
+
+
+def _synopsis_argument(action: argparse.Action, shown: str) -> bool:
+    """A synopsis may say more than the metavar: FILE.toml for FILE, ID… for a repeatable ID, and for -o's PATH
+    what the path is (FILE, FILE.png: a file; DIR: a directory), which the option's help must say too."""
+    metavar = action.metavar or action.dest.upper()
+    shown = shown.removesuffix("…") if isinstance(action, argparse._AppendAction) else shown
+    if shown == metavar or shown.startswith(metavar + "."):
+        return True
+    kind = {"FILE": "a file", "DIR": "a directory"}.get(shown.split(".")[0])
+    return metavar == "PATH" and kind is not None and kind in action.help
+
+
+def test_every_command_synopsis_names_every_option_with_its_argument():
+    """README's "Commands" table: each command's line names each of its options (old spellings aside), and
+    only those, with the argument the parser takes."""
+    parsers = _parsers()
+    seen = set()
+    for cells in SYNOPSES:
+        synopsis = re.findall(r"`([^`]*)`", cells[0])[0].replace("\\|", "|")
+        words = synopsis.split()
+        if words[:1] != ["eos-theory"]:
+            continue
+        command = words[1]
+        seen.add(command)
+        actions = {o: a for a in parsers[command]._actions for o in a.option_strings}
+        tokens = re.findall(r"-{1,2}[A-Za-z][\w-]*|[^\s\[\]()|]+", synopsis)
+        for i, word in enumerate(tokens):
+            if not word.startswith("-"):
+                continue
+            assert word in actions, f"{command}: the synopsis names {word}, which it does not take"
+            a = actions[word]
+            single = a.nargs is None and not a.choices and not isinstance(a.metavar, tuple)
+            if single:
+                shown = tokens[i + 1]
+                assert _synopsis_argument(a, shown), (
+                    f"{command} {word}: the synopsis shows {shown}, the parser {a.metavar}"
+                )
+        options = {
+            a.option_strings[-1]
+            for a in parsers[command]._actions
+            if a.option_strings and not isinstance(a, (argparse._HelpAction, grammar.Deprecated))
+        }
+        left_out = {o for o in options if not any(s in tokens for s in actions[o].option_strings)}
+        assert left_out == set(), f"{command}: the synopsis leaves out {sorted(left_out)}"
+    assert seen == set(parsers), set(parsers) - seen
+
+
+@pytest.mark.parametrize(
+    "argv, line",
+    [
+        (["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "-1"], "--lr must be positive"),
+        (["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--seed", "-3"], "--seed must be >= 0"),
+        (["gd", "--omega", "-1", "1", "--theta", "1", "--target", "1", "--lr", "1/4"], "--theta must have length 2"),
+        (["atlas", "--grid", "2", "2", "--starts", "-1"], "--starts must be >= 0"),
+        (["atlas", "--grid", "2", "2", "--steps", "10"], "--steps must be at least 384"),
+        (["ensemble", "--n-params", "0", "--n-outputs", "1", "--lr", "1", "--seeds", "2"], "--n-params must be >= 1"),
+        (["ensemble", "--n-params", "5", "--n-outputs", "1", "--lr", "1", "--seeds", "2", "--q", "-1"], "--q must lie"),
+        (
+            ["ensemble", "--n-params", "5", "--n-outputs", "1", "--lr", "1", "--seeds", "2", "--seed", "-1"],
+            "--seed must",
+        ),
+        (["analyze", "--params", "u", "v", "--output", "u*v", "--target", "1", "--degree", "7"], "--degree must be"),
+    ],
+)
+def test_an_error_names_the_option_as_the_command_line_spells_it(capsys, argv, line):
+    """The library says "lr must be positive"; the command line says which option: "--lr must be positive"."""
+    from clitools import one_line_error, run
+
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and one_line_error(err).startswith(f"eos-theory: error: {line}"), err

@@ -38,6 +38,9 @@ class Conserved:
     how: str
 
 
+MAX_DEGREE = 6  #: the highest degree looked for: the unknowns grow as P^D
+
+
 def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
     """Conserved quantities of gradient flow for every target: ∇L = Σ ℓ'(r_i)∇f_i, so I is conserved
     for every target and loss iff ∇I·∇f_i ≡ 0 for each i; solved as a linear system for I's
@@ -53,8 +56,8 @@ def conserved_quantities(s: Spec, degree: int = 2) -> Conserved:
     (v**2 - 2*w,)
     """
     degree = check_count(degree, "degree", least=1)
-    if degree > 6:
-        raise InputError("degree must be at most 6")
+    if degree > MAX_DEGREE:
+        raise InputError(f"degree must be at most {MAX_DEGREE}")
     P = len(s.params)
     grads, apps = _polynomial_gradients(s)
     # the exponent vectors of the monomials of degree 1..D: the unknowns are I's coefficients on them

@@ -12,6 +12,7 @@ from eos_theory.commands.grammar import add_json, add_lr, add_model, add_target,
 def cmd_analyze(args: argparse.Namespace) -> int:
     """The edge-of-stability analysis of the model given on the command line or in a TOML file."""
     from eos_theory.anymodel import analysis, report
+    from eos_theory.anymodel.conserved import MAX_DEGREE
     from eos_theory.anymodel.definition import spec
 
     target = json_target(args)
@@ -36,6 +37,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if not (args.params and args.output and args.target):
             raise UsageError("give --params, --output and --target (or --model FILE)")
         model = spec(args.params, args.output, args.target, args.loss or "r^2/2")
+    if not 0 <= args.degree <= MAX_DEGREE:
+        raise UsageError(f"--degree must be from 0 (none looked for) to {MAX_DEGREE}, got {args.degree}")
     reach = analysis.exact_reach(model)
     if reach is not None and not args.check:
         raise UsageError(
@@ -125,15 +128,15 @@ def register(sub) -> None:
         "Exact values are strings SymPy parses. Bad input: one line on stderr and exit status 2. "
         "Example: eos-theory analyze --params u v --output 'u*v' --target 1 --loss 'log(cosh(r))' --lr 1.1",
     )
-    an.add_argument("--params", metavar="NAME", nargs="+", help="the parameter names, e.g. u v")
+    an.add_argument("--params", metavar="NAME", nargs="+", help="your model's parameter names, e.g. u v")
     an.add_argument(
         "--output",
         metavar="EXPR",
         action="append",
-        help="the model output for one data point, e.g. 'u*v' (repeat for several data points)",
+        help="your model's output for one data point (repeatable: one per data point), e.g. 'u*v'",
     )
-    add_target(an, " of the matching --output (repeat for several data points)", action="append")
-    an.add_argument("--loss", metavar="EXPR", help="loss of the residual r (default 'r^2/2')")
+    add_target(an, ": one per --output, in the same order (repeatable)", action="append")
+    an.add_argument("--loss", metavar="EXPR", help="the loss of the residual r (default 'r^2/2')")
     add_model(an, "read the model from it instead of --params/--output/--target/--loss (keys listed below)")
     add_lr(
         an,
@@ -150,12 +153,12 @@ def register(sub) -> None:
         metavar="D",
         type=int,
         default=2,
-        help="highest degree of the polynomial conserved quantities looked for (default 2, at most 6)",
+        help="highest degree of the polynomial conserved quantities looked for (default 2, at most 6; 0: none looked for)",
     )
     an.add_argument(
         "--invariants",
         action="store_true",
-        help="also list the slices theta_i = 0, theta_j = +-theta_i that GD maps into themselves",
+        help="also list the slices θ_i = 0, θ_j = ±θ_i that GD maps into themselves",
     )
     an.add_argument(
         "--no-check",

@@ -373,7 +373,7 @@ def register(sub) -> None:
         "(they are named on stderr; a claim stopped by the time limit is inconclusive, so it counts), 2 for bad usage "
         "(unknown claim, unwritable report, bad -j or --timeout). Ctrl-C stops every worker process.",
     )
-    add_claim(v, "run only this claim")
+    add_claim(v, "run only the claims named")
     add_claims(v)
     add_json(
         v,
@@ -387,15 +387,17 @@ def register(sub) -> None:
         help="also write each claim's certificate to DIR/<id>.json (DIR is created if its parent exists): the data "
         "every step rests on, which 'eos-theory check DIR' (the independent kernel) replays; docs/certificates.md",
     )
-    v.add_argument("-q", "--quiet", action="store_true", help="print less: no table or progress, only the summary")
+    v.add_argument("-q", "--quiet", action="store_true", help="print less: no table or progress, only the summary line")
     v.add_argument(
         "-v",
         "--verbose",
         action="store_true",
         help="also print every claim's full record: method, formula, each step with its evidence, the correction",
     )
-    v.add_argument("--list", action="store_true", help="list the claim ids and statements, and exit")
-    add_jobs(v, "check the claims (the verdicts do not depend on N)")
+    v.add_argument(
+        "--list", action="store_true", help="list the claim ids and statements (with --json, as JSON), and exit"
+    )
+    add_jobs(v, "N claims at a time (the verdicts do not depend on N)")
     add_timeout(
         v,
         None,  # None: not given (refused with --list); DEFAULT_TIMEOUT otherwise
@@ -440,7 +442,7 @@ def register(sub) -> None:
         "LaTeX goes to standard output",
     )
     deprecated(t, "--output", now="-o/--out", dest="out", metavar="FILE")
-    add_claim(t, "write only this claim's snippet")
+    add_claim(t, "write only the snippets of the claims named")
     add_claims(t)
     add_model(
         t,

@@ -57,6 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _as_spelled(message: str, parser: argparse.ArgumentParser) -> str:
+    """A library's error names its parameter ("lr must be positive", "params (P) must be >= 1"); the command line
+    says the option ("--lr must be positive", "--n-params must be >= 1") when the parameter is one of the command's
+    options, by its name or, for "name (X)", by its metavar X."""
+    name, sep, rest = message.partition(" must ")
+    if not sep:
+        return message
+    options = [a for a in parser._actions if a.option_strings and not isinstance(a, grammar.Deprecated)]
+    by_name = [a for a in options if a.dest == name]
+    metavar = re.fullmatch(r"\w+ \((\w+)\)", name)
+    by_metavar = [a for a in options if metavar and a.metavar == metavar.group(1)]
+    for found in (by_name, by_metavar):
+        if len(found) == 1:
+            return f"{found[0].option_strings[-1]} must {rest}"
+    return message
+
+
 def main(argv: list[str] | None = None) -> int:
     start_clock(process=argv is None)  # the console script: its time budgets include the start-up
     parser = build_parser()
@@ -68,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (UsageError, InputError) as exc:
-        print(f"eos-theory: error: {exc}", file=sys.stderr)
+        print(f"eos-theory: error: {_as_spelled(str(exc), grammar.subparser(parser, args))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("eos-theory: interrupted", file=sys.stderr)

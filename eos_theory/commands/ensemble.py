@@ -60,6 +60,8 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         s=args.s,
     )
     first = 0 if args.seed is None else args.seed
+    if first < 0:
+        raise UsageError(f"--seed must be >= 0, got {first}")
     work = ensemble.plan(spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"), first)  # checked first
     target = json_target(args)
     figure = None if args.out is None else writable(args.out, "-o")
@@ -128,24 +130,24 @@ def register(sub) -> None:
     n.add_argument("--n-outputs", metavar="D", help="outputs per model, 1 to 500, with D*P^2 <= 1e8 (required)")
     add_lr(n)
     n.add_argument("--seeds", metavar="N", required=True, help="how many seeds (models), 1 to 100000")
-    add_seed(n, "the first model: the runs use seeds S … S+N-1")
+    add_seed(n, "of the first model; the runs use seeds S … S+N−1")
     add_steps(n, "10000", "per run, 8 to 10^6")
     for flag, default, what in (
-        ("--q", "1", "Q_a entries of variance q^2/P"),
-        ("--g", "1/10", "G_a entries of variance g^2/P (0: the paper's model)"),
-        ("--t", "1", "E_a of variance t^2/D"),
-        ("--s", "1/10", "theta0 entries of variance s^2/P"),
+        ("--q", "1", "Q_α entries of variance q²/P"),
+        ("--g", "1/10", "G_α entries of variance g²/P (0: the paper's model)"),
+        ("--t", "1", "E_α of variance t²/D"),
+        ("--s", "1/10", "θ₀ entries of variance s²/P"),
     ):
         n.add_argument(flag, metavar="X", default=default, help=f"{what}; 0 <= X <= 100 (default {default})")
     add_json(n, "Keys: listed below")
     add_out(
         n,
-        "the figure file, FILE.png or FILE.pdf: top lr*NTK against step for the first 8 seeds, and the histogram "
+        "a file, the figure, FILE.png or FILE.pdf: top lr*NTK against step for the first 8 seeds, and the histogram "
         "of the long-run offset",
     )
     add_budget(n, DEFAULT_BUDGET, "the runs")
-    add_scheduler(n, "the runs")
-    add_jobs(n, "run")
+    add_scheduler(n, "the runs go there")
+    add_jobs(n, "the runs")
     deprecated(
         n,
         "--params",

@@ -26,8 +26,8 @@ from pathlib import Path
 EPS, EPS_ASCII = "ε", "epsilon"
 
 JSON_HELP = (
-    "the report as one JSON object: on standard output instead of the text (no FILE, or -), or written to FILE "
-    "(atomically; a symlink is written through, a device or FIFO refused) as well as the text on standard output"
+    "the report as one JSON object: on standard output instead of the text (no FILE, or -), or written to FILE as "
+    "well as the text on standard output (atomically; a symlink is written through, a device or FIFO refused)"
 )
 
 
@@ -36,19 +36,19 @@ MEANS = {
     "--json": JSON_HELP,
     "--out": "where the files the command makes go",
     "--timeout": "time limit in seconds",
-    "--seed": "seed of",
+    "--seed": "seed of the random draws",
     "--digits": "significant digits printed",
     "--steps": "GD steps",
     "--lr": "step size η > 0",
     "--target": "regression target",
     "--omega": "eigenvalues of Q",
-    "--model": "your own model, a TOML model file",
-    "--claim": "(repeatable;",
+    "--model": "your own model, a TOML file (keys: 'eos-theory analyze --help')",
+    "--claim": "one claim, by id (repeatable)",
     "--claims": "your own claims",
-    "--jobs": "in N local worker processes",
-    "--scheduler": "on the Dask cluster whose scheduler is at ADDR",
+    "--jobs": "run in N local worker processes (default: every core this process may use; 1: in this process)",
+    "--scheduler": "run on the Dask cluster whose scheduler is at ADDR instead of local processes",
     "--format": "figure file format",
-    "--quiet": "print less:",
+    "--quiet": "print less",
     "--budget": "the longest run accepted, in seconds",
 }
 
@@ -108,7 +108,10 @@ def add_timeout(p: argparse.ArgumentParser, default: str | None, what: str) -> N
 def add_seed(p: argparse.ArgumentParser, what: str) -> None:
     """``--seed S``: the seed of the random draws (default 0: None when not given, so an unused seed is refused)."""
     p.add_argument(
-        "--seed", metavar="S", type=int, help=f"seed of {what} (default 0); the same seed gives the same numbers"
+        "--seed",
+        metavar="S",
+        type=int,
+        help=f"seed of the random draws: {what} (default 0); the same seed gives the same numbers",
     )
 
 
@@ -136,7 +139,7 @@ def add_lr(p: argparse.ArgumentParser, what: str = "", required: bool = True) ->
 
 def add_target(p: argparse.ArgumentParser, what: str = "", **kwargs) -> None:
     """``--target E``: the regression target, read exactly."""
-    p.add_argument("--target", metavar="E", help="regression target E (exact)" + what, **kwargs)
+    p.add_argument("--target", metavar="E", help="regression target E, read exactly" + what, **kwargs)
 
 
 def add_omega(p: argparse.ArgumentParser, nargs, what: str, **kwargs) -> None:
@@ -146,9 +149,7 @@ def add_omega(p: argparse.ArgumentParser, nargs, what: str, **kwargs) -> None:
 
 def add_model(p: argparse.ArgumentParser, what: str) -> None:
     """``--model FILE``: your own model, a TOML model file (as for ``analyze``)."""
-    p.add_argument(
-        "--model", metavar="FILE", type=path, help=f"your own model, a TOML model file (keys: 'analyze --help'): {what}"
-    )
+    p.add_argument("--model", metavar="FILE", type=path, help=f"{MEANS['--model']}: {what}")
 
 
 def add_claim(p: argparse.ArgumentParser, what: str) -> None:
@@ -157,7 +158,7 @@ def add_claim(p: argparse.ArgumentParser, what: str) -> None:
         "--claim",
         metavar="ID",
         action="append",
-        help=f"{what} (repeatable; 'eos-theory verify --list' shows the ids, with --claims yours too)",
+        help=f"{MEANS['--claim']}: {what}; 'eos-theory verify --list' shows the ids (with --claims, yours too)",
     )
 
 
@@ -179,7 +180,7 @@ def add_jobs(p: argparse.ArgumentParser, what: str) -> None:
         "-j",
         "--jobs",
         metavar="N",
-        help=f"{what} in N local worker processes (default: every core this process may use; 1: in this process)",
+        help=f"{MEANS['--jobs']}: {what}",
     )
 
 
@@ -189,9 +190,10 @@ def add_budget(p: argparse.ArgumentParser, default: float, what: str) -> None:
         "--budget",
         metavar="SECONDS",
         default=str(int(default)),
-        help=f"the longest run accepted, in seconds (default {int(default)}): the time {what} would take is "
-        "estimated before anything runs (from measured costs per step, on the local processes or the cluster's "
-        "worker threads), and a run estimated longer is refused with the estimate; raise it to run one",
+        help=f"{MEANS['--budget']} (default {int(default)}): estimated before anything runs, from measured costs per "
+        "step (benchmarks/estimates.py); a run estimated longer is refused with the estimate. The time "
+        f"{what} would take is estimated on the local processes or the cluster's worker threads; raise the budget "
+        "to run a longer one",
     )
 
 
@@ -200,8 +202,8 @@ def add_scheduler(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument(
         "--scheduler",
         metavar="ADDR",
-        help=f"run {what} on the Dask cluster whose scheduler is at ADDR (e.g. tcp://host:8786; needs "
-        "pip install 'eos-theory[dask]'; docs/dask.md); an unreachable scheduler is an error after 10 s",
+        help=f"{MEANS['--scheduler']} (docs/dask.md): {what}; ADDR is e.g. tcp://host:8786 (needs "
+        "pip install 'eos-theory[dask]'); an unreachable scheduler is an error after 10 s",
     )
 
 

@@ -207,11 +207,11 @@ def register(sub) -> None:
     a = sub.add_parser(
         "atlas",
         help="regime atlas: what GD does over a grid of (ε, r), with a phase diagram (locally or on Dask)",
-        description="Run float64 gradient descent for the 2-D model with Q = diag(1, r), E = ε, eta = 1 (so ε is the "
+        description="Run float64 gradient descent for the 2-D model with Q = diag(1, r), E = ε, η = 1 (so ε is the "
         "control parameter when r <= 0 or r >= 1) over an N x M grid of (ε, r), from a small start on the axis of ε "
         "pushed 1e-6 across it (or --starts K random starts per cell), and label every run: minimum, period-N (the "
         "period in parameter space), chaotic (bounded, no period <= 64, finite-time Lyapunov exponent > 0.01), "
-        "divergent (an iterate entered a proven escape region), unbounded (|z~| passed 1e100 outside every such "
+        "divergent (an iterate entered a proven escape region), unbounded (|z̃| passed 1e100 outside every such "
         "region) or not converged. Every label is numerical: it describes a float64 run, not a proof. Writes the "
         "data (DIR/atlas.npz: the arrays and a JSON 'meta' entry) and the phase diagram (DIR/atlas.png or .pdf) with "
         "the exact boundaries ε = 1, ε = sqrt(5) - 1, r(r - 1)(ε - 1) = 2 and the crisis ε = 2 drawn over it. The "
@@ -241,7 +241,7 @@ def register(sub) -> None:
         metavar=("LO", "HI"),
         nargs=2,
         default=["-4", "4"],
-        help="the r values, -100 <= LO < HI <= 100 (default -4 4)",
+        help="the values of r, -100 <= LO < HI <= 100 (default -4 4)",
     )
     add_steps(
         a,
@@ -255,10 +255,10 @@ def register(sub) -> None:
         metavar="K",
         type=int,
         default=0,
-        help="K random starts per cell (theta_1 uniform over the axis interval, theta_2 = 1e-6 x a normal "
+        help="K random starts per cell (θ₁ uniform over the axis interval, θ₂ = 1e-6 × a normal "
         "draw) instead of the one stated start; the diagram shows each cell's most frequent label",
     )
-    add_seed(a, "the random starts of --starts")
+    add_seed(a, "of the random starts of --starts")
     add_out(
         a,
         "a directory, created if its parent exists, for the data (atlas.npz) and the phase diagram; files are "
@@ -269,8 +269,8 @@ def register(sub) -> None:
     deprecated(a, "--e-range", now="--epsilon-range", dest="epsilon_range", metavar=("LO", "HI"), nargs=2)
     add_json(a, 'Keys: the settings, "counts" per label, "evidence", "seconds", "ran_on" and "files"')
     add_budget(a, DEFAULT_BUDGET, "the grid")
-    add_scheduler(a, "the chunks")
-    add_jobs(a, "run the chunks")
+    add_scheduler(a, "the chunks of grid rows run there")
+    add_jobs(a, "the chunks of grid rows")
     a.set_defaults(func=cmd_atlas)
 
     c = sub.add_parser(

@@ -178,6 +178,7 @@ CONTROL_HELP = (
 
 def cmd_orbit(args: argparse.Namespace) -> int:
     from eos_theory.numbers.decimals import Uncertified, check_digits
+    from eos_theory.numbers.parse import check_count
     from eos_theory.quadratic import closed_forms
 
     check_digits(args.digits, "--digits")
@@ -191,6 +192,8 @@ def cmd_orbit(args: argparse.Namespace) -> int:
             )
         ],
     )
+    if args.seed is not None:
+        check_count(args.seed, "seed")  # before any work
     target = json_target(args)
     omega1, omega2 = args.omega
     st = closed_forms.setting(omega1, omega2, args.target, args.lr)
@@ -336,7 +339,7 @@ def register(sub) -> None:
     )
     g.add_argument("--Q", metavar="ROWS", help="symmetric matrix, rows separated by ';': '1 1/2; 1/2 -1'")
     add_omega(g, "+", "Q is diagonal with these entries, one per parameter (or give Q itself with --Q)")
-    g.add_argument("--theta", metavar="T", nargs="+", required=True, help="initial parameters θ_0 (one per row of Q)")
+    g.add_argument("--theta", metavar="T", nargs="+", required=True, help="initial parameters θ₀, one per row of Q")
     add_target(g, required=True)
     add_lr(g)
     add_steps(
@@ -421,6 +424,6 @@ def register(sub) -> None:
         help="only the closed forms: skip the bounded simulation that finds the attractor (period, "
         "time-averaged η·NTK, Lyapunov exponents, escape fraction)",
     )
-    add_seed(o, "the attractor search's simulated starts and runs")
+    add_seed(o, "of the attractor search's simulated starts and runs")
     add_json(o)
     o.set_defaults(func=cmd_orbit)
