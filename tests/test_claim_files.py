@@ -85,6 +85,22 @@ def test_verify_runs_your_claims_and_labels_them_as_yours(capsys, tmp_path, clea
     assert "and yours" in " ".join(out.split())
 
 
+def test_verify_v_counts_in_words_that_agree(capsys, tmp_path, clean):
+    """One step is "1 step replayed", a proof that raised before its first step has nothing for the kernel (not
+    "kernel-checked"), and one claim not as recorded is "1 claim did not"."""
+    empty = "\n\n@claim('mine-empty', statement='It holds.', method='m')\ndef empty(p: Proof) -> None:\n    raise KeyError(1)\n"
+    d = _folder(tmp_path, **{"mine_claims.py": TRUE_CLAIM + empty})
+    code, out, err = run(capsys, "verify", "--claims", str(d), "--claim", "mine-squares", "--claim", "mine-empty", "-v")
+    assert code == 1
+    assert (
+        "  kernel: kernel-checked, 1 step replayed\n" in out and "  kernel: nothing to replay (no step recorded)" in out
+    )
+    line = (d / "mine_claims.py").read_text().splitlines().index("    raise KeyError(1)") + 1
+    assert f"error: KeyError: 1 (mine_claims.py, line {line})" in out
+    assert "kernel: 1 kernel-checked, 0 partly" in out  # the claim that raised is not counted as kernel-checked
+    assert err.startswith("eos-theory: 1 claim did not come out as recorded: mine-empty (inconclusive, expected")
+
+
 def test_the_builtin_claims_still_run_unless_claim_selects(capsys, tmp_path, clean):
     d = _folder(tmp_path, **{"mine_claims.py": TRUE_CLAIM})
     code, out, _err = run(capsys, "verify", "--claims", str(d), "--list", "--json")
@@ -182,6 +198,49 @@ def test_a_broken_package_of_claims_is_one_line(tmp_path, clean, monkeypatch):
     assert "\n" not in str(exc.value)
 
 
+def _package(site, name, entry_points, **modules):
+    """A package of claims as pip installs it: its modules and a dist-info naming them in the group."""
+    (site / name).mkdir(parents=True, exist_ok=True)
+    (site / name / "__init__.py").write_text("")
+    for module, text in modules.items():
+        (site / name / f"{module}.py").write_text(textwrap.dedent(text))
+    info = site / f"{name}-0.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.3\n")
+    (info / "entry_points.txt").write_text("[eos_theory.claims]\n" + entry_points)
+
+
+@pytest.mark.parametrize(
+    "module, fragment",
+    [
+        ("x = 1\n", "entry point e = pk.claims (package pk 0.3, group eos_theory.claims): pk.claims defines no claim"),
+        ("import eos_theory\n\nx = 1 / 0\n", "pk/claims.py, line 3: ZeroDivisionError: division by zero"),
+    ],
+)
+def test_an_entry_point_that_declares_no_claim_or_fails_is_one_line_naming_it(
+    tmp_path, clean, monkeypatch, module, fragment
+):
+    _package(tmp_path, "pk", "e = pk.claims\n", claims=module)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(loader, "_INSTALLED", None)
+    with pytest.raises(loader.ClaimsError) as exc:
+        loader.installed()
+    assert fragment in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_package_of_claims_imported_before_the_registry_asks_is_still_the_package_s(tmp_path, clean, monkeypatch):
+    """Imported by a test or a notebook first, its claims are the package's all the same, labelled with its name."""
+    _package(tmp_path, "pk2", "e = pk2.claims\n", claims=TRUE_CLAIM)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(loader, "_INSTALLED", None)
+    import importlib
+
+    importlib.import_module("pk2.claims")
+    (c,) = loader.installed()
+    assert c.origin_json() == {"author": "researcher", "module": "pk2.claims", "package": "pk2 0.3"}
+    assert c.where == "pk2" and registry._REGISTRY[c.id] is c
+
+
 def test_a_claim_of_the_project_names_its_source():
     with pytest.raises(ValueError, match="name their source"):
 
@@ -217,9 +276,30 @@ def test_the_pytest_plugin_shows_a_failing_claim_with_its_evidence(tmp_path):
         )
     )
     (d / "broken_claims.py").write_text("import eos_theory\n\n1 / 0\n")
+    # an id of the project's, in a pytest run that has not imported the project's claims before this file
+    (d / "clash_claims.py").write_text(textwrap.dedent(TRUE_CLAIM).replace("mine-squares", "gf-z"))
+    (d / "more_claims.py").write_text(
+        textwrap.dedent(
+            """
+            from eos_theory import Proof, claim
+
+
+            @claim("hangs", statement="It ends.", method="a loop")
+            def hangs(p: Proof) -> None:
+                while True:
+                    pass
+
+
+            @claim("raises", statement="It runs.", method="a lookup")
+            def raises(p: Proof) -> None:
+                {}["key"]
+            """
+        )
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
+    args = ["-q", "-p", "no:cacheprovider", "--continue-on-collection-errors", "--claim-timeout", "0.5", str(d)]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--continue-on-collection-errors", str(d)],
+        [sys.executable, "-m", "pytest", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -230,7 +310,14 @@ def test_the_pytest_plugin_shows_a_failing_claim_with_its_evidence(tmp_path):
     assert "claim wrong-square: inconclusive, expected verified" in done.stdout
     assert "fails at x = 1 (4 != 2)" in done.stdout  # the exact counterexample of the step that failed
     assert "broken_claims.py, line 3: cannot import it: ZeroDivisionError: division by zero" in done.stdout
-    assert "1 failed, 1 error" in done.stdout
+    assert "clash_claims.py: claim id 'gf-z' is registered twice: in eos_theory.proofs.gradient_flow and in" in (
+        done.stdout
+    )
+    assert (
+        "claim hangs: inconclusive, expected verified" in done.stdout and "time limit of 0.5 s exceeded" in done.stdout
+    )
+    assert "error: KeyError: 'key' (more_claims.py, line 13)" in done.stdout  # the line in the claim's file
+    assert "3 failed, 2 errors" in done.stdout
 
 
 def test_a_fifo_or_a_device_is_refused_without_being_opened(capsys, tmp_path, clean):

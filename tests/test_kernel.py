@@ -520,7 +520,7 @@ def test_command_line_exit_status_and_report(tmp_path):
     (tmp_path / "partly.json").write_text(json.dumps(partly))
     out = run_kernel(str(tmp_path))
     assert out.returncode == 0, out.stderr
-    assert "good: kernel-checked (1 steps replayed)" in out.stdout
+    assert "good: kernel-checked (1 step replayed)" in out.stdout
     assert (
         "partly: partly replayed: 0 steps, 1 not (trusted)\n    step 1 (Weyl): a cited theorem: Horn & Johnson"
         in out.stdout

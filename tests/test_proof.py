@@ -608,9 +608,17 @@ def test_audit_accepts_a_covered_quantifier():
 @pytest.mark.parametrize(
     "statement, covers, problem",
     [
-        ("For all x, x = x.", ("For every x", "square"), "does not occur in the statement"),
-        ("For all x, x = x.", ("For all x", "no such step"), "no recorded step"),
-        ("GD settles on the cycle.", ("settles", "run"), "numerical evidence, which does not cover it"),
+        ("For all x, x = x.", ("For every x", "square"), "does not occur in the statement (copy it from the"),
+        (
+            "For all x, x = x.",
+            ("For all x", "no such step"),
+            "names no recorded step: name steps by their exact text (recorded: 'square', 'run')",
+        ),
+        (
+            "GD settles on the cycle.",
+            ("settles", "run"),
+            "numerical evidence, which does not cover it: cover it with an exact step (p.equal, ",
+        ),
     ],
 )
 def test_audit_rejects_bad_coverage(statement, covers, problem):
@@ -621,6 +629,47 @@ def test_audit_rejects_bad_coverage(statement, covers, problem):
 
     r = run(_claim_with(statement, check))
     assert r.verdict == "inconclusive" and problem in r.error
+
+
+def test_every_audit_problem_says_how_to_fix_it():
+    """A researcher reads these lines and nothing else: each one names the call that fixes it, or the words."""
+    from eos_theory.core.registry import Claim, Source
+
+    def check(p):
+        p.equal("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+        p.numerical("run", 40, "60-digit GD", required=30)
+        p.covers("For every y", "square")  # not in the statement
+        p.covers("settles", "run", "nowhere")  # numerical evidence; a step never recorded
+        p.treats("y", "elsewhere")  # a step never recorded
+
+    c = Claim(
+        "t", Source("derived"), "For all x, GD settles, and every y is fine.", "m", check, scope=(("P", "every P"),)
+    )
+    p = Proof()
+    check(p)
+    problems = _registry.audit(c, p)
+    assert len(problems) == 7  # p.treats, the scope, the phrase, the two steps of 'settles', 'For all', 'every'
+    for problem in problems:
+        assert any(advice in problem for advice in ("p.covers(", "p.treats(", "for the examples checked")), problem
+
+
+def test_an_uncovered_quantifier_over_a_declared_scope_names_the_step_that_treats_it():
+    """'For every x' with scope x and an identity in x (among other steps): the advice is that identity."""
+    from eos_theory.core.registry import Claim, Source
+
+    y = sp.Symbol("y")
+
+    def check(p):
+        p.equal("a constant", y - y, 0)
+        p.equal("expand", (x + 1) ** 2 - (x - 1) ** 2, 4 * x)
+
+    c = Claim("t", Source("derived"), "For every x, (x + 1)² − (x − 1)² = 4x.", "m", check, scope=(("x", "every x"),))
+    p = Proof()
+    check(p)
+    (problem,) = _registry.audit(c, p)
+    assert "p.covers('For every x', 'expand')" in problem
+    p.covers("For every x", "expand")  # doing what it says is enough
+    assert _registry.audit(c, p) == []
 
 
 def test_numerical_steps_cover_a_quantifier_only_for_the_examples_checked():
@@ -1244,13 +1293,20 @@ def test_run_says_why_a_claim_is_inconclusive():
     assert r.evidence == "(x + 1)² = x² + 1: counterexample at x = 1; no verified correction"
 
     def boom(p):
-        raise ZeroDivisionError("boom")
+        raise ZeroDivisionError("boom")  # the line the error names: the claim's own file, where it raised
 
     r = run(_claim(boom))
-    assert (r.verdict, r.error, r.evidence) == ("inconclusive", "ZeroDivisionError: boom", "ZeroDivisionError: boom")
+    line = boom.__code__.co_firstlineno + 1
+    error = f"ZeroDivisionError: boom (test_proof.py, line {line})"
+    assert (r.verdict, r.error, r.evidence) == ("inconclusive", error, error)
     r = run(_claim_with("For all x and every y, x = x.", lambda p: p.equal("x = x", x, x)))
-    problem = "{!r} in “…For all x and every y, x = x.…” is covered by no step"
-    assert r.error == "audit: " + problem.format("For all") + "; " + problem.format("every")
+    problem = (
+        "{!r} in “For all x and every y, x = x.” is covered by no step: declare the step that proves it in every "
+        "case, p.covers({!r}, 'x = x'), or say 'for the examples checked' in the statement"
+    )
+    assert r.error == "audit: " + problem.format("For all", "For all x and every y") + "; " + problem.format(
+        "every", "every y"
+    )
     assert r.evidence == "x = x: normal form of the difference is 0; " + r.error
 
 
@@ -1264,9 +1320,8 @@ def test_a_refuted_claim_is_not_audited():
 def test_audit_quotes_30_characters_either_side():
     statement = "012345678 " * 4 + "every" + " abcdefghi" * 4  # "every" starts at 40
     c = _claim_with(statement, lambda p: None)
-    assert _registry.audit(c, Proof()) == [
-        "'every' in “…" + "012345678 " * 3 + "every" + " abcdefghi" * 3 + "…” is covered by no step"
-    ]
+    (problem,) = _registry.audit(c, Proof())
+    assert problem.startswith("'every' in “…" + "012345678 " * 3 + "every" + " abcdefghi" * 3 + "…” is covered")
 
 
 def test_audit_a_covered_phrase_covers_only_itself():
@@ -1276,8 +1331,9 @@ def test_audit_a_covered_phrase_covers_only_itself():
     p.covers("For every x", "x = x")  # not in the statement: reported, and the next phrase is still read
     p.covers("For all x", "x = x")
     assert _registry.audit(c, p) == [
-        "covered phrase 'For every x' does not occur in the statement",
-        "'every' in “…For all x, x = x, and every y is y.…” is covered by no step",
+        "p.covers('For every x', …): the phrase does not occur in the statement (copy it from the statement, exactly)",
+        "'every' in “For all x, x = x, and every y is y.” is covered by no step: declare the step that proves it in "
+        "every case, p.covers('every y is y', 'x = x'), or say 'for the examples checked' in the statement",
     ]
 
 
@@ -1330,7 +1386,7 @@ def test_premise_errors_name_every_bad_premise_and_keep_an_earlier_error():
         ]
     )
     assert out[2].error == "premise not verified: bad1, bad2"
-    assert out[3].error == "RuntimeError: broken"  # already inconclusive for its own reason
+    assert out[3].error.startswith("RuntimeError: broken (")  # already inconclusive for its own reason
 
 
 def test_premise_cycle_message_names_the_cycle():

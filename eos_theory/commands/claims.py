@@ -100,7 +100,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(summary, file=sys.stderr)
     if unexpected:
         names = ", ".join(f"{r.claim.id} ({r.verdict}, expected {r.claim.expect})" for r in unexpected)
-        print(f"eos-theory: {len(unexpected)} claim(s) did not come out as recorded: {names}", file=sys.stderr)
+        many = "claims did" if len(unexpected) > 1 else "claim did"
+        print(f"eos-theory: {len(unexpected)} {many} not come out as recorded: {names}", file=sys.stderr)
         return EXIT_UNEXPECTED
     return EXIT_OK
 
@@ -282,7 +283,7 @@ def _print_table(results, console) -> None:
 def _kernel_cell(r) -> str:
     """What the independent kernel made of the claim's certificate: checked, partly (n trusted steps), rejected."""
     k = r.kernel
-    if k is None:
+    if k is None or r.kernel_status == "-":
         return "-"
     if k.status == "kernel-checked":
         return "[green]checked[/]"

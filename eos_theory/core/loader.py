@@ -19,6 +19,7 @@ eos_theory.core.loader.ClaimsError: .../empty_claims.py: defines no claim (no fu
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import sys
 import traceback
@@ -92,9 +93,8 @@ def claim_files(path: str | Path) -> list[Path]:
 def load(paths) -> list[registry.Claim]:
     """Load the claim files and directories ``paths`` (in order); the claims they declare, in file order.
 
-    The project's and installed packages' claims are registered first, so that an id that clashes with one of
-    them is reported against the file that reuses it."""
-    registry.claims()
+    The project's and installed packages' claims are registered first (:func:`load_file`), so that an id that
+    clashes with one of them is reported against the file that reuses it."""
     out: list[registry.Claim] = []
     for path in paths:
         for f in claim_files(path):
@@ -103,7 +103,11 @@ def load(paths) -> list[registry.Claim]:
 
 
 def load_file(path: str | Path) -> list[registry.Claim]:
-    """Import one claim file (again only if it was not imported yet) and return the claims it declares."""
+    """Import one claim file (again only if it was not imported yet) and return the claims it declares.
+
+    The project's and installed packages' claims are registered first: an id of theirs that the file reuses is
+    the file's error, whoever loads it (``--claims``, the pytest plugin, a spawned worker)."""
+    registry.claims()
     path = Path(path).resolve()
     name = path.stem
     if not name.isidentifier():
@@ -164,20 +168,43 @@ _INSTALLED: list[registry.Claim] | None = None
 
 def installed() -> list[registry.Claim]:
     """The claims of installed packages: each module named in the entry-point group ``eos_theory.claims``
-    (``[project.entry-points."eos_theory.claims"] mine = "mypkg.claims"``) is imported once."""
+    (``[project.entry-points."eos_theory.claims"] mine = "mypkg.claims"``) is imported once; one that cannot be
+    imported, or that declares no claim, is a :class:`ClaimsError` naming the entry point and its package."""
     global _INSTALLED
     if _INSTALLED is None:
         found: list[registry.Claim] = []
         for ep in sorted(metadata.entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
             dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else ep.value
+            named = f"entry point {ep.name} = {ep.value} (package {dist}, group {GROUP})"
             try:
                 with registry.loading(f"package {dist}") as captured:
                     ep.load()
             except Exception as exc:
-                what = " ".join(str(exc).split())[:300]
-                raise ClaimsError(
-                    f"entry point {ep.name} = {ep.value} (package {dist}, group {GROUP}): {type(exc).__name__}: {what}"
-                ) from None
+                raise ClaimsError(f"{named}: {_package_error(ep.module, exc)}") from None
+            if not captured:  # imported before the registry asked (by a test, a notebook): its claims, relabelled
+                captured = _adopt(ep.module, f"package {dist}")
+            if not captured:
+                raise ClaimsError(f"{named}: {ep.module} defines no claim (no function decorated with @claim)")
             found += captured
         _INSTALLED = found
     return _INSTALLED
+
+
+def _adopt(module: str, origin: str) -> list[registry.Claim]:
+    """The claims ``module`` registered before it was loaded as an entry point, marked as the package's."""
+    mine = [c for c in registry._REGISTRY.values() if c.module == module]
+    for c in mine:
+        registry._REGISTRY[c.id] = dataclasses.replace(c, origin=origin)
+    return [registry._REGISTRY[c.id] for c in mine]
+
+
+def _package_error(module: str, exc: BaseException) -> str:
+    """The error of an entry point's module that failed to import, with the line of that module it came from."""
+    what = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}".rstrip(": ")
+    try:
+        spec = importlib.util.find_spec(module)
+    except Exception:  # its package itself fails to import
+        spec = None
+    origin = spec.origin if spec is not None else None
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if origin and f.filename == origin]
+    return f"{origin}, line {lines[-1]}: {what}" if lines else what

@@ -25,8 +25,10 @@ import contextlib
 import dataclasses
 import importlib
 import json
+import os
 import re
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -101,10 +103,13 @@ class Claim:
     @property
     def where(self) -> str:
         """A few characters for a table's § column: the project's section, "—" for its derived results,
-        "yours" (and the section cited, if any) for a researcher's claim."""
+        "yours" (and the section cited, if any) for a researcher's claim, the package's name for an installed
+        package's claim."""
         if not self.own:
             return self.source.section.replace("derived", "—")
-        return f"yours, {self.source.section}" if self.cited else "yours"
+        who = self.origin.removeprefix("package ").rpartition(" ")[0] if self.origin.startswith("package ") else ""
+        who = who or "yours"
+        return f"{who}, {self.source.section}" if self.cited else who
 
     def origin_json(self) -> dict:
         """Who stated it and where it was loaded from."""
@@ -183,10 +188,12 @@ def claim(
             raise ValueError(f"claim {id!r}: the project's claims name their source")
         old = _REGISTRY.get(id)
         if old is not None and not _same_definition(old, new):
-            raise DuplicateClaim(f"claim id {id!r} is registered twice: in {_describe(old)} and in {_describe(new)}")
+            raise DuplicateClaim(
+                f"claim id {id!r} is registered twice: in {_describe(old)} and in {_describe(new)} (give one another id)"
+            )
         if captured is not None:
             if any(c.id == id for c in captured):
-                raise DuplicateClaim(f"claim id {id!r} is registered twice in {_describe(new)}")
+                raise DuplicateClaim(f"claim id {id!r} is registered twice in {_describe(new)} (give one another id)")
             captured.append(new)
         _REGISTRY[id] = new
         return check
@@ -246,8 +253,12 @@ class Result:
 
     @property
     def kernel_status(self) -> str:
-        """kernel-checked, partly replayed (some steps trusted), rejected, or '-' (no certificate)."""
-        return "-" if self.kernel is None else self.kernel.status
+        """kernel-checked, partly replayed (some steps trusted), rejected, or '-' (no certificate, or one with
+        nothing in it to replay: a proof that stopped before its first step is not "kernel-checked")."""
+        k = self.kernel
+        if k is None or not (k.replayed or k.trusted or k.rejected or k.premises):
+            return "-"
+        return k.status
 
     @property
     def summary(self) -> str:
@@ -369,6 +380,8 @@ QUANTIFIERS = re.compile(
 )
 EXAMPLES_ONLY = "for the examples checked"
 SAMPLED = ("numerical", "statistical")  #: step kinds that cover a quantifier only "for the examples checked"
+#: the Proof methods that record a step of a kind in UNIVERSAL, for the audit's advice
+EXACT_STEPS = "p.equal, p.positive, p.check, p.compare, p.infer, p.uses, p.cite, p.interval"
 
 
 def _symbol_names(exprs) -> set[str]:
@@ -416,7 +429,8 @@ def _split(names: str) -> tuple[str, ...]:
 
 
 def audit(c: Claim, p: Proof) -> list[str]:
-    """What a claim's statement asserts beyond its recorded steps, as one line per problem.
+    """What a claim's statement asserts beyond its recorded steps, as one line per problem, each saying how to
+    fix it.
 
     Structural, first: each entry of the claim's declared ``scope`` (symbols and their domain) must be
     treated by a recorded step (:func:`treats`: an identity in those symbols, a premise that declares them,
@@ -431,37 +445,95 @@ def audit(c: Claim, p: Proof) -> list[str]:
     """
     problems = []
     recorded = {s.text: s for s in (*p.steps, *(p.correction.steps if p.correction else ()))}
+    examples_only = EXAMPLES_ONLY in c.statement
     for names, by in p.treated.items():
-        problems += [f"treats {names!r}: no recorded step {t!r}" for t in by if t not in recorded]
+        problems += [
+            f"p.treats({names!r}, {t!r}) names no recorded step: name steps by their exact text{_recorded(recorded)}"
+            for t in by
+            if t not in recorded
+        ]
     for names, domain in c.scope or ():
         symbols = _split(names)
-        if EXAMPLES_ONLY in c.statement:
+        if examples_only:
             continue
         if not any(treats(s, symbols, p, recorded) for s in recorded.values()):
             problems.append(
-                f"the statement is for {domain} ({names}), but no step treats {names} symbolically: the steps "
-                "treat examples of it (add such a step, or say 'for the examples checked')"
+                f"the statement is for {domain} ({names}), but no step treats {names} symbolically: add an exact "
+                f"step whose expressions involve {names} (p.equal, p.positive, p.interval), a premise (p.uses) whose "
+                f"claim declares {names} in its scope, or name a check or citation that does with p.treats({names!r}, "
+                "step), or say 'for the examples checked' in the statement"
             )
     spans = []
-    steps = {s.text: s for s in (*p.steps, *(p.correction.steps if p.correction else ()))}
     for phrase, by in p.coverage.items():
         start = c.statement.find(phrase)
         if start < 0:
-            problems.append(f"covered phrase {phrase!r} does not occur in the statement")
+            problems.append(
+                f"p.covers({phrase!r}, …): the phrase does not occur in the statement (copy it from the statement, "
+                "exactly)"
+            )
             continue
         spans.append((start, start + len(phrase)))
         for text in by:
-            step = steps.get(text)
+            step = recorded.get(text)
             if step is None:
-                problems.append(f"{phrase!r}: no recorded step {text!r}")
-            elif step.kind not in UNIVERSAL and not (EXAMPLES_ONLY in c.statement and step.kind in SAMPLED):
-                problems.append(f"{phrase!r}: step {text!r} is {step.kind} evidence, which does not cover it")
+                problems.append(
+                    f"p.covers({phrase!r}, {text!r}) names no recorded step: name steps by their exact text"
+                    + _recorded(recorded)
+                )
+            elif step.kind not in UNIVERSAL and not (examples_only and step.kind in SAMPLED):
+                problems.append(
+                    f"{phrase!r}: step {text!r} is {step.kind} evidence, which does not cover it: cover it with an "
+                    f"exact step ({EXACT_STEPS}), or say 'for the examples checked' in the statement"
+                )
     for m in QUANTIFIERS.finditer(c.statement):
         if not any(a <= m.start() and m.end() <= b for a, b in spans):
             problems.append(
-                f"{m.group(0)!r} in “…{c.statement[max(0, m.start() - 30) : m.end() + 30]}…” is covered by no step"
+                f"{m.group(0)!r} in {_quote(c.statement, m.start(), m.end())} is covered by no step: "
+                + _how_to_cover(c, p, recorded, _phrase(c.statement, m.start()))
             )
     return problems
+
+
+def _quote(statement: str, start: int, end: int, around: int = 30) -> str:
+    """The statement around ``statement[start:end]``, ``around`` characters either side, “…” where it is cut."""
+    a, b = max(0, start - around), end + around
+    return "“" + "…" * (a > 0) + statement[a:b] + "…" * (b < len(statement)) + "”"
+
+
+def _phrase(statement: str, start: int) -> str:
+    """The phrase a quantifier opens, for a suggestion: up to the next punctuation, at most 6 words."""
+    words = re.split(r"[,;:.()]", statement[start:], maxsplit=1)[0].split()
+    return " ".join(words[:6])
+
+
+def _recorded(recorded: dict, most: int = 4) -> str:
+    texts = list(recorded)
+    if not texts:
+        return " (no step is recorded)"
+    shown = ", ".join(map(repr, texts[:most])) + (f" and {len(texts) - most} more" if len(texts) > most else "")
+    return f" (recorded: {shown})"
+
+
+def _how_to_cover(c: Claim, p: Proof, recorded: dict, phrase: str) -> str:
+    """How to cover an uncovered quantifier: p.covers with the phrase and the exact step that proves it (the one
+    treating a symbol of the claim's scope named in the phrase, or the only exact step), or the examples' words."""
+    exact = [s for s in recorded.values() if s.kind in UNIVERSAL]
+    named = set(phrase.replace(",", " ").split())
+    scoped = [
+        s
+        for s in exact
+        for names, _ in c.scope or ()
+        if set(_split(names)) <= named and treats(s, _split(names), p, recorded)
+    ]
+    fallback = "or say 'for the examples checked' in the statement"
+    if scoped or len(exact) == 1:
+        step = (scoped or exact)[0].text
+        return f"declare the step that proves it in every case, p.covers({phrase!r}, {step!r}), {fallback}"
+    if exact:
+        return f"declare the steps that prove it in every case, p.covers({phrase!r}, step, …){_recorded(recorded)}, {fallback}"
+    return (
+        f"record an exact step that proves it in every case and declare it with p.covers({phrase!r}, step), {fallback}"
+    )
 
 
 def run(c: Claim) -> Result:
@@ -484,13 +556,22 @@ def run(c: Claim) -> Result:
         verdict, error = "inconclusive", f"disproved, with no verified correction: {exc}"
         evidence = f"{exc.text}: counterexample at {format_point(exc.point)}; no verified correction"
     except Exception as exc:
-        verdict, error = "inconclusive", f"{type(exc).__name__}: {exc}"
+        verdict, error = "inconclusive", f"{type(exc).__name__}: {exc}{_raised_at(c, exc)}"
         evidence = error
     cert, check = certify(c, verdict, p)
     if check.status == "rejected" and verdict != "inconclusive":
         verdict, error = "inconclusive", "kernel rejected: " + "; ".join(f"{s}: {w}" for s, w in check.rejected)
         evidence += "; " + error
     return Result(c, verdict, evidence, p, time.perf_counter() - start, error, certificate=cert, kernel=check)
+
+
+def _raised_at(c: Claim, exc: Exception) -> str:
+    """Where in the claim's own file its proof raised ``exc`` (the innermost line there), as " (FILE, line N)"."""
+    code = getattr(c.check, "__code__", None)
+    if code is None:
+        return ""
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == code.co_filename]
+    return f" ({os.path.basename(code.co_filename)}, line {lines[-1]})" if lines else ""
 
 
 def certify(c: Claim, verdict: str, p: Proof) -> tuple[str, kernel.ClaimCheck]:
@@ -632,7 +713,10 @@ def record_lines(r: Result) -> list[str]:
     k = r.kernel
     if k is not None:  # what the independent kernel replayed, and what the claim rests on besides
         weak = f"; premises not kernel-checked: {', '.join(k.weak_premises)}" if k.weak_premises else ""
-        lines.append(f"  kernel: {k.status}, {k.replayed} steps replayed{weak}")
+        if r.kernel_status == "-":
+            lines.append("  kernel: nothing to replay (no step recorded)")
+        else:
+            lines.append(f"  kernel: {k.status}, {k.replayed} step{'s' * (k.replayed != 1)} replayed{weak}")
         lines += [f"    not replayed: {step}: {why}" for step, why in k.trusted]
         lines += [f"    rejected: {step}: {why}" for step, why in k.rejected]
     if r.error:

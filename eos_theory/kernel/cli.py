@@ -24,7 +24,10 @@ def report(checks, out=None, quiet: bool = False) -> None:
         premises = f"; premises {', '.join(c.premises)}" if c.premises else ""
         if c.status == "kernel-checked":
             if not quiet:
-                print(f"{c.claim}: kernel-checked ({c.replayed} steps replayed{premises})", file=out)
+                print(
+                    f"{c.claim}: kernel-checked ({c.replayed} step{'s' * (c.replayed != 1)} replayed{premises})",
+                    file=out,
+                )
             continue
         if c.status == "rejected":
             print(f"{c.claim}: REJECTED", file=out)

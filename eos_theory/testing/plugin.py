@@ -5,7 +5,8 @@ In any directory pytest searches, a file named ``*_claims.py`` or ``claims_*.py`
 it passes when its verdict is the one it expects (``expect=``, "verified" unless said otherwise) and its
 premises are verified; a failure shows the verdict, what was expected, and the claim's full record (every step
 with its evidence, the counterexample, the error that stopped it).  A file that cannot be loaded is a
-collection error of one line.
+collection error of one line.  Each claim runs within a time limit, ``--claim-timeout SECONDS`` (default 60, as
+``eos-theory verify --timeout``): a claim still running then fails its test, inconclusive, with the reason.
 
 Loaded by every pytest run once eos-theory is installed, so this module imports nothing heavy: SymPy and the
 claim machinery load only when a claim file is found (``-p no:eos_theory`` turns the plugin off).
@@ -21,6 +22,18 @@ import pytest
 #: .TESTS (not imported from there, which would load SymPy in every pytest run; tests/test_testing.py checks)
 PATTERNS = ("*_claims.py", "claims_*.py")
 TESTS = ("test_*.py", "*_test.py")
+TIMEOUT = 60.0  #: seconds per claim by default, as ``eos-theory verify``: only a claim that hangs reaches it
+
+
+def pytest_addoption(parser):
+    parser.getgroup("eos_theory", "claims (eos-theory)").addoption(
+        "--claim-timeout",
+        type=float,
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit per claim of a *_claims.py file (default {TIMEOUT:g}; 0: none); a claim still running then "
+        "fails, inconclusive (the limit is a SIGALRM: claims run in the main thread)",
+    )
 
 
 def pytest_collect_file(file_path, parent):
@@ -53,7 +66,7 @@ class ClaimsFile(pytest.File):
 
 
 class ClaimItem(pytest.Item):
-    """One claim, run as ``eos-theory verify`` runs it (audit and premises included)."""
+    """One claim, run as ``eos-theory verify -j 1`` runs it (audit, premises and the kernel's replay included)."""
 
     def __init__(self, *, claim, **kwargs):
         super().__init__(**kwargs)
@@ -61,8 +74,10 @@ class ClaimItem(pytest.Item):
 
     def runtest(self) -> None:
         from eos_theory.core import registry
+        from eos_theory.running.executor import MAX_TIMEOUT
 
-        (result,) = registry.check_premises([registry.run(self.claim)])
+        timeout = self.config.getoption("claim_timeout")
+        (result,) = registry.run_all([self.claim], jobs=1, timeout=timeout if 0 < timeout <= MAX_TIMEOUT else None)
         if not result.as_expected:
             raise ClaimNotAsExpected(result)
 
