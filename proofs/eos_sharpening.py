@@ -55,7 +55,7 @@ def product_law(p: Proof) -> None:
     title="final η·NTK from the trajectory, and its bound",
     source=Source("derived"),
     statement="For ω_1 = −ω, ω_2 = ω, on the zero-loss minima T̃² = 4ε² + 4P² (ε = ηEω, P = J̃(ω_1)J̃(ω_2)). Gradient "
-    "flow from a start with P_0 ≠ 0 converges to the minimum with η·NTK 2√(ε² + P_0²). If GD converges to a minimum, "
+    "flow from a start with P_0 ≠ 0 converges to the minimum with η·NTK = 2√(ε² + P_0²). If GD converges to a minimum, "
     "its η·NTK is 2√(ε² + P_0²Π_n(1 − x_n²)²), computed from the trajectory; and if |x_n| ≤ √2 throughout, it is at "
     "most 2√(ε² + P_0²), the value gradient flow reaches from the same start.",
     method="exact identity on z̃ = 0 (eliminating J̃(ω_2)² with the definition of z̃); product law; GF convergence "

@@ -360,7 +360,7 @@ def final_curvature(p: Proof) -> None:
     from eos_theory.quadratic.gd import gd_mp
 
     dps = 50
-    p.states(sp.Ne(sp.Symbol("NTK_infinity_A"), sp.Symbol("NTK_infinity_B")))
+    p.states(sp.Ne(sp.Symbol("NTK_infinity^A"), sp.Symbol("NTK_infinity^B")))  # the limits from starts A and B
     runs = {  # label: (η, t)
         "η = 1/4, t = 1/2": (sp.Rational(1, 4), sp.Rational(1, 2)),
         "η = 1/4, t = 1": (sp.Rational(1, 4), sp.Integer(1)),

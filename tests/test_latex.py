@@ -441,12 +441,41 @@ def test_prose_keeps_asides_brackets_names_and_indices_where_they_belong():
         "(a + b)² = 4ab": r"$(a + b)^{2} = 4ab$",
         "det(A + uvᵀ) = 0": r"$\det(A + uv^{T}) = 0$",
         "by closed_forms.classify (claim gf-z), from (analysis.eos_orbit).": (
-            r"by \texttt{closed\_forms.classify} (claim \texttt{gf-z}), from (\texttt{analysis.eos\_orbit})."
+            r"by \texttt{closed\_\allowbreak{}forms.\allowbreak{}classify} (claim \texttt{gf-\allowbreak{}z}), "
+            r"from (\texttt{analysis.\allowbreak{}eos\_\allowbreak{}orbit})."
         ),
         "uniqueness (Picard–Lindelöf); the 2-D map; ℓ''(0)": r"uniqueness (Picard--Lindel\"{o}f); the 2-D map; $\ell''(0)$",
+        "2·min{ηEω_i : ηEω_i > 0}": r"$2\cdot \min\{\eta E\omega_{i} : \eta E\omega_{i} > 0\}$",
+        "η·NTK = 2√(ε² + P_0²) at y = 2 (one step maps θ to −θ)": (
+            r"$\eta\cdot \mathrm{NTK} = 2\sqrt{\varepsilon^{2} + P_{0}^{2}}$ at $y = 2$ (one step maps $\theta$ to $-\theta$)"
+        ),
+        "its exponent is ln 3, below ε∗, at θ* = (1, 1)": (
+            r"its exponent is $\ln 3$, below $\varepsilon^{*}$, at $\theta^{*} = (1, 1)$"
+        ),
     }
     for text, tex in cases.items():
         assert L.prose(text) == tex
+
+
+def test_symbol_names_print_as_a_paper_writes_them():
+    names = {
+        "NTK_infinity^A": r"\mathrm{NTK}^{A}_{\infty}",
+        "Ttilde_infinity": r"\tilde{T}_{\infty}",
+        "offset_slope_3": r"\mathrm{offset}_{\mathrm{slope},3}",
+        "epsilon_star": r"\varepsilon^{*}",
+        "S_min": r"S_{\min}",
+        "lambda_perp": r"\lambda_{\perp}",
+        "T_mean": r"T_{\mathrm{mean}}",
+    }
+    for name, tex in names.items():
+        assert printed(sp.Symbol(name)) == tex
+
+
+def test_a_statistical_verdict_is_not_called_undecided(results, document):
+    r = next(r for r in results if r.verdict == "supported")
+    tex = L.snippet(r)
+    assert "\\emph{Supported by statistical evidence} at the stated confidence." in tex
+    assert "Undecided" not in tex and "\\begin{proof}[Statistical evidence]" in tex
 
 
 def _inline_math(document: str) -> list[str]:
@@ -467,7 +496,7 @@ def test_the_documents_prose_formulas_read_as_mathematics(document):
         assert not re.search(r"<=|>=|!=|sqrt\(|\*\*", f), f"Python's notation in a formula: ${f}$"
         assert not re.search(r"\\(varepsilon|eta|theta|omega|lambda)\d|\\nabla\\theta|\\text\{[A-Za-z]\}", f), f
         assert not f.endswith("'s") and not re.fullmatch(r"\d-D|[a-z]+(-[a-z0-9]+)+", f), f"words set as math: ${f}$"
-    outside = re.sub(r"\\texttt\{[^}]*\}", "", document)  # code output may show Python's notation
+    outside = re.sub(r"\\texttt\{(?:[^{}]|\{\})*\}", "", document)  # code output may show Python's notation
     assert "[U+" not in document and "sqrt(" not in outside and "Interval.open" not in outside
 
 
@@ -571,6 +600,10 @@ def test_document_compiles_with_pdflatex(document, tmp_path):
     run = _compile(document, tmp_path)
     assert run.returncode == 0, run.stdout[-3000:]
     assert (tmp_path / "doc.pdf").stat().st_size > 10_000
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    overfull = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    # nothing runs far into the margin (before issue 18's reading: 92 boxes, the widest 481 pt)
+    assert len(overfull) <= 10 and max(overfull, default=0) < 60, overfull
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX engine (pdflatex) installed")

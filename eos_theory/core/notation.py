@@ -110,7 +110,12 @@ class _Printer(LatexPrinter):
         out = super()._print_Symbol(expr, style)
         if out.startswith(r"\epsilon"):  # ε as the command line and README print it, not ϵ
             out = r"\varepsilon" + out[len(r"\epsilon") :]
-        return _WORD_SUBSCRIPT.sub(r"_{\\mathrm{\1}}", out)  # T̃_mean: a word, set upright
+        out = _WORD_SUBSCRIPT.sub(r"_{\\mathrm{\1}}", out)  # T̃_mean: a word, set upright
+        out = re.sub(r"_\{([A-Za-z]{2,}) (\w+)\}", r"_{\\mathrm{\1},\2}", out)  # offset_slope_3: a word, then an index
+        out = out.replace(r"\mathrm{infinity}", r"\infty")  # T̃_∞: the limit, not the word
+        out = out.replace(r"_{\mathrm{star}}", "^{*}")  # ε_star: ε*
+        out = re.sub(r"\\mathrm\{(min|max|perp)\}", r"\\\1", out)  # S_min: S_{\min}; λ_perp: λ_⊥
+        return re.sub(r"^([A-Za-z]{2,})(?![A-Za-z])", r"\\mathrm{\1}", out)  # NTK_GD, offset_slope: words, upright
 
 
 def latex(expr) -> str:

@@ -295,7 +295,7 @@ class KrawczykResult:
 
     def describe(self) -> str:
         """One line for a proof record: the box, the image and what was proved."""
-        fmt = lambda xs: " x ".join(f"[{mp.nstr(_lo(x), 12)}, {mp.nstr(_hi(x), 12)}]" for x in xs)  # noqa: E731
+        fmt = lambda xs: " × ".join(f"[{mp.nstr(_lo(x), 12)}, {mp.nstr(_hi(x), 12)}]" for x in xs)  # noqa: E731
         return f"Krawczyk at {self.dps} digits: K({fmt(self.box)}) = {fmt(self.image)}: {self.status}"
 
 

@@ -43,7 +43,7 @@ from eos_theory.core.notation import (
 )
 from eos_theory.core.notation import latex as _sympy_latex
 from eos_theory.core.proof import Step, format_point
-from eos_theory.outputs.latex_prose import _MATH, _OPERATORS, _text_chars, prose
+from eos_theory.outputs.latex_prose import _MATH, _OPERATORS, _text_chars, prose, typewriter
 from eos_theory.outputs.latex_prose import unmapped as unmapped  # re-exported: what the tests check prose with
 
 PAPER = "Second-order regression models exhibit progressive sharpening to the edge of stability"
@@ -281,7 +281,7 @@ def label(result) -> str:
 def _sentence(text: str) -> str:
     """Prose as a sentence: capitalised when it starts with an English word, with a closing full stop."""
     text = text.strip()
-    first = re.match(r"[a-z]{2,}(?=[ ,:-])", text)
+    first = re.match(r"[a-z]{2,}(?=[ ,:-])|a(?= )", text)
     if first and first.group() not in _OPERATORS:
         text = text[0].upper() + text[1:]
     return prose(text) + ("" if text.endswith((".", "?", "!")) else ".")
@@ -311,7 +311,7 @@ def _step_item(step: Step) -> str:
         modulo = " modulo the defining relations" if "modulo" in step.detail else ""
         return text + f" (Exact: the normal form of the difference is $0${modulo}.)"
     if step.kind == "premise":
-        return text + f" (Registered claim \\texttt{{{_text_chars(step.detail)}}}, verified.)"
+        return text + f" (Registered claim {typewriter(step.detail)}, verified.)"
     if step.kind == "sign":
         nonzero = ", ".join(f"${math(sp.Ne(sp.sympify(s), 0))}$" for s in step.data.get("nonzero", ()))
         return text + (f" For {nonzero}." if nonzero else "")
@@ -334,7 +334,7 @@ def _check_detail(step: Step) -> str:
     if "expected" in step.data:
         value = math(step.data["expected"])
         return f"{said} ${value}$." if len(value) <= SMALL else f"{said} the expected value."
-    return f"{said} \\texttt{{{_text_chars(computed)}}}."
+    return f"{said} {typewriter(computed)}."
 
 
 def _steps(steps: Iterable[Step]) -> str:
@@ -420,7 +420,9 @@ def claim_block(result) -> str:
         out.append(_sentence(c.statement))
         if lines:
             out.append(display(lines))
-        if env == "remark":
+        if result.verdict in ("supported", "not supported"):  # statistics decide it at a confidence, never verify it
+            out.append(f"\\emph{{{result.verdict.capitalize()} by statistical evidence}} at the stated confidence.")
+        elif env == "remark":
             out.append(f"\\emph{{Undecided.}} The check stopped: {_sentence(result.error or 'no verdict')}")
     out.append(f"\\end{{{env}}}")
     out.append(_source_note(result))
@@ -433,7 +435,8 @@ def claim_block(result) -> str:
                 f"{_steps(p.correction.steps)}\n\\end{{proof}}"
             )
     else:
-        name = "Partial record" if env == "remark" else "Verification"
+        statistical = result.verdict in ("supported", "not supported")
+        name = "Statistical evidence" if statistical else "Partial record" if env == "remark" else "Verification"
         out.append(f"\\begin{{proof}}[{name}]\n{method}\n{_steps(p.steps)}\n\\end{{proof}}")
     return "\n".join(out) + "\n"
 
@@ -538,6 +541,7 @@ def document(results, title: str | None = None) -> str:
         "\\usepackage[margin=2.5cm]{geometry}",
         "\\usepackage{amsmath,amssymb,amsthm}",
         "\\usepackage{longtable,booktabs}",
+        "\\setlength{\\emergencystretch}{3em}  % long formulas and code names: stretch spaces, not the margin",
         ENVIRONMENTS,
         f"\\title{{{prose(title)}}}",
         f"\\author{{eos-theory {__version__}}}",

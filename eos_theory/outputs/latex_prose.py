@@ -106,6 +106,7 @@ _MATH = {
     "‴": "'''",
     "⊥": r"\perp",
     "ℓ": r"\ell",
+    "∗": "^{*}",  # ε∗: a marked value (the operator ∗ is not used in the claims)
 }
 _SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵗᴾᵏ", "0123456789+-=()niTtPk"))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ᵢⱼₖₙₜₘₚ", "0123456789+-=()ijkntmp"))
@@ -222,9 +223,9 @@ def _math_chunk(s: str) -> str:
             elif nxt == "(" and ch == "^":
                 end = _group(s, k + 1, "(", ")")
                 inner = s[k + 2 : end - 1] if end > 0 else ""
-            elif nxt.isdigit():
+            elif nxt in "0123456789":
                 end = k + 1
-                while end < len(s) and s[end].isdigit():
+                while end < len(s) and s[end] in "0123456789":  # P_0² is P_{0}^{2}: ² is a digit to Python
                     end += 1
                 inner = s[k + 1 : end]
             elif ch == "_" and (upright := re.match(r"[A-Za-z]{3,}", s[k + 1 :])):  # T̃_mean: a word, set upright
@@ -271,6 +272,10 @@ def _math_chunk(s: str) -> str:
         if s.startswith("sqrt(", k) and (end := _group(s, k + 4, "(", ")")) > 0:  # sqrt(41), as SymPy writes it
             out.append("\\sqrt{" + _math_chunk(s[k + 5 : end - 1]) + "}")
             k = end
+            continue
+        if ch == "*" and k > 0 and s[k - 1] != " " and s[k + 1 : k + 2] in ("", " ", ")", ",", "'"):  # θ*: marked
+            out.append("^{*}")
+            k += 1
             continue
         if s[k : k + 2] in _ASCII_RELATION:
             out.append(_ASCII_RELATION[s[k : k + 2]].rstrip() + (" " if s[k + 2 : k + 3].isalpha() else ""))
@@ -358,7 +363,7 @@ def _has_math(chunk: str) -> bool:
 
 #: a name from code (closed_forms.classify, analysis.eos_orbit(), eos_theory.random_models): set in typewriter
 _CODE = re.compile(
-    r"[A-Za-z_][A-Za-z0-9_]+(\(\))?(\.[A-Za-z_][A-Za-z0-9_]*(\(\))?)+|[a-z][a-z0-9]+(_[a-z0-9]+)+(\(\))?|[A-Za-z_]\w*\(\)"
+    r"[A-Za-z_][A-Za-z0-9_]+(\(\))?(\.[A-Za-z_][A-Za-z0-9_]*(\(\))?)+|_?[a-z][a-z0-9]+(_[a-z0-9]+)+(\(\))?|[A-Za-z_]\w*\(\)"
 )
 _CLAIM_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")  #: a claim's id, after the word "claim"
 
@@ -372,6 +377,7 @@ _WORDS = frozenset(
     {
         *("a", "an", "and", "any", "are", "as", "at", "be", "by", "do", "for", "from", "has", "if", "iff", "in", "is"),
         *("it", "its", "no", "not", "of", "off", "on", "or", "per", "see", "so", "the", "to", "via", "we", "with"),
+        *("one", "two", "all", "but", "can", "new", "now", "out", "own", "set", "top", "use", "way", "yet", "eos"),
     }
 )
 
@@ -385,7 +391,7 @@ def _kind(body: str) -> str:
         return "op"
     if body.startswith("\x00") or re.fullmatch(r"\d+-D", body):  # an aside (see _asides); 2-D is a word
         return "text"
-    if _CODE.fullmatch(body.lstrip("(").rstrip(")")):
+    if _CODE.fullmatch(_unbracketed(body)):
         return "code"
     if body == "…" or re.fullmatch(r"\d+\.\.\d+", body):  # 1, 2, …, P; P = 1..4
         return "term"
@@ -408,6 +414,13 @@ def _kind(body: str) -> str:
     if body in _ACRONYMS or short or (plain and _NUMBER.fullmatch(plain)):
         return "term"
     return "text"
+
+
+def _unbracketed(body: str) -> str:
+    """A piece without the brackets of the prose around it: "(analysis.eos_orbit())" → "analysis.eos_orbit()"."""
+    if body.startswith("("):
+        body = body[1:]
+    return body[:-1] if body.endswith(")") and body.count(")") > body.count("(") else body
 
 
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
@@ -444,7 +457,7 @@ def prose(text: str) -> str:
     """
     text, asides = _asides(_nfd(" ".join(str(text).split())))
     pieces = [_split_tail(c) for c in text.split(" ")] if text else []
-    kinds = [_kind(body) if body else "text" for body, _ in pieces]
+    kinds = [_kind(body) if body else "op" if tail == ":" else "text" for body, tail in pieces]  # {x : x > 0}
     for n in range(1, len(pieces)):  # "claim gf-z", "(claim rotation)": an id, not a formula
         if pieces[n - 1][0].lstrip("(").lower() in ("claim", "claims") and _CLAIM_ID.fullmatch(
             pieces[n][0].rstrip(")")
@@ -462,7 +475,7 @@ def prose(text: str) -> str:
         while j < len(pieces) and kinds[j] not in ("text", "code"):
             tail = pieces[j - 1][1]
             inside = _depth(" ".join(b + t for b, t in pieces[k:j])) > 0
-            if tail and not (tail in (",", ";") and inside):
+            if tail and not (inside and (tail in (",", ";") or pieces[j - 1][0] == "")):
                 break
             if not (inside or _joins(pieces[j - 1][0], kinds[j - 1], pieces[j][0], kinds[j])):
                 break
@@ -514,7 +527,14 @@ def _code(name: str) -> str:
         name, lead = name[1:], lead + "("
     while name.endswith(")") and name.count(")") > name.count("("):
         name, tail = name[:-1], ")" + tail
-    return lead + r"\texttt{" + _text_chars(name) + "}" + tail
+    return lead + typewriter(name) + tail
+
+
+def typewriter(name: str) -> str:
+    """A name from code in typewriter, breakable after its dots, underscores and hyphens (TeX does not hyphenate
+    typewriter: analysis.eos_orbit().symmetric_window ran 148 pt into the margin)."""
+    breaks = r"(\.(?=\w)|\\_(?=\w)|(?<=[A-Za-z0-9])-(?=[A-Za-z]))"
+    return r"\texttt{" + re.sub(breaks, r"\1\\allowbreak{}", _text_chars(name)) + "}"
 
 
 def _joins(before: str, kind_before: str, body: str, kind: str) -> bool:
@@ -527,12 +547,22 @@ def _joins(before: str, kind_before: str, body: str, kind: str) -> bool:
 def _formula(group: list[tuple[str, str]], kinds: list[str]) -> str:
     """One formula of :func:`prose`: math mode unless it is only numbers and words after all (or a lone relation,
     which reads as well in the text); a bracket it does not close, or closes without opening, stays in the text."""
-    if all(kd == "term" for kd in kinds) or kinds == ["op"]:
+    named = any(b in _OPERATORS for b, _ in group)  # ln 3, tr Q: an operator and its argument
+    if (all(kd == "term" for kd in kinds) and not named) or kinds == ["op"]:
         return _text_chars(" ".join(b + t for b, t in group))
     formula = " ".join(b + (t if n < len(group) - 1 else "") for n, (b, t) in enumerate(group))
-    return "".join(_text_chars(part) if text else "$" + _math_chunk(part) + "$" for part, text in _parts(formula)) + (
-        _text_chars(group[-1][1])
-    )
+    return "".join(
+        _text_chars(part) if text else "$" + _breakable(_math_chunk(part)) + "$" for part, text in _parts(formula)
+    ) + (_text_chars(group[-1][1]))
+
+
+def _breakable(tex: str) -> str:
+    """A long inline formula may break after its commas (TeX breaks inline math only after relations and binary
+    operators: K([a, b] × [c, d]) = [a, b] × [c, d] ran 120 pt into the margin)."""
+    return tex.replace(", ", ",\\allowbreak ") if len(tex) > LONG_INLINE else tex
+
+
+LONG_INLINE = 90  #: an inline formula longer than this (in LaTeX characters) may break after its commas
 
 
 def _parts(formula: str) -> list[tuple[str, bool]]:
