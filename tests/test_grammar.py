@@ -343,3 +343,50 @@ def test_an_error_names_the_option_as_the_command_line_spells_it(capsys, argv, l
 
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and one_line_error(err).startswith(f"eos-theory: error: {line}"), err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [
+            "ensemble",
+            "--n-params",
+            "5",
+            "--n-outputs",
+            "1",
+            "--lr",
+            "1",
+            "--seeds",
+            "2",
+            "-o",
+            "f.png",
+            "--json",
+            "f.png",
+        ],
+        ["atlas", "--grid", "2", "2", "--steps", "400", "-o", "out", "--json", "out/atlas.npz"],
+        ["atlas", "--grid", "2", "2", "--steps", "400", "-o", "out", "--format", "pdf", "--json", "./out/atlas.pdf"],
+    ],
+)
+def test_the_json_may_not_replace_a_file_the_command_makes(capsys, tmp_path, monkeypatch, argv):
+    """`-o f.png --json f.png` wrote the figure, then the JSON over it: now one line, before any work."""
+    from clitools import one_line_error, run
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and "-o writes that file too" in one_line_error(err)
+    assert list(tmp_path.iterdir()) == []  # nothing made
+
+
+def test_the_json_may_go_in_the_directory_atlas_makes(capsys, tmp_path, monkeypatch):
+    """--json FILE inside the -o directory not made yet: checked once it is made, not refused."""
+    from clitools import run
+
+    from eos_theory.outputs import plots
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(plots, "draw_atlas", lambda result, path: None)
+    code, out, err = run(
+        capsys, "atlas", "--grid", "2", "2", "--steps", "400", "-j", "1", "-o", "out", "--json", "out/report.json"
+    )
+    assert code == 0 and "data: out/atlas.npz" in out, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["atlas.npz", "report.json"]

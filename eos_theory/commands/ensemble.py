@@ -63,8 +63,8 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     if first < 0:
         raise UsageError(f"--seed must be >= 0, got {first}")
     work = ensemble.plan(spec, whole(args.seeds, "--seeds"), whole(args.steps, "--steps"), first)  # checked first
-    target = json_target(args)
     figure = None if args.out is None else writable(args.out, "-o")
+    target = json_target(args, made=() if figure is None else (figure,))
     if figure is not None and figure.suffix.lstrip(".").lower() not in plots.FORMATS:
         raise UsageError(f"-o {args.out}: the figure's name must end in .png or .pdf")
     budget = read_budget(args.budget)

@@ -58,13 +58,19 @@ def add_json(p: argparse.ArgumentParser, keys: str = "") -> None:
     p.add_argument("--json", metavar="FILE", nargs="?", const="-", help=JSON_HELP + (f". {keys}" if keys else ""))
 
 
-def json_target(args: argparse.Namespace) -> Path | None:
-    """The file ``--json FILE`` names, checked writable before any work (None: no file)."""
+def json_target(args: argparse.Namespace, made: tuple[Path, ...] = (), writable_now: bool = True) -> Path | None:
+    """The file ``--json FILE`` names, checked writable before any work (None: no file; ``writable_now`` False: the
+    caller checks it once the directory it goes in is made); it may not be one of the files ``made`` by the
+    command's ``-o`` (the JSON, written last, would replace it)."""
     from eos_theory.commands.common import UsageError, writable
 
     if args.json is not None and not args.json.strip():
         raise UsageError("--json: give a file name, or - (or nothing) for standard output")
-    return None if args.json in (None, "-") else writable(args.json, "--json")
+    if args.json in (None, "-"):
+        return None
+    if any(Path(args.json).resolve() == Path(m).resolve() for m in made):
+        raise UsageError(f"--json {args.json}: -o writes that file too; give the JSON a file of its own")
+    return writable(args.json, "--json") if writable_now else Path(args.json)
 
 
 def emit(args: argparse.Namespace, data: dict, show_text: Callable[[], None], target: Path | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from eos_theory.commands.common import (
     DEFAULT_BUDGET,
@@ -136,14 +137,18 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         args.epsilon_range, args.r_range, (n_e, n_r), steps=args.steps, start=start
     )  # checked before any run
     budget = read_budget(args.budget)
-    output_dir(args.out, create=False)
-    target = json_target(args)
+    made = output_dir(args.out, create=False) / "atlas.npz", Path(args.out) / f"atlas.{args.format}"
+    # --json FILE in the -o directory not made yet (--json atlas/report.json): checked once it is made
+    later = args.json not in (None, "-") and not Path(args.out).exists() and _inside(args.json, args.out)
+    target = json_target(args, made, writable_now=not later)
     try:
         check_budget("atlas", atlas.estimate(work), len(work.tasks), backend, where, budget)
     except BackendError as exc:
         raise UsageError(str(exc)) from None
     out = output_dir(args.out)  # only now: a run refused above leaves no empty directory behind
-    data_path, figure_path = out / "atlas.npz", out / f"atlas.{args.format}"
+    if later:
+        writable(args.json, "--json")
+    data_path, figure_path = (out / p.name for p in made)
     for path in (data_path, figure_path):
         writable(str(path), "-o")
     try:
@@ -200,6 +205,11 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         )
         return EXIT_UNEXPECTED
     return EXIT_OK
+
+
+def _inside(path: str, directory: str) -> bool:
+    """``path`` names a file in ``directory``, however either is spelled."""
+    return Path(path).resolve().parent == Path(directory).resolve()
 
 
 def register(sub) -> None:
