@@ -490,7 +490,8 @@ def test_cli_human_summary(capsys, tmp_path):
     ],
 )
 def test_cli_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
-    code, _, err = run(capsys, "atlas", "--grid", "4", "3", "--steps", "400", "--out", str(tmp_path / "o"), *argv)
+    base = [w for o, v in (("--grid", ["4", "3"]), ("--steps", ["400"])) if o not in argv for w in (o, *v)]
+    code, _, err = run(capsys, "atlas", *base, "--out", str(tmp_path / "o"), *argv)  # an option given once
     assert code == 2 and message in one_line_error(err)
     assert not (tmp_path / "o").exists()  # refused before anything was created
 

@@ -324,6 +324,7 @@ def test_every_command_synopsis_names_every_option_with_its_argument():
     "argv, line",
     [
         (["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "-1"], "--lr must be positive"),
+        (["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "nan"], "--lr: cannot read 'nan'"),
         (["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1.1", "--seed", "-3"], "--seed must be >= 0"),
         (["gd", "--omega", "-1", "1", "--theta", "1", "--target", "1", "--lr", "1/4"], "--theta must have length 2"),
         (["atlas", "--grid", "2", "2", "--starts", "-1"], "--starts must be >= 0"),
@@ -390,3 +391,29 @@ def test_the_json_may_go_in_the_directory_atlas_makes(capsys, tmp_path, monkeypa
     )
     assert code == 0 and "data: out/atlas.npz" in out, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["atlas.npz", "report.json"]
+
+
+@pytest.mark.parametrize(
+    "argv, line",
+    [
+        (
+            ["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1", "--json", "--json", "x.json"],
+            "--json is given",
+        ),
+        (["orbit", "--omega", "-1", "1", "--target", "1", "--lr", "1", "--lr=2"], "--lr is given twice"),
+        (["latex", "-o", "a.tex", "--out", "b.tex"], "-o and --out are one option, given twice"),
+        (["gd", "--omega", "1", "--omega", "2", "--theta", "1", "--target", "1", "--lr", "1"], "--omega is given"),
+    ],
+)
+def test_an_option_given_twice_is_refused_not_half_dropped(capsys, argv, line):
+    """argparse keeps the last of two values and drops the first silently; here that is one line and exit 2."""
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 2 and out == "" and line in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_repeatable_options_and_flags_may_be_repeated():
+    parser = cli.build_parser()
+    args = parser.parse_args(["verify", "--claim", "a", "--claim", "b", "--claims", "x", "--claims", "y", "-q", "-q"])
+    assert args.claim == ["a", "b"] and args.claims == ["x", "y"]

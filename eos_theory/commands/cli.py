@@ -38,6 +38,34 @@ class _Parser(argparse.ArgumentParser):
             return None
         return super()._parse_optional(arg_string)
 
+    def parse_known_args(self, args=None, namespace=None):
+        if args is not None:
+            self._refuse_repeats(list(args))
+        return super().parse_known_args(args, namespace)
+
+    def _refuse_repeats(self, args: list[str]) -> None:
+        """An option that holds one value, given twice: argparse keeps the last and drops the first silently."""
+        seen: dict[str, str] = {}
+        for word in args:
+            if word == "--":
+                break
+            action = self._option_string_actions.get(word.split("=", 1)[0] if word.startswith("--") else word)
+            if (
+                action is None
+                or action.nargs == 0
+                or isinstance(action, (argparse._AppendAction, argparse._ExtendAction))
+            ):
+                continue
+            name = word.split("=", 1)[0]
+            if action.dest in seen:
+                first = seen[action.dest]
+                self.error(
+                    f"{name} is given twice: give it once"
+                    if name == first
+                    else f"{first} and {name} are one option, given twice: give it once"
+                )
+            seen[action.dest] = name
+
     def error(self, message: str):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
@@ -58,19 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _as_spelled(message: str, parser: argparse.ArgumentParser) -> str:
-    """A library's error names its parameter ("lr must be positive", "params (P) must be >= 1"); the command line
-    says the option ("--lr must be positive", "--n-params must be >= 1") when the parameter is one of the command's
-    options, by its name or, for "name (X)", by its metavar X."""
-    name, sep, rest = message.partition(" must ")
-    if not sep:
-        return message
+    """A library's error names its parameter ("lr must be positive", "lr: cannot read 'x'", "params (P) must be
+    >= 1"); the command line says the option ("--lr must be positive", "--lr: cannot read 'x'", "--n-params must be
+    >= 1") when the parameter is one of the command's options, by its name or, for "name (X)", by its metavar X."""
     options = [a for a in parser._actions if a.option_strings and not isinstance(a, grammar.Deprecated)]
-    by_name = [a for a in options if a.dest == name]
-    metavar = re.fullmatch(r"\w+ \((\w+)\)", name)
-    by_metavar = [a for a in options if metavar and a.metavar == metavar.group(1)]
-    for found in (by_name, by_metavar):
-        if len(found) == 1:
-            return f"{found[0].option_strings[-1]} must {rest}"
+    for sep in (" must ", ": "):
+        name, found, rest = message.partition(sep)
+        if not found:
+            continue
+        by_name = [a for a in options if a.dest == name]
+        metavar = re.fullmatch(r"\w+ \((\w+)\)", name)
+        by_metavar = [a for a in options if metavar and a.metavar == metavar.group(1)]
+        for named in (by_name, by_metavar):
+            if len(named) == 1:
+                return f"{named[0].option_strings[-1]}{sep}{rest}"
     return message
 
 

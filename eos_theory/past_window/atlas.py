@@ -9,7 +9,7 @@ it is the axis frame of docs/eos-2d.md §1 (:func:`eos_theory.quadratic.closed_f
 ε = er.)  Every run starts from a stated start (:class:`Start`): a point of the axis of ε pushed a
 little across it, or random starts drawn with a seed.  After ``steps`` steps it gets one label:
 
-* ``minimum`` — θ repeats after one step, with |z̃| < e/2 (the fixed points are the minima, z̃ = 0,
+* ``minimum`` — θ repeats after one step, with |z̃| < ε/2 (the fixed points are the minima, z̃ = 0,
   and θ = 0, where z̃ = −ε: docs/eos-2d.md §2);
 * ``period-N`` — θ repeats after N steps, N ≤ ``max_period`` the least such (the period in θ:
   the EOS 2-cycle is period-2, the cascade gives period-4, period-8, …; period-1 is θ = 0, reached
