@@ -49,6 +49,7 @@ COMMANDS = {
         "f.png",
     ],
     "verify": ["verify", "--claim", "gf-theta", "--claim", "gf-z", "-v", "-j", "1"],
+    "verify-list": ["verify", "--list", "-v"],
 }
 
 

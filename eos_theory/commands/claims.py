@@ -180,7 +180,6 @@ def _list(args: argparse.Namespace) -> int:
             ("-j", args.jobs is not None, "with --list, which runs no claim"),
             ("--timeout", args.timeout is not None, "with --list, which runs no claim"),
             ("-q", args.quiet, "with --list, which prints only the list"),
-            ("-v", args.verbose, "with --list, which runs no claim"),
             ("--certificates", bool(args.certificates), "with --list, which runs no claim"),
         ],
     )
@@ -200,8 +199,16 @@ def _list(args: argparse.Namespace) -> int:
     }
 
     def show_text() -> None:
-        for c in known:
-            print(f"{c.id:18} {c.where:9} {c.statement}" + (f"  [{c.origin or c.module}]" if c.own else ""))
+        for c, d in zip(known, data["claims"]):
+            print(
+                f"{c.id:18} {c.where:9} {c.expect:13} {c.statement}" + (f"  [{c.origin or c.module}]" if c.own else "")
+            )
+            if args.verbose:  # the rest of what the JSON has: the source's words and where the claim comes from
+                if d["source"] is not None and d["source"]["quote"] is not None:
+                    print(f"{'':19}source: “{d['source']['quote']}”")
+                print(
+                    f"{'':19}origin: " + ", ".join(f"{k} {v}" if k != "author" else v for k, v in d["origin"].items())
+                )
 
     emit(args, data, show_text, target)
     return EXIT_OK
@@ -393,7 +400,8 @@ def register(sub) -> None:
         "-v",
         "--verbose",
         action="store_true",
-        help="also print every claim's full record: method, formula, each step with its evidence, the correction",
+        help="also print every claim's full record: method, formula, each step with its evidence, the correction "
+        "(with --list: each claim's source text and origin)",
     )
     v.add_argument(
         "--list", action="store_true", help="list the claim ids and statements (with --json, as JSON), and exit"
