@@ -417,3 +417,17 @@ def test_repeatable_options_and_flags_may_be_repeated():
     parser = cli.build_parser()
     args = parser.parse_args(["verify", "--claim", "a", "--claim", "b", "--claims", "x", "--claims", "y", "-q", "-q"])
     assert args.claim == ["a", "b"] and args.claims == ["x", "y"]
+
+
+def test_help_lists_old_spellings_apart():
+    """A new reader of --help tells the current options from the old spellings, which come last, under a heading."""
+    _, old = _takes(_parsers())
+    for command, p in _parsers().items():
+        olds = [o for o, by in old.items() if command in by]
+        text = p.format_help()
+        if not olds:
+            assert grammar.OLD_SPELLINGS not in text
+            continue
+        tail = text[text.index(grammar.OLD_SPELLINGS) :]
+        head = text[: text.index(grammar.OLD_SPELLINGS)].split("\noptions:", 1)[1]
+        assert all(f"  {o} " in tail and f"  {o} " not in head for o in olds), command

@@ -220,6 +220,7 @@ def add_format(p: argparse.ArgumentParser) -> None:
 
 # -- old spellings --------------------------------------------------------------------------------------------
 
+OLD_SPELLINGS = "old spellings (still accepted, each with a one-line notice on stderr)"  #: their --help section
 _OLD = "deprecated_"  #: namespace attributes holding what an old spelling was given, by the new option's dest
 
 
@@ -231,7 +232,7 @@ class Deprecated(argparse.Action):
         #: moves: given together with the new spelling, the old one keeps its old grammar, in which the new
         #: spelling meant what is now the option stored in ``moves`` (gd: --show S --digits W)
         self.now, self.meaning, self.moves = now, meaning, moves
-        kwargs.setdefault("help", f"old spelling of {now} (accepted, with a notice on stderr)")
+        kwargs.setdefault("help", f"old spelling of {now}" + (f" ({meaning})" if meaning else ""))
         super().__init__(option_strings, _OLD + dest, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
@@ -242,7 +243,8 @@ def deprecated(p: argparse.ArgumentParser, old: str, now: str, dest: str, **kwar
     """Accept ``old`` as an old spelling of the option ``now`` (whose value is stored in ``dest``)."""
     new = next(a for a in p._actions if a.dest == dest)
     kwargs.setdefault("type", new.type)  # the old spelling's value is read as the new one's
-    p.add_argument(old, action=Deprecated, now=now, dest=dest, default=None, **kwargs)
+    group = next((g for g in p._action_groups if g.title == OLD_SPELLINGS), None) or p.add_argument_group(OLD_SPELLINGS)
+    group.add_argument(old, action=Deprecated, now=now, dest=dest, default=None, **kwargs)
 
 
 def resolve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
