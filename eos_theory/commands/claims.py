@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from eos_theory.commands.common import (
     EXIT_OK,
@@ -185,7 +186,7 @@ def _list(args: argparse.Namespace) -> int:
     )
     target = json_target(args)
     known = registry.claims()
-    data = {
+    data: dict[str, list[dict[str, Any]]] = {
         "claims": [
             {
                 "id": c.id,
