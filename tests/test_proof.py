@@ -730,8 +730,16 @@ def test_premise_cycles_are_an_error():
         return check
 
     a, b = _claim_with("a.", uses("b"), id="a"), _claim_with("b.", uses("a"), id="b")
-    with pytest.raises(ValueError, match="cycle"):
-        check_premises([run(a), run(b)])
+    out = check_premises([run(a), run(b)])
+    assert [r.verdict for r in out] == ["inconclusive", "inconclusive"]
+    assert out[0].error == "premise not verified: b; premises form a cycle: a → b → a"
+
+
+def test_a_premise_no_claim_has_is_inconclusive_with_the_ids_it_may_mean():
+    """A misspelt premise (a researcher's p.uses("gf-zz")) was an internal error of verify and of the plugin."""
+    r = check_premises([run(_claim_with("x = x.", _uses("gf-zz"), id="t"))])[0]
+    assert r.verdict == "inconclusive"
+    assert r.error == "premise not verified: gf-zz (no claim has this id; did you mean gf-z?)"
 
 
 # -- identities for every matrix size -------------------------------------------------------------
@@ -1390,10 +1398,10 @@ def test_premise_errors_name_every_bad_premise_and_keep_an_earlier_error():
 
 
 def test_premise_cycle_message_names_the_cycle():
-    a, b = _claim_with("a.", _uses("b"), id="a"), _claim_with("b.", _uses("a"), id="b")
-    with pytest.raises(ValueError) as info:
-        check_premises([run(a), run(b)])
-    assert str(info.value) == "premises form a cycle: a → b → a"
+    a, b, c = (_claim_with(f"{n}.", _uses(d), id=n) for n, d in (("a", "b"), ("b", "c"), ("c", "b")))
+    out = check_premises([run(a), run(b), run(c)])
+    assert out[0].error == "premise not verified: b; premises form a cycle: b → c → b"  # a only rests on it
+    assert out[1].error == "premise not verified: c; premises form a cycle: b → c → b"
 
 
 def test_premises_outside_the_results_are_run_once():

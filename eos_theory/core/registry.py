@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import importlib
 import json
 import os
@@ -46,8 +47,20 @@ KERNEL_STATUSES = ("kernel-checked", "partly replayed", "rejected")  #: what the
 
 
 class UnknownClaim(KeyError):
+    """No claim registered under this id: ``UnknownClaim(id, known ids)``."""
+
+    def hint(self) -> str:
+        """No claim has the id, and the ids it may be a misspelling of."""
+        close = difflib.get_close_matches(self.args[0], self.args[1], n=3, cutoff=0.75)
+        return "no claim has this id" + (f"; did you mean {' or '.join(close)}?" if close else "")
+
     def __str__(self) -> str:
-        return f"unknown claim id {self.args[0]!r} (known: {', '.join(self.args[1])})"
+        close = difflib.get_close_matches(self.args[0], self.args[1], n=3, cutoff=0.75)
+        mean = f"; did you mean {' or '.join(close)}?" if close else ""
+        return (
+            f"unknown claim id {self.args[0]!r}{mean} ({len(self.args[1])} claims are loaded: 'eos-theory verify "
+            "--list' lists them, with --claims PATH yours too)"
+        )
 
 
 class DuplicateClaim(ValueError):
@@ -582,28 +595,35 @@ def certify(c: Claim, verdict: str, p: Proof) -> tuple[str, kernel.ClaimCheck]:
 
 
 def check_premises(results: list[Result], run_claim: Callable[[Claim], Result] = run) -> list[Result]:
-    """Make every result whose proof uses a premise that is not verified inconclusive, naming it.
+    """Make every result whose proof uses a premise that is not verified inconclusive, naming it and why: its
+    own verdict, no claim with its id (with the ids it may mean), or premises that form a cycle.
 
-    Premises that are not among ``results`` are run with ``run_claim`` (each once); a cycle of
-    premises is an error.
+    Premises that are not among ``results`` are run with ``run_claim`` (each once).
     """
     by_id = {r.claim.id: r for r in results}
+    why: dict[str, str] = {}  #: premises that are no claim's id, and why
 
-    def verdict_of(claim_id: str, chain: tuple[str, ...]) -> str:
+    def verdict_of(claim_id: str, chain: tuple[str, ...], cycles: list[str]) -> str:
         if claim_id in chain:
-            raise ValueError(f"premises form a cycle: {' → '.join((*chain, claim_id))}")
-        if claim_id not in by_id:
-            by_id[claim_id] = run_claim(get(claim_id))
-        r = by_id[claim_id]
-        if r.verdict == "verified" and any(verdict_of(d, (*chain, claim_id)) != "verified" for d in r.proof.premises):
+            cycles.append(" → ".join((*chain[chain.index(claim_id) :], claim_id)))
             return "inconclusive"
-        return r.verdict
+        if claim_id not in by_id:
+            try:
+                by_id[claim_id] = run_claim(get(claim_id))
+            except UnknownClaim as exc:
+                why[claim_id] = exc.hint()
+                return "inconclusive"
+        r = by_id[claim_id]
+        deps = [verdict_of(d, (*chain, claim_id), cycles) for d in r.proof.premises]
+        return "inconclusive" if r.verdict == "verified" and any(v != "verified" for v in deps) else r.verdict
 
     out = []
     for r in results:
-        bad = [d for d in r.proof.premises if verdict_of(d, (r.claim.id,)) != "verified"]
+        cycles: list[str] = []
+        bad = [d for d in r.proof.premises if verdict_of(d, (r.claim.id,), cycles) != "verified"]
         if bad and r.verdict != "inconclusive":
-            error = f"premise not verified: {', '.join(bad)}"
+            error = "premise not verified: " + ", ".join(f"{d} ({why[d]})" if d in why else d for d in bad)
+            error += "".join(f"; premises form a cycle: {c}" for c in dict.fromkeys(cycles))
             r = dataclasses.replace(r, verdict="inconclusive", evidence=f"{r.evidence}; {error}", error=error)
         out.append(r)
     return out
