@@ -37,6 +37,7 @@ _API = {
     "Claim": "core.registry",
     "Result": "core.registry",
     "Proof": "core.proof",
+    "BoxProof": "core.proof",
     "normal_form": "core.proof",
     "same": "core.proof",
     "run_claim": "core.registry",

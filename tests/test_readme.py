@@ -34,8 +34,27 @@ def test_the_docs_list_the_public_api():
 
     doc = (README.parent / "docs" / "your-claims.md").read_text(encoding="utf-8")
     table = doc[doc.index("## 6. The public API") :]
-    listed = set(re.findall(r"`(\w+)[`(]", table))
-    assert set(eos_theory._API) <= listed, set(eos_theory._API) - listed
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
+    listed = {name for row in rows for name in re.findall(r"`(\w+)[`(]", row)}
+    assert listed == set(eos_theory._API), listed ^ set(eos_theory._API)  # every name listed imports, and only these
+
+
+def test_the_docs_scope_example_verifies_and_the_audit_says_what_it_lacks(tmp_path, clean_registry, monkeypatch):
+    """docs/your-claims.md's claim over every x verifies, with a premise of yours and one of the project's; without
+    its p.covers line the audit's message is the one the docs quote, which says what to add."""
+    doc = (README.parent / "docs" / "your-claims.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(# scope_claims.py.*?)```", doc, re.S).group(1)
+    (tmp_path / "scope_claims.py").write_text(block, encoding="utf-8")
+    claims = loader.load([tmp_path])
+    assert [c.id for c in claims] == ["difference-of-squares", "quarter-difference"]
+    assert [r.verdict for r in registry.run_all(claims)] == ["verified", "verified"]
+
+    from eos_theory.core.proof import Proof
+
+    monkeypatch.setattr(Proof, "covers", lambda self, phrase, *by: None)  # as if the line were not there
+    error = registry.run(claims[0]).error
+    quoted = re.search(r"`(audit: 'For every' in.*?)`", doc, re.S).group(1)
+    assert error == " ".join(quoted.split())
 
 
 def test_readme_quick_start_is_the_ci_command():

@@ -25,7 +25,10 @@ from eos_theory.testing import (
 
 
 def test_the_plugin_collects_what_verify_loads():
+    from eos_theory.commands.claims import DEFAULT_TIMEOUT
+
     assert (plugin.PATTERNS, plugin.TESTS) == (loader.PATTERNS, loader.TESTS)
+    assert plugin.TIMEOUT == DEFAULT_TIMEOUT  # a claim's time limit, as verify's
 
 
 def test_importing_the_plugin_or_the_package_loads_nothing_heavy():

@@ -13,6 +13,16 @@ expected value with plain Python arithmetic, independently of SymPy.
 * :func:`quadratic_models`, :func:`polynomial_models` – small :class:`~eos_theory.core.model.Model`\\ s;
 * :func:`minima` – exact points of a model's set of minima (output 0), where one coordinate solves it;
 * :func:`examples` – how many examples a property runs under the active profile.
+
+A property drawn from them is checked in exact arithmetic, so an equality is an equality:
+
+>>> from hypothesis import given
+>>> @given(symmetric_matrices(2), vectors(2))
+... def test_the_quadratic_form_expands(Q, theta):   # θᵀQθ = q₁₁θ₁² + 2q₁₂θ₁θ₂ + q₂₂θ₂², in Fractions
+...     form = sum(theta[i] * Q[i][j] * theta[j] for i in range(2) for j in range(2))
+...     assert form == Q[0][0] * theta[0] ** 2 + 2 * Q[0][1] * theta[0] * theta[1] + Q[1][1] * theta[1] ** 2
+...     assert all(type(q) is Fraction for row in Q for q in row)
+>>> test_the_quadratic_form_expands()
 """
 
 from __future__ import annotations
@@ -51,10 +61,12 @@ def rationals(
 
 
 def nonzero_rationals(**kwargs) -> st.SearchStrategy[Fraction]:
+    """:func:`rationals` other than 0 (a divisor, an eigenvalue of a non-singular Q); same bounds."""
     return rationals(nonzero=True, **kwargs)
 
 
 def positive_rationals(**kwargs) -> st.SearchStrategy[Fraction]:
+    """:func:`rationals` > 0 (a step size η, a scale); same bounds."""
     return rationals(positive=True, **kwargs)
 
 
@@ -74,6 +86,7 @@ def symmetric_matrices(draw, P: int, elements: st.SearchStrategy[Fraction] | Non
 
 @st.composite
 def diagonal_matrices(draw, P: int, elements: st.SearchStrategy[Fraction] | None = None) -> Matrix:
+    """A diagonal P×P matrix (Q in its eigenbasis): the diagonal drawn as :func:`vectors`, zeros elsewhere."""
     d = draw(vectors(P, elements))
     return tuple(tuple(d[i] if i == j else Fraction(0) for j in range(P)) for i in range(P))
 
@@ -258,7 +271,9 @@ def quadratic_models(draw, P: int, Q: st.SearchStrategy[Matrix] | None = None, t
 @st.composite
 def polynomial_models(draw, P: int = 2, max_degree: int = 2, max_terms: int = 4, target: bool = True):
     """A model whose output is a non-constant polynomial in θ_1 … θ_P with rational coefficients (degree ≤
-    ``max_degree`` in each), minus the target E (or a drawn rational, ``target=False``); loss z²/2."""
+    ``max_degree`` in each), minus the target E (or a drawn rational, ``target=False``); loss z²/2.  With
+    ``max_degree`` ≤ 2 (``target=False``) every model drawn is one :func:`minima` can solve (an output with no
+    real zero is rejected and drawn again); of higher degree, one may not be (a ValueError)."""
     import sympy as sp
 
     from eos_theory.core.model import Model, thetas
