@@ -953,7 +953,10 @@ def test_differ_records_the_point_and_both_values():
 def test_differ_needs_exact_rational_values():
     with pytest.raises(AssertionError, match=r"^√p vs 1: p = 2 is not a counterexample \(sqrt\(2\) vs 1\)$"):
         Proof().differ("√p vs 1", sp.sqrt(pos), 1, at={pos: 2})
-    with pytest.raises(AssertionError, match=r"^true identity: no counterexample found$"):
+    with pytest.raises(
+        AssertionError,
+        match=r"^true identity: no counterexample: the two sides are identical \(p.equal records that\)$",
+    ):
         Proof().differ("true identity", (x + 1) ** 2, x**2 + 2 * x + 1)
     with pytest.raises(AssertionError, match=r"^shapes: shapes differ \(\(2, 1\) vs \(1, 2\)\)$"):
         Proof().differ("shapes", sp.Matrix([x, y]), sp.Matrix([[x, y]]))
@@ -990,8 +993,17 @@ def test_failures_say_what_failed():
         Proof().equal("shapes", sp.Matrix([x, y]), sp.Matrix([[x, y]]))
     with pytest.raises(Disproved, match=r"^t \(witness\): "):
         Proof().positive("t", x**2 - 2 * x, (x - 1) ** 2 + 1)
-    with pytest.raises(AssertionError, match=r"^t: x\*\*2 is not manifestly positive$"):
+    with pytest.raises(AssertionError, match=r"^t: x\*\*2 is not manifestly positive \(write it as a sum of squares"):
         Proof().positive("t", x**2, x**2)
+    c = sp.Symbol("c")  # a researcher's sp.Symbol("c") is complex: c² + 1 need not be positive
+    with pytest.raises(
+        AssertionError, match=r"^t: c\*\*2 \+ 1 is not manifestly positive \(its symbols c are not declared real"
+    ):
+        Proof().positive("t", c**2 + 1, c**2 + 1)
+    p = Proof()
+    p.differ("x² = x", x**2, x)
+    with pytest.raises(AssertionError, match=r"with verified steps: record them inside 'with p.corrected\("):
+        p.verdict
     with pytest.raises(ValueError) as info:
         Proof().compare("bad op", 1, "=<", 2)
     assert str(info.value) == "op must be one of ('<', '<=', '>', '>=', '==', '!=')"

@@ -410,7 +410,10 @@ class Proof:
     def _require_identity(text: str, lhs, rhs, modulo: tuple = ()) -> None:
         for a, b in _entries(lhs, rhs, text):
             if _has_float(a, b):
-                raise NotRational(f"{text}: floating-point numbers are not evidence for an exact identity")
+                raise NotRational(
+                    f"{text}: floating-point numbers are not evidence for an exact identity (write 0.1 as "
+                    "sp.Rational(1, 10) or exact('0.1'))"
+                )
             residual = normal_form(a - b, modulo)
             if residual != 0:
                 point = find_counterexample(residual, symbols=a.free_symbols | b.free_symbols) if not modulo else None
@@ -461,7 +464,11 @@ class Proof:
             else find_counterexample(normal_form(lhs - rhs), symbols=lhs.free_symbols | rhs.free_symbols)
         )
         if point is None:
-            raise AssertionError(f"{text}: no counterexample found")
+            if normal_form(lhs - rhs) == 0:
+                raise AssertionError(f"{text}: no counterexample: the two sides are identical (p.equal records that)")
+            raise AssertionError(
+                f"{text}: no counterexample found (give one: p.differ(text, lhs, rhs, at={{symbol: value}}))"
+            )
         if at is not None:  # the given point must separate some entry
             lhs, rhs = next(((a, b) for a, b in pairs if a.xreplace(point) != b.xreplace(point)), pairs[0])
         point = {k: v if isinstance(v, sp.Basic) else sp.Rational(v) for k, v in point.items()}
@@ -487,7 +494,13 @@ class Proof:
         fresh = {s: sp.Symbol(s.name, real=True, nonzero=True) for s in nonzero}
         w = sp.sympify(witness).xreplace(fresh)
         if (w.is_positive if strict else w.is_nonnegative) is not True:
-            raise AssertionError(f"{text}: {witness} is not manifestly {'positive' if strict else 'non-negative'}")
+            complex_ = sorted(str(s) for s in w.free_symbols if s.is_real is not True)
+            how = (
+                f" (its symbols {', '.join(complex_)} are not declared real: sp.Symbol(name, real=True))"
+                if complex_
+                else " (write it as a sum of squares with positive coefficients; nonzero=(…) for symbols that are not 0)"
+            )
+            raise AssertionError(f"{text}: {witness} is not manifestly {'positive' if strict else 'non-negative'}{how}")
         cond = f" for {', '.join(f'{s} ≠ 0' for s in nonzero)}" if nonzero else ""
         data = {"nonzero": tuple(nonzero)} | ({} if strict else {"op": ">="})
         self._record(Step(text, "sign", f"≡ {witness} {data.get('op', '>')} 0{cond}", (expr, witness), data=data))
@@ -639,10 +652,13 @@ class Proof:
     @property
     def verdict(self) -> Verdict:
         if not self.steps:
-            raise AssertionError("no step was recorded: a claim needs evidence")
+            raise AssertionError("no step was recorded: a claim needs evidence (p.equal, p.differ, p.positive, …)")
         if self.refutations:
             if self.correction is None or not self.correction.steps:
-                raise AssertionError("a refutation needs a corrected statement with verified steps")
+                raise AssertionError(
+                    "a refutation needs a corrected statement with verified steps: record them inside "
+                    "'with p.corrected(\"the correct statement\"):'"
+                )
             return "refuted"
         return "supported" if self.basis == "statistical" else "verified"
 
