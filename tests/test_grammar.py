@@ -431,3 +431,15 @@ def test_help_lists_old_spellings_apart():
         tail = text[text.index(grammar.OLD_SPELLINGS) :]
         head = text[: text.index(grammar.OLD_SPELLINGS)].split("\noptions:", 1)[1]
         assert all(f"  {o} " in tail and f"  {o} " not in head for o in olds), command
+
+
+@pytest.mark.parametrize("command", ["analyze", "latex", "plot"])
+def test_an_error_in_a_model_file_names_the_file(capsys, tmp_path, command):
+    """'target 1: cannot read' alone did not say it came from the --model file."""
+    from clitools import one_line_error, run
+
+    model = tmp_path / "m.toml"
+    model.write_text('params = ["u", "v"]\noutput = "u*v"\ntarget = "x"\n', encoding="utf-8")
+    code, out, err = run(capsys, command, "--model", str(model), *(["-o", str(tmp_path)] if command == "plot" else []))
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith(f"eos-theory: error: --model {model}: target 1: cannot read")

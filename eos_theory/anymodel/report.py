@@ -74,9 +74,12 @@ def load_model_file(path: str) -> Spec:
     for key in ("loss", "name"):
         if key in data and not isinstance(data[key], str):
             raise InputError(f"{where}: {key} must be a string, got {show_value(data[key])}")
-    return spec(
-        data["params"], outputs, [str(t) for t in targets], data.get("loss", "r^2/2"), data.get("name", str(path))
-    )
+    try:
+        return spec(
+            data["params"], outputs, [str(t) for t in targets], data.get("loss", "r^2/2"), data.get("name", str(path))
+        )
+    except InputError as exc:  # a model that cannot be read says which file it is in
+        raise InputError(f"{where}: {exc}") from None
 
 
 def _read_toml(path: str, where: str) -> dict:
