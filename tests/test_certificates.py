@@ -225,7 +225,7 @@ def test_verify_writes_certificates_that_the_kernel_replays(tmp_path):
     replay = subprocess.run(
         [sys.executable, "-m", "eos_theory.kernel", str(out)], capture_output=True, text=True, timeout=60
     )
-    assert replay.returncode == 0 and "ps-init: " in replay.stdout and "0 rejected" in replay.stderr
+    assert replay.returncode == 0 and "ps-init: " in replay.stdout and "0 rejected" in replay.stdout
     bad = subprocess.run(
         [
             sys.executable,

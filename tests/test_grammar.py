@@ -443,3 +443,25 @@ def test_an_error_in_a_model_file_names_the_file(capsys, tmp_path, command):
     code, out, err = run(capsys, command, "--model", str(model), *(["-o", str(tmp_path)] if command == "plot" else []))
     assert code == 2 and out == ""
     assert one_line_error(err).startswith(f"eos-theory: error: --model {model}: target 1: cannot read")
+
+
+def test_the_kernels_command_line_gives_check_s_report(capsys, tmp_path):
+    """README: `eos-theory check DIR` is the same as `python -m eos_theory.kernel DIR`: the same text, summary on
+    stdout, and the same JSON object (the kernel's --json was a list, its summary on stderr)."""
+    import json
+
+    from clitools import run
+
+    from eos_theory.kernel import cli as kernel_cli
+
+    good = {"claim": "good", "steps": [{"kind": "citation", "text": "Weyl", "reference": "Horn & Johnson"}]}
+    (tmp_path / "good.json").write_text(json.dumps(good), encoding="utf-8")
+    for args in ([], ["-q"], ["--json"]):
+        code, out, err = run(capsys, "check", str(tmp_path), *args)
+        assert kernel_cli.main([str(tmp_path), *args]) == code == 0
+        assert capsys.readouterr() == (out, err), args
+    assert (
+        json.loads(out)["summary"]
+        == err.strip()
+        == "1 certificate: 0 kernel-checked, 1 partly replayed (their trusted steps listed), 0 rejected"
+    )

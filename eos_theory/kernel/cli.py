@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-import time
 from pathlib import Path
 
 from eos_theory.kernel.replay import check_all, read_directory
@@ -46,9 +46,10 @@ def report(checks, out=None, quiet: bool = False) -> None:
 
 def summary(checks) -> str:
     counts = {s: sum(c.status == s for c in checks) for s in ("kernel-checked", "partly replayed", "rejected")}
+    n = len(checks)
     return (
-        f"{len(checks)} certificates: {counts['kernel-checked']} kernel-checked, {counts['partly replayed']} partly "
-        f"replayed (their trusted steps listed), {counts['rejected']} rejected"
+        f"{n} certificate{'s' * (n != 1)}: {counts['kernel-checked']} kernel-checked, {counts['partly replayed']} "
+        f"partly replayed (their trusted steps listed), {counts['rejected']} rejected"
     )
 
 
@@ -57,25 +58,38 @@ def main(argv=None, prog: str = "python -m eos_theory.kernel") -> int:
         prog=prog,
         description="Replay the certificates in DIR (written by 'eos-theory verify --certificates DIR', or by hand; "
         "docs/certificates.md) with FLINT, independently of the code that found them, and print per claim: "
-        "kernel-checked, or the steps it cannot replay and why (its trusted base), or REJECTED with the step.",
+        "kernel-checked, or the steps it cannot replay and why (its trusted base), or REJECTED with the step; "
+        "then the summary. The same report as 'eos-theory check DIR'.",
         epilog="Exit status: 0 when no certificate is rejected, 1 when one is, 2 for bad usage.",
     )
     parser.add_argument("dir", metavar="DIR", help="a directory of certificates (*.json)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print only rejected claims and the summary")
-    parser.add_argument("--json", action="store_true", help="print the per-claim results as JSON instead")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print less: only rejected claims and the summary")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="the report as one JSON object, {summary, claims: [...]}, on standard output instead of the text (the "
+        "summary then goes to stderr; 'eos-theory check DIR --json FILE' writes it to a file)",
+    )
     args = parser.parse_args(argv)
+    if args.quiet and args.json:
+        parser.error("-q is not used with --json, which prints no text to quieten")
     if not Path(args.dir).is_dir():
-        print(f"{prog}: {args.dir}: not a directory", file=sys.stderr)
+        print(f"{prog}: error: {args.dir}: not a directory", file=sys.stderr)
         return 2
-    start = time.perf_counter()
     certs, unreadable = read_directory(args.dir)
     if not certs and not unreadable:
-        print(f"{prog}: {args.dir}: no certificates (*.json) there", file=sys.stderr)
+        print(f"{prog}: error: {args.dir}: no certificates (*.json) there", file=sys.stderr)
         return 2
     checks = unreadable + check_all(certs)
-    if args.json:
-        print(json.dumps([c.to_json() for c in checks], indent=1, ensure_ascii=False))
-    else:
-        report(checks, quiet=args.quiet)
-    print(f"{summary(checks)} ({time.perf_counter() - start:.2f} s)", file=sys.stderr)
+    try:
+        if args.json:
+            print(json.dumps({"summary": summary(checks), "claims": [c.to_json() for c in checks]}, ensure_ascii=False))
+            print(summary(checks), file=sys.stderr)
+        else:
+            report(checks, quiet=args.quiet)
+            print(summary(checks))  # the report's summary goes with the report, on stdout
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly, as SIGPIPE would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return 1 if any(c.status == "rejected" for c in checks) else 0
