@@ -106,6 +106,10 @@ def test_the_text_report_shows_everything_the_json_has(capsys, tmp_path, monkeyp
     assert code == 0, err
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert missing(data, out) == []
+    # and --json - puts the same object, alone, on stdout (-v, for the text only, is refused with it)
+    code, out, err = run(capsys, *[a for a in COMMANDS[command] if a != "-v"], "--json", "-")
+    assert code == 0, err
+    assert [p for p, _ in leaves(json.loads(out))] == [p for p, _ in leaves(data)]
 
 
 def test_the_json_names_the_files_the_text_names(capsys, tmp_path, monkeypatch):
