@@ -509,7 +509,7 @@ def table(rep: dict) -> list[str]:
         label = name.replace("_", " ")
         lines.append(f"  {label:<15}{o['count']:>6}  {o['fraction']:>8.4g}  [{o['ci'][0]:.4g}, {o['ci'][1]:.4g}]")
         if name == OUTCOMES[-1]:
-            lines.append(f"  {'(of ' + str(n) + ' runs)':<15}")
+            lines.append(f"  {f'(of {n} run' + 's' * (n != 1) + ')':<15}")
     for name, d in rep["offset"].items():
         if d is None:
             lines.append(f"  long-run top lr·NTK − 2, {name}: no runs")
@@ -517,7 +517,7 @@ def table(rep: dict) -> list[str]:
         ci = "" if d["mean_ci"] is None else f" [{d['mean_ci'][0]:.4g}, {d['mean_ci'][1]:.4g}]"
         quantiles = ", ".join(f"{float(q):.0%} {v:.4g}" for q, v in d["quantiles"].items())
         lines.append(
-            f"  long-run top lr·NTK − 2, {name} ({d['count']} runs): median {d['median']:.4g}, mean {d['mean']:.4g}"
+            f"  long-run top lr·NTK − 2, {name} ({d['count']} run{'s' * (d['count'] != 1)}): median {d['median']:.4g}, mean {d['mean']:.4g}"
             f"{ci}; min {d['min']:.4g}, max {d['max']:.4g}; quantiles {quantiles}"
         )
     lines.append(f"  intervals: {rep['intervals']}")
@@ -550,7 +550,7 @@ def table(rep: dict) -> list[str]:
     if dist is not None:
         h = dist["histogram"]
         lines.append(
-            f"  long-run top lr·NTK − 2, whatever the label ({dist['count']} runs: {dist['runs']}): quantiles "
+            f"  long-run top lr·NTK − 2, whatever the label ({dist['count']} run{'s' * (dist['count'] != 1)}: {dist['runs']}): quantiles "
             + ", ".join(f"{float(q):.0%} {v:.4g}" for q, v in dist["quantiles"].items())
         )
         lines.append(
