@@ -209,6 +209,16 @@ def test_gd_time_limit_bounds_the_whole_command(output):
         assert "--timeout 1 (start-up and printing included) reached" in res.out
 
 
+@pytest.mark.parametrize("value", ["1e-400", "0", "-1", "1/1001", "1000001"])
+def test_a_timeout_too_small_to_keep_or_too_large_is_refused(capsys, value):
+    """Found by test_fuzz_cli: verify --timeout 1e-400 was read exactly as > 0, became the float 0.0, and the
+    executor's own check turned it into an internal error."""
+    code, _, err = run(capsys, "verify", "--claim", "gf-z", "-q", "--timeout", value)
+    assert code == 2 and err.strip() == (
+        f"eos-theory: error: --timeout must be at least 0.001 and at most 1000000 seconds, got {value}"
+    )
+
+
 def test_gd_keeps_more_time_for_printing_on_a_busy_machine(monkeypatch):
     """Item 9 under load: with 1.5 s kept for printing whatever the load, --timeout 10 ended after 11.4 s where the
     process had a sixth of a core (benchmarks/reproducers.py, load average 9 on 2 cores)."""

@@ -102,13 +102,16 @@ def read_backend(args: argparse.Namespace):
 
 
 def read_timeout(value) -> float:
-    """--timeout: seconds, read as an exact number, > 0 and at most the executor's cap."""
+    """--timeout: seconds, read as an exact number, from a millisecond (a clock's resolution; 1e-400 would become
+    the float 0) to the executor's cap."""
+    from fractions import Fraction
+
     from eos_theory.numbers.parse import exact
     from eos_theory.running.executor import MAX_TIMEOUT
 
     timeout = exact(value, "--timeout")
-    if not 0 < timeout <= MAX_TIMEOUT:
-        raise UsageError(f"--timeout must be > 0 and at most {MAX_TIMEOUT} seconds, got {value}")
+    if not Fraction(1, 1000) <= timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must be at least 0.001 and at most {MAX_TIMEOUT} seconds, got {value}")
     return float(timeout)
 
 
