@@ -546,7 +546,7 @@ def e3_minpoly(p: Proof) -> None:
     orbit = A.certificate_orbit(m_hat, certificate(), cert)
     e_lo, e_hi = (sp.Rational(exact(mp.make_mpf(end))) for end in cert.krawczyk.box[1]._mpi_)  # X's ε side
     p.check(
-        "m̂ has exactly one real root s_r in {(ε + 1)² : ε in X}",
+        "m̂ has exactly one real root s_r in {(ε + 1)² : ε ∈ X}",
         orbit.roots_in_box,
         1,
         "Sturm count of m̂ between the exact ends",

@@ -78,8 +78,8 @@ def period_doubling(p: Proof) -> None:
     )
     p.equal("speed d(7 − 4ε − 2ε²)/dε = −4 − 4ε = −4√5 at ε = √5 − 1", pdn.transversality, -4 * sp.sqrt(5))
     f = A.axis_map()
-    for point in (1 - eps / 2, -eps / 2):
-        p.equal(f"y = {point} is on the orbit: q(y) ≡ 0", orb.relation.subs(y, point), 0, modulo=(rel,))
+    for name, point in (("1 − ε/2", 1 - eps / 2), ("−ε/2", -eps / 2)):
+        p.equal(f"y = {name} is on the orbit: q(y) ≡ 0", orb.relation.subs(y, point), 0, modulo=(rel,))
     G = sp.expand(f.subs(y, f))
     Gs = sp.Poly(sp.expand(G.subs(y, 1 - eps / 2 + u)), u)
     a = [Gs.coeff_monomial(u**k) for k in range(4)]

@@ -105,7 +105,12 @@ def two_cycles_on_axes(p: Proof) -> None:
         "with ω_1 ≠ ω_2 (t = 1/(ω_1 − ω_2)), both θ_i ≠ 0 forces z̃ = 0 at both points: the Gröbner basis "
         "contains a + b and b², so b = 0 and a = 0"
     )
-    p.check(off_axes, [(a + b) in G.exprs, b**2 in G.exprs], [True, True], f"lex Gröbner basis {G.exprs}")
+    p.check(
+        off_axes,
+        [(a + b) in G.exprs, b**2 in G.exprs],
+        [True, True],
+        "a lex Gröbner basis (sympy.groebner) holds a + b and b²",
+    )
     p.covers("every period-2 orbit", off_axes, "(1 − ωa)(1 − ωb) − 1 = ω(ωab − a − b)")
     fac = A.period_two_factors()
     f = A.axis_map()

@@ -15,6 +15,7 @@ import re
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import precedence_traditional
 
 eta = sp.Symbol("eta", positive=True)  #: step size / gradient-flow time scale
 E = sp.Symbol("E", real=True)  #: regression target
@@ -102,6 +103,12 @@ class _Printer(LatexPrinter):
 
     def _print_Chain(self, expr):
         return " = ".join(self._print(m) for m in expr.args)
+
+    def _print_MatMul(self, expr):  # ½Qθ as \frac{1}{2} Q θ, not \left(\frac{1}{2}\right) Q θ
+        first, rest = expr.args[0], expr.args[1:]
+        if first.is_Rational and first.is_positive and first != 1 and rest:
+            return self._print(first) + " " + " ".join(self.parenthesize(a, precedence_traditional(expr)) for a in rest)
+        return super()._print_MatMul(expr)
 
     def _print_Trace(self, expr):  # a 1×1 matrix written as a scalar
         return self._print(expr.arg)

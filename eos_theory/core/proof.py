@@ -516,7 +516,7 @@ class Proof:
         if not same(computed, expected):
             raise AssertionError(f"{text}: computed {_brief(computed)}, expected {_brief(expected)}")
         detail = f"{how + ': ' if how else ''}computed {_brief(computed)}"
-        data = {"evidence": evidence, "expected": expected} if evidence is not None else {}
+        data = {"expected": expected} | ({"evidence": evidence} if evidence is not None else {})  # LaTeX prints it
         self._record(Step(text, "check", detail, data=data))
 
     def compare(self, text: str, lhs, op: str, rhs) -> None:

@@ -320,6 +320,16 @@ def _step_item(step: Step) -> str:
     return text + (" " + _sentence(step.detail) if step.detail else "")
 
 
+def _mathematical(value) -> bool:
+    """Whether a computed value reads as mathematics (a SymPy object or number, or a sequence of them), not as
+    code's output (strings, booleans, None)."""
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(_mathematical(v) for v in value)
+    return isinstance(value, (sp.Basic, sp.MatrixBase, int)) and not isinstance(
+        value, (bool, sp.logic.boolalg.BooleanAtom)
+    )
+
+
 def _check_detail(step: Step) -> str:
     """A check's detail: an exact comparison printed from its numbers (decided exactly), a computed value printed
     from the SymPy object it equals; what computed it, and a value only its code can print, in typewriter."""
@@ -331,8 +341,9 @@ def _check_detail(step: Step) -> str:
     how, _, computed = step.detail.rpartition("computed ")
     how = how.removesuffix(": ")
     said = f"{_sentence(how)[:-1]}: computed" if how else "Computed"
-    if "expected" in step.data:
-        value = math(step.data["expected"])
+    expected = step.data.get("expected")
+    if _mathematical(expected):
+        value = math(expected)
         return f"{said} ${value}$." if len(value) <= SMALL else f"{said} the expected value."
     return f"{said} {typewriter(computed)}."
 
@@ -677,7 +688,7 @@ def model_snippet(an) -> str:
         f"% eos-theory {__version__}: the edge-of-stability analysis of one model (eos-theory analyze).",
         "% Needs \\usepackage{amsmath}. Each line is preceded by a comment saying how it was obtained.",
         f"\\noindent Model: parameters $\\theta = ({theta})$, {data}, loss $\\ell(r) = "
-        f"{math(sp_.loss)}$ of the residual $r$ = output $-$ target; "
+        f"{math(sp_.loss)}$ of the residual $r$ (output minus target); "
         "gradient descent $\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)$, "
         "sharpness $S(\\theta) = \\ell''(0)\\,\\lambda_{\\max}(J J^{\\top})$ ($J = \\partial f/\\partial\\theta$); "
         "$\\rho$ is half the "
@@ -712,7 +723,7 @@ def model_snippet(an) -> str:
         rows.append(
             (
                 "where it is attained (one least-sharp minimum)",
-                f"\\theta^{{*}} &= ({point}) &&\\text{{least-sharp minimum}}",
+                f"\\theta^{{*}} &= \\left({point}\\right) &&\\text{{least-sharp minimum}}",
             )
         )
         rows.append(

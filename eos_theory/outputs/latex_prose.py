@@ -378,6 +378,7 @@ _WORDS = frozenset(
         *("a", "an", "and", "any", "are", "as", "at", "be", "by", "do", "for", "from", "has", "if", "iff", "in", "is"),
         *("it", "its", "no", "not", "of", "off", "on", "or", "per", "see", "so", "the", "to", "via", "we", "with"),
         *("one", "two", "all", "but", "can", "new", "now", "out", "own", "set", "top", "use", "way", "yet", "eos"),
+        *("lo", "hi", "sum"),
     }
 )
 
