@@ -513,6 +513,14 @@ def run_kernel(*args, cwd=None):
     )
 
 
+def test_the_summary_counts_one_certificate_in_the_singular():
+    from eos_theory.kernel import cli
+
+    good = {"claim": "good", "steps": [identity("x", "x", variables=("x",))]}
+    assert cli.summary(check_all([good])).startswith("1 certificate: 1 kernel-checked, 0 partly replayed")
+    assert cli.summary(check_all([good, {**good, "claim": "again"}])).startswith("2 certificates: 2 kernel-checked")
+
+
 def test_command_line_exit_status_and_report(tmp_path):
     good = {"claim": "good", "steps": [identity("(x + 1)^2", "x^2 + 2*x + 1", variables=("x",))]}
     partly = {"claim": "partly", "steps": [{"kind": "citation", "text": "Weyl", "reference": "Horn & Johnson"}]}
