@@ -116,3 +116,14 @@ def test_minima_refuses_a_model_it_cannot_solve_cheaply():
 
     with pytest.raises(ValueError, match="not of degree 1 or 2"):
         draws()
+
+
+def test_minima_of_a_model_whose_target_is_left_symbolic_says_how_to_give_it():
+    x, y = thetas(2)
+
+    @given(minima(Model((x, y), x * y - sp.Symbol("E", real=True))))
+    def draws(point):
+        pass
+
+    with pytest.raises(ValueError, match=r"other than θ: \['E'\] \(give them values, minima\(model, values="):
+        draws()

@@ -324,7 +324,11 @@ def minima(draw, model, values: dict | None = None, coordinate: int | None = Non
     point = {th: sp.Rational(*draw(rationals()).as_integer_ratio()) for i, th in enumerate(theta) if i != k}
     rest = sp.expand(output.subs(point))
     if rest.free_symbols - {theta[k]}:
-        raise ValueError(f"minima: the output has symbols other than θ: {sorted(map(str, rest.free_symbols))}")
+        others = sorted(map(str, rest.free_symbols - {theta[k]}))
+        raise ValueError(
+            f"minima: the output has symbols other than θ: {others} (give them values, minima(model, values={{...}}), "
+            "or draw the model with target=False)"
+        )
     roots = (
         sorted((r for r in sp.roots(rest, theta[k]) if r.is_real), key=sp.default_sort_key)
         if rest.has(theta[k])
