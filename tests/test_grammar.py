@@ -465,3 +465,25 @@ def test_the_kernels_command_line_gives_check_s_report(capsys, tmp_path):
         == err.strip()
         == "1 certificate: 0 kernel-checked, 1 partly replayed (their trusted steps listed), 0 rejected"
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["analyze", "--model", "m.toml", "--json", "./m.toml"],
+        ["latex", "--model", "m.toml", "-o", "m.toml"],
+        ["latex", "--claims", "my_claims.py", "-o", "my_claims.py"],
+        ["verify", "--claims", ".", "--json", "my_claims.py"],  # a file the --claims directory holds
+    ],
+)
+def test_an_output_may_not_replace_an_input(capsys, tmp_path, monkeypatch, argv):
+    """`analyze --model m.toml --json m.toml` wrote the JSON over the researcher's model file: now one line."""
+    from clitools import one_line_error, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.toml").write_text('params = ["u"]\noutput = "u^2"\ntarget = 1\n', encoding="utf-8")
+    (tmp_path / "my_claims.py").write_text("# a claims file\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and "which it would replace" in one_line_error(err)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

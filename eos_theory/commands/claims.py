@@ -31,6 +31,7 @@ from eos_theory.commands.grammar import (
     deprecated,
     emit,
     json_target,
+    not_an_input,
     refuse,
 )
 
@@ -57,12 +58,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
             ("-q", args.quiet and args.json == "-", "with --json on stdout, which prints no text to quieten"),
         ],
     )
+    target = json_target(args)  # before loading --claims: the JSON may not replace one of them
     _load_claims(args)
     if args.list:
-        return _list(args)
+        return _list(args, target)
     jobs = read_jobs(args)
     timeout = read_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
-    target = json_target(args)
     certificates = output_dir(args.certificates, "--certificates") if args.certificates else None
     selected = _select(registry, args.claim)
     quiet = args.quiet or args.json == "-"
@@ -170,7 +171,7 @@ def _select(registry, ids: list[str] | None) -> list:
         raise UsageError(str(exc)) from None
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: argparse.Namespace, target: Path | None) -> int:
     """verify --list: every registered claim's id, source and statement (as JSON with --json)."""
     from eos_theory.core import registry
 
@@ -184,7 +185,6 @@ def _list(args: argparse.Namespace) -> int:
             ("--certificates", bool(args.certificates), "with --list, which runs no claim"),
         ],
     )
-    target = json_target(args)
     known = registry.claims()
     data: dict[str, list[dict[str, Any]]] = {
         "claims": [
@@ -307,6 +307,8 @@ def cmd_latex(args: argparse.Namespace) -> int:
     from eos_theory.outputs import latex
     from eos_theory.outputs.files import write_text_atomic
 
+    if args.out:
+        not_an_input(args, "-o", args.out)
     out = writable(args.out, "-o") if args.out else None
     if args.model:
         refuse(

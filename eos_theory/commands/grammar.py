@@ -70,7 +70,26 @@ def json_target(args: argparse.Namespace, made: tuple[Path, ...] = (), writable_
         return None
     if any(Path(args.json).resolve() == Path(m).resolve() for m in made):
         raise UsageError(f"--json {args.json}: -o writes that file too; give the JSON a file of its own")
+    not_an_input(args, "--json", args.json)
     return writable(args.json, "--json") if writable_now else Path(args.json)
+
+
+def not_an_input(args: argparse.Namespace, flag: str, output: str) -> None:
+    """Refuse an output file that is one of the command's inputs: the --model file, or a --claims file (given, or
+    one a --claims directory holds); writing it would replace the researcher's own file."""
+    from eos_theory.commands.common import UsageError
+    from eos_theory.core.loader import PATTERNS
+
+    inputs = [("--model", getattr(args, "model", None))]
+    for given in getattr(args, "claims", None) or []:
+        found = sorted(p for pattern in PATTERNS for p in Path(given).glob(pattern))
+        inputs += [("--claims", str(p)) for p in (found if Path(given).is_dir() else [Path(given)])]
+    target = Path(output).resolve()
+    for option, path in inputs:
+        if path and Path(path).resolve() == target:
+            raise UsageError(
+                f"{flag} {output}: that is the {option} file, which it would replace; write to another file"
+            )
 
 
 def emit(args: argparse.Namespace, data: dict, show_text: Callable[[], None], target: Path | None = None) -> None:
