@@ -138,6 +138,10 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     )  # checked before any run
     budget = read_budget(args.budget)
     made = output_dir(args.out, create=False) / "atlas.npz", Path(args.out) / f"atlas.{args.format}"
+    if args.json not in (None, "-") and Path(args.json).resolve() == Path(args.out).resolve():
+        raise UsageError(
+            f"--json {args.json}: that is the -o directory; give the JSON a file, e.g. {made[0].parent / 'atlas.json'}"
+        )
     # --json FILE in the -o directory not made yet (--json atlas/report.json): checked once it is made
     later = args.json not in (None, "-") and not Path(args.out).exists() and _inside(args.json, args.out)
     target = json_target(args, made, writable_now=not later)
