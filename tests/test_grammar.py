@@ -476,6 +476,16 @@ def test_the_kernels_command_line_gives_check_s_report(capsys, tmp_path):
         ["latex", "--model", "m.toml", "-o", "m.toml"],
         ["latex", "--claims", "my_claims.py", "-o", "my_claims.py"],
         ["verify", "--claims", ".", "--json", "my_claims.py"],  # a file the --claims directory holds
+        ["verify", "--claim", "gf-z", "--certificates", "certs", "--json", "certs"],  # ran every claim, then failed
+        [
+            "verify",
+            "--claim",
+            "gf-z",
+            "--certificates",
+            "certs",
+            "--json",
+            "certs/report.json",
+        ],  # read as a certificate
     ],
 )
 def test_an_output_may_not_replace_an_input(capsys, tmp_path, monkeypatch, argv):
@@ -487,5 +497,6 @@ def test_an_output_may_not_replace_an_input(capsys, tmp_path, monkeypatch, argv)
     (tmp_path / "my_claims.py").write_text("# a claims file\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     code, out, err = run(capsys, *argv)
-    assert code == 2 and out == "" and "which it would replace" in one_line_error(err)
+    line = one_line_error(err)
+    assert code == 2 and out == "" and ("which it would replace" in line or "in the --certificates directory" in line)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -58,6 +58,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
             ("-q", args.quiet and args.json == "-", "with --json on stdout, which prints no text to quieten"),
         ],
     )
+    report = None if args.json in (None, "-") else Path(args.json).resolve()
+    if report is not None and args.certificates and Path(args.certificates).resolve() in (report, report.parent):
+        raise UsageError(
+            f"--json {args.json}: in the --certificates directory, whose every *.json 'eos-theory check' reads as a "
+            "certificate; write the report elsewhere"
+        )
     target = json_target(args)  # before loading --claims: the JSON may not replace one of them
     _load_claims(args)
     if args.list:
