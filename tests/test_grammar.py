@@ -269,6 +269,9 @@ def test_check_json_taking_the_directory_is_explained(capsys, tmp_path):
     assert f"--json took {tmp_path} as its FILE: give DIR first" in one_line_error(err)
     code, out, err = run(capsys, "check")
     assert code == 2 and "give DIR, a directory of certificates" in one_line_error(err)
+    (tmp_path / "a.json").write_text("{}", encoding="utf-8")
+    code, out, err = run(capsys, "check", str(tmp_path), "--json", str(tmp_path / "report.json"))
+    assert code == 2 and "in DIR, whose every *.json is read as a certificate" in one_line_error(err)
 
 
 SYNOPSES = _table("## Commands", "command")

@@ -148,6 +148,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             if taken
             else "give DIR, a directory of certificates (eos-theory verify --certificates DIR writes them)"
         )
+    if args.json not in (None, "-") and Path(args.json).resolve().parent == Path(args.dir).resolve():
+        raise UsageError(f"--json {args.json}: in DIR, whose every *.json is read as a certificate; write it elsewhere")
     target = json_target(args)
     if not Path(args.dir).is_dir():
         raise UsageError(f"{args.dir}: not a directory")
