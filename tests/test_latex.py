@@ -449,6 +449,7 @@ def test_prose_keeps_asides_brackets_names_and_indices_where_they_belong():
         "η·NTK = 2√(ε² + P_0²) at y = 2 (one step maps θ to −θ)": (
             r"$\eta\cdot \mathrm{NTK} = 2\sqrt{\varepsilon^{2} + P_{0}^{2}}$ at $y = 2$ (one step maps $\theta$ to $-\theta$)"
         ),
+        "(−1, 1, 1, 6/5), (2, 3, 1, 3/5) and (0.8, 1]": r"$(-1, 1, 1, 6/5)$, $(2, 3, 1, 3/5)$ and $(0.8, 1]$",
         "its exponent is ln 3, below ε∗, at θ* = (1, 1)": (
             r"its exponent is $\ln 3$, below $\varepsilon^{*}$, at $\theta^{*} = (1, 1)$"
         ),

@@ -549,9 +549,10 @@ def _formula(group: list[tuple[str, str]], kinds: list[str]) -> str:
     """One formula of :func:`prose`: math mode unless it is only numbers and words after all (or a lone relation,
     which reads as well in the text); a bracket it does not close, or closes without opening, stays in the text."""
     named = any(b in _OPERATORS for b, _ in group)  # ln 3, tr Q: an operator and its argument
-    if (all(kd == "term" for kd in kinds) and not named) or kinds == ["op"]:
-        return _text_chars(" ".join(b + t for b, t in group))
     formula = " ".join(b + (t if n < len(group) - 1 else "") for n, (b, t) in enumerate(group))
+    tuple_ = re.fullmatch(r"[(\[][^ ]*,.*[)\]]", formula) is not None and not _depth(formula)  # (2, 3, 1, 3/5)
+    if (all(kd == "term" for kd in kinds) and not (named or tuple_)) or kinds == ["op"]:
+        return _text_chars(" ".join(b + t for b, t in group))
     return "".join(
         _text_chars(part) if text else "$" + _breakable(_math_chunk(part)) + "$" for part, text in _parts(formula)
     ) + (_text_chars(group[-1][1]))
