@@ -155,6 +155,34 @@ def test_a_file_that_cannot_be_used_is_one_line_and_exit_2(capsys, tmp_path, cle
     )
 
 
+@pytest.mark.parametrize(
+    "b_helpers, fragment",
+    [
+        ("def h():\n    return 2\n", "b_claims.py: imports helpers from {A}/helpers.py, not from its neighbour {B}"),
+        (
+            "def g():\n    return 2\n",
+            "cannot import name 'g' from 'helpers' ({A}/helpers.py) (not from its neighbour {B}",
+        ),
+    ],
+)
+def test_two_directories_whose_claims_import_same_named_neighbours_are_one_line(
+    capsys, tmp_path, clean, b_helpers, fragment
+):
+    """Python imports a module once per name: B's 'from helpers import h' gets A's helpers (silently, when both
+    define h); said in one line, exit 2.  A neighbour that shares a name with an installed module is not this."""
+    a, b = tmp_path / "A", tmp_path / "B"
+    for d, helpers, mine in ((a, "def h():\n    return 1\n", "mine-a"), (b, b_helpers, "mine-b")):
+        d.mkdir()
+        (d / "helpers.py").write_text(helpers)
+        (d / "json.py").write_text("x = 1\n")  # the claims import the standard library's json: not an error
+        claims = f"from helpers import {helpers[4]}\nimport json\n" + textwrap.dedent(TRUE_CLAIM)  # h, or g
+        (d / f"{d.name.lower()}_claims.py").write_text(claims.replace("mine-squares", mine))
+    code, out, err = run(capsys, "verify", "--claims", str(a), str(b), "-j", "1", "-q")
+    assert code == 2 and out == ""
+    assert fragment.format(A=a, B=b / "helpers.py") in one_line_error(err)
+    assert "mine-b" not in registry._REGISTRY and "b_claims" not in sys.modules
+
+
 def test_a_claim_of_a_file_runs_in_a_fresh_worker_that_has_not_loaded_it(tmp_path, clean):
     """A spawned worker (macOS, Windows) imports nothing of the caller: it loads the file by its path."""
     d = _folder(tmp_path, **{"mine_claims.py": TRUE_CLAIM})

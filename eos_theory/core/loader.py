@@ -145,10 +145,48 @@ def load_file(path: str | Path) -> list[registry.Claim]:
         if isinstance(exc, KeyboardInterrupt):
             raise
         raise ClaimsError(_why(path, exc)) from None
-    if not captured:
+    wrong = _foreign_neighbours(path, module)
+    if not captured or wrong:
         sys.modules.pop(name, None)
-        raise ClaimsError(f"{path}: defines no claim (no function decorated with @claim)")
+        for c in captured:
+            registry._REGISTRY.pop(c.id, None)
+        raise ClaimsError(f"{path}: {wrong or 'defines no claim (no function decorated with @claim)'}")
     return captured
+
+
+def _neighbour(folder: Path, top: str) -> Path | None:
+    """The module ``top`` beside a claim file, if there is one: ``top.py`` or the package ``top/``."""
+    for p in (folder / f"{top}.py", folder / top / "__init__.py"):
+        if p.is_file():
+            return p.resolve()
+    return None
+
+
+def _installed_module(file: str) -> bool:
+    """A module of the standard library or of an installed package (a neighbour that shares its name shadows it
+    under ``python file.py`` too: not what the check below is for)."""
+    where = Path(file).resolve()
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    return "site-packages" in where.parts or any(where.is_relative_to(Path(r).resolve()) for r in roots)
+
+
+def _foreign_neighbours(path: Path, module) -> str:
+    """What a claim file imported under a neighbour's name from somewhere else: Python imports a module once per
+    name, so ``from helpers import f`` in a second directory gets the first directory's helpers (silently, when
+    both define f).  Empty when every such import is its own neighbour."""
+    for value in vars(module).values():
+        name = value.__name__ if isinstance(value, type(sys)) else getattr(value, "__module__", None)
+        if not isinstance(name, str) or name == module.__name__:
+            continue
+        top = name.partition(".")[0]
+        mine, loaded = _neighbour(path.parent, top), sys.modules.get(top)
+        where = getattr(loaded, "__file__", None)
+        if mine is not None and where is not None and Path(where).resolve() != mine and not _installed_module(where):
+            return (
+                f"imports {top} from {where}, not from its neighbour {mine} (Python imports a module once per "
+                "name: rename one of them)"
+            )
+    return ""
 
 
 def _why(path: Path, exc: BaseException) -> str:
@@ -160,6 +198,10 @@ def _why(path: Path, exc: BaseException) -> str:
     lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path]
     at = f", line {lines[-1]}" if lines else ""
     what = " ".join(str(exc).split())[:300]
+    if isinstance(exc, ImportError) and exc.name and exc.path:  # a name missing from a module of another directory
+        mine = _neighbour(path.parent, exc.name.partition(".")[0])
+        if mine is not None and Path(exc.path).resolve() != mine:
+            what += f" (not from its neighbour {mine}: Python imports a module once per name, rename one of them)"
     return f"{path}{at}: cannot import it: {type(exc).__name__}" + (f": {what}" if what else "")
 
 
