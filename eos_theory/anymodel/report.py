@@ -126,9 +126,7 @@ def _decimal(value, digits: int = 20) -> str | None:
         return sp.sstr(sp.N(value, digits))
 
 
-MEANING = (
-    "eta/eta_c = 1 + coefficient*rho^2 + O(rho^4), rho = half the distance between the two points of the period-2 orbit"
-)
+MEANING = "η/η_c = 1 + coefficient·ρ² + O(ρ⁴), ρ = half the distance between the two points of the period-2 orbit"
 
 
 def report(an: Analysis) -> dict:
