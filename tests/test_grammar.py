@@ -503,3 +503,15 @@ def test_an_output_may_not_replace_an_input(capsys, tmp_path, monkeypatch, argv)
     line = one_line_error(err)
     assert code == 2 and out == "" and ("which it would replace" in line or "in the --certificates directory" in line)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_help_writes_the_control_parameter_as_epsilon():
+    """ε in every --help (cascade --levels said 'ε_1, …, e_K'); 'epsilon' only in option names and JSON keys."""
+    for command, p in _parsers().items():
+        text = " ".join(p.format_help().split())
+        words = re.sub(r'--epsilon-range|"epsilon"', "", text)
+        assert "epsilon" not in words, command
+        assert not re.search(r"(?<![\w.'\"-])e(?:_[0-9KkN]|\s?[=<>≤≥]\s?\d)", words), (
+            command,
+            re.findall(r".{20}\be_.{5}", words),
+        )

@@ -97,11 +97,11 @@ def register(sub) -> None:
         "analyze",
         help="the edge-of-stability analysis of your own model (least sharpness, critical step, flip, window)",
         description="Analyse gradient descent on your own model: parameters, one output per data point with its target, "
-        "and a loss l(r) of the residual r = output - target (default r^2/2; any loss smooth at 0 with l'(0) = 0 < "
-        "l''(0), e.g. log(cosh(r))); the training loss is the sum over data points. The least sharpness "
-        "l''(0)*lambda_max(J J^T) over the zero-residual minima, the critical step eta_c = 2/least sharpness, the flip "
-        "of GD at eta_c (supercritical, subcritical or degenerate, with its coefficient), the period-2 orbit's "
-        "attracting window in eta, the EOS offset slope d(mean eta*sharpness)/d(eta/eta_c) at eta_c+, and conserved "
+        "and a loss ℓ(r) of the residual r = output − target (default r^2/2; any loss smooth at 0 with ℓ'(0) = 0 < "
+        "ℓ''(0), e.g. log(cosh(r))); the training loss is the sum over data points. The least sharpness "
+        "ℓ''(0)·λ_max(JJᵀ) over the zero-residual minima, the critical step η_c = 2/least sharpness, the flip "
+        "of GD at η_c (supercritical, subcritical or degenerate, with its coefficient), the period-2 orbit's "
+        "attracting window in η, the EOS offset slope d(mean η·sharpness)/d(η/η_c) at η_c+, and conserved "
         "quantities of gradient flow. Exact first: one data point, polynomial outputs and at most "
         f"{MAX_EXACT_PARAMS} parameters go through exact algebra (Lagrange system over Q, Lyapunov-Schmidt series). "
         "Any other smooth model (several data points, tanh/exp/sin..., up to "
@@ -117,7 +117,7 @@ def register(sub) -> None:
         + "; ".join(f"{k}: {v}" for k, v in MODEL_KEYS.items())
         + ". The JSON object (--json): path (exact or numerical), least_sharpness, critical_lr, flip {type, "
         "coefficient, eta_2, meaning, how}, "
-        "period_two_window [lo, hi] (in eta; where no closed form exists hi is a decimal string from the numerical "
+        "period_two_window [lo, hi] (in η; where no closed form exists hi is a decimal string from the numerical "
         "continuation of the 2-cycle at two precisions, with the digits they agree on, and "
         "period_two_window_upper_enclosure [lo, hi] when interval arithmetic certifies the crossing; null when "
         "unknown), "
@@ -143,7 +143,7 @@ def register(sub) -> None:
         ": also run GD at this step from next to the least-sharp minimum (or, with none known, from a seeded "
         "start): in mpmath (30 digits, at most 20000 steps) and in float64 (at most 200000 steps), fewer for large "
         "models (a fixed amount of work, the same on any machine), and say what each did: converged, period-N, "
-        "diverged (|theta| passed 1e40: a magnitude criterion, not a proof), not converged, or not finished (past a "
+        "diverged (|θ| passed 1e40: a magnitude criterion, not a proof), not converged, or not finished (past a "
         "60 s safety limit)",
         required=False,
     )
