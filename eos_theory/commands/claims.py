@@ -208,16 +208,15 @@ def _list(args: argparse.Namespace, target: Path | None) -> int:
     }
 
     def show_text() -> None:
+        width = max((len(c.id) for c in known), default=0)  # a researcher's ids can be long: the columns stay aligned
         for c, d in zip(known, data["claims"]):
-            print(
-                f"{c.id:18} {c.where:9} {c.expect:13} {c.statement}" + (f"  [{c.origin or c.module}]" if c.own else "")
-            )
+            own = f"  [{c.origin or c.module}]" if c.own else ""
+            print(f"{c.id:{width}} {c.where:9} {c.expect:13} {c.statement}{own}")
             if args.verbose:  # the rest of what the JSON has: the source's words and where the claim comes from
                 if d["source"] is not None and d["source"]["quote"] is not None:
-                    print(f"{'':19}source: “{d['source']['quote']}”")
-                print(
-                    f"{'':19}origin: " + ", ".join(f"{k} {v}" if k != "author" else v for k, v in d["origin"].items())
-                )
+                    print(f"{'':{width + 1}}source: “{d['source']['quote']}”")
+                origin = ", ".join(f"{k} {v}" if k != "author" else v for k, v in d["origin"].items())
+                print(f"{'':{width + 1}}origin: {origin}")
 
     emit(args, data, show_text, target)
     return EXIT_OK
