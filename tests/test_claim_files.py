@@ -183,6 +183,22 @@ def test_two_directories_whose_claims_import_same_named_neighbours_are_one_line(
     assert "mine-b" not in registry._REGISTRY and "b_claims" not in sys.modules
 
 
+def test_a_file_that_hangs_at_import_is_stopped_at_the_time_limit(tmp_path, clean):
+    """A loop at module level (or a long computation there) ends at the limit, as one line; nothing of it stays."""
+    (tmp_path / "loop_claims.py").write_text("import eos_theory\n\nwhile True:\n    pass\n")
+    with pytest.raises(loader.ClaimsError) as exc:
+        loader.load([tmp_path], timeout=0.3)
+    assert str(
+        exc.value
+    ) == f"{tmp_path / 'loop_claims.py'}: importing it took longer than 0.3 s (a loop or a long " + (
+        "computation at import?)"
+    )
+    assert "loop_claims" not in sys.modules
+    (tmp_path / "loop_claims.py").write_text("import sys\n\nsys.exit(3)\n")  # the file's own exit is its error
+    with pytest.raises(loader.ClaimsError, match=r"loop_claims.py, line 3: cannot import it: SystemExit: 3$"):
+        loader.load([tmp_path], timeout=5)
+
+
 def test_a_claim_of_a_file_runs_in_a_fresh_worker_that_has_not_loaded_it(tmp_path, clean):
     """A spawned worker (macOS, Windows) imports nothing of the caller: it loads the file by its path."""
     d = _folder(tmp_path, **{"mine_claims.py": TRUE_CLAIM})
@@ -324,6 +340,7 @@ def test_the_pytest_plugin_shows_a_failing_claim_with_its_evidence(tmp_path):
             """
         )
     )
+    (d / "loop_claims.py").write_text("while True:\n    pass\n")  # at import: the collection ends at the limit
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
     args = ["-q", "-p", "no:cacheprovider", "--continue-on-collection-errors", "--claim-timeout", "0.5", str(d)]
     done = subprocess.run(
@@ -345,7 +362,8 @@ def test_the_pytest_plugin_shows_a_failing_claim_with_its_evidence(tmp_path):
         "claim hangs: inconclusive, expected verified" in done.stdout and "time limit of 0.5 s exceeded" in done.stdout
     )
     assert "error: KeyError: 'key' (more_claims.py, line 13)" in done.stdout  # the line in the claim's file
-    assert "3 failed, 2 errors" in done.stdout
+    assert "loop_claims.py: importing it took longer than 0.5 s" in done.stdout
+    assert "3 failed, 3 errors" in done.stdout
 
 
 def test_a_fifo_or_a_device_is_refused_without_being_opened(capsys, tmp_path, clean):

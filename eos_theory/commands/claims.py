@@ -119,7 +119,7 @@ def _load_claims(args: argparse.Namespace) -> None:
     if args.claims:
         from eos_theory.core import loader
 
-        loader.load(args.claims)
+        loader.load(args.claims, timeout=DEFAULT_TIMEOUT)
 
 
 def _write_certificates(directory, results) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from eos_theory.core import registry
 from eos_theory.numbers.parse import InputError
+from eos_theory.running import executor
 
 GROUP = "eos_theory.claims"  #: the entry-point group of installed packages of claims
 PATTERNS = ("*_claims.py", "claims_*.py")  #: the claim files of a directory (and what the pytest plugin collects)
@@ -90,16 +91,39 @@ def claim_files(path: str | Path) -> list[Path]:
     return found
 
 
-def load(paths) -> list[registry.Claim]:
+def load(paths, timeout: float | None = None) -> list[registry.Claim]:
     """Load the claim files and directories ``paths`` (in order); the claims they declare, in file order.
 
     The project's and installed packages' claims are registered first (:func:`load_file`), so that an id that
-    clashes with one of them is reported against the file that reuses it."""
+    clashes with one of them is reported against the file that reuses it.  Importing each file is limited to
+    ``timeout`` seconds (None: no limit; the limit is a SIGALRM, so only in the main thread): a loop or a long
+    computation at import is a :class:`ClaimsError` too."""
     out: list[registry.Claim] = []
     for path in paths:
         for f in claim_files(path):
-            out += load_file(f)
+            out += load_file(f) if timeout is None else _load_within(f, timeout)
     return out
+
+
+def _load_within(path: Path, timeout: float) -> list[registry.Claim]:
+    """:func:`load_file` through the one executor, in this process, within ``timeout`` seconds."""
+    (outcome,) = executor.run(_claims_or_error, [path], timeout=timeout)
+    if outcome.timed_out:
+        raise ClaimsError(
+            f"{path}: importing it took longer than {timeout:g} s (a loop or a long computation at import?)"
+        )
+    if isinstance(outcome.value, ClaimsError):
+        raise outcome.value
+    if outcome.error is not None:
+        raise ClaimsError(f"{path}: {outcome.error}")
+    return outcome.value
+
+
+def _claims_or_error(path: Path) -> list[registry.Claim] | ClaimsError:
+    try:
+        return load_file(path)
+    except ClaimsError as exc:
+        return exc
 
 
 def load_file(path: str | Path) -> list[registry.Claim]:
@@ -142,7 +166,7 @@ def load_file(path: str | Path) -> list[registry.Claim]:
         sys.modules.pop(name, None)
         for c in captured:  # nothing of a file that failed stays registered
             registry._REGISTRY.pop(c.id, None)
-        if isinstance(exc, KeyboardInterrupt):
+        if not isinstance(exc, Exception | SystemExit):  # Ctrl-C, a time limit: not the file's error
             raise
         raise ClaimsError(_why(path, exc)) from None
     wrong = _foreign_neighbours(path, module)

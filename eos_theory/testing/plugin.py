@@ -31,8 +31,8 @@ def pytest_addoption(parser):
         type=float,
         default=TIMEOUT,
         metavar="SECONDS",
-        help=f"time limit per claim of a *_claims.py file (default {TIMEOUT:g}; 0: none); a claim still running then "
-        "fails, inconclusive (the limit is a SIGALRM: claims run in the main thread)",
+        help=f"time limit per claim of a *_claims.py file, and for importing the file (default {TIMEOUT:g}; 0: none); a "
+        "claim still running then fails, inconclusive (the limit is a SIGALRM: claims run in the main thread)",
     )
 
 
@@ -41,6 +41,14 @@ def pytest_collect_file(file_path, parent):
     if any(fnmatch(name, p) for p in PATTERNS) and not any(fnmatch(name, p) for p in TESTS):
         return ClaimsFile.from_parent(parent, path=file_path)
     return None
+
+
+def _limit(config) -> float | None:
+    """--claim-timeout in seconds, None for none (0)."""
+    from eos_theory.running.executor import MAX_TIMEOUT
+
+    timeout = config.getoption("claim_timeout")
+    return timeout if 0 < timeout <= MAX_TIMEOUT else None
 
 
 class ClaimNotAsExpected(Exception):
@@ -58,7 +66,7 @@ class ClaimsFile(pytest.File):
         from eos_theory.core import loader
 
         try:
-            claims = loader.load_file(self.path)
+            claims = loader.load([self.path], timeout=_limit(self.config))
         except loader.ClaimsError as exc:
             raise self.CollectError(str(exc)) from None
         for c in claims:
@@ -74,10 +82,8 @@ class ClaimItem(pytest.Item):
 
     def runtest(self) -> None:
         from eos_theory.core import registry
-        from eos_theory.running.executor import MAX_TIMEOUT
 
-        timeout = self.config.getoption("claim_timeout")
-        (result,) = registry.run_all([self.claim], jobs=1, timeout=timeout if 0 < timeout <= MAX_TIMEOUT else None)
+        (result,) = registry.run_all([self.claim], jobs=1, timeout=_limit(self.config))
         if not result.as_expected:
             raise ClaimNotAsExpected(result)
 
