@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -194,9 +195,20 @@ def test_a_file_that_hangs_at_import_is_stopped_at_the_time_limit(tmp_path, clea
         "computation at import?)"
     )
     assert "loop_claims" not in sys.modules
-    (tmp_path / "loop_claims.py").write_text("import sys\n\nsys.exit(3)\n")  # the file's own exit is its error
-    with pytest.raises(loader.ClaimsError, match=r"loop_claims.py, line 3: cannot import it: SystemExit: 3$"):
-        loader.load([tmp_path], timeout=5)
+    (tmp_path / "loop_claims.py").write_text(textwrap.dedent(TRUE_CLAIM))
+    project, calls = registry.claims, []
+
+    def slow_project_claims():  # the first call imports the project's claims (and SymPy): not the file's time
+        time.sleep(0.4 * (not calls))
+        calls.append(1)
+        return project()
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(registry, "claims", slow_project_claims)
+        assert [c.id for c in loader.load([tmp_path], timeout=0.3)] == ["mine-squares"]
+    (tmp_path / "exit_claims.py").write_text("import sys\n\nsys.exit(3)\n")  # the file's own exit is its error
+    with pytest.raises(loader.ClaimsError, match=r"exit_claims.py, line 3: cannot import it: SystemExit: 3$"):
+        loader.load([tmp_path / "exit_claims.py"], timeout=5)
 
 
 def test_a_claim_of_a_file_runs_in_a_fresh_worker_that_has_not_loaded_it(tmp_path, clean):

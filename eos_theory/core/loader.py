@@ -98,6 +98,7 @@ def load(paths, timeout: float | None = None) -> list[registry.Claim]:
     clashes with one of them is reported against the file that reuses it.  Importing each file is limited to
     ``timeout`` seconds (None: no limit; the limit is a SIGALRM, so only in the main thread): a loop or a long
     computation at import is a :class:`ClaimsError` too."""
+    registry.claims()  # the project's and installed packages' first, outside any file's time limit
     out: list[registry.Claim] = []
     for path in paths:
         for f in claim_files(path):
