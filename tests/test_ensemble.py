@@ -279,7 +279,7 @@ def test_cli_table_json_file_and_figure(capsys, tmp_path):
         "-j",
         "1",
     )
-    assert code == 0 and out.startswith("ensemble  P = 10, D = 3, lr = 0.9") and "seeds 5 … 13" in out
+    assert code == 0 and out.startswith("ensemble  P = 10, D = 3, η = 0.9") and "seeds 5 … 13" in out
     assert "Clopper–Pearson" in out
     assert json.loads((tmp_path / "e.json").read_text())["runs"][0]["seed"] == 5
     assert (tmp_path / "e.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -105,16 +105,16 @@ def register(sub) -> None:
     n = sub.add_parser(
         "ensemble",
         help="random second-order models: how often GD converges, sits at the edge of stability or diverges",
-        description="Float64 gradient descent on random models z_a(theta) = theta^T Q_a theta / 2 + G_a^T theta - E_a "
-        "(a = 1..D, P parameters, loss |z|^2/2), one model and start per seed: Q_a = q (A + A^T)/sqrt(2P) with A "
-        "standard normal (mixed-sign spectrum in [-2q, 2q]), G_a entries of variance g^2/P, E_a of variance t^2/D, "
-        "theta0 entries of variance s^2/P, all from numpy.random.default_rng(seed). Along each run the top eigenvalue "
-        "of lr*NTK is recorded every step and that of lr*Hessian every 10 steps (warm-started Lanczos). Outcomes: "
-        "converged (|z| <= 1e-10 (1 + |E|)), eos (over the last quarter of the steps the top lr*NTK reaches 2, its "
+        description="Float64 gradient descent on random models z_α(θ) = ½θᵀQ_αθ + G_αᵀθ − E_α "
+        "(α = 1, …, D, P parameters, loss |z|²/2), one model and start per seed: Q_α = q(A + Aᵀ)/√(2P) with A "
+        "standard normal (mixed-sign spectrum in [−2q, 2q]), G_α entries of variance g²/P, E_α of variance t²/D, "
+        "θ₀ entries of variance s²/P, all from numpy.random.default_rng(seed). Along each run the top eigenvalue "
+        "of η·NTK is recorded every step and that of η·Hessian every 10 steps (warm-started Lanczos). Outcomes: "
+        "converged (|z| ≤ 1e-10 (1 + |E|)), eos (over the last quarter of the steps the top η·NTK reaches 2, its "
         "mean is within 0.5 of 2 and every two-step mean within 1), diverged (the loss passed 1e16 max(1, L0): a "
-        "magnitude criterion, not a proof), not converged; flags: sharpened (the top lr*NTK rose at least 0.1 before "
+        "magnitude criterion, not a proof), not converged; flags: sharpened (the top η·NTK rose at least 0.1 before "
         "the loss fell to 1 % of its start), reached edge (it reached 2). Prints the outcome fractions with 95 % "
-        "Clopper-Pearson intervals and the distribution of the long-run top lr*NTK - 2; progress on stderr. Runs go "
+        "Clopper–Pearson intervals and the distribution of the long-run top η·NTK − 2; progress on stderr. Runs go "
         "to N local processes (-j) or the Dask cluster at --scheduler, with the same results seed for seed. "
         "Everything is statistical evidence about float64 runs, not a proof (docs/ensemble.md).",
         epilog="Example: eos-theory ensemble --n-params 200 --n-outputs 20 --lr 0.8 --seeds 64 -o ens.png. "
@@ -142,7 +142,7 @@ def register(sub) -> None:
     add_json(n, "Keys: listed below")
     add_out(
         n,
-        "a file, the figure, FILE.png or FILE.pdf: top lr*NTK against step for the first 8 seeds, and the histogram "
+        "a file, the figure, FILE.png or FILE.pdf: top η·NTK against step for the first 8 seeds, and the histogram "
         "of the long-run offset",
     )
     add_budget(n, DEFAULT_BUDGET, "the runs")

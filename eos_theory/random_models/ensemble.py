@@ -135,11 +135,10 @@ class Ensemble:
             "g": exact_string(self.g),
             "t": exact_string(self.t),
             "s": exact_string(self.s),
-            "model": "z_a(theta) = theta^T Q_a theta / 2 + G_a^T theta - E_a (a = 1..D), loss |z|^2 / 2, "
-            "GD theta <- theta - lr J^T z, float64",
-            "draws": "numpy.random.default_rng(seed), in this order: A (D x P x P) standard normal, "
-            "Q_a = q (A_a + A_a^T) / sqrt(2P); G (D x P) normal with variance g^2/P; "
-            "E (D) normal with variance t^2/D; theta0 (P) normal with variance s^2/P",
+            "model": "z_α(θ) = ½θᵀQ_αθ + G_αᵀθ − E_α (α = 1, …, D), loss |z|²/2, GD θ ← θ − ηJᵀz, float64",
+            "draws": "numpy.random.default_rng(seed), in this order: A (D × P × P) standard normal, "
+            "Q_α = q(A_α + A_αᵀ)/√(2P); G (D × P) normal with variance g²/P; "
+            "E (D) normal with variance t²/D; θ₀ (P) normal with variance s²/P",
             "numpy": np.__version__,
         }
 
@@ -453,17 +452,17 @@ def summary(res: EnsembleResult) -> dict:
 
 CRITERIA = {
     "converged": f"|z| <= {gd.Z_TOL:g} (1 + |E|) at some step",
-    "eos": f"not converged or diverged; over the last quarter of the steps the top lr*NTK reaches 2, its mean is "
+    "eos": f"not converged or diverged; over the last quarter of the steps the top η·NTK reaches 2, its mean is "
     f"within {gd.EOS_BAND:g} of 2 and every two-step mean within {gd.PAIR_BAND:g} of 2",
     "diverged": f"magnitude criterion, not a proof: the loss passed {gd.LOSS_CAP:g} max(1, L0)",
     "not converged": "none of these within the steps",
-    "sharpened": f"the top lr*NTK rose at least {gd.SHARPEN_MARGIN:g} above its start before the loss "
+    "sharpened": f"the top η·NTK rose at least {gd.SHARPEN_MARGIN:g} above its start before the loss "
     f"settled (L <= {gd.SETTLE:g} L0, else the end of the run)",
-    "reached_edge": "the top lr*NTK reached 2 at some step",
-    "top_ntk_final": "mean of the top lr*NTK over the last quarter of the steps (an even number), or its value "
+    "reached_edge": "the top η·NTK reached 2 at some step",
+    "top_ntk_final": "mean of the top η·NTK over the last quarter of the steps (an even number), or its value "
     "where the run stopped (converged, diverged)",
     "top_hessian_final": f"mean over the last quarter of Lanczos estimates ({gd.LANCZOS_STEPS} steps, "
-    f"warm-started, every {gd.HESSIAN_EVERY} steps) of the top lr*Hessian eigenvalue",
+    f"warm-started, every {gd.HESSIAN_EVERY} steps) of the top η·Hessian eigenvalue",
 }
 
 
@@ -498,7 +497,7 @@ def table(rep: dict) -> list[str]:
     level = f"{rep['level']:.0%}"
     n = sum(o["count"] for o in rep["outcomes"].values())
     lines = [
-        f"ensemble  P = {e['params']}, D = {e['outputs']}, lr = {e['lr']} (q = {e['q']}, g = {e['g']}, "
+        f"ensemble  P = {e['params']}, D = {e['outputs']}, η = {e['lr']} (q = {e['q']}, g = {e['g']}, "
         f"t = {e['t']}, s = {e['s']}); seeds {e['seeds']['first']} … {e['seeds']['first'] + e['seeds']['count'] - 1}, "
         f"{e['steps']} float64 GD steps",
         f"  model: {e['model']}",
@@ -512,20 +511,20 @@ def table(rep: dict) -> list[str]:
             lines.append(f"  {f'(of {n} run' + 's' * (n != 1) + ')':<15}")
     for name, d in rep["offset"].items():
         if d is None:
-            lines.append(f"  long-run top lr·NTK − 2, {name}: no runs")
+            lines.append(f"  long-run top η·NTK − 2, {name}: no runs")
             continue
         ci = "" if d["mean_ci"] is None else f" [{d['mean_ci'][0]:.4g}, {d['mean_ci'][1]:.4g}]"
         quantiles = ", ".join(f"{float(q):.0%} {v:.4g}" for q, v in d["quantiles"].items())
         lines.append(
-            f"  long-run top lr·NTK − 2, {name} ({d['count']} run{'s' * (d['count'] != 1)}): median {d['median']:.4g}, mean {d['mean']:.4g}"
+            f"  long-run top η·NTK − 2, {name} ({d['count']} run{'s' * (d['count'] != 1)}): median {d['median']:.4g}, mean {d['mean']:.4g}"
             f"{ci}; min {d['min']:.4g}, max {d['max']:.4g}; quantiles {quantiles}"
         )
     lines.append(f"  intervals: {rep['intervals']}")
     lines += [f"  {name.replace('_', ' ')}: {what}" for name, what in rep["criteria"].items()]
     lines.append(f"  evidence: {rep['evidence']}")
     lines.append(
-        "  runs: seed, outcome, steps, top lr·NTK start → end, top lr·Hessian at the end, loss start → end, "
-        "over the last quarter the largest top lr·NTK and |two-step mean − 2| (- if the run stopped), flags"
+        "  runs: seed, outcome, steps, top η·NTK start → end, top η·Hessian at the end, loss start → end, "
+        "over the last quarter the largest top η·NTK and |two-step mean − 2| (- if the run stopped), flags"
     )
     for r in rep["runs"]:
         flags = ", ".join(f for f in ("sharpened", "reached_edge") if r.get(f)) or "-"
@@ -550,7 +549,7 @@ def table(rep: dict) -> list[str]:
     if dist is not None:
         h = dist["histogram"]
         lines.append(
-            f"  long-run top lr·NTK − 2, whatever the label ({dist['count']} run{'s' * (dist['count'] != 1)}: {dist['runs']}): quantiles "
+            f"  long-run top η·NTK − 2, whatever the label ({dist['count']} run{'s' * (dist['count'] != 1)}: {dist['runs']}): quantiles "
             + ", ".join(f"{float(q):.0%} {v:.4g}" for q, v in dist["quantiles"].items())
         )
         lines.append(
