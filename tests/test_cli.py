@@ -494,6 +494,18 @@ def test_latex_snippet_and_unknown_claim(capsys):
     assert code == 2 and "unknown claim id" in one_line_error(err)
 
 
+def test_latex_takes_verify_s_time_limit_and_jobs(capsys, tmp_path):
+    """latex runs the claims as verify does, so it takes the same --timeout (per claim) and -j; with --model it runs
+    no claim and refuses them."""
+    code, out, err = run(capsys, "latex", "--claim", "gf-J", "--timeout", "0.001")
+    assert code == 0 and "\\emph{Undecided.} The check stopped: Time limit of 0.001" in out
+    code, out, err = run(capsys, "latex", "--claim", "gf-J", "-j", "0")
+    assert code == 2 and "-j must be a positive whole number" in one_line_error(err)
+    for option in (["-j", "1"], ["--timeout", "5"]):
+        code, _, err = run(capsys, "latex", "--model", str(tmp_path / "m.toml"), *option)
+        assert code == 2 and f"{option[0]} is not used with --model" in one_line_error(err)
+
+
 @pytest.mark.long
 def test_plot_writes_the_four_figures(capsys, tmp_path):
     """As PDF (tests/test_plots.py draws the PNGs): four drawn files and nothing else."""

@@ -323,16 +323,20 @@ def cmd_latex(args: argparse.Namespace) -> int:
             [
                 ("--claim", bool(args.claim), "with --model, which writes your model's analysis"),
                 ("--claims", bool(args.claims), "with --model, which writes your model's analysis"),
+                ("-j", args.jobs is not None, "with --model, which runs no claim"),
+                ("--timeout", args.timeout is not None, "with --model, which runs no claim"),
             ],
         )
         from eos_theory.commands.analyze import model_latex
 
         text, what = model_latex(args.model), "snippet"
     else:
+        jobs = read_jobs(args) if args.jobs is not None or not args.claim else 1  # a few snippets: in this process
+        timeout = read_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
         _load_claims(args)
         selected = _select(registry, args.claim)
         results = _run_with_progress(
-            registry, selected, quiet=out is None or bool(args.claim), jobs=1 if args.claim else None
+            registry, selected, quiet=out is None or bool(args.claim), jobs=jobs, timeout=timeout
         )
         text, what = (latex.snippets(results), "snippet") if args.claim else (latex.document(results), "document")
     if out is None:
@@ -467,6 +471,13 @@ def register(sub) -> None:
         t,
         "write its edge-of-stability analysis as a snippet (least sharpness, critical step, flip, window, offset "
         "slope, conserved quantities, each with how it was obtained as a comment)",
+    )
+    add_jobs(t, "N claims at a time (the LaTeX does not depend on N; with --claim the default is 1)")
+    add_timeout(
+        t,
+        None,  # None: not given (refused with --model); DEFAULT_TIMEOUT otherwise
+        f"per claim (default {DEFAULT_TIMEOUT}): a claim still running then is stopped and written as inconclusive "
+        "with the reason",
     )
     t.set_defaults(func=cmd_latex)
 
