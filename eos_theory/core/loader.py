@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import sys
-import traceback
 from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
@@ -164,19 +163,22 @@ def load_file(path: str | Path) -> list[registry.Claim]:
         with registry.loading(str(path)) as captured:
             spec.loader.exec_module(module)
     except BaseException as exc:
-        sys.modules.pop(name, None)
-        for c in captured:  # nothing of a file that failed stays registered
-            registry._REGISTRY.pop(c.id, None)
+        _unload(name, captured)
         if not isinstance(exc, Exception | SystemExit):  # Ctrl-C, a time limit: not the file's error
             raise
         raise ClaimsError(_why(path, exc)) from None
     wrong = _foreign_neighbours(path, module)
     if not captured or wrong:
-        sys.modules.pop(name, None)
-        for c in captured:
-            registry._REGISTRY.pop(c.id, None)
+        _unload(name, captured)
         raise ClaimsError(f"{path}: {wrong or 'defines no claim (no function decorated with @claim)'}")
     return captured
+
+
+def _unload(name: str, captured: list[registry.Claim]) -> None:
+    """Nothing of a file that failed stays imported or registered."""
+    sys.modules.pop(name, None)
+    for c in captured:
+        registry._REGISTRY.pop(c.id, None)
 
 
 def _neighbour(folder: Path, top: str) -> Path | None:
@@ -220,8 +222,8 @@ def _why(path: Path, exc: BaseException) -> str:
         return f"{path}: {exc}"
     if isinstance(exc, SyntaxError):
         return f"{path}, line {exc.lineno}: SyntaxError: {exc.msg}"
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path]
-    at = f", line {lines[-1]}" if lines else ""
+    line = registry.line_in(exc, path)
+    at = f", line {line}" if line is not None else ""
     what = " ".join(str(exc).split())[:300]
     if isinstance(exc, ImportError) and exc.name and exc.path:  # a name missing from a module of another directory
         mine = _neighbour(path.parent, exc.name.partition(".")[0])
@@ -273,5 +275,5 @@ def _package_error(module: str, exc: BaseException) -> str:
     except Exception:  # its package itself fails to import
         spec = None
     origin = spec.origin if spec is not None else None
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if origin and f.filename == origin]
-    return f"{origin}, line {lines[-1]}: {what}" if lines else what
+    line = registry.line_in(exc, origin) if origin else None
+    return f"{origin}, line {line}: {what}" if line is not None else what

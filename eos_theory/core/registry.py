@@ -32,6 +32,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from eos_theory import kernel
 from eos_theory.core import certificates
@@ -49,17 +50,19 @@ KERNEL_STATUSES = ("kernel-checked", "partly replayed", "rejected")  #: what the
 class UnknownClaim(KeyError):
     """No claim registered under this id: ``UnknownClaim(id, known ids)``."""
 
+    def _close(self) -> str:
+        """'; did you mean a or b?' with the known ids the unknown one may be a misspelling of, or ''."""
+        close = difflib.get_close_matches(self.args[0], self.args[1], n=3, cutoff=0.75)
+        return f"; did you mean {' or '.join(close)}?" if close else ""
+
     def hint(self) -> str:
         """No claim has the id, and the ids it may be a misspelling of."""
-        close = difflib.get_close_matches(self.args[0], self.args[1], n=3, cutoff=0.75)
-        return "no claim has this id" + (f"; did you mean {' or '.join(close)}?" if close else "")
+        return "no claim has this id" + self._close()
 
     def __str__(self) -> str:
-        close = difflib.get_close_matches(self.args[0], self.args[1], n=3, cutoff=0.75)
-        mean = f"; did you mean {' or '.join(close)}?" if close else ""
         return (
-            f"unknown claim id {self.args[0]!r}{mean} ({len(self.args[1])} claims are loaded: 'eos-theory verify "
-            "--list' lists them, with --claims PATH yours too)"
+            f"unknown claim id {self.args[0]!r}{self._close()} ({len(self.args[1])} claims are loaded: 'eos-theory "
+            "verify --list' lists them, with --claims PATH yours too)"
         )
 
 
@@ -580,11 +583,18 @@ def run(c: Claim) -> Result:
 
 def _raised_at(c: Claim, exc: Exception) -> str:
     """Where in the claim's own file its proof raised ``exc`` (the innermost line there), as " (FILE, line N)"."""
-    code = getattr(c.check, "__code__", None)
-    if code is None:
+    file = getattr(getattr(c.check, "__code__", None), "co_filename", None)
+    if file is None:
         return ""
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == code.co_filename]
-    return f" ({os.path.basename(code.co_filename)}, line {lines[-1]})" if lines else ""
+    line = line_in(exc, file)
+    return "" if line is None else f" ({os.path.basename(file)}, line {line})"
+
+
+def line_in(exc: BaseException, file: str | Path) -> int | None:
+    """The innermost line of ``file`` in ``exc``'s traceback (where in that file it was raised), or None."""
+    where = Path(file).resolve()
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == where]
+    return lines[-1] if lines else None
 
 
 def certify(c: Claim, verdict: str, p: Proof) -> tuple[str, kernel.ClaimCheck]:
