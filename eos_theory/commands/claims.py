@@ -30,6 +30,7 @@ from eos_theory.commands.grammar import (
     add_timeout,
     deprecated,
     emit,
+    in_directory,
     json_target,
     not_an_input,
     refuse,
@@ -69,7 +70,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.list:
         return _list(args, target)
     jobs = read_jobs(args)
-    timeout = read_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
+    timeout = _per_claim_timeout(args)
     certificates = output_dir(args.certificates, "--certificates") if args.certificates else None
     selected = _select(registry, args.claim)
     quiet = args.quiet or args.json == "-"
@@ -114,6 +115,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _per_claim_timeout(args: argparse.Namespace) -> float:
+    """verify's and latex's --timeout, per claim: DEFAULT_TIMEOUT when not given (None until read, so that --list
+    and --model can tell it was not given)."""
+    return read_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
+
+
 def _load_claims(args: argparse.Namespace) -> None:
     """--claims PATH…: load a researcher's claim files (an error is one line, exit 2)."""
     if args.claims:
@@ -148,7 +155,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if taken
             else "give DIR, a directory of certificates (eos-theory verify --certificates DIR writes them)"
         )
-    if args.json not in (None, "-") and Path(args.json).resolve().parent == Path(args.dir).resolve():
+    if args.json not in (None, "-") and in_directory(args.json, args.dir):
         raise UsageError(f"--json {args.json}: in DIR, whose every *.json is read as a certificate; write it elsewhere")
     target = json_target(args)
     if not Path(args.dir).is_dir():
@@ -332,7 +339,7 @@ def cmd_latex(args: argparse.Namespace) -> int:
         text, what = model_latex(args.model), "snippet"
     else:
         jobs = read_jobs(args) if args.jobs is not None or not args.claim else 1  # a few snippets: in this process
-        timeout = read_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
+        timeout = _per_claim_timeout(args)
         _load_claims(args)
         selected = _select(registry, args.claim)
         results = _run_with_progress(

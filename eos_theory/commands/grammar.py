@@ -74,6 +74,12 @@ def json_target(args: argparse.Namespace, made: tuple[Path, ...] = (), writable_
     return writable(args.json, "--json") if writable_now else Path(args.json)
 
 
+def in_directory(path: str, directory: str) -> bool:
+    """``path`` names a file in ``directory``, however either is spelled (a JSON report there would be read, or
+    written before the directory is made)."""
+    return Path(path).resolve().parent == Path(directory).resolve()
+
+
 def not_an_input(args: argparse.Namespace, flag: str, output: str) -> None:
     """Refuse an output file that is one of the command's inputs: the --model file, or a --claims file (given, or
     one a --claims directory holds); writing it would replace the researcher's own file."""

@@ -33,6 +33,7 @@ from eos_theory.commands.grammar import (
     add_steps,
     deprecated,
     emit,
+    in_directory,
     json_target,
     refuse,
 )
@@ -143,7 +144,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
             f"--json {args.json}: that is the -o directory; give the JSON a file, e.g. {made[0].parent / 'atlas.json'}"
         )
     # --json FILE in the -o directory not made yet (--json atlas/report.json): checked once it is made
-    later = args.json not in (None, "-") and not Path(args.out).exists() and _inside(args.json, args.out)
+    later = args.json not in (None, "-") and not Path(args.out).exists() and in_directory(args.json, args.out)
     target = json_target(args, made, writable_now=not later)
     try:
         check_budget("atlas", atlas.estimate(work), len(work.tasks), backend, where, budget)
@@ -209,11 +210,6 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         )
         return EXIT_UNEXPECTED
     return EXIT_OK
-
-
-def _inside(path: str, directory: str) -> bool:
-    """``path`` names a file in ``directory``, however either is spelled."""
-    return Path(path).resolve().parent == Path(directory).resolve()
 
 
 def register(sub) -> None:
